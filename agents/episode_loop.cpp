@@ -1,0 +1,61 @@
+#include "agents/episode_loop.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tp::agents {
+
+int RandomPolicy::act(const float*, const envs::Env& env) {
+  return static_cast<int>(rng_.below(static_cast<uint32_t>(env.action_space().n)));
+}
+
+EpisodeResult run_episode(envs::Env& env, Policy& policy, const StepCallback& on_step) {
+  std::vector<float> obs(static_cast<size_t>(env.observation_space().size()));
+  policy.begin_episode();
+  EpisodeResult result;
+  if (on_step && !on_step(env, -1, envs::StepResult{})) return result;
+  while (true) {
+    env.observe(obs.data());
+    const int action = policy.act(obs.data(), env);
+    const envs::StepResult r = env.step(action);
+    result.episode_return += r.reward;
+    ++result.length;
+    if (on_step && !on_step(env, action, r)) break;
+    if (r.done()) {
+      result.truncated = r.truncated && !r.terminated;
+      break;
+    }
+  }
+  return result;
+}
+
+Summary summarize(const std::vector<double>& v) {
+  Summary s;
+  if (v.empty()) return s;
+  double sum = 0;
+  for (double x : v) sum += x;
+  s.mean = sum / static_cast<double>(v.size());
+  double sq = 0;
+  for (double x : v) sq += (x - s.mean) * (x - s.mean);
+  s.std = std::sqrt(sq / static_cast<double>(v.size()));
+  s.min = *std::min_element(v.begin(), v.end());
+  s.max = *std::max_element(v.begin(), v.end());
+  return s;
+}
+
+EvalReport evaluate(envs::Env& env, Policy& policy, int episodes, uint64_t seed,
+                    const std::function<void(int)>& on_episode) {
+  EvalReport rep;
+  for (int i = 0; i < episodes; ++i) {
+    env.reset(seed + static_cast<uint64_t>(i));
+    EpisodeResult r = run_episode(env, policy);
+    rep.returns.push_back(r.episode_return);
+    rep.lengths.push_back(r.length);
+    if (on_episode) on_episode(i + 1);
+  }
+  rep.return_stats = summarize(rep.returns);
+  rep.length_stats = summarize(rep.lengths);
+  return rep;
+}
+
+}  // namespace tp::agents

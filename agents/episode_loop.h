@@ -1,0 +1,40 @@
+#pragma once
+// The one loop skeleton that drives an env with a policy: evaluation, the SFML views and
+// recording all go through `run_episode` (training loops add learning around the same
+// reset/act/step cycle).
+#include <functional>
+#include <vector>
+
+#include "agents/policy.h"
+#include "envs/env.h"
+
+namespace tp::agents {
+
+struct EpisodeResult {
+  double episode_return = 0.0;
+  int length = 0;
+  bool truncated = false;
+};
+
+// Called after reset (step = 0, result empty) and after every step. Return false to stop.
+using StepCallback = std::function<bool(const envs::Env& env, int action, const envs::StepResult& result)>;
+
+// Runs one episode from the env's current reset state (the caller resets/seeds).
+EpisodeResult run_episode(envs::Env& env, Policy& policy, const StepCallback& on_step = nullptr);
+
+struct Summary {
+  double mean = 0, std = 0, min = 0, max = 0;
+};
+Summary summarize(const std::vector<double>& values);
+
+struct EvalReport {
+  std::vector<double> returns;
+  std::vector<double> lengths;
+  Summary return_stats, length_stats;
+};
+
+// `episodes` episodes; episode i is reset with seed `seed + i` so runs are reproducible.
+EvalReport evaluate(envs::Env& env, Policy& policy, int episodes, uint64_t seed,
+                    const std::function<void(int done)>& on_episode = nullptr);
+
+}  // namespace tp::agents

@@ -1,0 +1,19 @@
+#include "core/checkpoint.h"
+#include "core/error.h"
+#include "core/run_dir.h"
+#include "agents/policy.h"
+
+namespace tp::agents {
+
+std::unique_ptr<Policy> make_policy(const std::string& spec, const envs::Env& env, const PolicyContext& ctx) {
+  if (spec == "random") return std::make_unique<RandomPolicy>(ctx.seed);
+  TP_CHECK_AS(UsageError, file_exists(spec), "unknown agent '", spec,
+              "' (expected random or a checkpoint file)");
+  const CheckpointHeader header = CheckpointReader::read_header(spec);
+  TP_CHECK_AS(CheckpointError, header.env == env.id(), "checkpoint '", spec, "' was trained on ", header.env,
+              ", not ", env.id());
+  TP_THROW(CheckpointError, "checkpoint '", spec, "' holds a '", header.algorithm,
+           "' model, which cannot act in a single-agent env");
+}
+
+}  // namespace tp::agents

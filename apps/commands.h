@@ -1,0 +1,36 @@
+#pragma once
+// The torchplay subcommands: one source file per command (apps/commands/*.cpp), one
+// dispatch table (apps/main.cpp). Each takes the words after the command name and returns
+// the process exit code; errors are thrown (tp::UsageError -> 2, tp::Error -> 1).
+#include <string>
+#include <vector>
+
+namespace tp::app {
+
+using Args = std::vector<std::string>;
+
+int cmd_envs(const Args& args);
+int cmd_train(const Args& args);
+int cmd_eval(const Args& args);
+int cmd_watch(const Args& args);
+int cmd_play(const Args& args);
+int cmd_generate(const Args& args);
+int cmd_match(const Args& args);
+int cmd_gtp(const Args& args);
+int cmd_bench(const Args& args);
+
+// `train <algo>` targets, one file each (apps/commands/train_*.cpp).
+int train_dqn(const Args& args);
+int train_alphazero(const Args& args);
+// gan | dcgan | cgan | wgan-gp | vae | ae | dae | sae
+int train_generative(const std::string& model, const Args& args);
+
+// `eval` variants: single-agent env (--env), board game (--game), generative model (--model).
+int eval_env(const Args& args);
+int eval_game(const Args& args);
+int eval_model(const Args& args);
+
+// Prints the one-line JSON result (`--json`) on stdout.
+void print_json_line(const std::string& json);
+
+}  // namespace tp::app

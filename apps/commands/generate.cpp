@@ -1,0 +1,11 @@
+#include "apps/commands.h"
+#include "core/error.h"
+
+namespace tp::app {
+
+// Not built yet: tracked by issue 7 (generative models).
+int cmd_generate(const Args&) {
+  TP_THROW(Error, "'generate' is not available in this build yet (issue 7 (generative models))");
+}
+
+}  // namespace tp::app

@@ -1,0 +1,37 @@
+#include <cstring>
+#include <iostream>
+
+#include "apps/commands.h"
+#include "core/error.h"
+
+namespace tp::app {
+
+namespace {
+const char* const kGenerative[] = {"gan", "dcgan", "cgan", "wgan-gp", "vae", "ae", "dae", "sae"};
+
+void print_train_usage(std::ostream& os) {
+  os << "Usage: torchplay train <algo> [options]\n\nAlgorithms:\n"
+     << "  dqn         Deep Q-Network (Mnih et al. 2015) and extensions, on an env\n"
+     << "  alphazero   AlphaGo Zero self-play with MCTS, on a board game\n"
+     << "  gan dcgan cgan wgan-gp vae ae dae sae   generative models on image or 2-D data\n"
+     << "\n`torchplay train <algo> --help` lists the algorithm's options and defaults.\n";
+}
+}  // namespace
+
+int cmd_train(const Args& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    print_train_usage(args.empty() ? std::cerr : std::cout);
+    return args.empty() ? 2 : 0;
+  }
+  const std::string& algo = args[0];
+  const Args rest(args.begin() + 1, args.end());
+  if (algo == "dqn") return train_dqn(rest);
+  if (algo == "alphazero") return train_alphazero(rest);
+  for (const char* g : kGenerative)
+    if (algo == g) return train_generative(algo, rest);
+  if (!algo.empty() && algo[0] == '-')
+    TP_THROW(UsageError, "train needs an algorithm before options, e.g. 'torchplay train dqn ", algo, "'");
+  TP_THROW(UsageError, "unknown algorithm '", algo, "' (dqn, alphazero, gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae)");
+}
+
+}  // namespace tp::app

@@ -1,0 +1,80 @@
+// torchplay: one executable, subcommands dispatched from one table.
+#include <c10/util/Exception.h>
+
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "apps/commands.h"
+#include "core/error.h"
+#include "core/runtime.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const tp::app::Args&);
+};
+
+constexpr Command kCommands[] = {
+    {"envs", "list environments and board games with their spaces", tp::app::cmd_envs},
+    {"train", "train an agent or a generative model (train <algo> --help)", tp::app::cmd_train},
+    {"eval", "evaluate an agent on an env or game, or a generative model", tp::app::cmd_eval},
+    {"watch", "watch an agent play in a window (or browse a generator's samples)", tp::app::cmd_watch},
+    {"play", "play a board game against an agent in a window", tp::app::cmd_play},
+    {"generate", "write a PNG grid of samples from a generative model", tp::app::cmd_generate},
+    {"match", "play games between two GTP engines and score them", tp::app::cmd_match},
+    {"gtp", "speak the Go Text Protocol on stdin/stdout", tp::app::cmd_gtp},
+    {"bench", "measure throughput (env steps/s, ...)", tp::app::cmd_bench},
+};
+
+void print_usage(std::ostream& os) {
+  os << "Usage: torchplay <command> [options]\n\n"
+     << "Deep RL agents and generative models on LibTorch.\n\nCommands:\n";
+  for (const auto& c : kCommands) os << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
+  os << "\n`torchplay <command> --help` lists a command's options; `torchplay --version` the build.\n";
+}
+
+int dispatch(const std::vector<std::string>& words) {
+  if (words.empty()) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  const std::string& first = words[0];
+  if (first == "--help" || first == "-h" || first == "help") {
+    print_usage(std::cout);
+    return 0;
+  }
+  if (first == "--version") {
+    std::cout << tp::version_report();
+    return 0;
+  }
+  for (const auto& c : kCommands)
+    if (first == c.name) return c.run(tp::app::Args(words.begin() + 1, words.end()));
+  TP_THROW(tp::UsageError, "unknown command '", first, "' (see torchplay --help)");
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  try {
+    return dispatch(words);
+  } catch (const tp::UsageError& e) {
+    std::cerr << "torchplay: error: " << first_line(e.what()) << "\n";
+    return 2;
+  } catch (const tp::Error& e) {
+    std::cerr << "torchplay: error: " << first_line(e.what()) << "\n";
+    return 1;
+  } catch (const c10::Error& e) {
+    std::cerr << "torchplay: error: " << first_line(e.what_without_backtrace()) << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "torchplay: error: " << first_line(e.what()) << "\n";
+    return 1;
+  }
+}

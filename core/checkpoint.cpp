@@ -1,0 +1,339 @@
+#include "core/checkpoint.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/json.h"
+#include "core/run_dir.h"
+#include "core/version.h"
+
+namespace fs = std::filesystem;
+
+namespace tp {
+
+namespace {
+
+constexpr char kMagic[8] = {'T', 'P', 'C', 'K', 'P', 'T', '1', '\n'};
+constexpr uint32_t kMaxHeaderBytes = 16u << 20;
+
+uint32_t crc32_of(const char* data, size_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (n > 0) {
+    const uInt chunk = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(data), chunk);
+    data += chunk;
+    n -= chunk;
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+template <class T>
+void put(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+template <class T>
+bool get(const std::string& in, size_t& off, T& v) {
+  if (off + sizeof v > in.size()) return false;
+  std::memcpy(&v, in.data() + off, sizeof v);
+  off += sizeof v;
+  return true;
+}
+
+std::string header_to_json(const CheckpointHeader& h) {
+  Json j = Json::object();
+  j.set("format_version", h.format_version);
+  j.set("torchplay_version", h.torchplay_version);
+  j.set("algorithm", h.algorithm);
+  j.set("env", h.env);
+  j.set("architecture", h.architecture);
+  j.set("config", h.config);
+  Json c = Json::object();
+  for (const auto& kv : h.counters) c.set(kv.first, static_cast<long long>(kv.second));
+  j.set("counters", c);
+  return j.dump();
+}
+
+CheckpointHeader header_from_json(const std::string& text, const std::string& path) {
+  try {
+    Json j = Json::parse(text);
+    CheckpointHeader h;
+    h.format_version = static_cast<int>(j.at("format_version").as_int());
+    h.torchplay_version = j.at("torchplay_version").as_string();
+    h.algorithm = j.at("algorithm").as_string();
+    h.env = j.at("env").as_string();
+    h.architecture = j.at("architecture").as_string();
+    h.config = j.at("config").as_string();
+    for (const auto& kv : j.at("counters").members()) h.counters[kv.first] = kv.second.as_int();
+    return h;
+  } catch (const Error& e) {
+    TP_THROW(CheckpointError, "corrupt checkpoint header in '", path, "': ", e.what());
+  }
+}
+
+// Parses the header part of a checkpoint file image; `off` ends at the payload section.
+CheckpointHeader parse_header(const std::string& data, const std::string& path, size_t& off) {
+  TP_CHECK_AS(CheckpointError, data.size() >= sizeof kMagic && std::memcmp(data.data(), kMagic, sizeof kMagic) == 0,
+              "'", path, "' is not a torchplay checkpoint (bad magic)");
+  off = sizeof kMagic;
+  uint32_t len = 0, crc = 0;
+  TP_CHECK_AS(CheckpointError, get(data, off, len) && get(data, off, crc), "checkpoint '", path,
+              "' is truncated (in the header)");
+  TP_CHECK_AS(CheckpointError, len <= kMaxHeaderBytes, "checkpoint '", path, "' is corrupt (header size)");
+  TP_CHECK_AS(CheckpointError, off + len <= data.size(), "checkpoint '", path, "' is truncated (in the header)");
+  TP_CHECK_AS(CheckpointError, crc32_of(data.data() + off, len) == crc, "checkpoint '", path,
+              "' is corrupt (header checksum mismatch)");
+  CheckpointHeader h = header_from_json(data.substr(off, len), path);
+  off += len;
+  TP_CHECK_AS(CheckpointError, h.format_version == kCheckpointFormatVersion, "checkpoint '", path,
+              "' has format version ", h.format_version, ", this torchplay reads version ",
+              kCheckpointFormatVersion);
+  return h;
+}
+
+}  // namespace
+
+int64_t CheckpointHeader::counter(const std::string& name) const {
+  auto it = counters.find(name);
+  TP_CHECK_AS(CheckpointError, it != counters.end(), "checkpoint has no counter '", name, "'");
+  return it->second;
+}
+
+CheckpointWriter::CheckpointWriter(CheckpointHeader header) : header_(std::move(header)) {
+  if (header_.torchplay_version.empty()) header_.torchplay_version = TORCHPLAY_VERSION;
+}
+
+void CheckpointWriter::add_module(const std::string& key, const torch::nn::Module& module) {
+  torch::serialize::OutputArchive sub;
+  module.save(sub);
+  archive_.write(key, sub);
+}
+
+void CheckpointWriter::add_optimizer(const std::string& key, const torch::optim::Optimizer& optimizer) {
+  torch::serialize::OutputArchive sub;
+  optimizer.save(sub);
+  archive_.write(key, sub);
+}
+
+void CheckpointWriter::add_tensor(const std::string& key, const torch::Tensor& tensor) {
+  archive_.write(key, tensor.detach().cpu().contiguous());
+}
+
+void CheckpointWriter::add_bytes(const std::string& key, const std::string& bytes) {
+  auto t = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
+  if (!bytes.empty()) std::memcpy(t.data_ptr<uint8_t>(), bytes.data(), bytes.size());
+  archive_.write(key, t);
+}
+
+void CheckpointWriter::add_rng(const std::string& key, const Rng& rng) {
+  const auto& s = rng.state();
+  add_bytes(key, std::string(reinterpret_cast<const char*>(s.data()), sizeof(uint64_t) * s.size()));
+}
+
+void CheckpointWriter::add_torch_rng(const std::string& key) {
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  archive_.write(key, gen.get_state());
+}
+
+void CheckpointWriter::write(const std::string& path) const {
+  std::ostringstream payload_stream;
+  archive_.save_to(payload_stream);
+  const std::string payload = payload_stream.str();
+  const std::string header = header_to_json(header_);
+  std::string out;
+  out.reserve(payload.size() + header.size() + 64);
+  out.append(kMagic, sizeof kMagic);
+  put<uint32_t>(out, static_cast<uint32_t>(header.size()));
+  put<uint32_t>(out, crc32_of(header.data(), header.size()));
+  out += header;
+  put<uint64_t>(out, static_cast<uint64_t>(payload.size()));
+  put<uint32_t>(out, crc32_of(payload.data(), payload.size()));
+  out += payload;
+  write_file_atomic(path, out);
+}
+
+CheckpointHeader CheckpointReader::read_header(const std::string& path) {
+  TP_CHECK_AS(CheckpointError, file_exists(path), "checkpoint '", path, "' does not exist");
+  // Read just enough for the header.
+  std::ifstream in(path, std::ios::binary);
+  TP_CHECK_AS(CheckpointError, in.good(), "cannot read checkpoint '", path, "'");
+  std::string data(sizeof kMagic + 8, '\0');
+  in.read(&data[0], static_cast<std::streamsize>(data.size()));
+  data.resize(static_cast<size_t>(in.gcount()));
+  size_t off = sizeof kMagic;
+  uint32_t len = 0;
+  if (data.size() == sizeof kMagic + 8 && std::memcmp(data.data(), kMagic, sizeof kMagic) == 0 && get(data, off, len) &&
+      len <= kMaxHeaderBytes) {
+    std::string rest(len, '\0');
+    in.read(&rest[0], len);
+    rest.resize(static_cast<size_t>(in.gcount()));
+    data += rest;
+  }
+  size_t end = 0;
+  return parse_header(data, path, end);
+}
+
+CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
+  TP_CHECK_AS(CheckpointError, file_exists(path), "checkpoint '", path, "' does not exist");
+  std::string data;
+  try {
+    data = read_file(path);
+  } catch (const Error& e) {
+    TP_THROW(CheckpointError, e.what());
+  }
+  size_t off = 0;
+  header_ = parse_header(data, path, off);
+  uint64_t len = 0;
+  uint32_t crc = 0;
+  TP_CHECK_AS(CheckpointError, get(data, off, len) && get(data, off, crc), "checkpoint '", path,
+              "' is truncated (before the tensors)");
+  TP_CHECK_AS(CheckpointError, len == data.size() - off, "checkpoint '", path, "' is truncated (",
+              data.size() - off, " of ", len, " tensor bytes)");
+  TP_CHECK_AS(CheckpointError, crc32_of(data.data() + off, len) == crc, "checkpoint '", path,
+              "' is corrupt (tensor data checksum mismatch)");
+  try {
+    archive_.load_from(data.data() + off, static_cast<size_t>(len));
+  } catch (const std::exception& e) {
+    fail(std::string("unreadable tensor archive: ") + e.what());
+  }
+}
+
+void CheckpointReader::fail(const std::string& what) const {
+  std::string first_line = what.substr(0, what.find('\n'));
+  TP_THROW(CheckpointError, "checkpoint '", path_, "': ", first_line);
+}
+
+void CheckpointReader::expect(const std::string& algorithm, const std::string& architecture) const {
+  if (!algorithm.empty() && header_.algorithm != algorithm)
+    fail("holds a '" + header_.algorithm + "' model, expected '" + algorithm + "'");
+  if (!architecture.empty() && header_.architecture != architecture)
+    fail("architecture mismatch: file has '" + header_.architecture + "', expected '" + architecture + "'");
+}
+
+void CheckpointReader::load_module(const std::string& key, torch::nn::Module& module) {
+  // LibTorch's Module::load replaces tensors without comparing shapes, so the shapes are
+  // recorded first and checked after: a different architecture is an error, not a silent swap.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+  for (const auto& p : module.named_parameters(true)) shapes.emplace_back(p.key(), p.value().sizes().vec());
+  for (const auto& b : module.named_buffers(true)) shapes.emplace_back(b.key(), b.value().sizes().vec());
+  try {
+    torch::serialize::InputArchive sub;
+    archive_.read(key, sub);
+    module.load(sub);
+  } catch (const c10::Error& e) {
+    fail("cannot load module '" + key + "' (" + e.what_without_backtrace() + ")");
+  }
+  size_t i = 0;
+  for (const auto& p : module.named_parameters(true)) {
+    if (p.value().sizes().vec() != shapes[i].second)
+      fail("module '" + key + "' parameter '" + p.key() + "' has another shape than this network (architecture mismatch)");
+    ++i;
+  }
+  for (const auto& b : module.named_buffers(true)) {
+    if (b.value().sizes().vec() != shapes[i].second)
+      fail("module '" + key + "' buffer '" + b.key() + "' has another shape than this network (architecture mismatch)");
+    ++i;
+  }
+}
+
+void CheckpointReader::load_optimizer(const std::string& key, torch::optim::Optimizer& optimizer) {
+  try {
+    torch::serialize::InputArchive sub;
+    archive_.read(key, sub);
+    optimizer.load(sub);
+  } catch (const c10::Error& e) {
+    fail("cannot load optimizer '" + key + "' (" + e.what_without_backtrace() + ")");
+  }
+}
+
+torch::Tensor CheckpointReader::tensor(const std::string& key) {
+  torch::Tensor t;
+  try {
+    archive_.read(key, t);
+  } catch (const c10::Error& e) {
+    fail("missing tensor '" + key + "' (" + e.what_without_backtrace() + ")");
+  }
+  return t;
+}
+
+bool CheckpointReader::has(const std::string& key) {
+  torch::Tensor t;
+  if (archive_.try_read(key, t)) return true;
+  torch::serialize::InputArchive sub;
+  return archive_.try_read(key, sub);
+}
+
+std::string CheckpointReader::bytes(const std::string& key) {
+  torch::Tensor t = tensor(key);
+  if (t.scalar_type() != torch::kUInt8 || t.dim() != 1) fail("entry '" + key + "' is not a byte string");
+  return std::string(reinterpret_cast<const char*>(t.data_ptr<uint8_t>()), static_cast<size_t>(t.numel()));
+}
+
+void CheckpointReader::load_rng(const std::string& key, Rng& rng) {
+  const std::string b = bytes(key);
+  Rng::State s;
+  if (b.size() != sizeof s) fail("entry '" + key + "' is not a generator state");
+  std::memcpy(s.data(), b.data(), sizeof s);
+  rng.set_state(s);
+}
+
+void CheckpointReader::load_torch_rng(const std::string& key) {
+  torch::Tensor t = tensor(key);
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  try {
+    gen.set_state(t);
+  } catch (const c10::Error& e) {
+    fail("bad LibTorch generator state '" + key + "'");
+  }
+}
+
+CheckpointStore::CheckpointStore(std::string dir, int keep) : dir_(std::move(dir)), keep_(std::max(1, keep)) {}
+
+std::vector<std::string> CheckpointStore::list() const {
+  std::vector<std::pair<long long, std::string>> found;
+  std::error_code ec;
+  if (!fs::is_directory(dir_, ec)) return {};
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    // ckpt-<step>.tpck ; temp files end in .tmp and are skipped
+    if (name.size() < 11 || name.rfind("ckpt-", 0) != 0 || name.substr(name.size() - 5) != ".tpck") continue;
+    const std::string digits = name.substr(5, name.size() - 10);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    found.emplace_back(std::stoll(digits), entry.path().string());
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> out;
+  for (auto& f : found) out.push_back(f.second);
+  return out;
+}
+
+std::string CheckpointStore::save(const CheckpointWriter& writer, int64_t step) const {
+  make_dirs(dir_);
+  char name[64];
+  std::snprintf(name, sizeof name, "ckpt-%012lld.tpck", static_cast<long long>(step));
+  const std::string path = dir_ + "/" + name;
+  writer.write(path);
+  auto all = list();
+  for (size_t i = 0; i + static_cast<size_t>(keep_) < all.size(); ++i) {
+    std::error_code ec;
+    fs::remove(all[i], ec);
+  }
+  return path;
+}
+
+std::optional<std::string> CheckpointStore::latest() const {
+  auto all = list();
+  if (all.empty()) return std::nullopt;
+  return all.back();
+}
+
+}  // namespace tp

@@ -1,0 +1,103 @@
+#pragma once
+// The one checkpoint format for every algorithm (DESIGN.md, "Checkpoint").
+//
+// File layout:  "TPCKPT1\n" | u32 header length | u32 header CRC32 | header (JSON)
+//               | u64 payload length | u32 payload CRC32 | payload (LibTorch archive)
+// The header is validated (magic, length, CRC, format version, algorithm, architecture)
+// before any tensor is read; the payload CRC catches truncation and bit flips.
+// Files are written atomically (temp, fsync, rename) into RUN/checkpoints/, keeping the last K.
+#include <torch/serialize/archive.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+
+namespace torch {
+namespace nn { class Module; }
+namespace optim { class Optimizer; }
+}  // namespace torch
+
+namespace tp {
+
+constexpr int kCheckpointFormatVersion = 1;
+
+struct CheckpointHeader {
+  int format_version = kCheckpointFormatVersion;
+  std::string torchplay_version;
+  std::string algorithm;     // "dqn", "alphazero", "dcgan", ...
+  std::string env;           // env, game or dataset name
+  std::string architecture;  // network signature; a mismatch is refused on load
+  std::string config;        // the full resolved config.ini text
+  std::map<std::string, int64_t> counters;  // steps, episodes, iterations, ...
+
+  int64_t counter(const std::string& name) const;  // throws CheckpointError when missing
+};
+
+class CheckpointWriter {
+ public:
+  explicit CheckpointWriter(CheckpointHeader header);
+  CheckpointHeader& header() { return header_; }
+
+  void add_module(const std::string& key, const torch::nn::Module& module);
+  void add_optimizer(const std::string& key, const torch::optim::Optimizer& optimizer);
+  void add_tensor(const std::string& key, const torch::Tensor& tensor);
+  void add_bytes(const std::string& key, const std::string& bytes);
+  void add_rng(const std::string& key, const Rng& rng);
+  // LibTorch's default CPU generator (dropout, init, randn in training code).
+  void add_torch_rng(const std::string& key);
+
+  // Atomic write to `path` (temp file + fsync + rename).
+  void write(const std::string& path) const;
+
+ private:
+  CheckpointHeader header_;
+  mutable torch::serialize::OutputArchive archive_;
+};
+
+class CheckpointReader {
+ public:
+  // Validates the header only (cheap): magic, sizes, header CRC, format version.
+  static CheckpointHeader read_header(const std::string& path);
+  // Reads and validates the whole file (header and payload CRC).
+  explicit CheckpointReader(const std::string& path);
+
+  const CheckpointHeader& header() const { return header_; }
+  const std::string& path() const { return path_; }
+  // Refuses a checkpoint of another algorithm or network architecture (empty: not checked).
+  void expect(const std::string& algorithm, const std::string& architecture = "") const;
+
+  void load_module(const std::string& key, torch::nn::Module& module);
+  void load_optimizer(const std::string& key, torch::optim::Optimizer& optimizer);
+  torch::Tensor tensor(const std::string& key);
+  std::string bytes(const std::string& key);
+  bool has(const std::string& key);
+  void load_rng(const std::string& key, Rng& rng);
+  void load_torch_rng(const std::string& key);
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const;
+  std::string path_;
+  CheckpointHeader header_;
+  torch::serialize::InputArchive archive_;
+};
+
+// The checkpoints/ folder of a run: numbered files, the last `keep` retained.
+class CheckpointStore {
+ public:
+  CheckpointStore(std::string dir, int keep);
+  // Writes ckpt-<step>.tpck atomically, then deletes all but the newest `keep`.
+  std::string save(const CheckpointWriter& writer, int64_t step) const;
+  // The newest complete checkpoint (temp files of interrupted writes are ignored).
+  std::optional<std::string> latest() const;
+  std::vector<std::string> list() const;  // oldest first
+
+ private:
+  std::string dir_;
+  int keep_;
+};
+
+}  // namespace tp

@@ -1,0 +1,201 @@
+#include "core/options.h"
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace po = boost::program_options;
+
+namespace tp {
+
+namespace {
+
+std::string format_value(double v) {
+  char buf[40];
+  for (int prec = 6; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+std::string format_value(float v) {
+  char buf[40];
+  for (int prec = 6; prec <= 9; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, static_cast<double>(v));
+    if (std::strtof(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+std::string format_value(int v) { return std::to_string(v); }
+std::string format_value(int64_t v) { return std::to_string(v); }
+std::string format_value(uint64_t v) { return std::to_string(v); }
+std::string format_value(bool v) { return v ? "true" : "false"; }
+std::string format_value(const std::string& v) { return v; }
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+struct OptionSet::Impl {
+  std::string usage;
+  po::options_description desc{"Options"};
+  struct Entry {
+    std::string name;
+    bool persistent;
+    std::function<std::string()> value;
+  };
+  std::vector<Entry> entries;
+  po::variables_map vm;
+  bool show_help = false;
+  std::string config_file;
+  std::string default_config_file;
+
+  template <class T>
+  void add(const std::string& name, T* field, const std::string& help, bool persistent = true) {
+    desc.add_options()(name.c_str(), po::value<T>(field)->default_value(*field, format_value(*field)),
+                       help.c_str());
+    entries.push_back({name, persistent, [field] { return format_value(*field); }});
+  }
+
+  // Stores one config line (given as an INI "key = value") or throws naming file:line.
+  void store_config_file(const std::string& path) {
+    std::ifstream in(path);
+    TP_CHECK_AS(UsageError, in.good(), "cannot read config file '", path, "'");
+    std::string line;
+    int lineno = 0;
+    while (std::getline(in, line)) {
+      ++lineno;
+      std::string t = trim(line);
+      if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+      if (t.front() == '[') {
+        // Sections are allowed for readability; keys stay flat.
+        TP_CHECK_AS(UsageError, t.back() == ']', "malformed section header in ", path, ":", lineno,
+                    ": '", t, "'");
+        continue;
+      }
+      const size_t eq = t.find('=');
+      TP_CHECK_AS(UsageError, eq != std::string::npos && eq > 0, "malformed line in ", path, ":",
+                  lineno, ": '", t, "' (expected key = value)");
+      const std::string key = trim(t.substr(0, eq));
+      const std::string value = trim(t.substr(eq + 1));
+      TP_CHECK_AS(UsageError, desc.find_nothrow(key, false) != nullptr, "unknown option '", key,
+                  "' in ", path, ":", lineno);
+      try {
+        std::vector<std::string> one{"--" + key + "=" + value};
+        po::store(po::command_line_parser(one).options(desc).run(), vm);
+      } catch (const po::error& e) {
+        TP_THROW(UsageError, e.what(), " in ", path, ":", lineno);
+      }
+    }
+  }
+};
+
+OptionSet::OptionSet(std::string usage) : impl_(std::make_unique<Impl>()) {
+  impl_->usage = std::move(usage);
+  impl_->desc.add_options()("help,h", "show this help and exit");
+  impl_->desc.add_options()("config", po::value<std::string>(&impl_->config_file),
+                            "load options from an INI file (command line wins)");
+}
+
+OptionSet::~OptionSet() = default;
+
+OptionSet& OptionSet::add(const std::string& n, int* f, const std::string& h) { impl_->add(n, f, h); return *this; }
+OptionSet& OptionSet::add(const std::string& n, int64_t* f, const std::string& h) { impl_->add(n, f, h); return *this; }
+OptionSet& OptionSet::add(const std::string& n, uint64_t* f, const std::string& h) { impl_->add(n, f, h); return *this; }
+OptionSet& OptionSet::add(const std::string& n, double* f, const std::string& h) { impl_->add(n, f, h); return *this; }
+OptionSet& OptionSet::add(const std::string& n, float* f, const std::string& h) { impl_->add(n, f, h); return *this; }
+OptionSet& OptionSet::add(const std::string& n, std::string* f, const std::string& h) { impl_->add(n, f, h); return *this; }
+
+OptionSet& OptionSet::add(const std::string& name, bool* field, const std::string& help) {
+  impl_->desc.add_options()(
+      name.c_str(),
+      po::value<bool>(field)->default_value(*field, format_value(*field))->implicit_value(true, "true"),
+      help.c_str());
+  impl_->entries.push_back({name, true, [field] { return format_value(*field); }});
+  return *this;
+}
+
+OptionSet& OptionSet::add_transient(const std::string& name, std::string* field, const std::string& help) {
+  impl_->add(name, field, help, false);
+  return *this;
+}
+
+void OptionSet::set_default_config_file(const std::string& path) { impl_->default_config_file = path; }
+
+bool OptionSet::parse(const std::vector<std::string>& args) {
+  auto& vm = impl_->vm;
+  try {
+    po::store(po::command_line_parser(args).options(impl_->desc).run(), vm);
+  } catch (const po::error& e) {
+    TP_THROW(UsageError, e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << help();
+    return false;
+  }
+  std::string config;
+  if (vm.count("config")) config = vm["config"].as<std::string>();
+  if (config.empty()) config = impl_->default_config_file;
+  if (!config.empty()) impl_->store_config_file(config);
+  try {
+    po::notify(vm);
+  } catch (const po::error& e) {
+    TP_THROW(UsageError, e.what());
+  }
+  return true;
+}
+
+bool OptionSet::given(const std::string& name) const {
+  auto it = impl_->vm.find(name);
+  return it != impl_->vm.end() && !it->second.defaulted();
+}
+
+std::string OptionSet::help() const {
+  std::ostringstream os;
+  os << "Usage: " << impl_->usage << "\n\n" << impl_->desc << "\n";
+  return os.str();
+}
+
+std::string OptionSet::to_ini() const {
+  std::ostringstream os;
+  os << "# torchplay configuration (load with --config FILE)\n";
+  for (const auto& e : impl_->entries)
+    if (e.persistent) os << e.name << " = " << e.value() << "\n";
+  return os.str();
+}
+
+void CommonOptions::add_to(OptionSet& set) {
+  set.add("seed", &seed, "random seed (C++ generators and LibTorch)");
+  set.add("threads", &threads, "LibTorch intra-op threads (0: one per core)");
+  set.add("device", &device, "cpu | cuda");
+  set.add("run-dir", &run_dir, "run directory (default runs/<algo>-<env>-<timestamp>)");
+  set.add("quiet", &quiet, "no progress output");
+  set.add("json", &json, "end with one line holding a JSON object of the results");
+}
+
+std::vector<std::string> split_list(const std::string& text, const std::string& what) {
+  std::vector<std::string> parts;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    item = trim(item);
+    TP_CHECK_AS(UsageError, !item.empty(), "empty item in ", what, " '", text, "'");
+    parts.push_back(item);
+  }
+  TP_CHECK_AS(UsageError, !parts.empty(), "empty list for ", what);
+  return parts;
+}
+
+}  // namespace tp

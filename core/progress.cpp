@@ -1,0 +1,84 @@
+#include "core/progress.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace tp {
+
+std::string format_duration(double seconds) {
+  if (!(seconds >= 0) || seconds > 1e7) return "--";
+  const long s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lds", s);
+  return buf;
+}
+
+Progress::Progress(std::string label, int64_t total, std::string unit, bool quiet)
+    : label_(std::move(label)),
+      unit_(std::move(unit)),
+      total_(total),
+      quiet_(quiet),
+      tty_(::isatty(STDERR_FILENO) == 1),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
+
+Progress::~Progress() {
+  if (!finished_ && !quiet_ && tty_) std::fprintf(stderr, "\n");
+}
+
+void Progress::update(int64_t done, const std::string& metric) {
+  if (quiet_) return;
+  if (start_done_ < 0) start_done_ = done;  // rate counts work done in this process (resume)
+  last_done_ = done;
+  const auto now = std::chrono::steady_clock::now();
+  const double since = std::chrono::duration<double>(now - last_draw_).count();
+  if (since < (tty_ ? 0.1 : log_interval_s_)) return;
+  last_draw_ = now;
+  draw(done, metric, false);
+}
+
+void Progress::finish(const std::string& metric) {
+  if (quiet_ || finished_) return;
+  finished_ = true;
+  draw(last_done_ > total_ ? last_done_ : total_, metric, true);
+}
+
+void Progress::draw(int64_t done, const std::string& metric, bool final) {
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double rate = elapsed > 0 ? static_cast<double>(done - std::max<int64_t>(start_done_, 0)) / elapsed : 0.0;
+  const double frac = total_ > 0 ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total_)) : 0.0;
+  const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : -1.0;
+  char rate_buf[32];
+  if (rate >= 1e6)
+    std::snprintf(rate_buf, sizeof rate_buf, "%.2fM", rate / 1e6);
+  else if (rate >= 1e4)
+    std::snprintf(rate_buf, sizeof rate_buf, "%.1fk", rate / 1e3);
+  else
+    std::snprintf(rate_buf, sizeof rate_buf, "%.1f", rate);
+  if (tty_) {
+    constexpr int kWidth = 24;
+    const int fill = static_cast<int>(frac * kWidth);
+    std::string bar(static_cast<size_t>(fill), '#');
+    bar.append(static_cast<size_t>(kWidth - fill), '.');
+    std::fprintf(stderr, "\r\033[K%s [%s] %3.0f%% %lld/%lld %s %s/s ETA %s %s", label_.c_str(), bar.c_str(),
+                 frac * 100.0, static_cast<long long>(done), static_cast<long long>(total_), unit_.c_str(),
+                 rate_buf, final ? format_duration(elapsed).c_str() : format_duration(eta).c_str(),
+                 metric.c_str());
+    if (final) std::fprintf(stderr, "\n");
+  } else {
+    std::fprintf(stderr, "%s: %lld/%lld %s (%.0f%%) %s %s/s, %s %s %s\n", label_.c_str(),
+                 static_cast<long long>(done), static_cast<long long>(total_), unit_.c_str(), frac * 100.0,
+                 rate_buf, unit_.c_str(), final ? "took" : "ETA",
+                 final ? format_duration(elapsed).c_str() : format_duration(eta).c_str(), metric.c_str());
+  }
+  std::fflush(stderr);
+}
+
+}  // namespace tp

@@ -1,0 +1,53 @@
+#include "core/runtime.h"
+
+#include <dlfcn.h>
+#include <torch/torch.h>
+
+#include <climits>
+#include <cstdlib>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/version.h"
+
+namespace tp {
+
+void seed_torch(uint64_t seed) { torch::manual_seed(seed); }
+
+bool cuda_available() { return torch::cuda::is_available(); }
+
+void init_runtime(const CommonOptions& common) {
+  const std::string& d = common.device;
+  const bool is_cuda = d == "cuda" || d.rfind("cuda:", 0) == 0;
+  TP_CHECK_AS(UsageError, d == "cpu" || is_cuda, "invalid --device '", d, "' (expected cpu or cuda)");
+  TP_CHECK(!is_cuda || cuda_available(),
+           "--device ", d, " requested but CUDA is not available in this LibTorch build");
+  TP_CHECK_AS(UsageError, common.threads >= 0, "--threads must be >= 0");
+  if (common.threads > 0) torch::set_num_threads(common.threads);
+  seed_torch(common.seed);
+}
+
+namespace {
+// Which shared library provides sgemm_ at run time (Debian switches BLAS by alternatives).
+std::string loaded_blas() {
+  void* sym = dlsym(RTLD_DEFAULT, "sgemm_");
+  if (!sym) return "unknown (no sgemm_ symbol)";
+  Dl_info info{};
+  if (!dladdr(sym, &info) || !info.dli_fname) return "unknown";
+  char resolved[PATH_MAX];
+  if (realpath(info.dli_fname, resolved)) return resolved;
+  return info.dli_fname;
+}
+}  // namespace
+
+std::string version_report() {
+  std::ostringstream os;
+  os << "torchplay " << TORCHPLAY_VERSION << "\n"
+     << "LibTorch " << TORCH_VERSION_MAJOR << "." << TORCH_VERSION_MINOR << "." << TORCH_VERSION_PATCH << "\n"
+     << "BLAS " << loaded_blas() << "\n"
+     << "threads " << torch::get_num_threads() << "\n"
+     << "CUDA " << (cuda_available() ? "available" : "not available") << "\n";
+  return os.str();
+}
+
+}  // namespace tp

@@ -1,0 +1,66 @@
+#pragma once
+// Single-agent environment interface with Gymnasium semantics (DESIGN.md):
+//  - reset(seed) starts an episode from a freshly seeded generator, reset() continues the
+//    env's own random stream;
+//  - step(action) returns reward and the two end flags kept apart: `terminated` (a terminal
+//    state of the MDP: no bootstrapping) and `truncated` (a time limit: bootstrap);
+//  - observations are written into caller-owned float buffers (no LibTorch here);
+//  - the full internal state can be read and written (tests, views, golden trajectories).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tp::envs {
+
+// A box of floats: `shape` (e.g. {4} or {C, 10, 10}), per-element bounds.
+struct BoxSpace {
+  std::vector<int> shape;
+  std::vector<float> low, high;  // one per element
+  std::string dtype = "float32";
+
+  int64_t size() const;
+  bool contains(const float* obs) const;
+  std::string to_string() const;  // "Box(shape=[4], low=[-4.8, ...], dtype=float32)"
+};
+
+struct DiscreteSpace {
+  int n = 0;
+  std::string to_string() const { return "Discrete(" + std::to_string(n) + ")"; }
+};
+
+struct StepResult {
+  float reward = 0.0f;
+  bool terminated = false;
+  bool truncated = false;
+  bool done() const { return terminated || truncated; }
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+
+  virtual const std::string& id() const = 0;
+  virtual const BoxSpace& observation_space() const = 0;
+  virtual DiscreteSpace action_space() const = 0;
+  // Human-readable action names ("left", "fire", ...), one per action.
+  virtual std::vector<std::string> action_names() const = 0;
+
+  virtual void reset(uint64_t seed) = 0;
+  virtual void reset() = 0;
+  // Throws tp::Error for an action outside the action space or a step after the end.
+  virtual StepResult step(int action) = 0;
+  virtual void observe(float* out) const = 0;
+
+  // Steps taken in the current episode (what the time limit counts).
+  virtual int elapsed_steps() const = 0;
+  virtual int max_episode_steps() const = 0;
+
+  // Full internal state, including the random generator where the dynamics use one.
+  virtual std::vector<double> get_state() const = 0;
+  virtual void set_state(const std::vector<double>& state) = 0;
+
+  virtual std::unique_ptr<Env> clone() const = 0;
+};
+
+}  // namespace tp::envs

@@ -1,0 +1,18 @@
+#pragma once
+// Building blocks selected by name (activation, normalization, weight init), so options
+// structs and the CLI can name them.
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/module.h>
+
+#include <string>
+
+namespace tp::nets {
+
+// relu | tanh | sigmoid | leaky_relu (0.01) | leaky_relu0.2 | elu | gelu | silu
+torch::nn::AnyModule make_activation(const std::string& name);
+// batch | layer | instance | group | none, for `channels` feature maps (2-D) or features (1-D).
+torch::nn::AnyModule make_norm2d(const std::string& name, int64_t channels, int64_t groups = 8);
+// Initializes Linear/Conv weights of `module` (recursively): xavier | he | normal0.02 | default.
+void init_weights(torch::nn::Module& module, const std::string& scheme);
+
+}  // namespace tp::nets

@@ -1,0 +1,27 @@
+#pragma once
+// Optimizer factory: one options struct names the optimizer and its hyperparameters.
+#include <torch/optim/optimizer.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tp::nets {
+
+struct OptimizerOptions {
+  // sgd | momentum | nesterov | adagrad | rmsprop | centered_rmsprop | adam | adamw
+  std::string name = "adam";
+  double lr = 1e-3;
+  double momentum = 0.9;      // momentum / nesterov / rmsprop momentum
+  double weight_decay = 0.0;  // L2 (AdamW: decoupled)
+  double eps = 1e-8;
+  double alpha = 0.99;        // RMSProp smoothing constant (the DQN paper's "squared gradient momentum" 0.95)
+  double beta1 = 0.9, beta2 = 0.999;
+};
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(std::vector<torch::Tensor> params,
+                                                        const OptimizerOptions& options);
+// Sets the learning rate of every parameter group (schedules).
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
+
+}  // namespace tp::nets

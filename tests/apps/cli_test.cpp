@@ -1,0 +1,107 @@
+// Smoke tests of the real torchplay binary: exit codes and one-line errors.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/json.h"
+#include "tests/test_util.h"
+
+namespace tp {
+namespace {
+
+using test::run_torchplay;
+
+int count_lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+TEST(Cli, HelpListsCommands) {
+  auto r = run_torchplay("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* c : {"envs", "train", "eval", "watch", "play", "generate", "match", "gtp", "bench"})
+    EXPECT_NE(r.output.find(c), std::string::npos) << c;
+}
+
+TEST(Cli, VersionReportsLibTorchBlasThreads) {
+  auto r = run_torchplay("--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("LibTorch 1.13"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("BLAS "), std::string::npos);
+  EXPECT_NE(r.output.find("threads "), std::string::npos);
+}
+
+TEST(Cli, UnknownCommandAndOptionExitTwoWithOneLine) {
+  auto r = run_torchplay("frobnicate");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("torchplay: error: unknown command 'frobnicate'"), std::string::npos);
+
+  r = run_torchplay("eval --bogus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("bogus"), std::string::npos);
+
+  r = run_torchplay("train nosuchalgo");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+}
+
+TEST(Cli, BadValueAndBadConfig) {
+  auto r = run_torchplay("eval --episodes lots");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("episodes"), std::string::npos);
+  test::TempDir dir;
+  std::ofstream(dir.file("bad.ini")) << "episodes = 3\nnot a valid line\n";
+  r = run_torchplay("eval --config " + dir.file("bad.ini"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("bad.ini:2"), std::string::npos) << r.output;
+  r = run_torchplay("eval --device tpu");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("tpu"), std::string::npos);
+}
+
+TEST(Cli, CommandHelpShowsDefaults) {
+  auto r = run_torchplay("eval --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--episodes"), std::string::npos);
+  EXPECT_NE(r.output.find("(=100)"), std::string::npos) << r.output;
+}
+
+TEST(Cli, EnvsListsCartPoleWithSpaces) {
+  auto r = run_torchplay("envs");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("CartPole-v1"), std::string::npos);
+  EXPECT_NE(r.output.find("Discrete(2)"), std::string::npos);
+}
+
+TEST(Cli, EvalRandomCartPoleJson) {
+  auto r = run_torchplay("eval --env CartPole-v1 --agent random --episodes 50 --seed 3 --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string last = r.output.substr(r.output.rfind('{'));
+  Json j = Json::parse(last.substr(0, last.find('\n')));
+  EXPECT_EQ(j.at("episodes").as_int(), 50);
+  // A random CartPole policy averages about 22 steps.
+  EXPECT_GT(j.at("return_mean").as_number(), 12);
+  EXPECT_LT(j.at("return_mean").as_number(), 35);
+  EXPECT_GE(j.at("return_min").as_number(), 8);
+  // Same seed, same result.
+  auto r2 = run_torchplay("eval --env CartPole-v1 --agent random --episodes 50 --seed 3 --quiet --json");
+  EXPECT_EQ(r.output, r2.output);
+}
+
+TEST(Cli, UnknownEnvListsKnownNames) {
+  auto r = run_torchplay("eval --env Pong-v0 --quiet");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("CartPole-v1"), std::string::npos) << r.output;
+}
+
+TEST(Cli, MissingCheckpointIsOneLineError) {
+  auto r = run_torchplay("eval --env CartPole-v1 --agent /nonexistent/ckpt.tpck --quiet");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+}
+
+}  // namespace
+}  // namespace tp

@@ -1,0 +1,140 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/error.h"
+#include "core/options.h"
+#include "tests/test_util.h"
+
+namespace tp {
+namespace {
+
+struct Opts {
+  int steps = 100;
+  double lr = 2.5e-4;
+  std::string env = "CartPole-v1";
+  bool double_dqn = false;
+};
+
+void bind(OptionSet& set, Opts& o) {
+  set.add("steps", &o.steps, "steps").add("lr", &o.lr, "lr").add("env", &o.env, "env").add("double-dqn", &o.double_dqn, "ddqn");
+}
+
+void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+TEST(Options, DefaultsAndCommandLine) {
+  Opts o;
+  OptionSet set("t");
+  bind(set, o);
+  ASSERT_TRUE(set.parse({"--steps", "7", "--double-dqn"}));
+  EXPECT_EQ(o.steps, 7);
+  EXPECT_TRUE(o.double_dqn);
+  EXPECT_DOUBLE_EQ(o.lr, 2.5e-4);
+  EXPECT_TRUE(set.given("steps"));
+  EXPECT_FALSE(set.given("lr"));
+}
+
+TEST(Options, UnknownOptionIsUsageErrorNamingIt) {
+  Opts o;
+  OptionSet set("t");
+  bind(set, o);
+  try {
+    set.parse({"--bogus"});
+    FAIL() << "no throw";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("bogus"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Options, BadValueIsUsageErrorNamingOption) {
+  Opts o;
+  OptionSet set("t");
+  bind(set, o);
+  try {
+    set.parse({"--steps", "many"});
+    FAIL() << "no throw";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("steps"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Options, ConfigFileLoadsAndCommandLineWins) {
+  test::TempDir dir;
+  write(dir.file("c.ini"), "# comment\n[dqn]\nsteps = 50\nlr = 0.01\n\nenv = MountainCar-v0\n");
+  Opts o;
+  OptionSet set("t");
+  bind(set, o);
+  ASSERT_TRUE(set.parse({"--config", dir.file("c.ini"), "--steps", "9"}));
+  EXPECT_EQ(o.steps, 9);
+  EXPECT_DOUBLE_EQ(o.lr, 0.01);
+  EXPECT_EQ(o.env, "MountainCar-v0");
+}
+
+TEST(Options, MalformedConfigLineNamesFileAndLine) {
+  test::TempDir dir;
+  write(dir.file("c.ini"), "steps = 5\nthis line is wrong\n");
+  Opts o;
+  OptionSet set("t");
+  bind(set, o);
+  try {
+    set.parse({"--config", dir.file("c.ini")});
+    FAIL() << "no throw";
+  } catch (const UsageError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("c.ini:2"), std::string::npos) << msg;
+  }
+}
+
+TEST(Options, UnknownKeyAndBadValueInConfig) {
+  test::TempDir dir;
+  write(dir.file("a.ini"), "nope = 1\n");
+  write(dir.file("b.ini"), "steps = x\n");
+  {
+    Opts o;
+    OptionSet set("t");
+    bind(set, o);
+    EXPECT_THROW(set.parse({"--config", dir.file("a.ini")}), UsageError);
+  }
+  {
+    Opts o;
+    OptionSet set("t");
+    bind(set, o);
+    try {
+      set.parse({"--config", dir.file("b.ini")});
+      FAIL();
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("b.ini:1"), std::string::npos) << e.what();
+    }
+  }
+  {
+    Opts o;
+    OptionSet set("t");
+    bind(set, o);
+    EXPECT_THROW(set.parse({"--config", dir.file("missing.ini")}), UsageError);
+  }
+}
+
+TEST(Options, ResolvedIniRoundTrips) {
+  test::TempDir dir;
+  Opts a;
+  OptionSet sa("t");
+  bind(sa, a);
+  ASSERT_TRUE(sa.parse({"--steps", "123", "--lr", "0.000123", "--double-dqn", "--env", "MinAtar/Breakout-v1"}));
+  write(dir.file("r.ini"), sa.to_ini());
+  Opts b;
+  OptionSet sb("t");
+  bind(sb, b);
+  ASSERT_TRUE(sb.parse({"--config", dir.file("r.ini")}));
+  EXPECT_EQ(b.steps, 123);
+  EXPECT_DOUBLE_EQ(b.lr, 0.000123);
+  EXPECT_TRUE(b.double_dqn);
+  EXPECT_EQ(b.env, "MinAtar/Breakout-v1");
+}
+
+TEST(Options, SplitList) {
+  EXPECT_EQ(split_list("a, b,c", "x").size(), 3u);
+  EXPECT_THROW(split_list("a,,b", "x"), UsageError);
+}
+
+}  // namespace
+}  // namespace tp

@@ -1,0 +1,61 @@
+#pragma once
+// Helpers shared by the test executables: temp dirs, running the real CLI, test data.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace tp::test {
+
+// A fresh, unique directory removed at scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "torchplay-test-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data()) ? tmpl : std::string();
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs a shell command, capturing stdout+stderr.
+inline CommandResult run_command(const std::string& cmd) {
+  CommandResult r;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+// The torchplay binary under test (set by ctest), with arguments appended.
+inline CommandResult run_torchplay(const std::string& args) {
+  const char* bin = std::getenv("TORCHPLAY_BIN");
+  return run_command(std::string(bin ? bin : "torchplay") + " " + args);
+}
+
+// tests/data/<name>
+inline std::string test_data(const std::string& name) {
+  const char* dir = std::getenv("TORCHPLAY_TEST_DATA");
+  return std::string(dir ? dir : "tests/data") + "/" + name;
+}
+
+}  // namespace tp::test
