@@ -1,0 +1,67 @@
+#pragma once
+// Two-player, zero-sum, perfect-information board games with an OpenSpiel-like state
+// interface (DESIGN.md). Pure C++: no LibTorch, no SFML. Algorithms (minimax, MCTS,
+// AlphaZero) see only this interface.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tp::envs {
+
+using Action = int;
+constexpr Action kInvalidAction = -1;
+
+// Static facts about a game (shared by all its states).
+struct GameInfo {
+  std::string name;       // "tictactoe", "connect4", "gomoku", "othello", "go"
+  int num_actions = 0;    // size of the policy vector (includes pass where the game has one)
+  int board_height = 0;   // rows of the board as drawn and encoded
+  int board_width = 0;    // columns
+  int num_planes = 0;     // input planes written by encode()
+  double dirichlet_alpha = 0.3;  // AlphaZero root noise for this game's branching factor
+  int max_game_length = 0;       // an upper bound on plies
+};
+
+class GameState {
+ public:
+  virtual ~GameState() = default;
+
+  virtual const GameInfo& info() const = 0;
+  // 0 or 1; meaningless once terminal.
+  virtual int current_player() const = 0;
+  virtual std::vector<Action> legal_actions() const = 0;
+  virtual bool is_legal(Action a) const = 0;
+  // Throws tp::Error naming the move for an illegal action.
+  virtual void apply(Action a) = 0;
+  virtual bool is_terminal() const = 0;
+  // Zero-sum returns {player0, player1} in [-1, 1]; {0, 0} while not terminal.
+  virtual std::vector<double> returns() const = 0;
+
+  // Input planes from the side to move: info().num_planes x height x width floats.
+  virtual void encode(float* planes) const = 0;
+  // Number of board symmetries (identity included) and the action permutation of each:
+  // symmetry k maps action a to symmetry_action(k, a); planes are transformed alike by
+  // transform_planes (used to augment training data).
+  virtual int num_symmetries() const = 0;
+  virtual Action symmetry_action(int k, Action a) const = 0;
+  virtual void transform_planes(int k, const float* in, float* out) const = 0;
+
+  virtual std::string action_to_string(Action a) const = 0;
+  // Throws tp::Error for text that names no move (legality is checked by apply()).
+  virtual Action string_to_action(const std::string& text) const = 0;
+  virtual std::string to_string() const = 0;
+  // Moves played so far, in order (for undo, replays and SGF).
+  virtual const std::vector<Action>& history() const = 0;
+
+  virtual std::unique_ptr<GameState> clone() const = 0;
+};
+
+// A game's factory: the initial state (with game parameters such as board size).
+struct GameSpec {
+  std::string name;
+  std::string description;
+  std::unique_ptr<GameState> (*make)(const std::string& params);  // params: "size=9,komi=7.5" or ""
+};
+
+}  // namespace tp::envs
