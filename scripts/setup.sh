@@ -11,7 +11,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread
   libsfml-dev libboost-program-options-dev zlib1g-dev libpng-dev
   libgtest-dev libbenchmark-dev
-  xvfb xauth
+  xvfb xauth fonts-dejavu-core
   dataset-fashion-mnist gnugo
 )
 
