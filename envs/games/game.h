@@ -51,6 +51,10 @@ class GameState {
   // Throws tp::Error for text that names no move (legality is checked by apply()).
   virtual Action string_to_action(const std::string& text) const = 0;
   virtual std::string to_string() const = 0;
+  // Who holds a board cell: -1 empty, else the player (0 or 1). Row 0 is the top row as
+  // drawn (info().board_height rows, board_width columns). The SFML board view reads boards
+  // only through this accessor (and finds where a move lands by applying it to a clone).
+  virtual int cell_owner(int row, int col) const = 0;
   // Moves played so far, in order (for undo, replays and SGF).
   virtual const std::vector<Action>& history() const = 0;
 
