@@ -35,9 +35,9 @@ StepResult CartPole::step(int action) {
   const double costheta = std::cos(theta);
   const double sintheta = std::sin(theta);
   // Same expression order as Gymnasium so results agree to the last bits.
-  const double temp = (force + kPoleMassLength * theta_dot * theta_dot * sintheta) / kTotalMass;
+  const double temp = (force + kPoleMassLength * (theta_dot * theta_dot) * sintheta) / kTotalMass;
   const double thetaacc = (kGravity * sintheta - costheta * temp) /
-                          (kLength * (4.0 / 3.0 - kMassPole * costheta * costheta / kTotalMass));
+                          (kLength * (4.0 / 3.0 - kMassPole * (costheta * costheta) / kTotalMass));
   const double xacc = temp - kPoleMassLength * thetaacc * costheta / kTotalMass;
   // Euler ("euler" kinematics_integrator, Gymnasium's default).
   x = x + kTau * x_dot;
