@@ -59,6 +59,13 @@ class GameState {
   virtual const std::vector<Action>& history() const = 0;
 
   virtual std::unique_ptr<GameState> clone() const = 0;
+
+  // Optional fast paths for search (non-pure so every game works without them):
+  // legal actions into a caller-owned vector (no allocation once it has capacity), and
+  // copying a state of the same game and parameters into this one without reallocating.
+  // assign_from returns false when unsupported; callers then fall back to clone().
+  virtual void legal_actions_into(std::vector<Action>& out) const { out = legal_actions(); }
+  virtual bool assign_from(const GameState& other) { (void)other; return false; }
 };
 
 // A game's factory: the initial state (with game parameters such as board size).
