@@ -4,6 +4,8 @@
 #include <limits>
 #include <sstream>
 
+#include "core/error.h"
+
 namespace tp::envs {
 
 int64_t BoxSpace::size() const {
@@ -18,6 +20,18 @@ bool BoxSpace::contains(const float* obs) const {
       return false;
   }
   return true;
+}
+
+void Env::observe_bytes(uint8_t* out) const {
+  const int64_t n = observation_space().size();
+  std::vector<float> obs(static_cast<size_t>(n));
+  observe(obs.data());
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = obs[static_cast<size_t>(i)];
+    TP_CHECK(v >= 0 && v <= 255 && v == static_cast<float>(static_cast<int>(v)), id(),
+             ": observe_bytes needs integer observations in [0, 255], got ", v);
+    out[i] = static_cast<uint8_t>(v);
+  }
 }
 
 namespace {

@@ -51,10 +51,16 @@ class Env {
   // Throws tp::Error for an action outside the action space or a step after the end.
   virtual StepResult step(int action) = 0;
   virtual void observe(float* out) const = 0;
+  // The observation as bytes, for envs whose observations are small integers (MinAtar and
+  // Snake planes are 0/1): compact replay storage. The default converts observe() and throws
+  // tp::Error when a value is not an integer in [0, 255]; grid envs override it allocation-free.
+  virtual void observe_bytes(uint8_t* out) const;
 
   // Steps taken in the current episode (what the time limit counts).
   virtual int elapsed_steps() const = 0;
+  // The time limit (truncation); kNoTimeLimit when the env has none (MinAtar by default).
   virtual int max_episode_steps() const = 0;
+  static constexpr int kNoTimeLimit = 2147483647;
 
   // Full internal state, including the random generator where the dynamics use one.
   virtual std::vector<double> get_state() const = 0;

@@ -1,9 +1,33 @@
 #include "envs/classic/acrobot.h"
 #include "envs/classic/cartpole.h"
 #include "envs/classic/mountain_car.h"
+#include "envs/minatar/asterix.h"
+#include "envs/minatar/breakout.h"
+#include "envs/minatar/freeway.h"
+#include "envs/minatar/seaquest.h"
+#include "envs/minatar/space_invaders.h"
 #include "envs/registry.h"
+#include "envs/snake/snake.h"
 
 namespace tp::envs {
+
+namespace {
+
+// MinAtar ids as upstream's gym registration: -v0 the full 6-action set (as the paper's DQN),
+// -v1 the game's minimal action set; `minimal_actions=` overrides either.
+template <class Game>
+void add_minatar(EnvRegistry& r, const std::string& name, const std::string& what) {
+  for (const bool minimal : {false, true}) {
+    const std::string id = "MinAtar/" + name + (minimal ? "-v1" : "-v0");
+    r.add({id,
+           "MinAtar " + name + ": " + what + (minimal ? " (minimal action set)" : " (full 6-action set)"),
+           [id, minimal](const EnvKwargs& kw) {
+             return std::unique_ptr<Env>(std::make_unique<Game>(MinAtarOptions::from_kwargs(kw, id, minimal), id));
+           }});
+  }
+}
+
+}  // namespace
 
 EnvRegistry make_env_registry() {
   EnvRegistry r;
@@ -21,6 +45,12 @@ EnvRegistry make_env_registry() {
            check_known_kwargs(kw, {}, "Acrobot-v1");
            return std::unique_ptr<Env>(std::make_unique<Acrobot>());
          }});
+  add_minatar<Breakout>(r, "Breakout", "bounce a ball to break bricks");
+  add_minatar<SpaceInvaders>(r, "SpaceInvaders", "shoot down a wave of aliens");
+  add_minatar<Freeway>(r, "Freeway", "cross a road of cars (2500 frames)");
+  add_minatar<Asterix>(r, "Asterix", "collect gold, dodge enemies");
+  add_minatar<Seaquest>(r, "Seaquest", "shoot enemies, rescue divers, mind the oxygen");
+  r.add({"Snake-v0", "grow a snake by eating food on a 10x10 grid (size=, max_episode_steps=)", &Snake::from_kwargs});
   return r;
 }
 

@@ -1,0 +1,214 @@
+// Conformance tests every registered env passes (OpenSpiel basic_tests style): random play
+// to the end with invariants, seeding reproducibility, spaces respected, get/set state
+// round trip, clone independence, invalid actions and unknown names rejected.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "envs/registry.h"
+
+namespace tp::envs {
+namespace {
+
+struct Trace {
+  std::vector<float> obs;  // all observations, concatenated
+  std::vector<float> rewards;
+  std::vector<int> flags;  // terminated * 2 + truncated
+  bool operator==(const Trace& o) const { return obs == o.obs && rewards == o.rewards && flags == o.flags; }
+};
+
+// Plays `steps` random actions (from `rng`), resetting at episode ends, recording everything.
+Trace play(Env& env, Rng& rng, int steps) {
+  Trace t;
+  std::vector<float> obs(static_cast<size_t>(env.observation_space().size()));
+  for (int i = 0; i < steps; ++i) {
+    const StepResult r = env.step(static_cast<int>(rng.below(static_cast<uint32_t>(env.action_space().n))));
+    env.observe(obs.data());
+    t.obs.insert(t.obs.end(), obs.begin(), obs.end());
+    t.rewards.push_back(r.reward);
+    t.flags.push_back(r.terminated * 2 + r.truncated);
+    if (r.done()) env.reset();
+  }
+  return t;
+}
+
+class EnvConformance : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::unique_ptr<Env> make() const { return registry_.make(GetParam()); }
+  EnvRegistry registry_ = make_env_registry();
+};
+
+TEST_P(EnvConformance, SpacesAreConsistent) {
+  auto env = make();
+  const BoxSpace& space = env->observation_space();
+  ASSERT_FALSE(space.shape.empty());
+  EXPECT_EQ(static_cast<int64_t>(space.low.size()), space.size());
+  EXPECT_EQ(static_cast<int64_t>(space.high.size()), space.size());
+  for (size_t i = 0; i < space.low.size(); ++i) EXPECT_LE(space.low[i], space.high[i]);
+  EXPECT_GT(env->action_space().n, 0);
+  EXPECT_EQ(static_cast<int>(env->action_names().size()), env->action_space().n);
+  EXPECT_EQ(env->id(), GetParam());
+  EXPECT_GT(env->max_episode_steps(), 0);
+}
+
+TEST_P(EnvConformance, RandomPlayToTheEndKeepsInvariants) {
+  auto env = make();
+  const BoxSpace& space = env->observation_space();
+  std::vector<float> obs(static_cast<size_t>(space.size()));
+  Rng rng(7);
+  int episodes = 0;
+  long total_steps = 0;
+  for (uint64_t seed = 0; seed < 12 && total_steps < 60000; ++seed) {
+    env->reset(seed);
+    EXPECT_EQ(env->elapsed_steps(), 0);
+    env->observe(obs.data());
+    ASSERT_TRUE(space.contains(obs.data())) << "reset observation outside " << space.to_string();
+    for (int t = 1;; ++t) {
+      const StepResult r = env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n))));
+      ++total_steps;
+      ASSERT_EQ(env->elapsed_steps(), t);
+      env->observe(obs.data());
+      ASSERT_TRUE(space.contains(obs.data())) << "step " << t << " observation outside the space";
+      ASSERT_TRUE(std::isfinite(r.reward));
+      // Truncation happens exactly at the time limit, never before.
+      ASSERT_EQ(r.truncated, t >= env->max_episode_steps()) << "step " << t;
+      if (r.done()) break;
+      ASSERT_LT(t, 200000) << "episode never ends";
+    }
+    EXPECT_THROW(env->step(0), Error) << "step after the end must throw";
+    ++episodes;
+  }
+  EXPECT_GE(episodes, 1);
+}
+
+TEST_P(EnvConformance, InvalidActionsThrow) {
+  auto env = make();
+  env->reset(1);
+  EXPECT_THROW(env->step(-1), Error);
+  EXPECT_THROW(env->step(env->action_space().n), Error);
+  EXPECT_NO_THROW(env->step(0));  // the env is still usable after a rejected action
+}
+
+TEST_P(EnvConformance, ResetWithSeedIsReproducible) {
+  auto a = make();
+  auto b = make();
+  Rng ra(3), rb(3);
+  a->reset(42);
+  b->reset(42);
+  b->step(0);  // history before reset(seed) must not matter
+  b->reset(42);
+  EXPECT_TRUE(play(*a, ra, 3000) == play(*b, rb, 3000));
+}
+
+TEST_P(EnvConformance, DifferentSeedsGiveDifferentPlay) {
+  auto a = make();
+  auto b = make();
+  Rng ra(3), rb(3);
+  a->reset(1);
+  b->reset(2);
+  EXPECT_FALSE(play(*a, ra, 3000) == play(*b, rb, 3000));
+}
+
+TEST_P(EnvConformance, StateRoundTripContinuesIdentically) {
+  auto env = make();
+  Rng rng(5);
+  env->reset(9);
+  play(*env, rng, 777);  // somewhere mid-play, possibly after some resets
+  const std::vector<double> saved = env->get_state();
+  Rng rng_a = rng, rng_b = rng;
+  const Trace a = play(*env, rng_a, 2000);
+  auto other = make();
+  other->reset(12345);  // a different history
+  other->set_state(saved);
+  EXPECT_EQ(other->get_state(), saved);
+  const Trace b = play(*other, rng_b, 2000);
+  EXPECT_TRUE(a == b);
+}
+
+TEST_P(EnvConformance, CloneIsIndependent) {
+  auto env = make();
+  Rng rng(11);
+  env->reset(4);
+  play(*env, rng, 50);
+  const std::vector<double> before = env->get_state();
+  auto copy = env->clone();
+  EXPECT_EQ(copy->get_state(), before);
+  Rng r1(1), r2(1);
+  play(*copy, r1, 500);
+  EXPECT_EQ(env->get_state(), before) << "stepping the clone changed the original";
+  const Trace original = play(*env, r2, 500);  // and the original still plays as the clone did
+  auto copy2 = make();
+  copy2->set_state(before);
+  Rng r3(1);
+  EXPECT_TRUE(play(*copy2, r3, 500) == original);
+}
+
+TEST_P(EnvConformance, ObserveBytesMatchesObserveForGridEnvs) {
+  auto env = make();
+  const BoxSpace& space = env->observation_space();
+  bool integral = true;
+  for (size_t i = 0; i < space.low.size(); ++i) integral = integral && space.low[i] == 0 && space.high[i] == 1;
+  if (!integral) {
+    env->reset(0);
+    std::vector<uint8_t> bytes(static_cast<size_t>(space.size()));
+    EXPECT_THROW(env->observe_bytes(bytes.data()), Error);  // continuous observations
+    return;
+  }
+  std::vector<float> obs(static_cast<size_t>(space.size()));
+  std::vector<uint8_t> bytes(obs.size());
+  Rng rng(2);
+  env->reset(3);
+  for (int t = 0; t < 500; ++t) {
+    env->observe(obs.data());
+    env->observe_bytes(bytes.data());
+    for (size_t i = 0; i < obs.size(); ++i) ASSERT_EQ(static_cast<float>(bytes[i]), obs[i]);
+    if (env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n)))).done()) env->reset();
+  }
+}
+
+TEST_P(EnvConformance, BadStatesAreRejected) {
+  auto env = make();
+  env->reset(0);
+  EXPECT_THROW(env->set_state({}), Error);
+  std::vector<double> st = env->get_state();
+  st.push_back(0.0);
+  st.push_back(0.0);
+  st.push_back(0.0);
+  EXPECT_THROW(env->set_state(st), Error);
+}
+
+TEST_P(EnvConformance, UnknownKwargIsAUsageError) {
+  EXPECT_THROW(registry_.make(GetParam(), {{"no_such_option", "1"}}), UsageError);
+}
+
+std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string s;
+  for (char c : info.param) s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return s;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllEnvs, EnvConformance, ::testing::ValuesIn(make_env_registry().ids()), test_name);
+
+TEST(EnvRegistry, UnknownNameListsTheKnownOnes) {
+  const auto registry = make_env_registry();
+  try {
+    registry.make("NoSuchEnv-v0");
+    FAIL() << "expected a UsageError";
+  } catch (const UsageError& e) {
+    const std::string what = e.what();
+    for (const auto& id : registry.ids()) EXPECT_NE(what.find(id), std::string::npos) << id;
+  }
+}
+
+TEST(EnvRegistry, ShipsTheIssueEnvs) {
+  const auto registry = make_env_registry();
+  for (const char* id : {"CartPole-v1", "MountainCar-v0", "Acrobot-v1", "MinAtar/Breakout-v1", "MinAtar/SpaceInvaders-v1",
+                         "MinAtar/Freeway-v1", "MinAtar/Asterix-v1", "MinAtar/Seaquest-v1", "Snake-v0"})
+    EXPECT_TRUE(registry.contains(id)) << id;
+}
+
+}  // namespace
+}  // namespace tp::envs
