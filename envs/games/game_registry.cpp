@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "envs/games/connect4.h"
+#include "envs/games/go/go_state.h"
 #include "envs/games/k_in_row.h"
 #include "envs/games/othello.h"
 
@@ -44,6 +45,7 @@ GameRegistry make_game_registry() {
   r.add(connect4_spec());
   r.add(gomoku_spec());
   r.add(othello_spec());
+  r.add(go_spec());
   return r;
 }
 
