@@ -1,0 +1,156 @@
+#include "envs/vec_env.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace tp::envs {
+
+VecEnv::VecEnv(const Env& prototype, int num_envs, int threads) {
+  TP_CHECK_AS(UsageError, num_envs >= 1, "VecEnv needs at least one env, got ", num_envs);
+  for (int i = 0; i < num_envs; ++i) envs_.push_back(prototype.clone());
+  init(threads);
+}
+
+VecEnv::VecEnv(std::vector<std::unique_ptr<Env>> envs, int threads) : envs_(std::move(envs)) {
+  TP_CHECK_AS(UsageError, !envs_.empty(), "VecEnv needs at least one env");
+  for (const auto& e : envs_) {
+    TP_CHECK(e != nullptr, "VecEnv: null env");
+    TP_CHECK(e->observation_space().shape == envs_.front()->observation_space().shape &&
+                 e->action_space().n == envs_.front()->action_space().n,
+             "VecEnv: all envs need the same spaces (", e->id(), " differs from ", envs_.front()->id(), ")");
+  }
+  init(threads);
+}
+
+void VecEnv::init(int threads) {
+  TP_CHECK_AS(UsageError, threads >= 1, "VecEnv threads must be >= 1, got ", threads);
+  const size_t n = envs_.size();
+  obs_size_ = envs_.front()->observation_space().size();
+  obs_.assign(n * static_cast<size_t>(obs_size_), 0.0f);
+  final_obs_.assign(obs_.size(), 0.0f);
+  rewards_.assign(n, 0.0f);
+  terminated_.assign(n, 0);
+  truncated_.assign(n, 0);
+  returns_.assign(n, 0.0);
+  lengths_.assign(n, 0);
+  finished_.reserve(n);
+  const int parts = std::min(threads, static_cast<int>(n));
+  errors_.assign(static_cast<size_t>(parts), nullptr);
+  for (int w = 1; w < parts; ++w) workers_.emplace_back(&VecEnv::worker_loop, this, w);
+}
+
+VecEnv::~VecEnv() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  start_cv_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void VecEnv::reset(uint64_t seed) {
+  for (int i = 0; i < size(); ++i) {
+    envs_[static_cast<size_t>(i)]->reset(seed + static_cast<uint64_t>(i));
+    envs_[static_cast<size_t>(i)]->observe(obs_.data() + i * obs_size_);
+  }
+  std::fill(rewards_.begin(), rewards_.end(), 0.0f);
+  std::fill(terminated_.begin(), terminated_.end(), 0);
+  std::fill(truncated_.begin(), truncated_.end(), 0);
+  std::fill(returns_.begin(), returns_.end(), 0.0);
+  std::fill(lengths_.begin(), lengths_.end(), 0);
+  finished_.clear();
+}
+
+int VecEnv::chunk_begin(int part) const {
+  const int parts = threads();
+  return static_cast<int>(static_cast<int64_t>(size()) * part / parts);
+}
+
+void VecEnv::run_range(int begin, int end) {
+  for (int i = begin; i < end; ++i) {
+    Env& env = *envs_[static_cast<size_t>(i)];
+    const size_t k = static_cast<size_t>(i);
+    const StepResult r = env.step(actions_[i]);
+    rewards_[k] = r.reward;
+    terminated_[k] = r.terminated;
+    truncated_[k] = r.truncated;
+    returns_[k] += r.reward;
+    ++lengths_[k];
+    float* row = obs_.data() + i * obs_size_;
+    if (r.done()) {
+      env.observe(final_obs_.data() + i * obs_size_);
+      env.reset();
+    }
+    env.observe(row);
+  }
+}
+
+void VecEnv::worker_loop(int worker) {
+  uint64_t seen = 0;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      start_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+    }
+    try {
+      run_range(chunk_begin(worker), chunk_begin(worker + 1));
+    } catch (...) {
+      errors_[static_cast<size_t>(worker)] = std::current_exception();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --pending_;
+    }
+    done_cv_.notify_one();
+  }
+}
+
+void VecEnv::step(const std::vector<int>& actions) {
+  TP_CHECK(static_cast<int>(actions.size()) == size(), "VecEnv: ", actions.size(), " actions for ", size(), " envs");
+  step(actions.data());
+}
+
+void VecEnv::step(const int* actions) {
+  // Checked up front so a bad action leaves every copy untouched.
+  const int n_actions = action_space().n;
+  for (int i = 0; i < size(); ++i)
+    TP_CHECK(actions[i] >= 0 && actions[i] < n_actions, "VecEnv: invalid action ", actions[i], " for env ", i,
+             " (valid: 0..", n_actions - 1, ")");
+  actions_ = actions;
+  if (!workers_.empty()) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      pending_ = static_cast<int>(workers_.size());
+      ++generation_;
+    }
+    start_cv_.notify_all();
+  }
+  try {
+    run_range(0, chunk_begin(1));
+  } catch (...) {
+    errors_[0] = std::current_exception();
+  }
+  if (!workers_.empty()) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_cv_.wait(lock, [&] { return pending_ == 0; });
+  }
+  for (auto& e : errors_)
+    if (e) {
+      std::exception_ptr err = e;
+      for (auto& x : errors_) x = nullptr;
+      std::rethrow_exception(err);
+    }
+  finished_.clear();
+  for (int i = 0; i < size(); ++i) {
+    const size_t k = static_cast<size_t>(i);
+    if (!terminated_[k] && !truncated_[k]) continue;
+    finished_.push_back({i, returns_[k], lengths_[k], terminated_[k] != 0, truncated_[k] != 0});
+    returns_[k] = 0.0;
+    lengths_[k] = 0;
+  }
+}
+
+}  // namespace tp::envs
