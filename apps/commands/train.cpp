@@ -7,13 +7,14 @@
 namespace tp::app {
 
 namespace {
-const char* const kGenerative[] = {"gan", "dcgan", "cgan", "wgan-gp", "vae", "ae", "dae", "sae"};
+const char* const kGenerative[] = {"gan", "dcgan", "cgan", "wgan-gp", "vae", "ae", "dae", "sae", "classifier"};
 
 void print_train_usage(std::ostream& os) {
   os << "Usage: torchplay train <algo> [options]\n\nAlgorithms:\n"
      << "  dqn         Deep Q-Network (Mnih et al. 2015) and extensions, on an env\n"
      << "  alphazero   AlphaGo Zero self-play with MCTS, on a board game\n"
      << "  gan dcgan cgan wgan-gp vae ae dae sae   generative models on image or 2-D data\n"
+     << "  classifier  the CNN whose features score image models (eval --model ... --classifier)\n"
      << "\n`torchplay train <algo> --help` lists the algorithm's options and defaults.\n";
 }
 }  // namespace

@@ -1,0 +1,30 @@
+#pragma once
+// IDX files (the MNIST / Fashion-MNIST format, LeCun et al.): a big-endian header
+// (0x00 0x00 type ndims, then one u32 per dimension) followed by the data. Files may be
+// gzip-compressed (detected by the gzip magic, not by the name). Only unsigned-byte data
+// (type 0x08) is supported: that is what every MNIST-format file holds.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tp::gen {
+
+struct IdxArray {
+  std::vector<int64_t> dims;
+  std::vector<uint8_t> data;  // product(dims) bytes
+};
+
+// Reads a whole file, inflating it when it is gzip; throws DataError naming the file when it
+// is missing, unreadable, a truncated or corrupt gzip stream.
+std::string read_maybe_gzip(const std::string& path);
+// Parses an IDX file; throws DataError naming the file for a bad magic number, an unsupported
+// type, or a size that does not match the header.
+IdxArray read_idx(const std::string& path);
+// Parses IDX bytes already in memory (`name` is used in error messages).
+IdxArray parse_idx(const std::string& bytes, const std::string& name);
+// IDX bytes for `array` (uncompressed), for tests and exports.
+std::string encode_idx(const IdxArray& array);
+// Gzip-compresses `bytes` (zlib), for tests and exports.
+std::string gzip_bytes(const std::string& bytes);
+
+}  // namespace tp::gen

@@ -1,0 +1,83 @@
+#pragma once
+// The interface every generative model (and the evaluation classifier) offers to the one
+// training loop (generative/train_loop.h), to `generate`, `eval --model` and the sample
+// viewer (generative/sampler.h). A model owns its networks and optimizers; the loop owns
+// data, epochs, checkpoints, metrics and sample grids.
+#include <torch/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "generative/data/dataset.h"
+#include "generative/options.h"
+
+namespace tp {
+class CheckpointWriter;
+class CheckpointReader;
+}  // namespace tp
+
+namespace tp::gen {
+
+// What the networks are built for: images (C, H, W) or 2-D points, and the class count.
+struct DataShape {
+  int64_t channels = 0, height = 0, width = 0;  // 0: 2-D points
+  int64_t num_classes = 0;
+  std::string synthetic;  // ring8 | grid25 | moons for 2-D data
+  bool is_image() const { return channels > 0; }
+  int64_t flat_size() const { return is_image() ? channels * height * width : 2; }
+  static DataShape of(const Dataset& d);
+};
+
+// Inputs held fixed for the whole run (and checkpointed), so the per-epoch grids compare.
+struct FixedInputs {
+  torch::Tensor z;       // latents (GAN, VAE)
+  torch::Tensor labels;  // classes (conditional models)
+  torch::Tensor x;       // data (autoencoders show reconstructions of these)
+};
+
+class GenerativeModel {
+ public:
+  virtual ~GenerativeModel() = default;
+  virtual std::string algorithm() const = 0;
+  virtual std::string architecture() const = 0;
+  const DataShape& shape() const { return shape_; }
+
+  // Epochs the run takes when --epochs is `epochs` (sae adds its layer-wise pre-training).
+  virtual int64_t schedule_epochs(int64_t epochs) const { return epochs; }
+  // The training samples of an epoch (sae fine-tunes on its labelled subset).
+  virtual Dataset epoch_data(int64_t /*epoch*/, const Dataset& train) const { return train; }
+  // One optimization step; returns the values named by loss_names() (epoch means go to metrics.csv).
+  virtual std::vector<std::string> loss_names() const = 0;
+  virtual std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) = 0;
+  // End-of-epoch evaluation on the test split (test ELBO, accuracy, modes, ...).
+  virtual std::vector<std::string> eval_names() const { return {}; }
+  virtual std::vector<double> evaluate(const Dataset& test) = 0;
+
+  // Sampling. latent_dim() == 0: the model has no prior to sample from (autoencoders).
+  virtual int64_t latent_dim() const { return 0; }
+  virtual int64_t num_classes() const { return 0; }  // > 0: conditional on a class
+  // Samples for latents z (N, latent_dim) and labels (N) when conditional, in data range:
+  // images in [0, 1] (N, C, H, W) or points (N, 2). Runs in eval mode without gradients.
+  virtual torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels);
+  // The fixed inputs of the per-epoch picture, drawn from `gen_seed` (and test data).
+  virtual FixedInputs make_fixed_inputs(int64_t n, uint64_t gen_seed, const Dataset& test) const;
+  // What the per-epoch picture shows for the fixed inputs (samples, or reconstructions next to
+  // their inputs): images in [0, 1] or points; undefined when there is nothing to draw.
+  virtual torch::Tensor visualize(const FixedInputs& fixed);
+
+  virtual void save(CheckpointWriter& writer) const = 0;
+  virtual void load(CheckpointReader& reader) = 0;
+
+ protected:
+  explicit GenerativeModel(DataShape shape) : shape_(std::move(shape)) {}
+  DataShape shape_;
+};
+
+// The algorithms: gan dcgan cgan wgan-gp vae ae dae sae classifier.
+const std::vector<std::string>& model_algorithms();
+// Builds a freshly initialized model (LibTorch's default generator must be seeded before).
+std::unique_ptr<GenerativeModel> make_model(const ModelConfig& config, const DataShape& shape);
+
+}  // namespace tp::gen

@@ -1,0 +1,41 @@
+#pragma once
+// Options binding shared by `train` and checkpoint loading, and rebuilding a trained model
+// from its checkpoint (the header's config.ini text gives the options, its counters the
+// data shape), for `generate`, `eval --model` and the sample viewer.
+#include <memory>
+#include <string>
+
+#include "core/checkpoint.h"
+#include "core/options.h"
+#include "generative/model.h"
+
+namespace tp::gen {
+
+// Every option a generative training run records in config.ini.
+struct TrainConfig {
+  CommonOptions common;
+  TrainLoopOptions loop;
+  ModelConfig model;
+
+  static TrainConfig for_algorithm(const std::string& algorithm);
+  void add_to(OptionSet& set);
+};
+
+// Writes the data shape into checkpoint counters and reads it back.
+void put_shape(CheckpointHeader& header, const DataShape& shape);
+DataShape get_shape(const CheckpointHeader& header);
+
+struct LoadedModel {
+  std::unique_ptr<GenerativeModel> model;
+  CheckpointHeader header;
+  TrainConfig config;
+  std::string path;
+};
+
+// Loads a checkpoint file, or the newest checkpoint of a run directory. Throws
+// CheckpointError naming the file for anything that is not a generative checkpoint.
+LoadedModel load_model_checkpoint(const std::string& path);
+// A checkpoint file itself, or the newest one in RUN/checkpoints when `path` is a run directory.
+std::string resolve_checkpoint(const std::string& path);
+
+}  // namespace tp::gen

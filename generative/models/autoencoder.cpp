@@ -1,0 +1,111 @@
+#include "generative/models/autoencoder.h"
+
+#include <torch/torch.h>
+
+#include "core/checkpoint.h"
+#include "core/error.h"
+#include "nets/autoencoder.h"
+#include "nets/optimizer.h"
+
+namespace tp::gen {
+
+namespace F = torch::nn::functional;
+
+void check_corruption(const std::string& c, double noise) {
+  TP_CHECK_AS(UsageError, c == "none" || c == "mask" || c == "gaussian", "unknown corruption '", c, "' (none, mask, gaussian)");
+  TP_CHECK_AS(UsageError, noise >= 0 && (c != "mask" || noise < 1), "--noise must be >= 0 (and < 1 for masking)");
+}
+
+torch::Tensor corrupt(const torch::Tensor& x, const std::string& c, double noise) {
+  if (c == "none" || noise == 0) return x;
+  if (c == "mask") return x * (torch::rand_like(x) >= noise).to(x.dtype());
+  if (c == "gaussian") return x + noise * torch::randn_like(x);
+  TP_THROW(UsageError, "unknown corruption '", c, "' (none, mask, gaussian)");
+}
+
+torch::Tensor interleave_rows(const torch::Tensor& originals, const torch::Tensor& recon, int64_t columns) {
+  std::vector<torch::Tensor> rows;
+  for (int64_t s = 0; s < originals.size(0); s += columns) {
+    const int64_t m = std::min(columns, originals.size(0) - s);
+    rows.push_back(originals.narrow(0, s, m));
+    rows.push_back(recon.narrow(0, s, m));
+  }
+  return torch::cat(rows, 0);
+}
+
+FixedInputs reconstruction_inputs(int64_t n, const Dataset& test) {
+  FixedInputs f;
+  f.x = test.x.narrow(0, 0, std::min<int64_t>(std::max<int64_t>(n / 2, 1), test.size())).clone();
+  return f;
+}
+
+struct AutoencoderModel::Nets {
+  nets::Autoencoder ae{nullptr};
+  std::unique_ptr<torch::optim::Optimizer> opt;
+};
+
+AutoencoderModel::AutoencoderModel(std::string algorithm, AeOptions o, DataShape shape)
+    : GenerativeModel(std::move(shape)), algorithm_(std::move(algorithm)), options_(std::move(o)), nets_(std::make_unique<Nets>()) {
+  TP_CHECK_AS(UsageError, shape_.is_image(), "the autoencoders need image data, not 2-D points");
+  check_corruption(options_.corruption, options_.noise);
+  auto sizes = parse_sizes(options_.hidden, "--hidden");
+  sizes.insert(sizes.begin(), shape_.flat_size());
+  nets_->ae = nets::Autoencoder(nets::AutoencoderOptions(sizes).activation(options_.activation));
+  nets::OptimizerOptions oo;
+  oo.name = "adam";
+  oo.lr = options_.lr;
+  nets_->opt = nets::make_optimizer(nets_->ae->parameters(), oo);
+}
+
+AutoencoderModel::~AutoencoderModel() = default;
+
+std::string AutoencoderModel::architecture() const { return algorithm_ + ":" + nets_->ae->signature(); }
+
+std::vector<double> AutoencoderModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor&) {
+  const auto target = x.flatten(1);
+  auto logits = nets_->ae->reconstruct_logits(corrupt(target, options_.corruption, options_.noise));
+  auto loss = F::binary_cross_entropy_with_logits(logits, target, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) /
+              x.size(0);
+  nets_->opt->zero_grad();
+  loss.backward();
+  nets_->opt->step();
+  return {loss.item<double>()};
+}
+
+std::vector<double> AutoencoderModel::evaluate(const Dataset& test) {
+  torch::NoGradGuard no_grad;
+  double bce = 0, mse = 0;
+  for (int64_t s = 0; s < test.size(); s += 1000) {
+    auto x = test.x.narrow(0, s, std::min<int64_t>(1000, test.size() - s)).flatten(1);
+    auto logits = nets_->ae->reconstruct_logits(x);
+    bce += F::binary_cross_entropy_with_logits(logits, x, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)).item<double>();
+    mse += (torch::sigmoid(logits) - x).pow(2).sum().item<double>();
+  }
+  return {bce / test.size(), mse / (test.size() * shape_.flat_size())};
+}
+
+FixedInputs AutoencoderModel::make_fixed_inputs(int64_t n, uint64_t, const Dataset& test) const {
+  return reconstruction_inputs(n, test);
+}
+
+torch::Tensor AutoencoderModel::reconstruct(const torch::Tensor& x) {
+  torch::NoGradGuard no_grad;
+  return torch::sigmoid(nets_->ae->reconstruct_logits(x)).view(x.sizes());
+}
+
+torch::Tensor AutoencoderModel::visualize(const FixedInputs& fixed) {
+  if (!fixed.x.defined()) return {};
+  return interleave_rows(fixed.x, reconstruct(fixed.x), 8);
+}
+
+void AutoencoderModel::save(CheckpointWriter& w) const {
+  w.add_module("ae", *nets_->ae);
+  w.add_optimizer("ae.opt", *nets_->opt);
+}
+
+void AutoencoderModel::load(CheckpointReader& r) {
+  r.load_module("ae", *nets_->ae);
+  r.load_optimizer("ae.opt", *nets_->opt);
+}
+
+}  // namespace tp::gen

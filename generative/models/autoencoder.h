@@ -1,0 +1,46 @@
+#pragma once
+// Autoencoder ("ae") and denoising autoencoder ("dae", Vincent et al. 2008): the input is
+// corrupted during training (masking: a random `noise` fraction of pixels set to 0; or
+// additive Gaussian noise of std `noise`), the target is always the clean image; the loss is
+// the Bernoulli cross-entropy of the reconstruction logits (nats per image).
+#include <memory>
+
+#include "generative/model.h"
+
+namespace tp::gen {
+
+// Corrupts x for denoising training: none | mask | gaussian (UsageError otherwise).
+torch::Tensor corrupt(const torch::Tensor& x, const std::string& corruption, double noise);
+void check_corruption(const std::string& corruption, double noise);
+
+class AutoencoderModel : public GenerativeModel {
+ public:
+  AutoencoderModel(std::string algorithm, AeOptions options, DataShape shape);
+  ~AutoencoderModel() override;
+  std::string algorithm() const override { return algorithm_; }
+  std::string architecture() const override;
+  std::vector<std::string> loss_names() const override { return {"loss"}; }
+  std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) override;
+  std::vector<std::string> eval_names() const override { return {"test_reconstruction", "test_mse"}; }
+  std::vector<double> evaluate(const Dataset& test) override;
+  FixedInputs make_fixed_inputs(int64_t n, uint64_t gen_seed, const Dataset& test) const override;
+  // Rows of originals, each followed by a row of their reconstructions.
+  torch::Tensor visualize(const FixedInputs& fixed) override;
+  // Reconstructions (images in [0, 1]) of x.
+  torch::Tensor reconstruct(const torch::Tensor& x);
+  void save(CheckpointWriter& writer) const override;
+  void load(CheckpointReader& reader) override;
+
+ private:
+  struct Nets;
+  std::string algorithm_;
+  AeOptions options_;
+  std::unique_ptr<Nets> nets_;
+};
+
+// Originals and reconstructions interleaved by rows of `columns` images.
+torch::Tensor interleave_rows(const torch::Tensor& originals, const torch::Tensor& recon, int64_t columns);
+// Shared by ae/dae/sae: the first n/2 test images (reconstructions fill the other half).
+FixedInputs reconstruction_inputs(int64_t n, const Dataset& test);
+
+}  // namespace tp::gen

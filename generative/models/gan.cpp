@@ -1,0 +1,188 @@
+#include "generative/models/gan.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/checkpoint.h"
+#include "core/error.h"
+#include "generative/eval/mode_coverage.h"
+#include "nets/dcgan.h"
+#include "nets/mlp.h"
+#include "nets/optimizer.h"
+
+namespace tp::gen {
+
+namespace F = torch::nn::functional;
+
+struct GanModel::Nets {
+  // Exactly one pair is set: MLP networks or DCGAN networks.
+  nets::MLP g_mlp{nullptr}, d_mlp{nullptr};
+  nets::DCGANGenerator g_dc{nullptr};
+  nets::DCGANDiscriminator d_dc{nullptr};
+  std::unique_ptr<torch::optim::Optimizer> opt_g, opt_d;
+  torch::nn::Module& g() { return g_mlp ? static_cast<torch::nn::Module&>(*g_mlp) : *g_dc; }
+  torch::nn::Module& d() { return d_mlp ? static_cast<torch::nn::Module&>(*d_mlp) : *d_dc; }
+};
+
+GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
+    : GenerativeModel(std::move(shape)), algorithm_(std::move(algorithm)), options_(std::move(o)), nets_(std::make_unique<Nets>()) {
+  const auto& s = shape_;
+  TP_CHECK_AS(UsageError, options_.loss == "ns" || options_.loss == "wgan-gp", "unknown GAN loss '", options_.loss, "' (ns, wgan-gp)");
+  TP_CHECK_AS(UsageError, options_.z_dim > 0 && options_.d_steps > 0, "--z-dim and --d-steps must be > 0");
+  TP_CHECK_AS(UsageError, options_.label_smoothing >= 0 && options_.label_smoothing < 0.5, "--label-smoothing must be in [0, 0.5)");
+  TP_CHECK_AS(UsageError, !options_.conditional || s.num_classes > 0, "a conditional GAN needs a labelled dataset (",
+              s.synthetic.empty() ? "images" : s.synthetic, " has no labels)");
+  const int64_t k = num_classes();
+  if (options_.arch == "mlp") {
+    const std::string act = "leaky_relu0.2";
+    nets_->g_mlp = nets::MLP(nets::MLPOptions(options_.z_dim + k, parse_sizes(options_.g_hidden, "--g-hidden"), s.flat_size()).activation(act));
+    nets_->d_mlp = nets::MLP(nets::MLPOptions(s.flat_size() + k, parse_sizes(options_.d_hidden, "--d-hidden"), 1).activation(act));
+  } else if (options_.arch == "dcgan") {
+    TP_CHECK_AS(UsageError, s.is_image() && s.height == s.width, "DCGAN networks need square images; use --arch mlp for 2-D data");
+    // The critic of WGAN-GP must not normalize across the batch (the penalty is per sample).
+    auto dco = nets::DCGANOptions().z_dim(options_.z_dim).channels(s.channels).image_size(s.height).ngf(options_.ngf)
+                   .ndf(options_.ndf).num_classes(k).d_norm(options_.loss == "wgan-gp" ? "layer" : "batch");
+    nets_->g_dc = nets::DCGANGenerator(dco);
+    nets_->d_dc = nets::DCGANDiscriminator(dco);
+  } else {
+    TP_THROW(UsageError, "unknown GAN architecture '", options_.arch, "' (mlp, dcgan)");
+  }
+  nets::OptimizerOptions og;
+  og.name = "adam";
+  og.beta1 = options_.beta1;
+  og.beta2 = options_.beta2;
+  og.lr = options_.lr_g;
+  nets_->opt_g = nets::make_optimizer(nets_->g().parameters(), og);
+  og.lr = options_.lr_d;
+  nets_->opt_d = nets::make_optimizer(nets_->d().parameters(), og);
+}
+
+GanModel::~GanModel() = default;
+
+std::string GanModel::architecture() const {
+  const auto sig = nets_->g_mlp ? nets_->g_mlp->signature() + "|" + nets_->d_mlp->signature()
+                                : nets_->g_dc->signature() + "|" + nets_->d_dc->signature();
+  return algorithm_ + ":" + sig + ":k" + std::to_string(num_classes());
+}
+
+namespace {
+torch::Tensor with_labels(const torch::Tensor& flat, const torch::Tensor& labels, int64_t k) {
+  if (k == 0) return flat;
+  return torch::cat({flat, torch::one_hot(labels, k).to(flat.dtype())}, 1);
+}
+}  // namespace
+
+torch::Tensor GanModel::g_forward(const torch::Tensor& z, const torch::Tensor& labels) {
+  if (nets_->g_dc) return nets_->g_dc->forward(z, labels);
+  auto out = nets_->g_mlp->forward(with_labels(z, labels, num_classes()));
+  if (!shape_.is_image()) return out;
+  return torch::tanh(out).view({z.size(0), shape_.channels, shape_.height, shape_.width});
+}
+
+torch::Tensor GanModel::d_forward(const torch::Tensor& x, const torch::Tensor& labels) {
+  if (nets_->d_dc) return nets_->d_dc->forward(x, labels);
+  return nets_->d_mlp->forward(with_labels(x.flatten(1), labels, num_classes())).view({-1});
+}
+
+torch::Tensor GanModel::gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& labels) {
+  auto alpha_shape = std::vector<int64_t>(real.dim(), 1);
+  alpha_shape[0] = real.size(0);
+  auto alpha = torch::rand(alpha_shape, real.options());
+  auto mixed = (alpha * real + (1 - alpha) * fake).detach().requires_grad_(true);
+  auto out = d_forward(mixed, labels);
+  auto grad = torch::autograd::grad({out.sum()}, {mixed}, {}, /*retain_graph=*/true, /*create_graph=*/true)[0];
+  return (grad.flatten(1).norm(2, 1) - 1).pow(2).mean();
+}
+
+std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor& y) {
+  nets_->g().train();
+  nets_->d().train();
+  const int64_t n = x.size(0), k = num_classes();
+  const auto real = shape_.is_image() ? x * 2.0 - 1.0 : x;
+  const auto labels = k > 0 ? y : torch::Tensor();
+  TP_CHECK(k == 0 || labels.defined(), "a conditional GAN needs labelled batches");
+
+  // Discriminator / critic step.
+  torch::Tensor fake;
+  {
+    torch::NoGradGuard no_grad;
+    fake = g_forward(torch::randn({n, options_.z_dim}), labels);
+  }
+  auto d_real = d_forward(real, labels);
+  auto d_fake = d_forward(fake, labels);
+  torch::Tensor loss_d;
+  if (options_.loss == "ns") {
+    loss_d = F::binary_cross_entropy_with_logits(d_real, torch::full_like(d_real, 1.0 - options_.label_smoothing)) +
+             F::binary_cross_entropy_with_logits(d_fake, torch::zeros_like(d_fake));
+  } else {
+    loss_d = d_fake.mean() - d_real.mean() + options_.gp_weight * gradient_penalty(real, fake, labels);
+  }
+  nets_->opt_d->zero_grad();
+  loss_d.backward();
+  nets_->opt_d->step();
+  ++d_updates_;
+
+  double loss_g_value = std::numeric_limits<double>::quiet_NaN();
+  if (d_updates_ % options_.d_steps == 0) {
+    auto gen = g_forward(torch::randn({n, options_.z_dim}), labels);
+    auto out = d_forward(gen, labels);
+    auto loss_g = options_.loss == "ns" ? F::softplus(-out).mean() : -out.mean();
+    nets_->opt_g->zero_grad();
+    loss_g.backward();
+    nets_->opt_g->step();
+    loss_g_value = loss_g.item<double>();
+  }
+  // d_real / d_fake: mean D(x) and D(G(z)) as probabilities (ns) or critic values (wgan-gp).
+  const bool ns = options_.loss == "ns";
+  return {loss_d.item<double>(), loss_g_value, (ns ? torch::sigmoid(d_real) : d_real).mean().item<double>(),
+          (ns ? torch::sigmoid(d_fake) : d_fake).mean().item<double>()};
+}
+
+std::vector<std::string> GanModel::eval_names() const {
+  if (shape_.is_image()) return {};
+  return {"modes", "high_quality"};
+}
+
+std::vector<double> GanModel::evaluate(const Dataset&) {
+  if (shape_.is_image()) return {};
+  // 2-D: modes covered and high-quality share over 2500 samples from a fixed stream (PacGAN's protocol).
+  auto gen = at::detail::createCPUGenerator(0x5eed);
+  const auto z = torch::randn({kModeEvalSamples, options_.z_dim}, gen, torch::kFloat32);
+  const ModeStats m = mode_coverage(generate(z, {}), shape_.synthetic);
+  return {static_cast<double>(m.covered), m.high_quality_share};
+}
+
+torch::Tensor GanModel::generate(const torch::Tensor& z, const torch::Tensor& labels) {
+  TP_CHECK(z.dim() == 2 && z.size(1) == options_.z_dim, "latents must be (N, ", options_.z_dim, ")");
+  torch::NoGradGuard no_grad;
+  nets_->g().eval();
+  torch::Tensor lab = labels;
+  if (num_classes() > 0) {
+    TP_CHECK(labels.defined() && labels.numel() == z.size(0), "a conditional GAN needs one label per latent");
+    TP_CHECK_AS(UsageError, labels.min().item<int64_t>() >= 0 && labels.max().item<int64_t>() < num_classes(),
+                "class labels must be in 0..", num_classes() - 1);
+  }
+  auto out = g_forward(z, lab);
+  nets_->g().train();
+  return shape_.is_image() ? (out + 1.0) * 0.5 : out;
+}
+
+void GanModel::save(CheckpointWriter& w) const {
+  w.add_module("gan.g", nets_->g());
+  w.add_module("gan.d", nets_->d());
+  w.add_optimizer("gan.opt_g", *nets_->opt_g);
+  w.add_optimizer("gan.opt_d", *nets_->opt_d);
+  w.add_tensor("gan.d_updates", torch::tensor(d_updates_, torch::kInt64));
+}
+
+void GanModel::load(CheckpointReader& r) {
+  r.load_module("gan.g", nets_->g());
+  r.load_module("gan.d", nets_->d());
+  r.load_optimizer("gan.opt_g", *nets_->opt_g);
+  r.load_optimizer("gan.opt_d", *nets_->opt_d);
+  d_updates_ = r.tensor("gan.d_updates").item<int64_t>();
+}
+
+}  // namespace tp::gen

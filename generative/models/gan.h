@@ -1,0 +1,45 @@
+#pragma once
+// Adversarial models: GAN (MLP networks, 2-D data or flat images), DCGAN, conditional GAN
+// and WGAN-GP, one class with the loss and the networks chosen by GanOptions.
+//   ns loss (Goodfellow et al. 2014, non-saturating form): D minimizes
+//     BCE(D(x), 1 - s) + BCE(D(G(z)), 0) on logits (s: one-sided label smoothing);
+//     G minimizes BCE(D(G(z)), 1) = softplus(-D(G(z))).
+//   wgan-gp (Gulrajani et al. 2017): the critic minimizes D(G(z)) - D(x) + lambda (|grad D(x^)| - 1)^2
+//     at random interpolates x^; G minimizes -D(G(z)).
+// D takes a step on every batch and G one every `d_steps` batches. Images are mapped from
+// [0, 1] to G's tanh range [-1, 1] on the way in and back on the way out.
+#include <memory>
+
+#include "generative/model.h"
+
+namespace tp::gen {
+
+class GanModel : public GenerativeModel {
+ public:
+  GanModel(std::string algorithm, GanOptions options, DataShape shape);
+  ~GanModel() override;
+  std::string algorithm() const override { return algorithm_; }
+  std::string architecture() const override;
+  std::vector<std::string> loss_names() const override { return {"loss_d", "loss_g", "d_real", "d_fake"}; }
+  std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) override;
+  std::vector<std::string> eval_names() const override;
+  std::vector<double> evaluate(const Dataset& test) override;
+  int64_t latent_dim() const override { return options_.z_dim; }
+  int64_t num_classes() const override { return options_.conditional ? shape_.num_classes : 0; }
+  torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) override;
+  void save(CheckpointWriter& writer) const override;
+  void load(CheckpointReader& reader) override;
+
+ private:
+  struct Nets;
+  // G and D on model-range tensors (images in [-1, 1], (N, C, H, W); points (N, 2)).
+  torch::Tensor g_forward(const torch::Tensor& z, const torch::Tensor& labels);
+  torch::Tensor d_forward(const torch::Tensor& x, const torch::Tensor& labels);
+  torch::Tensor gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& labels);
+  std::string algorithm_;
+  GanOptions options_;
+  std::unique_ptr<Nets> nets_;
+  int64_t d_updates_ = 0;
+};
+
+}  // namespace tp::gen

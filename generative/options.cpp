@@ -1,0 +1,131 @@
+#include "generative/options.h"
+
+#include "core/error.h"
+#include "core/options.h"
+
+namespace tp::gen {
+
+std::vector<int64_t> parse_sizes(const std::string& text, const std::string& what) {
+  std::vector<int64_t> out;
+  for (const auto& part : split_list(text, what)) {
+    size_t used = 0;
+    long long v = 0;
+    try {
+      v = std::stoll(part, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    TP_CHECK_AS(UsageError, used == part.size() && v > 0, "bad size '", part, "' in ", what, " (positive integers, e.g. 256,256)");
+    out.push_back(v);
+  }
+  return out;
+}
+
+void GanOptions::add_to(OptionSet& s) {
+  s.add("arch", &arch, "networks: mlp | dcgan")
+      .add("loss", &loss, "ns (non-saturating) | wgan-gp")
+      .add("z-dim", &z_dim, "latent size")
+      .add("g-hidden", &g_hidden, "MLP generator hidden sizes")
+      .add("d-hidden", &d_hidden, "MLP discriminator hidden sizes")
+      .add("ngf", &ngf, "DCGAN generator width")
+      .add("ndf", &ndf, "DCGAN discriminator width")
+      .add("lr-g", &lr_g, "generator Adam learning rate")
+      .add("lr-d", &lr_d, "discriminator Adam learning rate")
+      .add("beta1", &beta1, "Adam beta1")
+      .add("beta2", &beta2, "Adam beta2")
+      .add("d-steps", &d_steps, "discriminator steps per generator step")
+      .add("label-smoothing", &label_smoothing, "one-sided label smoothing s (real target 1 - s)")
+      .add("gp-weight", &gp_weight, "WGAN-GP gradient penalty weight")
+      .add("conditional", &conditional, "condition G and D on the class label");
+}
+
+void VaeOptions::add_to(OptionSet& s) {
+  s.add("arch", &arch, "networks: mlp | conv")
+      .add("hidden", &hidden, "MLP hidden sizes")
+      .add("latent", &latent, "latent size")
+      .add("lr", &lr, "Adam learning rate")
+      .add("beta", &beta, "weight of the KL term (beta-VAE)")
+      .add("iw-samples", &iw_samples, "k of the importance-weighted log-likelihood estimate (eval)");
+}
+
+void AeOptions::add_to(OptionSet& s) {
+  s.add("hidden", &hidden, "hidden layer sizes (encoder; the decoder mirrors it)")
+      .add("activation", &activation, "hidden activation: sigmoid | relu | tanh")
+      .add("corruption", &corruption, "input corruption in training: none | mask | gaussian")
+      .add("noise", &noise, "masking fraction or Gaussian std")
+      .add("lr", &lr, "Adam learning rate")
+      .add("pretrain-epochs", &pretrain_epochs, "sae: greedy epochs per layer (0: random initialization)")
+      .add("labels", &labels, "sae: labelled training images used for fine-tuning")
+      .add("finetune-lr", &finetune_lr, "sae: fine-tuning Adam learning rate");
+}
+
+void ClassifierOptions::add_to(OptionSet& s) {
+  s.add("lr", &lr, "Adam learning rate").add("features", &features, "feature layer size (FID features)");
+}
+
+ModelConfig ModelConfig::for_algorithm(const std::string& a) {
+  ModelConfig c;
+  c.algorithm = a;
+  if (a == "gan") {
+    // Fits the synthetic sets quickly; flat images work too.
+    c.gan.lr_g = c.gan.lr_d = 1e-3;
+    c.gan.z_dim = 16;
+  } else if (a == "dcgan") {
+    c.gan.arch = "dcgan";
+  } else if (a == "cgan") {
+    c.gan.arch = "dcgan";
+    c.gan.conditional = true;
+  } else if (a == "wgan-gp") {
+    // Gulrajani et al. 2017, Algorithm 1: lambda 10, n_critic 5, Adam 1e-4, betas (0, 0.9).
+    c.gan.arch = "dcgan";
+    c.gan.loss = "wgan-gp";
+    c.gan.d_steps = 5;
+    c.gan.lr_g = c.gan.lr_d = 1e-4;
+    c.gan.beta1 = 0.0;
+    c.gan.beta2 = 0.9;
+  } else if (a == "dae") {
+    c.ae.corruption = "mask";
+  } else if (a == "sae") {
+    c.ae.corruption = "mask";
+  } else if (a != "vae" && a != "ae" && a != "classifier") {
+    TP_THROW(UsageError, "unknown generative algorithm '", a, "' (gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae, classifier)");
+  }
+  return c;
+}
+
+void ModelConfig::add_to(OptionSet& s) {
+  if (algorithm == "vae") vae.add_to(s);
+  else if (algorithm == "ae" || algorithm == "dae" || algorithm == "sae") ae.add_to(s);
+  else if (algorithm == "classifier") classifier.add_to(s);
+  else gan.add_to(s);
+}
+
+TrainLoopOptions TrainLoopOptions::for_algorithm(const std::string& a) {
+  TrainLoopOptions o;
+  if (a == "gan") {
+    o.data = "ring8";
+    o.batch_size = 256;
+    o.epochs = 10;
+  } else if (a == "dcgan" || a == "cgan" || a == "wgan-gp") {
+    o.epochs = 5;
+    o.batch_size = 128;  // Radford et al.: mini-batches of 128
+  } else if (a == "vae") {
+    o.epochs = 10;  // PyTorch example
+  } else if (a == "sae") {
+    o.epochs = 30;  // fine-tuning epochs on the labelled subset
+  } else if (a == "classifier") {
+    o.epochs = 5;
+  }
+  return o;
+}
+
+void TrainLoopOptions::add_to(OptionSet& s) {
+  s.add("data", &data, "dataset: fashion-mnist | DIR of MNIST-format IDX files | ring8 | grid25 | moons")
+      .add("epochs", &epochs, "training epochs (sae: fine-tuning epochs, after the layer-wise ones)")
+      .add("batch-size", &batch_size, "mini-batch size")
+      .add("synthetic-size", &synthetic_size, "points per epoch for the 2-D sets")
+      .add("grid-samples", &grid_samples, "samples in each samples/epoch_NNN.png")
+      .add("keep-checkpoints", &keep_checkpoints, "checkpoints kept in RUN/checkpoints");
+}
+
+}  // namespace tp::gen

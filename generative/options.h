@@ -1,0 +1,99 @@
+#pragma once
+// Hyperparameters of the generative algorithms, one struct per family, each bound 1:1 to
+// CLI options (and config.ini) by its add_to(). Defaults are the papers' values (named in the
+// comments); `for_algorithm` applies the per-algorithm ones (DCGAN's Adam settings, WGAN-GP's
+// critic steps, ...). No LibTorch here.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tp {
+class OptionSet;
+}
+
+namespace tp::gen {
+
+// gan, dcgan, cgan, wgan-gp.
+struct GanOptions {
+  std::string arch = "mlp";       // mlp | dcgan (gan: mlp; dcgan, cgan: dcgan; wgan-gp: dcgan for images)
+  std::string loss = "ns";        // ns (non-saturating, Goodfellow et al. 2014) | wgan-gp (Gulrajani et al. 2017)
+  int64_t z_dim = 100;            // Radford et al. 2016
+  std::string g_hidden = "256,256";  // MLP generator hidden sizes
+  std::string d_hidden = "256,256";  // MLP discriminator hidden sizes
+  int64_t ngf = 64, ndf = 64;     // DCGAN widths (Radford et al.)
+  double lr_g = 2e-4, lr_d = 2e-4;  // Radford et al.: Adam 2e-4
+  double beta1 = 0.5, beta2 = 0.999;  // Radford et al.: beta1 0.5
+  int64_t d_steps = 1;            // discriminator (critic) steps per generator step
+  double label_smoothing = 0.0;   // one-sided: real targets 1 - s (Salimans et al. 2016 use 0.1)
+  double gp_weight = 10.0;        // WGAN-GP lambda (Gulrajani et al.)
+  bool conditional = false;       // cgan: class label into G and D (Mirza & Osindero 2014)
+
+  void add_to(OptionSet& set);
+};
+
+// vae.
+struct VaeOptions {
+  std::string arch = "mlp";       // mlp | conv
+  std::string hidden = "400";     // Kingma & Welling 2014 / PyTorch's example: 784-400-20
+  int64_t latent = 20;
+  double lr = 1e-3;               // PyTorch example: Adam 1e-3
+  double beta = 1.0;              // beta-VAE weight on the KL term (Higgins et al. 2017); 1 = the VAE
+  int64_t iw_samples = 100;       // k for the importance-weighted bound (Burda et al. 2016) in eval
+
+  void add_to(OptionSet& set);
+};
+
+// ae, dae, sae.
+struct AeOptions {
+  std::string hidden = "500,500";  // Vincent et al. 2010 use 3 x 1000 sigmoid units; smaller for CPU
+  std::string activation = "sigmoid";
+  std::string corruption = "none";  // none | mask | gaussian (dae, sae: mask, Vincent et al. 2010)
+  double noise = 0.25;              // masking fraction, or Gaussian std
+  double lr = 1e-3;                 // Adam
+  int64_t pretrain_epochs = 5;      // sae: greedy epochs per layer (0: random initialization)
+  int64_t labels = 1000;            // sae: size of the labelled subset used for fine-tuning
+  double finetune_lr = 1e-3;        // sae: Adam on encoder + classifier head
+
+  void add_to(OptionSet& set);
+};
+
+// classifier (the feature network of the classifier FID / IS).
+struct ClassifierOptions {
+  double lr = 1e-3;  // Adam
+  int64_t features = 128;
+
+  void add_to(OptionSet& set);
+};
+
+struct ModelConfig {
+  std::string algorithm;
+  GanOptions gan;
+  VaeOptions vae;
+  AeOptions ae;
+  ClassifierOptions classifier;
+
+  // The defaults of `algorithm` (UsageError for an unknown one).
+  static ModelConfig for_algorithm(const std::string& algorithm);
+  // Binds the options of this algorithm's family.
+  void add_to(OptionSet& set);
+};
+
+// The training loop's own options.
+struct TrainLoopOptions {
+  std::string data = "fashion-mnist";  // fashion-mnist | DIR | ring8 | grid25 | moons
+  int64_t epochs = 10;
+  int64_t batch_size = 128;
+  int64_t synthetic_size = 100000;  // points per epoch for 2-D data
+  int64_t grid_samples = 64;        // samples in each samples/epoch_NNN.png (2-D: points drawn x 32)
+  int64_t keep_checkpoints = 3;
+
+  static TrainLoopOptions for_algorithm(const std::string& algorithm);
+  void add_to(OptionSet& set);
+};
+
+}  // namespace tp::gen
+
+namespace tp::gen {
+// "256,256" -> {256, 256}; UsageError naming `what` for a malformed or non-positive entry.
+std::vector<int64_t> parse_sizes(const std::string& text, const std::string& what);
+}  // namespace tp::gen

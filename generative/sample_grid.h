@@ -1,0 +1,21 @@
+#pragma once
+// Pictures of samples: image tensors in [0, 1] tiled into a grid, 2-D points drawn as a
+// scatter plot over the data set's modes. Used for samples/epoch_NNN.png, `generate`, and
+// the sample viewer.
+#include <torch/types.h>
+
+#include <string>
+
+#include "core/png_image.h"
+
+namespace tp::gen {
+
+// (N, C, H, W) in [0, 1] (values outside are clipped; C = 1 or 3) -> a grid with `columns`.
+Image image_grid(const torch::Tensor& images, int columns, int padding = 2);
+// (N, 2) points -> a `size` x `size` white picture with the modes of `synthetic` (ring8,
+// grid25, moons; empty: none) in grey and the points in black.
+Image scatter_plot(const torch::Tensor& points, const std::string& synthetic, int size = 400);
+// Either of the above, by the tensor's shape.
+Image render_samples(const torch::Tensor& samples, const std::string& synthetic, int columns);
+
+}  // namespace tp::gen

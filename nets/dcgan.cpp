@@ -1,0 +1,87 @@
+#include "nets/dcgan.h"
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "nets/layers.h"
+
+namespace tp::nets {
+
+namespace nn = torch::nn;
+
+namespace {
+void check_options(const DCGANOptions& o) {
+  TP_CHECK_AS(UsageError, o.image_size() >= 8 && o.image_size() % 4 == 0, "DCGAN image size must be a multiple of 4, not ",
+              o.image_size());
+  TP_CHECK_AS(UsageError, o.z_dim() > 0 && o.ngf() > 0 && o.ndf() > 0 && o.channels() > 0 && o.num_classes() >= 0,
+              "DCGAN sizes must be positive");
+}
+std::string common_signature(const DCGANOptions& o) {
+  return "z" + std::to_string(o.z_dim()) + ":c" + std::to_string(o.channels()) + ":s" + std::to_string(o.image_size()) +
+         ":k" + std::to_string(o.num_classes());
+}
+}  // namespace
+
+torch::Tensor one_hot_planes(const torch::Tensor& labels, int64_t classes, int64_t h, int64_t w) {
+  auto oh = torch::one_hot(labels, classes).to(torch::kFloat32);
+  return oh.view({oh.size(0), classes, 1, 1}).expand({oh.size(0), classes, h, w});
+}
+
+DCGANGeneratorImpl::DCGANGeneratorImpl(DCGANOptions o) : options_(std::move(o)) {
+  check_options(options_);
+  const int64_t base = options_.image_size() / 4, ngf = options_.ngf();
+  net_ = register_module("net", nn::Sequential(
+      nn::ConvTranspose2d(nn::ConvTranspose2dOptions(options_.z_dim() + options_.num_classes(), 2 * ngf, base).bias(false)),
+      nn::BatchNorm2d(2 * ngf), nn::ReLU(),
+      nn::ConvTranspose2d(nn::ConvTranspose2dOptions(2 * ngf, ngf, 4).stride(2).padding(1).bias(false)),
+      nn::BatchNorm2d(ngf), nn::ReLU(),
+      nn::ConvTranspose2d(nn::ConvTranspose2dOptions(ngf, options_.channels(), 4).stride(2).padding(1)), nn::Tanh()));
+  init_weights(*this, "normal0.02");
+  // Radford et al.: BatchNorm scales from N(1, 0.02), shifts 0.
+  torch::NoGradGuard no_grad;
+  for (auto& m : modules(false))
+    if (auto* bn = m->as<nn::BatchNorm2d>()) {
+      nn::init::normal_(bn->weight, 1.0, 0.02);
+      nn::init::zeros_(bn->bias);
+    }
+}
+
+torch::Tensor DCGANGeneratorImpl::forward(const torch::Tensor& z, const torch::Tensor& labels) {
+  auto in = z;
+  if (options_.num_classes() > 0) {
+    TP_CHECK(labels.defined(), "a conditional generator needs class labels");
+    in = torch::cat({z, torch::one_hot(labels, options_.num_classes()).to(z.dtype())}, 1);
+  }
+  return net_->forward(in.view({in.size(0), in.size(1), 1, 1}));
+}
+
+std::string DCGANGeneratorImpl::signature() const {
+  return "dcgan-g:" + common_signature(options_) + ":ngf" + std::to_string(options_.ngf());
+}
+
+DCGANDiscriminatorImpl::DCGANDiscriminatorImpl(DCGANOptions o) : options_(std::move(o)) {
+  check_options(options_);
+  const int64_t base = options_.image_size() / 4, ndf = options_.ndf();
+  net_ = register_module("net", nn::Sequential(
+      nn::Conv2d(nn::Conv2dOptions(options_.channels() + options_.num_classes(), ndf, 4).stride(2).padding(1)),
+      nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
+      nn::Conv2d(nn::Conv2dOptions(ndf, 2 * ndf, 4).stride(2).padding(1).bias(options_.d_norm() == "none")),
+      make_norm2d(options_.d_norm(), 2 * ndf), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
+      nn::Conv2d(nn::Conv2dOptions(2 * ndf, 1, base))));
+  init_weights(*this, "normal0.02");
+}
+
+torch::Tensor DCGANDiscriminatorImpl::forward(const torch::Tensor& x, const torch::Tensor& labels) {
+  auto in = x;
+  if (options_.num_classes() > 0) {
+    TP_CHECK(labels.defined(), "a conditional discriminator needs class labels");
+    in = torch::cat({x, one_hot_planes(labels, options_.num_classes(), x.size(2), x.size(3))}, 1);
+  }
+  return net_->forward(in).view({-1});
+}
+
+std::string DCGANDiscriminatorImpl::signature() const {
+  return "dcgan-d:" + common_signature(options_) + ":ndf" + std::to_string(options_.ndf()) + ":" + options_.d_norm();
+}
+
+}  // namespace tp::nets
