@@ -1,4 +1,7 @@
+#include <time.h>
+
 #include <cstdio>
+#include <sstream>
 #include <vector>
 
 #include "apps/commands.h"
@@ -8,18 +11,33 @@
 #include "core/rng.h"
 #include "core/timer.h"
 #include "envs/registry.h"
+#include "envs/vec_env.h"
 
 namespace tp::app {
 
 namespace {
+
+// CPU seconds used by the calling thread: the one-core figure, independent of other load.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+struct Rate {
+  double wall = 0;  // steps per wall-clock second
+  double cpu = 0;   // steps per CPU second of the stepping thread
+};
+
 // Raw env throughput: random actions, reset on episode end, observation written every step.
-double env_steps_per_second(envs::Env& env, double seconds, uint64_t seed) {
+Rate env_steps_per_second(envs::Env& env, double seconds, uint64_t seed) {
   Rng rng(seed);
   std::vector<float> obs(static_cast<size_t>(env.observation_space().size()));
   const uint32_t n = static_cast<uint32_t>(env.action_space().n);
   env.reset(seed);
   int64_t steps = 0;
   Timer timer;
+  const double cpu0 = thread_cpu_seconds();
   double elapsed = 0;
   while (true) {
     for (int i = 0; i < 4096; ++i) {
@@ -30,36 +48,109 @@ double env_steps_per_second(envs::Env& env, double seconds, uint64_t seed) {
     elapsed = timer.seconds();
     if (elapsed >= seconds) break;
   }
+  return {static_cast<double>(steps) / elapsed, static_cast<double>(steps) / (thread_cpu_seconds() - cpu0)};
+}
+
+// VecEnv throughput in env steps per wall-clock second (batch of random actions per step).
+double vec_env_steps_per_second(const envs::Env& proto, int num_envs, int threads, double seconds, uint64_t seed) {
+  envs::VecEnv vec(proto, num_envs, threads);
+  vec.reset(seed);
+  Rng rng(seed);
+  const uint32_t n = static_cast<uint32_t>(vec.action_space().n);
+  std::vector<int> actions(static_cast<size_t>(num_envs));
+  int64_t steps = 0;
+  Timer timer;
+  double elapsed = 0;
+  while (true) {
+    for (int i = 0; i < 64; ++i) {
+      for (int& a : actions) a = static_cast<int>(rng.below(n));
+      vec.step(actions.data());
+    }
+    steps += 64LL * num_envs;
+    elapsed = timer.seconds();
+    if (elapsed >= seconds) break;
+  }
   return static_cast<double>(steps) / elapsed;
 }
+
+std::vector<int> parse_int_list(const std::string& text, const std::string& option) {
+  std::vector<int> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    char* end = nullptr;
+    const long v = std::strtol(item.c_str(), &end, 10);
+    TP_CHECK_AS(UsageError, !item.empty() && end && *end == '\0' && v >= 1 && v <= 1024, "--", option,
+                " needs a comma-separated list of integers in [1, 1024], got '", text, "'");
+    out.push_back(static_cast<int>(v));
+  }
+  TP_CHECK_AS(UsageError, !out.empty(), "--", option, " is empty");
+  return out;
+}
+
 }  // namespace
 
 int cmd_bench(const Args& args) {
   CommonOptions common;
   std::string what = "envs";
+  std::string env_id;
   double seconds = 1.0;
-  OptionSet set("torchplay bench [--what envs] [options]");
-  set.add("what", &what, "what to measure: envs (raw single-env steps/s, one core)")
-      .add("seconds", &seconds, "measuring time per item");
+  int num_envs = 64;
+  std::string vec_threads = "1,2";
+  OptionSet set("torchplay bench [--what envs|vecenv|all] [options]");
+  set.add("what", &what,
+          "what to measure: envs (raw single-env steps/s, one core), vecenv (VecEnv batches), all")
+      .add("env", &env_id, "measure this env only (default: every registered env; vecenv: CartPole-v1, "
+                           "MinAtar/Breakout-v1, MinAtar/Seaquest-v1)")
+      .add("seconds", &seconds, "measuring time per item")
+      .add("num-envs", &num_envs, "vecenv: copies per VecEnv")
+      .add("vec-threads", &vec_threads, "vecenv: comma-separated worker-thread counts to measure");
   common.add_to(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, seconds > 0, "--seconds must be > 0");
-  TP_CHECK_AS(UsageError, what == "envs", "unknown benchmark '", what, "' (envs)");
-  Json results = Json::object();
+  TP_CHECK_AS(UsageError, what == "envs" || what == "vecenv" || what == "all", "unknown benchmark '", what,
+              "' (envs, vecenv, all)");
+  TP_CHECK_AS(UsageError, num_envs >= 1 && num_envs <= 65536, "--num-envs must be in [1, 65536]");
+  const std::vector<int> thread_counts = parse_int_list(vec_threads, "vec-threads");
   const auto registry = envs::make_env_registry();
-  for (const auto& id : registry.ids()) {
-    auto env = registry.make(id);
-    const double sps = env_steps_per_second(*env, seconds, common.seed);
-    std::printf("%-28s %12.0f steps/s\n", id.c_str(), sps);
-    std::fflush(stdout);
-    results.set(id, sps);
+  std::vector<std::string> ids = registry.ids();
+  if (!env_id.empty()) {
+    registry.spec(env_id);  // UsageError listing the known names
+    ids = {env_id};
   }
-  if (common.json) {
-    Json j = Json::object();
-    j.set("benchmark", what);
-    j.set("steps_per_second", results);
-    print_json_line(j.dump());
+  Json j = Json::object();
+  j.set("benchmark", what);
+  if (what == "envs" || what == "all") {
+    Json wall = Json::object(), cpu = Json::object();
+    std::printf("%-28s %14s %18s\n", "env (single, random actions)", "steps/s", "steps/CPU-second");
+    for (const auto& id : ids) {
+      auto env = registry.make(id);
+      const Rate r = env_steps_per_second(*env, seconds, common.seed);
+      std::printf("%-28s %14.0f %18.0f\n", id.c_str(), r.wall, r.cpu);
+      std::fflush(stdout);
+      wall.set(id, r.wall);
+      cpu.set(id, r.cpu);
+    }
+    j.set("steps_per_second", wall);
+    j.set("steps_per_cpu_second", cpu);
   }
+  if (what == "vecenv" || what == "all") {
+    const std::vector<std::string> vec_ids =
+        env_id.empty() ? std::vector<std::string>{"CartPole-v1", "MinAtar/Breakout-v1", "MinAtar/Seaquest-v1"} : ids;
+    Json vec = Json::object();
+    for (const auto& id : vec_ids) {
+      auto proto = registry.make(id);
+      for (int threads : thread_counts) {
+        const double sps = vec_env_steps_per_second(*proto, num_envs, threads, seconds, common.seed);
+        const std::string key = id + " x" + std::to_string(num_envs) + " threads=" + std::to_string(threads);
+        std::printf("VecEnv %-40s %14.0f env steps/s\n", key.c_str(), sps);
+        std::fflush(stdout);
+        vec.set(key, sps);
+      }
+    }
+    j.set("vec_env_steps_per_second", vec);
+  }
+  if (common.json) print_json_line(j.dump());
   return 0;
 }
 

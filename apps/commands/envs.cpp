@@ -2,6 +2,7 @@
 
 #include "apps/commands.h"
 #include "core/options.h"
+#include "envs/games/game_registry.h"
 #include "envs/registry.h"
 
 namespace tp::app {
@@ -16,7 +17,19 @@ int cmd_envs(const Args& args) {
     std::cout << "  " << id << "\n"
               << "      " << registry.spec(id).description << "\n"
               << "      observation " << env->observation_space().to_string() << ", action "
-              << env->action_space().to_string() << ", time limit " << env->max_episode_steps() << "\n";
+              << env->action_space().to_string() << ", time limit "
+              << (env->max_episode_steps() == envs::Env::kNoTimeLimit ? std::string("none")
+                                                                      : std::to_string(env->max_episode_steps()))
+              << "\n";
+  }
+  const auto games = envs::make_game_registry();
+  std::cout << "\nBoard games (torchplay train alphazero --game NAME, eval --game NAME):\n";
+  for (const auto& name : games.names()) {
+    auto g = games.make(name);
+    const auto& i = g->info();
+    std::cout << "  " << name << "\n      " << games.spec(name).description << "\n      board " << i.board_height << "x"
+              << i.board_width << ", " << i.num_actions << " actions, " << i.num_planes << " input planes, "
+              << g->num_symmetries() << " symmetries\n";
   }
   return 0;
 }
