@@ -1,0 +1,190 @@
+#include "agents/alphazero/batched_games.h"
+
+#include <memory>
+
+#include "core/error.h"
+#include "core/timer.h"
+
+namespace tp::agents {
+
+namespace {
+
+struct Slot {
+  int game = -1;  // index in the result, -1: free
+  std::unique_ptr<envs::GameState> state;
+  std::unique_ptr<Mcts> trees[2];  // per side; self-play uses trees[0] for both
+  bool synced = false;
+  bool pending = false;  // a leaf awaits evaluation
+  int group = -1;
+  std::vector<TrainingPosition> positions;
+  std::vector<int> position_players;
+};
+
+struct Group {
+  Evaluator* evaluator;
+  std::vector<const envs::GameState*> leaves;
+  std::vector<int> slots;
+};
+
+// The engine behind self_play and play_match. `players[s]` may be null when `searches[s]`
+// is set; self_play passes the same search for both sides with shared_tree.
+BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], const BatchedSearch* searches[2],
+                      bool shared_tree, bool record, const BatchedPlayOptions& opt, uint64_t seed) {
+  TP_CHECK_AS(UsageError, opt.games > 0 && opt.parallel > 0, "games and parallel games must be > 0");
+  TP_CHECK(!initial.is_terminal(), "cannot play from a finished position");
+  const envs::GameInfo& info = initial.info();
+  const int num_actions = info.num_actions;
+  const int plane_floats = info.num_planes * info.board_height * info.board_width;
+  Rng rng(seed);
+  Timer timer;
+  BatchedPlayResult result;
+  result.games.resize(opt.games);
+  std::vector<Slot> slots(std::min(opt.games, opt.parallel));
+  std::vector<Group> groups;
+  for (int s = 0; s < 2; ++s)
+    if (searches[s]) {
+      bool known = false;
+      for (const auto& g : groups) known = known || g.evaluator == searches[s]->evaluator;
+      if (!known) groups.push_back({searches[s]->evaluator, {}, {}});
+    }
+  auto group_of = [&](Evaluator* e) {
+    for (size_t i = 0; i < groups.size(); ++i)
+      if (groups[i].evaluator == e) return static_cast<int>(i);
+    return -1;
+  };
+  std::vector<float> priors(static_cast<size_t>(slots.size()) * num_actions), values(slots.size());
+  std::vector<float> policy;
+  int started = 0, finished = 0;
+
+  while (finished < opt.games) {
+    if (opt.should_stop && opt.should_stop()) {
+      result.interrupted = true;
+      break;
+    }
+    for (auto& g : groups) g.leaves.clear(), g.slots.clear();
+    for (size_t si = 0; si < slots.size(); ++si) {
+      Slot& slot = slots[si];
+      if (slot.game < 0) {
+        if (started >= opt.games) continue;
+        slot.game = started++;
+        if (!slot.state || !slot.state->assign_from(initial)) slot.state = initial.clone();
+        result.games[slot.game].first_side = slot.game % 2;
+        slot.synced = false;
+        slot.positions.clear();
+        slot.position_players.clear();
+        for (int s = 0; s < 2; ++s)
+          if (searches[s] && (!shared_tree || s == 0) && !slot.trees[s])
+            slot.trees[s] = std::make_unique<Mcts>(searches[s]->options, rng());
+      }
+      // Moves without search (or with a finished search) happen at once; a game may make
+      // several such moves in one round.
+      while (slot.game >= 0) {
+        envs::GameState& st = *slot.state;
+        const int player = st.current_player();
+        const int side = shared_tree ? 0 : (player + slot.game) % 2;  // game g: side g%2 moves first
+        envs::Action move = envs::kInvalidAction;
+        if (!searches[side]) {
+          move = players[side]->select_action(st);
+        } else {
+          Mcts& tree = *slot.trees[side];
+          if (!slot.synced) {
+            tree.sync(st);
+            slot.synced = true;
+          }
+          const envs::GameState* leaf = nullptr;
+          while (!tree.done() && !(leaf = tree.begin_simulation())) ++result.simulations;
+          if (leaf) {
+            Group& g = groups[group_of(searches[side]->evaluator)];
+            g.leaves.push_back(leaf);
+            g.slots.push_back(static_cast<int>(si));
+            slot.pending = true;
+            slot.group = side;
+            break;
+          }
+          const int ply = static_cast<int>(st.history().size()) - static_cast<int>(initial.history().size());
+          if (record) {
+            TrainingPosition pos;
+            pos.planes.resize(plane_floats);
+            st.encode(pos.planes.data());
+            tree.visit_policy(pos.policy);
+            slot.positions.push_back(std::move(pos));
+            slot.position_players.push_back(player);
+          }
+          move = tree.select_move(ply < opt.temperature_moves ? 1.0 : 0.0);
+        }
+        TP_CHECK(st.is_legal(move), "player ", side == 0 ? "a" : "b", " chose illegal move ", move);
+        st.apply(move);
+        slot.synced = false;
+        if (st.is_terminal()) {
+          GameRecord& rec = result.games[slot.game];
+          const auto& h = st.history();
+          rec.moves.assign(h.begin() + initial.history().size(), h.end());
+          rec.returns = st.returns();
+          for (size_t i = 0; i < slot.positions.size(); ++i) {
+            slot.positions[i].z = static_cast<float>(rec.returns[slot.position_players[i]]);
+            result.positions.push_back(std::move(slot.positions[i]));
+          }
+          slot.game = -1;
+          ++finished;
+          if (opt.on_game_done) opt.on_game_done(finished);
+          break;
+        }
+      }
+    }
+    for (auto& g : groups) {
+      const int n = static_cast<int>(g.leaves.size());
+      if (n == 0) continue;
+      g.evaluator->evaluate(g.leaves.data(), n, priors.data(), values.data());
+      result.evaluations += n;
+      result.simulations += n;
+      for (int i = 0; i < n; ++i) {
+        Slot& slot = slots[g.slots[i]];
+        slot.trees[slot.group]->finish_simulation(priors.data() + static_cast<size_t>(i) * num_actions, values[i]);
+        slot.pending = false;
+      }
+    }
+  }
+  result.seconds = timer.seconds();
+  if (result.interrupted) {
+    // Drop unfinished games: only complete records are meaningful.
+    std::vector<GameRecord> done;
+    for (auto& g : result.games)
+      if (!g.returns.empty()) done.push_back(std::move(g));
+    result.games = std::move(done);
+  }
+  return result;
+}
+
+}  // namespace
+
+BatchedPlayResult self_play(const envs::GameState& initial, const BatchedSearch& search,
+                            const BatchedPlayOptions& options, uint64_t seed) {
+  TP_CHECK(search.evaluator, "self-play needs an evaluator");
+  GamePlayer* players[2] = {nullptr, nullptr};
+  const BatchedSearch* searches[2] = {&search, &search};
+  return run(initial, players, searches, true, true, options, seed);
+}
+
+BatchedPlayResult play_match(const envs::GameState& initial, GamePlayer& a, GamePlayer& b,
+                             const BatchedPlayOptions& options, uint64_t seed) {
+  GamePlayer* players[2] = {&a, &b};
+  const BatchedSearch* searches[2] = {a.batched_search(), b.batched_search()};
+  a.new_game();
+  b.new_game();
+  return run(initial, players, searches, false, false, options, seed);
+}
+
+MatchScore score_for_a(const BatchedPlayResult& result) {
+  MatchScore s;
+  for (const auto& g : result.games) {
+    if (g.returns.empty()) continue;
+    const int a_player = g.first_side == 0 ? 0 : 1;  // a moved first in even games
+    const double r = g.returns[a_player];
+    if (r > 0) ++s.wins;
+    else if (r < 0) ++s.losses;
+    else ++s.draws;
+  }
+  return s;
+}
+
+}  // namespace tp::agents

@@ -1,0 +1,65 @@
+#pragma once
+// Plays many games at once so MCTS players share batched leaf evaluation: each round,
+// every game in flight whose side to move searches with an evaluator descends to one leaf;
+// the leaves of all games are evaluated in one call per evaluator; then each search
+// continues. Used for self-play (one tree per game for both sides, positions recorded),
+// the arena, baseline matches and `torchplay eval --game`.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "agents/game_player.h"
+
+namespace tp::agents {
+
+// One self-play position: input planes, the search policy and the final result for the
+// side to move (z in {-1, 0, 1}).
+struct TrainingPosition {
+  std::vector<float> planes;
+  std::vector<float> policy;
+  float z = 0.f;
+};
+
+struct GameRecord {
+  std::vector<envs::Action> moves;
+  std::vector<double> returns;  // {player 0, player 1}
+  int first_side = 0;           // which side (0: a / self-play, 1: b) moved first
+};
+
+struct BatchedPlayOptions {
+  int games = 1;
+  int parallel = 64;          // games in flight (the evaluation batch size)
+  int temperature_moves = 0;  // plies that sample moves in proportion to visits, then greedy
+  // Polled once per round; true stops early (result.interrupted).
+  std::function<bool()> should_stop;
+  std::function<void(int finished)> on_game_done;
+};
+
+struct BatchedPlayResult {
+  std::vector<GameRecord> games;
+  std::vector<TrainingPosition> positions;  // self-play only
+  int64_t simulations = 0;
+  int64_t evaluations = 0;
+  double seconds = 0.0;
+  bool interrupted = false;
+};
+
+// Self-play: both sides search one shared tree per game with `search` (root noise as its
+// options say), recording a training position for every move.
+BatchedPlayResult self_play(const envs::GameState& initial, const BatchedSearch& search,
+                            const BatchedPlayOptions& options, uint64_t seed);
+
+// A match: `a` moves first in even-numbered games, `b` in odd ones. MCTS players (those with
+// batched_search()) are batched; others are asked move by move.
+BatchedPlayResult play_match(const envs::GameState& initial, GamePlayer& a, GamePlayer& b,
+                             const BatchedPlayOptions& options, uint64_t seed);
+
+// Wins, draws and losses of side `a` in a match result.
+struct MatchScore {
+  int wins = 0, draws = 0, losses = 0;
+  int games() const { return wins + draws + losses; }
+  double score() const { return games() ? (wins + 0.5 * draws) / games() : 0.0; }
+};
+MatchScore score_for_a(const BatchedPlayResult& result);
+
+}  // namespace tp::agents

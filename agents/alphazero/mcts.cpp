@@ -1,0 +1,295 @@
+#include "agents/alphazero/mcts.h"
+
+#include <cmath>
+
+#include "core/error.h"
+
+namespace tp::agents {
+
+namespace {
+// Gamma(alpha, 1) by Marsaglia and Tsang (2000); alpha < 1 via the alpha + 1 boost.
+double sample_gamma(Rng& rng, double alpha) {
+  if (alpha < 1.0) {
+    double u = rng.uniform();
+    while (u <= 0.0) u = rng.uniform();
+    return sample_gamma(rng, alpha + 1.0) * std::pow(u, 1.0 / alpha);
+  }
+  const double d = alpha - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+  while (true) {
+    double x, v;
+    do {
+      x = rng.normal();
+      v = 1.0 + c * x;
+    } while (v <= 0.0);
+    v = v * v * v;
+    const double u = rng.uniform();
+    if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
+    if (u > 0.0 && std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
+  }
+}
+}  // namespace
+
+void sample_dirichlet(Rng& rng, double alpha, int n, std::vector<double>& out) {
+  out.resize(n);
+  double sum = 0.0;
+  for (int i = 0; i < n; ++i) sum += out[i] = sample_gamma(rng, alpha);
+  if (sum <= 0.0) {
+    for (auto& x : out) x = 1.0 / n;
+    return;
+  }
+  for (auto& x : out) x /= sum;
+}
+
+Mcts::Mcts(MctsOptions options, uint64_t seed) : options_(options), rng_(seed) {
+  TP_CHECK_AS(UsageError, options_.simulations > 0, "MCTS needs simulations > 0");
+  TP_CHECK_AS(UsageError, options_.noise_fraction >= 0 && options_.noise_fraction <= 1,
+              "Dirichlet noise fraction must be in [0, 1]");
+}
+
+int Mcts::new_node() {
+  nodes_.emplace_back();
+  return static_cast<int>(nodes_.size()) - 1;
+}
+
+void Mcts::reset_tree(const envs::GameState& state) {
+  if (!root_state_ || !root_state_->assign_from(state)) root_state_ = state.clone();
+  nodes_.clear();
+  edges_.clear();
+  root_ = new_node();
+  nodes_[root_].player = state.current_player();
+  nodes_[root_].terminal = state.is_terminal();
+  noise_pending_ = options_.root_noise;
+  leaf_ = -1;
+}
+
+void Mcts::sync(const envs::GameState& state) {
+  if (!root_state_ || root_state_->info().num_actions != state.info().num_actions ||
+      root_state_->info().name != state.info().name) {
+    reset_tree(state);
+    return;
+  }
+  const auto& old_history = root_state_->history();
+  const auto& new_history = state.history();
+  const size_t m = old_history.size(), k = new_history.size();
+  bool extends = k >= m && k - m <= 4;
+  for (size_t i = 0; extends && i < m; ++i) extends = old_history[i] == new_history[i];
+  if (!extends) {
+    reset_tree(state);
+    return;
+  }
+  for (size_t i = m; i < k; ++i)
+    if (!advance(new_history[i])) {
+      reset_tree(state);
+      return;
+    }
+}
+
+bool Mcts::advance(envs::Action a) {
+  const Node& root = nodes_[root_];
+  int child = -1;
+  for (int e = root.first_edge; e < root.first_edge + root.num_edges && root.expanded; ++e)
+    if (edges_[e].action == a) child = edges_[e].child;
+  if (child < 0 || !root_state_->is_legal(a)) return false;
+  root_state_->apply(a);
+  compact(child);
+  noise_pending_ = options_.root_noise;
+  leaf_ = -1;
+  return true;
+}
+
+// Copies the subtree under `new_root` into the spare arrays (breadth first, so the queue
+// index is the new node index) and swaps them in: memory stays bounded by one search.
+void Mcts::compact(int new_root) {
+  spare_nodes_.clear();
+  spare_edges_.clear();
+  remap_.clear();
+  spare_nodes_.push_back(nodes_[new_root]);
+  remap_.push_back(new_root);
+  for (size_t q = 0; q < remap_.size(); ++q) {
+    const Node& old = nodes_[remap_[q]];
+    const int first = static_cast<int>(spare_edges_.size());
+    for (int e = old.first_edge; e < old.first_edge + old.num_edges; ++e) {
+      Edge copy = edges_[e];
+      if (copy.child >= 0) {
+        spare_nodes_.push_back(nodes_[copy.child]);
+        remap_.push_back(copy.child);
+        copy.child = static_cast<int>(spare_nodes_.size()) - 1;
+      }
+      spare_edges_.push_back(copy);
+    }
+    spare_nodes_[q].first_edge = first;
+  }
+  nodes_.swap(spare_nodes_);
+  edges_.swap(spare_edges_);
+  root_ = 0;
+}
+
+bool Mcts::done() const { return root_ >= 0 && nodes_[root_].visits >= options_.simulations; }
+
+int Mcts::root_visits() const { return root_ >= 0 ? nodes_[root_].visits : 0; }
+
+int Mcts::select_edge(const Node& node) {
+  int best = node.first_edge;
+  double best_score = -1e300;
+  if (options_.uct) {
+    const double log_n = std::log(std::max(1, node.visits));
+    for (int e = node.first_edge; e < node.first_edge + node.num_edges; ++e) {
+      const Edge& x = edges_[e];
+      if (x.visits == 0) return e;  // every child once before any is revisited
+      const double score = x.value_sum / x.visits + options_.c_uct * std::sqrt(log_n / x.visits);
+      if (score > best_score) best_score = score, best = e;
+    }
+    return best;
+  }
+  const double sqrt_n = std::sqrt(static_cast<double>(std::max(1, node.visits)));
+  for (int e = node.first_edge; e < node.first_edge + node.num_edges; ++e) {
+    const Edge& x = edges_[e];
+    const double q = x.visits > 0 ? x.value_sum / x.visits : 0.0;
+    const double score = q + options_.c_puct * x.prior * sqrt_n / (1.0 + x.visits);
+    if (score > best_score) best_score = score, best = e;
+  }
+  return best;
+}
+
+const envs::GameState* Mcts::begin_simulation() {
+  TP_CHECK(root_ >= 0, "MCTS has no root position (call sync first)");
+  TP_CHECK(!nodes_[root_].terminal, "MCTS cannot search a finished game");
+  TP_CHECK(leaf_ < 0, "MCTS: the previous simulation was not finished");
+  if (!scratch_ || !scratch_->assign_from(*root_state_)) scratch_ = root_state_->clone();
+  if (noise_pending_ && nodes_[root_].expanded) add_root_noise();
+  path_nodes_.clear();
+  path_edges_.clear();
+  int node = root_;
+  while (true) {
+    path_nodes_.push_back(node);
+    if (nodes_[node].terminal) {
+      backup(0, nodes_[node].terminal_value);
+      return nullptr;
+    }
+    if (!nodes_[node].expanded) {
+      leaf_ = node;
+      return scratch_.get();
+    }
+    const int e = select_edge(nodes_[node]);
+    path_edges_.push_back(e);
+    scratch_->apply(edges_[e].action);
+    if (edges_[e].child < 0) {
+      const int c = new_node();
+      edges_[e].child = c;
+      Node& child = nodes_[c];
+      if (scratch_->is_terminal()) {
+        child.terminal = true;
+        child.terminal_value = static_cast<float>(scratch_->returns()[0]);
+      } else {
+        child.player = scratch_->current_player();
+      }
+    }
+    node = edges_[e].child;
+  }
+}
+
+void Mcts::finish_simulation(const float* priors, float value) {
+  TP_CHECK(leaf_ >= 0, "MCTS: finish_simulation without a pending leaf");
+  scratch_->legal_actions_into(legal_);
+  double sum = 0.0;
+  for (envs::Action a : legal_) sum += std::max(0.f, priors[a]);
+  const bool uniform = !(sum > 0.0) || !std::isfinite(sum);
+  Node& leaf = nodes_[leaf_];
+  leaf.first_edge = static_cast<int>(edges_.size());
+  leaf.num_edges = static_cast<int>(legal_.size());
+  leaf.expanded = true;
+  for (envs::Action a : legal_) {
+    const float p = uniform ? 1.f / legal_.size() : static_cast<float>(std::max(0.f, priors[a]) / sum);
+    edges_.push_back(Edge{a, p, -1, 0, 0.f});
+  }
+  const int leaf_player = leaf.player;
+  if (leaf_ == root_ && noise_pending_) add_root_noise();
+  leaf_ = -1;
+  backup(leaf_player, std::max(-1.f, std::min(1.f, value)));
+}
+
+void Mcts::backup(int leaf_player, float value) {
+  for (int n : path_nodes_) ++nodes_[n].visits;
+  for (size_t j = 0; j < path_edges_.size(); ++j) {
+    Edge& e = edges_[path_edges_[j]];
+    ++e.visits;
+    e.value_sum += nodes_[path_nodes_[j]].player == leaf_player ? value : -value;
+  }
+}
+
+void Mcts::add_root_noise() {
+  noise_pending_ = false;
+  const Node& root = nodes_[root_];
+  if (!options_.root_noise || root.num_edges == 0) return;
+  sample_dirichlet(rng_, options_.dirichlet_alpha, root.num_edges, noise_);
+  const double eps = options_.noise_fraction;
+  for (int i = 0; i < root.num_edges; ++i) {
+    Edge& e = edges_[root.first_edge + i];
+    e.prior = static_cast<float>((1.0 - eps) * e.prior + eps * noise_[i]);
+  }
+}
+
+void Mcts::search(Evaluator& evaluator) {
+  std::vector<float> priors(root_state_->info().num_actions);
+  float value = 0.f;
+  while (!done()) {
+    const envs::GameState* leaf = begin_simulation();
+    if (!leaf) continue;
+    evaluator.evaluate(&leaf, 1, priors.data(), &value);
+    finish_simulation(priors.data(), value);
+  }
+}
+
+void Mcts::visit_counts(std::vector<int>& out) const {
+  out.assign(root_state_->info().num_actions, 0);
+  const Node& root = nodes_[root_];
+  if (!root.expanded) return;
+  for (int e = root.first_edge; e < root.first_edge + root.num_edges; ++e) out[edges_[e].action] = edges_[e].visits;
+}
+
+void Mcts::visit_policy(std::vector<float>& out) const {
+  out.assign(root_state_->info().num_actions, 0.f);
+  const Node& root = nodes_[root_];
+  double total = 0.0;
+  for (int e = root.first_edge; e < root.first_edge + root.num_edges && root.expanded; ++e) total += edges_[e].visits;
+  if (total <= 0) return;
+  for (int e = root.first_edge; e < root.first_edge + root.num_edges; ++e)
+    out[edges_[e].action] = static_cast<float>(edges_[e].visits / total);
+}
+
+double Mcts::root_value() const {
+  const Node& root = nodes_[root_];
+  double sum = 0.0;
+  int visits = 0;
+  for (int e = root.first_edge; e < root.first_edge + root.num_edges && root.expanded; ++e) {
+    sum += edges_[e].value_sum;
+    visits += edges_[e].visits;
+  }
+  return visits > 0 ? sum / visits : 0.0;
+}
+
+envs::Action Mcts::select_move(double temperature) {
+  const Node& root = nodes_[root_];
+  TP_CHECK(root.expanded && root.num_edges > 0, "MCTS: no search was run before selecting a move");
+  const int first = root.first_edge, n = root.num_edges;
+  if (temperature <= 0.0) {
+    int best_visits = -1, ties = 0, best = first;
+    for (int e = first; e < first + n; ++e) {
+      const int v = edges_[e].visits;
+      if (v > best_visits) best_visits = v, best = e, ties = 1;
+      else if (v == best_visits && rng_.below(++ties) == 0) best = e;  // reservoir tie-break
+    }
+    return edges_[best].action;
+  }
+  double total = 0.0;
+  for (int e = first; e < first + n; ++e) total += std::pow(edges_[e].visits, 1.0 / temperature);
+  if (total <= 0.0) return edges_[first + rng_.below(n)].action;
+  double r = rng_.uniform() * total;
+  for (int e = first; e < first + n; ++e) {
+    r -= std::pow(edges_[e].visits, 1.0 / temperature);
+    if (r < 0.0) return edges_[e].action;
+  }
+  return edges_[first + n - 1].action;
+}
+
+}  // namespace tp::agents

@@ -1,0 +1,102 @@
+#pragma once
+// Monte Carlo tree search over an Evaluator (AlphaGo Zero, Silver et al. 2017, "Methods"):
+// PUCT selection, priors with illegal moves masked, Dirichlet noise at the root, visit-count
+// policies with a temperature, and tree reuse between moves. UCT selection (Kocsis &
+// Szepesvari 2006) is the same search with another scoring rule (the `mcts:N` baseline).
+//
+// The search runs step-wise so many games can share one batched evaluator:
+// begin_simulation() descends to a leaf and returns the state to evaluate (nullptr when the
+// simulation ended at a terminal position and was already backed up); finish_simulation()
+// expands the leaf with the evaluation and backs it up. search() does both with one
+// evaluator call per leaf. Nodes live in flat arrays reused across moves and games: after
+// warm-up a simulation allocates nothing.
+#include <memory>
+#include <vector>
+
+#include "agents/alphazero/evaluator.h"
+#include "core/rng.h"
+#include "envs/games/game.h"
+
+namespace tp::agents {
+
+struct MctsOptions {
+  int simulations = 800;           // visits of the root before a move (AlphaZero: 800)
+  double c_puct = 1.25;            // exploration constant (AlphaZero pseudocode c_init = 1.25)
+  bool uct = false;                // UCT with c_uct instead of PUCT (rollout baseline)
+  double c_uct = 1.41421356;       // sqrt(2)
+  bool root_noise = false;         // Dirichlet noise at the root (self-play only)
+  double dirichlet_alpha = 0.3;    // per game (GameInfo::dirichlet_alpha)
+  double noise_fraction = 0.25;    // epsilon (AlphaGo Zero)
+};
+
+class Mcts {
+ public:
+  Mcts(MctsOptions options, uint64_t seed);
+
+  // Makes `state` the root: keeps the matching subtree when `state` extends the current
+  // root by up to a few moves (tree reuse), else starts a fresh tree.
+  void sync(const envs::GameState& state);
+  // True once the root has options.simulations visits.
+  bool done() const;
+
+  const envs::GameState* begin_simulation();
+  void finish_simulation(const float* priors, float value);
+  // Runs simulations until done(), one evaluator call per leaf.
+  void search(Evaluator& evaluator);
+
+  const envs::GameState& root_state() const { return *root_state_; }
+  int root_visits() const;
+  // Visit counts of the root's children as a distribution over info().num_actions.
+  void visit_policy(std::vector<float>& out) const;
+  void visit_counts(std::vector<int>& out) const;
+  // Mean value of the root from the side to move (0 before any visit).
+  double root_value() const;
+  // Temperature 0: the most visited move (ties broken at random); else sampled in
+  // proportion to visits^(1/temperature).
+  envs::Action select_move(double temperature);
+  const MctsOptions& options() const { return options_; }
+  MctsOptions& mutable_options() { return options_; }
+
+ private:
+  struct Edge {
+    envs::Action action;
+    float prior;
+    int child;  // node index, -1 until visited
+    int visits;
+    float value_sum;  // from the view of the player choosing this edge
+  };
+  struct Node {
+    int first_edge = 0, num_edges = 0;
+    int visits = 0;
+    int player = 0;          // side to move here (terminal: 0)
+    bool expanded = false;
+    bool terminal = false;
+    float terminal_value = 0;  // returns()[0] when terminal
+  };
+
+  void reset_tree(const envs::GameState& state);
+  bool advance(envs::Action a);
+  int new_node();
+  int select_edge(const Node& node);
+  void backup(int leaf_player, float value);
+  void add_root_noise();
+  void compact(int new_root);
+
+  MctsOptions options_;
+  Rng rng_;
+  std::unique_ptr<envs::GameState> root_state_, scratch_;
+  std::vector<Node> nodes_, spare_nodes_;
+  std::vector<Edge> edges_, spare_edges_;
+  std::vector<int> path_nodes_, path_edges_;
+  std::vector<envs::Action> legal_;
+  std::vector<double> noise_;
+  std::vector<int> remap_;
+  int root_ = -1;
+  int leaf_ = -1;
+  bool noise_pending_ = false;
+};
+
+// A sample from Dirichlet(alpha, ..., alpha) of size n (Marsaglia-Tsang gamma draws).
+void sample_dirichlet(Rng& rng, double alpha, int n, std::vector<double>& out);
+
+}  // namespace tp::agents

@@ -1,0 +1,71 @@
+#include "agents/alphazero/model.h"
+
+#include <torch/torch.h>
+
+#include "agents/alphazero/options.h"
+#include "core/checkpoint.h"
+#include "core/error.h"
+#include "core/json.h"
+
+namespace tp::agents {
+
+nets::ResidualTower make_alphazero_net(const envs::GameInfo& info, const AlphaZeroOptions& o) {
+  return nets::ResidualTower(nets::ResidualTowerOptions(info.num_planes, info.board_height, info.board_width,
+                                                        info.num_actions)
+                                 .blocks(o.blocks)
+                                 .filters(o.filters)
+                                 .value_hidden(o.value_hidden));
+}
+
+std::string AlphaZeroModelInfo::to_json() const {
+  Json j = Json::object();
+  j.set("game", game);
+  j.set("game_options", game_options);
+  j.set("blocks", blocks);
+  j.set("filters", filters);
+  j.set("value_hidden", value_hidden);
+  j.set("simulations", simulations);
+  j.set("c_puct", c_puct);
+  return j.dump();
+}
+
+AlphaZeroModelInfo AlphaZeroModelInfo::from_json(const std::string& text, const std::string& path) {
+  try {
+    const Json j = Json::parse(text);
+    AlphaZeroModelInfo m;
+    m.game = j.at("game").as_string();
+    m.game_options = j.at("game_options").as_string();
+    m.blocks = static_cast<int>(j.at("blocks").as_int());
+    m.filters = static_cast<int>(j.at("filters").as_int());
+    m.value_hidden = static_cast<int>(j.at("value_hidden").as_int());
+    m.simulations = static_cast<int>(j.at("simulations").as_int());
+    m.c_puct = j.at("c_puct").as_number();
+    return m;
+  } catch (const Error& e) {
+    TP_THROW(CheckpointError, "checkpoint '", path, "': malformed player settings (", e.what(), ")");
+  }
+}
+
+LoadedAlphaZeroModel load_alphazero_model(const std::string& path, const envs::GameState& game, torch::Device device) {
+  CheckpointReader reader(path);
+  reader.expect("alphazero");
+  LoadedAlphaZeroModel out;
+  out.info = AlphaZeroModelInfo::from_json(reader.bytes("player"), path);
+  const envs::GameInfo& info = game.info();
+  TP_CHECK_AS(CheckpointError, out.info.game == info.name, "checkpoint '", path, "' was trained on ", out.info.game,
+              ", not ", info.name);
+  AlphaZeroOptions o;
+  o.blocks = out.info.blocks;
+  o.filters = out.info.filters;
+  o.value_hidden = out.info.value_hidden;
+  out.net = make_alphazero_net(info, o);
+  TP_CHECK_AS(CheckpointError, reader.header().architecture == out.net->signature(), "checkpoint '", path,
+              "' holds network ", reader.header().architecture, ", which does not fit this ", info.name,
+              " board (", out.net->signature(), ")");
+  reader.load_module("best", *out.net);
+  out.net->to(device);
+  out.net->eval();
+  return out;
+}
+
+}  // namespace tp::agents

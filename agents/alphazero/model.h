@@ -1,0 +1,38 @@
+#pragma once
+// An AlphaZero network for a game, and loading a trained one from a checkpoint (the player
+// factory and eval use this).
+#include <torch/types.h>
+
+#include <string>
+
+#include "envs/games/game.h"
+#include "nets/residual_tower.h"
+
+namespace tp::agents {
+
+struct AlphaZeroOptions;
+
+nets::ResidualTower make_alphazero_net(const envs::GameInfo& info, const AlphaZeroOptions& options);
+
+// What a checkpoint needs to rebuild its player: the network shape and search settings
+// (stored as JSON bytes "player" next to the modules).
+struct AlphaZeroModelInfo {
+  std::string game, game_options;
+  int blocks = 0, filters = 0, value_hidden = 0;
+  int simulations = 0;
+  double c_puct = 0;
+  std::string to_json() const;
+  static AlphaZeroModelInfo from_json(const std::string& text, const std::string& path);
+};
+
+struct LoadedAlphaZeroModel {
+  AlphaZeroModelInfo info;
+  nets::ResidualTower net{nullptr};  // the gated best network, in eval mode
+};
+
+// Loads the best network of an AlphaZero checkpoint; CheckpointError for another algorithm
+// or a network that does not fit `game` (another game or board size).
+LoadedAlphaZeroModel load_alphazero_model(const std::string& path, const envs::GameState& game,
+                                          torch::Device device);
+
+}  // namespace tp::agents

@@ -1,0 +1,62 @@
+#include "agents/alphazero/options.h"
+
+namespace tp::agents {
+
+AlphaZeroOptions alphazero_preset(const std::string& game) {
+  AlphaZeroOptions o;
+  o.game = game;
+  o.optimizer = "adam";  // converges in far fewer steps than AGZ's SGD at these tiny budgets
+  o.lr = 2e-3;
+  o.batch_size = 256;
+  if (game == "tictactoe") {
+    // Sized to finish within 5 minutes on two shared CPU cores.
+    o.iterations = 12;
+    o.games_per_iteration = 128;
+    o.parallel_games = 64;
+    o.simulations = 64;
+    o.temperature_moves = 4;
+    o.blocks = 2;
+    o.filters = 32;
+    o.value_hidden = 32;
+    o.window_positions = 20000;
+    o.batch_size = 128;
+    o.steps_per_iteration = 150;
+    o.arena_games = 40;
+    o.arena_simulations = 32;
+    o.baseline_games = 20;
+    o.baselines = "random,minimax";
+  } else if (game == "connect4") {
+    o.iterations = 60;
+    o.games_per_iteration = 128;
+    o.parallel_games = 64;
+    o.simulations = 200;
+    o.temperature_moves = 10;
+    o.blocks = 5;
+    o.filters = 64;
+    o.value_hidden = 64;
+    o.window_positions = 100000;
+    o.steps_per_iteration = 200;
+    o.arena_games = 40;
+    o.arena_simulations = 100;
+    o.baseline_games = 20;
+    o.baselines = "random,mcts:1000";
+  } else {  // gomoku, othello and others
+    o.iterations = 50;
+    o.games_per_iteration = 64;
+    o.parallel_games = 64;
+    o.simulations = 200;
+    o.temperature_moves = game == "gomoku" ? 8 : 12;
+    o.blocks = 6;
+    o.filters = 64;
+    o.value_hidden = 64;
+    o.window_positions = 100000;
+    o.steps_per_iteration = 200;
+    o.arena_games = 40;
+    o.arena_simulations = 100;
+    o.baseline_games = 10;
+    o.baselines = "random,mcts:200";
+  }
+  return o;
+}
+
+}  // namespace tp::agents

@@ -1,0 +1,52 @@
+#pragma once
+// AlphaGo Zero hyperparameters (one struct; the CLI maps onto it 1:1). AlphaGo Zero's own
+// values (Silver et al. 2017) are named in the comments; they are sized for 19x19 Go on
+// thousands of TPUs, so each game gets a preset scaled to this toolkit's CPU budget
+// (alphazero_preset), which is what `--help` shows as the defaults for that game.
+#include <string>
+
+namespace tp::agents {
+
+struct AlphaZeroOptions {
+  std::string game = "tictactoe";
+  std::string game_options;  // e.g. size=9 (gomoku)
+
+  // Loop
+  int iterations = 20;            // self-play / train / arena cycles
+  int games_per_iteration = 100;  // AGZ: 25,000 self-play games per checkpoint
+  int parallel_games = 64;        // games in flight = leaf-evaluation batch size
+  // Search
+  int simulations = 100;         // AGZ: 1600 per move
+  double c_puct = 1.25;          // AlphaZero pseudocode c_init
+  double dirichlet_alpha = 0;    // 0: the game's own (AGZ Go: 0.03)
+  double noise_fraction = 0.25;  // AGZ epsilon
+  int temperature_moves = 30;    // AGZ: tau = 1 for the first 30 moves, then ~0
+  // Network
+  int blocks = 19;        // AGZ: 19 residual blocks
+  int filters = 256;      // AGZ: 256
+  int value_hidden = 256; // AGZ: 256
+  // Learner
+  int window_positions = 500000;  // AGZ: the last 500,000 games (positions here)
+  int batch_size = 2048;          // AGZ: 2048 (32 x 64)
+  int steps_per_iteration = 1000; // AGZ: a checkpoint every 1000 steps
+  std::string optimizer = "momentum";  // AGZ: SGD with momentum 0.9
+  double lr = 0.01;                    // AGZ: 10^-2 annealed to 10^-4
+  double momentum = 0.9;
+  double l2 = 1e-4;                 // AGZ: c = 10^-4
+  std::string lr_milestones;        // iterations where lr drops x0.1 ("10,15")
+  // Arena and baselines
+  bool gating = true;               // AGZ: a candidate replaces the best at >= 55% (AlphaZero: no gating)
+  double gate_threshold = 0.55;     // AGZ: 55%
+  int arena_games = 400;            // AGZ: 400 games
+  int arena_simulations = 0;        // 0: same as --simulations
+  int arena_temperature_moves = 2;  // sampled opening plies so arena games differ
+  int baseline_games = 20;          // per baseline, each iteration (0: none)
+  std::string baselines = "random,mcts:200";
+  int checkpoint_keep = 3;
+};
+
+// The defaults for `game` (tictactoe, connect4, gomoku, othello; others get the generic
+// small preset).
+AlphaZeroOptions alphazero_preset(const std::string& game);
+
+}  // namespace tp::agents

@@ -1,0 +1,74 @@
+#include "agents/game_player.h"
+
+#include <torch/torch.h>
+
+#include "agents/alphazero/model.h"
+#include "agents/alphazero/network_evaluator.h"
+#include "agents/baselines/connect4_solver.h"
+#include "agents/baselines/minimax.h"
+#include "agents/baselines/random_player.h"
+#include "core/checkpoint.h"
+#include "core/error.h"
+#include "core/run_dir.h"
+
+namespace tp::agents {
+
+MctsPlayer::MctsPlayer(std::string name, std::shared_ptr<Evaluator> evaluator, MctsOptions options, uint64_t seed)
+    : name_(std::move(name)), evaluator_(std::move(evaluator)), mcts_(options, seed) {
+  batched_.evaluator = evaluator_.get();
+  batched_.options = options;
+}
+
+envs::Action MctsPlayer::select_action(const envs::GameState& state) {
+  TP_CHECK(!state.is_terminal(), name_, " asked to move in a finished game");
+  mcts_.sync(state);
+  mcts_.search(*evaluator_);
+  info_.value = mcts_.root_value();
+  mcts_.visit_counts(info_.visits);
+  return mcts_.select_move(0.0);
+}
+
+void MctsPlayer::new_game() { info_ = SearchInfo{}; }
+
+namespace {
+int parse_count(const std::string& text, const std::string& spec) {
+  size_t used = 0;
+  int n = 0;
+  try {
+    n = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  TP_CHECK_AS(UsageError, used == text.size() && n > 0, "agent '", spec, "': '", text, "' is not a positive number");
+  return n;
+}
+}  // namespace
+
+std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs::GameState& game,
+                                             const GamePlayerContext& ctx) {
+  if (spec == "random") return std::make_unique<RandomPlayer>(ctx.seed);
+  if (spec == "minimax") return std::make_unique<MinimaxPlayer>(0, ctx.seed);
+  if (spec.rfind("minimax:", 0) == 0) return std::make_unique<MinimaxPlayer>(parse_count(spec.substr(8), spec), ctx.seed);
+  if (spec.rfind("mcts:", 0) == 0) {
+    MctsOptions o;
+    o.uct = true;
+    o.simulations = parse_count(spec.substr(5), spec);
+    return std::make_unique<MctsPlayer>(spec, std::make_shared<RolloutEvaluator>(ctx.seed ^ 0x5eedULL), o, ctx.seed);
+  }
+  if (spec == "solver") {
+    TP_CHECK_AS(UsageError, game.info().name == "connect4", "the 'solver' agent plays connect4 only, not ",
+                game.info().name);
+    return std::make_unique<SolverPlayer>(ctx.seed);
+  }
+  TP_CHECK_AS(UsageError, file_exists(spec), "unknown agent '", spec,
+              "' (expected random, minimax, minimax:DEPTH, mcts:N, solver or a checkpoint file)");
+  const torch::Device device(ctx.device);
+  LoadedAlphaZeroModel model = load_alphazero_model(spec, game, device);
+  MctsOptions o;
+  o.simulations = ctx.simulations > 0 ? ctx.simulations : model.info.simulations;
+  o.c_puct = model.info.c_puct;
+  auto evaluator = std::make_shared<NetworkEvaluator>(model.net, game.info(), device, 256);
+  return std::make_unique<MctsPlayer>("alphazero(" + spec + ")", std::move(evaluator), o, ctx.seed);
+}
+
+}  // namespace tp::agents
