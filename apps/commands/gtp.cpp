@@ -1,11 +1,58 @@
+// `torchplay gtp`: a Go Text Protocol engine on stdin/stdout over any board-game player.
+#include <iostream>
+
+#include "agents/game_player.h"
+#include "agents/gtp/gtp_engine.h"
 #include "apps/commands.h"
 #include "core/error.h"
+#include "core/options.h"
+#include "core/runtime.h"
+#include "core/version.h"
 
 namespace tp::app {
 
-// Not built yet: tracked by issue 6 (Go and GTP).
-int cmd_gtp(const Args&) {
-  TP_THROW(Error, "'gtp' is not available in this build yet (issue 6 (Go and GTP))");
+int cmd_gtp(const Args& args) {
+  CommonOptions common;
+  std::string agent = "mcts:400";
+  int simulations = 0;
+  int size = 9;
+  double komi = 7.5;
+  double resign_below = -1.0;
+  OptionSet set("torchplay gtp --agent CHECKPOINT|mcts:N|random [options]\n"
+                "Speaks GTP version 2 on stdin/stdout (Go; torchplay's rules: positional superko,\n"
+                "suicide illegal, Tromp-Taylor area scoring).");
+  set.add("agent", &agent, "the player: an AlphaZero Go checkpoint, mcts:N (UCT, random rollouts) or random")
+      .add("simulations", &simulations, "MCTS simulations per move for checkpoint agents (0: the run's setting)")
+      .add("size", &size, "initial board size (GTP boardsize changes it)")
+      .add("komi", &komi, "initial komi (GTP komi changes it)")
+      .add("resign-below", &resign_below,
+           "resign when the agent's own value estimate (searching agents) is below this; -1 never resigns");
+  common.add_to(set);
+  if (!set.parse(args)) return 0;
+  TP_CHECK_AS(UsageError, size >= envs::go::kMinSize && size <= envs::go::kMaxSize, "--size must be in ",
+              envs::go::kMinSize, "..", envs::go::kMaxSize);
+  TP_CHECK_AS(UsageError, simulations >= 0, "--simulations must be >= 0");
+  TP_CHECK_AS(UsageError, resign_below >= -1.0 && resign_below <= 1.0, "--resign-below must be in [-1, 1]");
+  init_runtime(common);
+
+  agents::GtpEngineOptions options;
+  options.version = TORCHPLAY_VERSION;
+  options.params.size = size;
+  options.params.komi = komi;
+  // The player is built for the initial board; GTP boardsize may change the size later, which
+  // the rollout and random players follow, while a network checkpoint refuses other sizes.
+  const envs::go::GoState initial(options.params);
+  agents::GamePlayerContext ctx;
+  ctx.seed = common.seed;
+  ctx.device = common.device;
+  ctx.simulations = simulations;
+  const bool network = agent != "random" && agent.rfind("mcts:", 0) != 0 && agent.rfind("minimax", 0) != 0;
+  agents::GamePlayerMoveGenerator generator(agents::make_game_player(agent, initial, ctx), resign_below,
+                                            network ? size : 0);
+  agents::GtpEngine engine(generator, options);
+  std::ios::sync_with_stdio(false);
+  engine.run(std::cin, std::cout);
+  return 0;
 }
 
 }  // namespace tp::app

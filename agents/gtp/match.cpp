@@ -1,0 +1,239 @@
+#include "agents/gtp/match.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cmath>
+#include <ctime>
+
+#include "agents/gtp/sgf.h"
+#include "core/error.h"
+
+namespace tp::agents {
+
+namespace {
+
+using envs::go::GoParams;
+using envs::go::GoState;
+using envs::go::MoveStatus;
+
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// The winner's colour in a final_score text ("B+3.5", "W+R", "0"): 0 black, 1 white, -1 draw,
+// -2 unreadable.
+int score_winner(const std::string& text) {
+  if (text == "0" || lower(text) == "draw") return -1;
+  if (text.size() >= 3 && text[1] == '+') {
+    const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    if (c == 'B') return 0;
+    if (c == 'W') return 1;
+  }
+  return -2;
+}
+
+std::string today() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+}  // namespace
+
+MatchRunner::MatchRunner(MatchOptions options) : options_(std::move(options)) {
+  TP_CHECK_AS(UsageError, options_.size >= envs::go::kMinSize && options_.size <= envs::go::kMaxSize,
+              "--size must be in ", envs::go::kMinSize, "..", envs::go::kMaxSize);
+  TP_CHECK_AS(UsageError, options_.games > 0, "--games must be > 0");
+  start(0);
+  start(1);
+}
+
+MatchRunner::~MatchRunner() = default;
+
+void MatchRunner::start(int engine) {
+  const std::string& cmd = engine == 0 ? options_.engine_a : options_.engine_b;
+  const std::string log =
+      options_.log_dir.empty() ? "" : options_.log_dir + (engine == 0 ? "/engine-a.log" : "/engine-b.log");
+  engines_[engine].reset();
+  engines_[engine] = std::make_unique<GtpClient>(cmd, options_.timeout_s, log);
+  const GtpReply version = engines_[engine]->send("protocol_version");
+  TP_CHECK(version.ok && version.text == "2", "engine '", cmd, "' does not speak GTP version 2 (protocol_version: '",
+           version.text, "')");
+  const GtpReply name = engines_[engine]->send("name");
+  names_[engine] = name.ok && !name.text.empty() ? name.text : cmd;
+}
+
+MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interrupted) {
+  MatchGame g;
+  g.index = index;
+  g.a_is_black = !options_.alternate || index % 2 == 0;
+  // engine_of[colour]: 0 = A, 1 = B.
+  const int engine_of[2] = {g.a_is_black ? 0 : 1, g.a_is_black ? 1 : 0};
+  GoParams params;
+  params.size = options_.size;
+  params.komi = options_.komi;
+  params.max_moves = options_.max_moves;
+  GoState state(params);
+  const char* colour_name[2] = {"black", "white"};
+
+  auto finish_void = [&](int engine, const std::string& why) {
+    g.void_game = true;
+    g.end = "engine failure";
+    g.result = "Void";
+    g.winner = -1;
+    g.detail = why;
+    if (engine >= 0) {
+      try {
+        start(engine);
+      } catch (const Error& e) {
+        g.detail += "; restart failed: " + std::string(e.what());
+        throw Error(g.detail);
+      }
+    }
+  };
+
+  int failing = -1;
+  try {
+    for (int e = 0; e < 2; ++e) {
+      failing = e;
+      engines_[e]->expect_ok("boardsize " + std::to_string(options_.size));
+      engines_[e]->expect_ok("clear_board");
+      char komi[32];
+      std::snprintf(komi, sizeof komi, "komi %g", options_.komi);
+      engines_[e]->expect_ok(komi);
+    }
+    bool resigned = false;
+    while (!state.is_terminal()) {
+      if (interrupted && interrupted()) {
+        g.void_game = true;
+        g.end = "interrupted";
+        g.result = "Void";
+        break;
+      }
+      const int colour = state.current_player();
+      const int mover = engine_of[colour];
+      failing = mover;
+      const GtpReply reply = engines_[mover]->send(std::string("genmove ") + colour_name[colour]);
+      if (!reply.ok) {
+        finish_void(mover, "genmove failed: " + reply.text);
+        break;
+      }
+      const std::string move = lower(reply.text);
+      if (move == "resign") {
+        resigned = true;
+        g.end = "resignation";
+        g.result = colour == 0 ? "W+R" : "B+R";
+        g.winner = engine_of[1 - colour];
+        break;
+      }
+      envs::Action a = envs::kInvalidAction;
+      MoveStatus status = MoveStatus::kOutOfRange;
+      try {
+        a = state.string_to_action(move);
+        status = state.check_move(a);
+      } catch (const Error&) {
+      }
+      if (status != MoveStatus::kLegal) {
+        g.end = "illegal move";
+        g.result = colour == 0 ? "W+F" : "B+F";
+        g.winner = engine_of[1 - colour];
+        g.detail = std::string(colour_name[colour]) + " played '" + reply.text + "' at move " +
+                   std::to_string(state.history().size() + 1) + ": " + envs::go::describe(status);
+        break;
+      }
+      state.apply(a);
+      const int other = engine_of[1 - colour];
+      failing = other;
+      const GtpReply ack = engines_[other]->send(std::string("play ") + colour_name[colour] + " " + move);
+      if (!ack.ok) {
+        // The other engine disagrees with torchplay's rules: no result can be trusted.
+        g.void_game = true;
+        g.end = "move rejected";
+        g.result = "Void";
+        g.detail = "engine refused " + std::string(colour_name[colour]) + " " + move + " (" + ack.text +
+                   "), which torchplay's rules call legal";
+        break;
+      }
+    }
+    g.moves = static_cast<int>(state.history().size());
+    if (!resigned && !g.void_game && state.is_terminal()) {
+      g.end = state.passes() >= 2 ? "two passes" : "move limit";
+      g.score = state.score();
+      g.scored = true;
+      g.result = state.score_string();
+      const int w = g.score > 0 ? 0 : g.score < 0 ? 1 : -1;
+      g.winner = w < 0 ? -1 : engine_of[w];
+      for (int e = 0; e < 2; ++e) {
+        failing = e;
+        if (!engines_[e]->knows("final_score")) continue;
+        const GtpReply r = engines_[e]->send("final_score");
+        if (r.ok) (e == 0 ? g.opinion_a : g.opinion_b) = r.text;
+      }
+    }
+  } catch (const Error& e) {
+    g.moves = static_cast<int>(state.history().size());
+    finish_void(failing, e.what());
+  }
+  if (g.end == "illegal move" || g.end == "resignation") g.moves = static_cast<int>(state.history().size());
+
+  SgfInfo info;
+  info.black = names_[engine_of[0]];
+  info.white = names_[engine_of[1]];
+  info.result = g.result;
+  info.date = today();
+  std::string comment = "torchplay match game " + std::to_string(index + 1) + ", ended by " + g.end +
+                        ", Tromp-Taylor area scoring";
+  if (!g.detail.empty()) comment += "; " + g.detail;
+  if (!g.opinion_a.empty()) comment += "; final_score of " + names_[0] + ": " + g.opinion_a;
+  if (!g.opinion_b.empty()) comment += "; final_score of " + names_[1] + ": " + g.opinion_b;
+  info.comment = comment;
+  g.sgf = to_sgf(state, info);
+  return g;
+}
+
+void wilson_interval(double p, int n, double z, double& low, double& high) {
+  if (n <= 0) {
+    low = 0.0;
+    high = 1.0;
+    return;
+  }
+  const double z2 = z * z, denom = 1.0 + z2 / n;
+  const double centre = (p + z2 / (2.0 * n)) / denom;
+  const double half = z * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom;
+  low = std::max(0.0, centre - half);
+  high = std::min(1.0, centre + half);
+}
+
+MatchSummary summarize(const std::vector<MatchGame>& games) {
+  MatchSummary s;
+  for (const auto& g : games) {
+    ++s.games;
+    if (g.void_game) {
+      ++s.voids;
+      continue;
+    }
+    if (g.winner == 0) ++s.a_wins;
+    else if (g.winner == 1) ++s.b_wins;
+    else ++s.draws;
+    if (g.end == "illegal move") ++s.illegal_moves;
+    if (g.scored) {
+      const int ours = score_winner(g.result);
+      for (const std::string* o : {&g.opinion_a, &g.opinion_b}) {
+        if (o->empty()) continue;
+        ++s.opinions;
+        if (score_winner(*o) == ours) ++s.opinions_agree;
+      }
+    }
+  }
+  const int decided = s.a_wins + s.b_wins + s.draws;
+  s.a_score_rate = decided > 0 ? (s.a_wins + 0.5 * s.draws) / decided : 0.0;
+  wilson_interval(s.a_score_rate, decided, 1.96, s.ci_low, s.ci_high);
+  return s;
+}
+
+}  // namespace tp::agents

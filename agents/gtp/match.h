@@ -1,0 +1,75 @@
+#pragma once
+// Matches between two GTP engines, refereed by torchplay's own Go rules: every move is
+// checked before it is passed on, games end on two passes, a resignation, an illegal move
+// (a forfeit) or the move cap, and are scored by Tromp-Taylor area; each engine that knows
+// final_score gives its own count as a second opinion. Engine A (--black) takes Black in the
+// even-numbered games (0, 2, ...) and White in the others when colours alternate.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agents/gtp/gtp_client.h"
+#include "envs/games/go/go_state.h"
+
+namespace tp::agents {
+
+struct MatchOptions {
+  std::string engine_a;  // shell command of engine A (Black in game 0)
+  std::string engine_b;
+  int games = 20;
+  int size = 9;
+  double komi = 7.5;
+  bool alternate = true;
+  int max_moves = 0;        // plies before a game is cut off and scored; 0: 3 * size^2
+  double timeout_s = 120;   // per GTP command
+  std::string log_dir;      // engines' stderr goes to log_dir/engine-{a,b}.log ("" discards)
+};
+
+struct MatchGame {
+  int index = 0;
+  bool a_is_black = true;
+  std::string end;           // "two passes", "resignation", "illegal move", "move limit", "engine failure"
+  std::string result;        // SGF RE: "B+3.5", "W+R", "B+F" (forfeit), "0", "Void"
+  int winner = -1;           // 0 engine A, 1 engine B, -1 draw or void
+  bool void_game = false;    // no result (an engine failed or rejected a legal move)
+  double score = 0.0;        // Tromp-Taylor, Black's view (when the game ended on the board)
+  bool scored = false;
+  int moves = 0;
+  std::string detail;        // what went wrong, for illegal moves and void games
+  std::string opinion_a, opinion_b;  // final_score of each engine ("" when not available)
+  std::string sgf;           // the game record
+};
+
+class MatchRunner {
+ public:
+  explicit MatchRunner(MatchOptions options);
+  ~MatchRunner();
+  // Plays game `index` (colours from the index). Engine failures make a void game and the
+  // failed engine is restarted for the next one.
+  MatchGame play_game(int index, const std::function<bool()>& interrupted = {});
+  const MatchOptions& options() const { return options_; }
+  // Engine names from GTP `name` (or the command when it has none).
+  const std::string& name_a() const { return names_[0]; }
+  const std::string& name_b() const { return names_[1]; }
+
+ private:
+  void start(int engine);
+  MatchOptions options_;
+  std::unique_ptr<GtpClient> engines_[2];
+  std::string names_[2];
+};
+
+struct MatchSummary {
+  int games = 0, a_wins = 0, b_wins = 0, draws = 0, voids = 0;
+  int illegal_moves = 0;          // forfeits
+  int opinions = 0, opinions_agree = 0;  // engines' final_score with the same winner as ours
+  double a_score_rate = 0.0;      // (wins + draws / 2) / decided games
+  double ci_low = 0.0, ci_high = 0.0;   // 95% Wilson interval of a_score_rate
+};
+MatchSummary summarize(const std::vector<MatchGame>& games);
+
+// Wilson score interval for a proportion `p` observed over n trials (z = 1.96 for 95%).
+void wilson_interval(double p, int n, double z, double& low, double& high);
+
+}  // namespace tp::agents
