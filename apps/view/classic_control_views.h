@@ -1,0 +1,63 @@
+#pragma once
+// Classic control scenes with the geometry and colours of Gymnasium 0.29's pygame
+// renderings (classic_control/cartpole.py, mountain_car.py, acrobot.py render()).
+#include <SFML/Graphics.hpp>
+
+#include "apps/view/env_view.h"
+
+namespace tp::view {
+
+// Observation {x, x_dot, theta, theta_dot}: 600x400, cart on a track at 100 px from the
+// bottom, a 125 px pole at angle theta from vertical (positive leans right).
+class CartPoleView final : public EnvView {
+ public:
+  static constexpr float kWidth = 600, kHeight = 400;
+  static constexpr float kScale = kWidth / 4.8f;  // world width = 2 * x_threshold
+  static constexpr float kCartY = kHeight - 100;  // track height in window coordinates
+  static constexpr float kAxleOffset = 30.0f / 4;
+  static constexpr float kPoleLength = kScale * 1.0f;  // 2 * half-length 0.5
+  static constexpr float kPoleWidth = 10;
+  static inline const sf::Color kPoleColor{202, 152, 101};
+  static inline const sf::Color kAxleColor{129, 132, 203};
+
+  sf::Vector2u size() const override { return {600, 400}; }
+  void draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const override;
+  // Window position of the pole's pivot for cart position x.
+  static sf::Vector2f axle(float x);
+};
+
+// Observation {position, velocity}: 600x400, the hill y = sin(3x) * 0.45 + 0.55, the car
+// tilted along the slope, the flag at the goal position 0.5.
+class MountainCarView final : public EnvView {
+ public:
+  static constexpr float kWidth = 600, kHeight = 400;
+  static constexpr float kMinPosition = -1.2f, kMaxPosition = 0.6f, kGoalPosition = 0.5f;
+  static constexpr float kScale = kWidth / (kMaxPosition - kMinPosition);
+  static inline const sf::Color kFlagColor{204, 204, 0};
+  static inline const sf::Color kWheelColor{128, 128, 128};
+
+  sf::Vector2u size() const override { return {600, 400}; }
+  void draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const override;
+  static float hill_height(float position);  // world units
+  // Window point of the hill (plus a clearance in pixels) at `position`.
+  static sf::Vector2f hill_point(float position, float clearance = 0);
+};
+
+// Observation {cos t1, sin t1, cos t2, sin t2, dt1, dt2}: 500x500, two links hanging from
+// the centre (t1 from straight down, t2 relative to link 1), the target line one link
+// length above the pivot.
+class AcrobotView final : public EnvView {
+ public:
+  static constexpr float kSize = 500;
+  static constexpr float kScale = kSize / (2 * 2.2f);  // bound = L1 + L2 + 0.2
+  static constexpr float kOffset = kSize / 2;
+  static inline const sf::Color kLinkColor{0, 204, 204};
+  static inline const sf::Color kJointColor{204, 204, 0};
+
+  sf::Vector2u size() const override { return {500, 500}; }
+  void draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const override;
+  // Window positions of the pivot, the elbow and the tip for angles t1, t2.
+  static std::array<sf::Vector2f, 3> joints(float theta1, float theta2);
+};
+
+}  // namespace tp::view

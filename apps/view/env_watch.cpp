@@ -1,0 +1,96 @@
+#include "apps/view/env_watch.h"
+
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "agents/episode_loop.h"
+#include "apps/view/env_view.h"
+#include "apps/view/hud.h"
+#include "apps/view/keyboard_policy.h"
+#include "apps/view/view_window.h"
+#include "core/error.h"
+#include "envs/registry.h"
+
+namespace tp::view {
+
+EnvWatchSummary watch_env(const EnvWatchOptions& o) {
+  TP_CHECK_AS(UsageError, o.episodes >= 0, "--episodes must be >= 0 (0: until the window is closed)");
+  const auto registry = envs::make_env_registry();
+  auto env = registry.make(o.env_id, envs::parse_env_kwargs(o.env_options));
+
+  // The window needs the view's size and the view needs the window's font: build the view
+  // first without a font to measure it, then with the font.
+  const sf::Vector2u scene = make_env_view(*env, nullptr)->size();
+  const std::vector<std::string> action_names = env->action_names();
+  const std::vector<KeyBinding> bindings = bind_action_keys(action_names);
+  const bool human = o.agent == "human";
+  const std::string key_line = human ? describe_keys(bindings, action_names) : "Esc quit";
+  const size_t hud_lines = 3;
+  const unsigned width = std::max(scene.x, 560u);
+
+  WindowOptions wo;
+  wo.title = "torchplay watch " + o.env_id;
+  wo.size = {width, scene.y + hud_height(hud_lines)};
+  wo.fps = o.fps;
+  wo.record_dir = o.record_dir;
+  wo.quiet = o.quiet;
+  ViewWindow window(wo);
+  const auto view = make_env_view(*env, &window.font());
+
+  std::unique_ptr<agents::Policy> policy;
+  KeyboardPolicy* keyboard = nullptr;
+  if (human) {
+    auto kp = std::make_unique<KeyboardPolicy>(window, action_names);
+    keyboard = kp.get();
+    policy = std::move(kp);
+  } else {
+    policy = agents::make_policy(o.agent, *env, {o.seed, o.device});
+  }
+
+  std::vector<float> obs(static_cast<size_t>(env->observation_space().size()));
+  EnvWatchSummary summary;
+  double last_return = 0;
+  bool have_last = false;
+  for (int episode = 0; o.episodes == 0 || episode < o.episodes; ++episode) {
+    env->reset(o.seed * 1000003ULL + static_cast<uint64_t>(episode));
+    double score = 0;
+    const std::string episode_text =
+        "episode " + std::to_string(episode + 1) + (o.episodes ? "/" + std::to_string(o.episodes) : "");
+    const std::string title = o.env_id + "   agent: " + policy->name() + "   " + episode_text;
+    const auto on_step = [&](const envs::Env& e, int action, const envs::StepResult& r) {
+      if (!window.poll() || (keyboard && keyboard->window_closed())) return false;
+      score += r.reward;
+      e.observe(obs.data());
+      std::string status = "step " + std::to_string(e.elapsed_steps()) + "   score " + format_number(score);
+      if (action >= 0) status += "   action: " + action_names[static_cast<size_t>(action)];
+      if (r.done()) status += r.terminated ? "   (terminated)" : "   (time limit)";
+      else if (have_last) status += "   last " + format_number(last_return);
+      window.present([&](sf::RenderTarget& target) {
+        sf::RenderStates at;
+        at.transform.translate(static_cast<float>(width - scene.x) / 2, 0);
+        view->draw(target, at, obs.data());
+        draw_hud(target, window.font(), {0, static_cast<float>(scene.y)}, static_cast<float>(width),
+                 {title, status, key_line});
+      });
+      return window.is_open();
+    };
+    const agents::EpisodeResult result = agents::run_episode(*env, *policy, on_step);
+    if (!window.is_open() || (keyboard && keyboard->window_closed())) {
+      summary.closed_by_user = true;
+      break;
+    }
+    ++summary.episodes_finished;
+    last_return = result.episode_return;
+    have_last = true;
+    if (!o.quiet)
+      std::printf("episode %d: return %.2f, length %d%s\n", episode + 1, result.episode_return, result.length,
+                  result.truncated ? " (time limit)" : "");
+    std::fflush(stdout);
+  }
+  summary.frames_recorded = window.frames_recorded();
+  window.close();
+  return summary;
+}
+
+}  // namespace tp::view

@@ -1,0 +1,91 @@
+#include "apps/view/grid_view.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "apps/view/shapes.h"
+
+namespace tp::view {
+
+std::vector<sf::Color> cubehelix_palette(int n) {
+  // matplotlib's cubehelix (Green 2011) with its defaults gamma 1, s 0.5, r -1.5, h 1.
+  std::vector<sf::Color> colors;
+  for (int i = 0; i < n; ++i) {
+    const double x = static_cast<double>(i + 1) / (n + 1);
+    const double a = x * (1 - x) / 2;
+    const double phi = 2 * M_PI * (0.5 / 3 - 1.5 * x);
+    const double c = std::cos(phi), s = std::sin(phi);
+    const double rgb[3] = {x + a * (-0.14861 * c + 1.78277 * s), x + a * (-0.29227 * c - 0.90649 * s),
+                           x + a * (1.97294 * c)};
+    sf::Uint8 out[3];
+    for (int k = 0; k < 3; ++k) out[k] = static_cast<sf::Uint8>(std::lround(std::clamp(rgb[k], 0.0, 1.0) * 255));
+    colors.emplace_back(out[0], out[1], out[2]);
+  }
+  return colors;
+}
+
+GridView::GridView(int channels, int height, int width, std::vector<std::string> channel_names, const sf::Font* font,
+                   int cell_pixels)
+    : channels_(channels),
+      height_(height),
+      width_(width),
+      cell_(cell_pixels),
+      names_(std::move(channel_names)),
+      palette_(cubehelix_palette(channels)),
+      font_(font) {
+  if (names_.size() != static_cast<size_t>(channels_)) {
+    names_.clear();
+    for (int c = 0; c < channels_; ++c) names_.push_back("channel " + std::to_string(c));
+  }
+}
+
+sf::Vector2u GridView::size() const {
+  const unsigned legend_width = font_ ? 170 : 0;
+  const unsigned legend_height = static_cast<unsigned>(channels_) * 22 + 16;
+  return {static_cast<unsigned>(width_ * cell_) + legend_width,
+          std::max(static_cast<unsigned>(height_ * cell_), legend_height)};
+}
+
+sf::FloatRect GridView::cell_rect(int row, int col) const {
+  return {static_cast<float>(col * cell_), static_cast<float>(row * cell_), static_cast<float>(cell_),
+          static_cast<float>(cell_)};
+}
+
+void GridView::draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const {
+  const sf::Vector2u sz = size();
+  draw_rect(target, states, {0, 0, static_cast<float>(sz.x), static_cast<float>(sz.y)}, sf::Color(40, 40, 40));
+  draw_rect(target, states, {0, 0, static_cast<float>(width_ * cell_), static_cast<float>(height_ * cell_)}, kBackground);
+  const int plane = height_ * width_;
+  for (int r = 0; r < height_; ++r)
+    for (int col = 0; col < width_; ++col)
+      for (int c = channels_ - 1; c >= 0; --c)
+        if (obs[c * plane + r * width_ + col] > 0.5f) {
+          draw_rect(target, states, cell_rect(r, col), palette_[static_cast<size_t>(c)]);
+          break;
+        }
+  if (!font_) return;
+  const float x0 = static_cast<float>(width_ * cell_) + 12;
+  for (int c = 0; c < channels_; ++c) {
+    const float y = 8 + 22.0f * static_cast<float>(c);
+    draw_rect(target, states, {x0, y + 2, 14, 14}, palette_[static_cast<size_t>(c)], sf::Color(200, 200, 200), 1);
+    draw_text(target, states, *font_, names_[static_cast<size_t>(c)], {x0 + 22, y}, 14, sf::Color(230, 230, 230));
+  }
+}
+
+std::vector<std::string> minatar_channel_names(const std::string& env_id, int channels) {
+  // The channel order of MinAtar's environments/*.py (channels dicts).
+  const std::pair<const char*, std::vector<std::string>> games[] = {
+      {"Breakout", {"paddle", "ball", "trail", "brick"}},
+      {"SpaceInvaders", {"cannon", "alien", "alien_left", "alien_right", "friendly_bullet", "enemy_bullet"}},
+      {"Freeway", {"chicken", "car", "speed1", "speed2", "speed3", "speed4", "speed5"}},
+      {"Asterix", {"player", "enemy", "trail", "gold"}},
+      {"Seaquest",
+       {"sub_front", "sub_back", "friendly_bullet", "trail", "enemy_bullet", "enemy_fish", "enemy_sub",
+        "oxygen_guage", "diver_guage", "diver"}},
+  };
+  for (const auto& [name, names] : games)
+    if (env_id.find(name) != std::string::npos && names.size() == static_cast<size_t>(channels)) return names;
+  return {};
+}
+
+}  // namespace tp::view

@@ -1,0 +1,84 @@
+#pragma once
+// The common window layer of every view: one fixed-size window, frames rendered off-screen
+// into a texture (so `--record` and tests see exactly what the window shows), a frame-rate
+// limiter, keyboard state from the window's own events, and close/Escape handling.
+#include <SFML/Graphics.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "apps/view/frame_recorder.h"
+
+namespace tp::view {
+
+struct WindowOptions {
+  std::string title = "torchplay";
+  sf::Vector2u size{640, 480};
+  double fps = 30;          // frames per second of present(); 0: as fast as possible
+  std::string record_dir;   // "": no recording
+  bool quiet = false;       // no log lines on stderr
+};
+
+// Throws tp::Error unless an X display can be reached: DISPLAY set and, for a local display
+// (":N"), its socket present. SFML itself aborts the process instead of reporting this.
+void check_display();
+
+class ViewWindow {
+ public:
+  // Opens the window; throws tp::Error when there is no display (DISPLAY unset) or the
+  // window cannot be created, and when the font is missing.
+  explicit ViewWindow(WindowOptions options);
+  ~ViewWindow();
+  ViewWindow(const ViewWindow&) = delete;
+  ViewWindow& operator=(const ViewWindow&) = delete;
+
+  bool is_open() const { return window_ && window_->isOpen(); }
+  // Handles pending events (close button and Escape close the window; key state is
+  // tracked) and passes each to `on_event`. Returns is_open().
+  bool poll(const std::function<void(const sf::Event&)>& on_event = nullptr);
+  // What poll() does with one event (public so tests can inject input).
+  void handle_event(const sf::Event& event, const std::function<void(const sf::Event&)>& on_event = nullptr);
+
+  // Renders one frame off-screen with `draw`, records it, shows it, then waits out the
+  // rest of the frame period.
+  void present(const std::function<void(sf::RenderTarget&)>& draw);
+  // Sleeps a short while (for loops that wait for input without drawing).
+  void idle();
+  // Closes the window and finishes the recording (video when ffmpeg exists); idempotent.
+  void close();
+
+  bool key_held(sf::Keyboard::Key key) const { return held_.count(key) > 0; }
+  // True when `key` was pressed since the last call for that key (catches quick taps).
+  bool take_pressed(sf::Keyboard::Key key);
+
+  const sf::Font& font() const { return font_; }
+  sf::Vector2u size() const { return options_.size; }
+  double fps() const { return options_.fps; }
+  void set_fps(double fps) { options_.fps = fps; }
+  // The last presented frame, as recorded.
+  sf::Image last_frame() const { return frame_->getTexture().copyToImage(); }
+  // The last frame drawn into the real window and read back from its framebuffer (tests).
+  sf::Image capture_window();
+  int frames_recorded() const { return recorder_ ? recorder_->frames() : 0; }
+  // Logs a line on stderr unless quiet.
+  void log(const std::string& line) const;
+
+ private:
+  void wait_frame();
+
+  WindowOptions options_;
+  sf::Font font_;
+  // Created after the display check: SFML aborts the process when it cannot open a display.
+  std::unique_ptr<sf::RenderTexture> frame_;
+  std::unique_ptr<sf::RenderWindow> window_;
+  sf::Clock frame_clock_;
+  std::unique_ptr<FrameRecorder> recorder_;
+  std::set<int> held_;
+  std::set<int> pressed_;
+  bool finished_ = false;
+};
+
+}  // namespace tp::view

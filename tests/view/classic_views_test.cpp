@@ -1,0 +1,119 @@
+// The classic control views draw what the state says (pixels read back from a texture).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "apps/view/classic_control_views.h"
+#include "envs/registry.h"
+#include "tests/view/pixel_util.h"
+
+namespace tp::view {
+namespace {
+
+using test::count_in_box;
+using test::pixels_of;
+using test::render;
+
+std::vector<float> observe(const envs::Env& env) {
+  std::vector<float> obs(static_cast<size_t>(env.observation_space().size()));
+  env.observe(obs.data());
+  return obs;
+}
+
+// The pole's angle from vertical as drawn: the direction from the pivot to the centroid of
+// the pole-coloured pixels (the pole is symmetric about its axis).
+double drawn_pole_angle(const sf::Image& image, sf::Vector2f pivot, int* pixel_count) {
+  const auto pole = pixels_of(image, CartPoleView::kPoleColor);
+  *pixel_count = static_cast<int>(pole.size());
+  double sx = 0, sy = 0;
+  for (const auto& p : pole) sx += p.x, sy += p.y;
+  const double n = std::max<double>(1, static_cast<double>(pole.size()));
+  return std::atan2(sx / n - pivot.x, pivot.y - sy / n);
+}
+
+TEST(CartPoleView, PoleDrawnAtTheStatesAngle) {
+  const auto registry = envs::make_env_registry();
+  auto env = registry.make("CartPole-v1");
+  CartPoleView view;
+  for (double x : {0.0, 1.2, -1.5})
+    for (double theta : {0.0, 0.18, -0.21, 0.7}) {
+      env->set_state({x, 0.3, theta, -0.1});
+      const auto obs = observe(*env);
+      const sf::Image image = render(600, 400, [&](sf::RenderTarget& t) { view.draw(t, {}, obs.data()); });
+      int count = 0;
+      const double angle = drawn_pole_angle(image, CartPoleView::axle(static_cast<float>(x)), &count);
+      EXPECT_NEAR(angle, theta, 0.02) << "x=" << x << " theta=" << theta;
+      // A 10 x 125 px pole (the axle covers a little of it).
+      EXPECT_GT(count, 1000) << theta;
+      EXPECT_LT(count, 1350) << theta;
+      // The cart: black, centred on x * 125 + 300, 30 px tall around the track (y = 300).
+      const float cx = static_cast<float>(x) * CartPoleView::kScale + 300;
+      EXPECT_EQ(image.getPixel(static_cast<unsigned>(cx - 20), 310), sf::Color::Black);
+      EXPECT_EQ(image.getPixel(static_cast<unsigned>(cx + 20), 310), sf::Color::Black);
+      EXPECT_EQ(image.getPixel(static_cast<unsigned>(cx + 40), 310), sf::Color::White);
+    }
+}
+
+TEST(CartPoleView, PositiveAngleLeansRight) {
+  CartPoleView view;
+  const float obs[4] = {0, 0, 0.5f, 0};
+  const sf::Image image = render(600, 400, [&](sf::RenderTarget& t) { view.draw(t, {}, obs); });
+  const sf::Vector2f pivot = CartPoleView::axle(0);
+  const sf::Vector2f tip(pivot.x + 100 * std::sin(0.5f), pivot.y - 100 * std::cos(0.5f));
+  EXPECT_EQ(test::at(image, tip), CartPoleView::kPoleColor);
+  const sf::Vector2f mirrored(pivot.x - 100 * std::sin(0.5f), tip.y);
+  EXPECT_EQ(test::at(image, mirrored), sf::Color::White);
+}
+
+TEST(MountainCarView, CarSitsOnTheHillAtItsPosition) {
+  const auto registry = envs::make_env_registry();
+  auto env = registry.make("MountainCar-v0");
+  MountainCarView view;
+  for (double pos : {-1.0, -0.5, 0.2, 0.45}) {
+    env->set_state({pos, 0.0});
+    const auto obs = observe(*env);
+    const sf::Image image = render(600, 400, [&](sf::RenderTarget& t) { view.draw(t, {}, obs.data()); });
+    // The car body (40 x 20 px, black) sits 10 px above the hill at the position, tilted
+    // along the slope: a 12 x 6 px box above the wheels is all car ...
+    const float angle = std::cos(3 * static_cast<float>(pos));
+    const sf::Vector2f base = MountainCarView::hill_point(static_cast<float>(pos), 10);
+    const sf::Vector2f centre = base + sf::Vector2f(-14 * std::sin(angle), -14 * std::cos(angle));
+    EXPECT_GE(count_in_box(image, sf::Color::Black, {centre.x - 6, centre.y - 3, 12, 6}), 66) << pos;
+    // ... and the same box elsewhere on the hill holds no more than the one-pixel line.
+    const float other = pos < 0 ? 0.3f : -0.8f;
+    const sf::Vector2f away = MountainCarView::hill_point(other, 20);
+    EXPECT_LT(count_in_box(image, sf::Color::Black, {away.x - 6, away.y - 3, 12, 6}), 20) << pos;
+    // Wheels are grey, the flag is at the goal.
+    EXPECT_GT(pixels_of(image, MountainCarView::kWheelColor).size(), 200u);
+    const sf::Vector2f flag = MountainCarView::hill_point(0.5f) + sf::Vector2f(8, -45);
+    EXPECT_EQ(test::at(image, flag), MountainCarView::kFlagColor);
+  }
+}
+
+TEST(AcrobotView, LinksFollowTheAngles) {
+  const auto registry = envs::make_env_registry();
+  auto env = registry.make("Acrobot-v1");
+  AcrobotView view;
+  for (auto [t1, t2] : {std::pair{0.0, 0.0}, {1.0, 0.5}, {-2.0, 1.2}, {3.0, -2.5}}) {
+    env->set_state({t1, t2, 0.0, 0.0});
+    const auto obs = observe(*env);
+    const sf::Image image = render(500, 500, [&](sf::RenderTarget& t) { view.draw(t, {}, obs.data()); });
+    const auto p = AcrobotView::joints(static_cast<float>(t1), static_cast<float>(t2));
+    // Mid-link points are link-coloured, joints are joint-coloured, and the tip region
+    // beyond the second link is not drawn.
+    EXPECT_EQ(test::at(image, (p[0] + p[1]) / 2.0f), AcrobotView::kLinkColor) << t1 << "," << t2;
+    EXPECT_EQ(test::at(image, p[1] * 0.25f + p[2] * 0.75f), AcrobotView::kLinkColor) << t1 << "," << t2;
+    EXPECT_EQ(test::at(image, p[0]), AcrobotView::kJointColor);
+    EXPECT_EQ(test::at(image, p[1]), AcrobotView::kJointColor);
+    const sf::Vector2f beyond = p[2] + (p[2] - p[1]) * 0.3f;
+    EXPECT_NE(test::at(image, beyond), AcrobotView::kLinkColor);
+  }
+  // Hanging straight down: link 1 is below the pivot.
+  const float down[6] = {1, 0, 1, 0, 0, 0};
+  const sf::Image image = render(500, 500, [&](sf::RenderTarget& t) { view.draw(t, {}, down); });
+  EXPECT_EQ(test::at(image, {250, 250 + 0.5f * AcrobotView::kScale}), AcrobotView::kLinkColor);
+  EXPECT_EQ(test::at(image, {250, 250 - 0.5f * AcrobotView::kScale}), sf::Color::White);
+}
+
+}  // namespace
+}  // namespace tp::view

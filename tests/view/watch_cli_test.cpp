@@ -1,0 +1,89 @@
+// `torchplay watch --env` end to end under Xvfb: episodes run, frames are recorded, errors
+// are one line.
+#include <gtest/gtest.h>
+
+#include <SFML/Graphics/Image.hpp>
+
+#include <filesystem>
+#include <regex>
+
+#include "apps/view/frame_recorder.h"
+#include "tests/test_util.h"
+
+namespace tp::view {
+namespace {
+
+int count_lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+TEST(WatchCli, RecordWritesOneNumberedFramePerStep) {
+  tp::test::TempDir dir;
+  const std::string rec = dir.file("frames");
+  auto r = tp::test::run_torchplay("watch --env CartPole-v1 --agent random --episodes 2 --fps 0 --seed 5 --record " + rec);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // "episode 1: return 17.00, length 17": one frame after each reset and after each step.
+  std::regex line("episode (\\d): return [0-9.]+, length (\\d+)");
+  int frames = 0, episodes = 0;
+  for (std::sregex_iterator it(r.output.begin(), r.output.end(), line), end; it != end; ++it) {
+    frames += std::stoi((*it)[2]) + 1;
+    ++episodes;
+  }
+  EXPECT_EQ(episodes, 2) << r.output;
+  for (int i = 0; i < frames; ++i)
+    EXPECT_TRUE(std::filesystem::exists(rec + "/" + FrameRecorder::frame_name(i))) << i;
+  EXPECT_FALSE(std::filesystem::exists(rec + "/" + FrameRecorder::frame_name(frames)));
+  sf::Image first;
+  ASSERT_TRUE(first.loadFromFile(rec + "/frame_000000.png"));
+  EXPECT_EQ(first.getSize().x, 600u);
+  EXPECT_GT(first.getSize().y, 400u);  // the scene plus the HUD strip
+  // The cart is drawn: black pixels on the track row of the first frame.
+  EXPECT_EQ(first.getPixel(300, 300), sf::Color::Black);
+  if (find_on_path("ffmpeg").empty())
+    EXPECT_NE(r.output.find("ffmpeg not found"), std::string::npos) << r.output;
+  else
+    EXPECT_TRUE(std::filesystem::exists(rec + "/video.mp4")) << r.output;
+}
+
+TEST(WatchCli, SameSeedSameEpisodesAsEval) {
+  auto w = tp::test::run_torchplay("watch --env CartPole-v1 --agent random --episodes 1 --fps 0 --seed 9");
+  ASSERT_EQ(w.exit_code, 0) << w.output;
+  auto e = tp::test::run_torchplay("eval --env CartPole-v1 --agent random --episodes 1 --seed 9 --quiet --json");
+  ASSERT_EQ(e.exit_code, 0) << e.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(w.output, m, std::regex("length (\\d+)")));
+  EXPECT_NE(e.output.find("\"length_mean\":" + m[1].str()), std::string::npos) << w.output << e.output;
+}
+
+TEST(WatchCli, ErrorsAreOneLine) {
+  auto r = tp::test::run_torchplay("watch --env NoSuchEnv-v0 --episodes 1");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("CartPole-v1"), std::string::npos) << r.output;  // lists the known envs
+
+  r = tp::test::run_torchplay("watch --env CartPole-v1 --fps -1");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+
+  r = tp::test::run_command("env -u DISPLAY " + std::string(std::getenv("TORCHPLAY_BIN")) +
+                            " watch --env CartPole-v1 --episodes 1");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("DISPLAY"), std::string::npos) << r.output;
+
+  r = tp::test::run_torchplay("watch --env CartPole-v1 --agent /no/such/checkpoint.tpck --episodes 1");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+}
+
+TEST(WatchCli, HelpShowsOptions) {
+  auto r = tp::test::run_torchplay("watch --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* opt : {"--env", "--agent", "--episodes", "--fps", "--record"})
+    EXPECT_NE(r.output.find(opt), std::string::npos) << opt;
+}
+
+}  // namespace
+}  // namespace tp::view
