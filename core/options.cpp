@@ -93,7 +93,10 @@ struct OptionSet::Impl {
       TP_CHECK_AS(UsageError, desc.find_nothrow(key, false) != nullptr, "unknown option '", key,
                   "' in ", path, ":", lineno);
       try {
-        std::vector<std::string> one{"--" + key + "=" + value};
+        // An empty value (e.g. `run-dir = ` written by to_ini) is passed as its own word:
+        // Boost rejects "--key=" with nothing after the equal sign.
+        std::vector<std::string> one = value.empty() ? std::vector<std::string>{"--" + key, ""}
+                                                     : std::vector<std::string>{"--" + key + "=" + value};
         po::store(po::command_line_parser(one).options(desc).run(), vm);
       } catch (const po::error& e) {
         TP_THROW(UsageError, e.what(), " in ", path, ":", lineno);
