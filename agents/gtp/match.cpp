@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <ctime>
 
@@ -32,6 +33,17 @@ int score_winner(const std::string& text) {
     if (c == 'W') return 1;
   }
   return -2;
+}
+
+// A final_score text as a number from Black's view ("W+2.5" -> -2.5; NaN when unreadable).
+double score_value(const std::string& text) {
+  const int w = score_winner(text);
+  if (w == -1) return 0.0;
+  if (w == -2) return std::nan("");
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str() + 2, &end);
+  if (!end || *end != '\0') return std::nan("");  // "B+R", "W+T", ...
+  return w == 0 ? v : -v;
 }
 
 std::string today() {
@@ -108,72 +120,101 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
       engines_[e]->expect_ok(komi);
     }
     bool resigned = false;
-    while (!state.is_terminal()) {
-      if (interrupted && interrupted()) {
-        g.void_game = true;
-        g.end = "interrupted";
-        g.result = "Void";
-        break;
+    // Phase 0: the game. Phase 1 (only when a second opinion disagrees with the Tromp-Taylor
+    // count after two passes): both passes are undone and play resumes with engines that know
+    // kgs-genmove_cleanup using it, so dead stones get captured before the final count.
+    bool cleanup_known[2] = {false, false};
+    for (int phase = 0; phase < 2; ++phase) {
+      const std::string genmove_for[2] = {cleanup_known[0] ? "kgs-genmove_cleanup " : "genmove ",
+                                          cleanup_known[1] ? "kgs-genmove_cleanup " : "genmove "};
+      while (!state.is_terminal()) {
+        if (interrupted && interrupted()) {
+          g.void_game = true;
+          g.end = "interrupted";
+          g.result = "Void";
+          break;
+        }
+        const int colour = state.current_player();
+        const int mover = engine_of[colour];
+        failing = mover;
+        const GtpReply reply = engines_[mover]->send(genmove_for[mover] + colour_name[colour]);
+        if (!reply.ok) {
+          finish_void(mover, "genmove failed: " + reply.text);
+          break;
+        }
+        const std::string move = lower(reply.text);
+        if (move == "resign") {
+          resigned = true;
+          g.end = "resignation";
+          g.result = colour == 0 ? "W+R" : "B+R";
+          g.winner = engine_of[1 - colour];
+          break;
+        }
+        envs::Action a = envs::kInvalidAction;
+        MoveStatus status = MoveStatus::kOutOfRange;
+        try {
+          a = state.string_to_action(move);
+          status = state.check_move(a);
+        } catch (const Error&) {
+        }
+        if (status != MoveStatus::kLegal) {
+          g.end = "illegal move";
+          g.result = colour == 0 ? "W+F" : "B+F";
+          g.winner = engine_of[1 - colour];
+          g.detail = std::string(colour_name[colour]) + " played '" + reply.text + "' at move " +
+                     std::to_string(state.history().size() + 1) + ": " + envs::go::describe(status);
+          break;
+        }
+        state.apply(a);
+        const int other = engine_of[1 - colour];
+        failing = other;
+        const GtpReply ack = engines_[other]->send(std::string("play ") + colour_name[colour] + " " + move);
+        if (!ack.ok) {
+          // The other engine disagrees with torchplay's rules: no result can be trusted.
+          g.void_game = true;
+          g.end = "move rejected";
+          g.result = "Void";
+          g.detail = "engine refused " + std::string(colour_name[colour]) + " " + move + " (" + ack.text +
+                     "), which torchplay's rules call legal";
+          break;
+        }
       }
-      const int colour = state.current_player();
-      const int mover = engine_of[colour];
-      failing = mover;
-      const GtpReply reply = engines_[mover]->send(std::string("genmove ") + colour_name[colour]);
-      if (!reply.ok) {
-        finish_void(mover, "genmove failed: " + reply.text);
-        break;
-      }
-      const std::string move = lower(reply.text);
-      if (move == "resign") {
-        resigned = true;
-        g.end = "resignation";
-        g.result = colour == 0 ? "W+R" : "B+R";
-        g.winner = engine_of[1 - colour];
-        break;
-      }
-      envs::Action a = envs::kInvalidAction;
-      MoveStatus status = MoveStatus::kOutOfRange;
-      try {
-        a = state.string_to_action(move);
-        status = state.check_move(a);
-      } catch (const Error&) {
-      }
-      if (status != MoveStatus::kLegal) {
-        g.end = "illegal move";
-        g.result = colour == 0 ? "W+F" : "B+F";
-        g.winner = engine_of[1 - colour];
-        g.detail = std::string(colour_name[colour]) + " played '" + reply.text + "' at move " +
-                   std::to_string(state.history().size() + 1) + ": " + envs::go::describe(status);
-        break;
-      }
-      state.apply(a);
-      const int other = engine_of[1 - colour];
-      failing = other;
-      const GtpReply ack = engines_[other]->send(std::string("play ") + colour_name[colour] + " " + move);
-      if (!ack.ok) {
-        // The other engine disagrees with torchplay's rules: no result can be trusted.
-        g.void_game = true;
-        g.end = "move rejected";
-        g.result = "Void";
-        g.detail = "engine refused " + std::string(colour_name[colour]) + " " + move + " (" + ack.text +
-                   "), which torchplay's rules call legal";
-        break;
-      }
-    }
-    g.moves = static_cast<int>(state.history().size());
-    if (!resigned && !g.void_game && state.is_terminal()) {
-      g.end = state.passes() >= 2 ? "two passes" : "move limit";
+      g.moves = static_cast<int>(state.history().size());
+      if (resigned || g.void_game || !state.is_terminal() || !g.end.empty()) break;
+      g.end = state.passes() >= 2 ? (phase == 0 ? "two passes" : "two passes after cleanup") : "move limit";
       g.score = state.score();
       g.scored = true;
       g.result = state.score_string();
       const int w = g.score > 0 ? 0 : g.score < 0 ? 1 : -1;
       g.winner = w < 0 ? -1 : engine_of[w];
+      g.opinion_a.clear();
+      g.opinion_b.clear();
+      bool disagree = false;
       for (int e = 0; e < 2; ++e) {
         failing = e;
         if (!engines_[e]->knows("final_score")) continue;
         const GtpReply r = engines_[e]->send("final_score");
-        if (r.ok) (e == 0 ? g.opinion_a : g.opinion_b) = r.text;
+        if (!r.ok) continue;
+        (e == 0 ? g.opinion_a : g.opinion_b) = r.text;
+        disagree = disagree || score_value(r.text) != g.score;
       }
+      if (phase == 1 || !options_.cleanup || !disagree || state.passes() < 2) break;
+      for (int e = 0; e < 2; ++e) cleanup_known[e] = engines_[e]->knows("kgs-genmove_cleanup");
+      if (!cleanup_known[0] && !cleanup_known[1]) break;
+      bool undone = true;
+      for (int e = 0; e < 2 && undone; ++e) {
+        failing = e;
+        undone = engines_[e]->send("undo").ok && engines_[e]->send("undo").ok;
+      }
+      if (!undone) {
+        g.detail = "no cleanup phase: an engine refused undo";
+        break;
+      }
+      GoState resumed(params);
+      for (size_t i = 0; i + 2 < state.history().size(); ++i) resumed.apply(state.history()[i]);
+      state = resumed;
+      g.end.clear();
+      g.scored = false;
     }
   } catch (const Error& e) {
     g.moves = static_cast<int>(state.history().size());

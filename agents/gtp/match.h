@@ -23,13 +23,18 @@ struct MatchOptions {
   bool alternate = true;
   int max_moves = 0;        // plies before a game is cut off and scored; 0: 3 * size^2
   double timeout_s = 120;   // per GTP command
+  // After two passes, when an engine's final_score differs from the Tromp-Taylor count
+  // (dead stones left on the board), undo both passes and play on with kgs-genmove_cleanup
+  // for the engines that know it (KGS's cleanup phase), then count again.
+  bool cleanup = true;
   std::string log_dir;      // engines' stderr goes to log_dir/engine-{a,b}.log ("" discards)
 };
 
 struct MatchGame {
   int index = 0;
   bool a_is_black = true;
-  std::string end;           // "two passes", "resignation", "illegal move", "move limit", "engine failure"
+  std::string end;           // "two passes", "two passes after cleanup", "resignation", "illegal move",
+                             // "move limit", "move rejected", "engine failure", "interrupted"
   std::string result;        // SGF RE: "B+3.5", "W+R", "B+F" (forfeit), "0", "Void"
   int winner = -1;           // 0 engine A, 1 engine B, -1 draw or void
   bool void_game = false;    // no result (an engine failed or rejected a legal move)

@@ -30,7 +30,10 @@ int cmd_match(const Args& args) {
       .add("komi", &mo.komi, "komi")
       .add("alternate", &mo.alternate, "swap colours every game (--alternate=false keeps them)")
       .add("max-moves", &mo.max_moves, "plies before a game is cut off and scored (0: 3 * size^2)")
-      .add("timeout", &mo.timeout_s, "seconds an engine may take for one GTP command");
+      .add("timeout", &mo.timeout_s, "seconds an engine may take for one GTP command")
+      .add("cleanup", &mo.cleanup,
+           "when an engine's final_score disagrees with the Tromp-Taylor count after two passes, undo them"
+           " and play on with kgs-genmove_cleanup (capturing dead stones), then count again");
   common.add_to(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !mo.engine_a.empty() && !mo.engine_b.empty(), "--black and --white are required");

@@ -165,6 +165,30 @@ TEST(Match, IllegalMovesForfeitAndColoursAlternate) {
   EXPECT_GE(s.illegal_moves, 1);
 }
 
+// A random player passes with dead stones on the board; GNU Go's count then differs from
+// Tromp-Taylor, so the runner undoes the passes and GNU Go captures the dead stones with
+// kgs-genmove_cleanup: afterwards both counts agree.
+TEST(Match, CleanupPhaseMakesTrompTaylorAgreeWithGnuGo) {
+  if (!have_gnugo()) GTEST_SKIP() << "gnugo not installed";
+  MatchOptions o;
+  o.engine_a = torchplay() + " gtp --agent random --seed 5";
+  o.engine_b = std::string(kGnuGo) + " --mode gtp --level 0 --chinese-rules";
+  o.size = 7;
+  o.games = 2;
+  MatchRunner runner(o);
+  int cleaned = 0;
+  for (int i = 0; i < 2; ++i) {
+    const MatchGame g = runner.play_game(i);
+    ASSERT_TRUE(g.scored) << g.end << " " << g.detail;
+    cleaned += g.end == "two passes after cleanup";
+    ASSERT_FALSE(g.opinion_b.empty());
+    EXPECT_EQ(g.opinion_b.substr(0, 2), g.result.substr(0, 2)) << g.opinion_b << " vs " << g.result;
+    EXPECT_DOUBLE_EQ(std::atof(g.opinion_b.c_str() + 2), std::atof(g.result.c_str() + 2));
+    EXPECT_EQ(g.winner, 1);  // GNU Go beats random play
+  }
+  EXPECT_GE(cleaned, 1);
+}
+
 TEST(Match, SummaryAndWilsonInterval) {
   std::vector<MatchGame> games(10);
   for (int i = 0; i < 10; ++i) {
