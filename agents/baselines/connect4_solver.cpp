@@ -185,7 +185,13 @@ Connect4Position connect4_position(const envs::GameState& state) {
 
 envs::Action SolverPlayer::select_action(const envs::GameState& state) {
   TP_CHECK(!state.is_terminal(), "solver asked to move in a finished game");
-  const auto scores = solver_.analyze(connect4_position(state));
+  const Connect4Position p = connect4_position(state);
+  for (int col : {3, 2, 4, 1, 5, 0, 6})
+    if (p.can_play(col) && p.is_winning_move(col)) {  // nothing scores higher: skip the solve
+      info_ = SearchInfo{1.0, {}};
+      return col;
+    }
+  const auto scores = solver_.analyze(p);
   int best = Connect4Solver::kInvalidScore, choice = -1, ties = 0;
   for (int col = 0; col < Connect4Position::kWidth; ++col) {
     if (scores[col] == Connect4Solver::kInvalidScore) continue;

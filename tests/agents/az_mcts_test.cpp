@@ -1,0 +1,173 @@
+// MCTS over evaluators without LibTorch: PUCT/UCT, masking, noise, temperature, reuse,
+// batching across games.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include "agents/alphazero/batched_games.h"
+#include "agents/alphazero/mcts.h"
+#include "core/error.h"
+#include "envs/games/game_registry.h"
+
+namespace tp::agents {
+namespace {
+
+std::unique_ptr<envs::GameState> ttt(const std::vector<std::string>& moves) {
+  const auto registry = envs::make_game_registry();
+  return envs::state_from_moves(*registry.make("tictactoe"), moves);
+}
+
+// Puts all prior mass on illegal moves and records batch sizes.
+class SpyEvaluator final : public Evaluator {
+ public:
+  void evaluate(const envs::GameState* const* states, int n, float* priors, float* values) override {
+    batch_sizes.push_back(n);
+    const int a = states[0]->info().num_actions;
+    for (int i = 0; i < n; ++i) {
+      for (int k = 0; k < a; ++k) priors[i * a + k] = states[i]->is_legal(k) ? 0.01f : 100.f;
+      values[i] = 0.f;
+    }
+  }
+  std::vector<int> batch_sizes;
+};
+
+TEST(Mcts, FindsTheWinAndTheBlockWithUniformPriors) {
+  UniformEvaluator uniform;
+  MctsOptions o;
+  o.simulations = 400;
+  Mcts mcts(o, 1);
+  auto s = ttt({"a1", "a2", "b1", "b2"});  // x wins at c1
+  mcts.sync(*s);
+  mcts.search(uniform);
+  EXPECT_EQ(s->action_to_string(mcts.select_move(0)), "c1");
+  EXPECT_GT(mcts.root_value(), 0.5);
+  s = ttt({"a1", "b2", "a2"});  // o must block a3
+  mcts.sync(*s);
+  mcts.search(uniform);
+  EXPECT_EQ(s->action_to_string(mcts.select_move(0)), "a3");
+}
+
+TEST(Mcts, VisitCountsAddUpAndIllegalMovesAreMasked) {
+  SpyEvaluator spy;
+  MctsOptions o;
+  o.simulations = 200;
+  Mcts mcts(o, 2);
+  auto s = ttt({"b2", "a1"});
+  mcts.sync(*s);
+  mcts.search(spy);
+  EXPECT_EQ(mcts.root_visits(), 200);
+  std::vector<int> visits;
+  mcts.visit_counts(visits);
+  EXPECT_EQ(std::accumulate(visits.begin(), visits.end(), 0), 199);  // the root's own expansion
+  EXPECT_EQ(visits[s->string_to_action("b2")], 0);
+  EXPECT_EQ(visits[s->string_to_action("a1")], 0);
+  std::vector<float> pi;
+  mcts.visit_policy(pi);
+  EXPECT_NEAR(std::accumulate(pi.begin(), pi.end(), 0.f), 1.f, 1e-5);
+  for (int v : spy.batch_sizes) EXPECT_EQ(v, 1);
+}
+
+TEST(Mcts, TreeReuseKeepsTheSubtreeOfThePlayedMove) {
+  UniformEvaluator uniform;
+  MctsOptions o;
+  o.simulations = 300;
+  Mcts mcts(o, 3);
+  auto s = ttt({});
+  mcts.sync(*s);
+  mcts.search(uniform);
+  std::vector<int> visits;
+  mcts.visit_counts(visits);
+  const envs::Action a = mcts.select_move(0);
+  s->apply(a);
+  mcts.sync(*s);
+  EXPECT_EQ(mcts.root_visits(), visits[a]);  // the child's visits carried over
+  EXPECT_EQ(mcts.root_state().history(), s->history());
+  // An unrelated position starts a fresh tree.
+  auto other = ttt({"c3", "c2"});
+  mcts.sync(*other);
+  EXPECT_EQ(mcts.root_visits(), 0);
+}
+
+TEST(Mcts, TemperatureAndNoise) {
+  Rng rng(4);
+  std::vector<double> d;
+  sample_dirichlet(rng, 0.3, 9, d);
+  EXPECT_NEAR(std::accumulate(d.begin(), d.end(), 0.0), 1.0, 1e-9);
+  for (double x : d) EXPECT_GE(x, 0.0);
+  // Noise makes two searches with different seeds differ; without it they agree.
+  UniformEvaluator uniform;
+  MctsOptions o;
+  o.simulations = 50;
+  auto visits_for = [&](bool noise, uint64_t seed) {
+    MctsOptions n = o;
+    n.root_noise = noise;
+    Mcts m(n, seed);
+    m.sync(*ttt({}));
+    m.search(uniform);
+    std::vector<int> v;
+    m.visit_counts(v);
+    return v;
+  };
+  EXPECT_EQ(visits_for(false, 1), visits_for(false, 2));
+  EXPECT_NE(visits_for(true, 1), visits_for(true, 2));
+  // Temperature 1 samples several moves; temperature 0 always a most visited one.
+  Mcts m(o, 5);
+  m.sync(*ttt({}));
+  m.search(uniform);
+  std::vector<int> v;
+  m.visit_counts(v);
+  const int most = *std::max_element(v.begin(), v.end());
+  std::set<envs::Action> sampled;
+  for (int i = 0; i < 200; ++i) {
+    sampled.insert(m.select_move(1.0));
+    EXPECT_EQ(v[m.select_move(0.0)], most);
+  }
+  EXPECT_GT(sampled.size(), 3u);
+}
+
+TEST(Mcts, RefusesFinishedGamesAndBadOptions) {
+  UniformEvaluator uniform;
+  MctsOptions o;
+  Mcts mcts(o, 1);
+  mcts.sync(*ttt({"a1", "a2", "b1", "b2", "c1"}));
+  EXPECT_THROW(mcts.search(uniform), Error);
+  o.simulations = 0;
+  EXPECT_THROW(Mcts(o, 1), UsageError);
+}
+
+TEST(BatchedGames, SelfPlayBatchesLeavesAcrossGamesAndRecordsPositions) {
+  SpyEvaluator spy;
+  BatchedSearch search{&spy, {}};
+  search.options.simulations = 16;
+  search.options.root_noise = true;
+  BatchedPlayOptions opt;
+  opt.games = 12;
+  opt.parallel = 8;
+  opt.temperature_moves = 9;
+  auto initial = ttt({});
+  const auto r = self_play(*initial, search, opt, 7);
+  ASSERT_EQ(r.games.size(), 12u);
+  int max_batch = 0;
+  for (int b : spy.batch_sizes) max_batch = std::max(max_batch, b);
+  EXPECT_EQ(max_batch, 8);  // one leaf per game in flight
+  size_t plies = 0;
+  for (const auto& g : r.games) {
+    plies += g.moves.size();
+    auto replay = initial->clone();
+    for (auto a : g.moves) replay->apply(a);
+    EXPECT_TRUE(replay->is_terminal());
+    EXPECT_EQ(replay->returns(), g.returns);
+  }
+  ASSERT_EQ(r.positions.size(), plies);
+  for (const auto& p : r.positions) {
+    EXPECT_EQ(p.planes.size(), 27u);
+    EXPECT_NEAR(std::accumulate(p.policy.begin(), p.policy.end(), 0.f), 1.f, 1e-5);
+    EXPECT_TRUE(p.z == 1.f || p.z == 0.f || p.z == -1.f);
+  }
+  EXPECT_GT(r.simulations, 0);
+}
+
+}  // namespace
+}  // namespace tp::agents

@@ -1,0 +1,139 @@
+// The AlphaZero pipeline end to end through the CLI (tiny budgets): metrics, checkpoints,
+// exact --resume, checkpoint players in eval; the replay window's symmetry sampling.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "../test_util.h"
+#include "agents/alphazero/replay_window.h"
+#include "core/checkpoint.h"
+#include "envs/games/game_registry.h"
+
+namespace tp::agents {
+namespace {
+
+const char* kTiny =
+    "train alphazero --game tictactoe --games-per-iteration 6 --parallel-games 6 --simulations 8 "
+    "--blocks 1 --filters 8 --value-hidden 8 --steps-per-iteration 4 --batch-size 16 --arena-games 4 "
+    "--arena-simulations 4 --baseline-games 2 --baselines random --threads 1 --quiet --seed 3 ";
+
+std::vector<std::string> lines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  std::string l;
+  while (std::getline(in, l)) out.push_back(l);
+  return out;
+}
+
+// Column `name` of every data row.
+std::vector<std::string> column(const std::string& csv, const std::string& name) {
+  const auto rows = lines(csv);
+  std::vector<std::string> header, out;
+  std::stringstream hs(rows.at(0));
+  for (std::string c; std::getline(hs, c, ',');) header.push_back(c);
+  const size_t idx = std::find(header.begin(), header.end(), name) - header.begin();
+  for (size_t r = 1; r < rows.size(); ++r) {
+    std::stringstream rs(rows[r]);
+    std::vector<std::string> cells;
+    for (std::string c; std::getline(rs, c, ',');) cells.push_back(c);
+    out.push_back(idx < cells.size() ? cells[idx] : "");
+  }
+  return out;
+}
+
+TEST(AlphaZeroTraining, RunsResumesExactlyAndItsCheckpointPlays) {
+  test::TempDir dir;
+  const std::string straight = dir.file("straight"), split = dir.file("split");
+  auto r = test::run_torchplay(std::string(kTiny) + "--iterations 3 --run-dir " + straight);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay(std::string(kTiny) + "--iterations 2 --run-dir " + split);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay("train alphazero --resume " + split + " --iterations 3 --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"iterations\":3"), std::string::npos) << r.output;
+  const auto a = column(straight + "/metrics.csv", "loss_total");
+  const auto b = column(split + "/metrics.csv", "loss_total");
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a, b);  // resuming continues exactly (same self-play, same updates)
+  EXPECT_EQ(column(straight + "/metrics.csv", "arena_score"), column(split + "/metrics.csv", "arena_score"));
+  for (const auto& v : column(straight + "/metrics.csv", "vs_random")) EXPECT_FALSE(v.empty());
+
+  const std::string ckpt = straight + "/checkpoints/ckpt-000000000003.tpck";
+  const CheckpointHeader h = CheckpointReader::read_header(ckpt);
+  EXPECT_EQ(h.algorithm, "alphazero");
+  EXPECT_EQ(h.counter("iteration"), 3);
+  EXPECT_EQ(h.counter("games"), 18);
+  r = test::run_torchplay("eval --game tictactoe --agent " + ckpt + " --opponent random --games 4 --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"games\":4"), std::string::npos) << r.output;
+  // A tictactoe checkpoint cannot play connect4.
+  r = test::run_torchplay("eval --game connect4 --agent " + ckpt + " --games 2 --quiet");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("tictactoe"), std::string::npos) << r.output;
+}
+
+TEST(AlphaZeroTraining, UsageErrors) {
+  auto r = test::run_torchplay("train alphazero --game chess");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("connect4"), std::string::npos) << r.output;
+  r = test::run_torchplay("train alphazero --game tictactoe --simulations 0 --quiet");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = test::run_torchplay("eval --game tictactoe --agent mcts:zero --games 2");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = test::run_torchplay("eval --game tictactoe --agent solver --positions x");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+TEST(EvalGame, SolverReproducesThePonsFileAndMatchesPrintIntervals) {
+  auto r = test::run_torchplay("eval --game connect4 --agent solver --positions " +
+                               test::test_data("connect4/Test_L3_R1") + " --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"mistakes\":0"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"exact_scores\":1000"), std::string::npos) << r.output;
+  r = test::run_torchplay("eval --game connect4 --agent random --positions " + test::test_data("connect4/Test_L3_R1") +
+                          " --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("\"mistakes\":0,"), std::string::npos) << r.output;  // random errs
+  r = test::run_torchplay("eval --game tictactoe --agent minimax --opponent minimax --games 6 --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"draws\":6"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("CI"), std::string::npos) << r.output;
+}
+
+TEST(ReplayWindow, RingBufferAndSymmetricSamples) {
+  const auto registry = envs::make_game_registry();
+  auto game = registry.make("tictactoe");
+  ReplayWindow w(3, 27, 9);
+  for (int i = 0; i < 5; ++i) {
+    TrainingPosition p;
+    p.planes.assign(27, 0.f);
+    p.policy.assign(9, 0.f);
+    p.planes[0] = 1.f;  // a stone on cell 0 (top-left)
+    p.policy[0] = 1.f;  // and all policy mass on that cell
+    p.z = static_cast<float>(i);
+    w.add(p);
+  }
+  EXPECT_EQ(w.size(), 3);
+  EXPECT_EQ(w.total_added(), 5);
+  Rng rng(1);
+  std::vector<float> planes(64 * 27), policy(64 * 9), z(64);
+  w.sample(64, *game, rng, planes.data(), policy.data(), z.data());
+  std::set<int> cells;
+  for (int b = 0; b < 64; ++b) {
+    EXPECT_GE(z[b], 2.f);  // positions 0 and 1 were overwritten
+    int stone = -1, mass = -1;
+    for (int c = 0; c < 9; ++c) {
+      if (planes[b * 27 + c] == 1.f) stone = c;
+      if (policy[b * 9 + c] == 1.f) mass = c;
+    }
+    EXPECT_EQ(stone, mass);  // planes and policy transformed alike
+    cells.insert(stone);
+  }
+  EXPECT_EQ(cells, (std::set<int>{0, 2, 6, 8}));  // the four corners
+}
+
+}  // namespace
+}  // namespace tp::agents
