@@ -18,6 +18,7 @@ int cmd_gtp(const Args& args) {
   int size = 9;
   double komi = 7.5;
   double resign_below = -1.0;
+  std::string game_options;
   OptionSet set("torchplay gtp --agent CHECKPOINT|mcts:N|random [options]\n"
                 "Speaks GTP version 2 on stdin/stdout (Go; torchplay's rules: positional superko,\n"
                 "suicide illegal, Tromp-Taylor area scoring).");
@@ -25,6 +26,9 @@ int cmd_gtp(const Args& args) {
       .add("simulations", &simulations, "MCTS simulations per move for checkpoint agents (0: the run's setting)")
       .add("size", &size, "initial board size (GTP boardsize changes it)")
       .add("komi", &komi, "initial komi (GTP komi changes it)")
+      .add("game-options", &game_options,
+           "go settings as for training, e.g. size=5,history=2 (a checkpoint needs its run's settings);"
+           " --size/--komi given explicitly win")
       .add("resign-below", &resign_below,
            "resign when the agent's own value estimate (searching agents) is below this; -1 never resigns");
   common.add_to(set);
@@ -37,8 +41,9 @@ int cmd_gtp(const Args& args) {
 
   agents::GtpEngineOptions options;
   options.version = TORCHPLAY_VERSION;
-  options.params.size = size;
-  options.params.komi = komi;
+  options.params = envs::go::parse_go_params(game_options);
+  if (set.given("size") || game_options.find("size=") == std::string::npos) options.params.size = size;
+  if (set.given("komi") || game_options.find("komi=") == std::string::npos) options.params.komi = komi;
   // The player is built for the initial board; GTP boardsize may change the size later, which
   // the rollout and random players follow, while a network checkpoint refuses other sizes.
   const envs::go::GoState initial(options.params);
@@ -48,7 +53,7 @@ int cmd_gtp(const Args& args) {
   ctx.simulations = simulations;
   const bool network = agent != "random" && agent.rfind("mcts:", 0) != 0 && agent.rfind("minimax", 0) != 0;
   agents::GamePlayerMoveGenerator generator(agents::make_game_player(agent, initial, ctx), resign_below,
-                                            network ? size : 0);
+                                            network ? options.params.size : 0);
   agents::GtpEngine engine(generator, options);
   std::ios::sync_with_stdio(false);
   engine.run(std::cin, std::cout);
