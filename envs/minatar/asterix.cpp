@@ -38,7 +38,7 @@ float Asterix::game_act(int a, bool& terminal) {
 
   auto touch = [&](Entity& e) {  // the player and an entity share a cell
     if (e.gold) {
-      e.active = false;
+      e = Entity{};  // collected: the slot is free (and saved as zeros)
       r += 1;
     } else {
       terminal = true;
@@ -51,7 +51,7 @@ float Asterix::game_act(int a, bool& terminal) {
     for (Entity& e : f.entities) {
       if (!e.active) continue;
       e.x += e.right ? 1 : -1;
-      if (e.x < 0 || e.x > 9) e.active = false;
+      if (e.x < 0 || e.x > 9) e = Entity{};  // left the screen
       else if (e.x == f.player_x && e.y == f.player_y) touch(e);
     }
   }
@@ -90,8 +90,10 @@ void Asterix::game_save(std::vector<double>& out) const {
   for (int v : {f_.player_x, f_.player_y, f_.spawn_speed, f_.spawn_timer, f_.move_speed, f_.move_timer, f_.ramp_timer,
                 f_.ramp_index})
     out.push_back(v);
-  for (const Entity& e : f_.entities)
-    for (int v : {e.active ? 1 : 0, e.x, e.y, e.right ? 1 : 0, e.gold ? 1 : 0}) out.push_back(v);
+  for (const Entity& e : f_.entities) {
+    const Entity saved = e.active ? e : Entity{};  // a free slot is all zeros
+    for (int v : {saved.active ? 1 : 0, saved.x, saved.y, saved.right ? 1 : 0, saved.gold ? 1 : 0}) out.push_back(v);
+  }
 }
 
 void Asterix::game_load(const double* in, size_t n) {

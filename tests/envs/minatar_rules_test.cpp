@@ -336,6 +336,7 @@ TEST(MinAtarAsterix, EntitiesLeaveAtTheEdgeAndShowTrails) {
   set_game_part(*g, asterix(5, 5, 10, 5, 0, 50, 0, 1, 9, true, false));
   g->step(kNoop);
   EXPECT_FALSE(g->fields().entities[1].active);
+  EXPECT_NO_THROW(g->set_state(g->get_state()));  // the freed slot saves as a valid state
 }
 
 TEST(MinAtarAsterix, PlayerStaysInRowsOneToEight) {
