@@ -210,11 +210,18 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
         g.detail = "no cleanup phase: an engine refused undo";
         break;
       }
+      g.detail = "cleanup phase after two passes at move " + std::to_string(state.history().size()) +
+                 " (Tromp-Taylor " + g.result + "; final_score " + (g.opinion_a.empty() ? "-" : g.opinion_a) +
+                 " and " + (g.opinion_b.empty() ? "-" : g.opinion_b) + ")";
       GoState resumed(params);
       for (size_t i = 0; i + 2 < state.history().size(); ++i) resumed.apply(state.history()[i]);
       state = resumed;
       g.end.clear();
+      g.result.clear();
+      g.winner = -1;
       g.scored = false;
+      g.opinion_a.clear();
+      g.opinion_b.clear();
     }
   } catch (const Error& e) {
     g.moves = static_cast<int>(state.history().size());
