@@ -36,7 +36,7 @@ DCGANGeneratorImpl::DCGANGeneratorImpl(DCGANOptions o) : options_(std::move(o)) 
       nn::ConvTranspose2d(nn::ConvTranspose2dOptions(2 * ngf, ngf, 4).stride(2).padding(1).bias(false)),
       nn::BatchNorm2d(ngf), nn::ReLU(),
       nn::ConvTranspose2d(nn::ConvTranspose2dOptions(ngf, options_.channels(), 4).stride(2).padding(1)), nn::Tanh()));
-  init_weights(*this, "normal0.02");
+  init_weights(*net_, "normal0.02");  // the Sequential (held by a shared_ptr) holds every layer
   // Radford et al.: BatchNorm scales from N(1, 0.02), shifts 0.
   torch::NoGradGuard no_grad;
   for (auto& m : modules(false))
@@ -68,7 +68,7 @@ DCGANDiscriminatorImpl::DCGANDiscriminatorImpl(DCGANOptions o) : options_(std::m
       nn::Conv2d(nn::Conv2dOptions(ndf, 2 * ndf, 4).stride(2).padding(1).bias(options_.d_norm() == "none")),
       make_norm2d(options_.d_norm(), 2 * ndf), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
       nn::Conv2d(nn::Conv2dOptions(2 * ndf, 1, base))));
-  init_weights(*this, "normal0.02");
+  init_weights(*net_, "normal0.02");  // the Sequential (held by a shared_ptr) holds every layer
 }
 
 torch::Tensor DCGANDiscriminatorImpl::forward(const torch::Tensor& x, const torch::Tensor& labels) {

@@ -76,7 +76,10 @@ int eval_model(const Args& args) {
     j.set("modes_total", static_cast<long long>(m.total));
     j.set("high_quality", m.high_quality_share);
   }
-  if (model.latent_dim() > 0 && model.shape().is_image()) {
+  const bool is_vae = dynamic_cast<gen::VaeModel*>(&model) != nullptr;
+  if (model.latent_dim() > 0 && model.shape().is_image() && classifier_path.empty() && is_vae)
+    std::printf("classifier FID / IS: not computed (no --classifier CHECKPOINT given)\n");
+  if (model.latent_dim() > 0 && model.shape().is_image() && !(classifier_path.empty() && is_vae)) {
     TP_CHECK_AS(UsageError, !classifier_path.empty(),
                 "FID and Inception Score need --classifier CHECKPOINT (train one: torchplay train classifier --data ", data, ")");
     auto clf_loaded = gen::load_model_checkpoint(classifier_path);

@@ -1,0 +1,145 @@
+// The generative commands end to end through the real CLI, on tiny data.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "core/checkpoint.h"
+#include "core/rng.h"
+#include "core/json.h"
+#include "core/png_image.h"
+#include "core/run_dir.h"
+#include "generative/data/idx.h"
+#include "tests/test_util.h"
+
+namespace tp::gen {
+namespace {
+
+// The JSON object on the last line of `output`.
+Json last_json(const std::string& output) {
+  auto end = output.find_last_not_of('\n');
+  auto start = output.rfind('\n', end);
+  return Json::parse(output.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1));
+}
+
+// A folder of MNIST-format files: 64 training and 32 test images of 28x28 random blobs.
+void write_tiny_mnist(const std::string& dir) {
+  Rng rng(5);
+  for (const std::string split : {"train", "t10k"}) {
+    const int n = split == "train" ? 64 : 32;
+    IdxArray images{{n, 28, 28}, std::vector<uint8_t>(static_cast<size_t>(n) * 784)};
+    IdxArray labels{{n}, std::vector<uint8_t>(static_cast<size_t>(n))};
+    for (int i = 0; i < n; ++i) {
+      labels.data[i] = static_cast<uint8_t>(i % 10);
+      for (int p = 0; p < 784; ++p) images.data[i * 784 + p] = (p / 28 > 5 + i % 10 && p / 28 < 20) ? 200 + rng.below(50) : rng.below(20);
+    }
+    write_file_atomic(dir + "/" + split + "-images-idx3-ubyte.gz", gzip_bytes(encode_idx(images)));
+    write_file_atomic(dir + "/" + split + "-labels-idx1-ubyte", encode_idx(labels));
+  }
+}
+
+TEST(GenerativeCli, GanOnRing8TrainsGeneratesAndEvaluates) {
+  test::TempDir dir;
+  const std::string run = dir.file("run");
+  auto r = test::run_torchplay("train gan --data ring8 --epochs 1 --synthetic-size 2048 --g-hidden 32 --d-hidden 32 --threads 1 --quiet --json --run-dir " + run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto j = last_json(r.output);
+  EXPECT_EQ(j.at("algorithm").as_string(), "gan");
+  EXPECT_EQ(j.at("steps").as_int(), 8);
+  EXPECT_TRUE(j.contains("modes"));
+  EXPECT_EQ(read_png(run + "/samples/epoch_001.png").width, 400);
+
+  r = test::run_torchplay("generate --model " + run + " --n 500 --out " + dir.file("pts.png") + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read_png(dir.file("pts.png")).height, 400);
+
+  r = test::run_torchplay("eval --model " + run + " --json --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  j = last_json(r.output);
+  EXPECT_EQ(j.at("modes_total").as_int(), 8);
+  EXPECT_GE(j.at("high_quality").as_number(), 0.0);
+
+  // A conditional model needs labels: ring8 has none.
+  r = test::run_torchplay("train cgan --data ring8 --arch mlp --epochs 1 --quiet --run-dir " + dir.file("c"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("labelled"), std::string::npos) << r.output;
+}
+
+TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
+  test::TempDir dir;
+  write_tiny_mnist(dir.file(""));
+  const std::string data = " --data " + dir.path() + " --threads 1 --quiet --epochs 1 --batch-size 32";
+  Json j;
+  auto r = test::run_torchplay("train cgan --ngf 8 --ndf 8" + data + " --run-dir " + dir.file("cgan"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Conditional grid: one column per class.
+  EXPECT_EQ(read_png(dir.file("cgan/samples/epoch_001.png")).width, 10 * 28 + 11 * 2);
+
+  r = test::run_torchplay("generate --model " + dir.file("cgan") + " --n 16 --class 3 --out " + dir.file("c3.png") + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Image c3 = read_png(dir.file("c3.png"));
+  EXPECT_EQ(c3.width, 8 * 28 + 9 * 2);
+  EXPECT_EQ(c3.height, 2 * 28 + 3 * 2);
+  r = test::run_torchplay("generate --model " + dir.file("cgan") + " --class 10 --out " + dir.file("x.png"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+
+  r = test::run_torchplay("train vae --hidden 32 --latent 4" + data + " --run-dir " + dir.file("vae"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay("generate --model " + dir.file("vae") + " --n 4 --interpolate 0,3 --steps 6 --out " + dir.file("walk.png") + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Image walk = read_png(dir.file("walk.png"));
+  EXPECT_EQ(walk.width, 6 * 28 + 7 * 2);
+  EXPECT_EQ(walk.height, 28 + 2 * 2);
+  r = test::run_torchplay("generate --model " + dir.file("vae") + " --class 1 --out " + dir.file("x.png"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;  // not conditional
+  // Without --classifier a VAE reports its likelihood bounds only (and says so).
+  r = test::run_torchplay("eval --model " + dir.file("vae") + " --iw-samples 5 --json --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  j = last_json(r.output);
+  EXPECT_LE(j.at("test_iw_nll").as_number(), j.at("test_neg_elbo").as_number() + 1.0);
+  EXPECT_NE(r.output.find("not computed"), std::string::npos) << r.output;
+  // A GAN has nothing to report without the classifier.
+  r = test::run_torchplay("eval --model " + dir.file("cgan") + " --quiet");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--classifier"), std::string::npos) << r.output;
+
+  r = test::run_torchplay("train dae --hidden 32" + data + " --run-dir " + dir.file("dae"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay("eval --model " + dir.file("dae") + " --json --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_GT(last_json(r.output).at("test_reconstruction").as_number(), 0.0);
+  r = test::run_torchplay("generate --model " + dir.file("dae") + " --out " + dir.file("x.png"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;  // no latent prior to sample
+}
+
+TEST(GenerativeCli, SaeResumeAndBadInput) {
+  test::TempDir dir;
+  write_tiny_mnist(dir.file(""));
+  const std::string args = "train sae --hidden 16,8 --pretrain-epochs 1 --labels 40 --epochs 2 --batch-size 16 --threads 1 --quiet --json --data " + dir.path();
+  auto r = test::run_torchplay(args + " --run-dir " + dir.file("sae"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto j = last_json(r.output);
+  EXPECT_EQ(j.at("epochs").as_int(), 4);     // 2 layer-wise + 2 fine-tuning
+  EXPECT_EQ(j.at("steps").as_int(), 4 + 4 + 3 + 3);
+  // Resuming a finished run adds the extra epochs asked for.
+  r = test::run_torchplay("train sae --resume " + dir.file("sae") + " --epochs 3 --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(last_json(r.output).at("steps").as_int(), 17);
+
+  r = test::run_torchplay("train vae --data " + dir.file("missing") + " --quiet");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find(dir.file("missing")), std::string::npos) << r.output;
+  r = test::run_torchplay("train vae --arch rnn --epochs 1 --data " + dir.path() + " --run-dir " + dir.file("rnn"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  write_file_atomic(dir.file("train-labels-idx1-ubyte"), "\x01\x02garbage");
+  r = test::run_torchplay("train vae --data " + dir.path() + " --quiet");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("magic"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("train-labels-idx1-ubyte"), std::string::npos) << r.output;
+  r = test::run_torchplay("generate");
+  EXPECT_EQ(r.exit_code, 2);
+  r = test::run_torchplay("eval --model " + dir.file("nothing"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find(dir.file("nothing")), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace tp::gen
