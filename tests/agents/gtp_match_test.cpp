@@ -256,5 +256,38 @@ TEST(GtpCli, PipedSessionThroughTheRealBinary) {
   EXPECT_NE(r.output.find("=6\n\n"), std::string::npos);
 }
 
+// The process level of the fuzz test: 3000 hostile lines piped into the real binary; it must
+// exit normally after answering the final command.
+TEST(GtpCli, FuzzedInputThroughTheRealBinary) {
+  test::TempDir dir;
+  Rng rng(17);
+  const std::vector<std::string> words = {"play", "genmove", "undo", "boardsize", "komi", "b", "w", "pass", "E5",
+                                          "A1", "T19", "I9", "7", "-1", "5", "showboard", "final_score", "clear_board",
+                                          "known_command", "time_left", "x", "1e999", "list_commands"};
+  std::string input;
+  for (int i = 0; i < 3000; ++i) {
+    if (rng.bernoulli(0.2)) {
+      const int n = static_cast<int>(rng.below(40));
+      for (int c = 0; c < n; ++c) {
+        char ch = static_cast<char>(rng.below(256));
+        if (ch == '\n') ch = ' ';
+        input += ch;
+      }
+    } else {
+      const int n = 1 + static_cast<int>(rng.below(4));
+      for (int w = 0; w < n; ++w) input += words[rng.below(static_cast<uint32_t>(words.size()))] + " ";
+    }
+    input += "\n";
+  }
+  input += "424242 protocol_version\n";
+  std::ofstream(dir.file("fuzz.txt"), std::ios::binary) << input;
+  const auto r = test::run_command(torchplay() + " gtp --agent random --size 7 < " + dir.file("fuzz.txt"));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("=424242 2\n\n"), std::string::npos);
+  int replies = 0;
+  for (size_t pos = 0; (pos = r.output.find("\n\n", pos)) != std::string::npos; pos += 2) ++replies;
+  EXPECT_GT(replies, 2000);
+}
+
 }  // namespace
 }  // namespace tp::agents
