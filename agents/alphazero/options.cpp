@@ -10,17 +10,20 @@ AlphaZeroOptions alphazero_preset(const std::string& game) {
   o.batch_size = 256;
   if (game == "tictactoe") {
     // Sized to finish within 5 minutes on two shared CPU cores.
-    o.iterations = 12;
+    o.iterations = 20;
     o.games_per_iteration = 128;
     o.parallel_games = 64;
-    o.simulations = 64;
+    o.simulations = 128;
+    // Between good players every arena game is a draw (score 0.5), so a 55% gate never
+    // opens and self-play would stay on a stale network: train AlphaZero-style instead.
+    o.gating = false;
     o.temperature_moves = 4;
     o.blocks = 2;
     o.filters = 32;
     o.value_hidden = 32;
     o.window_positions = 20000;
     o.batch_size = 128;
-    o.steps_per_iteration = 150;
+    o.steps_per_iteration = 200;
     o.arena_games = 40;
     o.arena_simulations = 32;
     o.baseline_games = 20;
