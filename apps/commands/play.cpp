@@ -1,11 +1,38 @@
+// `torchplay play --game NAME --agent A`: a person plays a board game against an agent in
+// an SFML window (mouse; choose colour, undo, new game; the agent's search as an overlay).
+#include "apps/build_config.h"
 #include "apps/commands.h"
+#include "apps/view/board_apps.h"
 #include "core/error.h"
+#include "core/options.h"
+#include "core/runtime.h"
 
 namespace tp::app {
 
-// Not built yet: tracked by issue 5 (board view).
-int cmd_play(const Args&) {
-  TP_THROW(Error, "'play' is not available in this build yet (issue 5 (board view))");
+int cmd_play(const Args& args) {
+  CommonOptions common;
+  view::PlayOptions o;
+  OptionSet set("torchplay play --game NAME --agent A [options]");
+  set.add("game", &o.game, "board game: tictactoe, connect4, gomoku, othello, go")
+      .add("game-options", &o.game_options, "game settings as key=value,... (e.g. size=9,komi=7.5)")
+      .add("agent", &o.agent, "opponent: random, minimax[:DEPTH], mcts:N, solver or an AlphaZero checkpoint")
+      .add("colour", &o.colour, "your side: first or second (black/white, red/yellow, x/o); Switch sides in the window")
+      .add("simulations", &o.simulations, "checkpoint agents: MCTS simulations per move (0: the run's setting)")
+      .add("fps", &o.fps, "window refresh rate (0: as fast as possible)")
+      .add("record", &o.record_dir, "write every frame as DIR/frame_NNNNNN.png (and DIR/video.mp4 with ffmpeg)");
+  common.add_to(set);
+  if (!set.parse(args)) return 0;
+  TP_CHECK(TORCHPLAY_HAVE_SFML,
+           "'play' needs the SFML views, but this build has none (configured with -DTORCHPLAY_WITH_SFML=OFF or "
+           "without libsfml-dev): install libsfml-dev and reconfigure");
+  init_runtime(common);
+  o.seed = common.seed;
+  o.device = common.device;
+  o.quiet = common.quiet;
+#if TORCHPLAY_HAVE_SFML
+  view::play_game(o);
+#endif
+  return 0;
 }
 
 }  // namespace tp::app

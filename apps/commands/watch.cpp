@@ -4,6 +4,7 @@
 
 #include "apps/build_config.h"
 #include "apps/commands.h"
+#include "apps/view/board_apps.h"
 #include "apps/view/env_watch.h"
 #include "core/error.h"
 #include "core/options.h"
@@ -22,6 +23,36 @@ void require_sfml(const std::string& what) {
   TP_CHECK(TORCHPLAY_HAVE_SFML, "'", what,
            "' needs the SFML views, but this build has none (configured with -DTORCHPLAY_WITH_SFML=OFF or "
            "without libsfml-dev): install libsfml-dev and reconfigure");
+}
+
+int watch_game_command(const Args& args) {
+  CommonOptions common;
+  view::WatchGameOptions o;
+  OptionSet set("torchplay watch --game NAME --agent A --opponent B [options]");
+  set.add("game", &o.game, "board game: tictactoe, connect4, gomoku, othello, go")
+      .add("game-options", &o.game_options, "game settings as key=value,... (e.g. size=9,komi=7.5)")
+      .add("agent", &o.agent, "random, minimax[:DEPTH], mcts:N, solver or an AlphaZero checkpoint")
+      .add("opponent", &o.opponent, "the other player (same kinds as --agent)")
+      .add("games", &o.games, "games to show; the agent moves first in games 1, 3, ...")
+      .add("move-delay", &o.move_delay, "seconds between moves")
+      .add("simulations", &o.simulations, "checkpoint agents: MCTS simulations per move (0: the run's setting)")
+      .add("fps", &o.fps, "window refresh rate (0: as fast as possible)")
+      .add("record", &o.record_dir, "write every frame as DIR/frame_NNNNNN.png (and DIR/video.mp4 with ffmpeg)");
+  common.add_to(set);
+  if (!set.parse(args)) return 0;
+  require_sfml("watch --game");
+  init_runtime(common);
+  o.seed = common.seed;
+  o.device = common.device;
+  o.quiet = common.quiet;
+#if TORCHPLAY_HAVE_SFML
+  const view::WatchGameSummary s = view::watch_game(o);
+  if (!common.quiet)
+    std::printf("%s vs %s: %d wins, %d draws, %d losses in %d game%s%s\n", o.agent.c_str(), o.opponent.c_str(),
+                s.agent_wins, s.draws, s.opponent_wins, s.games, s.games == 1 ? "" : "s",
+                s.closed_by_user ? " (window closed)" : "");
+#endif
+  return 0;
 }
 
 int watch_env_command(const Args& args) {
@@ -55,10 +86,7 @@ int watch_env_command(const Args& args) {
 
 int cmd_watch(const Args& args) {
   // The target picks the variant, as in `eval`: --game, --model, else --env.
-  if (has_word(args, "--game")) {
-    require_sfml("watch --game");
-    TP_THROW(Error, "'watch --game' is not available in this build yet (the board games of issue 5 are not built)");
-  }
+  if (has_word(args, "--game")) return watch_game_command(args);
   if (has_word(args, "--model")) {
     require_sfml("watch --model");
     TP_THROW(Error, "'watch --model' is not available in this build yet (the generative models of issue 7 are not built)");

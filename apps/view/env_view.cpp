@@ -3,6 +3,7 @@
 #include "apps/view/classic_control_views.h"
 #include "apps/view/grid_view.h"
 #include "core/error.h"
+#include "envs/minatar/minatar_env.h"
 
 namespace tp::view {
 
@@ -26,10 +27,13 @@ std::unique_ptr<EnvView> make_env_view(const envs::Env& env, const sf::Font* fon
     return std::make_unique<AcrobotView>();
   }
   if (shape.size() == 3) {
-    // Plane observations {C, H, W}: MinAtar, Snake and any other grid env.
     const int channels = shape[0], height = shape[1], width = shape[2];
     const int cell = std::max(8, 400 / std::max(height, width));
-    return std::make_unique<GridView>(channels, height, width, minatar_channel_names(id, channels), font, cell);
+    if (id.rfind("Snake", 0) == 0 && channels == 3 && height == width) return std::make_unique<SnakeView>(height, cell);
+    // Plane observations {C, H, W}: MinAtar and any other grid env.
+    std::vector<std::string> names;
+    if (const auto* minatar = dynamic_cast<const envs::MinAtarEnv*>(&env)) names = minatar->channel_names();
+    return std::make_unique<GridView>(channels, height, width, names, font, cell);
   }
   TP_THROW(Error, "no view can draw ", id, " (observation ", env.observation_space().to_string(), ")");
 }

@@ -40,7 +40,7 @@ GridView::GridView(int channels, int height, int width, std::vector<std::string>
 }
 
 sf::Vector2u GridView::size() const {
-  const unsigned legend_width = font_ ? 170 : 0;
+  const unsigned legend_width = 200;  // the channel legend (blank without a font)
   const unsigned legend_height = static_cast<unsigned>(channels_) * 22 + 16;
   return {static_cast<unsigned>(width_ * cell_) + legend_width,
           std::max(static_cast<unsigned>(height_ * cell_), legend_height)};
@@ -68,24 +68,34 @@ void GridView::draw(sf::RenderTarget& target, sf::RenderStates states, const flo
   for (int c = 0; c < channels_; ++c) {
     const float y = 8 + 22.0f * static_cast<float>(c);
     draw_rect(target, states, {x0, y + 2, 14, 14}, palette_[static_cast<size_t>(c)], sf::Color(200, 200, 200), 1);
-    draw_text(target, states, *font_, names_[static_cast<size_t>(c)], {x0 + 22, y}, 14, sf::Color(230, 230, 230));
+    draw_text(target, states, *font_, names_[static_cast<size_t>(c)], {x0 + 22, y}, 13, sf::Color(230, 230, 230));
   }
 }
 
-std::vector<std::string> minatar_channel_names(const std::string& env_id, int channels) {
-  // The channel order of MinAtar's environments/*.py (channels dicts).
-  const std::pair<const char*, std::vector<std::string>> games[] = {
-      {"Breakout", {"paddle", "ball", "trail", "brick"}},
-      {"SpaceInvaders", {"cannon", "alien", "alien_left", "alien_right", "friendly_bullet", "enemy_bullet"}},
-      {"Freeway", {"chicken", "car", "speed1", "speed2", "speed3", "speed4", "speed5"}},
-      {"Asterix", {"player", "enemy", "trail", "gold"}},
-      {"Seaquest",
-       {"sub_front", "sub_back", "friendly_bullet", "trail", "enemy_bullet", "enemy_fish", "enemy_sub",
-        "oxygen_guage", "diver_guage", "diver"}},
-  };
-  for (const auto& [name, names] : games)
-    if (env_id.find(name) != std::string::npos && names.size() == static_cast<size_t>(channels)) return names;
-  return {};
+sf::FloatRect SnakeView::cell_rect(int row, int col) const {
+  return {static_cast<float>(col * cell_), static_cast<float>(row * cell_), static_cast<float>(cell_),
+          static_cast<float>(cell_)};
+}
+
+void SnakeView::draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const {
+  const int plane = n_ * n_;
+  const float c = static_cast<float>(cell_);
+  for (int r = 0; r < n_; ++r)
+    for (int col = 0; col < n_; ++col) {
+      const sf::FloatRect rect = cell_rect(r, col);
+      draw_rect(target, states, rect, (r + col) % 2 ? sf::Color(170, 215, 81) : sf::Color(162, 209, 73));
+      const size_t i = static_cast<size_t>(r * n_ + col);
+      const sf::Vector2f centre(rect.left + c / 2, rect.top + c / 2);
+      if (obs[i] > 0.5f) {  // head
+        draw_rect(target, states, {rect.left + 2, rect.top + 2, c - 4, c - 4}, kHead);
+        draw_circle(target, states, centre + sf::Vector2f(-c / 6, -c / 8), c / 10, sf::Color::White);
+        draw_circle(target, states, centre + sf::Vector2f(c / 6, -c / 8), c / 10, sf::Color::White);
+      } else if (obs[static_cast<size_t>(plane) + i] > 0.5f) {  // body
+        draw_rect(target, states, {rect.left + 3, rect.top + 3, c - 6, c - 6}, kBody);
+      } else if (obs[static_cast<size_t>(2 * plane) + i] > 0.5f) {  // food
+        draw_circle(target, states, centre, c * 0.35f, kFood);
+      }
+    }
 }
 
 }  // namespace tp::view

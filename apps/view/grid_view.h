@@ -37,8 +37,20 @@ class GridView final : public EnvView {
   const sf::Font* font_;
 };
 
-// MinAtar's channel names for a game id containing Breakout, SpaceInvaders, Freeway,
-// Asterix or Seaquest (empty when the id or the channel count is not one of them).
-std::vector<std::string> minatar_channel_names(const std::string& env_id, int channels);
+// Snake ({3, N, N} planes: head, body, food): a checkered field, green body segments, a
+// darker head with eyes, a red apple.
+class SnakeView final : public EnvView {
+ public:
+  explicit SnakeView(int size, int cell_pixels = 40) : n_(size), cell_(cell_pixels) {}
+  sf::Vector2u size() const override { return {static_cast<unsigned>(n_ * cell_), static_cast<unsigned>(n_ * cell_)}; }
+  void draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const override;
+  sf::FloatRect cell_rect(int row, int col) const;
+  static inline const sf::Color kHead{30, 110, 40};
+  static inline const sf::Color kBody{80, 180, 70};
+  static inline const sf::Color kFood{210, 40, 40};
+
+ private:
+  int n_, cell_;
+};
 
 }  // namespace tp::view

@@ -107,7 +107,7 @@ bool ViewWindow::take_pressed(sf::Keyboard::Key key) {
 
 void ViewWindow::present(const std::function<void(sf::RenderTarget&)>& draw) {
   if (!is_open()) return;
-  frame_->clear(sf::Color::White);
+  frame_->clear(sf::Color(30, 30, 36));  // around scenes narrower than the window
   draw(*frame_);
   frame_->display();
   if (recorder_) recorder_->save(frame_->getTexture().copyToImage());

@@ -6,6 +6,7 @@
 #include "apps/view/env_view.h"
 #include "apps/view/grid_view.h"
 #include "envs/registry.h"
+#include "envs/snake/snake.h"
 #include "tests/view/pixel_util.h"
 
 namespace tp::view {
@@ -44,7 +45,7 @@ TEST(GridView, CellHasItsChannelsColour) {
   set(1, 5, 5);
   set(4, 5, 5);  // two channels on one cell: the higher one is drawn (MinAtar's rule)
   const sf::Vector2u size = view.size();
-  EXPECT_EQ(size, sf::Vector2u(400, 400));
+  EXPECT_EQ(size, sf::Vector2u(400 + 200, 400));  // the grid and the legend
   const sf::Image image = test::render(size.x, size.y, [&](sf::RenderTarget& t) { view.draw(t, {}, obs.data()); });
   EXPECT_EQ(test::at(image, centre(view.cell_rect(0, 0))), view.channel_color(0));
   EXPECT_EQ(test::at(image, centre(view.cell_rect(3, 7))), view.channel_color(2));
@@ -60,11 +61,61 @@ TEST(GridView, CellHasItsChannelsColour) {
             GridView::kBackground);
 }
 
-TEST(GridView, MinAtarChannelNames) {
-  EXPECT_EQ(minatar_channel_names("MinAtar/Breakout-v1", 4), (std::vector<std::string>{"paddle", "ball", "trail", "brick"}));
-  EXPECT_EQ(minatar_channel_names("MinAtar/Seaquest-v1", 10).size(), 10u);
-  EXPECT_TRUE(minatar_channel_names("MinAtar/Breakout-v1", 5).empty());
-  EXPECT_TRUE(minatar_channel_names("Snake-v0", 3).empty());
+// Every MinAtar game, a few steps in: each cell shows the colour of its highest active
+// channel (MinAtar's GUI rule), empty cells the background.
+TEST(GridView, MinAtarCellsHaveTheirChannelsColour) {
+  const auto registry = envs::make_env_registry();
+  sf::Font font;
+  for (const char* id : {"MinAtar/Breakout-v1", "MinAtar/SpaceInvaders-v1", "MinAtar/Freeway-v1",
+                         "MinAtar/Asterix-v1", "MinAtar/Seaquest-v1"}) {
+    auto env = registry.make(id);
+    env->reset(7);
+    for (int t = 0; t < 12; ++t)
+      if (env->step(t % env->action_space().n).done()) env->reset();
+    std::vector<float> obs(static_cast<size_t>(env->observation_space().size()));
+    env->observe(obs.data());
+    const auto view = make_env_view(*env, &font);
+    auto* grid = dynamic_cast<GridView*>(view.get());
+    ASSERT_NE(grid, nullptr) << id;
+    const int C = env->observation_space().shape[0];
+    const sf::Vector2u size = view->size();
+    const sf::Image image = test::render(size.x, size.y, [&](sf::RenderTarget& t) { view->draw(t, {}, obs.data()); });
+    int occupied = 0;
+    for (int r = 0; r < 10; ++r)
+      for (int col = 0; col < 10; ++col) {
+        int top = -1;
+        for (int c = 0; c < C; ++c)
+          if (obs[static_cast<size_t>(c * 100 + r * 10 + col)] > 0.5f) top = c;
+        const sf::Color expected = top >= 0 ? grid->channel_color(top) : GridView::kBackground;
+        occupied += top >= 0;
+        EXPECT_EQ(test::at(image, centre(grid->cell_rect(r, col))), expected) << id << " cell " << r << "," << col;
+      }
+    EXPECT_GT(occupied, 0) << id;
+  }
+}
+
+TEST(SnakeView, HeadBodyAndFoodWhereTheEnvSaysTheyAre) {
+  const auto registry = envs::make_env_registry();
+  auto env = registry.make("Snake-v0");
+  env->reset(3);
+  env->step(1);
+  env->step(2);
+  const auto* snake = dynamic_cast<const envs::Snake*>(env.get());
+  ASSERT_NE(snake, nullptr);
+  std::vector<float> obs(static_cast<size_t>(env->observation_space().size()));
+  env->observe(obs.data());
+  const auto view = make_env_view(*env, nullptr);
+  auto* sv = dynamic_cast<SnakeView*>(view.get());
+  ASSERT_NE(sv, nullptr);
+  const sf::Image image = test::render(view->size().x, view->size().y, [&](sf::RenderTarget& t) { view->draw(t, {}, obs.data()); });
+  auto below_centre = [&](envs::Snake::Cell c) {  // below the eyes
+    const sf::FloatRect r = sv->cell_rect(c.row, c.col);
+    return sf::Vector2f(r.left + r.width / 2, r.top + r.height * 0.75f);
+  };
+  EXPECT_EQ(test::at(image, below_centre(snake->body(0))), SnakeView::kHead);
+  for (int i = 1; i < snake->length(); ++i) EXPECT_EQ(test::at(image, below_centre(snake->body(i))), SnakeView::kBody) << i;
+  const sf::FloatRect food = sv->cell_rect(snake->food().row, snake->food().col);
+  EXPECT_EQ(test::at(image, {food.left + food.width / 2, food.top + food.height / 2}), SnakeView::kFood);
 }
 
 }  // namespace

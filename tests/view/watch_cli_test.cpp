@@ -78,6 +78,30 @@ TEST(WatchCli, ErrorsAreOneLine) {
   EXPECT_EQ(count_lines(r.output), 1) << r.output;
 }
 
+TEST(WatchCli, GameBetweenTwoAgentsAlternatesColours) {
+  tp::test::TempDir dir;
+  auto r = tp::test::run_torchplay("watch --game tictactoe --agent minimax --opponent random --games 2 --move-delay 0 "
+                                   "--fps 0 --record " + dir.file("frames"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("game 1: minimax (X) vs random (O)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("game 2: minimax (O) vs random (X)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("0 losses in 2 games"), std::string::npos) << r.output;  // minimax never loses
+  EXPECT_TRUE(std::filesystem::exists(dir.file("frames/frame_000005.png"))) << r.output;
+}
+
+TEST(WatchCli, PlayAndWatchGameErrorsAreOneLine) {
+  auto r = tp::test::run_torchplay("play --game tictactoe --agent random --colour purple");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("purple"), std::string::npos);
+  r = tp::test::run_torchplay("play --game chess --agent random");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+  r = tp::test::run_torchplay("watch --game tictactoe --agent nosuchagent --opponent random");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(count_lines(r.output), 1) << r.output;
+}
+
 TEST(WatchCli, HelpShowsOptions) {
   auto r = tp::test::run_torchplay("watch --help");
   EXPECT_EQ(r.exit_code, 0);

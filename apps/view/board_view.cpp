@@ -1,0 +1,197 @@
+#include "apps/view/board_view.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "apps/view/shapes.h"
+#include "envs/games/board_util.h"
+
+namespace tp::view {
+
+std::vector<MoveTarget> move_targets(const envs::GameState& state) {
+  std::vector<MoveTarget> out;
+  if (state.is_terminal()) return out;
+  const envs::GameInfo& info = state.info();
+  const int h = info.board_height, w = info.board_width;
+  std::vector<int> before(static_cast<size_t>(h * w));
+  for (int r = 0; r < h; ++r)
+    for (int c = 0; c < w; ++c) before[static_cast<size_t>(r * w + c)] = state.cell_owner(r, c);
+  auto next = state.clone();
+  for (envs::Action a : state.legal_actions()) {
+    if (!next->assign_from(state)) next = state.clone();
+    next->apply(a);
+    MoveTarget t{a, -1, -1};
+    for (int r = 0; r < h && t.row < 0; ++r)
+      for (int c = 0; c < w; ++c)
+        if (before[static_cast<size_t>(r * w + c)] < 0 && next->cell_owner(r, c) >= 0) {
+          t.row = r, t.col = c;
+          break;
+        }
+    out.push_back(t);
+  }
+  return out;
+}
+
+std::optional<MoveTarget> target_for_cell(const std::vector<MoveTarget>& targets, const envs::GameInfo& info, int row,
+                                          int col) {
+  for (const auto& t : targets)
+    if (t.row == row && t.col == col) return t;
+  if (info.num_actions == info.board_width)  // drop game: the column decides
+    for (const auto& t : targets)
+      if (!t.is_pass() && t.col == col) return t;
+  return std::nullopt;
+}
+
+std::string player_name(const std::string& game, int player) {
+  if (game == "connect4") return player == 0 ? "Red" : "Yellow";
+  if (game == "tictactoe") return player == 0 ? "X" : "O";
+  return player == 0 ? "Black" : "White";
+}
+
+BoardView::BoardView(const envs::GameInfo& info, const sf::Font* font)
+    : game_(info.name), rows_(info.board_height), cols_(info.board_width), font_(font) {
+  if (game_ == "connect4")
+    style_ = Style::kDrop;
+  else if (game_ == "go" || game_ == "gomoku")
+    style_ = Style::kIntersections;
+  else if (game_ == "othello")
+    style_ = Style::kOthello;
+  else
+    style_ = Style::kGrid;
+  // About 560 px of board whatever the size, at least 28 px per cell.
+  cell_ = std::max(28.0f, std::floor(560.0f / static_cast<float>(std::max(rows_, cols_))));
+  margin_ = style_ == Style::kIntersections ? cell_ * 0.5f + 20 : 20.0f;  // room for coordinates
+}
+
+sf::Vector2u BoardView::size() const {
+  if (style_ == Style::kIntersections)
+    return {static_cast<unsigned>(cell_ * static_cast<float>(cols_ - 1) + 2 * margin_),
+            static_cast<unsigned>(cell_ * static_cast<float>(rows_ - 1) + 2 * margin_)};
+  return {static_cast<unsigned>(cell_ * static_cast<float>(cols_) + 2 * margin_),
+          static_cast<unsigned>(cell_ * static_cast<float>(rows_) + 2 * margin_)};
+}
+
+sf::Vector2f BoardView::cell_centre(int row, int col) const {
+  if (style_ == Style::kIntersections)
+    return {margin_ + cell_ * static_cast<float>(col), margin_ + cell_ * static_cast<float>(row)};
+  return {margin_ + cell_ * (static_cast<float>(col) + 0.5f), margin_ + cell_ * (static_cast<float>(row) + 0.5f)};
+}
+
+std::optional<std::pair<int, int>> BoardView::cell_at(sf::Vector2f p) const {
+  const float fx = (p.x - margin_) / cell_ + (style_ == Style::kIntersections ? 0.5f : 0.0f);
+  const float fy = (p.y - margin_) / cell_ + (style_ == Style::kIntersections ? 0.5f : 0.0f);
+  if (fx < 0 || fy < 0) return std::nullopt;
+  const int col = static_cast<int>(fx), row = static_cast<int>(fy);
+  if (row >= rows_ || col >= cols_) return std::nullopt;
+  return std::make_pair(row, col);
+}
+
+sf::Color BoardView::background() const {
+  switch (style_) {
+    case Style::kDrop: return {0, 82, 204};
+    case Style::kIntersections: return {220, 179, 92};
+    case Style::kOthello: return {0, 120, 60};
+    case Style::kGrid: return {245, 245, 240};
+  }
+  return sf::Color::White;
+}
+
+sf::Color BoardView::piece_color(int player) const {
+  switch (style_) {
+    case Style::kDrop: return player == 0 ? sf::Color(220, 30, 40) : sf::Color(250, 210, 0);
+    case Style::kGrid: return player == 0 ? sf::Color(200, 40, 40) : sf::Color(30, 80, 200);
+    default: return player == 0 ? sf::Color(20, 20, 20) : sf::Color(240, 240, 240);
+  }
+}
+
+void BoardView::draw_board(sf::RenderTarget& target, const sf::RenderStates& states) const {
+  const sf::Vector2u sz = size();
+  draw_rect(target, states, {0, 0, static_cast<float>(sz.x), static_cast<float>(sz.y)}, background());
+  const sf::Color line(40, 40, 40);
+  if (style_ == Style::kIntersections) {
+    const float x1 = margin_ + cell_ * static_cast<float>(cols_ - 1), y1 = margin_ + cell_ * static_cast<float>(rows_ - 1);
+    for (int r = 0; r < rows_; ++r) draw_segment(target, states, cell_centre(r, 0), {x1, cell_centre(r, 0).y}, 1.5f, line);
+    for (int c = 0; c < cols_; ++c) draw_segment(target, states, cell_centre(0, c), {cell_centre(0, c).x, y1}, 1.5f, line);
+    // Star points on the usual Go board sizes.
+    if (game_ == "go" && rows_ == cols_ && rows_ >= 9) {
+      const int edge = rows_ >= 13 ? 3 : 2, mid = rows_ / 2;
+      for (int r : {edge, mid, rows_ - 1 - edge})
+        for (int c : {edge, mid, rows_ - 1 - edge})
+          if (rows_ % 2 == 1 || (r != mid && c != mid)) draw_circle(target, states, cell_centre(r, c), 4, line);
+    }
+    if (font_) {  // coordinates as GTP/SGF writes them: letters without I, rows from the bottom
+      for (int c = 0; c < cols_; ++c) {
+        const std::string letter(1, static_cast<char>('A' + c + (c >= 8 ? 1 : 0)));
+        draw_text_centred(target, states, *font_, letter, {cell_centre(0, c).x, 10}, 13, line);
+      }
+      for (int r = 0; r < rows_; ++r)
+        draw_text_centred(target, states, *font_, std::to_string(rows_ - r), {10, cell_centre(r, 0).y}, 13, line);
+    }
+    return;
+  }
+  for (int r = 0; r < rows_; ++r)
+    for (int c = 0; c < cols_; ++c) {
+      const sf::Vector2f ctr = cell_centre(r, c);
+      if (style_ == Style::kDrop)
+        draw_circle(target, states, ctr, cell_ * 0.4f, sf::Color(235, 240, 250));
+      else
+        draw_rect(target, states, {ctr.x - cell_ / 2, ctr.y - cell_ / 2, cell_, cell_}, sf::Color::Transparent, line, -1);
+    }
+}
+
+void BoardView::draw_piece(sf::RenderTarget& target, const sf::RenderStates& states, int player,
+                           sf::Vector2f centre) const {
+  const sf::Color fill = piece_color(player);
+  if (style_ == Style::kGrid) {  // X: a thick cross, O: a thick ring
+    const float d = cell_ * 0.3f;
+    if (player == 0) {
+      draw_segment(target, states, centre - sf::Vector2f(d, d), centre + sf::Vector2f(d, d), cell_ * 0.12f, fill);
+      draw_segment(target, states, centre - sf::Vector2f(d, -d), centre + sf::Vector2f(d, -d), cell_ * 0.12f, fill);
+    } else {
+      draw_circle(target, states, centre, cell_ * 0.28f, sf::Color::Transparent, fill, cell_ * 0.1f);
+    }
+    return;
+  }
+  const float radius = style_ == Style::kIntersections ? cell_ * 0.47f : cell_ * 0.4f;
+  const sf::Color rim = style_ == Style::kDrop ? sf::Color(0, 0, 0, 60) : sf::Color(0, 0, 0);
+  draw_circle(target, states, centre, radius - 1, fill, rim, 1);
+}
+
+void BoardView::draw(sf::RenderTarget& target, sf::RenderStates states, const envs::GameState& state,
+                     const BoardOverlay* overlay) const {
+  draw_board(target, states);
+  for (int r = 0; r < rows_; ++r)
+    for (int c = 0; c < cols_; ++c) {
+      const int owner = state.cell_owner(r, c);
+      if (owner >= 0) draw_piece(target, states, owner, cell_centre(r, c));
+    }
+  if (!overlay) return;
+  // Territory (Go, at the end): a small square of the owner's colour on each empty point.
+  for (int r = 0; r < static_cast<int>(overlay->ownership.size()); ++r)
+    for (int c = 0; c < static_cast<int>(overlay->ownership[static_cast<size_t>(r)].size()); ++c) {
+      const int owner = overlay->ownership[static_cast<size_t>(r)][static_cast<size_t>(c)];
+      if (owner < 0 || state.cell_owner(r, c) >= 0) continue;
+      const sf::Vector2f ctr = cell_centre(r, c);
+      const float s = cell_ * 0.3f;
+      draw_rect(target, states, {ctr.x - s / 2, ctr.y - s / 2, s, s}, piece_color(owner), sf::Color(90, 90, 90), 1);
+    }
+  if (overlay->last_row >= 0) {
+    const sf::Vector2f ctr = cell_centre(overlay->last_row, overlay->last_col);
+    draw_circle(target, states, ctr, std::max(3.0f, cell_ * 0.08f), sf::Color(230, 60, 60));
+  }
+  if (!font_ || overlay->visits.empty()) return;
+  // Visit counts of the agent's last search, the most visited move highlighted.
+  int best = 0;
+  for (int v : overlay->visits) best = std::max(best, v);
+  for (const auto& t : overlay->targets) {
+    if (t.is_pass() || t.action >= static_cast<int>(overlay->visits.size())) continue;
+    const int v = overlay->visits[static_cast<size_t>(t.action)];
+    if (v <= 0) continue;
+    const sf::Vector2f ctr = cell_centre(t.row, t.col);
+    const unsigned size = static_cast<unsigned>(std::clamp(cell_ * 0.3f, 10.0f, 18.0f));
+    const sf::Color color = v == best ? sf::Color(200, 0, 120) : sf::Color(60, 60, 160);
+    draw_text_centred(target, states, *font_, std::to_string(v), ctr, size, color);
+  }
+}
+
+}  // namespace tp::view

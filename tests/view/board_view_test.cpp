@@ -1,0 +1,194 @@
+// The board view under Xvfb: every game's pieces are drawn where the state has them, a
+// click places a stone where the pixels say, illegal clicks are refused, undo/new game/
+// pass/switch sides work, and the agent's search shows as an overlay.
+#include <gtest/gtest.h>
+
+#include "agents/game_player.h"
+#include "apps/view/board_session.h"
+#include "apps/view/board_view.h"
+#include "apps/view/font.h"
+#include "envs/games/game_registry.h"
+#include "envs/games/go/go_state.h"
+#include "tests/view/pixel_util.h"
+
+namespace tp::view {
+namespace {
+
+sf::Image render_session(const BoardSession& s) {
+  return test::render(s.size().x, s.size().y, [&](sf::RenderTarget& t) { s.draw(t); });
+}
+
+// The pixel a piece of `player` is identified by in cell (row, col): the centre for discs
+// and stones, a point on the ring for O, on a bar for X.
+sf::Vector2f piece_probe(const BoardView& view, const std::string& game, int player, int row, int col) {
+  const sf::Vector2f c = view.cell_centre(row, col);
+  if (game != "tictactoe") return c;
+  const float d = view.cell_size();
+  return player == 0 ? c + sf::Vector2f(0.2f * d, 0.2f * d) : c + sf::Vector2f(0.28f * d, 0);
+}
+
+TEST(BoardView, EveryGameDrawsItsPiecesWhereTheStateHasThem) {
+  const auto registry = envs::make_game_registry();
+  for (const auto& [name, params] : std::vector<std::pair<std::string, std::string>>{
+           {"tictactoe", ""}, {"connect4", ""}, {"gomoku", "size=9"}, {"othello", ""}, {"go", "size=7"}}) {
+    auto state = registry.make(name, params);
+    Rng rng(5);
+    for (int i = 0; i < 8 && !state->is_terminal(); ++i) {
+      const auto legal = state->legal_actions();
+      state->apply(legal[rng.below(static_cast<uint32_t>(legal.size()))]);
+    }
+    BoardView view(state->info(), nullptr);
+    const sf::Image image = test::render(view.size().x, view.size().y,
+                                         [&](sf::RenderTarget& t) { view.draw(t, {}, *state, nullptr); });
+    int pieces = 0;
+    for (int r = 0; r < state->info().board_height; ++r)
+      for (int c = 0; c < state->info().board_width; ++c) {
+        const int owner = state->cell_owner(r, c);
+        for (int p = 0; p < 2; ++p) {
+          const bool drawn = test::at(image, piece_probe(view, name, p, r, c)) == view.piece_color(p);
+          EXPECT_EQ(drawn, owner == p) << name << " cell " << r << "," << c << " player " << p;
+        }
+        pieces += owner >= 0;
+      }
+    EXPECT_GT(pieces, 0) << name;
+  }
+}
+
+TEST(BoardSession, ClickPlacesAStoneWhereThePixelsSay) {
+  sf::Font font;
+  load_ui_font(font);
+  const auto registry = envs::make_game_registry();
+  // Go 9x9, person against person: click the pixel at intersection (2, 3).
+  BoardSession go(*registry.make("go", "size=9"), nullptr, nullptr, &font);
+  const sf::Vector2f point = go.board().cell_centre(2, 3) + sf::Vector2f(4, -3);  // a little off-centre
+  EXPECT_NE(test::at(render_session(go), point), go.board().piece_color(0));
+  go.click(point);
+  ASSERT_EQ(go.state().history().size(), 1u) << go.message();
+  EXPECT_EQ(go.state().cell_owner(2, 3), 0);
+  const sf::Image after = render_session(go);
+  EXPECT_EQ(test::at(after, point), go.board().piece_color(0));
+  EXPECT_EQ(test::at(after, go.board().cell_centre(3, 3) + sf::Vector2f(8, 9)), go.board().background());
+  // White plays next to it; the pixel under the click turns white (off the centre, where the
+  // last-move marker is).
+  const sf::Vector2f white_point = go.board().cell_centre(2, 4) + sf::Vector2f(-9, 10);
+  go.click(white_point);
+  EXPECT_EQ(go.state().cell_owner(2, 4), 1);
+  EXPECT_EQ(test::at(render_session(go), white_point), go.board().piece_color(1));
+
+  // Connect Four: a click anywhere in column 4 drops a disc to the bottom row.
+  BoardSession c4(*registry.make("connect4"), nullptr, nullptr, &font);
+  c4.click(c4.board().cell_centre(0, 3));
+  EXPECT_EQ(c4.state().cell_owner(5, 3), 0);
+  EXPECT_EQ(test::at(render_session(c4), c4.board().cell_centre(5, 3) + sf::Vector2f(12, 0)), c4.board().piece_color(0));
+}
+
+TEST(BoardSession, IllegalClicksAreRefusedWithAMessage) {
+  sf::Font font;
+  load_ui_font(font);
+  const auto registry = envs::make_game_registry();
+  BoardSession ttt(*registry.make("tictactoe"), nullptr, nullptr, &font);
+  ttt.click(ttt.board().cell_centre(1, 1));
+  ASSERT_EQ(ttt.state().history().size(), 1u);
+  ttt.click(ttt.board().cell_centre(1, 1));  // occupied
+  EXPECT_EQ(ttt.state().history().size(), 1u);
+  EXPECT_NE(ttt.message().find("occupied"), std::string::npos) << ttt.message();
+
+  BoardSession oth(*registry.make("othello"), nullptr, nullptr, &font);
+  oth.click(oth.board().cell_centre(0, 0));  // empty but flips nothing
+  EXPECT_TRUE(oth.state().history().empty());
+  EXPECT_NE(oth.message().find("illegal"), std::string::npos) << oth.message();
+
+  // Go suicide: White surrounds the corner point, then Black may not play into it.
+  auto go_state = registry.make("go", "size=5");
+  for (const char* m : {"B2", "A2", "C3", "B1"}) go_state->apply(go_state->string_to_action(m));
+  BoardSession go(*go_state, nullptr, nullptr, &font);
+  const auto* gs = dynamic_cast<const envs::go::GoState*>(&go.state());
+  ASSERT_NE(gs, nullptr);
+  int row = 0, col = 0;
+  ASSERT_TRUE(envs::go::parse_gtp_vertex("A1", 5, row, col));
+  go.click(go.board().cell_centre(row, col));
+  EXPECT_EQ(go.state().history().size(), 4u);
+  EXPECT_NE(go.message().find("suicide"), std::string::npos) << go.message();
+}
+
+TEST(BoardSession, ButtonsUndoNewGamePassAndSwitchSides) {
+  sf::Font font;
+  load_ui_font(font);
+  const auto registry = envs::make_game_registry();
+  auto initial = registry.make("tictactoe");
+  auto agent = agents::make_game_player("minimax", *initial, {3, "cpu", 0});
+  BoardSession s(*initial, nullptr, std::move(agent), &font);  // the person plays X
+  ASSERT_TRUE(s.button("Undo").has_value());
+  ASSERT_TRUE(s.button("New game").has_value());
+  ASSERT_TRUE(s.button("Switch sides").has_value());
+  EXPECT_FALSE(s.button("Pass").has_value());  // no passing in Tic-tac-toe
+  s.click(s.board().cell_centre(0, 0));
+  EXPECT_FALSE(s.human_turn());
+  s.click(s.board().cell_centre(2, 2));  // the agent's turn: refused
+  EXPECT_EQ(s.state().history().size(), 1u);
+  EXPECT_TRUE(s.update(true));  // the agent replies
+  EXPECT_EQ(s.state().history().size(), 2u);
+  EXPECT_TRUE(s.human_turn());
+  const auto undo = *s.button("Undo");
+  s.click({undo.left + 5, undo.top + 5});  // takes back the reply and the person's move
+  EXPECT_TRUE(s.state().history().empty());
+  s.click(s.board().cell_centre(1, 1));
+  s.update(true);
+  const auto fresh = *s.button("New game");
+  s.click({fresh.left + 5, fresh.top + 5});
+  EXPECT_TRUE(s.state().history().empty());
+  const auto swap = *s.button("Switch sides");
+  s.click({swap.left + 5, swap.top + 5});  // the agent now plays X and moves first
+  EXPECT_FALSE(s.human_turn());
+  EXPECT_TRUE(s.update(true));
+  EXPECT_EQ(s.state().history().size(), 1u);
+  EXPECT_TRUE(s.human_turn());
+
+  // Go: the Pass button passes; two passes end the game and territory is shown.
+  BoardSession go(*registry.make("go", "size=5"), nullptr, nullptr, &font);
+  go.click(go.board().cell_centre(2, 2));
+  const auto pass = *go.button("Pass");
+  go.click({pass.left + 5, pass.top + 5});
+  go.click({pass.left + 5, pass.top + 5});
+  ASSERT_TRUE(go.state().is_terminal());
+  EXPECT_NE(go.result_text().find("Black wins (B+"), std::string::npos) << go.result_text();
+  ASSERT_EQ(go.overlay().ownership.size(), 5u);
+  EXPECT_EQ(go.overlay().ownership[0][0], 0);  // the whole board is Black's area
+  const sf::Image image = render_session(go);
+  EXPECT_EQ(test::at(image, go.board().cell_centre(0, 0)), go.board().piece_color(0));  // territory mark
+}
+
+TEST(BoardSession, AgentSearchOverlayShowsVisitCounts) {
+  sf::Font font;
+  load_ui_font(font);
+  const auto registry = envs::make_game_registry();
+  auto initial = registry.make("tictactoe");
+  BoardSession s(*initial, agents::make_game_player("mcts:100", *initial, {3, "cpu", 0}), nullptr, &font);
+  ASSERT_TRUE(s.update(true));
+  const BoardOverlay& o = s.overlay();
+  ASSERT_EQ(o.visits.size(), 9u);
+  int total = 0;
+  for (int v : o.visits) total += v;
+  EXPECT_GE(total, 99);
+  EXPECT_EQ(o.targets.size(), 9u);
+  EXPECT_GE(o.last_row, 0);
+  // Count text pixels drawn on empty cells with the most visits: the overlay is there.
+  const sf::Image with = render_session(s);
+  BoardSession plain(*initial, nullptr, nullptr, &font);
+  plain.click(plain.board().cell_centre(o.last_row, o.last_col));
+  const sf::Image without = render_session(plain);
+  int differing = 0;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) {
+      if (r == o.last_row && c == o.last_col) continue;
+      const sf::Vector2f ctr = s.board().cell_centre(r, c);
+      for (int dy = -8; dy <= 8; ++dy)
+        for (int dx = -12; dx <= 12; ++dx)
+          differing += with.getPixel(static_cast<unsigned>(ctr.x) + dx, static_cast<unsigned>(ctr.y) + dy) !=
+                       without.getPixel(static_cast<unsigned>(ctr.x) + dx, static_cast<unsigned>(ctr.y) + dy);
+    }
+  EXPECT_GT(differing, 50);
+}
+
+}  // namespace
+}  // namespace tp::view
