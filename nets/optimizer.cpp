@@ -21,6 +21,7 @@ std::unique_ptr<optim::Optimizer> make_optimizer(std::vector<torch::Tensor> para
   if (n == "rmsprop" || n == "centered_rmsprop")
     return std::make_unique<optim::RMSprop>(
         std::move(params), optim::RMSpropOptions(o.lr).alpha(o.alpha).eps(o.eps).weight_decay(o.weight_decay)
+                               .momentum(o.rmsprop_momentum)
                                .centered(n == "centered_rmsprop"));
   if (n == "adam")
     return std::make_unique<optim::Adam>(
