@@ -103,6 +103,19 @@ TEST(EvalGame, SolverReproducesThePonsFileAndMatchesPrintIntervals) {
   EXPECT_NE(r.output.find("CI"), std::string::npos) << r.output;
 }
 
+TEST(EvalGame, ExhaustiveCheckCountsEveryReachableTicTacToePosition) {
+  // 5478 legal positions, 958 of them finished: 4520 to move in.
+  auto r = test::run_torchplay("eval --game tictactoe --agent minimax --exhaustive --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"positions\":4520,\"suboptimal\":0}"), std::string::npos) << r.output;
+  r = test::run_torchplay("eval --game tictactoe --agent random --exhaustive --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"positions\":4520"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("\"suboptimal\":0}"), std::string::npos) << r.output;  // random errs
+  r = test::run_torchplay("eval --game connect4 --agent random --exhaustive --quiet");
+  EXPECT_EQ(r.exit_code, 2) << r.output;  // too many positions
+}
+
 TEST(ReplayWindow, RingBufferAndSymmetricSamples) {
   const auto registry = envs::make_game_registry();
   auto game = registry.make("tictactoe");
