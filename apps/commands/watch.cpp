@@ -6,6 +6,7 @@
 #include "apps/commands.h"
 #include "apps/view/board_apps.h"
 #include "apps/view/env_watch.h"
+#include "apps/view/model_watch.h"
 #include "core/error.h"
 #include "core/options.h"
 #include "core/runtime.h"
@@ -55,6 +56,28 @@ int watch_game_command(const Args& args) {
   return 0;
 }
 
+int watch_model_command(const Args& args) {
+  CommonOptions common;
+  view::ModelWatchOptions o;
+  OptionSet set("torchplay watch --model CHECKPOINT|RUN_DIR [options]");
+  set.add("model", &o.model, "generator checkpoint (gan, dcgan, cgan, wgan-gp, vae) or its run directory")
+      .add("n", &o.n, "samples in the grid")
+      .add("class", &o.class_label, "conditional models: the class shown first (-1: all classes in turn)")
+      .add("steps", &o.steps, "samples along a latent walk, endpoints included")
+      .add("fps", &o.fps, "window refresh rate (0: as fast as possible)")
+      .add("record", &o.record_dir, "write every frame as DIR/frame_NNNNNN.png (and DIR/video.mp4 with ffmpeg)");
+  common.add_to(set);
+  if (!set.parse(args)) return 0;
+  require_sfml("watch --model");
+  init_runtime(common);
+  o.seed = common.seed;
+  o.quiet = common.quiet;
+#if TORCHPLAY_HAVE_SFML
+  view::watch_model(o);
+#endif
+  return 0;
+}
+
 int watch_env_command(const Args& args) {
   CommonOptions common;
   view::EnvWatchOptions o;
@@ -87,10 +110,7 @@ int watch_env_command(const Args& args) {
 int cmd_watch(const Args& args) {
   // The target picks the variant, as in `eval`: --game, --model, else --env.
   if (has_word(args, "--game")) return watch_game_command(args);
-  if (has_word(args, "--model")) {
-    require_sfml("watch --model");
-    TP_THROW(Error, "'watch --model' is not available in this build yet (the generative models of issue 7 are not built)");
-  }
+  if (has_word(args, "--model")) return watch_model_command(args);
   return watch_env_command(args);
 }
 

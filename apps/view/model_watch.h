@@ -1,0 +1,23 @@
+#pragma once
+// `torchplay watch --model CHECKPOINT`: the sample viewer in a window. No SFML or LibTorch
+// types here, so the command compiles in headless builds.
+#include <cstdint>
+#include <string>
+
+namespace tp::view {
+
+struct ModelWatchOptions {
+  std::string model;        // checkpoint file or run directory
+  int n = 64;               // samples in the grid
+  int64_t class_label = -1; // conditional models: start class (-1: classes in turn)
+  int steps = 10;           // latent-walk samples, endpoints included
+  double fps = 30;
+  std::string record_dir;
+  uint64_t seed = 1;
+  bool quiet = false;
+};
+
+// Runs until the window is closed (close button or Escape).
+void watch_model(const ModelWatchOptions& options);
+
+}  // namespace tp::view

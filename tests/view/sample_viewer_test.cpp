@@ -1,0 +1,121 @@
+// The sample viewer on a tiny conditional GAN trained by the real CLI: tiles show the
+// sampler's images, class choice and resampling change them, a latent walk starts at the
+// first selected sample.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "apps/view/font.h"
+#include "apps/view/sample_viewer.h"
+#include "core/rng.h"
+#include "core/run_dir.h"
+#include "generative/data/idx.h"
+#include "tests/test_util.h"
+#include "tests/view/pixel_util.h"
+
+namespace tp::view {
+namespace {
+
+// 64 training and 32 test images of 28x28 bars with labels 0..9 (as tests/generative).
+void write_tiny_mnist(const std::string& dir) {
+  Rng rng(5);
+  for (const std::string split : {"train", "t10k"}) {
+    const int n = split == "train" ? 64 : 32;
+    gen::IdxArray images{{n, 28, 28}, std::vector<uint8_t>(static_cast<size_t>(n) * 784)};
+    gen::IdxArray labels{{n}, std::vector<uint8_t>(static_cast<size_t>(n))};
+    for (int i = 0; i < n; ++i) {
+      labels.data[static_cast<size_t>(i)] = static_cast<uint8_t>(i % 10);
+      for (int p = 0; p < 784; ++p)
+        images.data[static_cast<size_t>(i * 784 + p)] =
+            static_cast<uint8_t>((p / 28 > 5 + i % 10 && p / 28 < 20) ? 200 + rng.below(50) : rng.below(20));
+    }
+    write_file_atomic(dir + "/" + split + "-images-idx3-ubyte.gz", gen::gzip_bytes(gen::encode_idx(images)));
+    write_file_atomic(dir + "/" + split + "-labels-idx1-ubyte", gen::encode_idx(labels));
+  }
+}
+
+class SampleViewerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new tp::test::TempDir();
+    write_tiny_mnist(dir_->path());
+    const auto r = tp::test::run_torchplay("train cgan --ngf 8 --ndf 8 --data " + dir_->path() +
+                                       " --threads 1 --quiet --epochs 1 --batch-size 32 --run-dir " + dir_->file("cgan"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static tp::test::TempDir* dir_;
+};
+tp::test::TempDir* SampleViewerTest::dir_ = nullptr;
+
+// The grey level drawn at pixel (x, y) of sample i's tile.
+sf::Color tile_pixel(const sf::Image& image, const SampleViewer& v, int i, int x, int y, float scale) {
+  const sf::FloatRect r = v.tile_rect(i);
+  return image.getPixel(static_cast<unsigned>(r.left + (static_cast<float>(x) + 0.5f) * scale),
+                        static_cast<unsigned>(r.top + (static_cast<float>(y) + 0.5f) * scale));
+}
+
+TEST_F(SampleViewerTest, TilesShowTheSamplersImagesAndClassesAndWalksWork) {
+  sf::Font font;
+  load_ui_font(font);
+  gen::Sampler sampler(dir_->file("cgan"));
+  ASSERT_EQ(sampler.num_classes(), 10);
+  SampleViewer v(sampler, 20, 3, 6, &font);
+  EXPECT_EQ(v.columns(), 10);  // one column per class
+  const float scale = v.tile_rect(0).width / 28.0f;
+  auto check_tiles = [&](const torch::Tensor& expected) {
+    const sf::Image image = test::render(v.size().x, v.size().y, [&](sf::RenderTarget& t) { v.draw(t); });
+    const auto bytes = (expected * 255).round().clamp(0, 255).to(torch::kUInt8);
+    for (int i : {0, 7, 19})
+      for (auto [x, y] : {std::pair{3, 4}, {14, 14}, {27, 27}, {20, 9}}) {
+        const int g = bytes[i][0][y][x].item<int>();
+        EXPECT_EQ(tile_pixel(image, v, i, x, y, scale), sf::Color(g, g, g)) << "sample " << i << " at " << x << "," << y;
+      }
+  };
+  // Sample i of the grid has class i mod 10 and the i-th latent of seed 3.
+  const auto z = sampler.random_latents(20, 3);
+  EXPECT_TRUE(torch::equal(v.latents(), z));
+  check_tiles(sampler.sample(z, -1));
+
+  v.key(sf::Keyboard::Num4);  // class 4 for every sample
+  EXPECT_EQ(v.class_label(), 4);
+  check_tiles(sampler.sample(z, 4));
+  v.key(sf::Keyboard::Right);
+  EXPECT_EQ(v.class_label(), 5);
+
+  v.key(sf::Keyboard::R);  // new latents
+  EXPECT_FALSE(torch::equal(v.latents(), z));
+  check_tiles(sampler.sample(v.latents(), 5));
+
+  // Walk: select samples 2 and 11 by clicking their tiles, press W.
+  EXPECT_FALSE(v.walk());
+  const sf::FloatRect a = v.tile_rect(2), b = v.tile_rect(11);
+  v.click({a.left + 3, a.top + 3});
+  v.click({b.left + 3, b.top + 3});
+  EXPECT_EQ(v.selection(), (std::vector<int>{2, 11}));
+  v.key(sf::Keyboard::W);
+  ASSERT_TRUE(v.walk_samples().defined()) << v.message();
+  EXPECT_EQ(v.walk_samples().size(0), 6);
+  EXPECT_LT((v.walk_samples()[0] - v.grid_samples()[2]).abs().max().item<float>(), 1e-4f);
+  EXPECT_LT((v.walk_samples()[5] - sampler.sample(v.latents()[11], 5)[0]).abs().max().item<float>(), 1e-4f);
+  // The strip shows the walk's pixels.
+  const sf::Image image = test::render(v.size().x, v.size().y, [&](sf::RenderTarget& t) { v.draw(t); });
+  const auto bytes = (v.walk_samples() * 255).round().clamp(0, 255).to(torch::kUInt8);
+  for (int j : {0, 3, 5}) {
+    const sf::FloatRect r = v.walk_rect(j);
+    const int g = bytes[j][0][14][14].item<int>();
+    EXPECT_EQ(image.getPixel(static_cast<unsigned>(r.left + 14.5f * scale), static_cast<unsigned>(r.top + 14.5f * scale)),
+              sf::Color(g, g, g)) << j;
+  }
+}
+
+TEST_F(SampleViewerTest, CliErrorsAreOneLine) {
+  auto r = tp::test::run_torchplay("watch --model " + dir_->file("missing.tpck"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  r = tp::test::run_torchplay("watch --model " + dir_->file("cgan") + " --n 0");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+}  // namespace
+}  // namespace tp::view
