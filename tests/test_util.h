@@ -52,9 +52,13 @@ inline CommandResult run_torchplay(const std::string& args) {
   return run_command(std::string(bin ? bin : "torchplay") + " " + args);
 }
 
-// tests/data/<name>
+// tests/data/<name>: $TORCHPLAY_TEST_DATA if set, else the source tree's tests/data
+// (compiled in, so a test binary finds its data from any working directory).
 inline std::string test_data(const std::string& name) {
   const char* dir = std::getenv("TORCHPLAY_TEST_DATA");
+#ifdef TP_TEST_DATA_DIR
+  if (!dir) dir = TP_TEST_DATA_DIR;
+#endif
   return std::string(dir ? dir : "tests/data") + "/" + name;
 }
 
