@@ -174,6 +174,55 @@ BatchedPlayResult play_match(const envs::GameState& initial, GamePlayer& a, Game
   return run(initial, players, searches, false, false, options, seed);
 }
 
+std::vector<envs::Action> batched_select_moves(const std::vector<const envs::GameState*>& states,
+                                               const BatchedSearch& search, int parallel, uint64_t seed,
+                                               const std::function<void(int done)>& on_done) {
+  TP_CHECK(search.evaluator && parallel > 0, "batched_select_moves needs an evaluator and parallel > 0");
+  std::vector<envs::Action> moves(states.size(), envs::kInvalidAction);
+  if (states.empty()) return moves;
+  const int num_actions = states[0]->info().num_actions;
+  Rng rng(seed);
+  std::vector<std::unique_ptr<Mcts>> trees;
+  std::vector<int> job(std::min<size_t>(parallel, states.size()), -1);
+  for (size_t i = 0; i < job.size(); ++i) trees.push_back(std::make_unique<Mcts>(search.options, rng()));
+  std::vector<const envs::GameState*> leaves;
+  std::vector<int> leaf_slot;
+  std::vector<float> priors(job.size() * num_actions), values(job.size());
+  size_t next = 0;
+  int done = 0;
+  while (done < static_cast<int>(states.size())) {
+    leaves.clear();
+    leaf_slot.clear();
+    for (size_t s = 0; s < job.size(); ++s) {
+      while (true) {
+        if (job[s] < 0) {
+          if (next >= states.size()) break;
+          job[s] = static_cast<int>(next++);
+          trees[s]->sync(*states[job[s]]);
+        }
+        Mcts& tree = *trees[s];
+        const envs::GameState* leaf = nullptr;
+        while (!tree.done() && !(leaf = tree.begin_simulation())) {
+        }
+        if (leaf) {
+          leaves.push_back(leaf);
+          leaf_slot.push_back(static_cast<int>(s));
+          break;
+        }
+        moves[job[s]] = tree.select_move(0.0);
+        job[s] = -1;
+        ++done;
+        if (on_done) on_done(done);
+      }
+    }
+    if (leaves.empty()) continue;
+    search.evaluator->evaluate(leaves.data(), static_cast<int>(leaves.size()), priors.data(), values.data());
+    for (size_t i = 0; i < leaves.size(); ++i)
+      trees[leaf_slot[i]]->finish_simulation(priors.data() + i * num_actions, values[i]);
+  }
+  return moves;
+}
+
 MatchScore score_for_a(const BatchedPlayResult& result) {
   MatchScore s;
   for (const auto& g : result.games) {

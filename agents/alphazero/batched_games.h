@@ -54,6 +54,12 @@ BatchedPlayResult self_play(const envs::GameState& initial, const BatchedSearch&
 BatchedPlayResult play_match(const envs::GameState& initial, GamePlayer& a, GamePlayer& b,
                              const BatchedPlayOptions& options, uint64_t seed);
 
+// The move `search` picks (temperature 0) in each of `states`, searching up to `parallel`
+// positions at once with batched evaluation (eval --positions with a network agent).
+std::vector<envs::Action> batched_select_moves(const std::vector<const envs::GameState*>& states,
+                                               const BatchedSearch& search, int parallel, uint64_t seed,
+                                               const std::function<void(int done)>& on_done = nullptr);
+
 // Wins, draws and losses of side `a` in a match result.
 struct MatchScore {
   int wins = 0, draws = 0, losses = 0;

@@ -116,18 +116,29 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const e
   const bool is_solver = o.agent == "solver";
   agents::Connect4Solver solver;
   int mistakes = 0, exact = 0;
+  std::vector<agents::Connect4Position> positions(items.size());
+  std::vector<std::unique_ptr<envs::GameState>> states;
+  std::vector<const envs::GameState*> state_ptrs;
+  for (size_t i = 0; i < items.size(); ++i) {
+    try {
+      positions[i].play_sequence(items[i].moves);
+    } catch (const Error& e) {
+      TP_THROW(DataError, o.positions, ": position ", i + 1, " '", items[i].moves, "': ", e.what());
+    }
+    states.push_back(envs::state_from_moves(initial, envs::split_move_list(items[i].moves)));
+    state_ptrs.push_back(states.back().get());
+  }
   Progress progress("positions", static_cast<int64_t>(items.size()), "positions", common.quiet);
+  // MCTS agents search many positions at once (batched evaluation); others move one by one.
+  std::vector<envs::Action> chosen;
+  if (const agents::BatchedSearch* search = player->batched_search())
+    chosen = agents::batched_select_moves(state_ptrs, *search, o.parallel_games, common.seed,
+                                          [&](int done) { progress.update(done); });
   for (size_t i = 0; i < items.size(); ++i) {
     const Item& it = items[i];
-    agents::Connect4Position pos;
-    try {
-      pos.play_sequence(it.moves);
-    } catch (const Error& e) {
-      TP_THROW(DataError, o.positions, ": position ", i + 1, " '", it.moves, "': ", e.what());
-    }
-    const auto state = envs::state_from_moves(initial, envs::split_move_list(it.moves));
+    const agents::Connect4Position& pos = positions[i];
     const int want = (it.score > 0) - (it.score < 0);
-    const envs::Action a = player->select_action(*state);
+    const envs::Action a = chosen.empty() ? player->select_action(*states[i]) : chosen[i];
     int got;
     if (pos.is_winning_move(a)) {
       got = 1;
