@@ -1,0 +1,67 @@
+// Training throughput of the generative models (images or points per second of training
+// steps: forward, backward and optimizer updates), on random data of the real shapes, so it
+// needs no dataset. Thread count: LibTorch's default unless TORCHPLAY_BENCH_THREADS is set.
+//   build-*/bench_generative --benchmark_filter=Vae
+#include <benchmark/benchmark.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+
+#include "generative/model.h"
+
+namespace {
+
+using tp::gen::DataShape;
+
+void set_threads() {
+  if (const char* t = std::getenv("TORCHPLAY_BENCH_THREADS")) torch::set_num_threads(std::atoi(t));
+}
+
+DataShape fashion_shape() {
+  DataShape s;
+  s.channels = 1;
+  s.height = s.width = 28;
+  s.num_classes = 10;
+  return s;
+}
+
+void run_steps(benchmark::State& state, tp::gen::GenerativeModel& model, const torch::Tensor& x, const torch::Tensor& y) {
+  for (int i = 0; i < 2; ++i) model.train_step(0, x, y);  // warm-up (allocator, Adam state)
+  for (auto _ : state) benchmark::DoNotOptimize(model.train_step(0, x, y));
+  state.counters["images_per_s"] = benchmark::Counter(static_cast<double>(x.size(0)), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// algorithm, batch, width (ngf = ndf for DCGAN; unused otherwise)
+void BM_ImageModel(benchmark::State& state, const char* algorithm) {
+  set_threads();
+  torch::manual_seed(0);
+  auto cfg = tp::gen::ModelConfig::for_algorithm(algorithm);
+  cfg.gan.ngf = cfg.gan.ndf = state.range(1);
+  auto model = tp::gen::make_model(cfg, fashion_shape());
+  const int64_t batch = state.range(0);
+  auto x = torch::rand({batch, 1, 28, 28});
+  auto y = torch::randint(10, {batch}, torch::kInt64);
+  run_steps(state, *model, x, y);
+}
+
+void BM_Gan2d(benchmark::State& state) {
+  set_threads();
+  torch::manual_seed(0);
+  auto cfg = tp::gen::ModelConfig::for_algorithm("gan");
+  DataShape s;
+  s.synthetic = "ring8";
+  auto model = tp::gen::make_model(cfg, s);
+  auto x = torch::randn({state.range(0), 2});
+  run_steps(state, *model, x, {});
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_ImageModel, vae_mlp, "vae")->Args({128, 0})->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImageModel, dcgan, "dcgan")->Args({128, 64})->Args({128, 32})->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImageModel, cgan, "cgan")->Args({128, 32})->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImageModel, wgan_gp, "wgan-gp")->Args({128, 32})->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImageModel, classifier, "classifier")->Args({128, 0})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Gan2d)->Arg(256)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
