@@ -35,169 +35,193 @@ Trace play(Env& env, Rng& rng, int steps) {
   return t;
 }
 
+// One ctest entry per env (each test process start loads LibTorch, so the checks below run
+// as named steps of a single test rather than as ~150 separate tests).
 class EnvConformance : public ::testing::TestWithParam<std::string> {
  protected:
   std::unique_ptr<Env> make() const { return registry_.make(GetParam()); }
   EnvRegistry registry_ = make_env_registry();
+
+  void SpacesAreConsistent() {
+    auto env = make();
+    const BoxSpace& space = env->observation_space();
+    ASSERT_FALSE(space.shape.empty());
+    EXPECT_EQ(static_cast<int64_t>(space.low.size()), space.size());
+    EXPECT_EQ(static_cast<int64_t>(space.high.size()), space.size());
+    for (size_t i = 0; i < space.low.size(); ++i) EXPECT_LE(space.low[i], space.high[i]);
+    EXPECT_GT(env->action_space().n, 0);
+    EXPECT_EQ(static_cast<int>(env->action_names().size()), env->action_space().n);
+    EXPECT_EQ(env->id(), GetParam());
+    EXPECT_GT(env->max_episode_steps(), 0);
+  }
+
+  void RandomPlayToTheEndKeepsInvariants() {
+    auto env = make();
+    const BoxSpace& space = env->observation_space();
+    std::vector<float> obs(static_cast<size_t>(space.size()));
+    Rng rng(7);
+    int episodes = 0;
+    long total_steps = 0;
+    for (uint64_t seed = 0; seed < 12 && total_steps < 60000; ++seed) {
+      env->reset(seed);
+      EXPECT_EQ(env->elapsed_steps(), 0);
+      env->observe(obs.data());
+      ASSERT_TRUE(space.contains(obs.data())) << "reset observation outside " << space.to_string();
+      for (int t = 1;; ++t) {
+        const StepResult r = env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n))));
+        ++total_steps;
+        ASSERT_EQ(env->elapsed_steps(), t);
+        env->observe(obs.data());
+        ASSERT_TRUE(space.contains(obs.data())) << "step " << t << " observation outside the space";
+        ASSERT_TRUE(std::isfinite(r.reward));
+        // Truncation happens exactly at the time limit, never before.
+        ASSERT_EQ(r.truncated, t >= env->max_episode_steps()) << "step " << t;
+        if (r.done()) break;
+        ASSERT_LT(t, 200000) << "episode never ends";
+      }
+      EXPECT_THROW(env->step(0), Error) << "step after the end must throw";
+      ++episodes;
+    }
+    EXPECT_GE(episodes, 1);
+  }
+
+  void InvalidActionsThrow() {
+    auto env = make();
+    env->reset(1);
+    EXPECT_THROW(env->step(-1), Error);
+    EXPECT_THROW(env->step(env->action_space().n), Error);
+    EXPECT_NO_THROW(env->step(0));  // the env is still usable after a rejected action
+  }
+
+  void ResetWithSeedIsReproducible() {
+    auto a = make();
+    auto b = make();
+    Rng ra(3), rb(3);
+    a->reset(42);
+    b->reset(42);
+    b->step(0);  // history before reset(seed) must not matter
+    b->reset(42);
+    EXPECT_TRUE(play(*a, ra, 3000) == play(*b, rb, 3000));
+  }
+
+  void DifferentSeedsGiveDifferentPlay() {
+    auto a = make();
+    auto b = make();
+    Rng ra(3), rb(3);
+    a->reset(1);
+    b->reset(2);
+    EXPECT_FALSE(play(*a, ra, 3000) == play(*b, rb, 3000));
+  }
+
+  void StateRoundTripContinuesIdentically() {
+    auto env = make();
+    Rng rng(5);
+    env->reset(9);
+    play(*env, rng, 777);  // somewhere mid-play, possibly after some resets
+    const std::vector<double> saved = env->get_state();
+    Rng rng_a = rng, rng_b = rng;
+    const Trace a = play(*env, rng_a, 2000);
+    auto other = make();
+    other->reset(12345);  // a different history
+    other->set_state(saved);
+    EXPECT_EQ(other->get_state(), saved);
+    const Trace b = play(*other, rng_b, 2000);
+    EXPECT_TRUE(a == b);
+  }
+
+  void EveryReachedStateRoundTrips() {
+    // Every state random play reaches can be written back (no reachable state fails set_state's
+    // validation) and reads back identically.
+    auto env = make();
+    auto other = make();
+    Rng rng(13);
+    env->reset(21);
+    for (int t = 0; t < 4000; ++t) {
+      const std::vector<double> st = env->get_state();
+      ASSERT_NO_THROW(other->set_state(st)) << "step " << t;
+      ASSERT_EQ(other->get_state(), st) << "step " << t;
+      if (env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n)))).done()) env->reset();
+    }
+  }
+
+  void CloneIsIndependent() {
+    auto env = make();
+    Rng rng(11);
+    env->reset(4);
+    play(*env, rng, 50);
+    const std::vector<double> before = env->get_state();
+    auto copy = env->clone();
+    EXPECT_EQ(copy->get_state(), before);
+    Rng r1(1), r2(1);
+    play(*copy, r1, 500);
+    EXPECT_EQ(env->get_state(), before) << "stepping the clone changed the original";
+    const Trace original = play(*env, r2, 500);  // and the original still plays as the clone did
+    auto copy2 = make();
+    copy2->set_state(before);
+    Rng r3(1);
+    EXPECT_TRUE(play(*copy2, r3, 500) == original);
+  }
+
+  void ObserveBytesMatchesObserveForGridEnvs() {
+    auto env = make();
+    const BoxSpace& space = env->observation_space();
+    bool integral = true;
+    for (size_t i = 0; i < space.low.size(); ++i) integral = integral && space.low[i] == 0 && space.high[i] == 1;
+    if (!integral) {
+      env->reset(0);
+      std::vector<uint8_t> bytes(static_cast<size_t>(space.size()));
+      EXPECT_THROW(env->observe_bytes(bytes.data()), Error);  // continuous observations
+      return;
+    }
+    std::vector<float> obs(static_cast<size_t>(space.size()));
+    std::vector<uint8_t> bytes(obs.size());
+    Rng rng(2);
+    env->reset(3);
+    for (int t = 0; t < 500; ++t) {
+      env->observe(obs.data());
+      env->observe_bytes(bytes.data());
+      for (size_t i = 0; i < obs.size(); ++i) ASSERT_EQ(static_cast<float>(bytes[i]), obs[i]);
+      if (env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n)))).done()) env->reset();
+    }
+  }
+
+  void BadStatesAreRejected() {
+    auto env = make();
+    env->reset(0);
+    EXPECT_THROW(env->set_state({}), Error);
+    std::vector<double> st = env->get_state();
+    st.push_back(0.0);
+    st.push_back(0.0);
+    st.push_back(0.0);
+    EXPECT_THROW(env->set_state(st), Error);
+  }
+
+  void UnknownKwargIsAUsageError() { EXPECT_THROW(registry_.make(GetParam(), {{"no_such_option", "1"}}), UsageError); }
+
+ public:
+  void run_all() {
+    using Check = void (EnvConformance::*)();
+    const std::pair<const char*, Check> checks[] = {
+        {"SpacesAreConsistent", &EnvConformance::SpacesAreConsistent},
+        {"RandomPlayToTheEndKeepsInvariants", &EnvConformance::RandomPlayToTheEndKeepsInvariants},
+        {"InvalidActionsThrow", &EnvConformance::InvalidActionsThrow},
+        {"ResetWithSeedIsReproducible", &EnvConformance::ResetWithSeedIsReproducible},
+        {"DifferentSeedsGiveDifferentPlay", &EnvConformance::DifferentSeedsGiveDifferentPlay},
+        {"StateRoundTripContinuesIdentically", &EnvConformance::StateRoundTripContinuesIdentically},
+        {"EveryReachedStateRoundTrips", &EnvConformance::EveryReachedStateRoundTrips},
+        {"CloneIsIndependent", &EnvConformance::CloneIsIndependent},
+        {"ObserveBytesMatchesObserveForGridEnvs", &EnvConformance::ObserveBytesMatchesObserveForGridEnvs},
+        {"BadStatesAreRejected", &EnvConformance::BadStatesAreRejected},
+        {"UnknownKwargIsAUsageError", &EnvConformance::UnknownKwargIsAUsageError},
+    };
+    for (const auto& [name, check] : checks) {
+      SCOPED_TRACE(name);
+      (this->*check)();
+    }
+  }
 };
 
-TEST_P(EnvConformance, SpacesAreConsistent) {
-  auto env = make();
-  const BoxSpace& space = env->observation_space();
-  ASSERT_FALSE(space.shape.empty());
-  EXPECT_EQ(static_cast<int64_t>(space.low.size()), space.size());
-  EXPECT_EQ(static_cast<int64_t>(space.high.size()), space.size());
-  for (size_t i = 0; i < space.low.size(); ++i) EXPECT_LE(space.low[i], space.high[i]);
-  EXPECT_GT(env->action_space().n, 0);
-  EXPECT_EQ(static_cast<int>(env->action_names().size()), env->action_space().n);
-  EXPECT_EQ(env->id(), GetParam());
-  EXPECT_GT(env->max_episode_steps(), 0);
-}
-
-TEST_P(EnvConformance, RandomPlayToTheEndKeepsInvariants) {
-  auto env = make();
-  const BoxSpace& space = env->observation_space();
-  std::vector<float> obs(static_cast<size_t>(space.size()));
-  Rng rng(7);
-  int episodes = 0;
-  long total_steps = 0;
-  for (uint64_t seed = 0; seed < 12 && total_steps < 60000; ++seed) {
-    env->reset(seed);
-    EXPECT_EQ(env->elapsed_steps(), 0);
-    env->observe(obs.data());
-    ASSERT_TRUE(space.contains(obs.data())) << "reset observation outside " << space.to_string();
-    for (int t = 1;; ++t) {
-      const StepResult r = env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n))));
-      ++total_steps;
-      ASSERT_EQ(env->elapsed_steps(), t);
-      env->observe(obs.data());
-      ASSERT_TRUE(space.contains(obs.data())) << "step " << t << " observation outside the space";
-      ASSERT_TRUE(std::isfinite(r.reward));
-      // Truncation happens exactly at the time limit, never before.
-      ASSERT_EQ(r.truncated, t >= env->max_episode_steps()) << "step " << t;
-      if (r.done()) break;
-      ASSERT_LT(t, 200000) << "episode never ends";
-    }
-    EXPECT_THROW(env->step(0), Error) << "step after the end must throw";
-    ++episodes;
-  }
-  EXPECT_GE(episodes, 1);
-}
-
-TEST_P(EnvConformance, InvalidActionsThrow) {
-  auto env = make();
-  env->reset(1);
-  EXPECT_THROW(env->step(-1), Error);
-  EXPECT_THROW(env->step(env->action_space().n), Error);
-  EXPECT_NO_THROW(env->step(0));  // the env is still usable after a rejected action
-}
-
-TEST_P(EnvConformance, ResetWithSeedIsReproducible) {
-  auto a = make();
-  auto b = make();
-  Rng ra(3), rb(3);
-  a->reset(42);
-  b->reset(42);
-  b->step(0);  // history before reset(seed) must not matter
-  b->reset(42);
-  EXPECT_TRUE(play(*a, ra, 3000) == play(*b, rb, 3000));
-}
-
-TEST_P(EnvConformance, DifferentSeedsGiveDifferentPlay) {
-  auto a = make();
-  auto b = make();
-  Rng ra(3), rb(3);
-  a->reset(1);
-  b->reset(2);
-  EXPECT_FALSE(play(*a, ra, 3000) == play(*b, rb, 3000));
-}
-
-TEST_P(EnvConformance, StateRoundTripContinuesIdentically) {
-  auto env = make();
-  Rng rng(5);
-  env->reset(9);
-  play(*env, rng, 777);  // somewhere mid-play, possibly after some resets
-  const std::vector<double> saved = env->get_state();
-  Rng rng_a = rng, rng_b = rng;
-  const Trace a = play(*env, rng_a, 2000);
-  auto other = make();
-  other->reset(12345);  // a different history
-  other->set_state(saved);
-  EXPECT_EQ(other->get_state(), saved);
-  const Trace b = play(*other, rng_b, 2000);
-  EXPECT_TRUE(a == b);
-}
-
-TEST_P(EnvConformance, EveryReachedStateRoundTrips) {
-  // Every state random play reaches can be written back (no reachable state fails set_state's
-  // validation) and reads back identically.
-  auto env = make();
-  auto other = make();
-  Rng rng(13);
-  env->reset(21);
-  for (int t = 0; t < 4000; ++t) {
-    const std::vector<double> st = env->get_state();
-    ASSERT_NO_THROW(other->set_state(st)) << "step " << t;
-    ASSERT_EQ(other->get_state(), st) << "step " << t;
-    if (env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n)))).done()) env->reset();
-  }
-}
-
-TEST_P(EnvConformance, CloneIsIndependent) {
-  auto env = make();
-  Rng rng(11);
-  env->reset(4);
-  play(*env, rng, 50);
-  const std::vector<double> before = env->get_state();
-  auto copy = env->clone();
-  EXPECT_EQ(copy->get_state(), before);
-  Rng r1(1), r2(1);
-  play(*copy, r1, 500);
-  EXPECT_EQ(env->get_state(), before) << "stepping the clone changed the original";
-  const Trace original = play(*env, r2, 500);  // and the original still plays as the clone did
-  auto copy2 = make();
-  copy2->set_state(before);
-  Rng r3(1);
-  EXPECT_TRUE(play(*copy2, r3, 500) == original);
-}
-
-TEST_P(EnvConformance, ObserveBytesMatchesObserveForGridEnvs) {
-  auto env = make();
-  const BoxSpace& space = env->observation_space();
-  bool integral = true;
-  for (size_t i = 0; i < space.low.size(); ++i) integral = integral && space.low[i] == 0 && space.high[i] == 1;
-  if (!integral) {
-    env->reset(0);
-    std::vector<uint8_t> bytes(static_cast<size_t>(space.size()));
-    EXPECT_THROW(env->observe_bytes(bytes.data()), Error);  // continuous observations
-    return;
-  }
-  std::vector<float> obs(static_cast<size_t>(space.size()));
-  std::vector<uint8_t> bytes(obs.size());
-  Rng rng(2);
-  env->reset(3);
-  for (int t = 0; t < 500; ++t) {
-    env->observe(obs.data());
-    env->observe_bytes(bytes.data());
-    for (size_t i = 0; i < obs.size(); ++i) ASSERT_EQ(static_cast<float>(bytes[i]), obs[i]);
-    if (env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n)))).done()) env->reset();
-  }
-}
-
-TEST_P(EnvConformance, BadStatesAreRejected) {
-  auto env = make();
-  env->reset(0);
-  EXPECT_THROW(env->set_state({}), Error);
-  std::vector<double> st = env->get_state();
-  st.push_back(0.0);
-  st.push_back(0.0);
-  st.push_back(0.0);
-  EXPECT_THROW(env->set_state(st), Error);
-}
-
-TEST_P(EnvConformance, UnknownKwargIsAUsageError) {
-  EXPECT_THROW(registry_.make(GetParam(), {{"no_such_option", "1"}}), UsageError);
-}
+TEST_P(EnvConformance, Contract) { run_all(); }
 
 std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
   std::string s;
@@ -220,8 +244,9 @@ TEST(EnvRegistry, UnknownNameListsTheKnownOnes) {
 
 TEST(EnvRegistry, ShipsTheIssueEnvs) {
   const auto registry = make_env_registry();
-  for (const char* id : {"CartPole-v1", "MountainCar-v0", "Acrobot-v1", "MinAtar/Breakout-v1", "MinAtar/SpaceInvaders-v1",
-                         "MinAtar/Freeway-v1", "MinAtar/Asterix-v1", "MinAtar/Seaquest-v1", "Snake-v0"})
+  for (const char* id :
+       {"CartPole-v1", "MountainCar-v0", "Acrobot-v1", "MinAtar/Breakout-v1", "MinAtar/SpaceInvaders-v1",
+        "MinAtar/Freeway-v1", "MinAtar/Asterix-v1", "MinAtar/Seaquest-v1", "Snake-v0"})
     EXPECT_TRUE(registry.contains(id)) << id;
 }
 
