@@ -30,7 +30,7 @@ int cmd_play(const Args& args) {
   o.device = common.device;
   o.quiet = common.quiet;
 #if TORCHPLAY_HAVE_SFML
-  view::play_game(o);
+  return view::play_game(o);
 #endif
   return 0;
 }

@@ -52,6 +52,7 @@ int watch_game_command(const Args& args) {
     std::printf("%s vs %s: %d wins, %d draws, %d losses in %d game%s%s\n", o.agent.c_str(), o.opponent.c_str(),
                 s.agent_wins, s.draws, s.opponent_wins, s.games, s.games == 1 ? "" : "s",
                 s.closed_by_user ? " (window closed)" : "");
+  return s.exit_code;
 #endif
   return 0;
 }
@@ -73,7 +74,7 @@ int watch_model_command(const Args& args) {
   o.seed = common.seed;
   o.quiet = common.quiet;
 #if TORCHPLAY_HAVE_SFML
-  view::watch_model(o);
+  return view::watch_model(o);
 #endif
   return 0;
 }
@@ -102,6 +103,7 @@ int watch_env_command(const Args& args) {
   if (!common.quiet)
     std::printf("watched %d episode%s of %s%s\n", s.episodes_finished, s.episodes_finished == 1 ? "" : "s",
                 o.env_id.c_str(), s.closed_by_user ? " (window closed)" : "");
+  return s.exit_code;
 #endif
   return 0;
 }

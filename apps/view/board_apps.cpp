@@ -26,7 +26,7 @@ int parse_side(const std::string& game, const std::string& colour) {
            " or ", lower(player_name(game, 1)));
 }
 
-void play_game(const PlayOptions& o) {
+int play_game(const PlayOptions& o) {
   const auto registry = envs::make_game_registry();
   const auto initial = registry.make(o.game, o.game_options);
   const int human = parse_side(o.game, o.colour);
@@ -55,6 +55,7 @@ void play_game(const PlayOptions& o) {
     session.update(false);
     window.present([&](sf::RenderTarget& t) { session.draw(t); });
   }
+  return window.exit_code();
 }
 
 WatchGameSummary watch_game(const WatchGameOptions& o) {
@@ -104,6 +105,7 @@ WatchGameSummary watch_game(const WatchGameOptions& o) {
   }
   summary.closed_by_user = summary.games < o.games;
   window.close();
+  summary.exit_code = window.exit_code();
   return summary;
 }
 

@@ -23,8 +23,9 @@ struct PlayOptions {
 // Side 0 or 1 for a --colour value; UsageError naming the accepted words otherwise.
 int parse_side(const std::string& game, const std::string& colour);
 
-// Runs until the window is closed (close button or Escape).
-void play_game(const PlayOptions& options);
+// Runs until the window is closed (close button or Escape). Returns the exit code: 0, or
+// 130/143 when SIGINT/SIGTERM closed it.
+int play_game(const PlayOptions& options);
 
 struct WatchGameOptions {
   std::string game = "tictactoe";
@@ -44,6 +45,7 @@ struct WatchGameOptions {
 struct WatchGameSummary {
   int games = 0, agent_wins = 0, draws = 0, opponent_wins = 0;
   bool closed_by_user = false;
+  int exit_code = 0;  // 130/143 when SIGINT/SIGTERM closed the window
 };
 
 WatchGameSummary watch_game(const WatchGameOptions& options);

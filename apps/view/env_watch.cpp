@@ -90,6 +90,7 @@ EnvWatchSummary watch_env(const EnvWatchOptions& o) {
   }
   summary.frames_recorded = window.frames_recorded();
   window.close();
+  summary.exit_code = window.exit_code();
   return summary;
 }
 

@@ -23,6 +23,7 @@ struct EnvWatchSummary {
   int episodes_finished = 0;
   int frames_recorded = 0;
   bool closed_by_user = false;
+  int exit_code = 0;  // 130/143 when SIGINT/SIGTERM closed the window
 };
 
 // Runs the window until the episodes are done or it is closed (close button or Escape).

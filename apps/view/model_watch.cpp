@@ -7,7 +7,7 @@
 
 namespace tp::view {
 
-void watch_model(const ModelWatchOptions& o) {
+int watch_model(const ModelWatchOptions& o) {
   TP_CHECK_AS(UsageError, !o.model.empty(), "--model is required");
   check_display();  // before the model loads: fail fast without a display
   gen::Sampler sampler(o.model);
@@ -28,6 +28,7 @@ void watch_model(const ModelWatchOptions& o) {
     if (e.type == sf::Event::KeyPressed) viewer.key(e.key.code);
   };
   while (window.poll(on_event)) window.present([&](sf::RenderTarget& t) { viewer.draw(t); });
+  return window.exit_code();
 }
 
 }  // namespace tp::view

@@ -17,7 +17,8 @@ struct ModelWatchOptions {
   bool quiet = false;
 };
 
-// Runs until the window is closed (close button or Escape).
-void watch_model(const ModelWatchOptions& options);
+// Runs until the window is closed (close button or Escape). Returns the exit code: 0, or
+// 130/143 when SIGINT/SIGTERM closed it.
+int watch_model(const ModelWatchOptions& options);
 
 }  // namespace tp::view

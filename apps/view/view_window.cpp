@@ -96,6 +96,10 @@ void ViewWindow::handle_event(const sf::Event& event, const std::function<void(c
 }
 
 bool ViewWindow::poll(const std::function<void(const sf::Event&)>& on_event) {
+  if (const int sig = pending_interrupt(); sig && is_open()) {
+    interrupt_signal_ = sig;
+    close();
+  }
   sf::Event event;
   while (is_open() && window_->pollEvent(event)) handle_event(event, on_event);
   return is_open();

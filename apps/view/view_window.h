@@ -11,6 +11,7 @@
 #include <string>
 
 #include "apps/view/frame_recorder.h"
+#include "core/interrupt.h"
 
 namespace tp::view {
 
@@ -37,7 +38,7 @@ class ViewWindow {
 
   bool is_open() const { return window_ && window_->isOpen(); }
   // Handles pending events (close button and Escape close the window; key state is
-  // tracked) and passes each to `on_event`. Returns is_open().
+  // tracked) and passes each to `on_event`; SIGINT/SIGTERM close it too. Returns is_open().
   bool poll(const std::function<void(const sf::Event&)>& on_event = nullptr);
   // What poll() does with one event (public so tests can inject input).
   void handle_event(const sf::Event& event, const std::function<void(const sf::Event&)>& on_event = nullptr);
@@ -49,6 +50,12 @@ class ViewWindow {
   void idle();
   // Closes the window and finishes the recording (video when ffmpeg exists); idempotent.
   void close();
+
+  // The signal that closed the window (SIGINT, SIGTERM), 0 if none: the command then exits
+  // with interrupt_exit_code(signal).
+  int interrupt_signal() const { return interrupt_signal_; }
+  // The command's exit code after the window loop: 0, or 130/143 after a signal.
+  int exit_code() const { return interrupt_signal_ ? interrupt_exit_code(interrupt_signal_) : 0; }
 
   bool key_held(sf::Keyboard::Key key) const { return held_.count(key) > 0; }
   // True when `key` was pressed since the last call for that key (catches quick taps).
@@ -70,6 +77,8 @@ class ViewWindow {
   void wait_frame();
 
   WindowOptions options_;
+  InterruptGuard interrupt_guard_;
+  int interrupt_signal_ = 0;
   sf::Font font_;
   // Created after the display check: SFML aborts the process when it cannot open a display.
   std::unique_ptr<sf::RenderTexture> frame_;

@@ -47,6 +47,19 @@ TEST(WatchCli, RecordWritesOneNumberedFramePerStep) {
     EXPECT_TRUE(std::filesystem::exists(rec + "/video.mp4")) << r.output;
 }
 
+TEST(WatchCli, SigtermClosesTheWindowAndFinishesTheRecording) {
+  tp::test::TempDir dir;
+  const std::string bin = std::getenv("TORCHPLAY_BIN");
+  // Unlimited episodes: only the signal ends it. Wait until frames appear, then SIGTERM.
+  const auto r = tp::test::run_command(
+      "(" + bin + " watch --env MinAtar/Breakout-v1 --episodes 0 --fps 30 --record " + dir.file("rec") +
+      " & pid=$!; for i in $(seq 100); do [ -f " + dir.file("rec/frame_000003.png") +
+      " ] && break; sleep 0.2; done; kill -TERM $pid; wait $pid; echo rc=$?)");
+  EXPECT_NE(r.output.find("rc=143"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("recorded "), std::string::npos) << r.output;  // the recorder finished
+  EXPECT_TRUE(std::filesystem::exists(dir.file("rec/frame_000003.png")));
+}
+
 TEST(WatchCli, SameSeedSameEpisodesAsEval) {
   auto w = tp::test::run_torchplay("watch --env CartPole-v1 --agent random --episodes 1 --fps 0 --seed 9");
   ASSERT_EQ(w.exit_code, 0) << w.output;
