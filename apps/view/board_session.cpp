@@ -85,9 +85,10 @@ bool BoardSession::update(bool wait) {
   if (const agents::SearchInfo* info = agent->last_search()) {
     overlay_.visits = info->visits;
     overlay_.targets = searched;
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%s's value: %+.2f (%s's view)", agent->name().c_str(), info->value,
-                  player_name(state_->info().name, side).c_str());
+    char buf[160];
+    const int chosen = a < static_cast<int>(info->visits.size()) ? info->visits[static_cast<size_t>(a)] : 0;
+    std::snprintf(buf, sizeof buf, "%s played %s (%d visits), value %+.2f for %s", agent->name().c_str(),
+                  state_->action_to_string(a).c_str(), chosen, info->value, player_name(state_->info().name, side).c_str());
     value_text_ = buf;
   }
   apply(a, &*target);
@@ -265,18 +266,18 @@ void BoardSession::draw(sf::RenderTarget& target) const {
     line("komi " + format_number(go->params().komi), kDim);
     if (state_->is_terminal()) line("territory shown as small squares", kDim, 13);
   }
-  if (!value_text_.empty()) line(value_text_, sf::Color(255, 150, 210), 13);
-  if (!overlay_.visits.empty()) line("numbers: the agent's visit counts", kDim, 13);
-  if (!message_.empty()) {
-    // Wrap the message to the panel.
-    std::string rest = message_;
+  const auto wrapped = [&](const std::string& text, sf::Color color, unsigned size, size_t width) {
+    std::string rest = text;
     while (!rest.empty()) {
-      size_t cut = rest.size() <= 30 ? rest.size() : rest.rfind(' ', 30);
-      if (cut == std::string::npos || cut == 0) cut = std::min<size_t>(30, rest.size());
-      line(rest.substr(0, cut), kWarn, 14);
+      size_t cut = rest.size() <= width ? rest.size() : rest.rfind(' ', width);
+      if (cut == std::string::npos || cut == 0) cut = std::min(width, rest.size());
+      line(rest.substr(0, cut), color, size);
       rest = cut < rest.size() ? rest.substr(cut + 1) : "";
     }
-  }
+  };
+  if (!value_text_.empty()) wrapped(value_text_, sf::Color(255, 150, 210), 14, 32);
+  if (!overlay_.visits.empty()) line("numbers: the agent's visit counts", kDim, 13);
+  if (!message_.empty()) wrapped(message_, kWarn, 14, 30);
   for (const auto& b : buttons()) {
     draw_rect(target, states, b.rect, sf::Color(60, 64, 80), sf::Color(120, 130, 150), 1);
     draw_text_centred(target, states, *font_, b.label, {b.rect.left + b.rect.width / 2, b.rect.top + b.rect.height / 2},

@@ -180,17 +180,22 @@ void BoardView::draw(sf::RenderTarget& target, sf::RenderStates states, const en
     draw_circle(target, states, ctr, std::max(3.0f, cell_ * 0.08f), sf::Color(230, 60, 60));
   }
   if (!font_ || overlay->visits.empty()) return;
-  // Visit counts of the agent's last search, the most visited move highlighted.
+  // Visit counts of the agent's last search on the cells still empty (the chosen move's
+  // count is in the side panel), the most visited highlighted, on a patch of board colour so
+  // lines do not cross the digits.
   int best = 0;
   for (int v : overlay->visits) best = std::max(best, v);
+  const unsigned size = static_cast<unsigned>(std::clamp(cell_ * 0.3f, 10.0f, 18.0f));
   for (const auto& t : overlay->targets) {
     if (t.is_pass() || t.action >= static_cast<int>(overlay->visits.size())) continue;
     const int v = overlay->visits[static_cast<size_t>(t.action)];
-    if (v <= 0) continue;
+    if (v <= 0 || state.cell_owner(t.row, t.col) >= 0) continue;
     const sf::Vector2f ctr = cell_centre(t.row, t.col);
-    const unsigned size = static_cast<unsigned>(std::clamp(cell_ * 0.3f, 10.0f, 18.0f));
-    const sf::Color color = v == best ? sf::Color(200, 0, 120) : sf::Color(60, 60, 160);
-    draw_text_centred(target, states, *font_, std::to_string(v), ctr, size, color);
+    const std::string text = std::to_string(v);
+    const float w = static_cast<float>(size) * 0.62f * static_cast<float>(text.size()) + 4;
+    const float h = static_cast<float>(size) + 2;
+    draw_rect(target, states, {ctr.x - w / 2, ctr.y - h / 2, w, h}, style_ == Style::kDrop ? sf::Color(235, 240, 250) : background());
+    draw_text_centred(target, states, *font_, text, ctr, size, v == best ? sf::Color(200, 0, 120) : sf::Color(60, 60, 160));
   }
 }
 
