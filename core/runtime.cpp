@@ -23,7 +23,14 @@ void init_runtime(const CommonOptions& common) {
   TP_CHECK(!is_cuda || cuda_available(),
            "--device ", d, " requested but CUDA is not available in this LibTorch build");
   TP_CHECK_AS(UsageError, common.threads >= 0, "--threads must be >= 0");
-  if (common.threads > 0) torch::set_num_threads(common.threads);
+  if (common.threads > 0) {
+    torch::set_num_threads(common.threads);
+    // OpenBLAS (Debian's pthread build) keeps its own thread pool that --threads must bound
+    // too: its spinning workers cost more than they give on small matrices.
+    using SetThreads = void (*)(int);
+    if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+      set_blas(common.threads);
+  }
   seed_torch(common.seed);
 }
 

@@ -1,0 +1,62 @@
+#pragma once
+// The DQN learner: online network Q(.;theta), target network Q(.;theta-) (a deep copy),
+// the optimizer, greedy action selection and the one-gradient-step update.
+#include <torch/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agents/dqn/replay_memory.h"
+#include "nets/optimizer.h"
+#include "nets/q_networks.h"
+
+namespace torch::optim {
+class Optimizer;
+}
+
+namespace tp::agents::dqn {
+
+struct LearnerSettings {
+  double gamma = 0.99;
+  bool double_dqn = false;
+  double huber_delta = 1.0;
+  double max_grad_norm = 0.0;  // 0: off
+  double target_tau = 0.0;     // 0: hard sync (sync_target copies), else Polyak
+};
+
+struct UpdateResult {
+  double loss = 0.0;
+  double q_mean = 0.0;
+  torch::Tensor abs_td_error;  // [B] |y - Q(s,a)| (for prioritized replay)
+};
+
+class DqnLearner {
+ public:
+  DqnLearner(const nets::QNetworkOptions& net, const nets::OptimizerOptions& opt, LearnerSettings settings);
+  ~DqnLearner();
+
+  // argmax_a Q(obs, a; theta) for one observation (inference mode, no autograd).
+  int greedy_action(const float* obs);
+  // argmax for a batch [B, obs...] into `out` (inference mode).
+  void greedy_actions(const torch::Tensor& obs, std::vector<int>& out);
+  // One gradient step on the minibatch (see the .cpp: it follows Mnih et al. 2015, Alg. 1).
+  UpdateResult update(const ReplayBatch& batch);
+  // After each gradient step: hard copy (caller decides when) or Polyak step.
+  void sync_target_hard();
+  void sync_target_soft();
+
+  nets::QNetwork& online() { return online_; }
+  const nets::QNetwork& online() const { return online_; }
+  nets::QNetwork& target() { return target_; }
+  torch::optim::Optimizer& optimizer() { return *optimizer_; }
+  const LearnerSettings& settings() const { return settings_; }
+
+ private:
+  LearnerSettings settings_;
+  nets::QNetwork online_{nullptr}, target_{nullptr};
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::vector<int64_t> obs_shape_1_;  // {1, obs...}
+};
+
+}  // namespace tp::agents::dqn

@@ -1,0 +1,158 @@
+#include "agents/dqn/dqn_options.h"
+
+#include "core/error.h"
+#include "core/options.h"
+
+namespace tp::agents::dqn {
+
+void add_dqn_options(OptionSet& s, DqnOptions& o) {
+  s.add("env", &o.env, "environment (see torchplay envs)")
+      .add("env-options", &o.env_options, "env settings as key=value,...")
+      .add("steps", &o.steps, "env steps (frames) to train")
+      .add("net", &o.net, "Q network torso: auto | mlp | minatar | nature (auto: mlp for vectors, minatar for {C,10,10}, nature for {C,84,84})")
+      .add("hidden", &o.hidden, "mlp hidden layer widths, comma separated")
+      .add("activation", &o.activation, "mlp activation")
+      .add("double-dqn", &o.double_dqn, "Double DQN target: argmax by the online net, value by the target net")
+      .add("dueling", &o.dueling, "dueling head: Q = V + A - mean(A)")
+      .add("prioritized", &o.prioritized, "proportional prioritized replay (sum tree)")
+      .add("n-step", &o.n_step, "n-step returns")
+      .add("per-alpha", &o.per_alpha, "prioritized replay: priority exponent alpha")
+      .add("per-beta0", &o.per_beta0, "prioritized replay: initial importance exponent beta (annealed to 1)")
+      .add("per-eps", &o.per_eps, "prioritized replay: p = |TD error| + eps")
+      .add("batch-size", &o.batch_size, "minibatch size")
+      .add("replay-size", &o.replay_size, "replay memory capacity (transitions)")
+      .add("learning-starts", &o.learning_starts, "env steps of uniform random actions before learning")
+      .add("train-every", &o.train_every, "env steps between training rounds")
+      .add("gradient-steps", &o.gradient_steps, "gradient steps per training round")
+      .add("target-sync-every", &o.target_sync_every, "gradient steps between hard target syncs")
+      .add("target-tau", &o.target_tau, "> 0: Polyak-average the target every gradient step with this tau instead")
+      .add("gamma", &o.gamma, "discount")
+      .add("huber-delta", &o.huber_delta, "Huber loss delta on the TD error")
+      .add("max-grad-norm", &o.max_grad_norm, "clip the global gradient norm (0: off)")
+      .add("clip-rewards", &o.clip_rewards, "clip rewards to [-1, 1] for learning")
+      .add("optimizer", &o.optimizer, "sgd | momentum | nesterov | adagrad | rmsprop | centered_rmsprop | adam | adamw")
+      .add("lr", &o.lr, "learning rate")
+      .add("rms-alpha", &o.rms_alpha, "RMSProp squared-gradient smoothing")
+      .add("rms-momentum", &o.rms_momentum, "RMSProp momentum")
+      .add("optim-eps", &o.optim_eps, "optimizer epsilon (RMSProp: min squared gradient)")
+      .add("epsilon-start", &o.epsilon_start, "exploration epsilon when learning starts")
+      .add("epsilon-end", &o.epsilon_end, "final exploration epsilon")
+      .add("epsilon-decay-steps", &o.epsilon_decay_steps, "env steps of linear epsilon decay after learning starts")
+      .add("obs-storage", &o.obs_storage, "replay observation storage: auto | float | byte | bit")
+      .add("eval-every", &o.eval_every, "env steps between greedy evaluations (0: only at the end)")
+      .add("eval-episodes", &o.eval_episodes, "episodes per periodic evaluation")
+      .add("final-eval-episodes", &o.final_eval_episodes, "episodes of the final evaluation")
+      .add("eval-epsilon", &o.eval_epsilon, "epsilon during evaluation (0: greedy)")
+      .add("final-policy", &o.final_policy, "last | best: the network the run hands out (best: best periodic evaluation)")
+      .add("checkpoint-every", &o.checkpoint_every, "env steps between checkpoints (0: only at the end)")
+      .add("keep-checkpoints", &o.keep_checkpoints, "checkpoints kept in RUN/checkpoints")
+      .add("save-replay", &o.save_replay, "store the replay memory in checkpoints (exact --resume)");
+}
+
+std::string env_family(const std::string& env_id, const envs::Env& env) {
+  if (env_id.rfind("MinAtar/", 0) == 0) return "minatar";
+  if (env.observation_space().shape.size() == 1) return "classic";
+  return "paper";
+}
+
+void apply_family_defaults(DqnOptions& o, const std::string& family,
+                           const std::function<bool(const std::string&)>& given) {
+  auto set = [&](const char* name, auto& field, auto value) {
+    if (!given(name)) field = value;
+  };
+  if (family == "classic") {
+    // Tuned here on CartPole-v1 (docs/dqn.md): greedy >= 475 within 50k steps, seeds 1..5.
+    set("steps", o.steps, int64_t{50'000});
+    set("hidden", o.hidden, std::string("128,128"));
+    set("double-dqn", o.double_dqn, true);
+    set("batch-size", o.batch_size, 64);
+    set("replay-size", o.replay_size, int64_t{50'000});
+    set("learning-starts", o.learning_starts, int64_t{1'000});
+    set("train-every", o.train_every, 1);
+    set("gradient-steps", o.gradient_steps, 1);
+    set("target-sync-every", o.target_sync_every, int64_t{250});
+    set("clip-rewards", o.clip_rewards, false);
+    set("max-grad-norm", o.max_grad_norm, 10.0);
+    set("optimizer", o.optimizer, std::string("adam"));
+    set("lr", o.lr, 1e-3);
+    set("optim-eps", o.optim_eps, 1e-8);
+    set("epsilon-end", o.epsilon_end, 0.05);
+    set("epsilon-decay-steps", o.epsilon_decay_steps, int64_t{10'000});
+    set("eval-every", o.eval_every, int64_t{5'000});
+    set("eval-episodes", o.eval_episodes, 20);
+    set("final-policy", o.final_policy, std::string("best"));
+    set("checkpoint-every", o.checkpoint_every, int64_t{10'000});
+  }
+  // "minatar" and "paper": the struct's defaults are the paper's settings.
+}
+
+nets::QNetworkOptions DqnOptions::network_options(const envs::Env& env) const {
+  nets::QNetworkOptions n;
+  for (int d : env.observation_space().shape) n.input_shape.push_back(d);
+  n.num_actions = env.action_space().n;
+  const auto& shape = n.input_shape;
+  n.torso = net;
+  if (net == "auto") {
+    if (shape.size() == 1) n.torso = "mlp";
+    else if (shape.size() == 3 && shape[1] == 10 && shape[2] == 10) n.torso = "minatar";
+    else if (shape.size() == 3 && shape[1] >= 36 && shape[2] >= 36) n.torso = "nature";
+    else TP_THROW(UsageError, "no default Q network for observation shape of ", env.id(), " (give --net)");
+  }
+  n.hidden.clear();
+  for (const auto& h : split_list(hidden, "--hidden")) {
+    int64_t w = 0;
+    try {
+      w = std::stoll(h);
+    } catch (const std::exception&) {
+      TP_THROW(UsageError, "--hidden: '", h, "' is not a number");
+    }
+    TP_CHECK_AS(UsageError, w > 0, "--hidden: widths must be > 0");
+    n.hidden.push_back(w);
+  }
+  n.activation = activation;
+  n.dueling = dueling;
+  return n;
+}
+
+nets::OptimizerOptions DqnOptions::optimizer_options() const {
+  nets::OptimizerOptions opt;
+  opt.name = optimizer;
+  opt.lr = lr;
+  opt.alpha = rms_alpha;
+  opt.rmsprop_momentum = rms_momentum;
+  opt.eps = optim_eps;
+  return opt;
+}
+
+std::string DqnOptions::resolved_obs_storage(const envs::Env& env) const {
+  if (obs_storage != "auto") return obs_storage;
+  return env.id().rfind("MinAtar/", 0) == 0 ? "bit" : "float";
+}
+
+void DqnOptions::validate() const {
+  TP_CHECK_AS(UsageError, steps > 0, "--steps must be > 0");
+  TP_CHECK_AS(UsageError, batch_size > 0, "--batch-size must be > 0");
+  TP_CHECK_AS(UsageError, replay_size >= batch_size, "--replay-size must be >= --batch-size");
+  TP_CHECK_AS(UsageError, learning_starts >= 0, "--learning-starts must be >= 0");
+  TP_CHECK_AS(UsageError, train_every > 0, "--train-every must be > 0");
+  TP_CHECK_AS(UsageError, gradient_steps > 0, "--gradient-steps must be > 0");
+  TP_CHECK_AS(UsageError, target_sync_every > 0, "--target-sync-every must be > 0");
+  TP_CHECK_AS(UsageError, target_tau >= 0 && target_tau <= 1, "--target-tau must be in [0, 1]");
+  TP_CHECK_AS(UsageError, gamma >= 0 && gamma <= 1, "--gamma must be in [0, 1]");
+  TP_CHECK_AS(UsageError, huber_delta > 0, "--huber-delta must be > 0");
+  TP_CHECK_AS(UsageError, max_grad_norm >= 0, "--max-grad-norm must be >= 0");
+  TP_CHECK_AS(UsageError, epsilon_start >= 0 && epsilon_start <= 1 && epsilon_end >= 0 && epsilon_end <= 1,
+              "epsilons must be in [0, 1]");
+  TP_CHECK_AS(UsageError, epsilon_decay_steps >= 0, "--epsilon-decay-steps must be >= 0");
+  TP_CHECK_AS(UsageError, eval_epsilon >= 0 && eval_epsilon <= 1, "--eval-epsilon must be in [0, 1]");
+  TP_CHECK_AS(UsageError, per_beta0 >= 0 && per_beta0 <= 1, "--per-beta0 must be in [0, 1]");
+  TP_CHECK_AS(UsageError, eval_every >= 0 && checkpoint_every >= 0, "--eval-every and --checkpoint-every must be >= 0");
+  TP_CHECK_AS(UsageError, eval_episodes > 0 && final_eval_episodes > 0, "evaluation episodes must be > 0");
+  TP_CHECK_AS(UsageError, final_policy == "last" || final_policy == "best", "--final-policy must be last or best");
+  TP_CHECK_AS(UsageError, keep_checkpoints > 0, "--keep-checkpoints must be > 0");
+  TP_CHECK_AS(UsageError, n_step >= 1 && n_step <= 255, "--n-step must be in [1, 255]");
+  TP_CHECK_AS(UsageError, obs_storage == "auto" || obs_storage == "float" || obs_storage == "byte" || obs_storage == "bit",
+              "--obs-storage must be auto, float, byte or bit");
+}
+
+}  // namespace tp::agents::dqn

@@ -1,0 +1,94 @@
+#pragma once
+// Every DQN hyperparameter in one struct, mapped 1:1 onto `torchplay train dqn` options.
+// The struct's defaults are the paper settings used for MinAtar (Young & Tian 2019,
+// examples/dqn.py, which scales down Mnih et al. 2015); `apply_family_defaults` swaps in
+// the tuned classic-control preset for options the user did not give.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "envs/env.h"
+#include "nets/optimizer.h"
+#include "nets/q_networks.h"
+
+namespace tp {
+class OptionSet;
+}
+
+namespace tp::agents::dqn {
+
+struct DqnOptions {
+  std::string env = "CartPole-v1";
+  std::string env_options;       // key=value,... passed to the env factory
+  int64_t steps = 5'000'000;     // env steps (frames) to train; MinAtar NUM_FRAMES
+
+  // Network (nets/q_networks.h).
+  std::string net = "auto";      // auto | mlp | minatar | nature (auto: by observation shape)
+  std::string hidden = "64,64";  // mlp hidden widths
+  std::string activation = "relu";
+
+  // Extensions, each off in the paper.
+  bool double_dqn = false;   // van Hasselt et al. 2016
+  bool dueling = false;      // Wang et al. 2016
+  bool prioritized = false;  // Schaul et al. 2016, proportional
+  int n_step = 1;            // n-step returns (Hessel et al. 2018 use 3)
+  double per_alpha = 0.6;    // Schaul et al. 2016, Table 3 (proportional)
+  double per_beta0 = 0.4;    // annealed linearly to 1 at the last step
+  double per_eps = 1e-6;     // p_i = |delta_i| + eps
+
+  // Replay and schedule (MinAtar dqn.py constants).
+  int batch_size = 32;               // BATCH_SIZE
+  int64_t replay_size = 100'000;     // REPLAY_BUFFER_SIZE
+  int64_t learning_starts = 5'000;   // REPLAY_START_SIZE: uniform random actions, no updates before
+  int train_every = 1;               // TRAINING_FREQ: env steps between training rounds
+  int gradient_steps = 1;            // gradient steps per training round
+  int64_t target_sync_every = 1'000; // TARGET_NETWORK_UPDATE_FREQ, in gradient steps (hard sync)
+  double target_tau = 0.0;           // > 0: Polyak averaging every gradient step instead
+  double gamma = 0.99;               // GAMMA
+
+  // Loss and optimizer: Huber (delta 1) on the TD error, centered RMSProp as in MinAtar.
+  double huber_delta = 1.0;
+  double max_grad_norm = 0.0;        // 0: no clipping (the paper clips the error, i.e. Huber)
+  bool clip_rewards = true;          // Mnih et al. 2015: rewards clipped to [-1, 1]
+  std::string optimizer = "centered_rmsprop";
+  double lr = 2.5e-4;                // STEP_SIZE
+  double rms_alpha = 0.95;           // SQUARED_GRAD_MOMENTUM
+  double rms_momentum = 0.95;        // GRAD_MOMENTUM
+  double optim_eps = 0.01;           // MIN_SQUARED_GRAD
+
+  // Exploration: epsilon 1 -> 0.1 linearly over 100k frames after the random phase.
+  double epsilon_start = 1.0;          // EPSILON
+  double epsilon_end = 0.1;            // END_EPSILON
+  int64_t epsilon_decay_steps = 100'000;  // FIRST_N_FRAMES
+
+  std::string obs_storage = "auto";  // auto | float | byte | bit (auto: bit for MinAtar)
+
+  // Evaluation and checkpoints.
+  int64_t eval_every = 100'000;  // env steps between greedy evaluations (0: only at the end)
+  int eval_episodes = 10;
+  int final_eval_episodes = 100;
+  double eval_epsilon = 0.0;     // epsilon during evaluation (0: greedy)
+  std::string final_policy = "last";  // last | best (the best periodic evaluation's weights)
+  int64_t checkpoint_every = 100'000;
+  int keep_checkpoints = 3;
+  bool save_replay = false;      // put the replay memory into checkpoints (exact --resume)
+
+  // Derived settings.
+  nets::QNetworkOptions network_options(const envs::Env& env) const;
+  nets::OptimizerOptions optimizer_options() const;
+  std::string resolved_obs_storage(const envs::Env& env) const;
+  // UsageError for inconsistent values.
+  void validate() const;
+};
+
+// Binds every field to its `torchplay train dqn` option.
+void add_dqn_options(OptionSet& set, DqnOptions& o);
+
+// "minatar" for MinAtar/* ids, "classic" for vector observations, else "paper".
+std::string env_family(const std::string& env_id, const envs::Env& env);
+// Overwrites the fields whose option was not given (`given(name)` false) with the
+// family's preset: the tuned classic-control settings or the MinAtar paper's.
+void apply_family_defaults(DqnOptions& o, const std::string& family, const std::function<bool(const std::string&)>& given);
+
+}  // namespace tp::agents::dqn

@@ -1,0 +1,45 @@
+#include "agents/dqn/dqn_policy.h"
+
+#include <torch/torch.h>
+
+#include "core/checkpoint.h"
+#include "core/error.h"
+
+namespace tp::agents::dqn {
+
+DqnPolicy::DqnPolicy(nets::QNetwork net, std::string name) : net_(std::move(net)), name_(std::move(name)) {
+  net_->eval();
+  shape_ = {1};
+  const auto& in = net_->options().input_shape;
+  shape_.insert(shape_.end(), in.begin(), in.end());
+}
+
+int DqnPolicy::act(const float* obs, const envs::Env&) {
+  c10::InferenceMode guard;
+  const torch::Tensor x = torch::from_blob(const_cast<float*>(obs), shape_);
+  return static_cast<int>(net_->forward(x).argmax(1).item<int64_t>());
+}
+
+std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env) {
+  CheckpointReader reader(path);
+  reader.expect("dqn");
+  nets::QNetworkOptions options;
+  try {
+    options = nets::q_network_options_from_spec(reader.bytes("net"));
+  } catch (const CheckpointError&) {
+    throw;
+  } catch (const Error& e) {
+    TP_THROW(CheckpointError, "checkpoint '", path, "': ", e.what());
+  }
+  std::vector<int64_t> shape;
+  for (int d : env.observation_space().shape) shape.push_back(d);
+  TP_CHECK_AS(CheckpointError, options.input_shape == shape && options.num_actions == env.action_space().n,
+              "checkpoint '", path, "' does not fit the spaces of ", env.id());
+  nets::QNetwork net(options);
+  TP_CHECK_AS(CheckpointError, reader.header().architecture == net->signature(), "checkpoint '", path,
+              "' has architecture '", reader.header().architecture, "', which its network spec does not rebuild");
+  reader.load_module("policy", *net);
+  return std::make_unique<DqnPolicy>(net, "dqn:" + path);
+}
+
+}  // namespace tp::agents::dqn

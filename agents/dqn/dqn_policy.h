@@ -1,0 +1,29 @@
+#pragma once
+// A trained DQN as a Policy for eval/watch: the checkpoint's hand-out network ("policy":
+// the best evaluated or the last weights, per --final-policy), acting greedily.
+#include <memory>
+#include <string>
+
+#include "agents/policy.h"
+#include "nets/q_networks.h"
+
+namespace tp::agents::dqn {
+
+class DqnPolicy final : public Policy {
+ public:
+  explicit DqnPolicy(nets::QNetwork net, std::string name = "dqn");
+  std::string name() const override { return name_; }
+  int act(const float* obs, const envs::Env& env) override;
+  nets::QNetwork& network() { return net_; }
+
+ private:
+  nets::QNetwork net_;
+  std::string name_;
+  std::vector<int64_t> shape_;
+};
+
+// Loads a `train dqn` checkpoint for `env` (CheckpointError when it is not a DQN checkpoint
+// or does not fit the env's spaces).
+std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env);
+
+}  // namespace tp::agents::dqn

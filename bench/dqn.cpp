@@ -1,0 +1,57 @@
+// DQN training throughput: env steps per second including the updates, on the two default
+// configurations (CartPole-v1 with the classic-control preset, MinAtar with the paper's
+// settings: one update per frame), plus the update alone. Learning starts at once so every
+// measured step includes its share of updates; one LibTorch thread, as `train dqn` uses.
+#include <benchmark/benchmark.h>
+#include <torch/torch.h>
+
+#include "agents/dqn/dqn_options.h"
+#include "agents/dqn/dqn_trainer.h"
+#include "envs/registry.h"
+
+namespace {
+using tp::agents::dqn::DqnOptions;
+using tp::agents::dqn::DqnTrainer;
+
+std::unique_ptr<DqnTrainer> make(const std::string& env_id, int64_t warm_steps) {
+  torch::set_num_threads(1);
+  torch::manual_seed(1);
+  const auto registry = tp::envs::make_env_registry();
+  auto env = registry.make(env_id);
+  DqnOptions o;
+  o.env = env_id;
+  tp::agents::dqn::apply_family_defaults(o, tp::agents::dqn::env_family(env_id, *env),
+                                         [](const std::string&) { return false; });
+  o.steps = 100'000'000;
+  o.learning_starts = warm_steps;
+  o.epsilon_decay_steps = 0;  // final epsilon: the network acts on most steps
+  auto t = std::make_unique<DqnTrainer>(o, std::move(env), 1);
+  while (t->steps() < warm_steps + 1) t->step();
+  return t;
+}
+
+void train_steps(benchmark::State& state, const std::string& env_id) {
+  auto t = make(env_id, 1000);
+  for (auto _ : state) t->step();
+  state.SetItemsProcessed(state.iterations());
+  state.counters["steps_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["updates_per_step"] =
+      static_cast<double>(t->updates()) / static_cast<double>(std::max<int64_t>(1, t->steps() - 1000));
+}
+
+void BM_DqnTrainCartPole(benchmark::State& state) { train_steps(state, "CartPole-v1"); }
+BENCHMARK(BM_DqnTrainCartPole)->Unit(benchmark::kMicrosecond)->MinTime(3.0);
+
+void BM_DqnTrainMinAtar(benchmark::State& state) {
+  const auto registry = tp::envs::make_env_registry();
+  if (!registry.contains("MinAtar/Breakout-v1")) {
+    state.SkipWithError("MinAtar/Breakout-v1 is not registered in this build");
+    return;
+  }
+  train_steps(state, "MinAtar/Breakout-v1");
+}
+BENCHMARK(BM_DqnTrainMinAtar)->Unit(benchmark::kMicrosecond)->MinTime(3.0);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,69 @@
+// `torchplay train dqn` end to end: usage errors, a short run, eval of its checkpoint,
+// SIGTERM -> checkpoint + 143, --resume.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/json.h"
+#include "tests/test_util.h"
+
+using tp::test::run_torchplay;
+
+namespace {
+std::string last_line(const std::string& s) {
+  std::string t = s;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  return t.substr(t.rfind('\n') == std::string::npos ? 0 : t.rfind('\n') + 1);
+}
+}  // namespace
+
+TEST(DqnCli, UnknownOptionIsAOneLineUsageError) {
+  const auto r = run_torchplay("train dqn --bogus");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  EXPECT_NE(r.output.find("bogus"), std::string::npos);
+  const auto bad = run_torchplay("train dqn --env CartPole-v1 --batch-size 0 --quiet");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  const auto help = run_torchplay("train dqn --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("--double-dqn"), std::string::npos);
+}
+
+TEST(DqnCli, ShortRunWritesRunDirAndItsCheckpointEvaluates) {
+  tp::test::TempDir dir;
+  const std::string run = dir.file("run");
+  const auto r = run_torchplay("train dqn --env CartPole-v1 --steps 1500 --learning-starts 200 --eval-every 500 "
+                               "--final-eval-episodes 5 --quiet --json --run-dir " + run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const tp::Json j = tp::Json::parse(last_line(r.output));
+  EXPECT_EQ(j.at("steps").as_int(), 1500);
+  EXPECT_EQ(j.at("run_dir").as_string(), run);
+  EXPECT_TRUE(std::filesystem::exists(run + "/config.ini"));
+  EXPECT_TRUE(std::filesystem::exists(run + "/metrics.csv"));
+  const std::string ckpt = j.at("checkpoint").as_string();
+  // The final evaluation used `torchplay eval`'s seeds: eval reproduces its mean exactly.
+  const auto e = run_torchplay("eval --env CartPole-v1 --episodes 5 --json --quiet --agent " + ckpt);
+  ASSERT_EQ(e.exit_code, 0) << e.output;
+  const tp::Json ej = tp::Json::parse(last_line(e.output));
+  EXPECT_DOUBLE_EQ(ej.at("return_mean").as_number(), j.at("final_eval_mean").as_number());
+  const auto wrong_env = run_torchplay("eval --env MountainCar-v0 --episodes 1 --agent " + ckpt);
+  EXPECT_NE(wrong_env.exit_code, 0);
+}
+
+TEST(DqnCli, SigtermCheckpointsAndResumeContinues) {
+  tp::test::TempDir dir;
+  const std::string run = dir.file("run");
+  const char* bin = std::getenv("TORCHPLAY_BIN");
+  const auto r = tp::test::run_command("timeout --preserve-status -s TERM 6 " + std::string(bin ? bin : "torchplay") +
+                                       " train dqn --env CartPole-v1 --steps 100000000 --quiet --run-dir " + run);
+  EXPECT_EQ(r.exit_code, 143) << r.output;
+  EXPECT_NE(r.output.find("--resume"), std::string::npos) << r.output;
+  ASSERT_TRUE(std::filesystem::exists(run + "/checkpoints"));
+  // --steps 1 on resume: nothing left to train, the loaded run is evaluated and saved.
+  const auto res = run_torchplay("train dqn --resume " + run + " --steps 1 --final-eval-episodes 2 --json --quiet");
+  ASSERT_EQ(res.exit_code, 0) << res.output;
+  const tp::Json j = tp::Json::parse(last_line(res.output));
+  EXPECT_GT(j.at("steps").as_int(), 1);
+  EXPECT_EQ(j.at("run_dir").as_string(), run);
+}

@@ -1,0 +1,161 @@
+// The DQN update: TD target (terminated vs truncated, n-step discount, Double DQN),
+// Huber gradient with importance weights, the target network left untouched, schedules.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "agents/dqn/dqn_learner.h"
+#include "agents/dqn/schedule.h"
+
+using namespace tp::agents::dqn;
+namespace nets = tp::nets;
+
+namespace {
+nets::QNetworkOptions small_net(bool dueling = false) {
+  nets::QNetworkOptions n;
+  n.torso = "mlp";
+  n.input_shape = {3};
+  n.num_actions = 2;
+  n.hidden = {8};
+  n.dueling = dueling;
+  return n;
+}
+nets::OptimizerOptions sgd(double lr) {
+  nets::OptimizerOptions o;
+  o.name = "sgd";
+  o.lr = lr;
+  return o;
+}
+ReplayBatch random_batch(int b, uint64_t seed) {
+  torch::manual_seed(seed);
+  ReplayBatch batch(b, {3});
+  batch.obs.copy_(torch::randn({b, 3}));
+  batch.next_obs.copy_(torch::randn({b, 3}));
+  batch.actions.copy_(torch::randint(0, 2, {b}, torch::kInt64));
+  batch.rewards.copy_(torch::randn({b}) * 3);
+  for (int i = 0; i < b; ++i) batch.indices[size_t(i)] = i;
+  return batch;
+}
+torch::Tensor param(nets::QNetwork& net, const std::string& name) {
+  return net->named_parameters()[name].detach().clone();
+}
+}  // namespace
+
+TEST(DqnUpdate, TerminatedStopsBootstrapTruncatedDoesNot) {
+  torch::manual_seed(1);
+  LearnerSettings s;
+  s.gamma = 0.9;
+  DqnLearner learner(small_net(), sgd(1e-9), s);
+  ReplayBatch b = random_batch(4, 2);
+  b.next_obs[1].copy_(b.next_obs[0]);
+  b.next_obs[2].copy_(b.next_obs[0]);
+  b.obs[1].copy_(b.obs[0]);
+  b.obs[2].copy_(b.obs[0]);
+  b.actions[1] = b.actions[0].item<int64_t>();
+  b.actions[2] = b.actions[0].item<int64_t>();
+  b.rewards.fill_(1.0f);
+  b.terminated.copy_(torch::tensor({0.f, 1.f, 0.f, 0.f}));
+  b.truncated.copy_(torch::tensor({0.f, 0.f, 1.f, 0.f}));
+  b.n_steps.copy_(torch::tensor({1.f, 1.f, 1.f, 3.f}));
+  torch::Tensor q, next_max;
+  {
+    torch::NoGradGuard ng;
+    q = learner.online()->forward(b.obs).gather(1, b.actions.unsqueeze(1)).squeeze(1);
+    next_max = std::get<0>(learner.target()->forward(b.next_obs).max(1));
+  }
+  const UpdateResult r = learner.update(b);
+  const auto td = r.abs_td_error;
+  EXPECT_NEAR(td[0].item<float>(), std::fabs(1 + 0.9 * next_max[0].item<float>() - q[0].item<float>()), 1e-5);
+  EXPECT_NEAR(td[1].item<float>(), std::fabs(1 - q[1].item<float>()), 1e-5);  // terminal: y = r
+  EXPECT_NEAR(td[2].item<float>(), td[0].item<float>(), 1e-6);                // truncated bootstraps
+  EXPECT_NEAR(td[3].item<float>(), std::fabs(1 + std::pow(0.9, 3) * next_max[3].item<float>() - q[3].item<float>()),
+              1e-5);  // n-step: gamma^n
+}
+
+TEST(DqnUpdate, HuberGradientWithImportanceWeights) {
+  torch::manual_seed(3);
+  LearnerSettings s;
+  s.gamma = 0.99;
+  s.huber_delta = 1.0;
+  const double lr = 0.5;
+  DqnLearner learner(small_net(), sgd(lr), s);
+  ReplayBatch b = random_batch(16, 4);
+  b.weights.copy_(torch::rand({16}) + 0.25);
+  b.terminated.copy_((torch::rand({16}) < 0.3).to(torch::kFloat32));
+  torch::Tensor q, y;
+  {
+    torch::NoGradGuard ng;
+    q = learner.online()->forward(b.obs).gather(1, b.actions.unsqueeze(1)).squeeze(1);
+    y = b.rewards + 0.99 * (1 - b.terminated) * std::get<0>(learner.target()->forward(b.next_obs).max(1));
+  }
+  const torch::Tensor bias_before = param(learner.online(), "q_head.bias");
+  const torch::Tensor target_before = param(learner.target(), "q_head.weight");
+  learner.update(b);
+  // d loss / d bias_a = (1/B) sum_j w_j clamp(q_j - y_j, -1, 1) [a_j = a]: Huber's gradient is
+  // the TD error clipped to [-delta, delta] (Mnih et al. 2015, "error clipping").
+  const torch::Tensor g = b.weights * (q - y).clamp(-1.0, 1.0) / 16.0;
+  torch::Tensor expected = torch::zeros({2});
+  for (int j = 0; j < 16; ++j) expected[b.actions[j].item<int64_t>()] += g[j];
+  const torch::Tensor bias_after = param(learner.online(), "q_head.bias");
+  EXPECT_TRUE(torch::allclose(bias_before - bias_after, lr * expected, 1e-5, 1e-6))
+      << bias_before - bias_after << "\n" << lr * expected;
+  EXPECT_GT((q - y).abs().max().item<float>(), 1.0f) << "the batch should exercise the clipped branch";
+  // No gradient reaches the target network.
+  EXPECT_TRUE(torch::equal(target_before, param(learner.target(), "q_head.weight")));
+}
+
+TEST(DqnUpdate, DoubleDqnSelectsWithOnlineEvaluatesWithTarget) {
+  torch::manual_seed(5);
+  LearnerSettings s;
+  s.gamma = 0.5;
+  s.double_dqn = true;
+  DqnLearner learner(small_net(), sgd(1e-9), s);
+  {
+    torch::NoGradGuard ng;  // make the target differ from the online network
+    for (auto& p : learner.target()->parameters()) p.add_(torch::randn_like(p));
+  }
+  ReplayBatch b = random_batch(32, 6);
+  torch::Tensor q, y_double, y_plain;
+  {
+    torch::NoGradGuard ng;
+    q = learner.online()->forward(b.obs).gather(1, b.actions.unsqueeze(1)).squeeze(1);
+    const auto a_star = learner.online()->forward(b.next_obs).argmax(1, true);
+    const auto tq = learner.target()->forward(b.next_obs);
+    y_double = b.rewards + 0.5 * tq.gather(1, a_star).squeeze(1);
+    y_plain = b.rewards + 0.5 * std::get<0>(tq.max(1));
+  }
+  const UpdateResult r = learner.update(b);
+  EXPECT_TRUE(torch::allclose(r.abs_td_error, (y_double - q).abs(), 1e-5, 1e-5));
+  EXPECT_FALSE(torch::allclose(r.abs_td_error, (y_plain - q).abs(), 1e-5, 1e-5))
+      << "test setup: the online and target argmax should differ somewhere";
+}
+
+TEST(DqnUpdate, HardAndSoftTargetSync) {
+  torch::manual_seed(7);
+  LearnerSettings s;
+  s.target_tau = 0.25;
+  DqnLearner learner(small_net(true), sgd(0.1), s);
+  ReplayBatch b = random_batch(8, 8);
+  learner.update(b);
+  const auto online = param(learner.online(), "value_head.weight");
+  const auto target = param(learner.target(), "value_head.weight");
+  ASSERT_FALSE(torch::equal(online, target));
+  learner.sync_target_soft();
+  EXPECT_TRUE(torch::allclose(param(learner.target(), "value_head.weight"), 0.25 * online + 0.75 * target));
+  learner.sync_target_hard();
+  EXPECT_TRUE(torch::equal(param(learner.target(), "value_head.weight"), online));
+}
+
+TEST(DqnSchedule, EpsilonIsLinearAfterTheRandomPhase) {
+  // MinAtar: 1.0 for 5000 random frames, then 1.0 -> 0.1 over 100k frames, then 0.1.
+  LinearSchedule eps{1.0, 0.1, 5000, 100000};
+  EXPECT_DOUBLE_EQ(eps.at(0), 1.0);
+  EXPECT_DOUBLE_EQ(eps.at(5000), 1.0);
+  EXPECT_NEAR(eps.at(55000), 0.55, 1e-12);
+  EXPECT_NEAR(eps.at(105000), 0.1, 1e-12);
+  EXPECT_NEAR(eps.at(5'000'000), 0.1, 1e-12);
+  LinearSchedule instant{1.0, 0.05, 10, 0};
+  EXPECT_DOUBLE_EQ(instant.at(11), 0.05);
+}
