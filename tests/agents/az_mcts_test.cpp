@@ -169,5 +169,23 @@ TEST(BatchedGames, SelfPlayBatchesLeavesAcrossGamesAndRecordsPositions) {
   EXPECT_GT(r.simulations, 0);
 }
 
+TEST(BatchedGames, BatchedSelectMovesFindsEachPositionsWin) {
+  SpyEvaluator spy;  // legal priors uniform among themselves after masking
+  BatchedSearch search{&spy, {}};
+  search.options.simulations = 300;
+  auto a = ttt({"a1", "a2", "b1", "b2"});        // x wins at c1
+  auto b = ttt({"a1", "b2", "a2"});              // o must block a3
+  auto c = ttt({"c3", "a1", "c2", "a2", "b1"});  // o wins at a3
+  const std::vector<const envs::GameState*> states = {a.get(), b.get(), c.get()};
+  const auto moves = batched_select_moves(states, search, 2, 1);
+  ASSERT_EQ(moves.size(), 3u);
+  EXPECT_EQ(a->action_to_string(moves[0]), "c1");
+  EXPECT_EQ(b->action_to_string(moves[1]), "a3");
+  EXPECT_EQ(c->action_to_string(moves[2]), "a3");
+  int max_batch = 0;
+  for (int n : spy.batch_sizes) max_batch = std::max(max_batch, n);
+  EXPECT_EQ(max_batch, 2);
+}
+
 }  // namespace
 }  // namespace tp::agents
