@@ -13,6 +13,12 @@
 namespace tp::view {
 namespace {
 
+// The binary under test (ctest sets TORCHPLAY_BIN), for commands run through a shell.
+std::string torchplay_bin() {
+  const char* bin = std::getenv("TORCHPLAY_BIN");
+  return bin ? bin : "torchplay";
+}
+
 int count_lines(const std::string& s) {
   int n = 0;
   for (char c : s) n += c == '\n';
@@ -49,7 +55,7 @@ TEST(WatchCli, RecordWritesOneNumberedFramePerStep) {
 
 TEST(WatchCli, SigtermClosesTheWindowAndFinishesTheRecording) {
   tp::test::TempDir dir;
-  const std::string bin = std::getenv("TORCHPLAY_BIN");
+  const std::string bin = torchplay_bin();
   // Unlimited episodes: only the signal ends it. Wait until frames appear, then SIGTERM.
   const auto r = tp::test::run_command(
       "(" + bin + " watch --env MinAtar/Breakout-v1 --episodes 0 --fps 30 --record " + dir.file("rec") +
@@ -80,7 +86,7 @@ TEST(WatchCli, ErrorsAreOneLine) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(count_lines(r.output), 1) << r.output;
 
-  r = tp::test::run_command("env -u DISPLAY " + std::string(std::getenv("TORCHPLAY_BIN")) +
+  r = tp::test::run_command("env -u DISPLAY " + torchplay_bin() +
                             " watch --env CartPole-v1 --episodes 1");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_EQ(count_lines(r.output), 1) << r.output;
