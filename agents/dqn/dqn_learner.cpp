@@ -13,7 +13,8 @@ DqnLearner::DqnLearner(const nets::QNetworkOptions& net, const nets::OptimizerOp
   target_ = nets::clone_q_network(online_);  // a deep copy: theta- <- theta
   target_->eval();
   for (auto& p : target_->parameters()) p.set_requires_grad(false);
-  optimizer_ = nets::make_optimizer(online_->parameters(), opt);
+  flat_ = std::make_unique<nets::FlatParameters>(*online_);
+  optimizer_ = nets::make_optimizer({flat_->flat()}, opt);
   obs_shape_1_ = {1};
   obs_shape_1_.insert(obs_shape_1_.end(), net.input_shape.begin(), net.input_shape.end());
 }
@@ -62,7 +63,7 @@ UpdateResult DqnLearner::update(const ReplayBatch& b) {
   const torch::Tensor loss = (b.weights * per_sample).mean();
   optimizer_->zero_grad();
   loss.backward();
-  if (s.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(online_->parameters(), s.max_grad_norm);
+  if (s.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(flat_->flat(), s.max_grad_norm);
   optimizer_->step();
 
   UpdateResult r;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agents/dqn/replay_memory.h"
+#include "nets/flat_parameters.h"
 #include "nets/optimizer.h"
 #include "nets/q_networks.h"
 
@@ -50,11 +51,16 @@ class DqnLearner {
   const nets::QNetwork& online() const { return online_; }
   nets::QNetwork& target() { return target_; }
   torch::optim::Optimizer& optimizer() { return *optimizer_; }
+  // Call after loading the online network's weights (loading rebinds parameter storage).
+  void after_online_load() { flat_->rebind(); }
   const LearnerSettings& settings() const { return settings_; }
 
  private:
   LearnerSettings settings_;
   nets::QNetwork online_{nullptr}, target_{nullptr};
+  // The online parameters live in one flat tensor, which the optimizer and the gradient
+  // clip act on: a handful of ops per update instead of a handful per parameter.
+  std::unique_ptr<nets::FlatParameters> flat_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::vector<int64_t> obs_shape_1_;  // {1, obs...}
 };

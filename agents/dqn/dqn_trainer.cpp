@@ -163,6 +163,7 @@ bool DqnTrainer::load(CheckpointReader& r) {
   updates_ = h.counter("updates");
   episodes_ = h.counter("episodes");
   r.load_module("online", *learner_.online());
+  learner_.after_online_load();
   r.load_module("target", *learner_.target());
   r.load_optimizer("optimizer", learner_.optimizer());
   if (r.has("best")) {
