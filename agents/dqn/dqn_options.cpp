@@ -70,11 +70,11 @@ void apply_family_defaults(DqnOptions& o, const std::string& family,
     set("learning-starts", o.learning_starts, int64_t{1'000});
     set("train-every", o.train_every, 1);
     set("gradient-steps", o.gradient_steps, 1);
-    set("target-sync-every", o.target_sync_every, int64_t{250});
+    set("target-tau", o.target_tau, 0.01);  // Polyak averaging every update
     set("clip-rewards", o.clip_rewards, false);
     set("max-grad-norm", o.max_grad_norm, 10.0);
     set("optimizer", o.optimizer, std::string("adam"));
-    set("lr", o.lr, 1e-3);
+    set("lr", o.lr, 5e-4);
     set("optim-eps", o.optim_eps, 1e-8);
     set("epsilon-end", o.epsilon_end, 0.05);
     set("epsilon-decay-steps", o.epsilon_decay_steps, int64_t{10'000});
