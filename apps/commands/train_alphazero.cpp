@@ -85,7 +85,7 @@ int train_alphazero(const Args& args) {
 
   agents::AlphaZeroOptions o = agents::alphazero_preset(game);
   CommonOptions common;
-  std::string resume;
+  std::string resume, board_size;
   OptionSet set(
       "torchplay train alphazero --game NAME [options]\n"
       "AlphaGo Zero self-play training (docs/alphazero.md). Defaults are the game's preset, scaled\n"
@@ -94,9 +94,17 @@ int train_alphazero(const Args& args) {
   add_alphazero_options(set, o);
   common.add_to(set);
   set.add_transient("resume", &resume, "continue the run in RUN_DIR (its config.ini, then the command line)");
+  set.add_transient("size", &board_size, "board size shorthand: adds size=N to --game-options (go, gomoku)");
   if (!resume_dir.empty()) set.set_default_config_file(RunDir::open_existing(resume_dir).config_path());
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, o.game == game, "--game ", o.game, " differs from the run's game ", game);
+  if (!board_size.empty()) {
+    TP_CHECK_AS(UsageError, board_size.find_first_not_of("0123456789") == std::string::npos,
+                "--size needs a positive integer, got '", board_size, "'");
+    TP_CHECK_AS(UsageError, o.game_options.find("size=") == std::string::npos,
+                "--size ", board_size, " conflicts with --game-options ", o.game_options);
+    o.game_options += (o.game_options.empty() ? "" : ",") + std::string("size=") + board_size;
+  }
   init_runtime(common);
 
   agents::AlphaZeroRun run;
