@@ -11,6 +11,7 @@
 
 #include "agents/gtp/gtp_client.h"
 #include "envs/games/go/go_state.h"
+#include "core/stats.h"
 
 namespace tp::agents {
 
@@ -74,7 +75,7 @@ struct MatchSummary {
 };
 MatchSummary summarize(const std::vector<MatchGame>& games);
 
-// Wilson score interval for a proportion `p` observed over n trials (z = 1.96 for 95%).
-void wilson_interval(double p, int n, double z, double& low, double& high);
+// Wilson score interval (core/stats.h), used for MatchSummary's confidence interval.
+using tp::wilson_interval;
 
 }  // namespace tp::agents

@@ -15,6 +15,7 @@
 #include "core/options.h"
 #include "core/progress.h"
 #include "core/runtime.h"
+#include "core/stats.h"
 #include "envs/games/game_registry.h"
 
 namespace tp::app {
@@ -30,15 +31,6 @@ struct EvalGameOptions {
   std::string positions;
   bool exhaustive = false;
 };
-
-// Wilson score interval for a proportion (95%).
-void wilson(double successes, double n, double& lo, double& hi) {
-  const double z = 1.959963984540054, p = successes / n, z2 = z * z;
-  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
-  lo = std::max(0.0, centre - half);
-  hi = std::min(1.0, centre + half);
-}
 
 int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs::GameState& initial) {
   agents::GamePlayerContext ctx{common.seed, common.device, o.agent_simulations};
@@ -60,7 +52,7 @@ int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs:
   const double var = (s.wins * std::pow(1 - mean, 2) + s.draws * std::pow(0.5 - mean, 2) + s.losses * mean * mean) / n;
   const double half = 1.959963984540054 * std::sqrt(var / n);
   double win_lo, win_hi;
-  wilson(s.wins, n, win_lo, win_hi);
+  wilson_interval(s.wins / n, static_cast<int>(n), 1.959963984540054, win_lo, win_hi);
   double plies = 0;
   for (const auto& g : result.games) plies += g.moves.size();
   std::printf("%s vs %s on %s, %d games (colours alternating): %d wins, %d draws, %d losses\n", a->name().c_str(),

@@ -28,11 +28,6 @@ std::unique_ptr<Game> make_game(bool ramping = true, double sticky = 0.0) {
   return g;
 }
 
-std::vector<double> game_part(const Env& env) {
-  const std::vector<double> st = env.get_state();
-  return {st.begin() + kHead, st.end()};
-}
-
 void set_game_part(Env& env, const std::vector<double>& game) {
   std::vector<double> st = env.get_state();
   st.resize(kHead);
