@@ -30,6 +30,9 @@ int eval_env(const Args& args);
 int eval_game(const Args& args);
 int eval_model(const Args& args);
 
+// Throws a one-line error naming `what` when the build has no SFML views.
+void require_sfml(const std::string& what);
+
 // Prints the one-line JSON result (`--json`) on stdout.
 void print_json_line(const std::string& json);
 

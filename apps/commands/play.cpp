@@ -22,9 +22,7 @@ int cmd_play(const Args& args) {
       .add("record", &o.record_dir, "write every frame as DIR/frame_NNNNNN.png (and DIR/video.mp4 with ffmpeg)");
   common.add_to(set);
   if (!set.parse(args)) return 0;
-  TP_CHECK(TORCHPLAY_HAVE_SFML,
-           "'play' needs the SFML views, but this build has none (configured with -DTORCHPLAY_WITH_SFML=OFF or "
-           "without libsfml-dev): install libsfml-dev and reconfigure");
+  require_sfml("play");
   init_runtime(common);
   o.seed = common.seed;
   o.device = common.device;

@@ -13,17 +13,17 @@
 
 namespace tp::app {
 
+void require_sfml(const std::string& what) {
+  TP_CHECK(TORCHPLAY_HAVE_SFML, "'", what,
+           "' needs the SFML views, but this build has none (configured with -DTORCHPLAY_WITH_SFML=OFF or "
+           "without libsfml-dev): install libsfml-dev and reconfigure");
+}
+
 namespace {
 bool has_word(const Args& args, const std::string& opt) {
   for (const auto& a : args)
     if (a == opt || a.rfind(opt + "=", 0) == 0) return true;
   return false;
-}
-
-void require_sfml(const std::string& what) {
-  TP_CHECK(TORCHPLAY_HAVE_SFML, "'", what,
-           "' needs the SFML views, but this build has none (configured with -DTORCHPLAY_WITH_SFML=OFF or "
-           "without libsfml-dev): install libsfml-dev and reconfigure");
 }
 
 int watch_game_command(const Args& args) {
