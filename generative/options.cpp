@@ -27,6 +27,8 @@ void GanOptions::add_to(OptionSet& s) {
       .add("z-dim", &z_dim, "latent size")
       .add("g-hidden", &g_hidden, "MLP generator hidden sizes")
       .add("d-hidden", &d_hidden, "MLP discriminator hidden sizes")
+      .add("g-activation", &g_activation, "MLP generator hidden activation: relu | leaky_relu0.2 | tanh | elu | ...")
+      .add("d-activation", &d_activation, "MLP discriminator hidden activation: leaky_relu0.2 | relu | tanh | elu | ...")
       .add("ngf", &ngf, "DCGAN generator width")
       .add("ndf", &ndf, "DCGAN discriminator width")
       .add("lr-g", &lr_g, "generator Adam learning rate")
@@ -55,7 +57,9 @@ void AeOptions::add_to(OptionSet& s) {
       .add("noise", &noise, "masking fraction or Gaussian std")
       .add("lr", &lr, "Adam learning rate")
       .add("pretrain-epochs", &pretrain_epochs, "sae: greedy epochs per layer (0: random initialization)")
-      .add("labels", &labels, "sae: labelled training images used for fine-tuning")
+      .add("labels", &labels, "sae: labelled training images used for the probe and fine-tuning")
+      .add("probe-epochs", &probe_epochs,
+           "sae: epochs training only the softmax head on the frozen pre-trained features, before fine-tuning (0: none)")
       .add("finetune-lr", &finetune_lr, "sae: fine-tuning Adam learning rate");
 }
 

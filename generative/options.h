@@ -20,6 +20,8 @@ struct GanOptions {
   int64_t z_dim = 100;            // Radford et al. 2016
   std::string g_hidden = "256,256";  // MLP generator hidden sizes
   std::string d_hidden = "256,256";  // MLP discriminator hidden sizes
+  std::string g_activation = "relu";           // MLP G hidden units: ReLU in G (Radford et al. 2016)
+  std::string d_activation = "leaky_relu0.2";  // MLP D hidden units: LeakyReLU 0.2 in D (Radford et al. 2016)
   int64_t ngf = 64, ndf = 64;     // DCGAN widths (Radford et al.)
   double lr_g = 2e-4, lr_d = 2e-4;  // Radford et al.: Adam 2e-4
   double beta1 = 0.5, beta2 = 0.999;  // Radford et al.: beta1 0.5
@@ -52,6 +54,8 @@ struct AeOptions {
   double lr = 1e-3;                 // Adam
   int64_t pretrain_epochs = 5;      // sae: greedy epochs per layer (0: random initialization)
   int64_t labels = 1000;            // sae: size of the labelled subset used for fine-tuning
+  int64_t probe_epochs = 30;        // sae: epochs of the softmax head alone on the frozen pre-trained
+                                    // features (the "before fine-tuning" accuracy); skipped without pre-training
   double finetune_lr = 1e-3;        // sae: Adam on encoder + classifier head
 
   void add_to(OptionSet& set);

@@ -36,9 +36,10 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
               s.synthetic.empty() ? "images" : s.synthetic, " has no labels)");
   const int64_t k = num_classes();
   if (options_.arch == "mlp") {
-    const std::string act = "leaky_relu0.2";
-    nets_->g_mlp = nets::MLP(nets::MLPOptions(options_.z_dim + k, parse_sizes(options_.g_hidden, "--g-hidden"), s.flat_size()).activation(act));
-    nets_->d_mlp = nets::MLP(nets::MLPOptions(s.flat_size() + k, parse_sizes(options_.d_hidden, "--d-hidden"), 1).activation(act));
+    nets_->g_mlp = nets::MLP(
+        nets::MLPOptions(options_.z_dim + k, parse_sizes(options_.g_hidden, "--g-hidden"), s.flat_size()).activation(options_.g_activation));
+    nets_->d_mlp = nets::MLP(
+        nets::MLPOptions(s.flat_size() + k, parse_sizes(options_.d_hidden, "--d-hidden"), 1).activation(options_.d_activation));
   } else if (options_.arch == "dcgan") {
     TP_CHECK_AS(UsageError, s.is_image() && s.height == s.width, "DCGAN networks need square images; use --arch mlp for 2-D data");
     // The critic of WGAN-GP must not normalize across the batch (the penalty is per sample).

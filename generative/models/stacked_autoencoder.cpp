@@ -19,14 +19,19 @@ struct StackedAutoencoderModel::Nets {
   nets::Autoencoder ae{nullptr};
   torch::nn::Linear head{nullptr};
   std::vector<std::unique_ptr<torch::optim::Optimizer>> layer_opts;  // one per level
+  std::unique_ptr<torch::optim::Optimizer> probe_opt;                // the head alone, on frozen features
   std::unique_ptr<torch::optim::Optimizer> finetune_opt;             // encoders + head
 };
 
 StackedAutoencoderModel::StackedAutoencoderModel(AeOptions o, DataShape shape)
-    : GenerativeModel(std::move(shape)), options_(std::move(o)), nets_(std::make_unique<Nets>()) {
+    : GenerativeModel(std::move(shape)),
+      options_(std::move(o)),
+      nets_(std::make_unique<Nets>()),
+      accuracy_before_finetuning_(std::numeric_limits<double>::quiet_NaN()) {
   TP_CHECK_AS(UsageError, shape_.is_image() && shape_.num_classes > 1, "the stacked autoencoder needs labelled image data");
   TP_CHECK_AS(UsageError, options_.pretrain_epochs >= 0, "--pretrain-epochs must be >= 0");
   TP_CHECK_AS(UsageError, options_.labels > 0, "--labels must be > 0");
+  TP_CHECK_AS(UsageError, options_.probe_epochs >= 0, "--probe-epochs must be >= 0");
   check_corruption(options_.corruption, options_.noise);
   auto sizes = parse_sizes(options_.hidden, "--hidden");
   sizes.insert(sizes.begin(), shape_.flat_size());
@@ -43,6 +48,7 @@ StackedAutoencoderModel::StackedAutoencoderModel(AeOptions o, DataShape shape)
   }
   for (auto& p : nets_->head->parameters()) params.push_back(p);
   oo.lr = options_.finetune_lr;
+  nets_->probe_opt = nets::make_optimizer(nets_->head->parameters(), oo);
   nets_->finetune_opt = nets::make_optimizer(params, oo);
 }
 
@@ -53,6 +59,8 @@ std::string StackedAutoencoderModel::architecture() const {
 }
 
 int64_t StackedAutoencoderModel::pretrain_epochs_total() const { return options_.pretrain_epochs * nets_->ae->levels(); }
+
+int64_t StackedAutoencoderModel::probe_epochs_total() const { return options_.pretrain_epochs > 0 ? options_.probe_epochs : 0; }
 
 Dataset StackedAutoencoderModel::epoch_data(int64_t epoch, const Dataset& train) const {
   if (epoch < pretrain_epochs_total()) return train;  // unsupervised: every image, labels unused
@@ -67,6 +75,7 @@ Dataset StackedAutoencoderModel::epoch_data(int64_t epoch, const Dataset& train)
 std::vector<double> StackedAutoencoderModel::train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   auto& ae = nets_->ae;
+  last_epoch_ = epoch;
   if (epoch < pretrain_epochs_total()) {
     const int64_t level = epoch / options_.pretrain_epochs;
     torch::Tensor h;
@@ -82,6 +91,18 @@ std::vector<double> StackedAutoencoderModel::train_step(int64_t epoch, const tor
     opt.step();
     return {static_cast<double>(level), loss.item<double>(), nan};
   }
+  if (epoch < pretrain_epochs_total() + probe_epochs_total()) {
+    torch::Tensor features;
+    {
+      torch::NoGradGuard no_grad;
+      features = ae->encode(x);
+    }
+    auto loss = F::cross_entropy(nets_->head->forward(features), y);
+    nets_->probe_opt->zero_grad();
+    loss.backward();
+    nets_->probe_opt->step();
+    return {static_cast<double>(ae->levels()), nan, loss.item<double>()};
+  }
   auto loss = F::cross_entropy(nets_->head->forward(ae->encode(x)), y);
   nets_->finetune_opt->zero_grad();
   loss.backward();
@@ -94,7 +115,13 @@ double StackedAutoencoderModel::test_accuracy(const Dataset& test) {
   return classification_accuracy([&](const torch::Tensor& x) { return nets_->head->forward(nets_->ae->encode(x)); }, test);
 }
 
-std::vector<double> StackedAutoencoderModel::evaluate(const Dataset& test) { return {test_accuracy(test)}; }
+std::vector<double> StackedAutoencoderModel::evaluate(const Dataset& test) {
+  const double accuracy = test_accuracy(test);
+  // The end of the probe phase: the head has learned on frozen features, the encoders are untouched.
+  if (probe_epochs_total() > 0 && last_epoch_ == pretrain_epochs_total() + probe_epochs_total() - 1)
+    accuracy_before_finetuning_ = accuracy;
+  return {accuracy, accuracy_before_finetuning_};
+}
 
 FixedInputs StackedAutoencoderModel::make_fixed_inputs(int64_t n, uint64_t, const Dataset& test) const {
   return reconstruction_inputs(n, test);
@@ -111,14 +138,18 @@ void StackedAutoencoderModel::save(CheckpointWriter& w) const {
   w.add_module("sae.ae", *nets_->ae);
   w.add_module("sae.head", *nets_->head);
   for (size_t i = 0; i < nets_->layer_opts.size(); ++i) w.add_optimizer("sae.opt" + std::to_string(i), *nets_->layer_opts[i]);
+  w.add_optimizer("sae.probe_opt", *nets_->probe_opt);
   w.add_optimizer("sae.finetune_opt", *nets_->finetune_opt);
+  w.add_tensor("sae.accuracy_before_finetuning", torch::tensor(accuracy_before_finetuning_, torch::kFloat64));
 }
 
 void StackedAutoencoderModel::load(CheckpointReader& r) {
   r.load_module("sae.ae", *nets_->ae);
   r.load_module("sae.head", *nets_->head);
   for (size_t i = 0; i < nets_->layer_opts.size(); ++i) r.load_optimizer("sae.opt" + std::to_string(i), *nets_->layer_opts[i]);
+  r.load_optimizer("sae.probe_opt", *nets_->probe_opt);
   r.load_optimizer("sae.finetune_opt", *nets_->finetune_opt);
+  accuracy_before_finetuning_ = r.tensor("sae.accuracy_before_finetuning").item<double>();
 }
 
 }  // namespace tp::gen

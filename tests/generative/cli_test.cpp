@@ -113,16 +113,17 @@ TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
 TEST(GenerativeCli, SaeResumeAndBadInput) {
   test::TempDir dir;
   write_tiny_mnist(dir.file(""));
-  const std::string args = "train sae --hidden 16,8 --pretrain-epochs 1 --labels 40 --epochs 2 --batch-size 16 --threads 1 --quiet --json --data " + dir.path();
+  const std::string args = "train sae --hidden 16,8 --pretrain-epochs 1 --probe-epochs 2 --labels 40 --epochs 2 --batch-size 16 --threads 1 --quiet --json --data " + dir.path();
   auto r = test::run_torchplay(args + " --run-dir " + dir.file("sae"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto j = last_json(r.output);
-  EXPECT_EQ(j.at("epochs").as_int(), 4);     // 2 layer-wise + 2 fine-tuning
-  EXPECT_EQ(j.at("steps").as_int(), 4 + 4 + 3 + 3);
+  EXPECT_EQ(j.at("epochs").as_int(), 6);     // 2 layer-wise + 2 probe + 2 fine-tuning
+  EXPECT_EQ(j.at("steps").as_int(), 4 + 4 + 3 + 3 + 3 + 3);
+  EXPECT_GE(j.at("test_accuracy_before_finetuning").as_number(), 0.0);
   // Resuming a finished run adds the extra epochs asked for.
   r = test::run_torchplay("train sae --resume " + dir.file("sae") + " --epochs 3 --quiet --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(last_json(r.output).at("steps").as_int(), 17);
+  EXPECT_EQ(last_json(r.output).at("steps").as_int(), 23);
 
   r = test::run_torchplay("train vae --data " + dir.file("missing") + " --quiet");
   EXPECT_EQ(r.exit_code, 1);

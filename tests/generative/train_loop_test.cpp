@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <csignal>
+#include <map>
+#include <sstream>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -13,6 +16,7 @@
 #include "generative/data/idx.h"
 #include "generative/model_io.h"
 #include "generative/models/vae.h"
+#include "nets/autoencoder.h"
 #include "generative/train_loop.h"
 #include "tests/test_util.h"
 
@@ -35,6 +39,30 @@ Dataset blob_images(int64_t n, uint64_t seed) {
   d.x = torch::stack(imgs).clamp(0, 1);
   d.num_classes = 10;
   return d;
+}
+
+// metrics.csv as one map per row (an empty cell, a NaN, reads as NaN).
+std::vector<std::map<std::string, double>> read_metrics(const std::string& path) {
+  std::istringstream in(read_file(path));
+  auto cells = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) out.push_back(cell);
+    if (!line.empty() && line.back() == ',') out.emplace_back();
+    return out;
+  };
+  std::string line;
+  std::getline(in, line);
+  const auto header = cells(line);
+  std::vector<std::map<std::string, double>> rows;
+  while (std::getline(in, line)) {
+    const auto values = cells(line);
+    auto& row = rows.emplace_back();
+    for (size_t i = 0; i < header.size(); ++i)
+      row[header[i]] = i < values.size() && !values[i].empty() ? std::stod(values[i]) : std::nan("");
+  }
+  return rows;
 }
 
 struct TestRun {
@@ -174,6 +202,69 @@ TEST(Vae, ImportanceWeightedBoundIsTighterThanTheElbo) {
   EXPECT_NEAR(iw1, elbo_nll, 0.05 * std::abs(elbo_nll));  // k = 1 is the ELBO (another sample)
   EXPECT_LT(iw50, elbo_nll);
   EXPECT_GT(iw50, 0.0);
+}
+
+// The stacked autoencoder's three phases: greedy pre-training, the linear probe (only the head
+// learns; its test accuracy is the "before fine-tuning" figure), then end-to-end fine-tuning.
+TEST(StackedAutoencoder, ProbeTrainsOnlyTheHeadAndReportsTheAccuracyBeforeFineTuning) {
+  torch::set_num_threads(1);
+  const auto train = blob_images(200, 1), test = blob_images(60, 2);
+  auto cfg = TrainConfig::for_algorithm("sae");
+  cfg.loop.epochs = 3;
+  cfg.loop.batch_size = 20;
+  cfg.loop.grid_samples = 8;
+  cfg.loop.keep_checkpoints = 20;
+  cfg.model.ae.hidden = "32,16";
+  cfg.model.ae.pretrain_epochs = 5;
+  cfg.model.ae.lr = 1e-2;
+  cfg.model.ae.activation = "relu";
+  cfg.model.ae.probe_epochs = 10;
+  cfg.model.ae.labels = 60;
+  cfg.model.ae.finetune_lr = 1e-2;
+  TestRun a;
+  const auto r = train_fresh(cfg, train, test, *a.run, false);
+  EXPECT_EQ(r.epochs_done, 2 * 5 + 10 + 3);         // 2 levels x 5, probe 10, fine-tuning 3
+  EXPECT_EQ(r.steps, 2 * 5 * 10 + 10 * 3 + 3 * 3);  // 200 / 20 per level epoch, 60 / 20 per labelled epoch
+
+  auto encoder_after = [&](int64_t step) {
+    char name[64];
+    std::snprintf(name, sizeof(name), "/ckpt-%012lld.tpck", static_cast<long long>(step));
+    CheckpointReader reader(a.run->checkpoints_dir() + name);
+    nets::Autoencoder ae(nets::AutoencoderOptions({784, 32, 16}).activation("relu"));
+    reader.load_module("sae.ae", *ae);
+    return ae;
+  };
+  auto same = [](const nets::Autoencoder& x, const nets::Autoencoder& y) {
+    const auto px = x->parameters(), py = y->parameters();
+    for (size_t i = 0; i < px.size(); ++i)
+      if (!torch::equal(px[i], py[i])) return false;
+    return true;
+  };
+  const auto pretrained = encoder_after(100), probed = encoder_after(130), finetuned = encoder_after(139);
+  EXPECT_TRUE(same(pretrained, probed));      // the probe leaves the pre-trained stack frozen
+  EXPECT_FALSE(same(probed, finetuned));      // fine-tuning moves it
+
+  // The before figure is the test accuracy at the end of the probe (epoch 20), carried to the end.
+  const auto rows = read_metrics(a.run->metrics_path());
+  ASSERT_EQ(rows.size(), 23u);
+  auto column = [&](const std::string& name, size_t row) { return rows[row].at(name); };
+  EXPECT_TRUE(std::isnan(column("test_accuracy_before_finetuning", 18)));
+  const double before = column("test_accuracy", 19);
+  EXPECT_EQ(column("test_accuracy_before_finetuning", 19), before);
+  EXPECT_EQ(column("test_accuracy_before_finetuning", 22), before);
+  // The head learned during the probe (its epoch-mean loss fell).
+  EXPECT_LT(column("loss_classification", 19), 0.5 * column("loss_classification", 10));
+  double last_before = -1;
+  for (const auto& [k, v] : r.last)
+    if (k == "test_accuracy_before_finetuning") last_before = v;
+  EXPECT_EQ(last_before, before);
+
+  // Without pre-training there is no probe phase and no before figure.
+  cfg.model.ae.pretrain_epochs = 0;
+  TestRun b;
+  const auto r0 = train_fresh(cfg, train, test, *b.run, false);
+  EXPECT_EQ(r0.epochs_done, 3);
+  EXPECT_TRUE(std::isnan(r0.last.back().second));
 }
 
 TEST(ModelIo, CheckpointRebuildsTheModel) {
