@@ -26,8 +26,11 @@ struct GanOptions {
   double lr_g = 2e-4, lr_d = 2e-4;  // Radford et al.: Adam 2e-4
   double beta1 = 0.5, beta2 = 0.999;  // Radford et al.: beta1 0.5
   int64_t d_steps = 1;            // discriminator (critic) steps per generator step
+  int64_t pack = 1;               // PacGAN (Lin et al. 2018): the MLP D judges `pack` samples jointly (1: plain GAN)
   double label_smoothing = 0.0;   // one-sided: real targets 1 - s (Salimans et al. 2016 use 0.1)
   double gp_weight = 10.0;        // WGAN-GP lambda (Gulrajani et al.)
+  double g_ema = 0.0;             // > 0: samples come from an exponential moving average of G's weights
+                                  // with this decay per G step (Yazici et al. 2019); 0: from G itself
   bool conditional = false;       // cgan: class label into G and D (Mirza & Osindero 2014)
 
   void add_to(OptionSet& set);

@@ -11,6 +11,7 @@
 #include "nets/dcgan.h"
 #include "nets/mlp.h"
 #include "nets/optimizer.h"
+#include "nets/target_update.h"
 
 namespace tp::gen {
 
@@ -18,12 +19,14 @@ namespace F = torch::nn::functional;
 
 struct GanModel::Nets {
   // Exactly one pair is set: MLP networks or DCGAN networks.
-  nets::MLP g_mlp{nullptr}, d_mlp{nullptr};
-  nets::DCGANGenerator g_dc{nullptr};
+  nets::MLP g_mlp{nullptr}, d_mlp{nullptr}, g_ema_mlp{nullptr};
+  nets::DCGANGenerator g_dc{nullptr}, g_ema_dc{nullptr};
   nets::DCGANDiscriminator d_dc{nullptr};
   std::unique_ptr<torch::optim::Optimizer> opt_g, opt_d;
   torch::nn::Module& g() { return g_mlp ? static_cast<torch::nn::Module&>(*g_mlp) : *g_dc; }
   torch::nn::Module& d() { return d_mlp ? static_cast<torch::nn::Module&>(*d_mlp) : *d_dc; }
+  torch::nn::Module& g_ema() { return g_ema_mlp ? static_cast<torch::nn::Module&>(*g_ema_mlp) : *g_ema_dc; }
+  bool has_ema() const { return g_ema_mlp || g_ema_dc; }
 };
 
 GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
@@ -32,23 +35,35 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
   TP_CHECK_AS(UsageError, options_.loss == "ns" || options_.loss == "wgan-gp", "unknown GAN loss '", options_.loss, "' (ns, wgan-gp)");
   TP_CHECK_AS(UsageError, options_.z_dim > 0 && options_.d_steps > 0, "--z-dim and --d-steps must be > 0");
   TP_CHECK_AS(UsageError, options_.label_smoothing >= 0 && options_.label_smoothing < 0.5, "--label-smoothing must be in [0, 0.5)");
+  TP_CHECK_AS(UsageError, options_.g_ema >= 0 && options_.g_ema < 1, "--g-ema must be in [0, 1)");
+  TP_CHECK_AS(UsageError, options_.pack >= 1, "--pack must be >= 1");
+  TP_CHECK_AS(UsageError, options_.pack == 1 || (options_.arch == "mlp" && options_.loss == "ns"),
+              "--pack needs the MLP discriminator and the ns loss");
   TP_CHECK_AS(UsageError, !options_.conditional || s.num_classes > 0, "a conditional GAN needs a labelled dataset (",
               s.synthetic.empty() ? "images" : s.synthetic, " has no labels)");
   const int64_t k = num_classes();
   if (options_.arch == "mlp") {
-    nets_->g_mlp = nets::MLP(
-        nets::MLPOptions(options_.z_dim + k, parse_sizes(options_.g_hidden, "--g-hidden"), s.flat_size()).activation(options_.g_activation));
+    const auto go = nets::MLPOptions(options_.z_dim + k, parse_sizes(options_.g_hidden, "--g-hidden"), s.flat_size())
+                        .activation(options_.g_activation);
+    nets_->g_mlp = nets::MLP(go);
+    if (options_.g_ema > 0) nets_->g_ema_mlp = nets::MLP(go);
     nets_->d_mlp = nets::MLP(
-        nets::MLPOptions(s.flat_size() + k, parse_sizes(options_.d_hidden, "--d-hidden"), 1).activation(options_.d_activation));
+        nets::MLPOptions((s.flat_size() + k) * options_.pack, parse_sizes(options_.d_hidden, "--d-hidden"), 1)
+            .activation(options_.d_activation));
   } else if (options_.arch == "dcgan") {
     TP_CHECK_AS(UsageError, s.is_image() && s.height == s.width, "DCGAN networks need square images; use --arch mlp for 2-D data");
     // The critic of WGAN-GP must not normalize across the batch (the penalty is per sample).
     auto dco = nets::DCGANOptions().z_dim(options_.z_dim).channels(s.channels).image_size(s.height).ngf(options_.ngf)
                    .ndf(options_.ndf).num_classes(k).d_norm(options_.loss == "wgan-gp" ? "layer" : "batch");
     nets_->g_dc = nets::DCGANGenerator(dco);
+    if (options_.g_ema > 0) nets_->g_ema_dc = nets::DCGANGenerator(dco);
     nets_->d_dc = nets::DCGANDiscriminator(dco);
   } else {
     TP_THROW(UsageError, "unknown GAN architecture '", options_.arch, "' (mlp, dcgan)");
+  }
+  if (nets_->has_ema()) {
+    nets::hard_update(nets_->g_ema(), nets_->g());  // the average starts at G's initial weights
+    nets_->g_ema().eval();
   }
   nets::OptimizerOptions og;
   og.name = "adam";
@@ -75,16 +90,18 @@ torch::Tensor with_labels(const torch::Tensor& flat, const torch::Tensor& labels
 }
 }  // namespace
 
-torch::Tensor GanModel::g_forward(const torch::Tensor& z, const torch::Tensor& labels) {
-  if (nets_->g_dc) return nets_->g_dc->forward(z, labels);
-  auto out = nets_->g_mlp->forward(with_labels(z, labels, num_classes()));
+torch::Tensor GanModel::g_forward(const torch::Tensor& z, const torch::Tensor& labels, bool averaged) {
+  if (nets_->g_dc) return (averaged ? nets_->g_ema_dc : nets_->g_dc)->forward(z, labels);
+  auto out = (averaged ? nets_->g_ema_mlp : nets_->g_mlp)->forward(with_labels(z, labels, num_classes()));
   if (!shape_.is_image()) return out;
   return torch::tanh(out).view({z.size(0), shape_.channels, shape_.height, shape_.width});
 }
 
 torch::Tensor GanModel::d_forward(const torch::Tensor& x, const torch::Tensor& labels) {
   if (nets_->d_dc) return nets_->d_dc->forward(x, labels);
-  return nets_->d_mlp->forward(with_labels(x.flatten(1), labels, num_classes())).view({-1});
+  const auto in = with_labels(x.flatten(1), labels, num_classes());
+  TP_CHECK(in.size(0) % options_.pack == 0, "a batch of ", in.size(0), " does not split into packs of ", options_.pack);
+  return nets_->d_mlp->forward(in.view({in.size(0) / options_.pack, -1})).view({-1});
 }
 
 torch::Tensor GanModel::gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& labels) {
@@ -97,12 +114,15 @@ torch::Tensor GanModel::gradient_penalty(const torch::Tensor& real, const torch:
   return (grad.flatten(1).norm(2, 1) - 1).pow(2).mean();
 }
 
-std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor& y) {
+std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x, const torch::Tensor& batch_y) {
   nets_->g().train();
   nets_->d().train();
-  const int64_t n = x.size(0), k = num_classes();
+  // Packing: whole packs only (the last batch of an epoch may be short).
+  const int64_t n = batch_x.size(0) - batch_x.size(0) % options_.pack, k = num_classes();
+  TP_CHECK_AS(UsageError, n > 0, "a batch of ", batch_x.size(0), " is smaller than --pack ", options_.pack);
+  const auto x = batch_x.narrow(0, 0, n);
   const auto real = shape_.is_image() ? x * 2.0 - 1.0 : x;
-  const auto labels = k > 0 ? y : torch::Tensor();
+  const auto labels = k > 0 && batch_y.defined() ? batch_y.narrow(0, 0, n) : torch::Tensor();
   TP_CHECK(k == 0 || labels.defined(), "a conditional GAN needs labelled batches");
 
   // Discriminator / critic step.
@@ -133,6 +153,7 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& x, const 
     nets_->opt_g->zero_grad();
     loss_g.backward();
     nets_->opt_g->step();
+    if (nets_->has_ema()) nets::soft_update(nets_->g_ema(), nets_->g(), 1.0 - options_.g_ema);
     loss_g_value = loss_g.item<double>();
   }
   // d_real / d_fake: mean D(x) and D(G(z)) as probabilities (ns) or critic values (wgan-gp).
@@ -165,7 +186,7 @@ torch::Tensor GanModel::generate(const torch::Tensor& z, const torch::Tensor& la
     TP_CHECK_AS(UsageError, labels.min().item<int64_t>() >= 0 && labels.max().item<int64_t>() < num_classes(),
                 "class labels must be in 0..", num_classes() - 1);
   }
-  auto out = g_forward(z, lab);
+  auto out = g_forward(z, lab, nets_->has_ema());
   nets_->g().train();
   return shape_.is_image() ? (out + 1.0) * 0.5 : out;
 }
@@ -173,6 +194,7 @@ torch::Tensor GanModel::generate(const torch::Tensor& z, const torch::Tensor& la
 void GanModel::save(CheckpointWriter& w) const {
   w.add_module("gan.g", nets_->g());
   w.add_module("gan.d", nets_->d());
+  if (nets_->has_ema()) w.add_module("gan.g_ema", nets_->g_ema());
   w.add_optimizer("gan.opt_g", *nets_->opt_g);
   w.add_optimizer("gan.opt_d", *nets_->opt_d);
   w.add_tensor("gan.d_updates", torch::tensor(d_updates_, torch::kInt64));
@@ -181,6 +203,7 @@ void GanModel::save(CheckpointWriter& w) const {
 void GanModel::load(CheckpointReader& r) {
   r.load_module("gan.g", nets_->g());
   r.load_module("gan.d", nets_->d());
+  if (nets_->has_ema()) r.load_module("gan.g_ema", nets_->g_ema());
   r.load_optimizer("gan.opt_g", *nets_->opt_g);
   r.load_optimizer("gan.opt_d", *nets_->opt_d);
   d_updates_ = r.tensor("gan.d_updates").item<int64_t>();

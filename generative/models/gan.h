@@ -6,7 +6,12 @@
 //     G minimizes BCE(D(G(z)), 1) = softplus(-D(G(z))).
 //   wgan-gp (Gulrajani et al. 2017): the critic minimizes D(G(z)) - D(x) + lambda (|grad D(x^)| - 1)^2
 //     at random interpolates x^; G minimizes -D(G(z)).
-// D takes a step on every batch and G one every `d_steps` batches. Images are mapped from
+// PacGAN packing (Lin et al. 2018, pack = m > 1, MLP D with the ns loss): D sees m samples,
+// all real or all fake, concatenated into one input, which penalizes a G that drops modes;
+// a batch is trimmed to a multiple of m.
+// D takes a step on every batch and G one every `d_steps` batches. With g_ema > 0 a copy of G
+// tracks the exponential moving average of its weights (Yazici et al. 2019, "The unusual
+// effectiveness of averaging in GAN training") and generate() samples from that copy. Images are mapped from
 // [0, 1] to G's tanh range [-1, 1] on the way in and back on the way out.
 #include <memory>
 
@@ -33,7 +38,8 @@ class GanModel : public GenerativeModel {
  private:
   struct Nets;
   // G and D on model-range tensors (images in [-1, 1], (N, C, H, W); points (N, 2)).
-  torch::Tensor g_forward(const torch::Tensor& z, const torch::Tensor& labels);
+  // `averaged`: run the moving-average copy of G (g_ema > 0) instead of G.
+  torch::Tensor g_forward(const torch::Tensor& z, const torch::Tensor& labels, bool averaged = false);
   torch::Tensor d_forward(const torch::Tensor& x, const torch::Tensor& labels);
   torch::Tensor gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& labels);
   std::string algorithm_;

@@ -57,6 +57,12 @@ TEST(GenerativeCli, GanOnRing8TrainsGeneratesAndEvaluates) {
   EXPECT_EQ(j.at("modes_total").as_int(), 8);
   EXPECT_GE(j.at("high_quality").as_number(), 0.0);
 
+  // Bad packing / averaging settings are usage errors.
+  for (const std::string bad : {"--pack 0", "--pack 4 --batch-size 2", "--g-ema 1", "--loss wgan-gp --pack 2"}) {
+    r = test::run_torchplay("train gan --data ring8 --epochs 1 --synthetic-size 64 --quiet --run-dir " + dir.file("bad") + " " + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.output;
+  }
+
   // A conditional model needs labels: ring8 has none.
   r = test::run_torchplay("train cgan --data ring8 --arch mlp --epochs 1 --quiet --run-dir " + dir.file("c"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
