@@ -136,7 +136,7 @@ TrainLoopOptions TrainLoopOptions::for_algorithm(const std::string& a) {
 
 void TrainLoopOptions::add_to(OptionSet& s) {
   s.add("data", &data, "dataset: fashion-mnist | DIR of MNIST-format IDX files | ring8 | grid25 | moons")
-      .add("epochs", &epochs, "training epochs (sae: fine-tuning epochs, after the layer-wise ones)")
+      .add("epochs", &epochs, "training epochs (sae: fine-tuning epochs, after the layer-wise and probe epochs)")
       .add("batch-size", &batch_size, "mini-batch size")
       .add("synthetic-size", &synthetic_size, "points per epoch for the 2-D sets")
       .add("grid-samples", &grid_samples, "samples in each samples/epoch_NNN.png")
