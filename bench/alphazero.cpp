@@ -5,6 +5,8 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include "core/runtime.h"
+
 #include "agents/alphazero/batched_games.h"
 #include "agents/alphazero/model.h"
 #include "agents/alphazero/network_evaluator.h"
@@ -14,7 +16,8 @@
 namespace {
 
 void BM_SelfPlay(benchmark::State& state) {
-  torch::set_num_threads(1);
+  tp::set_compute_threads(1);  // one LibTorch and one OpenBLAS thread
+  tp::keep_freed_buffers();     // as every torchplay command does
   torch::manual_seed(1);
   const int parallel = static_cast<int>(state.range(0));
   const auto registry = tp::envs::make_game_registry();

@@ -5,6 +5,8 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include "core/runtime.h"
+
 #include "agents/dqn/dqn_options.h"
 #include "agents/dqn/dqn_trainer.h"
 #include "envs/registry.h"
@@ -14,7 +16,8 @@ using tp::agents::dqn::DqnOptions;
 using tp::agents::dqn::DqnTrainer;
 
 std::unique_ptr<DqnTrainer> make(const std::string& env_id, int64_t warm_steps) {
-  torch::set_num_threads(1);
+  tp::set_compute_threads(1);  // one LibTorch and one OpenBLAS thread
+  tp::keep_freed_buffers();     // as every torchplay command does
   torch::manual_seed(1);
   const auto registry = tp::envs::make_env_registry();
   auto env = registry.make(env_id);

@@ -1,9 +1,11 @@
 #include "core/metrics.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 #include "core/error.h"
+#include "core/run_dir.h"
 
 namespace tp {
 
@@ -15,25 +17,51 @@ std::string join(const std::vector<std::string>& v) {
 }
 }  // namespace
 
-CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns)
+CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns,
+                       std::optional<double> resumed_at)
     : path_(path), columns_(std::move(columns)) {
+  if (resumed_at) drop_rows_after(*resumed_at);
   const std::string header = join(columns_);
   bool exists = false;
   {
-    std::ifstream in(path);
+    std::ifstream in(path_);
     std::string first;
     if (in.good() && std::getline(in, first)) {
       exists = true;
-      TP_CHECK(first == header, "metrics file '", path, "' has header '", first, "', expected '",
-               header, "'");
+      TP_CHECK(first == header, "metrics file '", path_, "' has header '", first, "', expected '", header, "'");
     }
   }
-  file_ = std::fopen(path.c_str(), "a");
-  TP_CHECK(file_ != nullptr, "cannot open metrics file '", path, "'");
+  file_ = std::fopen(path_.c_str(), "a");
+  TP_CHECK(file_ != nullptr, "cannot open metrics file '", path_, "'");
   if (!exists) {
     std::fprintf(file_, "%s\n", header.c_str());
     std::fflush(file_);
   }
+}
+
+void CsvMetrics::drop_rows_after(double resumed_at) {
+  std::ifstream in(path_);
+  if (!in.good()) return;
+  std::string line, kept;
+  bool header = true, dropped = false;
+  while (std::getline(in, line)) {
+    if (header) {
+      TP_CHECK(line == join(columns_), "metrics file '", path_, "' has header '", line, "', expected '",
+               join(columns_), "'");
+    } else {
+      const std::string first = line.substr(0, line.find(','));
+      char* end = nullptr;
+      const double key = std::strtod(first.c_str(), &end);
+      if (!first.empty() && end == first.c_str() + first.size() && key > resumed_at) {
+        dropped = true;
+        continue;
+      }
+    }
+    header = false;
+    kept += line + "\n";
+  }
+  in.close();
+  if (dropped) write_file_atomic(path_, kept);
 }
 
 CsvMetrics::~CsvMetrics() {

@@ -1,7 +1,9 @@
 #pragma once
 // Metrics as CSV with a fixed header (stable column names), one row per call, flushed per
-// row so a crash loses nothing and `tail -f` works. Resuming a run appends to its file.
+// row so a crash loses nothing and `tail -f` works. Resuming a run appends to its file, after
+// dropping the rows written past the checkpoint it resumes from (they will be written again).
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,7 +13,11 @@ namespace tp {
 class CsvMetrics {
  public:
   // Opens `path`; an existing file must have the same header (resume) and is appended to.
-  CsvMetrics(const std::string& path, std::vector<std::string> columns);
+  // With `resumed_at` (the counter of the checkpoint a run resumes from: step, iteration,
+  // epoch), rows whose first column is above it are removed first: the interrupted process
+  // logged them after its last checkpoint, and the resumed run logs them again.
+  CsvMetrics(const std::string& path, std::vector<std::string> columns,
+             std::optional<double> resumed_at = std::nullopt);
   ~CsvMetrics();
   CsvMetrics(const CsvMetrics&) = delete;
   CsvMetrics& operator=(const CsvMetrics&) = delete;
@@ -22,6 +28,8 @@ class CsvMetrics {
   const std::string& path() const { return path_; }
 
  private:
+  void drop_rows_after(double resumed_at);
+
   std::string path_;
   std::vector<std::string> columns_;
   std::FILE* file_ = nullptr;

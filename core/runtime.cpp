@@ -1,6 +1,7 @@
 #include "core/runtime.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
 #include <torch/torch.h>
 
 #include <climits>
@@ -23,15 +24,24 @@ void init_runtime(const CommonOptions& common) {
   TP_CHECK(!is_cuda || cuda_available(),
            "--device ", d, " requested but CUDA is not available in this LibTorch build");
   TP_CHECK_AS(UsageError, common.threads >= 0, "--threads must be >= 0");
-  if (common.threads > 0) {
-    torch::set_num_threads(common.threads);
-    // OpenBLAS (Debian's pthread build) keeps its own thread pool that --threads must bound
-    // too: its spinning workers cost more than they give on small matrices.
-    using SetThreads = void (*)(int);
-    if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-      set_blas(common.threads);
-  }
+  if (common.threads > 0) set_compute_threads(common.threads);
+  keep_freed_buffers();
   seed_torch(common.seed);
+}
+
+void set_compute_threads(int threads) {
+  TP_CHECK(threads > 0, "thread count must be > 0");
+  torch::set_num_threads(threads);
+  // OpenBLAS (Debian's pthread build) keeps its own thread pool that must be bounded too: its
+  // spinning workers cost more than they give on small matrices.
+  using SetThreads = void (*)(int);
+  if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    set_blas(threads);
+}
+
+void keep_freed_buffers() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
 namespace {

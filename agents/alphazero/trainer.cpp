@@ -125,7 +125,8 @@ class Trainer {
                                         "loss_total", "loss_value", "loss_policy", "loss_l2", "lr", "arena_score",
                                         "arena_wins", "arena_draws", "arena_losses", "accepted", "best_generation"};
     for (const auto& b : baseline_names_) columns.push_back("vs_" + b);
-    CsvMetrics metrics(dir.metrics_path(), columns);
+    CsvMetrics metrics(dir.metrics_path(), columns,
+                       run_.resume ? std::optional<double>(iteration_) : std::nullopt);
     InterruptGuard guard;
     auto stop = [] { return pending_interrupt() != 0; };
     Progress progress("alphazero " + o_.game, o_.iterations, "iterations", run_.common.quiet);

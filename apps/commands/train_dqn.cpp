@@ -91,7 +91,8 @@ int train_dqn(const Args& args) {
               << run.path() << "\n";
 
   CsvMetrics metrics(run.metrics_path(), {"step", "episode", "episode_return", "episode_length", "loss", "q_mean",
-                                          "epsilon", "steps_per_s", "eval_return_mean", "eval_return_std", "wall_s"});
+                                          "epsilon", "steps_per_s", "eval_return_mean", "eval_return_std", "wall_s"},
+                     resumed ? std::optional<double>(trainer.steps()) : std::nullopt);
   auto save_checkpoint = [&] {
     CheckpointHeader h;
     h.algorithm = "dqn";

@@ -31,6 +31,27 @@ TEST(Metrics, HeaderAndRowsFlushedPerRow) {
   EXPECT_THROW(CsvMetrics(path, {"step", "other"}), Error);
 }
 
+TEST(Metrics, ResumeDropsRowsLoggedAfterTheCheckpoint) {
+  test::TempDir dir;
+  const std::string path = dir.file("metrics.csv");
+  {
+    CsvMetrics m(path, {"iteration", "loss"});
+    for (int i = 1; i <= 5; ++i) m.write({{"iteration", i}, {"loss", 1.0 / i}});
+  }
+  // The interrupted run checkpointed iteration 3, then logged 4 and 5: resuming at 3 drops
+  // them, and the resumed run's rows follow iteration 3.
+  {
+    CsvMetrics m(path, {"iteration", "loss"}, 3.0);
+    m.write({{"iteration", 4}, {"loss", 0.5}});
+  }
+  EXPECT_EQ(read_file(path), "iteration,loss\n1,1\n2,0.5\n3,0.33333333\n4,0.5\n");
+  // Nothing past the counter: the file is kept as it is; a wrong header is refused untouched.
+  { CsvMetrics m(path, {"iteration", "loss"}, 4.0); }
+  EXPECT_EQ(read_file(path), "iteration,loss\n1,1\n2,0.5\n3,0.33333333\n4,0.5\n");
+  EXPECT_THROW(CsvMetrics(path, {"iteration", "other"}, 0.0), Error);
+  EXPECT_EQ(read_file(path), "iteration,loss\n1,1\n2,0.5\n3,0.33333333\n4,0.5\n");
+}
+
 TEST(Json, DumpAndParseRoundTrip) {
   Json j = Json::object();
   j.set("name", "a \"quoted\"\nline");
