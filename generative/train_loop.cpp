@@ -100,7 +100,8 @@ TrainResult train_model(GenerativeModel& model, const TrainLoopOptions& loop, co
   std::vector<std::string> columns = {"epoch", "step", "train_seconds", "images_per_s"};
   columns.insert(columns.end(), losses.begin(), losses.end());
   columns.insert(columns.end(), evals.begin(), evals.end());
-  CsvMetrics metrics(dir.metrics_path(), columns);
+  CsvMetrics metrics(dir.metrics_path(), columns,
+                     run.resume ? std::optional<double>(st.epoch) : std::nullopt);
 
   const int64_t total_epochs = model.schedule_epochs(loop.epochs);
   int64_t total_batches = 0, done_batches = 0;
