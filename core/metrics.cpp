@@ -20,7 +20,6 @@ std::string join(const std::vector<std::string>& v) {
 CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns,
                        std::optional<double> resumed_at)
     : path_(path), columns_(std::move(columns)) {
-  if (resumed_at) drop_rows_after(*resumed_at);
   const std::string header = join(columns_);
   bool exists = false;
   {
@@ -29,6 +28,7 @@ CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns
     if (in.good() && std::getline(in, first)) {
       exists = true;
       TP_CHECK(first == header, "metrics file '", path_, "' has header '", first, "', expected '", header, "'");
+      if (resumed_at) drop_rows_after(in, header, *resumed_at);
     }
   }
   file_ = std::fopen(path_.c_str(), "a");
@@ -39,28 +39,19 @@ CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns
   }
 }
 
-void CsvMetrics::drop_rows_after(double resumed_at) {
-  std::ifstream in(path_);
-  if (!in.good()) return;
-  std::string line, kept;
-  bool header = true, dropped = false;
-  while (std::getline(in, line)) {
-    if (header) {
-      TP_CHECK(line == join(columns_), "metrics file '", path_, "' has header '", line, "', expected '",
-               join(columns_), "'");
-    } else {
-      const std::string first = line.substr(0, line.find(','));
-      char* end = nullptr;
-      const double key = std::strtod(first.c_str(), &end);
-      if (!first.empty() && end == first.c_str() + first.size() && key > resumed_at) {
-        dropped = true;
-        continue;
-      }
+void CsvMetrics::drop_rows_after(std::istream& rows, const std::string& header, double resumed_at) {
+  std::string line, kept = header + "\n";
+  bool dropped = false;
+  while (std::getline(rows, line)) {
+    const std::string first = line.substr(0, line.find(','));
+    char* end = nullptr;
+    const double key = std::strtod(first.c_str(), &end);
+    if (!first.empty() && end == first.c_str() + first.size() && key > resumed_at) {
+      dropped = true;
+      continue;
     }
-    header = false;
     kept += line + "\n";
   }
-  in.close();
   if (dropped) write_file_atomic(path_, kept);
 }
 

@@ -3,6 +3,7 @@
 // row so a crash loses nothing and `tail -f` works. Resuming a run appends to its file, after
 // dropping the rows written past the checkpoint it resumes from (they will be written again).
 #include <cstdio>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,7 +29,9 @@ class CsvMetrics {
   const std::string& path() const { return path_; }
 
  private:
-  void drop_rows_after(double resumed_at);
+  // Rewrites the file without the rows (read from `rows`, after the header) whose first
+  // column is above `resumed_at`.
+  void drop_rows_after(std::istream& rows, const std::string& header, double resumed_at);
 
   std::string path_;
   std::vector<std::string> columns_;
