@@ -22,7 +22,7 @@ int DqnPolicy::act(const float* obs, const envs::Env&) {
 
 std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env) {
   CheckpointReader reader(path);
-  reader.expect("dqn");
+  reader.expect(kDqnAlgorithm);
   nets::QNetworkOptions options;
   try {
     options = nets::q_network_options_from_spec(reader.bytes("net"));

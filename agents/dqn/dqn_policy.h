@@ -22,6 +22,9 @@ class DqnPolicy final : public Policy {
   std::vector<int64_t> shape_;
 };
 
+// The algorithm name in the header of every `train dqn` checkpoint.
+inline constexpr char kDqnAlgorithm[] = "dqn";
+
 // Loads a `train dqn` checkpoint for `env` (CheckpointError when it is not a DQN checkpoint
 // or does not fit the env's spaces).
 std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "agents/dqn/dqn_policy.h"
 #include "agents/dqn/greedy_eval.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -156,8 +157,16 @@ void DqnTrainer::save(CheckpointWriter& w) const {
   }
 }
 
+CheckpointHeader DqnTrainer::checkpoint_header() const {
+  CheckpointHeader h;
+  h.algorithm = kDqnAlgorithm;
+  h.env = o_.env;
+  h.architecture = architecture();
+  return h;
+}
+
 bool DqnTrainer::load(CheckpointReader& r) {
-  r.expect("dqn", architecture());
+  r.expect(kDqnAlgorithm, architecture());
   const CheckpointHeader& h = r.header();
   steps_ = h.counter("steps");
   updates_ = h.counter("updates");

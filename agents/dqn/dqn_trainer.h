@@ -19,6 +19,10 @@
 #include "core/rng.h"
 #include "envs/env.h"
 
+namespace tp {
+struct CheckpointHeader;
+}
+
 namespace tp::agents::dqn {
 
 struct EpisodeStats {
@@ -65,6 +69,9 @@ class DqnTrainer {
   DqnLearner& learner() { return learner_; }
   const ReplayMemory& memory() const { return memory_; }
 
+  // The header of this run's checkpoints: algorithm, env and architecture (the caller adds
+  // the resolved config); load() expects the same algorithm and architecture.
+  CheckpointHeader checkpoint_header() const;
   // Everything needed to continue exactly (the replay memory only with options.save_replay).
   void save(CheckpointWriter& writer) const;
   // Returns true when the replay memory was in the checkpoint (else training refills it).

@@ -94,10 +94,7 @@ int train_dqn(const Args& args) {
                                           "epsilon", "steps_per_s", "eval_return_mean", "eval_return_std", "wall_s"},
                      resumed ? std::optional<double>(trainer.steps()) : std::nullopt);
   auto save_checkpoint = [&] {
-    CheckpointHeader h;
-    h.algorithm = "dqn";
-    h.env = o.env;
-    h.architecture = trainer.architecture();
+    CheckpointHeader h = trainer.checkpoint_header();
     h.config = set.to_ini();
     CheckpointWriter w(h);
     trainer.save(w);

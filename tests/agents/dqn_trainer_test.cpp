@@ -61,11 +61,7 @@ TEST(DqnTrainer, ResumeGivesTheSameNextUpdatesAsAnUninterruptedRun) {
   tp::test::TempDir dir;
   auto first = make_trainer(o, 42);
   run_steps(*first, 350);
-  tp::CheckpointHeader h;
-  h.algorithm = "dqn";
-  h.env = o.env;
-  h.architecture = first->architecture();
-  tp::CheckpointWriter w(h);
+  tp::CheckpointWriter w(first->checkpoint_header());
   first->save(w);
   w.write(dir.file("ckpt.tpck"));
   first.reset();
@@ -93,11 +89,7 @@ TEST(DqnTrainer, CheckpointOfAnotherArchitectureIsRefused) {
   DqnOptions o = small_options();
   auto t = make_trainer(o, 1);
   tp::test::TempDir dir;
-  tp::CheckpointHeader h;
-  h.algorithm = "dqn";
-  h.env = o.env;
-  h.architecture = t->architecture();
-  tp::CheckpointWriter w(h);
+  tp::CheckpointWriter w(t->checkpoint_header());
   t->save(w);
   w.write(dir.file("c.tpck"));
   o.hidden = "32,32";
