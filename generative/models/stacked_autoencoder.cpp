@@ -91,22 +91,18 @@ std::vector<double> StackedAutoencoderModel::train_step(int64_t epoch, const tor
     opt.step();
     return {static_cast<double>(level), loss.item<double>(), nan};
   }
-  if (epoch < pretrain_epochs_total() + probe_epochs_total()) {
-    torch::Tensor features;
-    {
-      torch::NoGradGuard no_grad;
-      features = ae->encode(x);
-    }
-    auto loss = F::cross_entropy(nets_->head->forward(features), y);
-    nets_->probe_opt->zero_grad();
-    loss.backward();
-    nets_->probe_opt->step();
-    return {static_cast<double>(ae->levels()), nan, loss.item<double>()};
+  // Probe epochs train the head alone on frozen features; fine-tuning trains the whole stack.
+  const bool probe = epoch < pretrain_epochs_total() + probe_epochs_total();
+  torch::Tensor features;
+  {
+    torch::AutoGradMode grad_through_encoders(!probe);
+    features = ae->encode(x);
   }
-  auto loss = F::cross_entropy(nets_->head->forward(ae->encode(x)), y);
-  nets_->finetune_opt->zero_grad();
+  auto loss = F::cross_entropy(nets_->head->forward(features), y);
+  auto& opt = probe ? *nets_->probe_opt : *nets_->finetune_opt;
+  opt.zero_grad();
   loss.backward();
-  nets_->finetune_opt->step();
+  opt.step();
   return {static_cast<double>(ae->levels()), nan, loss.item<double>()};
 }
 
