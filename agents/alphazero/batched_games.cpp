@@ -26,6 +26,22 @@ struct Group {
   std::vector<int> slots;
 };
 
+// Plays k ~ U{0..max_plies} uniformly random moves from `initial` into `state`; an opening
+// that ends the game is drawn again (from fewer plies, so this terminates).
+void play_random_opening(std::unique_ptr<envs::GameState>& state, const envs::GameState& initial, int max_plies,
+                         Rng& rng) {
+  int plies = static_cast<int>(rng.below(static_cast<uint32_t>(max_plies) + 1));
+  while (true) {
+    for (int i = 0; i < plies && !state->is_terminal(); ++i) {
+      const std::vector<envs::Action> legal = state->legal_actions();
+      state->apply(legal[rng.below(static_cast<uint32_t>(legal.size()))]);
+    }
+    if (!state->is_terminal()) return;
+    if (!state->assign_from(initial)) state = initial.clone();
+    plies = plies > 0 ? plies - 1 : 0;
+  }
+}
+
 // The engine behind self_play and play_match. `players[s]` may be null when `searches[s]`
 // is set; self_play passes the same search for both sides with shared_tree.
 BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], const BatchedSearch* searches[2],
@@ -68,6 +84,7 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
         if (started >= opt.games) continue;
         slot.game = started++;
         if (!slot.state || !slot.state->assign_from(initial)) slot.state = initial.clone();
+        if (record && opt.random_opening_plies > 0) play_random_opening(slot.state, initial, opt.random_opening_plies, rng);
         result.games[slot.game].first_side = slot.game % 2;
         slot.synced = false;
         slot.positions.clear();

@@ -18,6 +18,9 @@ AlphaZeroOptions alphazero_preset(const std::string& game) {
     // opens and self-play would stay on a stale network: train AlphaZero-style instead.
     o.gating = false;
     o.temperature_moves = 4;
+    // Without random openings the network never sees positions like X a1 c1 c2 / O b1 c3
+    // and misjudges them (O's double threat b3 wins); the exhaustive check finds them.
+    o.random_opening_plies = 6;
     o.blocks = 2;
     o.filters = 32;
     o.value_hidden = 32;

@@ -21,6 +21,10 @@ struct AlphaZeroOptions {
   double dirichlet_alpha = 0;    // 0: the game's own (AGZ Go: 0.03)
   double noise_fraction = 0.25;  // AGZ epsilon
   int temperature_moves = 30;    // AGZ: tau = 1 for the first 30 moves, then ~0
+  // Each self-play game starts with k ~ U{0..K} uniformly random plies (not recorded), so
+  // the network also learns positions that self-play between good players never reaches
+  // (KataGo's random openings, Wu 2019). AGZ: 0.
+  int random_opening_plies = 0;
   // Network
   int blocks = 19;        // AGZ: 19 residual blocks
   int filters = 256;      // AGZ: 256

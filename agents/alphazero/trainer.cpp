@@ -63,6 +63,7 @@ void check_options(const AlphaZeroOptions& o) {
   TP_CHECK_AS(UsageError, o.dirichlet_alpha >= 0, "--dirichlet-alpha must be >= 0");
   TP_CHECK_AS(UsageError, o.noise_fraction >= 0 && o.noise_fraction <= 1, "--noise-fraction must be in [0, 1]");
   TP_CHECK_AS(UsageError, o.temperature_moves >= 0 && o.arena_temperature_moves >= 0, "temperature moves must be >= 0");
+  TP_CHECK_AS(UsageError, o.random_opening_plies >= 0, "--random-opening-plies must be >= 0");
   TP_CHECK_AS(UsageError, o.blocks >= 0 && o.filters > 0 && o.value_hidden > 0,
               "--blocks must be >= 0, --filters and --value-hidden > 0");
   TP_CHECK_AS(UsageError, o.window_positions > 0 && o.batch_size > 0 && o.steps_per_iteration >= 0,
@@ -146,6 +147,7 @@ class Trainer {
       sp.games = o_.games_per_iteration;
       sp.parallel = o_.parallel_games;
       sp.temperature_moves = o_.temperature_moves;
+      sp.random_opening_plies = o_.random_opening_plies;
       sp.should_stop = stop;
       const BatchedPlayResult games = self_play(*initial_, search, sp, rng_());
       if (games.interrupted) return interrupted(store);

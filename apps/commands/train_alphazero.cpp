@@ -50,6 +50,8 @@ void add_alphazero_options(OptionSet& set, agents::AlphaZeroOptions& o) {
       .add("dirichlet-alpha", &o.dirichlet_alpha, "root noise alpha (0: the game's own value)")
       .add("noise-fraction", &o.noise_fraction, "root noise weight epsilon (AGZ: 0.25)")
       .add("temperature-moves", &o.temperature_moves, "plies played with temperature 1, then greedy (AGZ: 30)")
+      .add("random-opening-plies", &o.random_opening_plies,
+           "self-play games start with 0..K uniformly random plies, not recorded (AGZ: 0)")
       .add("blocks", &o.blocks, "residual blocks (AGZ: 19)")
       .add("filters", &o.filters, "convolution filters (AGZ: 256)")
       .add("value-hidden", &o.value_hidden, "hidden units of the value head (AGZ: 256)")

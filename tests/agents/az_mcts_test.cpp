@@ -169,6 +169,37 @@ TEST(BatchedGames, SelfPlayBatchesLeavesAcrossGamesAndRecordsPositions) {
   EXPECT_GT(r.simulations, 0);
 }
 
+TEST(BatchedGames, RandomOpeningPliesAreLegalAndNotRecorded) {
+  SpyEvaluator spy;
+  BatchedSearch search{&spy, {}};
+  search.options.simulations = 8;
+  BatchedPlayOptions opt;
+  opt.games = 40;
+  opt.parallel = 8;
+  opt.random_opening_plies = 6;
+  auto initial = ttt({});
+  const auto r = self_play(*initial, search, opt, 11);
+  ASSERT_EQ(r.games.size(), 40u);
+  size_t plies = 0;
+  for (const auto& g : r.games) {
+    plies += g.moves.size();
+    auto replay = initial->clone();
+    for (auto a : g.moves) {
+      ASSERT_TRUE(replay->is_legal(a));
+      replay->apply(a);
+    }
+    EXPECT_TRUE(replay->is_terminal());
+  }
+  // Only searched moves give training positions; with k ~ U{0..6} random plies per game
+  // about 3 per game are not recorded.
+  EXPECT_LT(r.positions.size(), plies);
+  EXPECT_GT(r.positions.size(), plies - 6 * r.games.size());
+  // Without random openings every ply is recorded (the test above); the openings differ.
+  std::set<std::vector<envs::Action>> openings;
+  for (const auto& g : r.games) openings.insert({g.moves.begin(), g.moves.begin() + std::min<size_t>(3, g.moves.size())});
+  EXPECT_GT(openings.size(), 20u);
+}
+
 TEST(BatchedGames, BatchedSelectMovesFindsEachPositionsWin) {
   SpyEvaluator spy;  // legal priors uniform among themselves after masking
   BatchedSearch search{&spy, {}};

@@ -75,6 +75,23 @@ TEST(AlphaZeroTraining, RunsResumesExactlyAndItsCheckpointPlays) {
   EXPECT_NE(r.output.find("tictactoe"), std::string::npos) << r.output;
 }
 
+// Issue 5's target as a test: the tic-tac-toe preset (about 70 s on one core) plays a
+// value-optimal move in every one of the 4520 reachable positions (exact minimax check).
+TEST(AlphaZeroTraining, TicTacToeDefaultsPlayValueOptimallyEverywhere) {
+  test::TempDir dir;
+  const std::string run = dir.file("ttt");
+  auto r = test::run_torchplay("train alphazero --game tictactoe --threads 1 --quiet --seed 1 --run-dir " + run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay("eval --game tictactoe --agent " + run +
+                          "/checkpoints/ckpt-000000000020.tpck --exhaustive --threads 1 --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"positions\":4520,\"suboptimal\":0}"), std::string::npos) << r.output;
+  r = test::run_torchplay("eval --game tictactoe --agent " + run +
+                          "/checkpoints/ckpt-000000000020.tpck --opponent minimax --games 20 --threads 1 --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"losses\":0"), std::string::npos) << r.output;
+}
+
 TEST(AlphaZeroTraining, UsageErrors) {
   auto r = test::run_torchplay("train alphazero --game chess");
   EXPECT_EQ(r.exit_code, 2);
