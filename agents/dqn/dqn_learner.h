@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agents/dqn/replay_memory.h"
+#include "nets/dense_q.h"
 #include "nets/flat_parameters.h"
 #include "nets/optimizer.h"
 #include "nets/q_networks.h"
@@ -24,6 +25,9 @@ struct LearnerSettings {
   double huber_delta = 1.0;
   double max_grad_norm = 0.0;  // 0: off
   double target_tau = 0.0;     // 0: hard sync (sync_target copies), else Polyak
+  // Dense relu networks on the CPU: compute the update with nets::DenseQKernel (same
+  // numbers, no autograd). false: always the autograd path (tests compare the two).
+  bool dense_kernel = true;
 };
 
 struct UpdateResult {
@@ -56,6 +60,12 @@ class DqnLearner {
   const LearnerSettings& settings() const { return settings_; }
 
  private:
+  bool use_dense_kernel() const;
+  // The same update as update(), computed by the dense kernel (see dense_q.h).
+  UpdateResult update_dense(const ReplayBatch& batch);
+  // The gradient step both paths share: clip the global norm, then the optimizer.
+  void clip_and_step();
+
   LearnerSettings settings_;
   nets::QNetwork online_{nullptr}, target_{nullptr};
   // The online parameters live in one flat tensor, which the optimizer and the gradient
@@ -63,6 +73,8 @@ class DqnLearner {
   std::unique_ptr<nets::FlatParameters> flat_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::vector<int64_t> obs_shape_1_;  // {1, obs...}
+  std::unique_ptr<nets::DenseQKernel> dense_;
+  std::vector<float> q_buf_, q_next_buf_, q_next_online_buf_, dq_buf_;
 };
 
 }  // namespace tp::agents::dqn

@@ -67,3 +67,15 @@ TEST(DqnCli, SigtermCheckpointsAndResumeContinues) {
   EXPECT_GT(j.at("steps").as_int(), 1);
   EXPECT_EQ(j.at("run_dir").as_string(), run);
 }
+
+// Issue 4's CartPole target for one seed: `train dqn` with the classic-control defaults
+// (50k steps, about 6 s here) hands out a greedy policy averaging >= 475 over 100 episodes.
+TEST(DqnCli, DefaultsSolveCartPole) {
+  tp::test::TempDir dir;
+  const auto r = run_torchplay("train dqn --env CartPole-v1 --seed 1 --quiet --json --run-dir " + dir.file("run"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const tp::Json j = tp::Json::parse(last_line(r.output));
+  EXPECT_EQ(j.at("steps").as_int(), 50000);
+  EXPECT_EQ(j.at("final_eval_episodes").as_int(), 100);
+  EXPECT_GE(j.at("final_eval_mean").as_number(), 475.0) << r.output;
+}

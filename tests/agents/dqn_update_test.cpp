@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "agents/dqn/dqn_learner.h"
 #include "agents/dqn/schedule.h"
@@ -130,6 +131,64 @@ TEST(DqnUpdate, DoubleDqnSelectsWithOnlineEvaluatesWithTarget) {
   EXPECT_TRUE(torch::allclose(r.abs_td_error, (y_double - q).abs(), 1e-5, 1e-5));
   EXPECT_FALSE(torch::allclose(r.abs_td_error, (y_plain - q).abs(), 1e-5, 1e-5))
       << "test setup: the online and target argmax should differ somewhere";
+}
+
+// The dense kernel (nets/dense_q.h, used for relu MLPs on the CPU) computes the same update
+// as the autograd path: same TD errors and loss, same parameters after Adam with clipping.
+TEST(DqnUpdate, DenseKernelMatchesAutograd) {
+  for (const bool double_dqn : {false, true}) {
+    nets::QNetworkOptions net = small_net();
+    net.input_shape = {5};
+    net.num_actions = 3;
+    net.hidden = {16, 8};
+    ASSERT_TRUE(nets::DenseQKernel::supports(net));
+    nets::OptimizerOptions adam;
+    adam.name = "adam";
+    adam.lr = 1e-2;
+    LearnerSettings s;
+    s.gamma = 0.95;
+    s.double_dqn = double_dqn;
+    s.max_grad_norm = 0.5;  // small enough to clip
+    std::unique_ptr<DqnLearner> learners[2];
+    for (int k = 0; k < 2; ++k) {
+      s.dense_kernel = k == 0;
+      torch::manual_seed(7);
+      learners[k] = std::make_unique<DqnLearner>(net, adam, s);
+    }
+    {
+      torch::NoGradGuard ng;  // a target that differs from the online network, the same in both
+      torch::manual_seed(8);
+      for (auto& p : learners[0]->target()->parameters()) p.add_(torch::randn_like(p) * 0.1);
+      auto a = learners[0]->target()->parameters(), b = learners[1]->target()->parameters();
+      for (size_t i = 0; i < a.size(); ++i) b[i].copy_(a[i]);
+    }
+    for (int step = 0; step < 3; ++step) {
+      torch::manual_seed(100 + step);
+      ReplayBatch b(24, {5});
+      b.obs.copy_(torch::randn({24, 5}));
+      b.next_obs.copy_(torch::randn({24, 5}));
+      b.actions.copy_(torch::randint(0, 3, {24}, torch::kInt64));
+      b.rewards.copy_(torch::randn({24}) * 3);
+      b.terminated.copy_((torch::rand({24}) < 0.3).to(torch::kFloat32));
+      b.n_steps.copy_(torch::randint(1, 4, {24}).to(torch::kFloat32));
+      b.weights.copy_(torch::rand({24}) + 0.25);
+      for (int i = 0; i < 24; ++i) b.indices[size_t(i)] = i;
+      const UpdateResult dense = learners[0]->update(b), autograd = learners[1]->update(b);
+      EXPECT_NEAR(dense.loss, autograd.loss, 1e-5 * std::max(1.0, std::fabs(autograd.loss)));
+      EXPECT_NEAR(dense.q_mean, autograd.q_mean, 1e-5);
+      EXPECT_TRUE(torch::allclose(dense.abs_td_error, autograd.abs_td_error, 1e-5, 1e-5));
+    }
+    auto a = learners[0]->online()->parameters(), b = learners[1]->online()->parameters();
+    ASSERT_EQ(a.size(), 6u);
+    for (size_t i = 0; i < a.size(); ++i)
+      EXPECT_TRUE(torch::allclose(a[i], b[i], 1e-5, 1e-6)) << "parameter " << i << (double_dqn ? " (double)" : "");
+    const torch::Tensor obs = torch::randn({40, 5});
+    std::vector<int> da, aa;
+    learners[0]->greedy_actions(obs, da);
+    learners[1]->greedy_actions(obs, aa);
+    EXPECT_EQ(da, aa);
+    for (int i = 0; i < 40; ++i) EXPECT_EQ(learners[0]->greedy_action(obs[i].data_ptr<float>()), aa[size_t(i)]);
+  }
 }
 
 TEST(DqnUpdate, HardAndSoftTargetSync) {
