@@ -55,6 +55,24 @@ void BM_DqnTrainMinAtar(benchmark::State& state) {
 }
 BENCHMARK(BM_DqnTrainMinAtar)->Unit(benchmark::kMicrosecond)->MinTime(3.0);
 
+// The ceiling for MinAtar: its update is matrix products (41 MFLOP per Breakout update at
+// batch 32: two forward passes, one backward; 82% of it in the 1024x128 dense layer). This is
+// that layer's product alone, forward shape, one thread: the machine's attainable rate for
+// it, so frames/s <= this rate / 41 MFLOP (docs/dqn.md).
+void BM_SgemmMinAtarDense(benchmark::State& state) {
+  tp::set_compute_threads(1);
+  const torch::Tensor x = torch::randn({32, 1024}), w = torch::randn({1024, 128});
+  torch::Tensor y = torch::empty({32, 128});
+  for (auto _ : state) {
+    torch::mm_out(y, x, w);
+    benchmark::DoNotOptimize(y.data_ptr<float>());
+  }
+  const double flop = 2.0 * 32 * 1024 * 128;
+  state.counters["GFLOP_per_s"] =
+      benchmark::Counter(flop * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SgemmMinAtarDense)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+
 }  // namespace
 
 BENCHMARK_MAIN();
