@@ -76,6 +76,22 @@ TEST(WatchCli, SameSeedSameEpisodesAsEval) {
   EXPECT_NE(e.output.find("\"length_mean\":" + m[1].str()), std::string::npos) << w.output << e.output;
 }
 
+// A trained DQN checkpoint in the window: the episode watch shows is the one eval scores.
+TEST(WatchCli, DqnCheckpointPlaysTheEpisodeEvalScores) {
+  tp::test::TempDir dir;
+  auto t = tp::test::run_torchplay("train dqn --env CartPole-v1 --steps 3000 --eval-every 0 --final-eval-episodes 1 "
+                                   "--quiet --json --run-dir " + dir.file("run"));
+  ASSERT_EQ(t.exit_code, 0) << t.output;
+  const std::string ckpt = dir.file("run") + "/checkpoints/ckpt-000000003000.tpck";
+  auto w = tp::test::run_torchplay("watch --env CartPole-v1 --agent " + ckpt + " --episodes 1 --fps 0 --seed 4");
+  ASSERT_EQ(w.exit_code, 0) << w.output;
+  auto e = tp::test::run_torchplay("eval --env CartPole-v1 --agent " + ckpt + " --episodes 1 --seed 4 --quiet --json");
+  ASSERT_EQ(e.exit_code, 0) << e.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(w.output, m, std::regex("length (\\d+)"))) << w.output;
+  EXPECT_NE(e.output.find("\"length_mean\":" + m[1].str()), std::string::npos) << w.output << e.output;
+}
+
 TEST(WatchCli, ErrorsAreOneLine) {
   auto r = tp::test::run_torchplay("watch --env NoSuchEnv-v0 --episodes 1");
   EXPECT_EQ(r.exit_code, 2) << r.output;
