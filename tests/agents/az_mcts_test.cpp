@@ -137,6 +137,23 @@ TEST(Mcts, RefusesFinishedGamesAndBadOptions) {
   EXPECT_THROW(Mcts(o, 1), UsageError);
 }
 
+// Replays each game record from `initial`: every move legal, every game finished with the
+// recorded returns. Returns the total number of plies.
+size_t replay_games(const envs::GameState& initial, const std::vector<GameRecord>& games) {
+  size_t plies = 0;
+  for (const auto& g : games) {
+    plies += g.moves.size();
+    auto replay = initial.clone();
+    for (auto a : g.moves) {
+      EXPECT_TRUE(replay->is_legal(a));
+      replay->apply(a);
+    }
+    EXPECT_TRUE(replay->is_terminal());
+    EXPECT_EQ(replay->returns(), g.returns);
+  }
+  return plies;
+}
+
 TEST(BatchedGames, SelfPlayBatchesLeavesAcrossGamesAndRecordsPositions) {
   SpyEvaluator spy;
   BatchedSearch search{&spy, {}};
@@ -152,15 +169,7 @@ TEST(BatchedGames, SelfPlayBatchesLeavesAcrossGamesAndRecordsPositions) {
   int max_batch = 0;
   for (int b : spy.batch_sizes) max_batch = std::max(max_batch, b);
   EXPECT_EQ(max_batch, 8);  // one leaf per game in flight
-  size_t plies = 0;
-  for (const auto& g : r.games) {
-    plies += g.moves.size();
-    auto replay = initial->clone();
-    for (auto a : g.moves) replay->apply(a);
-    EXPECT_TRUE(replay->is_terminal());
-    EXPECT_EQ(replay->returns(), g.returns);
-  }
-  ASSERT_EQ(r.positions.size(), plies);
+  ASSERT_EQ(r.positions.size(), replay_games(*initial, r.games));
   for (const auto& p : r.positions) {
     EXPECT_EQ(p.planes.size(), 27u);
     EXPECT_NEAR(std::accumulate(p.policy.begin(), p.policy.end(), 0.f), 1.f, 1e-5);
@@ -180,16 +189,7 @@ TEST(BatchedGames, RandomOpeningPliesAreLegalAndNotRecorded) {
   auto initial = ttt({});
   const auto r = self_play(*initial, search, opt, 11);
   ASSERT_EQ(r.games.size(), 40u);
-  size_t plies = 0;
-  for (const auto& g : r.games) {
-    plies += g.moves.size();
-    auto replay = initial->clone();
-    for (auto a : g.moves) {
-      ASSERT_TRUE(replay->is_legal(a));
-      replay->apply(a);
-    }
-    EXPECT_TRUE(replay->is_terminal());
-  }
+  const size_t plies = replay_games(*initial, r.games);
   // Only searched moves give training positions; with k ~ U{0..6} random plies per game
   // about 3 per game are not recorded.
   EXPECT_LT(r.positions.size(), plies);
