@@ -37,6 +37,13 @@ void matmul_nt(const float* a, const float* b, float* c, int64_t m, int64_t n, i
   sgemm('T', 'N', n, m, k, b, k, a, k, accumulate ? 1.f : 0.f, c, n);
 }
 
+// z = x W^T + b for `rows` inputs: the bias rows are written first and the product added.
+void affine(const float* x, const float* weight, const float* bias, float* z, int64_t rows, int64_t fan_out,
+            int64_t fan_in) {
+  for (int64_t r = 0; r < rows; ++r) std::copy_n(bias, fan_out, z + r * fan_out);
+  matmul_nt(x, weight, z, rows, fan_out, fan_in, /*accumulate=*/true);
+}
+
 // Row-major C[m, n] = A[k, m]^T * B[k, n]: dW = delta^T x.
 void matmul_tn(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k) {
   sgemm('N', 'T', n, m, k, b, n, a, m, 0.f, c, n);
@@ -70,8 +77,7 @@ DenseQKernel::DenseQKernel(const QNetworkOptions& o) {
   scratch_.acts.resize(widths_.size() - 2);
 }
 
-DenseQKernel::Weights DenseQKernel::weights_of(QNetworkImpl& net) const {
-  const auto params = net.parameters();
+DenseQKernel::Weights DenseQKernel::weights_of(const std::vector<torch::Tensor>& params) const {
   const size_t n = widths_.size() - 1, first = conv_.channels > 0 ? 2 : 0;
   TP_CHECK(params.size() == first + 2 * n, "DenseQKernel: network has ", params.size(), " parameters, expected ",
            first + 2 * n);
@@ -105,8 +111,7 @@ void DenseQKernel::conv_forward(const Layer& conv, const float* x, int64_t batch
             for (int64_t kx = 0; kx < 3; ++kx) *row++ = x[((b * c_in + c) * h + oy + ky) * w + ox + kx];
       }
   p.conv_out.resize(static_cast<size_t>(batch * positions * f));
-  for (int64_t r = 0; r < batch * positions; ++r) std::copy_n(conv.bias, f, p.conv_out.data() + r * f);
-  matmul_nt(p.cols.data(), conv.weight, p.conv_out.data(), batch * positions, f, k, /*accumulate=*/true);
+  affine(p.cols.data(), conv.weight, conv.bias, p.conv_out.data(), batch * positions, f, k);
   // ReLU, then Flatten's order: [batch, filter, position].
   p.features.resize(static_cast<size_t>(batch * f * positions));
   for (int64_t b = 0; b < batch; ++b)
@@ -126,9 +131,7 @@ void DenseQKernel::run_layers(const std::vector<Layer>& layers, const float* x, 
       p.acts[l].resize(static_cast<size_t>(batch * fan_out));
       out = p.acts[l].data();
     }
-    // z = x W^T + b: the bias is written first and the product added to it.
-    for (int64_t i = 0; i < batch; ++i) std::copy_n(layers[l].bias, fan_out, out + i * fan_out);
-    matmul_nt(in, layers[l].weight, out, batch, fan_out, fan_in, /*accumulate=*/true);
+    affine(in, layers[l].weight, layers[l].bias, out, batch, fan_out, fan_in);
     if (!last)
       for (int64_t i = 0; i < batch * fan_out; ++i) out[i] = std::max(out[i], 0.f);  // ReLU
     in = out;
@@ -137,7 +140,7 @@ void DenseQKernel::run_layers(const std::vector<Layer>& layers, const float* x, 
 
 void DenseQKernel::forward(QNetworkImpl& net, const float* x, int64_t batch, float* q, bool keep) {
   Pass& p = keep ? kept_ : scratch_;
-  const Weights w = weights_of(net);
+  const Weights w = weights_of(net.parameters());
   const float* dense_in = x;
   if (conv_.channels > 0) {
     conv_forward(w.conv, x, batch, p);
@@ -150,8 +153,8 @@ void DenseQKernel::forward(QNetworkImpl& net, const float* x, int64_t batch, flo
 
 void DenseQKernel::backward(QNetworkImpl& net, const float* dq) {
   TP_CHECK(kept_.dense_input, "DenseQKernel::backward without a kept forward pass");
-  const Weights w = weights_of(net);
   auto params = net.parameters();
+  const Weights w = weights_of(params);
   const size_t first = conv_.channels > 0 ? 2 : 0;
   auto grad_of = [&](size_t i) {
     torch::Tensor& g = params[i].mutable_grad();

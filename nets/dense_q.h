@@ -52,7 +52,8 @@ class DenseQKernel {
     const float* dense_input = nullptr;
     int64_t batch = 0;
   };
-  Weights weights_of(QNetworkImpl& net) const;
+  // The layers' weights in `params` (net.parameters()), checked against the options.
+  Weights weights_of(const std::vector<torch::Tensor>& params) const;
   void conv_forward(const Layer& conv, const float* x, int64_t batch, Pass& p);
   void run_layers(const std::vector<Layer>& layers, const float* x, int64_t batch, Pass& p, float* q);
 

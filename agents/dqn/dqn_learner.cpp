@@ -20,19 +20,14 @@ DqnLearner::DqnLearner(const nets::QNetworkOptions& net, const nets::OptimizerOp
   optimizer_ = nets::make_optimizer({flat_->flat()}, opt);
   obs_shape_1_ = {1};
   obs_shape_1_.insert(obs_shape_1_.end(), net.input_shape.begin(), net.input_shape.end());
+  // DQN's networks stay on the CPU in float32 (the kernel checks each call).
   if (settings_.dense_kernel && nets::DenseQKernel::supports(net)) dense_ = std::make_unique<nets::DenseQKernel>(net);
-}
-
-bool DqnLearner::use_dense_kernel() const {
-  if (!dense_) return false;
-  const auto params = online_->parameters();
-  return params.front().is_cpu() && params.front().scalar_type() == torch::kFloat;
 }
 
 DqnLearner::~DqnLearner() = default;
 
 int DqnLearner::greedy_action(const float* obs) {
-  if (use_dense_kernel()) {
+  if (dense_) {
     q_buf_.resize(static_cast<size_t>(dense_->actions()));
     dense_->forward(*online_, obs, 1, q_buf_.data(), /*keep=*/false);
     return static_cast<int>(std::max_element(q_buf_.begin(), q_buf_.end()) - q_buf_.begin());
@@ -43,7 +38,7 @@ int DqnLearner::greedy_action(const float* obs) {
 }
 
 void DqnLearner::greedy_actions(const torch::Tensor& obs, std::vector<int>& out) {
-  if (use_dense_kernel() && obs.is_cpu() && obs.scalar_type() == torch::kFloat && obs.is_contiguous()) {
+  if (dense_ && obs.is_cpu() && obs.scalar_type() == torch::kFloat && obs.is_contiguous()) {
     const int64_t n = obs.size(0), num_actions = dense_->actions();
     q_buf_.resize(static_cast<size_t>(n * num_actions));
     dense_->forward(*online_, obs.data_ptr<float>(), n, q_buf_.data(), /*keep=*/false);
@@ -63,7 +58,7 @@ void DqnLearner::greedy_actions(const torch::Tensor& obs, std::vector<int>& out)
 
 // One step of Algorithm 1 in Mnih et al. 2015, with the switchable extensions.
 UpdateResult DqnLearner::update(const ReplayBatch& b) {
-  if (use_dense_kernel()) return update_dense(b);
+  if (dense_) return update_dense(b);
   const LearnerSettings& s = settings_;
   torch::Tensor y;
   {

@@ -25,8 +25,8 @@ struct LearnerSettings {
   double huber_delta = 1.0;
   double max_grad_norm = 0.0;  // 0: off
   double target_tau = 0.0;     // 0: hard sync (sync_target copies), else Polyak
-  // Dense relu networks on the CPU: compute the update with nets::DenseQKernel (same
-  // numbers, no autograd). false: always the autograd path (tests compare the two).
+  // Networks nets::DenseQKernel supports: compute the update with it (same numbers, no
+  // autograd). false: always the autograd path (tests compare the two).
   bool dense_kernel = true;
 };
 
@@ -60,7 +60,6 @@ class DqnLearner {
   const LearnerSettings& settings() const { return settings_; }
 
  private:
-  bool use_dense_kernel() const;
   // The same update as update(), computed by the dense kernel (see dense_q.h).
   UpdateResult update_dense(const ReplayBatch& batch);
   // The gradient step both paths share: clip the global norm, then the optimizer.
