@@ -17,6 +17,10 @@ struct AlphaZeroOptions {
   int parallel_games = 64;        // games in flight = leaf-evaluation batch size
   // Search
   int simulations = 100;         // AGZ: 1600 per move
+  // Simulations per move when the trained agent plays (eval, play, watch; stored in the
+  // checkpoint). Self-play's budget is kept small for throughput; searching more at play time
+  // is free strength (KataGo also plays with more visits than it trains with). 0: --simulations.
+  int play_simulations = 0;
   double c_puct = 1.25;          // AlphaZero pseudocode c_init
   double dirichlet_alpha = 0;    // 0: the game's own (AGZ Go: 0.03)
   double noise_fraction = 0.25;  // AGZ epsilon

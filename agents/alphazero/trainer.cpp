@@ -59,6 +59,7 @@ void check_options(const AlphaZeroOptions& o) {
   TP_CHECK_AS(UsageError, o.parallel_games > 0, "--parallel-games must be > 0");
   TP_CHECK_AS(UsageError, o.simulations > 0, "--simulations must be > 0");
   TP_CHECK_AS(UsageError, o.arena_simulations >= 0, "--arena-simulations must be >= 0");
+  TP_CHECK_AS(UsageError, o.play_simulations >= 0, "--play-simulations must be >= 0");
   TP_CHECK_AS(UsageError, o.c_puct > 0, "--c-puct must be > 0");
   TP_CHECK_AS(UsageError, o.dirichlet_alpha >= 0, "--dirichlet-alpha must be >= 0");
   TP_CHECK_AS(UsageError, o.noise_fraction >= 0 && o.noise_fraction <= 1, "--noise-fraction must be in [0, 1]");
@@ -314,7 +315,7 @@ class Trainer {
     m.blocks = o_.blocks;
     m.filters = o_.filters;
     m.value_hidden = o_.value_hidden;
-    m.simulations = o_.simulations;
+    m.simulations = o_.play_simulations > 0 ? o_.play_simulations : o_.simulations;
     m.c_puct = o_.c_puct;
     w.add_bytes("player", m.to_json());
     return w;

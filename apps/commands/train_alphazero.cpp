@@ -46,6 +46,8 @@ void add_alphazero_options(OptionSet& set, agents::AlphaZeroOptions& o) {
       .add("games-per-iteration", &o.games_per_iteration, "self-play games per iteration (AGZ: 25000)")
       .add("parallel-games", &o.parallel_games, "games in flight = leaf-evaluation batch size")
       .add("simulations", &o.simulations, "MCTS simulations per move (AGZ: 1600)")
+      .add("play-simulations", &o.play_simulations,
+           "MCTS simulations per move when the trained agent plays (eval, play, watch; 0: --simulations)")
       .add("c-puct", &o.c_puct, "PUCT exploration constant (AlphaZero c_init 1.25)")
       .add("dirichlet-alpha", &o.dirichlet_alpha, "root noise alpha (0: the game's own value)")
       .add("noise-fraction", &o.noise_fraction, "root noise weight epsilon (AGZ: 0.25)")

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "../test_util.h"
+#include "agents/alphazero/model.h"
 #include "agents/alphazero/replay_window.h"
 #include "core/checkpoint.h"
 #include "envs/games/game_registry.h"
@@ -69,6 +70,13 @@ TEST(AlphaZeroTraining, RunsResumesExactlyAndItsCheckpointPlays) {
   r = test::run_torchplay("eval --game tictactoe --agent " + ckpt + " --opponent random --games 4 --quiet --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("\"games\":4"), std::string::npos) << r.output;
+  // The checkpoint's player searches with the self-play budget unless --play-simulations says.
+  const auto game = envs::make_game_registry().make("tictactoe");
+  EXPECT_EQ(load_alphazero_model(ckpt, *game, torch::kCPU).info.simulations, 8);
+  const std::string wide = dir.file("wide");
+  r = test::run_torchplay(std::string(kTiny) + "--iterations 1 --play-simulations 24 --run-dir " + wide);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(load_alphazero_model(wide + "/checkpoints/ckpt-000000000001.tpck", *game, torch::kCPU).info.simulations, 24);
   // A tictactoe checkpoint cannot play connect4.
   r = test::run_torchplay("eval --game connect4 --agent " + ckpt + " --games 2 --quiet");
   EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -98,6 +106,9 @@ TEST(AlphaZeroTraining, UsageErrors) {
   EXPECT_NE(r.output.find("connect4"), std::string::npos) << r.output;
   r = test::run_torchplay("train alphazero --game tictactoe --simulations 0 --quiet");
   EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = test::run_torchplay("train alphazero --game tictactoe --play-simulations -1 --quiet");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--play-simulations must be >= 0"), std::string::npos) << r.output;
   r = test::run_torchplay("eval --game tictactoe --agent mcts:zero --games 2");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   r = test::run_torchplay("eval --game tictactoe --agent solver --positions x");
