@@ -37,8 +37,7 @@ AlphaZeroOptions alphazero_preset(const std::string& game) {
     // its gate rejected; without the arena (and with 10 instead of 40 baseline games) an
     // iteration takes 72 s, so this trains AlphaZero-style, spends the time on more
     // self-play and drops the learning rate x0.1 for the last 16 iterations: 88% at 200
-    // simulations.
-    // Random openings (--random-opening-plies 4), run beside it, gave 79%.
+    // simulations. Random openings (--random-opening-plies 4), run beside it, gave 79%.
     o.iterations = 72;
     o.lr_milestones = "56";
     o.gating = false;
