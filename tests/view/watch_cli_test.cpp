@@ -66,15 +66,19 @@ TEST(WatchCli, SigtermClosesTheWindowAndFinishesTheRecording) {
   EXPECT_TRUE(std::filesystem::exists(dir.file("rec/frame_000003.png")));
 }
 
-TEST(WatchCli, SameSeedSameEpisodesAsEval) {
-  auto w = tp::test::run_torchplay("watch --env CartPole-v1 --agent random --episodes 1 --fps 0 --seed 9");
+// `watch` and `eval` of `agent` with the same seed play the same CartPole episode (same length).
+void expect_watch_episode_is_evals(const std::string& agent, const std::string& seed) {
+  auto w = tp::test::run_torchplay("watch --env CartPole-v1 --agent " + agent + " --episodes 1 --fps 0 --seed " + seed);
   ASSERT_EQ(w.exit_code, 0) << w.output;
-  auto e = tp::test::run_torchplay("eval --env CartPole-v1 --agent random --episodes 1 --seed 9 --quiet --json");
+  auto e = tp::test::run_torchplay("eval --env CartPole-v1 --agent " + agent + " --episodes 1 --seed " + seed +
+                                   " --quiet --json");
   ASSERT_EQ(e.exit_code, 0) << e.output;
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(w.output, m, std::regex("length (\\d+)")));
+  ASSERT_TRUE(std::regex_search(w.output, m, std::regex("length (\\d+)"))) << w.output;
   EXPECT_NE(e.output.find("\"length_mean\":" + m[1].str()), std::string::npos) << w.output << e.output;
 }
+
+TEST(WatchCli, SameSeedSameEpisodesAsEval) { expect_watch_episode_is_evals("random", "9"); }
 
 // A trained DQN checkpoint in the window: the episode watch shows is the one eval scores.
 TEST(WatchCli, DqnCheckpointPlaysTheEpisodeEvalScores) {
@@ -82,14 +86,7 @@ TEST(WatchCli, DqnCheckpointPlaysTheEpisodeEvalScores) {
   auto t = tp::test::run_torchplay("train dqn --env CartPole-v1 --steps 3000 --eval-every 0 --final-eval-episodes 1 "
                                    "--quiet --json --run-dir " + dir.file("run"));
   ASSERT_EQ(t.exit_code, 0) << t.output;
-  const std::string ckpt = dir.file("run") + "/checkpoints/ckpt-000000003000.tpck";
-  auto w = tp::test::run_torchplay("watch --env CartPole-v1 --agent " + ckpt + " --episodes 1 --fps 0 --seed 4");
-  ASSERT_EQ(w.exit_code, 0) << w.output;
-  auto e = tp::test::run_torchplay("eval --env CartPole-v1 --agent " + ckpt + " --episodes 1 --seed 4 --quiet --json");
-  ASSERT_EQ(e.exit_code, 0) << e.output;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(w.output, m, std::regex("length (\\d+)"))) << w.output;
-  EXPECT_NE(e.output.find("\"length_mean\":" + m[1].str()), std::string::npos) << w.output << e.output;
+  expect_watch_episode_is_evals(dir.file("run") + "/checkpoints/ckpt-000000003000.tpck", "4");
 }
 
 TEST(WatchCli, ErrorsAreOneLine) {
