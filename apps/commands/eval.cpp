@@ -4,6 +4,7 @@
 #include "agents/episode_loop.h"
 #include "apps/commands.h"
 #include "core/error.h"
+#include "core/seeds.h"
 #include "core/json.h"
 #include "core/options.h"
 #include "core/progress.h"
@@ -47,7 +48,7 @@ int eval_env(const Args& args) {
   auto env = registry.make(env_id, envs::parse_env_kwargs(env_options));
   auto policy = agents::make_policy(agent, *env, {common.seed, common.device});
   Progress progress("eval " + env_id, episodes, "episodes", common.quiet);
-  const agents::EvalReport rep = agents::evaluate(*env, *policy, episodes, common.seed * 1000003ULL,
+  const agents::EvalReport rep = agents::evaluate(*env, *policy, episodes, evaluation_seed(common.seed),
                                                   [&](int done) { progress.update(done); });
   progress.finish();
   const auto& r = rep.return_stats;

@@ -11,6 +11,7 @@
 #include "agents/game_player.h"
 #include "apps/commands.h"
 #include "core/error.h"
+#include "core/seeds.h"
 #include "core/json.h"
 #include "core/options.h"
 #include "core/progress.h"
@@ -43,7 +44,7 @@ int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs:
   opt.games = o.games;
   opt.parallel = o.parallel_games;
   opt.on_game_done = [&](int done) { progress.update(done); };
-  const auto result = agents::play_match(initial, *a, *b, opt, common.seed * 1000003ULL);
+  const auto result = agents::play_match(initial, *a, *b, opt, evaluation_seed(common.seed));
   progress.finish();
   const agents::MatchScore s = agents::score_for_a(result);
   const double n = s.games();

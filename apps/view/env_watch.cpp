@@ -10,6 +10,7 @@
 #include "apps/view/keyboard_policy.h"
 #include "apps/view/view_window.h"
 #include "core/error.h"
+#include "core/seeds.h"
 #include "envs/registry.h"
 
 namespace tp::view {
@@ -53,7 +54,7 @@ EnvWatchSummary watch_env(const EnvWatchOptions& o) {
   double last_return = 0;
   bool have_last = false;
   for (int episode = 0; o.episodes == 0 || episode < o.episodes; ++episode) {
-    env->reset(o.seed * 1000003ULL + static_cast<uint64_t>(episode));
+    env->reset(evaluation_seed(o.seed) + static_cast<uint64_t>(episode));
     double score = 0;
     const std::string episode_text =
         "episode " + std::to_string(episode + 1) + (o.episodes ? "/" + std::to_string(o.episodes) : "");

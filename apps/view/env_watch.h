@@ -27,7 +27,7 @@ struct EnvWatchSummary {
 };
 
 // Runs the window until the episodes are done or it is closed (close button or Escape).
-// Episode i is reset with seed * 1000003 + i, the seeds `torchplay eval` uses.
+// Episode i is reset with evaluation_seed(seed) + i (core/seeds.h), the seeds `torchplay eval` uses.
 EnvWatchSummary watch_env(const EnvWatchOptions& options);
 
 }  // namespace tp::view
