@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "core/options.h"
+#include "core/training_run.h"
+
 namespace tp::app {
 
 using Args = std::vector<std::string>;
@@ -35,5 +38,8 @@ void require_sfml(const std::string& what);
 
 // Prints the one-line JSON result (`--json`) on stdout.
 void print_json_line(const std::string& json);
+// Prints a training run's summary line (unless --quiet) and its `--json` line (with --json);
+// returns the process exit code (128 + signal after an interrupt).
+int print_run_outcome(const RunOutcome& outcome, const CommonOptions& common);
 
 }  // namespace tp::app

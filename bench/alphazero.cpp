@@ -1,5 +1,5 @@
 // Batched vs one-at-a-time leaf evaluation in AlphaZero self-play, on the default Connect
-// Four network (alphazero_preset("connect4"): 5 residual blocks, 32 filters), LibTorch on
+// Four network (AlphaZeroOptions::preset("connect4"): 5 residual blocks, 32 filters), LibTorch on
 // one intra-op thread. The counter sims_per_s is MCTS simulations per second of wall time;
 // BM_SelfPlay/parallel:64 against /parallel:1 is the batching speedup (target >= 3x).
 #include <benchmark/benchmark.h>
@@ -22,7 +22,7 @@ void BM_SelfPlay(benchmark::State& state) {
   const int parallel = static_cast<int>(state.range(0));
   const auto registry = tp::envs::make_game_registry();
   auto initial = registry.make("connect4");
-  const tp::agents::AlphaZeroOptions preset = tp::agents::alphazero_preset("connect4");
+  const tp::agents::AlphaZeroOptions preset = tp::agents::AlphaZeroOptions::preset("connect4");
   auto net = tp::agents::make_alphazero_net(initial->info(), preset);
   tp::agents::NetworkEvaluator evaluator(net, initial->info(), torch::kCPU, parallel);
   tp::agents::BatchedSearch search{&evaluator, {}};

@@ -21,10 +21,7 @@ std::unique_ptr<DqnTrainer> make(const std::string& env_id, int64_t warm_steps) 
   torch::manual_seed(1);
   const auto registry = tp::envs::make_env_registry();
   auto env = registry.make(env_id);
-  DqnOptions o;
-  o.env = env_id;
-  tp::agents::dqn::apply_family_defaults(o, tp::agents::dqn::env_family(env_id, *env),
-                                         [](const std::string&) { return false; });
+  DqnOptions o = DqnOptions::preset(env_id);
   o.steps = 100'000'000;
   o.learning_starts = warm_steps;
   o.epsilon_decay_steps = 0;  // final epsilon: the network acts on most steps

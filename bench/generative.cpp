@@ -35,7 +35,7 @@ void run_steps(benchmark::State& state, tp::gen::GenerativeModel& model, const t
 void BM_ImageModel(benchmark::State& state, const char* algorithm) {
   set_threads();
   torch::manual_seed(0);
-  auto cfg = tp::gen::ModelConfig::for_algorithm(algorithm);
+  auto cfg = tp::gen::ModelConfig::preset(algorithm);
   cfg.gan.ngf = cfg.gan.ndf = state.range(1);
   auto model = tp::gen::make_model(cfg, fashion_shape());
   const int64_t batch = state.range(0);
@@ -47,7 +47,7 @@ void BM_ImageModel(benchmark::State& state, const char* algorithm) {
 void BM_Gan2d(benchmark::State& state) {
   set_threads();
   torch::manual_seed(0);
-  auto cfg = tp::gen::ModelConfig::for_algorithm("gan");
+  auto cfg = tp::gen::ModelConfig::preset("gan");
   DataShape s;
   s.synthetic = "ring8";
   auto model = tp::gen::make_model(cfg, s);

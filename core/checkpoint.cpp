@@ -143,7 +143,9 @@ void CheckpointWriter::add_torch_rng(const std::string& key) {
   archive_.write(key, gen.get_state());
 }
 
-void CheckpointWriter::write(const std::string& path) const {
+void CheckpointWriter::write(const std::string& path) const { write_file_atomic(path, encode()); }
+
+std::string CheckpointWriter::encode() const {
   std::ostringstream payload_stream;
   archive_.save_to(payload_stream);
   const std::string payload = payload_stream.str();
@@ -157,7 +159,7 @@ void CheckpointWriter::write(const std::string& path) const {
   put<uint64_t>(out, static_cast<uint64_t>(payload.size()));
   put<uint32_t>(out, crc32_of(payload.data(), payload.size()));
   out += payload;
-  write_file_atomic(path, out);
+  return out;
 }
 
 CheckpointHeader CheckpointReader::read_header(const std::string& path) {
@@ -317,11 +319,15 @@ std::vector<std::string> CheckpointStore::list() const {
 }
 
 std::string CheckpointStore::save(const CheckpointWriter& writer, int64_t step) const {
+  return save_encoded(writer.encode(), step);
+}
+
+std::string CheckpointStore::save_encoded(const std::string& image, int64_t step) const {
   make_dirs(dir_);
   char name[64];
   std::snprintf(name, sizeof name, "ckpt-%012lld.tpck", static_cast<long long>(step));
   const std::string path = dir_ + "/" + name;
-  writer.write(path);
+  write_file_atomic(path, image);
   auto all = list();
   for (size_t i = 0; i + static_cast<size_t>(keep_) < all.size(); ++i) {
     std::error_code ec;

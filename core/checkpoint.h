@@ -1,5 +1,5 @@
 #pragma once
-// The one checkpoint format for every algorithm (DESIGN.md, "Checkpoint").
+// The one checkpoint format for every algorithm (docs/architecture.md, "Checkpoints").
 //
 // File layout:  "TPCKPT1\n" | u32 header length | u32 header CRC32 | header (JSON)
 //               | u64 payload length | u32 payload CRC32 | payload (LibTorch archive)
@@ -50,6 +50,8 @@ class CheckpointWriter {
   // LibTorch's default CPU generator (dropout, init, randn in training code).
   void add_torch_rng(const std::string& key);
 
+  // The file image (header and payload), e.g. to keep a state in memory and write it later.
+  std::string encode() const;
   // Atomic write to `path` (temp file + fsync + rename).
   void write(const std::string& path) const;
 
@@ -91,6 +93,8 @@ class CheckpointStore {
   CheckpointStore(std::string dir, int keep);
   // Writes ckpt-<step>.tpck atomically, then deletes all but the newest `keep`.
   std::string save(const CheckpointWriter& writer, int64_t step) const;
+  // The same for a file image from CheckpointWriter::encode().
+  std::string save_encoded(const std::string& image, int64_t step) const;
   // The newest complete checkpoint (temp files of interrupted writes are ignored).
   std::optional<std::string> latest() const;
   std::vector<std::string> list() const;  // oldest first

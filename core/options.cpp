@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -58,9 +60,7 @@ struct OptionSet::Impl {
   };
   std::vector<Entry> entries;
   po::variables_map vm;
-  bool show_help = false;
   std::string config_file;
-  std::string default_config_file;
 
   template <class T>
   void add(const std::string& name, T* field, const std::string& help, bool persistent = true) {
@@ -69,41 +69,96 @@ struct OptionSet::Impl {
     entries.push_back({name, persistent, [field] { return format_value(*field); }});
   }
 
-  // Stores one config line (given as an INI "key = value") or throws naming file:line.
-  void store_config_file(const std::string& path) {
-    std::ifstream in(path);
-    TP_CHECK_AS(UsageError, in.good(), "cannot read config file '", path, "'");
-    std::string line;
-    int lineno = 0;
-    while (std::getline(in, line)) {
-      ++lineno;
-      std::string t = trim(line);
-      if (t.empty() || t[0] == '#' || t[0] == ';') continue;
-      if (t.front() == '[') {
-        // Sections are allowed for readability; keys stay flat.
-        TP_CHECK_AS(UsageError, t.back() == ']', "malformed section header in ", path, ":", lineno,
-                    ": '", t, "'");
-        continue;
-      }
-      const size_t eq = t.find('=');
-      TP_CHECK_AS(UsageError, eq != std::string::npos && eq > 0, "malformed line in ", path, ":",
-                  lineno, ": '", t, "' (expected key = value)");
-      const std::string key = trim(t.substr(0, eq));
-      const std::string value = trim(t.substr(eq + 1));
-      TP_CHECK_AS(UsageError, desc.find_nothrow(key, false) != nullptr, "unknown option '", key,
-                  "' in ", path, ":", lineno);
+  // Stores every line of a config file (lower priority than what is already stored) or
+  // throws naming file:line.
+  void store_config_file(const std::string& path) { store_config(read_ini(path), path); }
+  void store_config(const std::vector<IniLine>& lines, const std::string& path) {
+    for (const IniLine& l : lines) {
+      TP_CHECK_AS(UsageError, desc.find_nothrow(l.key, false) != nullptr, "unknown option '", l.key, "' in ", path,
+                  ":", l.line);
       try {
         // An empty value (e.g. `run-dir = ` written by to_ini) is passed as its own word:
         // Boost rejects "--key=" with nothing after the equal sign.
-        std::vector<std::string> one = value.empty() ? std::vector<std::string>{"--" + key, ""}
-                                                     : std::vector<std::string>{"--" + key + "=" + value};
+        std::vector<std::string> one = l.value.empty() ? std::vector<std::string>{"--" + l.key, ""}
+                                                       : std::vector<std::string>{"--" + l.key + "=" + l.value};
         po::store(po::command_line_parser(one).options(desc).run(), vm);
       } catch (const po::error& e) {
-        TP_THROW(UsageError, e.what(), " in ", path, ":", lineno);
+        TP_THROW(UsageError, e.what(), " in ", path, ":", l.line);
       }
     }
   }
+
+  bool bound(const std::string& name) const {
+    if (name == "help" || name == "config" || (name == "resume" && resume_enabled)) return true;
+    for (const auto& e : entries)
+      if (e.name == name) return true;
+    return false;
+  }
+
+  bool resume_enabled = false;
+  std::string resume_dir;
 };
+
+namespace {
+
+// `--name X` or `--name=X` in args (the last one wins, as in Boost's parser).
+std::optional<std::string> word_value(const std::vector<std::string>& args, const std::string& name) {
+  std::optional<std::string> found;
+  const std::string flag = "--" + name;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == flag && i + 1 < args.size()) found = args[i + 1];
+    if (args[i].rfind(flag + "=", 0) == 0) found = args[i].substr(flag.size() + 1);
+  }
+  return found;
+}
+
+std::optional<std::string> ini_value(const std::string& path, const std::string& key) {
+  std::optional<std::string> found;
+  for (const IniLine& l : read_ini(path))
+    if (l.key == key) found = l.value;
+  return found;
+}
+
+// The config.ini of a run given with --resume; UsageError when it is not a run directory.
+std::string resumed_config(const std::string& run_dir) {
+  TP_CHECK_AS(UsageError, std::filesystem::is_directory(run_dir), "--resume: run directory '", run_dir,
+              "' does not exist");
+  const std::string ini = run_dir + "/config.ini";
+  TP_CHECK_AS(UsageError, std::filesystem::exists(ini), "--resume: run directory '", run_dir, "' has no config.ini");
+  return ini;
+}
+
+}  // namespace
+
+std::vector<IniLine> read_ini(const std::string& path) {
+  std::ifstream in(path);
+  TP_CHECK_AS(UsageError, in.good(), "cannot read config file '", path, "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_ini(text.str(), path);
+}
+
+std::vector<IniLine> parse_ini(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
+  std::vector<IniLine> out;
+  std::string line;
+  int lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    std::string t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+    if (t.front() == '[') {
+      // Sections are allowed for readability; keys stay flat.
+      TP_CHECK_AS(UsageError, t.back() == ']', "malformed section header in ", path, ":", lineno, ": '", t, "'");
+      continue;
+    }
+    const size_t eq = t.find('=');
+    TP_CHECK_AS(UsageError, eq != std::string::npos && eq > 0, "malformed line in ", path, ":", lineno, ": '", t,
+                "' (expected key = value)");
+    out.push_back({trim(t.substr(0, eq)), trim(t.substr(eq + 1)), lineno});
+  }
+  return out;
+}
 
 OptionSet::OptionSet(std::string usage) : impl_(std::make_unique<Impl>()) {
   impl_->usage = std::move(usage);
@@ -135,7 +190,25 @@ OptionSet& OptionSet::add_transient(const std::string& name, std::string* field,
   return *this;
 }
 
-void OptionSet::set_default_config_file(const std::string& path) { impl_->default_config_file = path; }
+OptionSet& OptionSet::enable_resume() {
+  impl_->resume_enabled = true;
+  impl_->desc.add_options()("resume", po::value<std::string>(&impl_->resume_dir),
+                            "continue the run in RUN_DIR from its newest checkpoint (its config.ini, then the "
+                            "command line)");
+  return *this;
+}
+
+std::optional<std::string> OptionSet::peek(const std::vector<std::string>& args, const std::string& name) const {
+  if (auto v = word_value(args, name)) return v;
+  if (auto config = word_value(args, "config"))
+    if (auto v = ini_value(*config, name)) return v;
+  if (impl_->resume_enabled)
+    if (auto run = word_value(args, "resume"))
+      if (auto v = ini_value(resumed_config(*run), name)) return v;
+  return std::nullopt;
+}
+
+const std::string& OptionSet::resume_dir() const { return impl_->resume_dir; }
 
 bool OptionSet::parse(const std::vector<std::string>& args) {
   auto& vm = impl_->vm;
@@ -148,10 +221,9 @@ bool OptionSet::parse(const std::vector<std::string>& args) {
     std::cout << help();
     return false;
   }
-  std::string config;
-  if (vm.count("config")) config = vm["config"].as<std::string>();
-  if (config.empty()) config = impl_->default_config_file;
-  if (!config.empty()) impl_->store_config_file(config);
+  // Config sources in falling priority: Boost keeps the first value stored for a key.
+  if (vm.count("config")) impl_->store_config_file(vm["config"].as<std::string>());
+  if (vm.count("resume")) impl_->store_config_file(resumed_config(vm["resume"].as<std::string>()));
   try {
     po::notify(vm);
   } catch (const po::error& e) {
@@ -160,7 +232,17 @@ bool OptionSet::parse(const std::vector<std::string>& args) {
   return true;
 }
 
+void OptionSet::parse_config_text(const std::string& ini_text, const std::string& origin) {
+  impl_->store_config(parse_ini(ini_text, origin), origin);
+  try {
+    po::notify(impl_->vm);
+  } catch (const po::error& e) {
+    TP_THROW(UsageError, e.what(), " in ", origin);
+  }
+}
+
 bool OptionSet::given(const std::string& name) const {
+  if (!impl_->bound(name)) throw std::logic_error("OptionSet::given: option '" + name + "' was never bound");
   auto it = impl_->vm.find(name);
   return it != impl_->vm.end() && !it->second.defaulted();
 }
@@ -179,7 +261,7 @@ std::string OptionSet::to_ini() const {
   return os.str();
 }
 
-void CommonOptions::add_to(OptionSet& set) {
+void CommonOptions::bind(OptionSet& set) {
   set.add("seed", &seed, "random seed (C++ generators and LibTorch)");
   set.add("threads", &threads, "LibTorch intra-op threads (0: one per core)");
   set.add("device", &device, "cpu | cuda");

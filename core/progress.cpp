@@ -44,6 +44,12 @@ void Progress::update(int64_t done, const std::string& metric) {
   draw(done, metric, false);
 }
 
+bool Progress::due() const {
+  if (quiet_) return false;
+  const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_draw_).count();
+  return since >= (tty_ ? 0.1 : log_interval_s_);
+}
+
 void Progress::finish(const std::string& metric) {
   if (quiet_ || finished_) return;
   finished_ = true;

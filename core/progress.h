@@ -14,6 +14,8 @@ class Progress {
   ~Progress();
   // Cheap to call often: draws at most 10 times a second (every `log_interval_s` off a tty).
   void update(int64_t done, const std::string& metric = "");
+  // True when update() would draw now: lets a caller build an expensive metric only then.
+  bool due() const;
   // Draws the final state and ends the line.
   void finish(const std::string& metric = "");
   void set_log_interval(double seconds) { log_interval_s_ = seconds; }

@@ -12,17 +12,17 @@
 
 namespace tp::gen {
 
-TrainConfig TrainConfig::for_algorithm(const std::string& algorithm) {
+TrainConfig TrainConfig::preset(const std::string& algorithm) {
   TrainConfig c;
-  c.model = ModelConfig::for_algorithm(algorithm);
-  c.loop = TrainLoopOptions::for_algorithm(algorithm);
+  c.model = ModelConfig::preset(algorithm);
+  c.loop = TrainLoopOptions::preset(algorithm);
   return c;
 }
 
-void TrainConfig::add_to(OptionSet& set) {
-  loop.add_to(set);
-  model.add_to(set);
-  common.add_to(set);
+void TrainConfig::bind(OptionSet& set) {
+  loop.bind(set);
+  model.bind(set);
+  common.bind(set);
 }
 
 void put_shape(CheckpointHeader& h, const DataShape& s) {
@@ -60,21 +60,15 @@ LoadedModel load_model_checkpoint(const std::string& path_in) {
   TP_CHECK_AS(CheckpointError, std::find(algos.begin(), algos.end(), out.header.algorithm) != algos.end(), out.path,
               " is a '", out.header.algorithm, "' checkpoint, not a generative model");
   // The recorded config.ini, parsed by the same option binding that wrote it.
-  out.config = TrainConfig::for_algorithm(out.header.algorithm);
+  out.config = TrainConfig::preset(out.header.algorithm);
   {
-    const std::string tmp = (std::filesystem::temp_directory_path() /
-                             ("torchplay-config-" + std::to_string(::getpid()) + ".ini")).string();
-    write_file_atomic(tmp, out.header.config);
     OptionSet set("checkpoint config");
-    out.config.add_to(set);
-    set.set_default_config_file(tmp);
+    out.config.bind(set);
     try {
-      set.parse({});
+      set.parse_config_text(out.header.config, "the config of " + out.path);
     } catch (const Error& e) {
-      std::filesystem::remove(tmp);
       TP_THROW(CheckpointError, "bad config in checkpoint ", out.path, " (", e.what(), ")");
     }
-    std::filesystem::remove(tmp);
   }
   out.model = make_model(out.config.model, get_shape(out.header));
   reader.expect(out.header.algorithm, out.model->architecture());

@@ -17,8 +17,8 @@ struct TrainConfig {
   TrainLoopOptions loop;
   ModelConfig model;
 
-  static TrainConfig for_algorithm(const std::string& algorithm);
-  void add_to(OptionSet& set);
+  static TrainConfig preset(const std::string& algorithm);
+  void bind(OptionSet& set);
 };
 
 // Writes the data shape into checkpoint counters and reads it back.

@@ -21,7 +21,7 @@ std::vector<int64_t> parse_sizes(const std::string& text, const std::string& wha
   return out;
 }
 
-void GanOptions::add_to(OptionSet& s) {
+void GanOptions::bind(OptionSet& s) {
   s.add("arch", &arch, "networks: mlp | dcgan")
       .add("loss", &loss, "ns (non-saturating) | wgan-gp")
       .add("z-dim", &z_dim, "latent size")
@@ -43,7 +43,7 @@ void GanOptions::add_to(OptionSet& s) {
       .add("conditional", &conditional, "condition G and D on the class label");
 }
 
-void VaeOptions::add_to(OptionSet& s) {
+void VaeOptions::bind(OptionSet& s) {
   s.add("arch", &arch, "networks: mlp | conv")
       .add("hidden", &hidden, "MLP hidden sizes")
       .add("latent", &latent, "latent size")
@@ -52,7 +52,7 @@ void VaeOptions::add_to(OptionSet& s) {
       .add("iw-samples", &iw_samples, "k of the importance-weighted log-likelihood estimate (eval)");
 }
 
-void AeOptions::add_to(OptionSet& s) {
+void AeOptions::bind(OptionSet& s) {
   s.add("hidden", &hidden, "hidden layer sizes (encoder; the decoder mirrors it)")
       .add("activation", &activation, "hidden activation: sigmoid | relu | tanh")
       .add("corruption", &corruption, "input corruption in training: none | mask | gaussian")
@@ -65,11 +65,11 @@ void AeOptions::add_to(OptionSet& s) {
       .add("finetune-lr", &finetune_lr, "sae: fine-tuning Adam learning rate");
 }
 
-void ClassifierOptions::add_to(OptionSet& s) {
+void ClassifierOptions::bind(OptionSet& s) {
   s.add("lr", &lr, "Adam learning rate").add("features", &features, "feature layer size (FID features)");
 }
 
-ModelConfig ModelConfig::for_algorithm(const std::string& a) {
+ModelConfig ModelConfig::preset(const std::string& a) {
   ModelConfig c;
   c.algorithm = a;
   if (a == "gan") {
@@ -108,14 +108,14 @@ ModelConfig ModelConfig::for_algorithm(const std::string& a) {
   return c;
 }
 
-void ModelConfig::add_to(OptionSet& s) {
-  if (algorithm == "vae") vae.add_to(s);
-  else if (algorithm == "ae" || algorithm == "dae" || algorithm == "sae") ae.add_to(s);
-  else if (algorithm == "classifier") classifier.add_to(s);
-  else gan.add_to(s);
+void ModelConfig::bind(OptionSet& s) {
+  if (algorithm == "vae") vae.bind(s);
+  else if (algorithm == "ae" || algorithm == "dae" || algorithm == "sae") ae.bind(s);
+  else if (algorithm == "classifier") classifier.bind(s);
+  else gan.bind(s);
 }
 
-TrainLoopOptions TrainLoopOptions::for_algorithm(const std::string& a) {
+TrainLoopOptions TrainLoopOptions::preset(const std::string& a) {
   TrainLoopOptions o;
   if (a == "gan") {
     o.data = "ring8";
@@ -134,7 +134,7 @@ TrainLoopOptions TrainLoopOptions::for_algorithm(const std::string& a) {
   return o;
 }
 
-void TrainLoopOptions::add_to(OptionSet& s) {
+void TrainLoopOptions::bind(OptionSet& s) {
   s.add("data", &data, "dataset: fashion-mnist | DIR of MNIST-format IDX files | ring8 | grid25 | moons")
       .add("epochs", &epochs, "training epochs (sae: fine-tuning epochs, after the layer-wise and probe epochs)")
       .add("batch-size", &batch_size, "mini-batch size")

@@ -1,7 +1,7 @@
 #pragma once
 // Hyperparameters of the generative algorithms, one struct per family, each bound 1:1 to
-// CLI options (and config.ini) by its add_to(). Defaults are the papers' values (named in the
-// comments); `for_algorithm` applies the per-algorithm ones (DCGAN's Adam settings, WGAN-GP's
+// CLI options (and config.ini) by its bind(). Defaults are the papers' values (named in the
+// comments); `preset` applies the per-algorithm ones (DCGAN's Adam settings, WGAN-GP's
 // critic steps, ...). No LibTorch here.
 #include <cstdint>
 #include <string>
@@ -33,7 +33,7 @@ struct GanOptions {
                                   // with this decay per G step (Yazici et al. 2019); 0: from G itself
   bool conditional = false;       // cgan: class label into G and D (Mirza & Osindero 2014)
 
-  void add_to(OptionSet& set);
+  void bind(OptionSet& set);
 };
 
 // vae.
@@ -45,7 +45,7 @@ struct VaeOptions {
   double beta = 1.0;              // beta-VAE weight on the KL term (Higgins et al. 2017); 1 = the VAE
   int64_t iw_samples = 100;       // k for the importance-weighted bound (Burda et al. 2016) in eval
 
-  void add_to(OptionSet& set);
+  void bind(OptionSet& set);
 };
 
 // ae, dae, sae.
@@ -61,7 +61,7 @@ struct AeOptions {
                                     // features (the "before fine-tuning" accuracy); skipped without pre-training
   double finetune_lr = 1e-3;        // sae: Adam on encoder + classifier head
 
-  void add_to(OptionSet& set);
+  void bind(OptionSet& set);
 };
 
 // classifier (the feature network of the classifier FID / IS).
@@ -69,7 +69,7 @@ struct ClassifierOptions {
   double lr = 1e-3;  // Adam
   int64_t features = 128;
 
-  void add_to(OptionSet& set);
+  void bind(OptionSet& set);
 };
 
 struct ModelConfig {
@@ -80,9 +80,9 @@ struct ModelConfig {
   ClassifierOptions classifier;
 
   // The defaults of `algorithm` (UsageError for an unknown one).
-  static ModelConfig for_algorithm(const std::string& algorithm);
+  static ModelConfig preset(const std::string& algorithm);
   // Binds the options of this algorithm's family.
-  void add_to(OptionSet& set);
+  void bind(OptionSet& set);
 };
 
 // The training loop's own options.
@@ -94,8 +94,8 @@ struct TrainLoopOptions {
   int64_t grid_samples = 64;        // samples in each samples/epoch_NNN.png (2-D: points drawn x 32)
   int64_t keep_checkpoints = 3;
 
-  static TrainLoopOptions for_algorithm(const std::string& algorithm);
-  void add_to(OptionSet& set);
+  static TrainLoopOptions preset(const std::string& algorithm);
+  void bind(OptionSet& set);
 };
 
 }  // namespace tp::gen

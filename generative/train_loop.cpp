@@ -4,15 +4,13 @@
 
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
-#include "core/interrupt.h"
-#include "core/metrics.h"
 #include "core/png_image.h"
-#include "core/progress.h"
+#include "core/run_dir.h"
 #include "core/timer.h"
-#include "core/version.h"
 #include "generative/data/batch_loader.h"
 #include "generative/model_io.h"
 #include "generative/sample_grid.h"
@@ -21,172 +19,222 @@ namespace tp::gen {
 
 namespace {
 
-struct LoopState {
-  int64_t epoch = 0, batch = 0, step = 0;
-  double train_seconds = 0;
-  torch::Tensor sums, counts;  // running epoch sums of the losses (NaNs skipped)
-};
-
-std::string samples_path(const RunDir& run, int64_t epoch) {
+std::string samples_file(int64_t epoch) {
   char name[64];
   std::snprintf(name, sizeof(name), "samples/epoch_%03lld.png", static_cast<long long>(epoch));
-  return run.file(name);
+  return name;
 }
 
 int grid_columns(const GenerativeModel& m) { return m.num_classes() > 0 ? static_cast<int>(m.num_classes()) : 8; }
 
-std::string save_checkpoint(const GenerativeModel& model, const TrainRun& run, const TrainLoopOptions& loop,
-                            const LoopState& st, const FixedInputs& fixed, const BatchLoader& loader) {
-  CheckpointHeader h;
-  h.torchplay_version = TORCHPLAY_VERSION;
-  h.algorithm = model.algorithm();
-  h.env = loop.data;
-  h.architecture = model.architecture();
-  h.config = run.config_ini;
-  h.counters = {{"epoch", st.epoch}, {"batch", st.batch}, {"step", st.step}};
-  put_shape(h, model.shape());
-  CheckpointWriter w(h);
-  model.save(w);
-  w.add_tensor("loop.perm", loader.permutation());
-  w.add_tensor("loop.sums", st.sums);
-  w.add_tensor("loop.counts", st.counts);
-  w.add_tensor("loop.train_seconds", torch::tensor(st.train_seconds, torch::kFloat64));
-  if (fixed.z.defined()) w.add_tensor("fixed.z", fixed.z);
-  if (fixed.labels.defined()) w.add_tensor("fixed.labels", fixed.labels);
-  if (fixed.x.defined()) w.add_tensor("fixed.x", fixed.x);
-  w.add_torch_rng("torch_rng");
-  return CheckpointStore(run.run->checkpoints_dir(), static_cast<int>(loop.keep_checkpoints)).save(w, st.step);
-}
+class GenerativeTraining : public TrainingAlgorithm {
+ public:
+  GenerativeTraining(GenerativeModel& model, const TrainLoopOptions& loop, const Dataset& train, const Dataset& test,
+                     uint64_t seed)
+      : model_(model), loop_(loop), train_(train), test_(test), losses_(model.loss_names()) {
+    TP_CHECK_AS(UsageError, loop.epochs >= 0, "--epochs must be >= 0");
+    TP_CHECK_AS(UsageError, loop.batch_size > 0, "--batch-size must be > 0");
+    TP_CHECK_AS(UsageError, loop.grid_samples > 0, "--grid-samples must be > 0");
+    TP_CHECK_AS(UsageError, loop.keep_checkpoints > 0, "--keep-checkpoints must be > 0");
+    sums_ = torch::zeros({static_cast<int64_t>(losses_.size())}, torch::kFloat64);
+    counts_ = torch::zeros({static_cast<int64_t>(losses_.size())}, torch::kFloat64);
+    // 2-D sets: a scatter plot needs many points; images: one grid cell each.
+    const int64_t n_fixed = model.shape().is_image() ? loop.grid_samples : loop.grid_samples * 32;
+    fixed_ = model.make_fixed_inputs(n_fixed, seed * 7919 + 17, test);
+    for (int64_t e = 0; e < model.schedule_epochs(loop.epochs); ++e) {
+      const int64_t n = model.epoch_data(e, train).size();
+      batches_per_epoch_.push_back((n + loop.batch_size - 1) / loop.batch_size);
+    }
+  }
 
-}  // namespace
+  ProgressPlan progress_plan() const override {
+    int64_t total = 0;
+    for (int64_t nb : batches_per_epoch_) total += nb;
+    return {"train " + model_.algorithm() + " " + loop_.data, "batches", total};
+  }
+  int64_t progress_done() const override {
+    int64_t done = batch_;
+    for (int64_t e = 0; e < epoch_ && e < static_cast<int64_t>(batches_per_epoch_.size()); ++e)
+      done += batches_per_epoch_[e];
+    return done;
+  }
+  bool finished() const override { return epoch_ >= static_cast<int64_t>(batches_per_epoch_.size()); }
+  std::string progress_metric() const override {
+    if (losses_.empty() || counts_[0].item<double>() == 0) return "";
+    char buf[96];
+    std::snprintf(buf, sizeof(buf), "epoch %lld %s %.4g", static_cast<long long>(epoch_ + 1), losses_[0].c_str(),
+                  sums_[0].item<double>() / counts_[0].item<double>());
+    return buf;
+  }
 
-TrainResult train_model(GenerativeModel& model, const TrainLoopOptions& loop, const Dataset& train, const Dataset& test,
-                        const TrainRun& run) {
-  TP_CHECK_AS(UsageError, loop.epochs >= 0, "--epochs must be >= 0");
-  TP_CHECK_AS(UsageError, loop.grid_samples > 0, "--grid-samples must be > 0");
-  TP_CHECK_AS(UsageError, loop.keep_checkpoints > 0, "--keep-checkpoints must be > 0");
-  const RunDir& dir = *run.run;
-  make_dirs(dir.file("samples"));
-  const auto losses = model.loss_names();
-  const auto evals = model.eval_names();
-  const int64_t n_loss = static_cast<int64_t>(losses.size());
+  std::vector<std::string> metric_columns() const override {
+    std::vector<std::string> columns = {"epoch", "step", "train_seconds", "images_per_s"};
+    const auto evals = model_.eval_names();
+    columns.insert(columns.end(), losses_.begin(), losses_.end());
+    columns.insert(columns.end(), evals.begin(), evals.end());
+    return columns;
+  }
+  double metrics_position() const override { return static_cast<double>(epoch_); }
 
-  LoopState st;
-  st.sums = torch::zeros({n_loss}, torch::kFloat64);
-  st.counts = torch::zeros({n_loss}, torch::kFloat64);
-  // 2-D sets: a scatter plot needs many points; images: one grid cell each.
-  const int64_t n_fixed = model.shape().is_image() ? loop.grid_samples : loop.grid_samples * 32;
-  FixedInputs fixed = model.make_fixed_inputs(n_fixed, run.seed * 7919 + 17, test);
-  torch::Tensor saved_perm;
-  if (run.resume) {
-    const auto latest = CheckpointStore(dir.checkpoints_dir(), 1).latest();
-    TP_CHECK_AS(UsageError, latest.has_value(), "nothing to resume: no checkpoint in ", dir.checkpoints_dir());
-    CheckpointReader r(*latest);
-    r.expect(model.algorithm(), model.architecture());
-    model.load(r);
-    st.epoch = r.header().counter("epoch");
-    st.batch = r.header().counter("batch");
-    st.step = r.header().counter("step");
-    st.sums = r.tensor("loop.sums");
-    st.counts = r.tensor("loop.counts");
-    st.train_seconds = r.tensor("loop.train_seconds").item<double>();
-    saved_perm = r.tensor("loop.perm");
-    if (r.has("fixed.z")) fixed.z = r.tensor("fixed.z");
-    if (r.has("fixed.labels")) fixed.labels = r.tensor("fixed.labels");
-    if (r.has("fixed.x")) fixed.x = r.tensor("fixed.x");
+  StepStatus step(RunContext& /*run*/) override {
+    Timer timer;
+    epoch_closed_ = false;
+    if (batch_ == 0 || !loader_) start_epoch();
+    auto [x, y] = loader_->batch(batch_);
+    const auto values = model_.train_step(epoch_, x, y);
+    TP_CHECK(values.size() == losses_.size(), "model returned ", values.size(), " losses for ", losses_.size(),
+             " names");
+    auto* sums = sums_.data_ptr<double>();
+    auto* counts = counts_.data_ptr<double>();
+    for (size_t i = 0; i < values.size(); ++i)
+      if (std::isfinite(values[i])) {
+        sums[i] += values[i];
+        counts[i] += 1;
+      }
+    epoch_images_ += x.size(0);
+    ++step_;
+    ++batch_;
+    const double seconds = timer.seconds();
+    epoch_seconds_ += seconds;
+    train_seconds_ += seconds;
+    return StepStatus::Completed;
+  }
+
+  // The epoch's end: the test evaluation, its metrics row and picture; the epoch is closed.
+  bool evaluation_due() const override { return batch_ == loader_->batches_per_epoch(); }
+  void evaluate(RunContext& run) override {
+    const auto eval_values = model_.evaluate(test_);
+    const auto evals = model_.eval_names();
+    images_per_second_ = epoch_seconds_ > 0 ? static_cast<double>(epoch_images_) / epoch_seconds_ : 0.0;
+    std::vector<std::pair<std::string, double>> row = {{"epoch", static_cast<double>(epoch_ + 1)},
+                                                       {"step", static_cast<double>(step_)},
+                                                       {"train_seconds", train_seconds_},
+                                                       {"images_per_s", images_per_second_}};
+    for (size_t i = 0; i < losses_.size(); ++i) {
+      const double count = counts_[static_cast<int64_t>(i)].item<double>();
+      row.emplace_back(losses_[i], count > 0 ? sums_[static_cast<int64_t>(i)].item<double>() / count : std::nan(""));
+    }
+    for (size_t i = 0; i < evals.size() && i < eval_values.size(); ++i) row.emplace_back(evals[i], eval_values[i]);
+    run.log(row);
+    last_row_ = row;
+    const auto picture = model_.visualize(fixed_);
+    if (picture.defined()) {
+      make_dirs(run.dir().file("samples"));
+      write_png(run.dir().file(samples_file(epoch_ + 1)),
+                render_samples(picture, model_.shape().synthetic, grid_columns(model_)));
+    }
+    ++epoch_;
+    batch_ = 0;
+    sums_.zero_();
+    counts_.zero_();
+    epoch_closed_ = true;
+  }
+
+  bool checkpoint_due() const override { return epoch_closed_; }
+  int64_t checkpoint_number() const override { return step_; }
+  CheckpointHeader checkpoint_header() const override {
+    CheckpointHeader h;
+    h.algorithm = model_.algorithm();
+    h.env = loop_.data;
+    h.architecture = model_.architecture();
+    h.counters = {{"epoch", epoch_}, {"batch", batch_}, {"step", step_}};
+    put_shape(h, model_.shape());
+    return h;
+  }
+  void save(CheckpointWriter& w) const override {
+    model_.save(w);
+    w.add_tensor("loop.perm", loader_ ? loader_->permutation() : torch::empty({0}, torch::kInt64));
+    w.add_tensor("loop.sums", sums_);
+    w.add_tensor("loop.counts", counts_);
+    w.add_tensor("loop.train_seconds", torch::tensor(train_seconds_, torch::kFloat64));
+    if (fixed_.z.defined()) w.add_tensor("fixed.z", fixed_.z);
+    if (fixed_.labels.defined()) w.add_tensor("fixed.labels", fixed_.labels);
+    if (fixed_.x.defined()) w.add_tensor("fixed.x", fixed_.x);
+    w.add_torch_rng("torch_rng");
+  }
+  void load(CheckpointReader& r) override {
+    model_.load(r);
+    epoch_ = r.header().counter("epoch");
+    batch_ = r.header().counter("batch");
+    step_ = r.header().counter("step");
+    sums_ = r.tensor("loop.sums");
+    counts_ = r.tensor("loop.counts");
+    train_seconds_ = r.tensor("loop.train_seconds").item<double>();
+    saved_perm_ = r.tensor("loop.perm");
+    if (r.has("fixed.z")) fixed_.z = r.tensor("fixed.z");
+    if (r.has("fixed.labels")) fixed_.labels = r.tensor("fixed.labels");
+    if (r.has("fixed.x")) fixed_.x = r.tensor("fixed.x");
     r.load_torch_rng("torch_rng");
   }
 
-  std::vector<std::string> columns = {"epoch", "step", "train_seconds", "images_per_s"};
-  columns.insert(columns.end(), losses.begin(), losses.end());
-  columns.insert(columns.end(), evals.begin(), evals.end());
-  CsvMetrics metrics(dir.metrics_path(), columns,
-                     run.resume ? std::optional<double>(st.epoch) : std::nullopt);
-
-  const int64_t total_epochs = model.schedule_epochs(loop.epochs);
-  int64_t total_batches = 0, done_batches = 0;
-  for (int64_t e = 0; e < total_epochs; ++e) {
-    const int64_t n = model.epoch_data(e, train).size();
-    const int64_t nb = (n + loop.batch_size - 1) / loop.batch_size;
-    total_batches += nb;
-    if (e < st.epoch) done_batches += nb;
-  }
-  done_batches += st.batch;
-  Progress progress("train " + model.algorithm() + " " + loop.data, total_batches, "batches", run.quiet);
-  InterruptGuard guard;
-  TrainResult result;
-  std::unique_ptr<BatchLoader> loader;
-  const void* loader_data = nullptr;
-  int64_t loader_size = -1;
-
-  for (; st.epoch < total_epochs; ++st.epoch) {
-    const Dataset data = model.epoch_data(st.epoch, train);
-    if (!loader || loader_data != data.x.data_ptr() || loader_size != data.size()) {
-      loader = std::make_unique<BatchLoader>(data.x, data.y, loop.batch_size);
-      loader_data = data.x.data_ptr();
-      loader_size = data.size();
-    }
-    if (st.batch == 0) loader->new_epoch();
-    else loader->set_permutation(saved_perm);
-    const int64_t nb = loader->batches_per_epoch();
-    Timer epoch_timer;
-    int64_t images = 0;
-    auto* sums = st.sums.data_ptr<double>();
-    auto* counts = st.counts.data_ptr<double>();
-    std::string metric;
-    for (; st.batch < nb; ++st.batch) {
-      if (const int sig = pending_interrupt()) {
-        st.train_seconds += epoch_timer.seconds();
-        result.checkpoint = save_checkpoint(model, run, loop, st, fixed, *loader);
-        progress.finish("interrupted");
-        result.interrupted_by = sig;
-        result.epochs_done = st.epoch;
-        result.steps = st.step;
-        result.train_seconds = st.train_seconds;
-        return result;
+  std::string summary() const override {
+    char buf[256];
+    std::snprintf(buf, sizeof(buf), "%s on %s: %lld epochs, %lld steps, %.1f s training, %.0f images/s (last epoch)",
+                  model_.algorithm().c_str(), loop_.data.c_str(), static_cast<long long>(epoch_),
+                  static_cast<long long>(step_), train_seconds_, images_per_second_);
+    std::string text = buf;
+    for (const auto& [k, v] : last_row_)
+      if (k != "epoch" && k != "step") {
+        std::snprintf(buf, sizeof(buf), "\n  %s = %.6g", k.c_str(), v);
+        text += buf;
       }
-      auto [x, y] = loader->batch(st.batch);
-      const auto values = model.train_step(st.epoch, x, y);
-      TP_CHECK(static_cast<int64_t>(values.size()) == n_loss, "model returned ", values.size(), " losses for ", n_loss, " names");
-      for (int64_t i = 0; i < n_loss; ++i)
-        if (std::isfinite(values[i])) { sums[i] += values[i]; counts[i] += 1; }
-      images += x.size(0);
-      ++st.step;
-      ++done_batches;
-      if (n_loss > 0 && counts[0] > 0) {
-        char buf[96];
-        std::snprintf(buf, sizeof(buf), "epoch %lld %s %.4g", static_cast<long long>(st.epoch + 1), losses[0].c_str(),
-                      sums[0] / counts[0]);
-        metric = buf;
-      }
-      progress.update(done_batches, metric);
-    }
-    const double seconds = epoch_timer.seconds();
-    st.train_seconds += seconds;
-    const auto eval_values = model.evaluate(test);
-    std::vector<std::pair<std::string, double>> row = {{"epoch", double(st.epoch + 1)},
-                                                       {"step", double(st.step)},
-                                                       {"train_seconds", st.train_seconds},
-                                                       {"images_per_s", seconds > 0 ? images / seconds : 0.0}};
-    for (int64_t i = 0; i < n_loss; ++i) row.emplace_back(losses[i], counts[i] > 0 ? sums[i] / counts[i] : std::nan(""));
-    for (size_t i = 0; i < evals.size() && i < eval_values.size(); ++i) row.emplace_back(evals[i], eval_values[i]);
-    metrics.write(row);
-    result.last = row;
-    result.images_per_second = seconds > 0 ? images / seconds : 0.0;
-    const auto picture = model.visualize(fixed);
-    if (picture.defined()) write_png(samples_path(dir, st.epoch + 1), render_samples(picture, model.shape().synthetic, grid_columns(model)));
-    st.batch = 0;
-    st.sums.zero_();
-    st.counts.zero_();
-    LoopState saved = st;
-    saved.epoch = st.epoch + 1;
-    result.checkpoint = save_checkpoint(model, run, loop, saved, fixed, *loader);
+    return text;
   }
-  progress.finish();
-  result.epochs_done = st.epoch;
-  result.steps = st.step;
-  result.train_seconds = st.train_seconds;
-  return result;
+  void describe(Json& j) const override {
+    j.set("algorithm", model_.algorithm());
+    j.set("data", loop_.data);
+    j.set("epochs", static_cast<long long>(epoch_));
+    j.set("steps", static_cast<long long>(step_));
+    j.set("train_seconds", train_seconds_);
+    j.set("images_per_second", images_per_second_);
+    for (const auto& [k, v] : last_row_)
+      if (k != "epoch" && k != "step" && k != "train_seconds" && k != "images_per_s")
+        j.set(k, std::isfinite(v) ? Json(v) : Json());
+  }
+
+ private:
+  // The epoch's data and batch order: a fresh permutation, or the checkpointed one when the
+  // run resumes mid-epoch.
+  void start_epoch() {
+    const Dataset data = model_.epoch_data(epoch_, train_);
+    if (!loader_ || loader_data_ != data.x.data_ptr() || loader_->size() != data.size()) {
+      loader_ = std::make_unique<BatchLoader>(data.x, data.y, loop_.batch_size);
+      loader_data_ = data.x.data_ptr();
+    }
+    if (batch_ == 0) {
+      loader_->new_epoch();
+      epoch_images_ = 0;
+      epoch_seconds_ = 0;
+    } else {
+      loader_->set_permutation(saved_perm_);
+    }
+  }
+
+  GenerativeModel& model_;
+  const TrainLoopOptions& loop_;
+  const Dataset& train_;
+  const Dataset& test_;
+  std::vector<std::string> losses_;
+  std::vector<int64_t> batches_per_epoch_;
+  FixedInputs fixed_;
+  std::unique_ptr<BatchLoader> loader_;
+  const void* loader_data_ = nullptr;
+  torch::Tensor sums_, counts_, saved_perm_;  // running epoch sums of the losses (NaNs skipped)
+  int64_t epoch_ = 0, batch_ = 0, step_ = 0, epoch_images_ = 0;
+  double train_seconds_ = 0, epoch_seconds_ = 0, images_per_second_ = 0;
+  bool epoch_closed_ = false;
+  std::vector<std::pair<std::string, double>> last_row_;
+};
+
+}  // namespace
+
+RunOutcome train_model(GenerativeModel& model, const TrainLoopOptions& loop, const Dataset& train,
+                       const Dataset& test, RunSettings settings, uint64_t seed) {
+  GenerativeTraining training(model, loop, train, test, seed);
+  settings.algorithm = model.algorithm();
+  settings.env = loop.data;
+  settings.keep_checkpoints = static_cast<int>(loop.keep_checkpoints);
+  return run_training(training, settings);
 }
 
 }  // namespace tp::gen

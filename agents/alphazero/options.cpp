@@ -1,8 +1,13 @@
 #include "agents/alphazero/options.h"
 
+#include "core/error.h"
+#include "core/options.h"
+#include "envs/games/game_registry.h"
+
 namespace tp::agents {
 
-AlphaZeroOptions alphazero_preset(const std::string& game) {
+AlphaZeroOptions AlphaZeroOptions::preset(const std::string& game) {
+  envs::make_game_registry().spec(game);  // an unknown game: a usage error listing the known ones
   AlphaZeroOptions o;
   o.game = game;
   o.optimizer = "adam";  // converges in far fewer steps than AGZ's SGD at these tiny budgets
@@ -76,6 +81,76 @@ AlphaZeroOptions alphazero_preset(const std::string& game) {
     o.baselines = "random,mcts:200";
   }
   return o;
+}
+
+void AlphaZeroOptions::bind(OptionSet& set) {
+  AlphaZeroOptions& o = *this;
+  set.add("game", &o.game, "board game (see torchplay envs); the defaults shown are this game's preset")
+      .add("game-options", &o.game_options, "game settings as key=value,... (gomoku: size=N)")
+      .add("iterations", &o.iterations, "self-play / learn / arena iterations")
+      .add("games-per-iteration", &o.games_per_iteration, "self-play games per iteration (AGZ: 25000)")
+      .add("parallel-games", &o.parallel_games, "games in flight = leaf-evaluation batch size")
+      .add("simulations", &o.simulations, "MCTS simulations per move (AGZ: 1600)")
+      .add("play-simulations", &o.play_simulations,
+           "MCTS simulations per move when the trained agent plays (eval, play, watch; 0: --simulations)")
+      .add("c-puct", &o.c_puct, "PUCT exploration constant (AlphaZero c_init 1.25)")
+      .add("dirichlet-alpha", &o.dirichlet_alpha, "root noise alpha (0: the game's own value)")
+      .add("noise-fraction", &o.noise_fraction, "root noise weight epsilon (AGZ: 0.25)")
+      .add("temperature-moves", &o.temperature_moves, "plies played with temperature 1, then greedy (AGZ: 30)")
+      .add("random-opening-plies", &o.random_opening_plies,
+           "self-play games start with 0..K uniformly random plies, not recorded (AGZ: 0)")
+      .add("blocks", &o.blocks, "residual blocks (AGZ: 19)")
+      .add("filters", &o.filters, "convolution filters (AGZ: 256)")
+      .add("value-hidden", &o.value_hidden, "hidden units of the value head (AGZ: 256)")
+      .add("window-positions", &o.window_positions, "self-play window size in positions")
+      .add("batch-size", &o.batch_size, "training minibatch (AGZ: 2048)")
+      .add("steps-per-iteration", &o.steps_per_iteration, "training steps per iteration (AGZ: 1000)")
+      .add("optimizer", &o.optimizer, "sgd | momentum | nesterov | adam | adamw | rmsprop (AGZ: momentum)")
+      .add("lr", &o.lr, "learning rate (AGZ: 0.01, annealed to 1e-4)")
+      .add("momentum", &o.momentum, "SGD momentum (AGZ: 0.9)")
+      .add("l2", &o.l2, "L2 weight regularization c (AGZ: 1e-4)")
+      .add("lr-milestones", &o.lr_milestones, "iterations where the learning rate drops x0.1, e.g. 20,40")
+      .add("gating", &o.gating, "the candidate replaces the best only at >= --gate-threshold (AGZ); false: always (AlphaZero)")
+      .add("gate-threshold", &o.gate_threshold, "arena score needed to replace the best (AGZ: 0.55)")
+      .add("arena-games", &o.arena_games, "arena games per iteration, colours alternating (AGZ: 400)")
+      .add("arena-simulations", &o.arena_simulations, "MCTS simulations per arena move (0: --simulations)")
+      .add("arena-temperature-moves", &o.arena_temperature_moves, "sampled opening plies in arena games")
+      .add("baseline-games", &o.baseline_games, "games against each baseline per iteration (0: none)")
+      .add("baselines", &o.baselines, "baseline opponents: random, minimax[:D], mcts:N, solver")
+      .add("checkpoint-keep", &o.checkpoint_keep, "checkpoints kept in RUN/checkpoints")
+      .add_transient("size", &o.size, "board size shorthand: adds size=N to --game-options (go, gomoku)");
+}
+
+void AlphaZeroOptions::validate() {
+  AlphaZeroOptions& o = *this;
+  if (!size.empty()) {
+    TP_CHECK_AS(UsageError, size.find_first_not_of("0123456789") == std::string::npos,
+                "--size needs a positive integer, got '", size, "'");
+    TP_CHECK_AS(UsageError, game_options.find("size=") == std::string::npos, "--size ", size,
+                " conflicts with --game-options ", game_options);
+    game_options += (game_options.empty() ? "" : ",") + std::string("size=") + size;
+    size.clear();
+  }
+  TP_CHECK_AS(UsageError, o.iterations > 0, "--iterations must be > 0");
+  TP_CHECK_AS(UsageError, o.games_per_iteration > 0, "--games-per-iteration must be > 0");
+  TP_CHECK_AS(UsageError, o.parallel_games > 0, "--parallel-games must be > 0");
+  TP_CHECK_AS(UsageError, o.simulations > 0, "--simulations must be > 0");
+  TP_CHECK_AS(UsageError, o.arena_simulations >= 0, "--arena-simulations must be >= 0");
+  TP_CHECK_AS(UsageError, o.play_simulations >= 0, "--play-simulations must be >= 0");
+  TP_CHECK_AS(UsageError, o.c_puct > 0, "--c-puct must be > 0");
+  TP_CHECK_AS(UsageError, o.dirichlet_alpha >= 0, "--dirichlet-alpha must be >= 0");
+  TP_CHECK_AS(UsageError, o.noise_fraction >= 0 && o.noise_fraction <= 1, "--noise-fraction must be in [0, 1]");
+  TP_CHECK_AS(UsageError, o.temperature_moves >= 0 && o.arena_temperature_moves >= 0, "temperature moves must be >= 0");
+  TP_CHECK_AS(UsageError, o.random_opening_plies >= 0, "--random-opening-plies must be >= 0");
+  TP_CHECK_AS(UsageError, o.blocks >= 0 && o.filters > 0 && o.value_hidden > 0,
+              "--blocks must be >= 0, --filters and --value-hidden > 0");
+  TP_CHECK_AS(UsageError, o.window_positions > 0 && o.batch_size > 0 && o.steps_per_iteration >= 0,
+              "--window-positions and --batch-size must be > 0, --steps-per-iteration >= 0");
+  TP_CHECK_AS(UsageError, o.lr > 0 && o.l2 >= 0, "--lr must be > 0 and --l2 >= 0");
+  TP_CHECK_AS(UsageError, o.gate_threshold >= 0 && o.gate_threshold <= 1, "--gate-threshold must be in [0, 1]");
+  TP_CHECK_AS(UsageError, o.arena_games >= 0 && o.baseline_games >= 0, "game counts must be >= 0");
+  TP_CHECK_AS(UsageError, !o.gating || o.arena_games > 0, "--gating needs --arena-games > 0");
+  TP_CHECK_AS(UsageError, o.checkpoint_keep > 0, "--checkpoint-keep must be > 0");
 }
 
 }  // namespace tp::agents

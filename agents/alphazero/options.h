@@ -2,8 +2,12 @@
 // AlphaGo Zero hyperparameters (one struct; the CLI maps onto it 1:1). AlphaGo Zero's own
 // values (Silver et al. 2017) are named in the comments; they are sized for 19x19 Go on
 // thousands of TPUs, so each game gets a preset scaled to this toolkit's CPU budget
-// (alphazero_preset), which is what `--help` shows as the defaults for that game.
+// (AlphaZeroOptions::preset), which is what `--help` shows as the defaults for that game.
 #include <string>
+
+namespace tp {
+class OptionSet;
+}
 
 namespace tp::agents {
 
@@ -51,10 +55,16 @@ struct AlphaZeroOptions {
   int baseline_games = 20;          // per baseline, each iteration (0: none)
   std::string baselines = "random,mcts:200";
   int checkpoint_keep = 3;
+  std::string size;  // --size N: shorthand folded into game_options by validate()
+
+  // The defaults for `game` (tictactoe, connect4, gomoku, othello; others get the generic
+  // small preset): what `--help` shows.
+  static AlphaZeroOptions preset(const std::string& game);
+  // Binds every field to its `torchplay train alphazero` option.
+  void bind(OptionSet& set);
+  // Folds the --size shorthand into game_options, then checks every value (UsageError).
+  void validate();
 };
 
-// The defaults for `game` (tictactoe, connect4, gomoku, othello; others get the generic
-// small preset).
-AlphaZeroOptions alphazero_preset(const std::string& game);
 
 }  // namespace tp::agents

@@ -6,27 +6,18 @@
 // (4) the candidate plays the baselines. Metrics go to RUN/metrics.csv, checkpoints (both
 // networks, the optimizer, the window, RNGs, counters) to RUN/checkpoints, so --resume
 // continues exactly where the last checkpoint left off.
+#include <cstdint>
 #include <string>
 
 #include "agents/alphazero/options.h"
-#include "core/options.h"
+#include "core/training_run.h"
 
 namespace tp::agents {
 
-struct AlphaZeroRun {
-  std::string run_dir;      // created (or, with resume, existing) run directory
-  std::string config_ini;   // the resolved configuration, written to RUN/config.ini
-  bool resume = false;
-  CommonOptions common;
-};
-
-struct AlphaZeroResult {
-  std::string run_dir;
-  int iterations = 0, best_generation = 0;
-  int64_t games = 0;
-};
-
-// Returns the process exit code (0, or 130/143 after an interrupt and a final checkpoint).
-int train_alphazero(const AlphaZeroOptions& options, const AlphaZeroRun& run, AlphaZeroResult* result = nullptr);
+// Trains (or, with settings.resume, continues) on options.game as a run of the training
+// skeleton: one skeleton step per iteration, a checkpoint after each. `seed` seeds the
+// self-play stream; LibTorch's generator is seeded by the caller (init_runtime).
+RunOutcome train_alphazero(const AlphaZeroOptions& options, RunSettings settings, uint64_t seed,
+                           const std::string& device);
 
 }  // namespace tp::agents

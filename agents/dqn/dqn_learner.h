@@ -58,6 +58,8 @@ class DqnLearner {
   // Call after loading the online network's weights (loading rebinds parameter storage).
   void after_online_load() { flat_->rebind(); }
   const LearnerSettings& settings() const { return settings_; }
+  // True when updates run on the dense kernel, false when on autograd.
+  bool uses_dense_kernel() const { return static_cast<bool>(dense_); }
 
  private:
   // The same update as update(), computed by the dense kernel (see dense_q.h).

@@ -2,10 +2,12 @@
 
 #include "core/error.h"
 #include "core/options.h"
+#include "envs/registry.h"
 
 namespace tp::agents::dqn {
 
-void add_dqn_options(OptionSet& s, DqnOptions& o) {
+void DqnOptions::bind(OptionSet& s) {
+  DqnOptions& o = *this;
   s.add("env", &o.env, "environment (see torchplay envs)")
       .add("env-options", &o.env_options, "env settings as key=value,...")
       .add("steps", &o.steps, "env steps (frames) to train")
@@ -55,38 +57,38 @@ std::string env_family(const std::string& env_id, const envs::Env& env) {
   return "paper";
 }
 
-void apply_family_defaults(DqnOptions& o, const std::string& family,
-                           const std::function<bool(const std::string&)>& given) {
-  auto set = [&](const char* name, auto& field, auto value) {
-    if (!given(name)) field = value;
-  };
-  if (family == "classic") {
+DqnOptions DqnOptions::preset(const std::string& env_id) {
+  DqnOptions o;
+  o.env = env_id;
+  const auto env = envs::make_env_registry().make(env_id, {});
+  if (env_family(env_id, *env) == "classic") {
     // Tuned here on CartPole-v1 (docs/dqn.md): greedy >= 475 within 50k steps, seeds 1..5.
-    set("steps", o.steps, int64_t{50'000});
-    set("hidden", o.hidden, std::string("64,64"));
-    set("double-dqn", o.double_dqn, true);
-    set("batch-size", o.batch_size, 64);
-    set("replay-size", o.replay_size, int64_t{50'000});
-    set("learning-starts", o.learning_starts, int64_t{1'000});
-    set("train-every", o.train_every, 2);
-    set("gradient-steps", o.gradient_steps, 1);
-    set("target-tau", o.target_tau, 0.01);  // Polyak averaging every update
-    set("clip-rewards", o.clip_rewards, false);
-    set("max-grad-norm", o.max_grad_norm, 10.0);
-    set("optimizer", o.optimizer, std::string("adam"));
-    set("lr", o.lr, 1e-3);
+    o.steps = 50'000;
+    o.hidden = "64,64";
+    o.double_dqn = true;
+    o.batch_size = 64;
+    o.replay_size = 50'000;
+    o.learning_starts = 1'000;
+    o.train_every = 2;
+    o.gradient_steps = 1;
+    o.target_tau = 0.01;  // Polyak averaging every update
+    o.clip_rewards = false;
+    o.max_grad_norm = 10.0;
+    o.optimizer = "adam";
+    o.lr = 1e-3;
     // Returns reach 100 (gamma 0.99, reward 1 per step, no clipping): a Huber delta of 1
     // turns most of the early TD errors into constant-size steps and learns them slowly.
-    set("huber-delta", o.huber_delta, 10.0);
-    set("optim-eps", o.optim_eps, 1e-8);
-    set("epsilon-end", o.epsilon_end, 0.05);
-    set("epsilon-decay-steps", o.epsilon_decay_steps, int64_t{10'000});
-    set("eval-every", o.eval_every, int64_t{5'000});
-    set("eval-episodes", o.eval_episodes, 20);
-    set("final-policy", o.final_policy, std::string("best"));
-    set("checkpoint-every", o.checkpoint_every, int64_t{10'000});
+    o.huber_delta = 10.0;
+    o.optim_eps = 1e-8;
+    o.epsilon_end = 0.05;
+    o.epsilon_decay_steps = 10'000;
+    o.eval_every = 5'000;
+    o.eval_episodes = 20;
+    o.final_policy = "best";
+    o.checkpoint_every = 10'000;
   }
   // "minatar" and "paper": the struct's defaults are the paper's settings.
+  return o;
 }
 
 nets::QNetworkOptions DqnOptions::network_options(const envs::Env& env) const {

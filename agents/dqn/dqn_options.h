@@ -1,10 +1,10 @@
 #pragma once
 // Every DQN hyperparameter in one struct, mapped 1:1 onto `torchplay train dqn` options.
 // The struct's defaults are the paper settings used for MinAtar (Young & Tian 2019,
-// examples/dqn.py, which scales down Mnih et al. 2015); `apply_family_defaults` swaps in
-// the tuned classic-control preset for options the user did not give.
+// examples/dqn.py, which scales down Mnih et al. 2015); `preset` swaps in the tuned
+// classic-control settings for envs with vector observations. The options convention
+// (docs/architecture.md): preset for the env, bind, parse, validate.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,6 +74,12 @@ struct DqnOptions {
   int keep_checkpoints = 3;
   bool save_replay = false;      // put the replay memory into checkpoints (exact --resume)
 
+  // The defaults for `env_id`: the tuned classic-control preset for vector observations,
+  // else the paper's settings. UsageError for an unknown env.
+  static DqnOptions preset(const std::string& env_id);
+  // Binds every field to its `torchplay train dqn` option.
+  void bind(OptionSet& set);
+
   // Derived settings.
   nets::QNetworkOptions network_options(const envs::Env& env) const;
   nets::OptimizerOptions optimizer_options() const;
@@ -82,13 +88,7 @@ struct DqnOptions {
   void validate() const;
 };
 
-// Binds every field to its `torchplay train dqn` option.
-void add_dqn_options(OptionSet& set, DqnOptions& o);
-
 // "minatar" for MinAtar/* ids, "classic" for vector observations, else "paper".
 std::string env_family(const std::string& env_id, const envs::Env& env);
-// Overwrites the fields whose option was not given (`given(name)` false) with the
-// family's preset: the tuned classic-control settings or the MinAtar paper's.
-void apply_family_defaults(DqnOptions& o, const std::string& family, const std::function<bool(const std::string&)>& given);
 
 }  // namespace tp::agents::dqn

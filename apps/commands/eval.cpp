@@ -39,7 +39,7 @@ int eval_env(const Args& args) {
       .add("env-options", &env_options, "env settings as key=value,... (e.g. sticky_action_prob=0)")
       .add("agent", &agent, "random or a checkpoint file")
       .add("episodes", &episodes, "episodes to run (episode i is seeded with seed + i)");
-  common.add_to(set);
+  common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, episodes > 0, "--episodes must be > 0");
   init_runtime(common);

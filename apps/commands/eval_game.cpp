@@ -243,7 +243,7 @@ int eval_game(const Args& args) {
       .add("agent-simulations", &o.agent_simulations, "MCTS simulations per move for a checkpoint agent (0: its run's)")
       .add("positions", &o.positions, "connect4: Pons-format file; prints the agent's mistake rate")
       .add("exhaustive", &o.exhaustive, "check the agent's move in every reachable position against minimax");
-  common.add_to(set);
+  common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, o.games > 0 && o.parallel_games > 0, "--games and --parallel-games must be > 0");
   TP_CHECK_AS(UsageError, o.agent_simulations >= 0, "--agent-simulations must be >= 0");

@@ -46,7 +46,7 @@ int eval_model(const Args& args) {
       .add("classifier", &classifier_path, "classifier checkpoint (torchplay train classifier) for FID / IS of image models")
       .add("samples", &samples, "generated samples scored for FID / IS (2-D models: 2500 by protocol)")
       .add("iw-samples", &iw_samples, "vae: k of the importance-weighted bound (0: the model's --iw-samples)");
-  common.add_to(set);
+  common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !model_path.empty(), "--model is required");
   TP_CHECK_AS(UsageError, samples >= 10, "--samples must be >= 10");

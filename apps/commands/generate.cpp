@@ -27,7 +27,7 @@ int cmd_generate(const Args& args) {
       .add("interpolate", &interpolate, "A,B: walk from latent A to latent B (indices into the --n latents of --seed)")
       .add("steps", &steps, "interpolation steps (columns), endpoints included")
       .add("columns", &columns, "grid columns (0: 8, the class count of a conditional model, or --steps)");
-  common.add_to(set);
+  common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !model.empty(), "--model is required");
   TP_CHECK_AS(UsageError, n > 0, "--n must be > 0");

@@ -31,7 +31,7 @@ int cmd_gtp(const Args& args) {
            " --size/--komi given explicitly win")
       .add("resign-below", &resign_below,
            "resign when the agent's own value estimate (searching agents) is below this; -1 never resigns");
-  common.add_to(set);
+  common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, size >= envs::go::kMinSize && size <= envs::go::kMaxSize, "--size must be in ",
               envs::go::kMinSize, "..", envs::go::kMaxSize);

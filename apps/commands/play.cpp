@@ -20,7 +20,7 @@ int cmd_play(const Args& args) {
       .add("simulations", &o.simulations, "checkpoint agents: MCTS simulations per move (0: the run's setting)")
       .add("fps", &o.fps, "window refresh rate (0: as fast as possible)")
       .add("record", &o.record_dir, "write every frame as DIR/frame_NNNNNN.png (and DIR/video.mp4 with ffmpeg)");
-  common.add_to(set);
+  common.bind(set);
   if (!set.parse(args)) return 0;
   require_sfml("play");
   init_runtime(common);

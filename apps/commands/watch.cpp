@@ -39,7 +39,7 @@ int watch_game_command(const Args& args) {
       .add("simulations", &o.simulations, "checkpoint agents: MCTS simulations per move (0: the run's setting)")
       .add("fps", &o.fps, "window refresh rate (0: as fast as possible)")
       .add("record", &o.record_dir, "write every frame as DIR/frame_NNNNNN.png (and DIR/video.mp4 with ffmpeg)");
-  common.add_to(set);
+  common.bind(set);
   if (!set.parse(args)) return 0;
   require_sfml("watch --game");
   init_runtime(common);
@@ -67,7 +67,7 @@ int watch_model_command(const Args& args) {
       .add("steps", &o.steps, "samples along a latent walk, endpoints included")
       .add("fps", &o.fps, "window refresh rate (0: as fast as possible)")
       .add("record", &o.record_dir, "write every frame as DIR/frame_NNNNNN.png (and DIR/video.mp4 with ffmpeg)");
-  common.add_to(set);
+  common.bind(set);
   if (!set.parse(args)) return 0;
   require_sfml("watch --model");
   init_runtime(common);
@@ -91,7 +91,7 @@ int watch_env_command(const Args& args) {
       .add("episodes", &o.episodes, "episodes to show (0: until the window is closed)")
       .add("fps", &o.fps, "frames (env steps) per second (0: as fast as possible)")
       .add("record", &o.record_dir, "write every frame as DIR/frame_NNNNNN.png (and DIR/video.mp4 with ffmpeg)");
-  common.add_to(set);
+  common.bind(set);
   if (!set.parse(args)) return 0;
   require_sfml("watch --env");
   init_runtime(common);

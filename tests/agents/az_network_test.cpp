@@ -39,7 +39,7 @@ TEST(NetworkEvaluator, BatchedEqualsOneAtATimeAndPriorsAreDistributions) {
   torch::manual_seed(2);
   const auto registry = envs::make_game_registry();
   auto initial = registry.make("connect4");
-  AlphaZeroOptions o = alphazero_preset("connect4");
+  AlphaZeroOptions o = AlphaZeroOptions::preset("connect4");
   o.blocks = 2;
   o.filters = 16;
   auto net = make_alphazero_net(initial->info(), o);

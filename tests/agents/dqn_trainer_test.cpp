@@ -15,9 +15,7 @@ using namespace tp::agents::dqn;
 
 namespace {
 DqnOptions small_options() {
-  DqnOptions o;
-  o.env = "CartPole-v1";
-  apply_family_defaults(o, "classic", [](const std::string&) { return false; });
+  DqnOptions o = DqnOptions::preset("CartPole-v1");
   o.steps = 700;
   o.hidden = "16,16";
   o.learning_starts = 100;

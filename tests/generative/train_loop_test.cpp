@@ -72,7 +72,7 @@ struct TestRun {
 };
 
 TrainConfig small_vae_config(int64_t epochs) {
-  auto cfg = TrainConfig::for_algorithm("vae");
+  auto cfg = TrainConfig::preset("vae");
   cfg.loop.epochs = epochs;
   cfg.loop.batch_size = 32;
   cfg.loop.grid_samples = 16;
@@ -81,16 +81,23 @@ TrainConfig small_vae_config(int64_t epochs) {
   return cfg;
 }
 
-TrainResult train_fresh(const TrainConfig& cfg, const Dataset& train, const Dataset& test, const RunDir& run,
-                        bool resume, std::unique_ptr<GenerativeModel>* out = nullptr) {
+// The run settings of a test run in `run` (a fresh run, or the continuation of one).
+RunSettings settings_for(const RunDir& run, bool resume, std::string config_ini = "") {
+  RunSettings s;
+  (resume ? s.resume : s.run_dir) = run.path();
+  s.config_ini = std::move(config_ini);
+  s.quiet = true;
+  return s;
+}
+
+int64_t epochs_of(const RunOutcome& r) { return r.result.at("epochs").as_int(); }
+int64_t steps_of(const RunOutcome& r) { return r.result.at("steps").as_int(); }
+
+RunOutcome train_fresh(const TrainConfig& cfg, const Dataset& train, const Dataset& test, const RunDir& run,
+                       bool resume, std::unique_ptr<GenerativeModel>* out = nullptr) {
   torch::manual_seed(cfg.common.seed);
   auto model = make_model(cfg.model, DataShape::of(train));
-  TrainRun tr;
-  tr.run = &run;
-  tr.config_ini = "";
-  tr.quiet = true;
-  tr.resume = resume;
-  auto r = train_model(*model, cfg.loop, train, test, tr);
+  auto r = train_model(*model, cfg.loop, train, test, settings_for(run, resume), cfg.common.seed);
   if (out) *out = std::move(model);
   return r;
 }
@@ -100,8 +107,8 @@ TEST(TrainLoop, WritesGridsMetricsAndCheckpoints) {
   const auto train = blob_images(96, 1), test = blob_images(40, 2);
   TestRun a;
   const auto r = train_fresh(small_vae_config(2), train, test, *a.run, false);
-  EXPECT_EQ(r.epochs_done, 2);
-  EXPECT_EQ(r.steps, 6);
+  EXPECT_EQ(epochs_of(r), 2);
+  EXPECT_EQ(steps_of(r), 6);
   const Image png = read_png(a.run->file("samples/epoch_002.png"));
   EXPECT_EQ(png.width, 8 * 28 + 9 * 2);
   EXPECT_EQ(png.height, 2 * 28 + 3 * 2);
@@ -119,7 +126,7 @@ TEST(TrainLoop, ResumeAtEpochBoundaryContinuesExactly) {
   train_fresh(small_vae_config(3), train, test, *straight.run, false, &m1);
   train_fresh(small_vae_config(1), train, test, *resumed.run, false);
   const auto r = train_fresh(small_vae_config(3), train, test, *resumed.run, true, &m2);
-  EXPECT_EQ(r.steps, 9);
+  EXPECT_EQ(steps_of(r), 9);
   const auto z = torch::randn({5, 4});
   EXPECT_TRUE(torch::equal(m1->generate(z, {}), m2->generate(z, {})));
   // The metrics of the last epoch agree to the last digit.
@@ -161,7 +168,7 @@ class InterruptAfter : public GenerativeModel {
 TEST(TrainLoop, SigintMidEpochCheckpointsAndResumesExactly) {
   torch::set_num_threads(1);
   // A GAN on ring8 (D and G optimizers, the d-step counter, LibTorch's generator).
-  auto cfg = TrainConfig::for_algorithm("gan");
+  auto cfg = TrainConfig::preset("gan");
   cfg.loop.data = "ring8";
   cfg.loop.epochs = 2;
   cfg.loop.batch_size = 64;
@@ -176,15 +183,13 @@ TEST(TrainLoop, SigintMidEpochCheckpointsAndResumesExactly) {
   torch::manual_seed(cfg.common.seed);
   auto inner = make_model(cfg.model, DataShape::of(train));
   InterruptAfter wrapped(*inner, 14);  // the 14th step of 20: mid-epoch 2
-  TrainRun tr;
-  tr.run = resumed.run.get();
-  tr.quiet = true;
-  const auto r = train_model(wrapped, cfg.loop, train, test, tr);
+  const auto r = train_model(wrapped, cfg.loop, train, test, settings_for(*resumed.run, false), cfg.common.seed);
   EXPECT_EQ(r.interrupted_by, SIGINT);
-  EXPECT_EQ(r.steps, 14);  // the 14th step runs, the loop stops before the 15th
+  EXPECT_EQ(r.exit_code(), 130);
+  EXPECT_EQ(steps_of(r), 14);  // the 14th step runs, the loop stops before the 15th
   EXPECT_EQ(CheckpointReader::read_header(r.checkpoint).counter("batch"), 4);
   const auto done = train_fresh(cfg, train, test, *resumed.run, true, &m2);
-  EXPECT_EQ(done.steps, 20);
+  EXPECT_EQ(steps_of(done), 20);
   const auto z = torch::randn({7, cfg.model.gan.z_dim});
   EXPECT_TRUE(torch::equal(m1->generate(z, {}), m2->generate(z, {})));
 }
@@ -209,7 +214,7 @@ TEST(Vae, ImportanceWeightedBoundIsTighterThanTheElbo) {
 TEST(StackedAutoencoder, ProbeTrainsOnlyTheHeadAndReportsTheAccuracyBeforeFineTuning) {
   torch::set_num_threads(1);
   const auto train = blob_images(200, 1), test = blob_images(60, 2);
-  auto cfg = TrainConfig::for_algorithm("sae");
+  auto cfg = TrainConfig::preset("sae");
   cfg.loop.epochs = 3;
   cfg.loop.batch_size = 20;
   cfg.loop.grid_samples = 8;
@@ -223,8 +228,8 @@ TEST(StackedAutoencoder, ProbeTrainsOnlyTheHeadAndReportsTheAccuracyBeforeFineTu
   cfg.model.ae.finetune_lr = 1e-2;
   TestRun a;
   const auto r = train_fresh(cfg, train, test, *a.run, false);
-  EXPECT_EQ(r.epochs_done, 2 * 5 + 10 + 3);         // 2 levels x 5, probe 10, fine-tuning 3
-  EXPECT_EQ(r.steps, 2 * 5 * 10 + 10 * 3 + 3 * 3);  // 200 / 20 per level epoch, 60 / 20 per labelled epoch
+  EXPECT_EQ(epochs_of(r), 2 * 5 + 10 + 3);         // 2 levels x 5, probe 10, fine-tuning 3
+  EXPECT_EQ(steps_of(r), 2 * 5 * 10 + 10 * 3 + 3 * 3);  // 200 / 20 per level epoch, 60 / 20 per labelled epoch
 
   auto encoder_after = [&](int64_t step) {
     char name[64];
@@ -254,17 +259,14 @@ TEST(StackedAutoencoder, ProbeTrainsOnlyTheHeadAndReportsTheAccuracyBeforeFineTu
   EXPECT_EQ(column("test_accuracy_before_finetuning", 22), before);
   // The head learned during the probe (its epoch-mean loss fell).
   EXPECT_LT(column("loss_classification", 19), 0.5 * column("loss_classification", 10));
-  double last_before = -1;
-  for (const auto& [k, v] : r.last)
-    if (k == "test_accuracy_before_finetuning") last_before = v;
-  EXPECT_EQ(last_before, before);
+  EXPECT_EQ(r.result.at("test_accuracy_before_finetuning").as_number(), before);
 
   // Without pre-training there is no probe phase and no before figure.
   cfg.model.ae.pretrain_epochs = 0;
   TestRun b;
   const auto r0 = train_fresh(cfg, train, test, *b.run, false);
-  EXPECT_EQ(r0.epochs_done, 3);
-  EXPECT_TRUE(std::isnan(r0.last.back().second));
+  EXPECT_EQ(epochs_of(r0), 3);
+  EXPECT_TRUE(r0.result.at("test_accuracy_before_finetuning").is_null());
 }
 
 TEST(ModelIo, CheckpointRebuildsTheModel) {
@@ -273,16 +275,12 @@ TEST(ModelIo, CheckpointRebuildsTheModel) {
   TestRun a;
   auto cfg = small_vae_config(1);
   OptionSet set("t");
-  cfg.add_to(set);
+  cfg.bind(set);
   set.parse({});
   std::unique_ptr<GenerativeModel> m;
   torch::manual_seed(1);
   m = make_model(cfg.model, DataShape::of(train));
-  TrainRun tr;
-  tr.run = a.run.get();
-  tr.config_ini = set.to_ini();
-  tr.quiet = true;
-  const auto r = train_model(*m, cfg.loop, train, test, tr);
+  const auto r = train_model(*m, cfg.loop, train, test, settings_for(*a.run, false, set.to_ini()), cfg.common.seed);
   auto loaded = load_model_checkpoint(a.run->path());
   EXPECT_EQ(loaded.path, r.checkpoint);
   EXPECT_EQ(loaded.model->algorithm(), "vae");

@@ -1,0 +1,174 @@
+#include "agents/dqn/dqn_training.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <memory>
+
+#include "agents/dqn/dqn_policy.h"
+#include "agents/dqn/dqn_trainer.h"
+#include "agents/dqn/greedy_eval.h"
+#include "core/checkpoint.h"
+#include "core/seeds.h"
+#include "core/timer.h"
+#include "envs/registry.h"
+
+namespace tp::agents::dqn {
+
+namespace {
+
+class DqnTraining : public TrainingAlgorithm {
+ public:
+  DqnTraining(const DqnOptions& o, std::unique_ptr<envs::Env> env, uint64_t seed)
+      : o_(o), seed_(seed), trainer_(o, std::move(env), seed), start_steps_(0) {}
+
+  // One line naming what trains: network, replay memory and update path.
+  void print_setup() const {
+    std::fprintf(stderr, "dqn on %s (%s defaults), network %s, replay %lld x %lld bytes (%s observations), %s updates\n",
+                 o_.env.c_str(), env_family(o_.env, trainer_.env()).c_str(), trainer_.architecture().c_str(),
+                 static_cast<long long>(o_.replay_size),
+                 static_cast<long long>(trainer_.memory().bytes_per_transition()),
+                 to_string(trainer_.memory().storage()).c_str(),
+                 trainer_.learner().uses_dense_kernel() ? "dense-kernel" : "autograd");
+  }
+
+  ProgressPlan progress_plan() const override { return {"dqn " + o_.env, "steps", o_.steps}; }
+  int64_t progress_done() const override { return trainer_.steps(); }
+  std::string progress_metric() const override {
+    if (recent_.empty()) return "";
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "return(20) %.1f eps %.3f", recent_sum_ / static_cast<double>(recent_.size()),
+                  trainer_.epsilon());
+    return buf;
+  }
+
+  std::vector<std::string> metric_columns() const override {
+    return {"step", "episode", "episode_return", "episode_length", "loss", "q_mean", "epsilon", "steps_per_s",
+            "eval_return_mean", "eval_return_std", "wall_s", "dense_kernel"};
+  }
+  double metrics_position() const override { return static_cast<double>(trainer_.steps()); }
+
+  StepStatus step(RunContext& run) override {
+    const double epsilon = trainer_.epsilon();
+    if (const auto ep = trainer_.step()) {
+      const LossStats loss = trainer_.take_loss_stats();
+      run.log({{"step", static_cast<double>(trainer_.steps())},
+               {"episode", static_cast<double>(trainer_.episodes())},
+               {"episode_return", ep->episode_return},
+               {"episode_length", static_cast<double>(ep->length)},
+               {"loss", loss.loss},
+               {"q_mean", loss.q_mean},
+               {"epsilon", epsilon},
+               {"steps_per_s", steps_per_second()},
+               {"wall_s", timer_.seconds()},
+               {"dense_kernel", dense_kernel()}});
+      recent_.push_back(ep->episode_return);
+      recent_sum_ += ep->episode_return;
+      if (recent_.size() > 20) {
+        recent_sum_ -= recent_.front();
+        recent_.pop_front();
+      }
+    }
+    return StepStatus::Completed;
+  }
+
+  bool evaluation_due() const override { return o_.eval_every > 0 && trainer_.steps() % o_.eval_every == 0; }
+  void evaluate(RunContext& run) override {
+    const EvalReport rep = trainer_.evaluate_online(o_.eval_episodes, selection_seed(seed_));
+    log_evaluation(run, rep);
+  }
+
+  // The network the run hands out (the best evaluated one or the last), on the seeds of
+  // `torchplay eval --seed S`.
+  void finish(RunContext& run) override {
+    train_seconds_ = timer_.seconds();
+    train_steps_per_s_ = steps_per_second();
+    final_ = evaluate_q_network(trainer_.policy_network(), trainer_.env(), o_.final_eval_episodes,
+                                evaluation_seed(seed_), o_.eval_epsilon);
+    log_evaluation(run, final_);
+    finished_ = true;
+  }
+
+  bool checkpoint_due() const override {
+    const int64_t s = trainer_.steps();
+    return o_.checkpoint_every > 0 && s % o_.checkpoint_every == 0 && s < o_.steps;
+  }
+  int64_t checkpoint_number() const override { return trainer_.steps(); }
+  CheckpointHeader checkpoint_header() const override { return trainer_.checkpoint_header(); }
+  void save(CheckpointWriter& writer) const override { trainer_.save(writer); }
+  void load(CheckpointReader& reader) override {
+    with_replay_ = trainer_.load(reader);
+    start_steps_ = trainer_.steps();
+  }
+  std::string resume_note() const override {
+    return with_replay_ ? "" : "(no replay memory in the checkpoint: it refills, so the run is not exact)";
+  }
+
+  std::string summary() const override {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "dqn on %s (%s): %lld steps, %lld updates, %lld episodes (%.0f steps/s)",
+                  o_.env.c_str(), trainer_.learner().uses_dense_kernel() ? "dense kernel" : "autograd",
+                  static_cast<long long>(trainer_.steps()), static_cast<long long>(trainer_.updates()),
+                  static_cast<long long>(trainer_.episodes()), train_steps_per_s_);
+    std::string line = buf;
+    if (finished_) {
+      std::snprintf(buf, sizeof buf, "; final greedy eval (%s network) over %d episodes: %.2f +- %.2f",
+                    trainer_.has_best() ? "best" : "last", o_.final_eval_episodes, final_.return_stats.mean,
+                    final_.return_stats.std);
+      line += buf;
+    }
+    return line;
+  }
+  void describe(Json& j) const override {
+    j.set("env", o_.env);
+    j.set("steps", static_cast<long long>(trainer_.steps()));
+    j.set("updates", static_cast<long long>(trainer_.updates()));
+    j.set("episodes", static_cast<long long>(trainer_.episodes()));
+    j.set("train_seconds", train_seconds_);
+    j.set("steps_per_second", train_steps_per_s_);
+    j.set("dense_kernel", trainer_.learner().uses_dense_kernel());
+    if (!finished_) return;
+    j.set("final_policy", trainer_.has_best() ? "best" : "last");
+    j.set("final_eval_episodes", o_.final_eval_episodes);
+    j.set("final_eval_mean", final_.return_stats.mean);
+    j.set("final_eval_std", final_.return_stats.std);
+  }
+
+ private:
+  double steps_per_second() const {
+    return static_cast<double>(trainer_.steps() - start_steps_) / std::max(1e-9, timer_.seconds());
+  }
+  double dense_kernel() const { return trainer_.learner().uses_dense_kernel() ? 1.0 : 0.0; }
+  void log_evaluation(RunContext& run, const EvalReport& rep) {
+    run.log({{"step", static_cast<double>(trainer_.steps())},
+             {"eval_return_mean", rep.return_stats.mean},
+             {"eval_return_std", rep.return_stats.std},
+             {"wall_s", timer_.seconds()},
+             {"dense_kernel", dense_kernel()}});
+  }
+
+  DqnOptions o_;
+  uint64_t seed_;
+  mutable DqnTrainer trainer_;  // evaluation and the policy accessors are non-const
+  int64_t start_steps_;
+  Timer timer_;
+  std::deque<double> recent_;  // the last 20 episode returns, for the progress line
+  double recent_sum_ = 0.0;
+  bool with_replay_ = true, finished_ = false;
+  double train_seconds_ = 0.0, train_steps_per_s_ = 0.0;
+  EvalReport final_;
+};
+
+}  // namespace
+
+RunOutcome train(const DqnOptions& options, RunSettings settings, uint64_t seed) {
+  const auto registry = envs::make_env_registry();
+  DqnTraining training(options, registry.make(options.env, envs::parse_env_kwargs(options.env_options)), seed);
+  settings.algorithm = kDqnAlgorithm;
+  settings.env = options.env;
+  settings.keep_checkpoints = options.keep_checkpoints;
+  if (!settings.quiet) training.print_setup();
+  return run_training(training, settings);
+}
+
+}  // namespace tp::agents::dqn

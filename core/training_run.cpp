@@ -1,0 +1,153 @@
+#include "core/training_run.h"
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include "core/checkpoint.h"
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "core/metrics.h"
+#include "core/progress.h"
+#include "core/run_dir.h"
+#include "core/timer.h"
+
+namespace tp {
+
+RunSettings run_settings(const OptionSet& options, const CommonOptions& common) {
+  RunSettings s;
+  s.run_dir = common.run_dir;
+  s.resume = options.resume_dir();
+  s.config_ini = options.to_ini();
+  s.quiet = common.quiet;
+  return s;
+}
+
+void RunContext::log(const std::vector<std::pair<std::string, double>>& row) { metrics_.write(row); }
+
+bool RunContext::stop_requested() const { return pending_interrupt() != 0; }
+
+int RunOutcome::exit_code() const { return interrupted_by ? interrupt_exit_code(interrupted_by) : 0; }
+
+namespace {
+
+// The checkpoint writer and store of one run: every checkpoint carries the run's config.
+class RunCheckpoints {
+ public:
+  RunCheckpoints(const RunDir& dir, const RunSettings& settings)
+      : store_(dir.checkpoints_dir(), settings.keep_checkpoints), config_(settings.config_ini) {}
+
+  CheckpointWriter writer(const TrainingAlgorithm& algorithm) const {
+    CheckpointHeader h = algorithm.checkpoint_header();
+    h.config = config_;
+    CheckpointWriter w(h);
+    algorithm.save(w);
+    return w;
+  }
+  std::string save(const TrainingAlgorithm& algorithm) {
+    last_ = store_.save(writer(algorithm), algorithm.checkpoint_number());
+    last_number_ = algorithm.checkpoint_number();
+    return last_;
+  }
+  // An abandoned step: the newest checkpoint stays; without one the start state is written.
+  std::string keep_newest(const std::optional<std::pair<std::string, int64_t>>& start_state) {
+    if (const auto latest = store_.latest()) return *latest;
+    TP_CHECK(start_state.has_value(), "no checkpoint to keep");
+    return store_.save_encoded(start_state->first, start_state->second);
+  }
+  bool saved_at(int64_t number) const { return last_number_ == number; }
+  const CheckpointStore& store() const { return store_; }
+  const std::string& last() const { return last_; }
+
+ private:
+  CheckpointStore store_;
+  std::string config_;
+  std::string last_;
+  int64_t last_number_ = -1;
+};
+
+void resume_from_newest(TrainingAlgorithm& algorithm, const RunCheckpoints& checkpoints, const RunDir& dir,
+                        bool quiet) {
+  const auto latest = checkpoints.store().latest();
+  TP_CHECK_AS(UsageError, latest.has_value(), "--resume: run '", dir.path(), "' has no checkpoint");
+  CheckpointReader reader(*latest);
+  const CheckpointHeader expected = algorithm.checkpoint_header();
+  reader.expect(expected.algorithm, expected.architecture);
+  algorithm.load(reader);
+  if (!quiet) {
+    const std::string note = algorithm.resume_note();
+    std::fprintf(stderr, "resuming %s at %s %lld from %s%s%s\n", dir.path().c_str(),
+                 algorithm.progress_plan().unit.c_str(), static_cast<long long>(algorithm.progress_done()),
+                 latest->c_str(), note.empty() ? "" : " ", note.c_str());
+  }
+}
+
+}  // namespace
+
+RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& settings) {
+  Timer timer;
+  const bool resuming = !settings.resume.empty();
+  const RunDir dir = resuming ? RunDir::open_existing(settings.resume)
+                              : RunDir::create(settings.algorithm, settings.env, settings.run_dir);
+  // The resolved options: a resumed run's own config.ini with the command line's changes.
+  dir.write_config(settings.config_ini);
+  RunCheckpoints checkpoints(dir, settings);
+  if (resuming) resume_from_newest(algorithm, checkpoints, dir, settings.quiet);
+
+  CsvMetrics metrics(dir.metrics_path(), algorithm.metric_columns(),
+                     resuming ? std::optional<double>(algorithm.metrics_position()) : std::nullopt);
+  RunContext context(dir, metrics);
+  InterruptGuard interrupts;
+  const ProgressPlan plan = algorithm.progress_plan();
+  Progress progress(plan.label, plan.total, plan.unit, settings.quiet);
+  progress.set_log_interval(plan.log_interval_s);
+  if (!settings.quiet) std::fprintf(stderr, "run directory %s\n", dir.path().c_str());
+
+  std::optional<std::pair<std::string, int64_t>> start_state;
+  if (algorithm.steps_can_be_abandoned() && !checkpoints.store().latest())
+    start_state.emplace(checkpoints.writer(algorithm).encode(), algorithm.checkpoint_number());
+
+  RunOutcome out;
+  out.run_dir = dir.path();
+  progress.update(algorithm.progress_done());
+  while (!algorithm.finished()) {
+    if (const int sig = pending_interrupt()) {  // between steps the state is consistent
+      out.checkpoint = checkpoints.saved_at(algorithm.checkpoint_number()) ? checkpoints.last()
+                                                                            : checkpoints.save(algorithm);
+      out.interrupted_by = sig;
+      break;
+    }
+    if (algorithm.step(context) == StepStatus::Abandoned) {
+      out.checkpoint = checkpoints.keep_newest(start_state);
+      out.interrupted_by = pending_interrupt() ? pending_interrupt() : SIGINT;
+      break;
+    }
+    if (algorithm.evaluation_due()) algorithm.evaluate(context);
+    if (algorithm.checkpoint_due()) {
+      checkpoints.save(algorithm);
+      start_state.reset();
+    }
+    if (progress.due()) progress.update(algorithm.progress_done(), algorithm.progress_metric());
+  }
+  if (!out.interrupted_by) {
+    algorithm.finish(context);
+    out.checkpoint = checkpoints.saved_at(algorithm.checkpoint_number()) ? checkpoints.last()
+                                                                          : checkpoints.save(algorithm);
+  }
+  progress.finish(out.interrupted_by ? "interrupted" : algorithm.progress_metric());
+  out.wall_seconds = timer.seconds();
+  out.summary = algorithm.summary();
+  out.result = Json::object();
+  out.result.set("run_dir", out.run_dir);
+  out.result.set("checkpoint", out.checkpoint);
+  out.result.set("interrupted", out.interrupted_by != 0);
+  out.result.set("wall_seconds", out.wall_seconds);
+  algorithm.describe(out.result);
+  if (out.interrupted_by)  // even with --quiet: the one way to know how to continue
+    std::fprintf(stderr, "interrupted: checkpoint %s; continue with --resume %s\n", out.checkpoint.c_str(),
+                 out.run_dir.c_str());
+  return out;
+}
+
+}  // namespace tp

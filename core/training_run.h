@@ -1,0 +1,122 @@
+#pragma once
+// The one training-run skeleton (docs/architecture.md, "Run skeleton"). Every trainer (DQN,
+// AlphaZero, the generative models) is a TrainingAlgorithm: it supplies its step, its
+// evaluation and the state it saves. run_training() owns everything else: the run directory
+// and its config.ini, metrics.csv (with the rows past a resumed checkpoint dropped), the
+// checkpoint store, --resume, SIGINT/SIGTERM with a final checkpoint, progress, and the
+// result that commands print (a summary line and the `--json` line).
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/json.h"
+#include "core/options.h"
+
+namespace tp {
+
+class CheckpointWriter;
+class CheckpointReader;
+struct CheckpointHeader;
+class CsvMetrics;
+class RunDir;
+
+// Where a run lives, resolved by the command from its options.
+struct RunSettings {
+  std::string algorithm;   // run-directory prefix: dqn, alphazero, vae, ...
+  std::string env;         // env, game or dataset: the rest of the run-directory name
+  std::string run_dir;     // explicit directory ("": runs/<algorithm>-<env>-<timestamp>)
+  std::string resume;      // a run to continue from its newest checkpoint ("": a new run)
+  std::string config_ini;  // the resolved options: RUN/config.ini and every checkpoint header
+  int keep_checkpoints = 3;
+  bool quiet = false;
+};
+
+// The settings every train command takes from its parsed options: --run-dir, --resume,
+// --quiet and the resolved config (the family sets algorithm, env and keep_checkpoints).
+RunSettings run_settings(const OptionSet& options, const CommonOptions& common);
+
+// What a step may use of the run: the metrics file, the run directory, the interrupt flag.
+class RunContext {
+ public:
+  RunContext(const RunDir& dir, CsvMetrics& metrics) : dir_(dir), metrics_(metrics) {}
+  const RunDir& dir() const { return dir_; }
+  // One metrics.csv row (columns not named stay empty).
+  void log(const std::vector<std::pair<std::string, double>>& row);
+  // A SIGINT/SIGTERM arrived: a long step polls this and returns StepStatus::Abandoned.
+  bool stop_requested() const;
+
+ private:
+  const RunDir& dir_;
+  CsvMetrics& metrics_;
+};
+
+enum class StepStatus {
+  Completed,  // the state is consistent: it can be checkpointed
+  Abandoned,  // interrupted half-way: the state is not saved, the newest checkpoint is kept
+};
+
+// How the progress line counts (e.g. "steps" of an env, "iterations", "batches").
+struct ProgressPlan {
+  std::string label;  // e.g. "dqn CartPole-v1"
+  std::string unit;
+  int64_t total = 0;
+  double log_interval_s = 5.0;  // off a terminal: seconds between plain lines
+};
+
+class TrainingAlgorithm {
+ public:
+  virtual ~TrainingAlgorithm() = default;
+
+  virtual ProgressPlan progress_plan() const = 0;
+  virtual int64_t progress_done() const = 0;
+  // The metric shown after the rate on the progress line (asked only when it is drawn).
+  virtual std::string progress_metric() const { return ""; }
+  virtual bool finished() const { return progress_done() >= progress_plan().total; }
+
+  // metrics.csv columns; the first is the position counter that resume truncates by.
+  virtual std::vector<std::string> metric_columns() const = 0;
+  // The first column's value at the current state (a checkpoint's place in metrics.csv).
+  virtual double metrics_position() const = 0;
+
+  // One unit of work (an env step, an iteration, a minibatch), logging its own rows.
+  virtual StepStatus step(RunContext& run) = 0;
+  // Periodic evaluation, after a step when evaluation_due().
+  virtual bool evaluation_due() const { return false; }
+  virtual void evaluate(RunContext& /*run*/) {}
+  // After the last step: the final evaluation, if any.
+  virtual void finish(RunContext& /*run*/) {}
+
+  // State. The skeleton validates algorithm and architecture before load() is called.
+  virtual bool checkpoint_due() const = 0;
+  virtual int64_t checkpoint_number() const = 0;  // RUN/checkpoints/ckpt-<number>.tpck
+  virtual CheckpointHeader checkpoint_header() const = 0;  // algorithm, env, architecture, counters
+  virtual void save(CheckpointWriter& writer) const = 0;
+  virtual void load(CheckpointReader& reader) = 0;
+  // A remark for the resume message (e.g. state that was not in the checkpoint).
+  virtual std::string resume_note() const { return ""; }
+  // True when step() can return Abandoned: the skeleton then keeps the start state in memory
+  // until the first checkpoint exists, so an early interrupt still leaves one to resume from.
+  virtual bool steps_can_be_abandoned() const { return false; }
+
+  // The result: one human-readable line and the algorithm's fields of the `--json` object.
+  virtual std::string summary() const = 0;
+  virtual void describe(Json& result) const = 0;
+};
+
+struct RunOutcome {
+  std::string run_dir;
+  std::string checkpoint;  // the newest checkpoint when the run ended
+  int interrupted_by = 0;  // the signal; 0 when the run finished
+  double wall_seconds = 0;
+  std::string summary;     // the algorithm's line
+  Json result;             // run_dir, checkpoint, interrupted, wall_seconds + the algorithm's fields
+
+  // 0, or 128 + signal after an interrupt (130 for SIGINT, 143 for SIGTERM).
+  int exit_code() const;
+};
+
+// Runs (or, with settings.resume, continues) `algorithm` to the end or to an interrupt.
+RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& settings);
+
+}  // namespace tp
