@@ -1,6 +1,6 @@
 #pragma once
 // Run directories: runs/<algo>-<env>-<YYYYmmdd-HHMMSS>/ with config.ini, metrics.csv and
-// checkpoints/ (DESIGN.md). A run directory is the unit of --resume.
+// checkpoints/ (docs/architecture.md). A run directory is the unit of --resume.
 #include <string>
 
 namespace tp {

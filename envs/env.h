@@ -1,5 +1,5 @@
 #pragma once
-// Single-agent environment interface with Gymnasium semantics (DESIGN.md):
+// Single-agent environment interface with Gymnasium semantics (docs/architecture.md):
 //  - reset(seed) starts an episode from a freshly seeded generator, reset() continues the
 //    env's own random stream;
 //  - step(action) returns reward and the two end flags kept apart: `terminated` (a terminal

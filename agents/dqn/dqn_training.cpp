@@ -68,6 +68,8 @@ class DqnTraining : public TrainingAlgorithm {
         recent_sum_ -= recent_.front();
         recent_.pop_front();
       }
+      last100_.push_back(ep->episode_return);
+      if (last100_.size() > 100) last100_.pop_front();
     }
     return StepStatus::Completed;
   }
@@ -127,6 +129,13 @@ class DqnTraining : public TrainingAlgorithm {
     j.set("train_seconds", train_seconds_);
     j.set("steps_per_second", train_steps_per_s_);
     j.set("dense_kernel", trainer_.learner().uses_dense_kernel());
+    // The measure of the MinAtar paper's curves: returns of the training episodes themselves
+    // (with exploration), here the mean of the last 100; beside the greedy evaluation below.
+    if (!last100_.empty()) {
+      double sum = 0;
+      for (double r : last100_) sum += r;
+      j.set("train_return_last100", sum / static_cast<double>(last100_.size()));
+    }
     if (!finished_) return;
     j.set("final_policy", trainer_.has_best() ? "best" : "last");
     j.set("final_eval_episodes", o_.final_eval_episodes);
@@ -154,6 +163,7 @@ class DqnTraining : public TrainingAlgorithm {
   Timer timer_;
   std::deque<double> recent_;  // the last 20 episode returns, for the progress line
   double recent_sum_ = 0.0;
+  std::deque<double> last100_;  // the last 100 training-episode returns (this process)
   bool with_replay_ = true, finished_ = false;
   double train_seconds_ = 0.0, train_steps_per_s_ = 0.0;
   EvalReport final_;

@@ -1,5 +1,5 @@
 #pragma once
-// One view per env family (DESIGN.md): a view draws a scene from an observation, the
+// One view per env family (docs/architecture.md): a view draws a scene from an observation, the
 // env's public Gymnasium-defined output, so it never touches env internals and tests can
 // render any state they construct.
 #include <SFML/Graphics/Font.hpp>

@@ -1,6 +1,6 @@
 #pragma once
 // Two-player, zero-sum, perfect-information board games with an OpenSpiel-like state
-// interface (DESIGN.md). Pure C++: no LibTorch, no SFML. Algorithms (minimax, MCTS,
+// interface (docs/architecture.md). Pure C++: no LibTorch, no SFML. Algorithms (minimax, MCTS,
 // AlphaZero) see only this interface.
 #include <cstdint>
 #include <memory>

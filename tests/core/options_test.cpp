@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include "core/error.h"
 #include "core/options.h"
@@ -21,6 +23,7 @@ void bind(OptionSet& set, Opts& o) {
 }
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+void make_dirs_for_test(const std::string& path) { std::filesystem::create_directories(path); }
 
 TEST(Options, DefaultsAndCommandLine) {
   Opts o;
@@ -134,6 +137,72 @@ TEST(Options, ResolvedIniRoundTrips) {
 TEST(Options, SplitList) {
   EXPECT_EQ(split_list("a, b,c", "x").size(), 3u);
   EXPECT_THROW(split_list("a,,b", "x"), UsageError);
+}
+
+
+TEST(Options, GivenThrowsForANameThatWasNeverBound) {
+  Opts o;
+  OptionSet set("t");
+  bind(set, o);
+  ASSERT_TRUE(set.parse({}));
+  EXPECT_THROW(set.given("step"), std::logic_error);  // misspelt: a bug, not "not given"
+  EXPECT_FALSE(set.given("steps"));
+}
+
+TEST(Options, PeekReadsCommandLineThenConfigThenResumedRun) {
+  test::TempDir dir;
+  make_dirs_for_test(dir.file("run"));
+  write(dir.file("run/config.ini"), "env = MountainCar-v0\nsteps = 3\n");
+  write(dir.file("c.ini"), "env = Acrobot-v1\n");
+  OptionSet set("t");
+  set.enable_resume();
+  // Before anything is bound: the preset key of a family.
+  EXPECT_EQ(set.peek({"--env", "CartPole-v1"}, "env").value_or(""), "CartPole-v1");
+  EXPECT_EQ(set.peek({"--env=Pong"}, "env").value_or(""), "Pong");
+  EXPECT_EQ(set.peek({"--config", dir.file("c.ini")}, "env").value_or(""), "Acrobot-v1");
+  EXPECT_EQ(set.peek({"--resume", dir.file("run")}, "env").value_or(""), "MountainCar-v0");
+  EXPECT_EQ(set.peek({"--resume", dir.file("run"), "--config", dir.file("c.ini")}, "env").value_or(""), "Acrobot-v1");
+  EXPECT_FALSE(set.peek({"--steps", "4"}, "env").has_value());
+  EXPECT_THROW(set.peek({"--resume", dir.file("no-such-run")}, "env"), UsageError);
+}
+
+TEST(Options, ResumeTakesTheRunsConfigBelowCommandLineAndConfigFile) {
+  test::TempDir dir;
+  make_dirs_for_test(dir.file("run"));
+  write(dir.file("run/config.ini"), "env = MountainCar-v0\nsteps = 3\nlr = 0.5\n");
+  write(dir.file("c.ini"), "lr = 0.25\n");
+  Opts o;
+  OptionSet set("t");
+  set.enable_resume();
+  bind(set, o);
+  ASSERT_TRUE(set.parse({"--resume", dir.file("run"), "--steps", "9", "--config", dir.file("c.ini")}));
+  EXPECT_EQ(set.resume_dir(), dir.file("run"));
+  EXPECT_EQ(o.env, "MountainCar-v0");  // from the run
+  EXPECT_EQ(o.steps, 9);               // the command line wins
+  EXPECT_DOUBLE_EQ(o.lr, 0.25);        // --config wins over the run
+  EXPECT_EQ(set.to_ini().find("resume"), std::string::npos);  // --resume is not a config value
+  Opts other;
+  OptionSet plain("t");
+  bind(plain, other);
+  EXPECT_THROW(plain.parse({"--resume", dir.file("run")}), UsageError);  // not enabled: unknown option
+}
+
+TEST(Options, ParseConfigTextSetsValuesAndNamesTheOrigin) {
+  Opts o;
+  OptionSet set("t");
+  bind(set, o);
+  set.parse_config_text("steps = 12\nenv = Acrobot-v1\n", "checkpoint x");
+  EXPECT_EQ(o.steps, 12);
+  EXPECT_EQ(o.env, "Acrobot-v1");
+  Opts p;
+  OptionSet bad("t");
+  bind(bad, p);
+  try {
+    bad.parse_config_text("stepz = 1\n", "checkpoint y");
+    FAIL() << "unknown key accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("checkpoint y"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

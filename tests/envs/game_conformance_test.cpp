@@ -1,4 +1,4 @@
-// One random-play conformance test over every registered board game (DESIGN.md): legal
+// One random-play conformance test over every registered board game (docs/architecture.md): legal
 // moves until terminal, zero-sum returns, clone independence, text round-trip, symmetry
 // consistency, move-list reconstruction.
 #include <gtest/gtest.h>

@@ -1,0 +1,192 @@
+// The run skeleton on a toy algorithm: directory, config, metrics with resume truncation,
+// checkpoints, interrupts between and inside steps, the result object.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/checkpoint.h"
+#include "core/error.h"
+#include "core/run_dir.h"
+#include "core/training_run.h"
+#include "tests/test_util.h"
+
+namespace tp {
+namespace {
+
+// Counts to `total`; its whole state is the counter and a running sum. Logs one row per step
+// and one per evaluation (every 3 steps). Raises SIGINT during step `interrupt_at`, either
+// finishing that step (a signal between steps) or abandoning it.
+class Counter : public TrainingAlgorithm {
+ public:
+  Counter(int64_t total, int64_t checkpoint_every) : total_(total), checkpoint_every_(checkpoint_every) {}
+  int64_t interrupt_at = -1;
+  bool abandon = false;
+
+  ProgressPlan progress_plan() const override { return {"count", "steps", total_}; }
+  int64_t progress_done() const override { return n_; }
+  std::vector<std::string> metric_columns() const override { return {"step", "sum", "eval"}; }
+  double metrics_position() const override { return static_cast<double>(n_); }
+  StepStatus step(RunContext& run) override {
+    if (n_ + 1 == interrupt_at) {
+      std::raise(SIGINT);
+      if (abandon) {
+        EXPECT_TRUE(run.stop_requested());
+        sum_ += 1000;  // half-done work that must not reach a checkpoint
+        return StepStatus::Abandoned;
+      }
+    }
+    ++n_;
+    sum_ += n_;
+    run.log({{"step", static_cast<double>(n_)}, {"sum", static_cast<double>(sum_)}});
+    return StepStatus::Completed;
+  }
+  bool evaluation_due() const override { return n_ % 3 == 0; }
+  void evaluate(RunContext& run) override { run.log({{"step", static_cast<double>(n_)}, {"eval", 1.0}}); }
+  void finish(RunContext& run) override { run.log({{"step", static_cast<double>(n_)}, {"eval", 2.0}}); }
+  bool checkpoint_due() const override { return n_ % checkpoint_every_ == 0; }
+  int64_t checkpoint_number() const override { return n_; }
+  CheckpointHeader checkpoint_header() const override {
+    CheckpointHeader h;
+    h.algorithm = "counter";
+    h.env = "none";
+    h.architecture = "sum";
+    h.counters = {{"n", n_}};
+    return h;
+  }
+  void save(CheckpointWriter& w) const override { w.add_tensor("sum", torch::tensor({sum_}, torch::kInt64)); }
+  void load(CheckpointReader& r) override {
+    n_ = r.header().counter("n");
+    sum_ = r.tensor("sum").item<int64_t>();
+  }
+  bool steps_can_be_abandoned() const override { return abandon; }
+  std::string summary() const override { return "counted to " + std::to_string(n_); }
+  void describe(Json& j) const override { j.set("n", static_cast<long long>(n_)); }
+
+  int64_t n() const { return n_; }
+  int64_t sum() const { return sum_; }
+
+ private:
+  int64_t total_, checkpoint_every_;
+  int64_t n_ = 0, sum_ = 0;
+};
+
+RunSettings settings(const std::string& dir, bool resume) {
+  RunSettings s;
+  s.algorithm = "counter";
+  s.env = "none";
+  (resume ? s.resume : s.run_dir) = dir;
+  s.config_ini = "x = 1\n";
+  s.keep_checkpoints = 2;
+  s.quiet = true;
+  return s;
+}
+
+// metrics.csv rows as (step, column) -> value.
+std::multimap<int, std::string> step_rows(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "step,sum,eval");
+  std::multimap<int, std::string> rows;
+  while (std::getline(in, line)) rows.emplace(std::stoi(line.substr(0, line.find(','))), line);
+  return rows;
+}
+
+TEST(TrainingRun, FreshRunWritesConfigMetricsCheckpointsAndResult) {
+  test::TempDir dir;
+  Counter c(10, 4);
+  const RunOutcome out = run_training(c, settings(dir.file("run"), false));
+  EXPECT_EQ(out.exit_code(), 0);
+  EXPECT_EQ(read_file(dir.file("run/config.ini")), "x = 1\n");
+  const auto ckpts = CheckpointStore(dir.file("run/checkpoints"), 2).list();
+  ASSERT_EQ(ckpts.size(), 2u);  // 4, 8 and the final 10, the last two kept
+  EXPECT_EQ(out.checkpoint, ckpts.back());
+  const CheckpointHeader h = CheckpointReader::read_header(out.checkpoint);
+  EXPECT_EQ(h.counter("n"), 10);
+  EXPECT_EQ(h.config, "x = 1\n");  // every checkpoint carries the run's config
+  const auto rows = step_rows(dir.file("run/metrics.csv"));
+  EXPECT_EQ(rows.count(3), 2u);   // the step and its evaluation
+  EXPECT_EQ(rows.count(10), 2u);  // the step and the final evaluation
+  EXPECT_EQ(rows.size(), 10u + 3u + 1u);
+  EXPECT_EQ(out.result.at("n").as_int(), 10);
+  EXPECT_EQ(out.result.at("checkpoint").as_string(), out.checkpoint);
+  EXPECT_FALSE(out.result.at("interrupted").as_bool());
+  EXPECT_EQ(out.summary, "counted to 10");
+}
+
+TEST(TrainingRun, SignalBetweenStepsCheckpointsTheCurrentStateAndResumeFinishesExactly) {
+  test::TempDir dir;
+  Counter first(10, 4);
+  first.interrupt_at = 6;  // step 6 completes, the loop stops before step 7
+  const RunOutcome out = run_training(first, settings(dir.file("run"), false));
+  EXPECT_EQ(out.interrupted_by, SIGINT);
+  EXPECT_EQ(out.exit_code(), 130);
+  EXPECT_EQ(CheckpointReader::read_header(out.checkpoint).counter("n"), 6);
+  EXPECT_TRUE(out.result.at("interrupted").as_bool());
+
+  Counter second(10, 4);
+  const RunOutcome done = run_training(second, settings(dir.file("run"), true));
+  EXPECT_EQ(done.exit_code(), 0);
+  EXPECT_EQ(second.n(), 10);
+  EXPECT_EQ(second.sum(), 55);
+  const auto rows = step_rows(dir.file("run/metrics.csv"));
+  for (int s = 1; s <= 10; ++s) EXPECT_EQ(rows.count(s), s % 3 == 0 || s == 10 ? 2u : 1u) << "step " << s;
+}
+
+TEST(TrainingRun, AbandonedStepKeepsTheNewestCheckpointAndResumeDropsLaterRows) {
+  test::TempDir dir;
+  Counter first(10, 4);
+  first.interrupt_at = 7;
+  first.abandon = true;
+  const RunOutcome out = run_training(first, settings(dir.file("run"), false));
+  EXPECT_EQ(out.exit_code(), 130);
+  EXPECT_EQ(CheckpointReader::read_header(out.checkpoint).counter("n"), 4);  // not the half-done state
+  EXPECT_EQ(step_rows(dir.file("run/metrics.csv")).count(6), 2u);           // logged before the interrupt
+
+  Counter second(10, 4);
+  run_training(second, settings(dir.file("run"), true));
+  EXPECT_EQ(second.sum(), 55);  // the abandoned 1000 never reached a checkpoint
+  const auto rows = step_rows(dir.file("run/metrics.csv"));
+  for (int s = 1; s <= 10; ++s) EXPECT_EQ(rows.count(s), s % 3 == 0 || s == 10 ? 2u : 1u) << "step " << s;
+}
+
+TEST(TrainingRun, AbandonedBeforeTheFirstCheckpointLeavesTheStartState) {
+  test::TempDir dir;
+  Counter first(10, 100);
+  first.interrupt_at = 2;
+  first.abandon = true;
+  const RunOutcome out = run_training(first, settings(dir.file("run"), false));
+  EXPECT_EQ(out.exit_code(), 130);
+  CheckpointReader r(out.checkpoint);
+  EXPECT_EQ(r.header().counter("n"), 0);
+  EXPECT_EQ(r.tensor("sum").item<int64_t>(), 0);
+}
+
+TEST(TrainingRun, ResumeRefusesAMissingRunOrCheckpointAndAnotherAlgorithm) {
+  test::TempDir dir;
+  Counter c(3, 1);
+  EXPECT_THROW(run_training(c, settings(dir.file("nothing"), true)), UsageError);
+  make_dirs(dir.file("empty/checkpoints"));
+  write_file_atomic(dir.file("empty/config.ini"), "x = 1\n");
+  EXPECT_THROW(run_training(c, settings(dir.file("empty"), true)), UsageError);
+
+  run_training(c, settings(dir.file("run"), false));
+  class Other : public Counter {
+   public:
+    using Counter::Counter;
+    CheckpointHeader checkpoint_header() const override {
+      CheckpointHeader h = Counter::checkpoint_header();
+      h.architecture = "product";
+      return h;
+    }
+  } other(5, 1);
+  EXPECT_THROW(run_training(other, settings(dir.file("run"), true)), CheckpointError);
+}
+
+}  // namespace
+}  // namespace tp
