@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "agents/game_player.h"
+#include "agents/game_player_factory.h"
 #include "apps/view/board_session.h"
 #include "apps/view/view_window.h"
 #include "core/error.h"

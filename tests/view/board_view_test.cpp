@@ -3,7 +3,7 @@
 // pass/switch sides work, and the agent's search shows as an overlay.
 #include <gtest/gtest.h>
 
-#include "agents/game_player.h"
+#include "agents/game_player_factory.h"
 #include "apps/view/board_session.h"
 #include "apps/view/board_view.h"
 #include "apps/view/font.h"
