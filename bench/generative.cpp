@@ -7,7 +7,7 @@
 
 #include <cstdlib>
 
-#include "generative/model.h"
+#include "generative/model_factory.h"
 
 namespace {
 

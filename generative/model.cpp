@@ -3,11 +3,6 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
-#include "generative/models/autoencoder.h"
-#include "generative/models/classifier.h"
-#include "generative/models/gan.h"
-#include "generative/models/stacked_autoencoder.h"
-#include "generative/models/vae.h"
 
 namespace tp::gen {
 
@@ -43,21 +38,6 @@ FixedInputs GenerativeModel::make_fixed_inputs(int64_t n, uint64_t gen_seed, con
 torch::Tensor GenerativeModel::visualize(const FixedInputs& fixed) {
   if (latent_dim() == 0 || !fixed.z.defined()) return {};
   return generate(fixed.z, fixed.labels);
-}
-
-const std::vector<std::string>& model_algorithms() {
-  static const std::vector<std::string> names = {"gan", "dcgan", "cgan", "wgan-gp", "vae", "ae", "dae", "sae", "classifier"};
-  return names;
-}
-
-std::unique_ptr<GenerativeModel> make_model(const ModelConfig& c, const DataShape& shape) {
-  const auto& a = c.algorithm;
-  if (a == "gan" || a == "dcgan" || a == "cgan" || a == "wgan-gp") return std::make_unique<GanModel>(a, c.gan, shape);
-  if (a == "vae") return std::make_unique<VaeModel>(c.vae, shape);
-  if (a == "ae" || a == "dae") return std::make_unique<AutoencoderModel>(a, c.ae, shape);
-  if (a == "sae") return std::make_unique<StackedAutoencoderModel>(c.ae, shape);
-  if (a == "classifier") return std::make_unique<ClassifierModel>(c.classifier, shape);
-  TP_THROW(UsageError, "unknown generative algorithm '", a, "'");
 }
 
 }  // namespace tp::gen

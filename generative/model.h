@@ -2,7 +2,8 @@
 // The interface every generative model (and the evaluation classifier) offers to the one
 // training loop (generative/train_loop.h), to `generate`, `eval --model` and the sample
 // viewer (generative/sampler.h). A model owns its networks and optimizers; the loop owns
-// data, epochs, checkpoints, metrics and sample grids.
+// data, epochs, checkpoints, metrics and sample grids. generative/model_factory.h builds the
+// concrete models by algorithm name.
 #include <torch/types.h>
 
 #include <cstdint>
@@ -75,9 +76,8 @@ class GenerativeModel {
   DataShape shape_;
 };
 
-// The algorithms: gan dcgan cgan wgan-gp vae ae dae sae classifier.
-const std::vector<std::string>& model_algorithms();
-// Builds a freshly initialized model (LibTorch's default generator must be seeded before).
-std::unique_ptr<GenerativeModel> make_model(const ModelConfig& config, const DataShape& shape);
-
 }  // namespace tp::gen
+
+// Transitional: apps/commands/train_generative.cpp (edited on another branch now) still reaches
+// make_model through this header; once it includes generative/model_factory.h, this line goes.
+#include "generative/model_factory.h"

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/run_dir.h"
+#include "generative/model_factory.h"
 
 namespace tp::gen {
 

@@ -1,7 +1,7 @@
 // `torchplay gtp`: a Go Text Protocol engine on stdin/stdout over any board-game player.
 #include <iostream>
 
-#include "agents/game_player.h"
+#include "agents/game_player_factory.h"
 #include "agents/gtp/gtp_engine.h"
 #include "apps/commands.h"
 #include "core/error.h"

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/options.h"
 #include "core/runtime.h"
+#include "envs/games/game_registry.h"
 
 namespace tp::app {
 
@@ -30,7 +31,7 @@ int watch_game_command(const Args& args) {
   CommonOptions common;
   view::WatchGameOptions o;
   OptionSet set("torchplay watch --game NAME --agent A --opponent B [options]");
-  set.add("game", &o.game, "board game: tictactoe, connect4, gomoku, othello, go")
+  set.add("game", &o.game, "board game: " + envs::make_game_registry().names_text())
       .add("game-options", &o.game_options, "game settings as key=value,... (e.g. size=9,komi=7.5)")
       .add("agent", &o.agent, "random, minimax[:DEPTH], mcts:N, solver or an AlphaZero checkpoint")
       .add("opponent", &o.opponent, "the other player (same kinds as --agent)")

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "agents/game_player.h"
+#include "agents/game_player_factory.h"
 #include "apps/view/board_session.h"
 #include "apps/view/view_window.h"
 #include "core/error.h"
@@ -18,18 +18,18 @@ std::string lower(std::string s) {
 }
 }  // namespace
 
-int parse_side(const std::string& game, const std::string& colour) {
+int parse_side(const envs::GameInfo& game, const std::string& colour) {
   const std::string c = lower(colour);
   if (c == "first" || c == "1" || c == lower(player_name(game, 0))) return 0;
   if (c == "second" || c == "2" || c == lower(player_name(game, 1))) return 1;
-  TP_THROW(UsageError, "--colour '", colour, "' for ", game, ": expected first, second, ", lower(player_name(game, 0)),
-           " or ", lower(player_name(game, 1)));
+  TP_THROW(UsageError, "--colour '", colour, "' for ", game.name, ": expected first, second, ",
+           lower(player_name(game, 0)), " or ", lower(player_name(game, 1)));
 }
 
 int play_game(const PlayOptions& o) {
   const auto registry = envs::make_game_registry();
   const auto initial = registry.make(o.game, o.game_options);
-  const int human = parse_side(o.game, o.colour);
+  const int human = parse_side(initial->info(), o.colour);
   auto agent = agents::make_game_player(o.agent, *initial, {o.seed, o.device, o.simulations});
 
   WindowOptions wo;
@@ -99,8 +99,8 @@ WatchGameSummary watch_game(const WatchGameOptions& o) {
     summary.opponent_wins += mine < 0;
     if (!o.quiet)
       std::printf("game %d: %s (%s) vs %s (%s): %s\n", game + 1, agent_name.c_str(),
-                  player_name(o.game, agent_side).c_str(), opponent_name.c_str(),
-                  player_name(o.game, 1 - agent_side).c_str(), session.result_text().c_str());
+                  player_name(initial->info(), agent_side).c_str(), opponent_name.c_str(),
+                  player_name(initial->info(), 1 - agent_side).c_str(), session.result_text().c_str());
     std::fflush(stdout);
   }
   summary.closed_by_user = summary.games < o.games;

@@ -5,13 +5,15 @@
 #include <cstdint>
 #include <string>
 
+#include "envs/games/game.h"
+
 namespace tp::view {
 
 struct PlayOptions {
   std::string game = "tictactoe";
   std::string game_options;   // "size=9,komi=7.5"
   std::string agent = "mcts:200";
-  std::string colour = "first";  // the person's side: first|second (or black|white, red|yellow, x|o)
+  std::string colour = "first";  // the person's side: first|second or a player name (black, x, ...)
   int simulations = 0;        // checkpoint agents: MCTS simulations per move (0: the run's)
   double fps = 30;
   std::string record_dir;
@@ -20,8 +22,9 @@ struct PlayOptions {
   bool quiet = false;
 };
 
-// Side 0 or 1 for a --colour value; UsageError naming the accepted words otherwise.
-int parse_side(const std::string& game, const std::string& colour);
+// Side 0 or 1 for a --colour value (first, second or the game's player names, any case);
+// UsageError naming the accepted words otherwise.
+int parse_side(const envs::GameInfo& game, const std::string& colour);
 
 // Runs until the window is closed (close button or Escape). Returns the exit code: 0, or
 // 130/143 when SIGINT/SIGTERM closed it.

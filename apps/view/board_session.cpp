@@ -2,11 +2,8 @@
 
 #include <cstdio>
 
-#include "apps/view/hud.h"
 #include "apps/view/shapes.h"
 #include "core/error.h"
-#include "envs/games/board_util.h"
-#include "envs/games/go/go_state.h"
 
 namespace tp::view {
 
@@ -14,8 +11,6 @@ namespace {
 constexpr float kPanelWidth = 270;
 constexpr float kButtonHeight = 34;
 const sf::Color kPanel(30, 30, 36), kText(235, 235, 235), kDim(170, 180, 190), kWarn(255, 170, 60);
-
-const envs::go::GoState* as_go(const envs::GameState& s) { return dynamic_cast<const envs::go::GoState*>(&s); }
 }  // namespace
 
 BoardSession::BoardSession(const envs::GameState& initial, std::unique_ptr<agents::GamePlayer> player0,
@@ -42,17 +37,14 @@ bool BoardSession::human_turn() const {
 void BoardSession::refresh() {
   targets_ = move_targets(*state_);
   overlay_.ownership.clear();
-  if (const auto* go = as_go(*state_); go && state_->is_terminal()) {
-    const auto owner = go->board().ownership();
-    const int n = go->size();
-    overlay_.ownership.assign(static_cast<size_t>(n), std::vector<int>(static_cast<size_t>(n), -1));
-    for (int r = 0; r < n; ++r)
-      for (int c = 0; c < n; ++c) {
-        const auto o = owner[static_cast<size_t>(r * n + c)];
-        overlay_.ownership[static_cast<size_t>(r)][static_cast<size_t>(c)] =
-            o == envs::go::kBlack ? 0 : (o == envs::go::kWhite ? 1 : -1);
-      }
-  }
+  if (!state_->is_terminal()) return;
+  const std::vector<int> owner = state_->territory();
+  const envs::GameInfo& info = state_->info();
+  const auto w = static_cast<size_t>(info.board_width);
+  if (owner.size() != static_cast<size_t>(info.board_height) * w) return;  // the game scores no territory
+  for (size_t r = 0; r < static_cast<size_t>(info.board_height); ++r)
+    overlay_.ownership.emplace_back(owner.begin() + static_cast<std::ptrdiff_t>(r * w),
+                                    owner.begin() + static_cast<std::ptrdiff_t>((r + 1) * w));
 }
 
 void BoardSession::apply(envs::Action a, const MoveTarget* target) {
@@ -88,7 +80,7 @@ bool BoardSession::update(bool wait) {
     char buf[160];
     const int chosen = a < static_cast<int>(info->visits.size()) ? info->visits[static_cast<size_t>(a)] : 0;
     std::snprintf(buf, sizeof buf, "%s played %s (%d visits), value %+.2f for %s", agent->name().c_str(),
-                  state_->action_to_string(a).c_str(), chosen, info->value, player_name(state_->info().name, side).c_str());
+                  state_->action_to_string(a).c_str(), chosen, info->value, player_name(state_->info(), side).c_str());
     value_text_ = buf;
   }
   apply(a, &*target);
@@ -155,22 +147,10 @@ bool BoardSession::play_pass() {
 
 void BoardSession::refuse(int row, int col) {
   const envs::GameInfo& info = state_->info();
-  if (const auto* go = as_go(*state_)) {
-    const envs::Action a = go->action_at(row, col);
-    message_ = "illegal move " + go->action_to_string(a) + ": " + envs::go::describe(go->check_move(a));
-    return;
-  }
-  if (info.num_actions == info.board_width) {  // drop game
-    message_ = "illegal move: column " + std::to_string(col + 1) + " is full";
-    return;
-  }
-  const std::string cell = envs::cell_name(row, col, info.board_height, info.name == "othello");
-  if (state_->cell_owner(row, col) >= 0)
-    message_ = "illegal move " + cell + ": the cell is occupied";
-  else if (info.name == "othello")
-    message_ = "illegal move " + cell + ": it flips no disc";
-  else
-    message_ = "illegal move " + cell;
+  const envs::Action a = envs::cell_action(info, row, col);
+  std::string reason = state_->illegal_reason(a);
+  if (reason.empty() && !info.drops && state_->cell_owner(row, col) >= 0) reason = "the cell is occupied";
+  message_ = "illegal move " + state_->action_to_string(a) + (reason.empty() ? "" : ": " + reason);
 }
 
 std::vector<BoardSession::Button> BoardSession::buttons() const {
@@ -178,7 +158,7 @@ std::vector<BoardSession::Button> BoardSession::buttons() const {
   const int people = (players_[0] ? 0 : 1) + (players_[1] ? 0 : 1);
   if (people > 0) labels.push_back("Undo");
   if (people == 1) labels.push_back("Switch sides");
-  if (people > 0 && (as_go(*state_) || state_->info().name == "othello")) labels.push_back("Pass");
+  if (people > 0 && state_->info().has_pass) labels.push_back("Pass");
   std::vector<Button> out;
   const float x = static_cast<float>(board_.size().x) + 15;
   float y = static_cast<float>(size().y) - 15 - kButtonHeight * static_cast<float>(labels.size()) -
@@ -226,10 +206,10 @@ void BoardSession::click(sf::Vector2f point) {
 
 std::string BoardSession::result_text() const {
   if (!state_->is_terminal()) return "";
-  const std::string& game = state_->info().name;
+  const envs::GameInfo& info = state_->info();
   const auto r = state_->returns();
-  std::string text = r[0] > r[1] ? player_name(game, 0) + " wins" : r[1] > r[0] ? player_name(game, 1) + " wins" : "Draw";
-  if (const auto* go = as_go(*state_)) text += " (" + go->score_string() + ")";
+  std::string text = r[0] > r[1] ? player_name(info, 0) + " wins" : r[1] > r[0] ? player_name(info, 1) + " wins" : "Draw";
+  if (const std::string score = state_->score_text(); !score.empty()) text += " (" + score + ")";
   return text;
 }
 
@@ -239,33 +219,30 @@ void BoardSession::draw(sf::RenderTarget& target) const {
   draw_rect(target, states, {0, 0, static_cast<float>(sz.x), static_cast<float>(sz.y)}, kPanel);
   board_.draw(target, states, *state_, &overlay_);
   if (!font_) return;
-  const std::string& game = state_->info().name;
+  const envs::GameInfo& info = state_->info();
   const float x = static_cast<float>(board_.size().x) + 15;
   float y = 12;
   auto line = [&](const std::string& text, sf::Color color, unsigned size = 15) {
     draw_text(target, states, *font_, text, {x, y}, size, color);
     y += static_cast<float>(size) + 9;
   };
-  line(game, kText, 20);
+  line(info.name, kText, 20);
   for (int p = 0; p < 2; ++p) {
     draw_circle(target, states, {x + 7, y + 9}, 7, board_.piece_color(p), sf::Color(120, 120, 120), 1);
     const std::string who = player(p) ? player(p)->name() : "you";
-    draw_text(target, states, *font_, player_name(game, p) + ": " + who, {x + 20, y}, 15, kText);
+    draw_text(target, states, *font_, player_name(info, p) + ": " + who, {x + 20, y}, 15, kText);
     y += 24;
   }
   y += 6;
   if (state_->is_terminal())
     line(result_text(), sf::Color(120, 230, 120), 17);
   else if (thinking())
-    line(player_name(game, state_->current_player()) + " to move: thinking...", kText);
+    line(player_name(info, state_->current_player()) + " to move: thinking...", kText);
   else
-    line(player_name(game, state_->current_player()) + " to move" + (human_turn() ? " (click the board)" : ""), kText);
+    line(player_name(info, state_->current_player()) + " to move" + (human_turn() ? " (click the board)" : ""), kText);
   line("moves: " + std::to_string(state_->history().size()), kDim);
-  if (const auto* go = as_go(*state_)) {
-    line("captures: Black " + std::to_string(go->captures(0)) + ", White " + std::to_string(go->captures(1)), kDim);
-    line("komi " + format_number(go->params().komi), kDim);
-    if (state_->is_terminal()) line("territory shown as small squares", kDim, 13);
-  }
+  for (const auto& fact : state_->status_lines()) line(fact, kDim);
+  if (!overlay_.ownership.empty()) line("territory shown as small squares", kDim, 13);
   const auto wrapped = [&](const std::string& text, sf::Color color, unsigned size, size_t width) {
     std::string rest = text;
     while (!rest.empty()) {

@@ -4,9 +4,12 @@
 #include <cmath>
 
 #include "apps/view/shapes.h"
-#include "envs/games/board_util.h"
 
 namespace tp::view {
+
+namespace {
+using Style = envs::BoardStyle;
+}  // namespace
 
 std::vector<MoveTarget> move_targets(const envs::GameState& state) {
   std::vector<MoveTarget> out;
@@ -34,37 +37,25 @@ std::vector<MoveTarget> move_targets(const envs::GameState& state) {
 
 std::optional<MoveTarget> target_for_cell(const std::vector<MoveTarget>& targets, const envs::GameInfo& info, int row,
                                           int col) {
+  const envs::Action wanted = envs::cell_action(info, row, col);
   for (const auto& t : targets)
-    if (t.row == row && t.col == col) return t;
-  if (info.num_actions == info.board_width)  // drop game: the column decides
-    for (const auto& t : targets)
-      if (!t.is_pass() && t.col == col) return t;
+    if (t.action == wanted) return t;
   return std::nullopt;
 }
 
-std::string player_name(const std::string& game, int player) {
-  if (game == "connect4") return player == 0 ? "Red" : "Yellow";
-  if (game == "tictactoe") return player == 0 ? "X" : "O";
-  return player == 0 ? "Black" : "White";
-}
-
 BoardView::BoardView(const envs::GameInfo& info, const sf::Font* font)
-    : game_(info.name), rows_(info.board_height), cols_(info.board_width), font_(font) {
-  if (game_ == "connect4")
-    style_ = Style::kDrop;
-  else if (game_ == "go" || game_ == "gomoku")
-    style_ = Style::kIntersections;
-  else if (game_ == "othello")
-    style_ = Style::kOthello;
-  else
-    style_ = Style::kGrid;
+    : style_(info.display.board_style),
+      star_points_(info.display.star_points),
+      rows_(info.board_height),
+      cols_(info.board_width),
+      font_(font) {
   // About 560 px of board whatever the size, at least 28 px per cell.
   cell_ = std::max(28.0f, std::floor(560.0f / static_cast<float>(std::max(rows_, cols_))));
-  margin_ = style_ == Style::kIntersections ? cell_ * 0.5f + 20 : 20.0f;  // room for coordinates
+  margin_ = style_ == Style::kGoGrid ? cell_ * 0.5f + 20 : 20.0f;  // room for coordinates
 }
 
 sf::Vector2u BoardView::size() const {
-  if (style_ == Style::kIntersections)
+  if (style_ == Style::kGoGrid)
     return {static_cast<unsigned>(cell_ * static_cast<float>(cols_ - 1) + 2 * margin_),
             static_cast<unsigned>(cell_ * static_cast<float>(rows_ - 1) + 2 * margin_)};
   return {static_cast<unsigned>(cell_ * static_cast<float>(cols_) + 2 * margin_),
@@ -72,14 +63,14 @@ sf::Vector2u BoardView::size() const {
 }
 
 sf::Vector2f BoardView::cell_centre(int row, int col) const {
-  if (style_ == Style::kIntersections)
+  if (style_ == Style::kGoGrid)
     return {margin_ + cell_ * static_cast<float>(col), margin_ + cell_ * static_cast<float>(row)};
   return {margin_ + cell_ * (static_cast<float>(col) + 0.5f), margin_ + cell_ * (static_cast<float>(row) + 0.5f)};
 }
 
 std::optional<std::pair<int, int>> BoardView::cell_at(sf::Vector2f p) const {
-  const float fx = (p.x - margin_) / cell_ + (style_ == Style::kIntersections ? 0.5f : 0.0f);
-  const float fy = (p.y - margin_) / cell_ + (style_ == Style::kIntersections ? 0.5f : 0.0f);
+  const float fx = (p.x - margin_) / cell_ + (style_ == Style::kGoGrid ? 0.5f : 0.0f);
+  const float fy = (p.y - margin_) / cell_ + (style_ == Style::kGoGrid ? 0.5f : 0.0f);
   if (fx < 0 || fy < 0) return std::nullopt;
   const int col = static_cast<int>(fx), row = static_cast<int>(fy);
   if (row >= rows_ || col >= cols_) return std::nullopt;
@@ -88,18 +79,18 @@ std::optional<std::pair<int, int>> BoardView::cell_at(sf::Vector2f p) const {
 
 sf::Color BoardView::background() const {
   switch (style_) {
-    case Style::kDrop: return {0, 82, 204};
-    case Style::kIntersections: return {220, 179, 92};
-    case Style::kOthello: return {0, 120, 60};
-    case Style::kGrid: return {245, 245, 240};
+    case Style::kSlots: return {0, 82, 204};
+    case Style::kGoGrid: return {220, 179, 92};
+    case Style::kDiscs: return {0, 120, 60};
+    case Style::kMarks: return {245, 245, 240};
   }
   return sf::Color::White;
 }
 
 sf::Color BoardView::piece_color(int player) const {
   switch (style_) {
-    case Style::kDrop: return player == 0 ? sf::Color(220, 30, 40) : sf::Color(250, 210, 0);
-    case Style::kGrid: return player == 0 ? sf::Color(200, 40, 40) : sf::Color(30, 80, 200);
+    case Style::kSlots: return player == 0 ? sf::Color(220, 30, 40) : sf::Color(250, 210, 0);
+    case Style::kMarks: return player == 0 ? sf::Color(200, 40, 40) : sf::Color(30, 80, 200);
     default: return player == 0 ? sf::Color(20, 20, 20) : sf::Color(240, 240, 240);
   }
 }
@@ -108,12 +99,12 @@ void BoardView::draw_board(sf::RenderTarget& target, const sf::RenderStates& sta
   const sf::Vector2u sz = size();
   draw_rect(target, states, {0, 0, static_cast<float>(sz.x), static_cast<float>(sz.y)}, background());
   const sf::Color line(40, 40, 40);
-  if (style_ == Style::kIntersections) {
+  if (style_ == Style::kGoGrid) {
     const float x1 = margin_ + cell_ * static_cast<float>(cols_ - 1), y1 = margin_ + cell_ * static_cast<float>(rows_ - 1);
     for (int r = 0; r < rows_; ++r) draw_segment(target, states, cell_centre(r, 0), {x1, cell_centre(r, 0).y}, 1.5f, line);
     for (int c = 0; c < cols_; ++c) draw_segment(target, states, cell_centre(0, c), {cell_centre(0, c).x, y1}, 1.5f, line);
     // Star points on the usual Go board sizes.
-    if (game_ == "go" && rows_ == cols_ && rows_ >= 9) {
+    if (star_points_ && rows_ == cols_ && rows_ >= 9) {
       const int edge = rows_ >= 13 ? 3 : 2, mid = rows_ / 2;
       for (int r : {edge, mid, rows_ - 1 - edge})
         for (int c : {edge, mid, rows_ - 1 - edge})
@@ -132,7 +123,7 @@ void BoardView::draw_board(sf::RenderTarget& target, const sf::RenderStates& sta
   for (int r = 0; r < rows_; ++r)
     for (int c = 0; c < cols_; ++c) {
       const sf::Vector2f ctr = cell_centre(r, c);
-      if (style_ == Style::kDrop)
+      if (style_ == Style::kSlots)
         draw_circle(target, states, ctr, cell_ * 0.4f, sf::Color(235, 240, 250));
       else
         draw_rect(target, states, {ctr.x - cell_ / 2, ctr.y - cell_ / 2, cell_, cell_}, sf::Color::Transparent, line, -1);
@@ -142,7 +133,7 @@ void BoardView::draw_board(sf::RenderTarget& target, const sf::RenderStates& sta
 void BoardView::draw_piece(sf::RenderTarget& target, const sf::RenderStates& states, int player,
                            sf::Vector2f centre) const {
   const sf::Color fill = piece_color(player);
-  if (style_ == Style::kGrid) {  // X: a thick cross, O: a thick ring
+  if (style_ == Style::kMarks) {  // X: a thick cross, O: a thick ring
     const float d = cell_ * 0.3f;
     if (player == 0) {
       draw_segment(target, states, centre - sf::Vector2f(d, d), centre + sf::Vector2f(d, d), cell_ * 0.12f, fill);
@@ -152,8 +143,8 @@ void BoardView::draw_piece(sf::RenderTarget& target, const sf::RenderStates& sta
     }
     return;
   }
-  const float radius = style_ == Style::kIntersections ? cell_ * 0.47f : cell_ * 0.4f;
-  const sf::Color rim = style_ == Style::kDrop ? sf::Color(0, 0, 0, 60) : sf::Color(0, 0, 0);
+  const float radius = style_ == Style::kGoGrid ? cell_ * 0.47f : cell_ * 0.4f;
+  const sf::Color rim = style_ == Style::kSlots ? sf::Color(0, 0, 0, 60) : sf::Color(0, 0, 0);
   draw_circle(target, states, centre, radius - 1, fill, rim, 1);
 }
 
@@ -194,7 +185,7 @@ void BoardView::draw(sf::RenderTarget& target, sf::RenderStates states, const en
     const std::string text = std::to_string(v);
     const float w = static_cast<float>(size) * 0.62f * static_cast<float>(text.size()) + 4;
     const float h = static_cast<float>(size) + 2;
-    draw_rect(target, states, {ctr.x - w / 2, ctr.y - h / 2, w, h}, style_ == Style::kDrop ? sf::Color(235, 240, 250) : background());
+    draw_rect(target, states, {ctr.x - w / 2, ctr.y - h / 2, w, h}, style_ == Style::kSlots ? sf::Color(235, 240, 250) : background());
     draw_text_centred(target, states, *font_, text, ctr, size, v == best ? sf::Color(200, 0, 120) : sf::Color(60, 60, 160));
   }
 }

@@ -1,7 +1,8 @@
 #pragma once
-// The board-game view (Tic-tac-toe, Connect Four, Gomoku, Othello, Go): draws any GameState
-// through its public accessors (cell_owner, legal_actions, history) and maps clicks to
-// moves. Where a move lands is found by applying it to a clone, so the view holds no rules.
+// The board-game view: draws any GameState through its public accessors (cell_owner,
+// legal_actions, history) in the look its GameInfo states (board style, player names), and
+// maps clicks to moves by the game's action numbering (envs::cell_action). Where a move lands
+// is found by applying it to a clone, so the view holds no rules and knows no game by name.
 #include <SFML/Graphics.hpp>
 
 #include <optional>
@@ -20,19 +21,21 @@ struct MoveTarget {
 };
 // Every legal move of `state` with its cell (empty for a terminal state).
 std::vector<MoveTarget> move_targets(const envs::GameState& state);
-// The move a click on (row, col) means: the move filling that cell, or in a drop game
-// (Connect Four: one action per column) the move filling a cell of that column.
+// The legal move a click on (row, col) means: the one placing on that cell, or in a drop game
+// the one for that column; none when that move is illegal now.
 std::optional<MoveTarget> target_for_cell(const std::vector<MoveTarget>& targets, const envs::GameInfo& info, int row,
                                           int col);
-// Who player 0 and player 1 are on screen: "Black"/"White", "Red"/"Yellow", "X"/"O".
-std::string player_name(const std::string& game, int player);
+// Who player 0 and player 1 are on screen ("Black"/"White", "Red"/"Yellow", "X"/"O").
+inline const std::string& player_name(const envs::GameInfo& info, int player) {
+  return info.display.player_names[static_cast<size_t>(player)];
+}
 
 // What to draw over the board: the agent's visit counts per move and the last move.
 struct BoardOverlay {
   std::vector<MoveTarget> targets;  // the moves of the position the counts belong to
   std::vector<int> visits;          // per action; empty: none
   int last_row = -1, last_col = -1;
-  std::vector<std::vector<int>> ownership;  // Go at the end: owner per point (-1 neutral)
+  std::vector<std::vector<int>> ownership;  // a finished game's territory: owner per cell (-1 neutral)
 };
 
 class BoardView {
@@ -44,7 +47,7 @@ class BoardView {
             const BoardOverlay* overlay) const;
   // The cell under a point of the scene, if any.
   std::optional<std::pair<int, int>> cell_at(sf::Vector2f point) const;
-  // The scene point where cell (row, col)'s piece is drawn (an intersection for Go/Gomoku).
+  // The scene point where cell (row, col)'s piece is drawn (an intersection on a go grid).
   sf::Vector2f cell_centre(int row, int col) const;
   float cell_size() const { return cell_; }
   // The colour a piece of `player` is filled with.
@@ -52,13 +55,12 @@ class BoardView {
   sf::Color background() const;
 
  private:
-  enum class Style { kGrid, kDrop, kIntersections, kOthello };
   void draw_board(sf::RenderTarget& target, const sf::RenderStates& states) const;
   void draw_piece(sf::RenderTarget& target, const sf::RenderStates& states, int player, sf::Vector2f centre) const;
 
-  std::string game_;
+  envs::BoardStyle style_;
+  bool star_points_;
   int rows_, cols_;
-  Style style_;
   float cell_, margin_;
   const sf::Font* font_;
 };

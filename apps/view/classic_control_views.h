@@ -3,6 +3,8 @@
 // renderings (classic_control/cartpole.py, mountain_car.py, acrobot.py render()).
 #include <SFML/Graphics.hpp>
 
+#include <array>
+
 #include "apps/view/env_view.h"
 
 namespace tp::view {

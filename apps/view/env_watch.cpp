@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "agents/episode_loop.h"
-#include "apps/view/env_view.h"
+#include "apps/view/env_view_factory.h"
 #include "apps/view/hud.h"
 #include "apps/view/keyboard_policy.h"
 #include "apps/view/view_window.h"

@@ -75,6 +75,12 @@ class Connect4State final : public CopyableGameState<Connect4State> {
     return cells_[row * kWidth + col];
   }
   const std::vector<Action>& history() const override { return history_; }
+  std::string illegal_reason(Action a) const override {
+    if (is_legal(a)) return "";
+    if (terminal_) return "the game is over";
+    if (a < 0 || a >= kWidth) return "no such column";
+    return "the column is full";
+  }
 
  private:
   std::shared_ptr<const GameInfo> info_;
@@ -101,6 +107,8 @@ GameSpec connect4_spec() {
               i->num_planes = kStonePlanes;
               i->dirichlet_alpha = 1.0;  // AlphaZero.jl's Connect Four setting (~10 / 7 legal moves)
               i->max_game_length = kWidth * kHeight;
+              i->drops = true;
+              i->display = {{"Red", "Yellow"}, BoardStyle::kSlots};
               return std::shared_ptr<const GameInfo>(i);
             }();
             return std::make_unique<Connect4State>(info);

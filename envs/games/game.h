@@ -2,6 +2,7 @@
 // Two-player, zero-sum, perfect-information board games with an OpenSpiel-like state
 // interface (docs/architecture.md). Pure C++: no LibTorch, no SFML. Algorithms (minimax, MCTS,
 // AlphaZero) see only this interface.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,6 +13,23 @@ namespace tp::envs {
 using Action = int;
 constexpr Action kInvalidAction = -1;
 
+// How a board is drawn; the SFML view (apps/view/board_view) maps each style to shapes and
+// colours, so envs state the look without drawing anything.
+enum class BoardStyle {
+  kMarks,    // ruled squares holding X and O marks (Tic-tac-toe)
+  kSlots,    // an upright frame of round holes the discs fall into (Connect Four)
+  kGoGrid,   // stones on the line crossings, coordinates round the edge (Go, Gomoku)
+  kDiscs,    // two-coloured discs on green squares (Othello)
+};
+
+// What a person sees of a game, stated by the game itself so that views, panels and help
+// texts never test game names: a new game fills this in and every view follows.
+struct GameDisplay {
+  std::array<std::string, 2> player_names = {"Black", "White"};  // on screen and as --colour words
+  BoardStyle board_style = BoardStyle::kMarks;
+  bool star_points = false;  // kGoGrid: mark Go's star points (hoshi)
+};
+
 // Static facts about a game (shared by all its states).
 struct GameInfo {
   std::string name;       // "tictactoe", "connect4", "gomoku", "othello", "go"
@@ -21,7 +39,19 @@ struct GameInfo {
   int num_planes = 0;     // input planes written by encode()
   double dirichlet_alpha = 0.3;  // AlphaZero root noise for this game's branching factor
   int max_game_length = 0;       // an upper bound on plies
+  // How actions are numbered (views map clicks to moves through cell_action): a move places a
+  // piece on cell (row, col) as action row * board_width + col, or, in a drop game, names a
+  // column whose lowest free cell the piece falls to; a pass, where there is one, is the last
+  // action. The game-display test checks every registered game keeps to this.
+  bool drops = false;     // actions are columns (Connect Four)
+  bool has_pass = false;  // action num_actions - 1 passes (Go, Othello)
+  GameDisplay display;
 };
+
+// The action that puts a piece on cell (row, col), legal now or not (see GameInfo).
+inline Action cell_action(const GameInfo& info, int row, int col) {
+  return info.drops ? col : row * info.board_width + col;
+}
 
 class GameState {
  public:
@@ -57,6 +87,19 @@ class GameState {
   virtual int cell_owner(int row, int col) const = 0;
   // Moves played so far, in order (for undo, replays and SGF).
   virtual const std::vector<Action>& history() const = 0;
+
+  // What a person is told beside the board (views show these for every game; the defaults
+  // add nothing):
+  // why the illegal action `a` is illegal, in words ("suicide", "it flips no disc"); "" when
+  // the game adds nothing to "occupied".
+  virtual std::string illegal_reason(Action a) const { (void)a; return ""; }
+  // the score behind a finished game's result ("B+3.5"); "" for games decided otherwise.
+  virtual std::string score_text() const { return ""; }
+  // more facts about the position, a line each ("captures: Black 2, White 0", "komi 7.5").
+  virtual std::vector<std::string> status_lines() const { return {}; }
+  // who owns each cell under the game's scoring (row-major, -1 neutral), for showing the
+  // territory of a finished game; empty for games that score none.
+  virtual std::vector<int> territory() const { return {}; }
 
   virtual std::unique_ptr<GameState> clone() const = 0;
 

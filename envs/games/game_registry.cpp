@@ -24,9 +24,7 @@ bool GameRegistry::contains(const std::string& name) const {
 const GameSpec& GameRegistry::spec(const std::string& name) const {
   for (const auto& s : specs_)
     if (s.name == name) return s;
-  std::string known;
-  for (const auto& s : specs_) known += (known.empty() ? "" : ", ") + s.name;
-  TP_THROW(UsageError, "unknown game '", name, "' (known: ", known, ")");
+  TP_THROW(UsageError, "unknown game '", name, "' (known: ", names_text(), ")");
 }
 
 std::unique_ptr<GameState> GameRegistry::make(const std::string& name, const std::string& params) const {
@@ -36,6 +34,12 @@ std::unique_ptr<GameState> GameRegistry::make(const std::string& name, const std
 std::vector<std::string> GameRegistry::names() const {
   std::vector<std::string> out;
   for (const auto& s : specs_) out.push_back(s.name);
+  return out;
+}
+
+std::string GameRegistry::names_text() const {
+  std::string out;
+  for (const auto& s : specs_) out += (out.empty() ? "" : ", ") + s.name;
   return out;
 }
 

@@ -95,7 +95,7 @@ class KInRowState final : public CopyableGameState<KInRowState> {
   bool terminal_ = false;
 };
 
-std::shared_ptr<const GameInfo> make_info(const std::string& name, int n, double alpha) {
+std::shared_ptr<const GameInfo> make_info(const std::string& name, int n, double alpha, GameDisplay display) {
   auto info = std::make_shared<GameInfo>();
   info->name = name;
   info->num_actions = n * n;
@@ -103,6 +103,7 @@ std::shared_ptr<const GameInfo> make_info(const std::string& name, int n, double
   info->num_planes = kStonePlanes;
   info->dirichlet_alpha = alpha;
   info->max_game_length = n * n;
+  info->display = std::move(display);
   return info;
 }
 
@@ -113,7 +114,7 @@ GameSpec tictactoe_spec() {
           [](const std::string& params) -> std::unique_ptr<GameState> {
             check_known_kwargs(parse_env_kwargs(params), {}, "tictactoe");
             // Dirichlet alpha ~ 10 / typical number of legal moves (AlphaZero's scaling rule).
-            static const auto info = make_info("tictactoe", 3, 1.0);
+            static const auto info = make_info("tictactoe", 3, 1.0, {{"X", "O"}, BoardStyle::kMarks});
             return std::make_unique<KInRowState>(info, 3);
           }};
 }
@@ -128,7 +129,8 @@ GameSpec gomoku_spec() {
                         "gomoku size must be an integer in 5..26, got ", size);
             const int n = static_cast<int>(size);
             // Alpha scaled with the board area: 0.03 at 19x19 (AlphaZero Go) -> 0.03 * 361 / n^2.
-            return std::make_unique<KInRowState>(make_info("gomoku", n, 0.03 * 361.0 / (n * n)), 5);
+            return std::make_unique<KInRowState>(make_info("gomoku", n, 0.03 * 361.0 / (n * n),
+                                                              {{"Black", "White"}, BoardStyle::kGoGrid}), 5);
           }};
 }
 

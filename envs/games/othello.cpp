@@ -99,6 +99,13 @@ class OthelloState final : public CopyableGameState<OthelloState> {
     return cells_[row * kN + col];
   }
   const std::vector<Action>& history() const override { return history_; }
+  std::string illegal_reason(Action a) const override {
+    if (is_legal(a)) return "";
+    if (terminal_) return "the game is over";
+    if (a == kPass) return "a move is available";
+    if (a < 0 || a > kPass) return "no such move";
+    return cells_[a] >= 0 ? "the cell is occupied" : "it flips no disc";
+  }
 
  private:
   int flips_in_direction(int who, int r, int c, int dr, int dc) const {
@@ -145,6 +152,8 @@ GameSpec othello_spec() {
               i->num_planes = kStonePlanes;
               i->dirichlet_alpha = 0.5;  // ~10 / typical number of legal moves (~10..15)
               i->max_game_length = 2 * kCells;  // 60 placements plus passes
+              i->has_pass = true;
+              i->display = {{"Black", "White"}, BoardStyle::kDiscs};
               return std::shared_ptr<const GameInfo>(i);
             }();
             return std::make_unique<OthelloState>(info);

@@ -3,7 +3,7 @@
 
 #include "agents/alphazero/batched_games.h"
 #include "agents/baselines/minimax.h"
-#include "agents/game_player.h"
+#include "agents/game_player_factory.h"
 #include "core/error.h"
 #include "envs/games/game_registry.h"
 

@@ -14,6 +14,7 @@
 #include "core/png_image.h"
 #include "core/run_dir.h"
 #include "generative/data/idx.h"
+#include "generative/model_factory.h"
 #include "generative/model_io.h"
 #include "generative/models/vae.h"
 #include "nets/autoencoder.h"

@@ -3,7 +3,7 @@
 // pass/switch sides work, and the agent's search shows as an overlay.
 #include <gtest/gtest.h>
 
-#include "agents/game_player.h"
+#include "agents/game_player_factory.h"
 #include "apps/view/board_session.h"
 #include "apps/view/board_view.h"
 #include "apps/view/font.h"
@@ -20,9 +20,9 @@ sf::Image render_session(const BoardSession& s) {
 
 // The pixel a piece of `player` is identified by in cell (row, col): the centre for discs
 // and stones, a point on the ring for O, on a bar for X.
-sf::Vector2f piece_probe(const BoardView& view, const std::string& game, int player, int row, int col) {
+sf::Vector2f piece_probe(const BoardView& view, envs::BoardStyle style, int player, int row, int col) {
   const sf::Vector2f c = view.cell_centre(row, col);
-  if (game != "tictactoe") return c;
+  if (style != envs::BoardStyle::kMarks) return c;
   const float d = view.cell_size();
   return player == 0 ? c + sf::Vector2f(0.2f * d, 0.2f * d) : c + sf::Vector2f(0.28f * d, 0);
 }
@@ -45,7 +45,7 @@ TEST(BoardView, EveryGameDrawsItsPiecesWhereTheStateHasThem) {
       for (int c = 0; c < state->info().board_width; ++c) {
         const int owner = state->cell_owner(r, c);
         for (int p = 0; p < 2; ++p) {
-          const bool drawn = test::at(image, piece_probe(view, name, p, r, c)) == view.piece_color(p);
+          const bool drawn = test::at(image, piece_probe(view, state->info().display.board_style, p, r, c)) == view.piece_color(p);
           EXPECT_EQ(drawn, owner == p) << name << " cell " << r << "," << c << " player " << p;
         }
         pieces += owner >= 0;

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "apps/view/env_view.h"
+#include "apps/view/env_view_factory.h"
 #include "apps/view/grid_view.h"
 #include "envs/registry.h"
 #include "envs/snake/snake.h"

@@ -33,6 +33,8 @@ std::shared_ptr<const GameInfo> make_info(const GoParams& p) {
   // number of legal moves, so keep alpha * points constant.
   i->dirichlet_alpha = 0.03 * 361.0 / (p.size * p.size);
   i->max_game_length = p.max_moves;
+  i->has_pass = true;
+  i->display = {{"Black", "White"}, BoardStyle::kGoGrid, /*star_points=*/true};
   return i;
 }
 
@@ -270,6 +272,18 @@ std::string GoState::to_string() const {
                 captures_[1], history_.size(),
                 terminal_ ? ("game over: " + score_string()).c_str() : (player_ == 0 ? "X (black) to move" : "O (white) to move"));
   return s + footer;
+}
+
+std::vector<std::string> GoState::status_lines() const {
+  char komi[32];
+  std::snprintf(komi, sizeof komi, "komi %g", params_.komi);
+  return {"captures: Black " + std::to_string(captures_[0]) + ", White " + std::to_string(captures_[1]), komi};
+}
+
+std::vector<int> GoState::territory() const {
+  std::vector<int> out;
+  for (Color c : board_.ownership()) out.push_back(c == kBlack ? 0 : c == kWhite ? 1 : -1);
+  return out;
 }
 
 int GoState::cell_owner(int row, int col) const {

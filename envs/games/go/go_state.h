@@ -53,6 +53,10 @@ class GoState final : public CopyableGameState<GoState> {
   std::string to_string() const override;
   int cell_owner(int row, int col) const override;
   const std::vector<Action>& history() const override { return history_; }
+  std::string illegal_reason(Action a) const override { return is_legal(a) ? "" : describe(check_move(a)); }
+  std::string score_text() const override { return terminal_ ? score_string() : ""; }
+  std::vector<std::string> status_lines() const override;  // captures and komi
+  std::vector<int> territory() const override;              // Tromp-Taylor area owners
 
   // Why a move is (il)legal; is_legal() is check_move() == kLegal.
   MoveStatus check_move(Action a) const;

@@ -1,4 +1,8 @@
-#include "apps/view/env_view.h"
+#include "apps/view/env_view_factory.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "apps/view/classic_control_views.h"
 #include "apps/view/grid_view.h"

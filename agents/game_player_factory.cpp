@@ -1,7 +1,8 @@
-#include "agents/game_player.h"
+#include "agents/game_player_factory.h"
 
 #include <torch/torch.h>
 
+#include "agents/alphazero/mcts_player.h"
 #include "agents/alphazero/model.h"
 #include "agents/alphazero/network_evaluator.h"
 #include "agents/baselines/connect4_solver.h"
@@ -12,23 +13,6 @@
 #include "core/run_dir.h"
 
 namespace tp::agents {
-
-MctsPlayer::MctsPlayer(std::string name, std::shared_ptr<Evaluator> evaluator, MctsOptions options, uint64_t seed)
-    : name_(std::move(name)), evaluator_(std::move(evaluator)), mcts_(options, seed) {
-  batched_.evaluator = evaluator_.get();
-  batched_.options = options;
-}
-
-envs::Action MctsPlayer::select_action(const envs::GameState& state) {
-  TP_CHECK(!state.is_terminal(), name_, " asked to move in a finished game");
-  mcts_.sync(state);
-  mcts_.search(*evaluator_);
-  info_.value = mcts_.root_value();
-  mcts_.visit_counts(info_.visits);
-  return mcts_.select_move(0.0);
-}
-
-void MctsPlayer::new_game() { info_ = SearchInfo{}; }
 
 namespace {
 int parse_count(const std::string& text, const std::string& spec) {

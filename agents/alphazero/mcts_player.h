@@ -1,0 +1,30 @@
+#pragma once
+// An MCTS player over any evaluator: the rollout baseline ("mcts:N") and the AlphaZero
+// checkpoints. Keeps its tree between moves when the new position extends the last one.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "agents/alphazero/mcts.h"
+#include "agents/game_player.h"
+
+namespace tp::agents {
+
+class MctsPlayer final : public GamePlayer {
+ public:
+  MctsPlayer(std::string name, std::shared_ptr<Evaluator> evaluator, MctsOptions options, uint64_t seed);
+  std::string name() const override { return name_; }
+  envs::Action select_action(const envs::GameState& state) override;
+  void new_game() override;
+  const SearchInfo* last_search() const override { return &info_; }
+  const BatchedSearch* batched_search() const override { return &batched_; }
+
+ private:
+  std::string name_;
+  std::shared_ptr<Evaluator> evaluator_;
+  BatchedSearch batched_;
+  Mcts mcts_;
+  SearchInfo info_;
+};
+
+}  // namespace tp::agents

@@ -1,0 +1,25 @@
+#pragma once
+// Builds a board-game player from a spec, the one place that knows every player kind:
+// "random", "minimax[:DEPTH]", "mcts:N" (UCT with random rollouts), "solver" (Connect Four),
+// or an AlphaZero checkpoint path. Include it only where players are made.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "agents/game_player.h"
+#include "envs/games/game.h"
+
+namespace tp::agents {
+
+struct GamePlayerContext {
+  uint64_t seed = 1;
+  std::string device = "cpu";
+  int simulations = 0;  // checkpoint players: MCTS simulations per move (0: the run's setting)
+};
+
+// Throws UsageError for an unknown spec and CheckpointError for a bad or mismatched
+// checkpoint (another game or algorithm).
+std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs::GameState& game,
+                                             const GamePlayerContext& ctx);
+
+}  // namespace tp::agents

@@ -1,0 +1,27 @@
+#include "generative/model_factory.h"
+
+#include "core/error.h"
+#include "generative/models/autoencoder.h"
+#include "generative/models/classifier.h"
+#include "generative/models/gan.h"
+#include "generative/models/stacked_autoencoder.h"
+#include "generative/models/vae.h"
+
+namespace tp::gen {
+
+const std::vector<std::string>& model_algorithms() {
+  static const std::vector<std::string> names = {"gan", "dcgan", "cgan", "wgan-gp", "vae", "ae", "dae", "sae", "classifier"};
+  return names;
+}
+
+std::unique_ptr<GenerativeModel> make_model(const ModelConfig& c, const DataShape& shape) {
+  const auto& a = c.algorithm;
+  if (a == "gan" || a == "dcgan" || a == "cgan" || a == "wgan-gp") return std::make_unique<GanModel>(a, c.gan, shape);
+  if (a == "vae") return std::make_unique<VaeModel>(c.vae, shape);
+  if (a == "ae" || a == "dae") return std::make_unique<AutoencoderModel>(a, c.ae, shape);
+  if (a == "sae") return std::make_unique<StackedAutoencoderModel>(c.ae, shape);
+  if (a == "classifier") return std::make_unique<ClassifierModel>(c.classifier, shape);
+  TP_THROW(UsageError, "unknown generative algorithm '", a, "'");
+}
+
+}  // namespace tp::gen

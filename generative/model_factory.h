@@ -1,0 +1,19 @@
+#pragma once
+// The one place that knows every generative algorithm and its model class: builds a model by
+// algorithm name. Include it only where models are made (training, checkpoint loading).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "generative/model.h"
+#include "generative/options.h"
+
+namespace tp::gen {
+
+// The algorithms: gan dcgan cgan wgan-gp vae ae dae sae classifier.
+const std::vector<std::string>& model_algorithms();
+// Builds a freshly initialized model (LibTorch's default generator must be seeded before).
+// UsageError for an unknown algorithm.
+std::unique_ptr<GenerativeModel> make_model(const ModelConfig& config, const DataShape& shape);
+
+}  // namespace tp::gen
