@@ -77,7 +77,3 @@ class GenerativeModel {
 };
 
 }  // namespace tp::gen
-
-// Transitional: apps/commands/train_generative.cpp (edited on another branch now) still reaches
-// make_model through this header; once it includes generative/model_factory.h, this line goes.
-#include "generative/model_factory.h"

@@ -3,6 +3,7 @@
 #include "apps/commands.h"
 #include "core/runtime.h"
 #include "generative/data/dataset.h"
+#include "generative/model_factory.h"
 #include "generative/model_io.h"
 #include "generative/train_loop.h"
 
