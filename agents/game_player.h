@@ -50,6 +50,9 @@ struct GamePlayerContext {
 // checkpoint (another game or algorithm).
 std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs::GameState& game,
                                              const GamePlayerContext& ctx);
+// True when `spec` names a checkpoint rather than a built-in player: a network that plays
+// only the board it was trained on (GTP refuses other board sizes for it).
+bool is_checkpoint_spec(const std::string& spec);
 
 // An MCTS player over any evaluator (the rollout baseline and the AlphaZero checkpoints):
 // keeps its tree between moves when the new position extends the last one.
