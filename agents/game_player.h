@@ -40,10 +40,3 @@ class GamePlayer {
 };
 
 }  // namespace tp::agents
-
-// Transitional: agents/alphazero/trainer.cpp and apps/commands/eval_game.cpp (edited on other
-// branches now) still reach make_game_player and MctsPlayer through this header. Once they
-// include agents/game_player_factory.h and agents/alphazero/mcts_player.h themselves, these
-// two lines go.
-#include "agents/alphazero/mcts_player.h"
-#include "agents/game_player_factory.h"

@@ -28,6 +28,11 @@ int parse_count(const std::string& text, const std::string& spec) {
 }
 }  // namespace
 
+bool is_checkpoint_spec(const std::string& spec) {
+  return spec != "random" && spec != "minimax" && spec != "solver" && spec.rfind("minimax:", 0) != 0 &&
+         spec.rfind("mcts:", 0) != 0;
+}
+
 std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs::GameState& game,
                                              const GamePlayerContext& ctx) {
   if (spec == "random") return std::make_unique<RandomPlayer>(ctx.seed);

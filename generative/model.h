@@ -21,6 +21,9 @@ class CheckpointReader;
 
 namespace tp::gen {
 
+class LikelihoodBound;  // generative/capabilities.h
+class SampleScorer;
+
 // What the networks are built for: images (C, H, W) or 2-D points, and the class count.
 struct DataShape {
   int64_t channels = 0, height = 0, width = 0;  // 0: 2-D points
@@ -67,6 +70,10 @@ class GenerativeModel {
   // What the per-epoch picture shows for the fixed inputs (samples, or reconstructions next to
   // their inputs): images in [0, 1] or points; undefined when there is nothing to draw.
   virtual torch::Tensor visualize(const FixedInputs& fixed);
+
+  // Capabilities (generative/capabilities.h) for evaluation; nullptr when the model has none.
+  virtual LikelihoodBound* likelihood_bound() { return nullptr; }
+  virtual SampleScorer* sample_scorer() { return nullptr; }
 
   virtual void save(CheckpointWriter& writer) const = 0;
   virtual void load(CheckpointReader& reader) = 0;

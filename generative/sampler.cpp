@@ -3,13 +3,16 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <utility>
 
 #include "core/error.h"
 #include "generative/sample_grid.h"
 
 namespace tp::gen {
 
-Sampler::Sampler(const std::string& checkpoint) : loaded_(load_model_checkpoint(checkpoint)) {
+Sampler::Sampler(const std::string& checkpoint) : Sampler(load_model_checkpoint(checkpoint)) {}
+
+Sampler::Sampler(LoadedModel loaded) : loaded_(std::move(loaded)) {
   TP_CHECK_AS(UsageError, loaded_.model->latent_dim() > 0, "'", loaded_.header.algorithm, "' checkpoints (", loaded_.path,
               ") cannot generate samples: only gan, dcgan, cgan, wgan-gp and vae models have a latent prior");
 }
@@ -52,6 +55,13 @@ torch::Tensor Sampler::interpolate(const torch::Tensor& a_in, const torch::Tenso
     else out.push_back((std::sin((1 - t) * omega) * a + std::sin(t * omega) * b) / std::sin(omega));
   }
   return torch::stack(out).to(torch::kFloat32);
+}
+
+torch::Tensor Sampler::sample_walk(const torch::Tensor& path, int64_t class_label) {
+  if (num_classes() == 0 || class_label >= 0) return sample(path, class_label);
+  std::vector<torch::Tensor> rows;
+  for (int64_t k = 0; k < num_classes(); ++k) rows.push_back(sample(path, k));
+  return torch::cat(rows, 0);
 }
 
 Image Sampler::render(const torch::Tensor& samples, int columns) const {

@@ -23,6 +23,8 @@ class Sampler {
   // Loads a checkpoint file or the newest checkpoint of a run directory. Throws UsageError
   // when the model cannot generate from latents (autoencoders, the classifier).
   explicit Sampler(const std::string& checkpoint);
+  // A model already loaded (or built in memory); the same check.
+  explicit Sampler(LoadedModel loaded);
   ~Sampler();
 
   const std::string& algorithm() const;
@@ -41,6 +43,10 @@ class Sampler {
   // `steps` latents from a to b (inclusive). Spherical interpolation (White 2016), which
   // keeps the norm typical of the Gaussian prior; linear when a and b are (anti)parallel.
   static torch::Tensor interpolate(const torch::Tensor& a, const torch::Tensor& b, int64_t steps);
+  // Samples along a latent walk (`path`: steps x latent_dim) as rows of a grid: one row of
+  // class `class_label`, or for a conditional model with -1 one row per class, so every
+  // class walks the same latents.
+  torch::Tensor sample_walk(const torch::Tensor& path, int64_t class_label = -1);
   // A picture of samples: an image grid with `columns`, or a scatter plot of 2-D points.
   Image render(const torch::Tensor& samples, int columns) const;
 

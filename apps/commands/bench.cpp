@@ -1,5 +1,4 @@
-#include <time.h>
-
+// `torchplay bench`: env throughput with random actions (envs/throughput.h), one line per env.
 #include <cstdio>
 #include <sstream>
 #include <vector>
@@ -8,70 +7,12 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "core/options.h"
-#include "core/rng.h"
-#include "core/timer.h"
 #include "envs/registry.h"
-#include "envs/vec_env.h"
+#include "envs/throughput.h"
 
 namespace tp::app {
 
 namespace {
-
-// CPU seconds used by the calling thread: the one-core figure, independent of other load.
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
-struct Rate {
-  double wall = 0;  // steps per wall-clock second
-  double cpu = 0;   // steps per CPU second of the stepping thread
-};
-
-// Raw env throughput: random actions, reset on episode end, observation written every step.
-Rate env_steps_per_second(envs::Env& env, double seconds, uint64_t seed) {
-  Rng rng(seed);
-  std::vector<float> obs(static_cast<size_t>(env.observation_space().size()));
-  const uint32_t n = static_cast<uint32_t>(env.action_space().n);
-  env.reset(seed);
-  int64_t steps = 0;
-  Timer timer;
-  const double cpu0 = thread_cpu_seconds();
-  double elapsed = 0;
-  while (true) {
-    for (int i = 0; i < 4096; ++i) {
-      if (env.step(static_cast<int>(rng.below(n))).done()) env.reset();
-      env.observe(obs.data());
-    }
-    steps += 4096;
-    elapsed = timer.seconds();
-    if (elapsed >= seconds) break;
-  }
-  return {static_cast<double>(steps) / elapsed, static_cast<double>(steps) / (thread_cpu_seconds() - cpu0)};
-}
-
-// VecEnv throughput in env steps per wall-clock second (batch of random actions per step).
-double vec_env_steps_per_second(const envs::Env& proto, int num_envs, int threads, double seconds, uint64_t seed) {
-  envs::VecEnv vec(proto, num_envs, threads);
-  vec.reset(seed);
-  Rng rng(seed);
-  const uint32_t n = static_cast<uint32_t>(vec.action_space().n);
-  std::vector<int> actions(static_cast<size_t>(num_envs));
-  int64_t steps = 0;
-  Timer timer;
-  double elapsed = 0;
-  while (true) {
-    for (int i = 0; i < 64; ++i) {
-      for (int& a : actions) a = static_cast<int>(rng.below(n));
-      vec.step(actions.data());
-    }
-    steps += 64LL * num_envs;
-    elapsed = timer.seconds();
-    if (elapsed >= seconds) break;
-  }
-  return static_cast<double>(steps) / elapsed;
-}
 
 std::vector<int> parse_int_list(const std::string& text, const std::string& option) {
   std::vector<int> out;
@@ -125,11 +66,11 @@ int cmd_bench(const Args& args) {
     std::printf("%-28s %14s %18s\n", "env (single, random actions)", "steps/s", "steps/CPU-second");
     for (const auto& id : ids) {
       auto env = registry.make(id);
-      const Rate r = env_steps_per_second(*env, seconds, common.seed);
-      std::printf("%-28s %14.0f %18.0f\n", id.c_str(), r.wall, r.cpu);
+      const envs::StepRate r = envs::env_step_rate(*env, seconds, common.seed);
+      std::printf("%-28s %14.0f %18.0f\n", id.c_str(), r.per_second, r.per_cpu_second);
       std::fflush(stdout);
-      wall.set(id, r.wall);
-      cpu.set(id, r.cpu);
+      wall.set(id, r.per_second);
+      cpu.set(id, r.per_cpu_second);
     }
     j.set("steps_per_second", wall);
     j.set("steps_per_cpu_second", cpu);
@@ -141,7 +82,7 @@ int cmd_bench(const Args& args) {
     for (const auto& id : vec_ids) {
       auto proto = registry.make(id);
       for (int threads : thread_counts) {
-        const double sps = vec_env_steps_per_second(*proto, num_envs, threads, seconds, common.seed);
+        const double sps = envs::vec_env_steps_per_second(*proto, num_envs, threads, seconds, common.seed);
         const std::string key = id + " x" + std::to_string(num_envs) + " threads=" + std::to_string(threads);
         std::printf("VecEnv %-40s %14.0f env steps/s\n", key.c_str(), sps);
         std::fflush(stdout);

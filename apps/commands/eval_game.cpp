@@ -1,22 +1,18 @@
-#include <cmath>
+// `torchplay eval --game`: a match between two players, the mistake rate on Connect Four test
+// positions (--positions) or the exhaustive check against minimax (--exhaustive); the
+// evaluations themselves live in agents/evaluation/.
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <set>
-#include <sstream>
 
-#include "agents/alphazero/batched_games.h"
-#include "agents/baselines/connect4_solver.h"
-#include "agents/baselines/minimax.h"
-#include "agents/game_player.h"
+#include "agents/evaluation/exhaustive_check.h"
+#include "agents/evaluation/game_match_report.h"
+#include "agents/evaluation/position_test.h"
+#include "agents/game_player_factory.h"
 #include "apps/commands.h"
 #include "core/error.h"
-#include "core/seeds.h"
 #include "core/json.h"
 #include "core/options.h"
 #include "core/progress.h"
 #include "core/runtime.h"
-#include "core/stats.h"
 #include "envs/games/game_registry.h"
 
 namespace tp::app {
@@ -40,186 +36,85 @@ int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs:
   ctx.simulations = 0;
   auto b = agents::make_game_player(o.opponent, initial, ctx);
   Progress progress("eval " + o.game, o.games, "games", common.quiet);
-  agents::BatchedPlayOptions opt;
+  agents::MatchEvalOptions opt;
   opt.games = o.games;
   opt.parallel = o.parallel_games;
+  opt.seed = common.seed;
   opt.on_game_done = [&](int done) { progress.update(done); };
-  const auto result = agents::play_match(initial, *a, *b, opt, evaluation_seed(common.seed));
+  const agents::MatchReport r = agents::evaluate_match(initial, *a, *b, opt);
   progress.finish();
-  const agents::MatchScore s = agents::score_for_a(result);
-  const double n = s.games();
-  // Score (win 1, draw 1/2) with a normal-approximation 95% interval over the games.
-  const double mean = s.score();
-  const double var = (s.wins * std::pow(1 - mean, 2) + s.draws * std::pow(0.5 - mean, 2) + s.losses * mean * mean) / n;
-  const double half = 1.959963984540054 * std::sqrt(var / n);
-  double win_lo, win_hi;
-  wilson_interval(s.wins / n, static_cast<int>(n), 1.959963984540054, win_lo, win_hi);
-  double plies = 0;
-  for (const auto& g : result.games) plies += g.moves.size();
-  std::printf("%s vs %s on %s, %d games (colours alternating): %d wins, %d draws, %d losses\n", a->name().c_str(),
-              b->name().c_str(), o.game.c_str(), s.games(), s.wins, s.draws, s.losses);
+  std::printf("%s vs %s on %s, %d games (colours alternating): %d wins, %d draws, %d losses\n", r.agent.c_str(),
+              r.opponent.c_str(), o.game.c_str(), r.games, r.wins, r.draws, r.losses);
   std::printf("win rate %.3f (95%% CI %.3f..%.3f, Wilson); score %.3f +- %.3f (95%% CI); mean game length %.1f\n",
-              s.wins / n, win_lo, win_hi, mean, half, plies / n);
+              r.win_rate, r.wilson_low, r.wilson_high, r.score, r.score_half_width, r.mean_game_length);
   if (common.json) {
     Json j = Json::object();
     j.set("game", o.game);
     j.set("agent", o.agent);
     j.set("opponent", o.opponent);
-    j.set("games", s.games());
-    j.set("wins", s.wins);
-    j.set("draws", s.draws);
-    j.set("losses", s.losses);
-    j.set("win_rate", s.wins / n);
-    j.set("win_rate_ci_low", win_lo);
-    j.set("win_rate_ci_high", win_hi);
-    j.set("score", mean);
-    j.set("score_ci_half_width", half);
-    j.set("mean_game_length", plies / n);
+    j.set("games", r.games);
+    j.set("wins", r.wins);
+    j.set("draws", r.draws);
+    j.set("losses", r.losses);
+    j.set("win_rate", r.win_rate);
+    j.set("win_rate_ci_low", r.wilson_low);
+    j.set("win_rate_ci_high", r.wilson_high);
+    j.set("score", r.score);
+    j.set("score_ci_half_width", r.score_half_width);
+    j.set("mean_game_length", r.mean_game_length);
     print_json_line(j.dump());
   }
   return 0;
 }
 
-// Mistake rate on a Pons-format file: a mistake is a move after which the solved outcome
-// (win/draw/loss for the mover) is worse than the position's.
 int run_positions(const EvalGameOptions& o, const CommonOptions& common, const envs::GameState& initial) {
   TP_CHECK_AS(UsageError, o.game == "connect4", "--positions needs --game connect4 (Pons-format files)");
-  std::ifstream in(o.positions);
-  TP_CHECK_AS(DataError, in.good(), "cannot read positions file '", o.positions, "'");
-  struct Item {
-    std::string moves;
-    int score;
-  };
-  std::vector<Item> items;
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream ls(line);
-    Item it;
-    std::string extra;
-    TP_CHECK_AS(DataError, (ls >> it.moves >> it.score) && !(ls >> extra), o.positions, ":", line_no,
-                ": expected '<moves> <score>'");
-    items.push_back(it);
-  }
-  TP_CHECK_AS(DataError, !items.empty(), "positions file '", o.positions, "' holds no positions");
+  const auto items = agents::read_pons_positions(o.positions);
   agents::GamePlayerContext ctx{common.seed, common.device, o.agent_simulations};
   auto player = agents::make_game_player(o.agent, initial, ctx);
-  const bool is_solver = o.agent == "solver";
-  agents::Connect4Solver solver;
-  int mistakes = 0, exact = 0;
-  std::vector<agents::Connect4Position> positions(items.size());
-  std::vector<std::unique_ptr<envs::GameState>> states;
-  std::vector<const envs::GameState*> state_ptrs;
-  for (size_t i = 0; i < items.size(); ++i) {
-    try {
-      positions[i].play_sequence(items[i].moves);
-    } catch (const Error& e) {
-      TP_THROW(DataError, o.positions, ": position ", i + 1, " '", items[i].moves, "': ", e.what());
-    }
-    states.push_back(envs::state_from_moves(initial, envs::split_move_list(items[i].moves)));
-    state_ptrs.push_back(states.back().get());
-  }
   Progress progress("positions", static_cast<int64_t>(items.size()), "positions", common.quiet);
-  // MCTS agents search many positions at once (batched evaluation); others move one by one.
-  std::vector<envs::Action> chosen;
-  if (const agents::BatchedSearch* search = player->batched_search())
-    chosen = agents::batched_select_moves(state_ptrs, *search, o.parallel_games, common.seed,
-                                          [&](int done) { progress.update(done); });
-  for (size_t i = 0; i < items.size(); ++i) {
-    const Item& it = items[i];
-    const agents::Connect4Position& pos = positions[i];
-    const int want = (it.score > 0) - (it.score < 0);
-    const envs::Action a = chosen.empty() ? player->select_action(*states[i]) : chosen[i];
-    int got;
-    if (pos.is_winning_move(a)) {
-      got = 1;
-    } else if (pos.moves() + 1 == agents::Connect4Position::kWidth * agents::Connect4Position::kHeight) {
-      got = 0;
-    } else {
-      agents::Connect4Position child(pos);
-      child.play_column(a);
-      const int score = -solver.solve(child, true);  // weak: only the sign is exact
-      got = (score > 0) - (score < 0);
-    }
-    mistakes += got < want;
-    if (is_solver) exact += solver.solve(pos) == it.score;
-    progress.update(static_cast<int64_t>(i + 1));
-  }
+  agents::PositionTestOptions opt;
+  opt.parallel = o.parallel_games;
+  opt.seed = common.seed;
+  opt.check_exact_scores = o.agent == "solver";
+  opt.on_progress = [&](int64_t done) { progress.update(done); };
+  const agents::MistakeRateReport r = agents::connect4_mistake_rate(items, initial, *player, opt);
   progress.finish();
-  const double n = static_cast<double>(items.size());
   std::printf("%s on %s: %d positions, %d mistakes (mistake rate %.4f)\n", player->name().c_str(), o.positions.c_str(),
-              static_cast<int>(items.size()), mistakes, mistakes / n);
-  if (is_solver) std::printf("exact scores reproduced: %d / %d\n", exact, static_cast<int>(items.size()));
+              r.positions, r.mistakes, r.mistake_rate);
+  if (r.exact_scores) std::printf("exact scores reproduced: %d / %d\n", *r.exact_scores, r.positions);
   if (common.json) {
     Json j = Json::object();
     j.set("game", o.game);
     j.set("agent", o.agent);
     j.set("positions_file", o.positions);
-    j.set("positions", static_cast<int>(items.size()));
-    j.set("mistakes", mistakes);
-    j.set("mistake_rate", mistakes / n);
-    if (is_solver) j.set("exact_scores", exact);
+    j.set("positions", r.positions);
+    j.set("mistakes", r.mistakes);
+    j.set("mistake_rate", r.mistake_rate);
+    if (r.exact_scores) j.set("exact_scores", *r.exact_scores);
     print_json_line(j.dump());
   }
   return 0;
 }
 
-// Every reachable non-terminal position, checked against exact minimax: does the agent
-// pick a value-optimal move? (Feasible for small games such as Tic-tac-toe.)
 int run_exhaustive(const EvalGameOptions& o, const CommonOptions& common, const envs::GameState& initial) {
-  constexpr size_t kLimit = 200000;
-  std::vector<std::unique_ptr<envs::GameState>> positions;
-  std::set<std::string> seen;
-  std::vector<std::unique_ptr<envs::GameState>> stack;
-  stack.push_back(initial.clone());
-  while (!stack.empty()) {
-    auto s = std::move(stack.back());
-    stack.pop_back();
-    if (s->is_terminal() || !seen.insert(s->to_string()).second) continue;
-    TP_CHECK_AS(UsageError, seen.size() <= kLimit, "--exhaustive: ", o.game, " has more than ", kLimit,
-                " reachable positions; use it on small games such as tictactoe");
-    for (envs::Action a : s->legal_actions()) {
-      auto c = s->clone();
-      c->apply(a);
-      stack.push_back(std::move(c));
-    }
-    positions.push_back(std::move(s));
-  }
+  const auto positions = agents::reachable_positions(initial);
   agents::GamePlayerContext ctx{common.seed, common.device, o.agent_simulations};
   auto player = agents::make_game_player(o.agent, initial, ctx);
   Progress progress("exhaustive", static_cast<int64_t>(positions.size()), "positions", common.quiet);
-  int suboptimal = 0;
-  std::string example;
-  for (size_t i = 0; i < positions.size(); ++i) {
-    const auto& s = *positions[i];
-    const auto legal = s.legal_actions();
-    const auto values = agents::minimax_move_values(s, 0);
-    const envs::Action a = player->select_action(s);
-    double best = -2, chosen = -2;
-    for (size_t k = 0; k < legal.size(); ++k) {
-      best = std::max(best, values[k]);
-      if (legal[k] == a) chosen = values[k];
-    }
-    // Values carry a small depth preference; optimal means the same outcome (win/draw/loss).
-    auto outcome = [](double v) { return v > 0.5 ? 1 : v < -0.5 ? -1 : 0; };
-    if (outcome(chosen) < outcome(best)) {
-      ++suboptimal;
-      if (example.empty()) example = s.to_string() + "chose " + s.action_to_string(a) + "\n";
-    }
-    progress.update(static_cast<int64_t>(i + 1));
-  }
+  const agents::ExhaustiveReport r =
+      agents::exhaustive_check(positions, *player, [&](int64_t done) { progress.update(done); });
   progress.finish();
   std::printf("%s on %s: %d reachable positions, %d where the move is not value-optimal\n", player->name().c_str(),
-              o.game.c_str(), static_cast<int>(positions.size()), suboptimal);
-  if (!example.empty() && !common.quiet) std::printf("first suboptimal position:\n%s", example.c_str());
+              o.game.c_str(), r.positions, r.suboptimal);
+  if (!r.first_suboptimal.empty() && !common.quiet)
+    std::printf("first suboptimal position:\n%s", r.first_suboptimal.c_str());
   if (common.json) {
     Json j = Json::object();
     j.set("game", o.game);
     j.set("agent", o.agent);
-    j.set("positions", static_cast<int>(positions.size()));
-    j.set("suboptimal", suboptimal);
+    j.set("positions", r.positions);
+    j.set("suboptimal", r.suboptimal);
     print_json_line(j.dump());
   }
   return 0;

@@ -49,15 +49,7 @@ int cmd_generate(const Args& args) {
       TP_THROW(UsageError, "--interpolate takes two integer indices, not '", interpolate, "'");
     }
     TP_CHECK_AS(UsageError, a >= 0 && a < n && b >= 0 && b < n, "--interpolate indices must be in 0..", n - 1, " (--n)");
-    const auto path = gen::Sampler::interpolate(z[a], z[b], steps);
-    // One row of --steps samples; a conditional model without --class shows one row per class.
-    if (sampler.num_classes() > 0 && class_label < 0) {
-      std::vector<torch::Tensor> rows;
-      for (int64_t k = 0; k < sampler.num_classes(); ++k) rows.push_back(sampler.sample(path, k));
-      samples = torch::cat(rows, 0);
-    } else {
-      samples = sampler.sample(path, class_label);
-    }
+    samples = sampler.sample_walk(gen::Sampler::interpolate(z[a], z[b], steps), class_label);
     if (columns == 0) cols = static_cast<int>(steps);
   } else {
     samples = sampler.sample(z, class_label);

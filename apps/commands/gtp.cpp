@@ -51,9 +51,8 @@ int cmd_gtp(const Args& args) {
   ctx.seed = common.seed;
   ctx.device = common.device;
   ctx.simulations = simulations;
-  const bool network = agent != "random" && agent.rfind("mcts:", 0) != 0 && agent.rfind("minimax", 0) != 0;
   agents::GamePlayerMoveGenerator generator(agents::make_game_player(agent, initial, ctx), resign_below,
-                                            network ? options.params.size : 0);
+                                            agents::is_checkpoint_spec(agent) ? options.params.size : 0);
   agents::GtpEngine engine(generator, options);
   std::ios::sync_with_stdio(false);
   engine.run(std::cin, std::cout);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "generative/capabilities.h"
 #include "generative/model.h"
 
 namespace tp::gen {
@@ -13,7 +14,7 @@ namespace tp::gen {
 // Accuracy of `logits_of` (a batch of images -> logits) over a labelled set, in batches.
 double classification_accuracy(const std::function<torch::Tensor(const torch::Tensor&)>& logits_of, const Dataset& data);
 
-class ClassifierModel : public GenerativeModel {
+class ClassifierModel : public GenerativeModel, public SampleScorer {
  public:
   ClassifierModel(ClassifierOptions options, DataShape shape);
   ~ClassifierModel() override;
@@ -25,10 +26,11 @@ class ClassifierModel : public GenerativeModel {
   std::vector<double> evaluate(const Dataset& test) override;
   void save(CheckpointWriter& writer) const override;
   void load(CheckpointReader& reader) override;
+  SampleScorer* sample_scorer() override { return this; }
 
-  // Eval-mode outputs for images in [0, 1], computed in batches without gradients.
-  torch::Tensor features(const torch::Tensor& images);
-  torch::Tensor probabilities(const torch::Tensor& images);
+  // SampleScorer: eval-mode outputs for images in [0, 1], computed in batches without gradients.
+  torch::Tensor features(const torch::Tensor& images) override;
+  torch::Tensor probabilities(const torch::Tensor& images) override;
   double test_accuracy(const Dataset& test);
 
  private:

@@ -6,15 +6,12 @@
 // which tightens towards log p(x) as k grows; both in nats per image.
 #include <memory>
 
+#include "generative/capabilities.h"
 #include "generative/model.h"
 
 namespace tp::gen {
 
-struct ElboReport {
-  double negative_elbo = 0, reconstruction = 0, kl = 0;  // nats per image
-};
-
-class VaeModel : public GenerativeModel {
+class VaeModel : public GenerativeModel, public LikelihoodBound {
  public:
   VaeModel(VaeOptions options, DataShape shape);
   ~VaeModel() override;
@@ -28,11 +25,12 @@ class VaeModel : public GenerativeModel {
   torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) override;
   void save(CheckpointWriter& writer) const override;
   void load(CheckpointReader& reader) override;
+  LikelihoodBound* likelihood_bound() override { return this; }
 
-  // Test ELBO with one posterior sample per image, drawn from `seed`.
-  ElboReport elbo(const Dataset& data, uint64_t seed);
-  // -log p(x) estimate (nats per image) with k importance samples per image.
-  double importance_weighted_nll(const Dataset& data, int64_t k, uint64_t seed);
+  // LikelihoodBound
+  ElboReport elbo(const Dataset& data, uint64_t seed) override;
+  double importance_weighted_nll(const Dataset& data, int64_t k, uint64_t seed) override;
+  int64_t default_iw_samples() const override { return options_.iw_samples; }
   const VaeOptions& options() const { return options_; }
 
  private:

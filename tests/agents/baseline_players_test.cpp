@@ -68,5 +68,11 @@ TEST(GamePlayerFactory, RejectsUnknownSpecsWithUsageErrors) {
   EXPECT_EQ(make_game_player("random", *ttt, ctx)->name(), "random");
 }
 
+TEST(GamePlayerFactory, CheckpointSpecsAreThoseThatAreNoBuiltInPlayer) {
+  for (const std::string spec : {"random", "minimax", "minimax:3", "mcts:100", "solver"})
+    EXPECT_FALSE(is_checkpoint_spec(spec)) << spec;
+  EXPECT_TRUE(is_checkpoint_spec("runs/az/checkpoints/ckpt-000000000020.tpck"));
+}
+
 }  // namespace
 }  // namespace tp::agents

@@ -1,0 +1,39 @@
+#pragma once
+// Capabilities that only some generative models have. Evaluation asks a model for them
+// (GenerativeModel::likelihood_bound(), sample_scorer()) instead of casting it to a concrete
+// class, so a new model with a likelihood or a scoring classifier is evaluated as well.
+#include <torch/types.h>
+
+#include <cstdint>
+
+#include "generative/data/dataset.h"
+
+namespace tp::gen {
+
+struct ElboReport {
+  double negative_elbo = 0, reconstruction = 0, kl = 0;  // nats per image
+};
+
+// A model with a bound on the data's likelihood (the VAE): test ELBO and the
+// importance-weighted bound.
+class LikelihoodBound {
+ public:
+  virtual ~LikelihoodBound() = default;
+  // ELBO with one posterior sample per image, drawn from `seed`.
+  virtual ElboReport elbo(const Dataset& data, uint64_t seed) = 0;
+  // -log p(x) estimate (nats per image) with k importance samples per image.
+  virtual double importance_weighted_nll(const Dataset& data, int64_t k, uint64_t seed) = 0;
+  // The k the model was trained to report (its --iw-samples).
+  virtual int64_t default_iw_samples() const = 0;
+};
+
+// A model that scores images (the evaluation classifier): penultimate features for the
+// classifier FID and class probabilities for the Inception Score. Eval mode, no gradients.
+class SampleScorer {
+ public:
+  virtual ~SampleScorer() = default;
+  virtual torch::Tensor features(const torch::Tensor& images) = 0;
+  virtual torch::Tensor probabilities(const torch::Tensor& images) = 0;
+};
+
+}  // namespace tp::gen

@@ -1,0 +1,92 @@
+#include "generative/eval/model_report.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "generative/eval/image_metrics.h"
+
+namespace tp::gen {
+
+namespace {
+
+constexpr int64_t kSampleBatch = 1000;
+
+// `n` samples from latents drawn from `seed`, in batches (the classes in turn for a
+// conditional model).
+torch::Tensor generate_samples(GenerativeModel& model, int64_t n, uint64_t seed) {
+  auto rng = at::detail::createCPUGenerator(seed);
+  std::vector<torch::Tensor> parts;
+  for (int64_t s = 0; s < n; s += kSampleBatch) {
+    const int64_t m = std::min(kSampleBatch, n - s);
+    const auto z = torch::randn({m, model.latent_dim()}, rng, torch::kFloat32);
+    torch::Tensor labels;
+    if (model.num_classes() > 0) labels = torch::arange(s, s + m, torch::kInt64).remainder(model.num_classes());
+    parts.push_back(model.generate(z, labels));
+  }
+  return torch::cat(parts, 0);
+}
+
+ModeStats mode_report(GenerativeModel& model, uint64_t seed) {
+  auto rng = at::detail::createCPUGenerator(seed);
+  const auto z = torch::randn({kModeEvalSamples, model.latent_dim()}, rng, torch::kFloat32);
+  return mode_coverage(model.generate(z, {}), model.shape().synthetic);
+}
+
+ClassifierReport classifier_report(GenerativeModel& model, const Dataset& test, const ModelReportOptions& o) {
+  TP_CHECK_AS(UsageError, o.classifier, "FID and Inception Score of a '", model.algorithm(), "' model need a classifier");
+  SampleScorer* scorer = o.classifier->sample_scorer();
+  TP_CHECK_AS(UsageError, scorer, "a '", o.classifier->algorithm(), "' model is not a classifier");
+  const auto& cs = o.classifier->shape();
+  const auto& ms = model.shape();
+  TP_CHECK_AS(UsageError, cs.channels == ms.channels && cs.height == ms.height && cs.width == ms.width,
+              "the classifier was trained on images of another shape");
+  TP_CHECK_AS(UsageError, o.train && o.train->size() > 0, "the FID floor needs training images");
+  ClassifierReport r;
+  r.samples = o.samples;
+  const auto test_features = scorer->features(test.x);
+  r.generated = score_samples(*scorer, generate_samples(model, o.samples, o.seed), test_features);
+  r.train = score_samples(*scorer, o.train->x.narrow(0, 0, std::min(o.samples, o.train->size())), test_features);
+  r.test_inception_score = inception_score(scorer->probabilities(test.x)).mean;
+  return r;
+}
+
+}  // namespace
+
+SampleScores score_samples(SampleScorer& scorer, const torch::Tensor& images, const torch::Tensor& test_features) {
+  SampleScores s;
+  s.fid = frechet_distance(scorer.features(images), test_features);
+  const auto is = inception_score(scorer.probabilities(images));
+  s.inception_score = is.mean;
+  s.inception_score_std = is.std;
+  return s;
+}
+
+ClassifierUse classifier_use(GenerativeModel& model) {
+  if (model.latent_dim() == 0 || !model.shape().is_image()) return ClassifierUse::None;
+  return model.likelihood_bound() ? ClassifierUse::Optional : ClassifierUse::Required;
+}
+
+ModelReport evaluate_model(GenerativeModel& model, const Dataset& test, const ModelReportOptions& o) {
+  ModelReport r;
+  if (model.latent_dim() > 0 && !model.shape().is_image()) r.modes = mode_report(model, o.seed);
+  const ClassifierUse use = classifier_use(model);
+  if (use == ClassifierUse::Optional && !o.classifier) r.classifier_skipped = true;
+  else if (use != ClassifierUse::None) r.classifier = classifier_report(model, test, o);
+  if (LikelihoodBound* bound = model.likelihood_bound()) {
+    LikelihoodReport l;
+    l.iw_samples = o.iw_samples > 0 ? o.iw_samples : bound->default_iw_samples();
+    l.elbo = bound->elbo(test, o.seed);
+    l.iw_nll = bound->importance_weighted_nll(test, l.iw_samples, o.seed);
+    r.likelihood = l;
+  }
+  if (model.latent_dim() == 0) {
+    const auto names = model.eval_names();
+    const auto values = model.evaluate(test);
+    for (size_t i = 0; i < names.size() && i < values.size(); ++i) r.metrics.emplace_back(names[i], values[i]);
+  }
+  return r;
+}
+
+}  // namespace tp::gen

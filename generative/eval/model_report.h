@@ -1,0 +1,69 @@
+#pragma once
+// What `torchplay eval --model` reports for a trained generative model, by what the model can do:
+//   2-D generators: modes covered and high-quality share (kModeEvalSamples samples);
+//   image generators: classifier FID and Inception Score of generated samples against the
+//     test set, beside the floor (as many training images scored the same way);
+//   models with a likelihood bound (vae): the test ELBO and the importance-weighted bound;
+//   models without a prior (ae, dae, sae, classifier): their own test evaluation.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "generative/capabilities.h"
+#include "generative/eval/mode_coverage.h"
+#include "generative/model.h"
+
+namespace tp::gen {
+
+// Classifier FID and Inception Score (mean and std over splits) of one set of images.
+struct SampleScores {
+  double fid = 0, inception_score = 0, inception_score_std = 0;
+};
+
+struct ClassifierReport {
+  SampleScores generated;             // the model's samples
+  SampleScores train;                 // the floor: training images vs the test set
+  double test_inception_score = 0;    // the test images themselves
+  int64_t samples = 0;
+};
+
+struct LikelihoodReport {
+  ElboReport elbo;
+  double iw_nll = 0;     // importance-weighted bound on -log p(x), nats per image
+  int64_t iw_samples = 0;  // its k
+};
+
+struct ModelReport {
+  std::optional<ModeStats> modes;
+  std::optional<ClassifierReport> classifier;
+  // An image generator scored without a classifier (allowed when it has a likelihood bound).
+  bool classifier_skipped = false;
+  std::optional<LikelihoodReport> likelihood;
+  std::vector<std::pair<std::string, double>> metrics;  // eval_names() -> evaluate(), models without a prior
+};
+
+// Whether a model's samples are scored with a classifier: Required for image generators
+// with nothing else to report, Optional for those with a likelihood bound, else None.
+enum class ClassifierUse { None, Optional, Required };
+ClassifierUse classifier_use(GenerativeModel& model);
+
+struct ModelReportOptions {
+  int64_t samples = 10000;  // generated samples scored for FID / IS
+  int64_t iw_samples = 0;   // k of the importance-weighted bound (0: the model's own)
+  uint64_t seed = 1;        // latents and posterior samples
+  // The evaluation classifier (sample_scorer()) and the training images of the FID floor;
+  // both needed when classifier_use() is Required, both ignored when it is None.
+  GenerativeModel* classifier = nullptr;
+  const Dataset* train = nullptr;
+};
+
+// Throws UsageError when a classifier is needed but missing, not a classifier, or trained
+// on images of another shape than the model's.
+ModelReport evaluate_model(GenerativeModel& model, const Dataset& test, const ModelReportOptions& options);
+
+// FID and IS of `images` with `scorer`, against the test set's features (scorer.features(test.x)).
+SampleScores score_samples(SampleScorer& scorer, const torch::Tensor& images, const torch::Tensor& test_features);
+
+}  // namespace tp::gen

@@ -1,0 +1,30 @@
+// `torchplay bench`'s measurements (envs/throughput.h), called directly for a short time.
+#include "envs/throughput.h"
+
+#include <gtest/gtest.h>
+
+#include "envs/registry.h"
+
+namespace tp::envs {
+namespace {
+
+TEST(Throughput, SingleEnvRunsForTheTimeAskedAndCountsItsSteps) {
+  const auto reg = make_env_registry();
+  auto env = reg.make("CartPole-v1");
+  const StepRate r = env_step_rate(*env, 0.05, 1);
+  ASSERT_GE(r.steps, 4096);
+  EXPECT_EQ(r.steps % 4096, 0);  // whole blocks
+  ASSERT_GT(r.per_second, 0.0);
+  EXPECT_GE(static_cast<double>(r.steps) / r.per_second, 0.05);  // the measured time
+  // The thread's CPU time is at most the wall-clock time.
+  EXPECT_GE(r.per_cpu_second, 0.99 * r.per_second);
+}
+
+TEST(Throughput, VecEnvStepsEveryCopy) {
+  const auto reg = make_env_registry();
+  auto proto = reg.make("CartPole-v1");
+  for (int threads : {1, 2}) EXPECT_GT(vec_env_steps_per_second(*proto, 8, threads, 0.02, 1), 0.0) << threads;
+}
+
+}  // namespace
+}  // namespace tp::envs

@@ -1,0 +1,147 @@
+// `torchplay eval --model`'s evaluation (generative/eval/model_report.h), called directly on
+// small untrained models and in-memory data.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "generative/model_factory.h"
+#include "generative/capabilities.h"
+#include "generative/data/synthetic.h"
+#include "generative/eval/model_report.h"
+
+namespace tp::gen {
+namespace {
+
+// `n` labelled 28x28 images of a class-dependent bright bar (10 classes) on a dark background.
+Dataset bar_images(int64_t n, uint64_t seed) {
+  torch::manual_seed(seed);
+  Dataset d;
+  d.name = "bars";
+  d.num_classes = 10;
+  d.y = torch::arange(n, torch::kInt64).remainder(10);
+  d.x = torch::rand({n, 1, 28, 28}) * 0.1;
+  for (int64_t i = 0; i < n; ++i) d.x[i].narrow(1, 2 + 2 * (i % 10), 4).fill_(0.9);
+  return d;
+}
+
+// A freshly initialized model of `algorithm`, small enough for a test.
+std::unique_ptr<GenerativeModel> small_model(const std::string& algorithm, const DataShape& shape) {
+  torch::manual_seed(1);
+  auto c = ModelConfig::preset(algorithm);
+  c.gan.arch = "mlp";
+  c.gan.z_dim = 4;
+  c.gan.g_hidden = c.gan.d_hidden = "32";
+  c.gan.pack = 1;
+  c.gan.g_ema = 0;
+  c.vae.hidden = "32";
+  c.vae.latent = 4;
+  c.vae.iw_samples = 7;
+  c.ae.hidden = "32";
+  c.classifier.features = 32;
+  return make_model(c, shape);
+}
+
+TEST(ModelReport, ClassifierFidOfImagesAgainstThemselvesIsZeroAndOfNoiseLarge) {
+  torch::set_num_threads(1);
+  const auto test = bar_images(200, 2);
+  auto clf = small_model("classifier", DataShape::of(test));
+  SampleScorer* scorer = clf->sample_scorer();
+  ASSERT_NE(scorer, nullptr);
+  const auto test_features = scorer->features(test.x);
+  const SampleScores same = score_samples(*scorer, test.x, test_features);
+  const SampleScores other = score_samples(*scorer, bar_images(200, 3).x, test_features);
+  const SampleScores noise = score_samples(*scorer, torch::rand({200, 1, 28, 28}), test_features);
+  // An untrained classifier's features are small, so the distances are compared with each
+  // other: noise is far from the data, other bars are close, the same images coincide.
+  ASSERT_GT(noise.fid, 0.0);
+  EXPECT_LT(other.fid, 0.01 * noise.fid);
+  EXPECT_LT(same.fid, 1e-9 * noise.fid);
+  EXPECT_GE(same.inception_score, 1.0 - 1e-9);
+  EXPECT_LE(same.inception_score, 10.0);
+}
+
+TEST(ModelReport, ImageGeneratorScoredWithAClassifierBesideItsFloor) {
+  torch::set_num_threads(1);
+  const auto test = bar_images(60, 2);
+  auto gan = small_model("gan", DataShape::of(test));
+  auto clf = small_model("classifier", DataShape::of(test));
+  EXPECT_EQ(classifier_use(*gan), ClassifierUse::Required);
+  ModelReportOptions opt;
+  opt.samples = 60;
+  EXPECT_THROW(evaluate_model(*gan, test, opt), UsageError);  // no classifier
+  opt.classifier = clf.get();
+  opt.train = &test;  // the floor's images are then the test images themselves
+  const ModelReport r = evaluate_model(*gan, test, opt);
+  ASSERT_TRUE(r.classifier.has_value());
+  EXPECT_FALSE(r.likelihood || r.modes || r.classifier_skipped);
+  EXPECT_TRUE(r.metrics.empty());
+  const auto& c = *r.classifier;
+  EXPECT_EQ(c.samples, 60);
+  ASSERT_GT(c.generated.fid, 0.0);                 // an untrained generator
+  EXPECT_LT(c.train.fid, 1e-9 * c.generated.fid);  // the test images against themselves
+  EXPECT_NEAR(c.train.inception_score, c.test_inception_score, 1e-9);
+  // The same seed gives the same samples, another seed others.
+  EXPECT_DOUBLE_EQ(evaluate_model(*gan, test, opt).classifier->generated.fid, c.generated.fid);
+  opt.seed = 2;
+  EXPECT_NE(evaluate_model(*gan, test, opt).classifier->generated.fid, c.generated.fid);
+
+  // A classifier that is no classifier, or one for other images, is refused.
+  auto vae = small_model("vae", DataShape::of(test));
+  opt.classifier = vae.get();
+  EXPECT_THROW(evaluate_model(*gan, test, opt), UsageError);
+  DataShape small = DataShape::of(test);
+  small.height = small.width = 16;
+  auto clf16 = small_model("classifier", small);
+  opt.classifier = clf16.get();
+  EXPECT_THROW(evaluate_model(*gan, test, opt), UsageError);
+}
+
+TEST(ModelReport, VaeReportsItsLikelihoodBoundsAndNeedsNoClassifier) {
+  torch::set_num_threads(1);
+  const auto test = bar_images(40, 2);
+  auto vae = small_model("vae", DataShape::of(test));
+  ASSERT_NE(vae->likelihood_bound(), nullptr);
+  EXPECT_EQ(classifier_use(*vae), ClassifierUse::Optional);
+  ModelReportOptions opt;
+  ModelReport r = evaluate_model(*vae, test, opt);
+  EXPECT_TRUE(r.classifier_skipped);
+  EXPECT_FALSE(r.classifier.has_value());
+  ASSERT_TRUE(r.likelihood.has_value());
+  EXPECT_EQ(r.likelihood->iw_samples, 7);  // the model's own k
+  const auto& e = r.likelihood->elbo;
+  EXPECT_NEAR(e.negative_elbo, e.reconstruction + e.kl, 1e-3 * std::abs(e.negative_elbo));
+  EXPECT_GT(r.likelihood->iw_nll, 0.0);
+  EXPECT_LT(r.likelihood->iw_nll, e.negative_elbo);  // the bound with k = 7 is tighter than the ELBO
+  opt.iw_samples = 2;
+  EXPECT_EQ(evaluate_model(*vae, test, opt).likelihood->iw_samples, 2);
+}
+
+TEST(ModelReport, TwoDimensionalGeneratorsReportModesAndAutoencodersTheirOwnMetrics) {
+  torch::set_num_threads(1);
+  Dataset ring;
+  ring.name = "ring8";
+  ring.x = sample_synthetic(*synthetic_kind("ring8"), 500, 1);
+  auto gan = small_model("gan", DataShape::of(ring));
+  EXPECT_EQ(classifier_use(*gan), ClassifierUse::None);
+  const ModelReport g = evaluate_model(*gan, ring, {});
+  ASSERT_TRUE(g.modes.has_value());
+  EXPECT_EQ(g.modes->total, 8);
+  EXPECT_GE(g.modes->high_quality_share, 0.0);
+  EXPECT_LE(g.modes->high_quality_share, 1.0);
+  EXPECT_FALSE(g.classifier || g.likelihood);
+
+  const auto test = bar_images(40, 2);
+  auto ae = small_model("ae", DataShape::of(test));
+  EXPECT_EQ(classifier_use(*ae), ClassifierUse::None);
+  const ModelReport a = evaluate_model(*ae, test, {});
+  ASSERT_EQ(a.metrics.size(), ae->eval_names().size());
+  ASSERT_FALSE(a.metrics.empty());
+  EXPECT_EQ(a.metrics[0].first, ae->eval_names()[0]);
+  EXPECT_GT(a.metrics[0].second, 0.0);  // an untrained autoencoder reconstructs badly
+  EXPECT_FALSE(a.modes || a.classifier || a.likelihood);
+}
+
+}  // namespace
+}  // namespace tp::gen
