@@ -49,15 +49,15 @@ bool get(const std::string& in, size_t& off, T& v) {
 
 std::string header_to_json(const CheckpointHeader& h) {
   Json j = Json::object();
-  j.set("format_version", h.format_version);
-  j.set("torchplay_version", h.torchplay_version);
-  j.set("algorithm", h.algorithm);
-  j.set("env", h.env);
-  j.set("architecture", h.architecture);
-  j.set("config", h.config);
+  j["format_version"] = h.format_version;
+  j["torchplay_version"] = h.torchplay_version;
+  j["algorithm"] = h.algorithm;
+  j["env"] = h.env;
+  j["architecture"] = h.architecture;
+  j["config"] = h.config;
   Json c = Json::object();
-  for (const auto& kv : h.counters) c.set(kv.first, static_cast<long long>(kv.second));
-  j.set("counters", c);
+  for (const auto& kv : h.counters) c[kv.first] = static_cast<long long>(kv.second);
+  j["counters"] = c;
   return j.dump();
 }
 
@@ -65,15 +65,15 @@ CheckpointHeader header_from_json(const std::string& text, const std::string& pa
   try {
     Json j = Json::parse(text);
     CheckpointHeader h;
-    h.format_version = static_cast<int>(j.at("format_version").as_int());
-    h.torchplay_version = j.at("torchplay_version").as_string();
-    h.algorithm = j.at("algorithm").as_string();
-    h.env = j.at("env").as_string();
-    h.architecture = j.at("architecture").as_string();
-    h.config = j.at("config").as_string();
-    for (const auto& kv : j.at("counters").members()) h.counters[kv.first] = kv.second.as_int();
+    h.format_version = static_cast<int>(j.at("format_version").get<int64_t>());
+    h.torchplay_version = j.at("torchplay_version").get<std::string>();
+    h.algorithm = j.at("algorithm").get<std::string>();
+    h.env = j.at("env").get<std::string>();
+    h.architecture = j.at("architecture").get<std::string>();
+    h.config = j.at("config").get<std::string>();
+    for (const auto& kv : j.at("counters").items()) h.counters[kv.key()] = kv.value().get<int64_t>();
     return h;
-  } catch (const Error& e) {
+  } catch (const Json::exception& e) {
     TP_THROW(CheckpointError, "corrupt checkpoint header in '", path, "': ", e.what());
   }
 }

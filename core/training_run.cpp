@@ -139,10 +139,10 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   out.wall_seconds = timer.seconds();
   out.summary = algorithm.summary();
   out.result = Json::object();
-  out.result.set("run_dir", out.run_dir);
-  out.result.set("checkpoint", out.checkpoint);
-  out.result.set("interrupted", out.interrupted_by != 0);
-  out.result.set("wall_seconds", out.wall_seconds);
+  out.result["run_dir"] = out.run_dir;
+  out.result["checkpoint"] = out.checkpoint;
+  out.result["interrupted"] = out.interrupted_by != 0;
+  out.result["wall_seconds"] = out.wall_seconds;
   algorithm.describe(out.result);
   if (out.interrupted_by)  // even with --quiet: the one way to know how to continue
     std::fprintf(stderr, "interrupted: checkpoint %s; continue with --resume %s\n", out.checkpoint.c_str(),

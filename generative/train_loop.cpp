@@ -181,15 +181,15 @@ class GenerativeTraining : public TrainingAlgorithm {
     return text;
   }
   void describe(Json& j) const override {
-    j.set("algorithm", model_.algorithm());
-    j.set("data", loop_.data);
-    j.set("epochs", static_cast<long long>(epoch_));
-    j.set("steps", static_cast<long long>(step_));
-    j.set("train_seconds", train_seconds_);
-    j.set("images_per_second", images_per_second_);
+    j["algorithm"] = model_.algorithm();
+    j["data"] = loop_.data;
+    j["epochs"] = static_cast<long long>(epoch_);
+    j["steps"] = static_cast<long long>(step_);
+    j["train_seconds"] = train_seconds_;
+    j["images_per_second"] = images_per_second_;
     for (const auto& [k, v] : last_row_)
       if (k != "epoch" && k != "step" && k != "train_seconds" && k != "images_per_s")
-        j.set(k, std::isfinite(v) ? Json(v) : Json());
+        j[k] = std::isfinite(v) ? Json(v) : Json();
   }
 
  private:

@@ -19,13 +19,13 @@ nets::ResidualTower make_alphazero_net(const envs::GameInfo& info, const AlphaZe
 
 std::string AlphaZeroModelInfo::to_json() const {
   Json j = Json::object();
-  j.set("game", game);
-  j.set("game_options", game_options);
-  j.set("blocks", blocks);
-  j.set("filters", filters);
-  j.set("value_hidden", value_hidden);
-  j.set("simulations", simulations);
-  j.set("c_puct", c_puct);
+  j["game"] = game;
+  j["game_options"] = game_options;
+  j["blocks"] = blocks;
+  j["filters"] = filters;
+  j["value_hidden"] = value_hidden;
+  j["simulations"] = simulations;
+  j["c_puct"] = c_puct;
   return j.dump();
 }
 
@@ -33,13 +33,13 @@ AlphaZeroModelInfo AlphaZeroModelInfo::from_json(const std::string& text, const 
   try {
     const Json j = Json::parse(text);
     AlphaZeroModelInfo m;
-    m.game = j.at("game").as_string();
-    m.game_options = j.at("game_options").as_string();
-    m.blocks = static_cast<int>(j.at("blocks").as_int());
-    m.filters = static_cast<int>(j.at("filters").as_int());
-    m.value_hidden = static_cast<int>(j.at("value_hidden").as_int());
-    m.simulations = static_cast<int>(j.at("simulations").as_int());
-    m.c_puct = j.at("c_puct").as_number();
+    m.game = j.at("game").get<std::string>();
+    m.game_options = j.at("game_options").get<std::string>();
+    m.blocks = static_cast<int>(j.at("blocks").get<int64_t>());
+    m.filters = static_cast<int>(j.at("filters").get<int64_t>());
+    m.value_hidden = static_cast<int>(j.at("value_hidden").get<int64_t>());
+    m.simulations = static_cast<int>(j.at("simulations").get<int64_t>());
+    m.c_puct = j.at("c_puct").get<double>();
     return m;
   } catch (const Error& e) {
     TP_THROW(CheckpointError, "checkpoint '", path, "': malformed player settings (", e.what(), ")");

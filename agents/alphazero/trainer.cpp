@@ -244,11 +244,11 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     return os.str();
   }
   void describe(Json& j) const override {
-    j.set("algorithm", "alphazero");
-    j.set("game", o_.game);
-    j.set("iterations", iteration_);
-    j.set("games", static_cast<long long>(games_played_));
-    j.set("best_generation", best_generation_);
+    j["algorithm"] = "alphazero";
+    j["game"] = o_.game;
+    j["iterations"] = iteration_;
+    j["games"] = static_cast<long long>(games_played_);
+    j["best_generation"] = best_generation_;
   }
 
  private:

@@ -122,25 +122,25 @@ class DqnTraining : public TrainingAlgorithm {
     return line;
   }
   void describe(Json& j) const override {
-    j.set("env", o_.env);
-    j.set("steps", static_cast<long long>(trainer_.steps()));
-    j.set("updates", static_cast<long long>(trainer_.updates()));
-    j.set("episodes", static_cast<long long>(trainer_.episodes()));
-    j.set("train_seconds", train_seconds_);
-    j.set("steps_per_second", train_steps_per_s_);
-    j.set("dense_kernel", trainer_.learner().uses_dense_kernel());
+    j["env"] = o_.env;
+    j["steps"] = static_cast<long long>(trainer_.steps());
+    j["updates"] = static_cast<long long>(trainer_.updates());
+    j["episodes"] = static_cast<long long>(trainer_.episodes());
+    j["train_seconds"] = train_seconds_;
+    j["steps_per_second"] = train_steps_per_s_;
+    j["dense_kernel"] = trainer_.learner().uses_dense_kernel();
     // The measure of the MinAtar paper's curves: returns of the training episodes themselves
     // (with exploration), here the mean of the last 100; beside the greedy evaluation below.
     if (!last100_.empty()) {
       double sum = 0;
       for (double r : last100_) sum += r;
-      j.set("train_return_last100", sum / static_cast<double>(last100_.size()));
+      j["train_return_last100"] = sum / static_cast<double>(last100_.size());
     }
     if (!finished_) return;
-    j.set("final_policy", trainer_.has_best() ? "best" : "last");
-    j.set("final_eval_episodes", o_.final_eval_episodes);
-    j.set("final_eval_mean", final_.return_stats.mean);
-    j.set("final_eval_std", final_.return_stats.std);
+    j["final_policy"] = trainer_.has_best() ? "best" : "last";
+    j["final_eval_episodes"] = o_.final_eval_episodes;
+    j["final_eval_mean"] = final_.return_stats.mean;
+    j["final_eval_std"] = final_.return_stats.std;
   }
 
  private:

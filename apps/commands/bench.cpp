@@ -60,7 +60,7 @@ int cmd_bench(const Args& args) {
     ids = {env_id};
   }
   Json j = Json::object();
-  j.set("benchmark", what);
+  j["benchmark"] = what;
   if (what == "envs" || what == "all") {
     Json wall = Json::object(), cpu = Json::object();
     std::printf("%-28s %14s %18s\n", "env (single, random actions)", "steps/s", "steps/CPU-second");
@@ -69,11 +69,11 @@ int cmd_bench(const Args& args) {
       const envs::StepRate r = envs::env_step_rate(*env, seconds, common.seed);
       std::printf("%-28s %14.0f %18.0f\n", id.c_str(), r.per_second, r.per_cpu_second);
       std::fflush(stdout);
-      wall.set(id, r.per_second);
-      cpu.set(id, r.per_cpu_second);
+      wall[id] = r.per_second;
+      cpu[id] = r.per_cpu_second;
     }
-    j.set("steps_per_second", wall);
-    j.set("steps_per_cpu_second", cpu);
+    j["steps_per_second"] = wall;
+    j["steps_per_cpu_second"] = cpu;
   }
   if (what == "vecenv" || what == "all") {
     const std::vector<std::string> vec_ids =
@@ -86,10 +86,10 @@ int cmd_bench(const Args& args) {
         const std::string key = id + " x" + std::to_string(num_envs) + " threads=" + std::to_string(threads);
         std::printf("VecEnv %-40s %14.0f env steps/s\n", key.c_str(), sps);
         std::fflush(stdout);
-        vec.set(key, sps);
+        vec[key] = sps;
       }
     }
-    j.set("vec_env_steps_per_second", vec);
+    j["vec_env_steps_per_second"] = vec;
   }
   if (common.json) print_json_line(j.dump());
   return 0;

@@ -57,17 +57,17 @@ int eval_env(const Args& args) {
               policy->name().c_str(), env_id.c_str(), episodes, r.mean, r.std, r.min, r.max, l.mean, l.std);
   if (common.json) {
     Json j = Json::object();
-    j.set("env", env_id);
-    j.set("agent", agent);
-    j.set("episodes", episodes);
-    j.set("return_mean", r.mean);
-    j.set("return_std", r.std);
-    j.set("return_min", r.min);
-    j.set("return_max", r.max);
-    j.set("length_mean", l.mean);
-    j.set("length_std", l.std);
-    j.set("length_min", l.min);
-    j.set("length_max", l.max);
+    j["env"] = env_id;
+    j["agent"] = agent;
+    j["episodes"] = episodes;
+    j["return_mean"] = r.mean;
+    j["return_std"] = r.std;
+    j["return_min"] = r.min;
+    j["return_max"] = r.max;
+    j["length_mean"] = l.mean;
+    j["length_std"] = l.std;
+    j["length_min"] = l.min;
+    j["length_max"] = l.max;
     print_json_line(j.dump());
   }
   return 0;

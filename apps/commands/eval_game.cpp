@@ -49,19 +49,19 @@ int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs:
               r.win_rate, r.wilson_low, r.wilson_high, r.score, r.score_half_width, r.mean_game_length);
   if (common.json) {
     Json j = Json::object();
-    j.set("game", o.game);
-    j.set("agent", o.agent);
-    j.set("opponent", o.opponent);
-    j.set("games", r.games);
-    j.set("wins", r.wins);
-    j.set("draws", r.draws);
-    j.set("losses", r.losses);
-    j.set("win_rate", r.win_rate);
-    j.set("win_rate_ci_low", r.wilson_low);
-    j.set("win_rate_ci_high", r.wilson_high);
-    j.set("score", r.score);
-    j.set("score_ci_half_width", r.score_half_width);
-    j.set("mean_game_length", r.mean_game_length);
+    j["game"] = o.game;
+    j["agent"] = o.agent;
+    j["opponent"] = o.opponent;
+    j["games"] = r.games;
+    j["wins"] = r.wins;
+    j["draws"] = r.draws;
+    j["losses"] = r.losses;
+    j["win_rate"] = r.win_rate;
+    j["win_rate_ci_low"] = r.wilson_low;
+    j["win_rate_ci_high"] = r.wilson_high;
+    j["score"] = r.score;
+    j["score_ci_half_width"] = r.score_half_width;
+    j["mean_game_length"] = r.mean_game_length;
     print_json_line(j.dump());
   }
   return 0;
@@ -85,13 +85,13 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const e
   if (r.exact_scores) std::printf("exact scores reproduced: %d / %d\n", *r.exact_scores, r.positions);
   if (common.json) {
     Json j = Json::object();
-    j.set("game", o.game);
-    j.set("agent", o.agent);
-    j.set("positions_file", o.positions);
-    j.set("positions", r.positions);
-    j.set("mistakes", r.mistakes);
-    j.set("mistake_rate", r.mistake_rate);
-    if (r.exact_scores) j.set("exact_scores", *r.exact_scores);
+    j["game"] = o.game;
+    j["agent"] = o.agent;
+    j["positions_file"] = o.positions;
+    j["positions"] = r.positions;
+    j["mistakes"] = r.mistakes;
+    j["mistake_rate"] = r.mistake_rate;
+    if (r.exact_scores) j["exact_scores"] = *r.exact_scores;
     print_json_line(j.dump());
   }
   return 0;
@@ -111,10 +111,10 @@ int run_exhaustive(const EvalGameOptions& o, const CommonOptions& common, const 
     std::printf("first suboptimal position:\n%s", r.first_suboptimal.c_str());
   if (common.json) {
     Json j = Json::object();
-    j.set("game", o.game);
-    j.set("agent", o.agent);
-    j.set("positions", r.positions);
-    j.set("suboptimal", r.suboptimal);
+    j["game"] = o.game;
+    j["agent"] = o.agent;
+    j["positions"] = r.positions;
+    j["suboptimal"] = r.suboptimal;
     print_json_line(j.dump());
   }
   return 0;

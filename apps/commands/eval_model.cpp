@@ -63,17 +63,17 @@ int eval_model(const Args& args) {
   const double seconds = timer.seconds();
 
   Json j = Json::object();
-  j.set("model", loaded.path);
-  j.set("algorithm", model.algorithm());
-  j.set("data", data);
-  j.set("epoch", epoch);
+  j["model"] = loaded.path;
+  j["algorithm"] = model.algorithm();
+  j["data"] = data;
+  j["epoch"] = epoch;
   if (r.modes) {
     const auto& m = *r.modes;
     std::printf("modes covered: %lld / %lld, high-quality samples: %.1f%% (of %lld)\n", static_cast<long long>(m.covered),
                 static_cast<long long>(m.total), 100.0 * m.high_quality_share, static_cast<long long>(gen::kModeEvalSamples));
-    j.set("modes", static_cast<long long>(m.covered));
-    j.set("modes_total", static_cast<long long>(m.total));
-    j.set("high_quality", m.high_quality_share);
+    j["modes"] = static_cast<long long>(m.covered);
+    j["modes_total"] = static_cast<long long>(m.total);
+    j["high_quality"] = m.high_quality_share;
   }
   if (r.classifier_skipped) std::printf("classifier FID / IS: not computed (no --classifier CHECKPOINT given)\n");
   if (r.classifier) {
@@ -82,13 +82,13 @@ int eval_model(const Args& args) {
     std::printf("classifier IS:  %.3f +- %.3f (train images: %.3f, test images: %.3f)\n", c.generated.inception_score,
                 c.generated.inception_score_std, c.train.inception_score, c.test_inception_score);
     std::printf("  %lld samples, classifier %s\n", static_cast<long long>(c.samples), classifier.path.c_str());
-    j.set("fid", c.generated.fid);
-    j.set("fid_floor", c.train.fid);
-    j.set("inception_score", c.generated.inception_score);
-    j.set("inception_score_std", c.generated.inception_score_std);
-    j.set("inception_score_train", c.train.inception_score);
-    j.set("inception_score_test", c.test_inception_score);
-    j.set("samples", static_cast<long long>(c.samples));
+    j["fid"] = c.generated.fid;
+    j["fid_floor"] = c.train.fid;
+    j["inception_score"] = c.generated.inception_score;
+    j["inception_score_std"] = c.generated.inception_score_std;
+    j["inception_score_train"] = c.train.inception_score;
+    j["inception_score_test"] = c.test_inception_score;
+    j["samples"] = static_cast<long long>(c.samples);
   }
   if (r.likelihood) {
     const auto& l = *r.likelihood;
@@ -96,17 +96,17 @@ int eval_model(const Args& args) {
                 l.elbo.reconstruction, l.elbo.kl);
     std::printf("test -log p(x) (importance-weighted bound, k = %lld): %.2f nats\n", static_cast<long long>(l.iw_samples),
                 l.iw_nll);
-    j.set("test_neg_elbo", l.elbo.negative_elbo);
-    j.set("test_reconstruction", l.elbo.reconstruction);
-    j.set("test_kl", l.elbo.kl);
-    j.set("test_iw_nll", l.iw_nll);
-    j.set("iw_samples", static_cast<long long>(l.iw_samples));
+    j["test_neg_elbo"] = l.elbo.negative_elbo;
+    j["test_reconstruction"] = l.elbo.reconstruction;
+    j["test_kl"] = l.elbo.kl;
+    j["test_iw_nll"] = l.iw_nll;
+    j["iw_samples"] = static_cast<long long>(l.iw_samples);
   }
   for (const auto& [name, value] : r.metrics) {
     std::printf("%s: %.6g\n", name.c_str(), value);
-    j.set(name, value);
+    j[name] = value;
   }
-  j.set("seconds", seconds);
+  j["seconds"] = seconds;
   if (common.json) print_json_line(j.dump());
   return 0;
 }

@@ -60,10 +60,10 @@ int cmd_generate(const Args& args) {
                 sampler.checkpoint_path().c_str(), sampler.algorithm().c_str());
   if (common.json) {
     Json j = Json::object();
-    j.set("out", out);
-    j.set("model", sampler.checkpoint_path());
-    j.set("algorithm", sampler.algorithm());
-    j.set("samples", static_cast<long long>(samples.size(0)));
+    j["out"] = out;
+    j["model"] = sampler.checkpoint_path();
+    j["algorithm"] = sampler.algorithm();
+    j["samples"] = static_cast<long long>(samples.size(0));
     print_json_line(j.dump());
   }
   return 0;

@@ -37,16 +37,16 @@ TEST(DqnCli, ShortRunWritesRunDirAndItsCheckpointEvaluates) {
                                "--final-eval-episodes 5 --quiet --json --run-dir " + run);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const tp::Json j = tp::Json::parse(last_line(r.output));
-  EXPECT_EQ(j.at("steps").as_int(), 1500);
-  EXPECT_EQ(j.at("run_dir").as_string(), run);
+  EXPECT_EQ(j.at("steps").get<int64_t>(), 1500);
+  EXPECT_EQ(j.at("run_dir").get<std::string>(), run);
   EXPECT_TRUE(std::filesystem::exists(run + "/config.ini"));
   EXPECT_TRUE(std::filesystem::exists(run + "/metrics.csv"));
-  const std::string ckpt = j.at("checkpoint").as_string();
+  const std::string ckpt = j.at("checkpoint").get<std::string>();
   // The final evaluation used `torchplay eval`'s seeds: eval reproduces its mean exactly.
   const auto e = run_torchplay("eval --env CartPole-v1 --episodes 5 --json --quiet --agent " + ckpt);
   ASSERT_EQ(e.exit_code, 0) << e.output;
   const tp::Json ej = tp::Json::parse(last_line(e.output));
-  EXPECT_DOUBLE_EQ(ej.at("return_mean").as_number(), j.at("final_eval_mean").as_number());
+  EXPECT_DOUBLE_EQ(ej.at("return_mean").get<double>(), j.at("final_eval_mean").get<double>());
   const auto wrong_env = run_torchplay("eval --env MountainCar-v0 --episodes 1 --agent " + ckpt);
   EXPECT_NE(wrong_env.exit_code, 0);
 }
@@ -64,8 +64,8 @@ TEST(DqnCli, SigtermCheckpointsAndResumeContinues) {
   const auto res = run_torchplay("train dqn --resume " + run + " --steps 1 --final-eval-episodes 2 --json --quiet");
   ASSERT_EQ(res.exit_code, 0) << res.output;
   const tp::Json j = tp::Json::parse(last_line(res.output));
-  EXPECT_GT(j.at("steps").as_int(), 1);
-  EXPECT_EQ(j.at("run_dir").as_string(), run);
+  EXPECT_GT(j.at("steps").get<int64_t>(), 1);
+  EXPECT_EQ(j.at("run_dir").get<std::string>(), run);
 }
 
 // Issue 4's CartPole target for one seed: `train dqn` with the classic-control defaults
@@ -75,7 +75,7 @@ TEST(DqnCli, DefaultsSolveCartPole) {
   const auto r = run_torchplay("train dqn --env CartPole-v1 --seed 1 --quiet --json --run-dir " + dir.file("run"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const tp::Json j = tp::Json::parse(last_line(r.output));
-  EXPECT_EQ(j.at("steps").as_int(), 50000);
-  EXPECT_EQ(j.at("final_eval_episodes").as_int(), 100);
-  EXPECT_GE(j.at("final_eval_mean").as_number(), 475.0) << r.output;
+  EXPECT_EQ(j.at("steps").get<int64_t>(), 50000);
+  EXPECT_EQ(j.at("final_eval_episodes").get<int64_t>(), 100);
+  EXPECT_GE(j.at("final_eval_mean").get<double>(), 475.0) << r.output;
 }

@@ -221,11 +221,11 @@ TEST(MatchCli, AgainstGnuGoWritesSgfFilesAndJson) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string last = r.output.substr(r.output.rfind('{'));
   const Json j = Json::parse(last);
-  EXPECT_EQ(j.at("games").as_int(), 2);
-  EXPECT_EQ(j.at("illegal_moves").as_int(), 0);
-  EXPECT_EQ(j.at("void").as_int(), 0);
-  EXPECT_EQ(j.at("name_b").as_string(), "GNU Go");
-  EXPECT_EQ(j.at("results").items().size(), 2u);
+  EXPECT_EQ(j.at("games").get<int64_t>(), 2);
+  EXPECT_EQ(j.at("illegal_moves").get<int64_t>(), 0);
+  EXPECT_EQ(j.at("void").get<int64_t>(), 0);
+  EXPECT_EQ(j.at("name_b").get<std::string>(), "GNU Go");
+  EXPECT_EQ(j.at("results").size(), 2u);
   EXPECT_TRUE(std::filesystem::exists(run + "/sgf/game-001.sgf"));
   EXPECT_TRUE(std::filesystem::exists(run + "/sgf/game-002.sgf"));
   EXPECT_TRUE(std::filesystem::exists(run + "/config.ini"));

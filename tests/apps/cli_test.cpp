@@ -81,11 +81,11 @@ TEST(Cli, EvalRandomCartPoleJson) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string last = r.output.substr(r.output.rfind('{'));
   Json j = Json::parse(last.substr(0, last.find('\n')));
-  EXPECT_EQ(j.at("episodes").as_int(), 50);
+  EXPECT_EQ(j.at("episodes").get<int64_t>(), 50);
   // A random CartPole policy averages about 22 steps.
-  EXPECT_GT(j.at("return_mean").as_number(), 12);
-  EXPECT_LT(j.at("return_mean").as_number(), 35);
-  EXPECT_GE(j.at("return_min").as_number(), 8);
+  EXPECT_GT(j.at("return_mean").get<double>(), 12);
+  EXPECT_LT(j.at("return_mean").get<double>(), 35);
+  EXPECT_GE(j.at("return_min").get<double>(), 8);
   // Same seed, same result.
   auto r2 = run_torchplay("eval --env CartPole-v1 --agent random --episodes 50 --seed 3 --quiet --json");
   EXPECT_EQ(r.output, r2.output);

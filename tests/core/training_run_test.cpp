@@ -65,7 +65,7 @@ class Counter : public TrainingAlgorithm {
   }
   bool steps_can_be_abandoned() const override { return abandon; }
   std::string summary() const override { return "counted to " + std::to_string(n_); }
-  void describe(Json& j) const override { j.set("n", static_cast<long long>(n_)); }
+  void describe(Json& j) const override { j["n"] = static_cast<long long>(n_); }
 
   int64_t n() const { return n_; }
   int64_t sum() const { return sum_; }
@@ -113,9 +113,9 @@ TEST(TrainingRun, FreshRunWritesConfigMetricsCheckpointsAndResult) {
   EXPECT_EQ(rows.count(3), 2u);   // the step and its evaluation
   EXPECT_EQ(rows.count(10), 2u);  // the step and the final evaluation
   EXPECT_EQ(rows.size(), 10u + 3u + 1u);
-  EXPECT_EQ(out.result.at("n").as_int(), 10);
-  EXPECT_EQ(out.result.at("checkpoint").as_string(), out.checkpoint);
-  EXPECT_FALSE(out.result.at("interrupted").as_bool());
+  EXPECT_EQ(out.result.at("n").get<int64_t>(), 10);
+  EXPECT_EQ(out.result.at("checkpoint").get<std::string>(), out.checkpoint);
+  EXPECT_FALSE(out.result.at("interrupted").get<bool>());
   EXPECT_EQ(out.summary, "counted to 10");
 }
 
@@ -127,7 +127,7 @@ TEST(TrainingRun, SignalBetweenStepsCheckpointsTheCurrentStateAndResumeFinishesE
   EXPECT_EQ(out.interrupted_by, SIGINT);
   EXPECT_EQ(out.exit_code(), 130);
   EXPECT_EQ(CheckpointReader::read_header(out.checkpoint).counter("n"), 6);
-  EXPECT_TRUE(out.result.at("interrupted").as_bool());
+  EXPECT_TRUE(out.result.at("interrupted").get<bool>());
 
   Counter second(10, 4);
   const RunOutcome done = run_training(second, settings(dir.file("run"), true));

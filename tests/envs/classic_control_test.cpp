@@ -33,7 +33,7 @@ std::vector<Json> read_jsonl(const std::string& path) {
 
 std::vector<double> numbers(const Json& arr) {
   std::vector<double> v;
-  for (const auto& x : arr.items()) v.push_back(x.as_number());
+  for (const auto& x : arr) v.push_back(x.get<double>());
   return v;
 }
 
@@ -43,11 +43,11 @@ void replay_golden(const std::string& env_id, int& checked) {
   int episodes = 0;
   checked = 0;
   for (const Json& ep : read_jsonl(test::test_data("classic_control.jsonl"))) {
-    if (ep.at("env").as_string() != env_id) continue;
+    if (ep.at("env").get<std::string>() != env_id) continue;
     ++episodes;
-    SCOPED_TRACE(env_id + " reset_seed " + std::to_string(ep.at("reset_seed").as_int()));
+    SCOPED_TRACE(env_id + " reset_seed " + std::to_string(ep.at("reset_seed").get<int64_t>()));
     auto env = registry.make(env_id);
-    const auto& steps = ep.at("steps").items();
+    const auto& steps = ep.at("steps");
     const std::vector<double> start = numbers(steps.at(0).at("state"));
     env->set_state(start);
     const size_t n_obs = static_cast<size_t>(env->observation_space().size());
@@ -58,7 +58,7 @@ void replay_golden(const std::string& env_id, int& checked) {
     for (size_t t = 1; t < steps.size(); ++t) {
       const Json& s = steps[t];
       SCOPED_TRACE("t=" + std::to_string(t));
-      const StepResult r = env->step(static_cast<int>(s.at("action").as_int()));
+      const StepResult r = env->step(static_cast<int>(s.at("action").get<int64_t>()));
       const std::vector<double> want_state = numbers(s.at("state"));
       const std::vector<double> got_state = env->get_state();
       for (size_t i = 0; i < want_state.size(); ++i)
@@ -71,12 +71,12 @@ void replay_golden(const std::string& env_id, int& checked) {
         // for values near zero, where a last-bit float64 difference can cross ulps.
         ASSERT_LE(std::fabs(obs[i] - want), std::max(std::fabs(want) * 1.2e-7f, 1e-9f)) << "obs[" << i << "]";
       }
-      EXPECT_EQ(r.reward, static_cast<float>(s.at("reward").as_number()));
-      ASSERT_EQ(r.terminated, s.at("terminated").as_bool());
-      ASSERT_EQ(r.truncated, s.at("truncated").as_bool());
+      EXPECT_EQ(r.reward, static_cast<float>(s.at("reward").get<double>()));
+      ASSERT_EQ(r.terminated, s.at("terminated").get<bool>());
+      ASSERT_EQ(r.truncated, s.at("truncated").get<bool>());
       ++checked;
     }
-    EXPECT_TRUE(steps.size() > 1 && (steps.back().at("terminated").as_bool() || steps.back().at("truncated").as_bool()));
+    EXPECT_TRUE(steps.size() > 1 && (steps.back().at("terminated").get<bool>() || steps.back().at("truncated").get<bool>()));
     EXPECT_THROW(env->step(0), Error) << "stepping past the end must be an error";
   }
   EXPECT_EQ(episodes, 10);

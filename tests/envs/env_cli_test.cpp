@@ -25,9 +25,9 @@ TEST(EnvCli, BenchReportsSingleAndVecEnvFigures) {
   std::string out = r.output;
   while (!out.empty() && out.back() == '\n') out.pop_back();
   const Json j = Json::parse(out.substr(out.rfind('\n') + 1));
-  EXPECT_GT(j.at("steps_per_second").at("MinAtar/Breakout-v1").as_number(), 0);
-  EXPECT_GT(j.at("steps_per_cpu_second").at("MinAtar/Breakout-v1").as_number(), 0);
-  EXPECT_GT(j.at("vec_env_steps_per_second").at("MinAtar/Breakout-v1 x4 threads=2").as_number(), 0);
+  EXPECT_GT(j.at("steps_per_second").at("MinAtar/Breakout-v1").get<double>(), 0);
+  EXPECT_GT(j.at("steps_per_cpu_second").at("MinAtar/Breakout-v1").get<double>(), 0);
+  EXPECT_GT(j.at("vec_env_steps_per_second").at("MinAtar/Breakout-v1 x4 threads=2").get<double>(), 0);
 }
 
 TEST(EnvCli, BenchRejectsBadOptions) {

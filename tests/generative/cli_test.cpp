@@ -42,8 +42,8 @@ TEST(GenerativeCli, GanOnRing8TrainsGeneratesAndEvaluates) {
   auto r = test::run_torchplay("train gan --data ring8 --epochs 1 --synthetic-size 2048 --g-hidden 32 --d-hidden 32 --threads 1 --quiet --json --run-dir " + run);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto j = last_json(r.output);
-  EXPECT_EQ(j.at("algorithm").as_string(), "gan");
-  EXPECT_EQ(j.at("steps").as_int(), 8);
+  EXPECT_EQ(j.at("algorithm").get<std::string>(), "gan");
+  EXPECT_EQ(j.at("steps").get<int64_t>(), 8);
   EXPECT_TRUE(j.contains("modes"));
   EXPECT_EQ(read_png(run + "/samples/epoch_001.png").width, 400);
 
@@ -54,8 +54,8 @@ TEST(GenerativeCli, GanOnRing8TrainsGeneratesAndEvaluates) {
   r = test::run_torchplay("eval --model " + run + " --json --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   j = last_json(r.output);
-  EXPECT_EQ(j.at("modes_total").as_int(), 8);
-  EXPECT_GE(j.at("high_quality").as_number(), 0.0);
+  EXPECT_EQ(j.at("modes_total").get<int64_t>(), 8);
+  EXPECT_GE(j.at("high_quality").get<double>(), 0.0);
 
   // Bad packing / averaging settings are usage errors.
   for (const std::string bad : {"--pack 0", "--pack 4 --batch-size 2", "--g-ema 1", "--loss wgan-gp --pack 2"}) {
@@ -100,7 +100,7 @@ TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
   r = test::run_torchplay("eval --model " + dir.file("vae") + " --iw-samples 5 --json --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   j = last_json(r.output);
-  EXPECT_LE(j.at("test_iw_nll").as_number(), j.at("test_neg_elbo").as_number() + 1.0);
+  EXPECT_LE(j.at("test_iw_nll").get<double>(), j.at("test_neg_elbo").get<double>() + 1.0);
   EXPECT_NE(r.output.find("not computed"), std::string::npos) << r.output;
   // A GAN has nothing to report without the classifier.
   r = test::run_torchplay("eval --model " + dir.file("cgan") + " --quiet");
@@ -111,7 +111,7 @@ TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = test::run_torchplay("eval --model " + dir.file("dae") + " --json --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_GT(last_json(r.output).at("test_reconstruction").as_number(), 0.0);
+  EXPECT_GT(last_json(r.output).at("test_reconstruction").get<double>(), 0.0);
   r = test::run_torchplay("generate --model " + dir.file("dae") + " --out " + dir.file("x.png"));
   EXPECT_EQ(r.exit_code, 2) << r.output;  // no latent prior to sample
 }
@@ -123,13 +123,13 @@ TEST(GenerativeCli, SaeResumeAndBadInput) {
   auto r = test::run_torchplay(args + " --run-dir " + dir.file("sae"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto j = last_json(r.output);
-  EXPECT_EQ(j.at("epochs").as_int(), 6);     // 2 layer-wise + 2 probe + 2 fine-tuning
-  EXPECT_EQ(j.at("steps").as_int(), 4 + 4 + 3 + 3 + 3 + 3);
-  EXPECT_GE(j.at("test_accuracy_before_finetuning").as_number(), 0.0);
+  EXPECT_EQ(j.at("epochs").get<int64_t>(), 6);     // 2 layer-wise + 2 probe + 2 fine-tuning
+  EXPECT_EQ(j.at("steps").get<int64_t>(), 4 + 4 + 3 + 3 + 3 + 3);
+  EXPECT_GE(j.at("test_accuracy_before_finetuning").get<double>(), 0.0);
   // Resuming a finished run adds the extra epochs asked for.
   r = test::run_torchplay("train sae --resume " + dir.file("sae") + " --epochs 3 --quiet --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(last_json(r.output).at("steps").as_int(), 23);
+  EXPECT_EQ(last_json(r.output).at("steps").get<int64_t>(), 23);
 
   r = test::run_torchplay("train vae --data " + dir.file("missing") + " --quiet");
   EXPECT_EQ(r.exit_code, 1);

@@ -91,8 +91,8 @@ RunSettings settings_for(const RunDir& run, bool resume, std::string config_ini 
   return s;
 }
 
-int64_t epochs_of(const RunOutcome& r) { return r.result.at("epochs").as_int(); }
-int64_t steps_of(const RunOutcome& r) { return r.result.at("steps").as_int(); }
+int64_t epochs_of(const RunOutcome& r) { return r.result.at("epochs").get<int64_t>(); }
+int64_t steps_of(const RunOutcome& r) { return r.result.at("steps").get<int64_t>(); }
 
 RunOutcome train_fresh(const TrainConfig& cfg, const Dataset& train, const Dataset& test, const RunDir& run,
                        bool resume, std::unique_ptr<GenerativeModel>* out = nullptr) {
@@ -260,7 +260,7 @@ TEST(StackedAutoencoder, ProbeTrainsOnlyTheHeadAndReportsTheAccuracyBeforeFineTu
   EXPECT_EQ(column("test_accuracy_before_finetuning", 22), before);
   // The head learned during the probe (its epoch-mean loss fell).
   EXPECT_LT(column("loss_classification", 19), 0.5 * column("loss_classification", 10));
-  EXPECT_EQ(r.result.at("test_accuracy_before_finetuning").as_number(), before);
+  EXPECT_EQ(r.result.at("test_accuracy_before_finetuning").get<double>(), before);
 
   // Without pre-training there is no probe phase and no before figure.
   cfg.model.ae.pretrain_epochs = 0;
