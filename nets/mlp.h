@@ -25,6 +25,8 @@ class MLPImpl : public torch::nn::Module {
   const MLPOptions& options() const { return options_; }
   // "mlp:4-64-64-2:relu" — the architecture signature stored in checkpoints.
   std::string signature() const;
+  // The layers forward() runs after flattening its input to [B, in] (nets::DenseQPlan reads them).
+  const torch::nn::Sequential& layers() const { return layers_; }
 
  private:
   MLPOptions options_;

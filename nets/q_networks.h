@@ -33,6 +33,14 @@ class QNetworkImpl : public torch::nn::Module {
   // e.g. "q:minatar:4x10x10:16c3-128:dueling:6"; checkpoints refuse a mismatch.
   std::string signature() const;
 
+  // The layers forward() runs: torso, then q_head (plain) or value_head and advantage_head
+  // (dueling; the other head is null). Read by nets::DenseQPlan, which computes the same
+  // network by hand from these layers rather than from a second description of the shapes.
+  const torch::nn::Sequential& torso() const { return torso_; }
+  const torch::nn::Linear& q_head() const { return q_head_; }
+  const torch::nn::Linear& value_head() const { return value_head_; }
+  const torch::nn::Linear& advantage_head() const { return advantage_head_; }
+
  private:
   QNetworkOptions options_;
   torch::nn::Sequential torso_{nullptr};

@@ -8,13 +8,15 @@
 #include <vector>
 
 #include "agents/dqn/replay_memory.h"
-#include "nets/dense_q.h"
 #include "nets/flat_parameters.h"
 #include "nets/optimizer.h"
 #include "nets/q_networks.h"
 
 namespace torch::optim {
 class Optimizer;
+}
+namespace tp::nets {
+class DenseQKernel;
 }
 
 namespace tp::agents::dqn {
@@ -25,9 +27,10 @@ struct LearnerSettings {
   double huber_delta = 1.0;
   double max_grad_norm = 0.0;  // 0: off
   double target_tau = 0.0;     // 0: hard sync (sync_target copies), else Polyak
-  // Networks nets::DenseQKernel supports: compute the update with it (same numbers, no
-  // autograd). false: always the autograd path (tests compare the two).
-  bool dense_kernel = true;
+  // auto: compute Q values and gradients with nets::DenseQKernel (the same numbers without
+  // autograd's per-operator cost) when its plan accepts the network on the CPU, else
+  // autograd. off: always autograd (tests compare the two).
+  std::string dense_kernel = "auto";
 };
 
 struct UpdateResult {
@@ -58,13 +61,13 @@ class DqnLearner {
   // Call after loading the online network's weights (loading rebinds parameter storage).
   void after_online_load() { flat_->rebind(); }
   const LearnerSettings& settings() const { return settings_; }
-  // True when updates run on the dense kernel, false when on autograd.
-  bool uses_dense_kernel() const { return static_cast<bool>(dense_); }
+  // Whether update() and the greedy actions run on the dense kernel; if not, why (e.g. the
+  // network has a layer the kernel does not compute, or --dense-kernel off).
+  bool uses_dense_kernel() const { return dense_ != nullptr; }
+  const std::string& dense_kernel_declined() const { return dense_declined_; }
 
  private:
-  // The same update as update(), computed by the dense kernel (see dense_q.h).
-  UpdateResult update_dense(const ReplayBatch& batch);
-  // The gradient step both paths share: clip the global norm, then the optimizer.
+  // The gradient step: clip the global norm, then the optimizer.
   void clip_and_step();
 
   LearnerSettings settings_;
@@ -74,8 +77,10 @@ class DqnLearner {
   std::unique_ptr<nets::FlatParameters> flat_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::vector<int64_t> obs_shape_1_;  // {1, obs...}
+  int64_t num_actions_ = 0;
   std::unique_ptr<nets::DenseQKernel> dense_;
-  std::vector<float> q_buf_, q_next_buf_, q_next_online_buf_, dq_buf_;
+  std::string dense_declined_;
+  std::vector<float> q_buf_, q_next_buf_, q_next_online_buf_, y_buf_, dq_buf_;
 };
 
 }  // namespace tp::agents::dqn

@@ -41,6 +41,7 @@ void DqnOptions::bind(OptionSet& s) {
       .add("epsilon-end", &o.epsilon_end, "final exploration epsilon")
       .add("epsilon-decay-steps", &o.epsilon_decay_steps, "env steps of linear epsilon decay after learning starts")
       .add("obs-storage", &o.obs_storage, "replay observation storage: auto | float | byte | bit")
+      .add("dense-kernel", &o.dense_kernel, "auto | off: compute the update without autograd when the network allows (same numbers, faster)")
       .add("eval-every", &o.eval_every, "env steps between greedy evaluations (0: only at the end)")
       .add("eval-episodes", &o.eval_episodes, "episodes per periodic evaluation")
       .add("final-eval-episodes", &o.final_eval_episodes, "episodes of the final evaluation")
@@ -158,6 +159,7 @@ void DqnOptions::validate() const {
   TP_CHECK_AS(UsageError, n_step >= 1 && n_step <= 255, "--n-step must be in [1, 255]");
   TP_CHECK_AS(UsageError, obs_storage == "auto" || obs_storage == "float" || obs_storage == "byte" || obs_storage == "bit",
               "--obs-storage must be auto, float, byte or bit");
+  TP_CHECK_AS(UsageError, dense_kernel == "auto" || dense_kernel == "off", "--dense-kernel must be auto or off");
 }
 
 }  // namespace tp::agents::dqn

@@ -63,6 +63,7 @@ struct DqnOptions {
   int64_t epsilon_decay_steps = 100'000;  // FIRST_N_FRAMES
 
   std::string obs_storage = "auto";  // auto | float | byte | bit (auto: bit for MinAtar)
+  std::string dense_kernel = "auto";  // auto | off: nets::DenseQKernel when it computes the network
 
   // Evaluation and checkpoints.
   int64_t eval_every = 100'000;  // env steps between greedy evaluations (0: only at the end)

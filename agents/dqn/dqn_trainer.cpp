@@ -22,6 +22,7 @@ LearnerSettings learner_settings(const DqnOptions& o) {
   s.huber_delta = o.huber_delta;
   s.max_grad_norm = o.max_grad_norm;
   s.target_tau = o.target_tau;
+  s.dense_kernel = o.dense_kernel;
   return s;
 }
 std::vector<int64_t> obs_shape(const envs::Env& env) {
