@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libtorch-dev libopenblas0-pthread
-  libsfml-dev libboost-program-options-dev zlib1g-dev libpng-dev nlohmann-json3-dev
+  libsfml-dev libboost-program-options-dev zlib1g-dev libpng-dev nlohmann-json3-dev libx11-dev
   libgtest-dev libbenchmark-dev
   xvfb xauth fonts-dejavu-core clang-format
   dataset-fashion-mnist gnugo

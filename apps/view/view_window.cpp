@@ -134,19 +134,6 @@ void ViewWindow::idle() {
   sf::sleep(sf::milliseconds(10));
 }
 
-sf::Image ViewWindow::capture_window() {
-  // Redraw the last frame into the window's back buffer and read that buffer back: after
-  // display() the buffer contents are undefined under double buffering.
-  TP_CHECK(is_open(), "capture_window: the window is closed");
-  window_->setActive(true);
-  window_->clear(sf::Color::Black);
-  window_->draw(sf::Sprite(frame_->getTexture()));
-  sf::Texture texture;
-  texture.create(window_->getSize().x, window_->getSize().y);
-  texture.update(*window_);
-  return texture.copyToImage();
-}
-
 void ViewWindow::close() {
   if (is_open()) window_->close();
   if (recorder_ && !finished_) {

@@ -67,8 +67,9 @@ class ViewWindow {
   void set_fps(double fps) { options_.fps = fps; }
   // The last presented frame, as recorded.
   sf::Image last_frame() const { return frame_->getTexture().copyToImage(); }
-  // The last frame drawn into the real window and read back from its framebuffer (tests).
-  sf::Image capture_window();
+  // The window's native (X11) handle. Why: tests read back what the X server actually shows
+  // in the window after present() (XGetImage), instead of trusting the off-screen frame.
+  sf::WindowHandle native_handle() const { return window_->getSystemHandle(); }
   int frames_recorded() const { return recorder_ ? recorder_->frames() : 0; }
   // Logs a line on stderr unless quiet.
   void log(const std::string& line) const;

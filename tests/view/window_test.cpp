@@ -1,5 +1,5 @@
-// A real window under Xvfb: what it shows is what was rendered; keyboard input maps to
-// actions; Escape closes it.
+// A real window under Xvfb: what the X server shows in it after present() is the rendered
+// frame; keyboard input maps to actions; Escape closes it.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,6 +9,7 @@
 #include "apps/view/view_window.h"
 #include "envs/registry.h"
 #include "tests/view/pixel_util.h"
+#include "tests/view/x11_capture.h"
 
 namespace tp::view {
 namespace {
@@ -20,30 +21,54 @@ sf::Event key_event(sf::Event::EventType type, sf::Keyboard::Key code) {
   return e;
 }
 
-TEST(ViewWindow, RealWindowShowsTheRenderedFrame) {
+// What the X server shows in the window right now (read back over its own connection).
+sf::Image shown_on_screen(const ViewWindow& window) {
+  std::string error;
+  const auto image = test::capture_x11_window(window.native_handle(), &error);
+  EXPECT_TRUE(image.has_value()) << error;
+  return image.value_or(sf::Image());
+}
+
+int differing_pixels(const sf::Image& a, const sf::Image& b) {
+  if (a.getSize() != b.getSize()) return -1;
+  int n = 0;
+  for (unsigned y = 0; y < a.getSize().y; ++y)
+    for (unsigned x = 0; x < a.getSize().x; ++x) n += a.getPixel(x, y) != b.getPixel(x, y);
+  return n;
+}
+
+// The pixels are read from the X window after present() (not redrawn from the stored
+// frame), so this fails when a frame is rendered but never reaches the screen.
+TEST(ViewWindow, RealWindowShowsThePresentedFrame) {
   WindowOptions o;
   o.size = {600, 400};
   o.fps = 0;
   o.quiet = true;
   ViewWindow window(o);
   ASSERT_TRUE(window.is_open());
-  CartPoleView view;
-  const float obs[4] = {0.4f, 0, -0.3f, 0};
   window.poll();
-  window.present([&](sf::RenderTarget& t) { view.draw(t, {}, obs); });
-  const sf::Image shown = window.capture_window();
-  const sf::Image frame = window.last_frame();
-  ASSERT_EQ(shown.getSize(), sf::Vector2u(600, 400));
-  ASSERT_EQ(frame.getSize(), shown.getSize());
-  int differing = 0;
-  for (unsigned y = 0; y < 400; ++y)
-    for (unsigned x = 0; x < 600; ++x) differing += shown.getPixel(x, y) != frame.getPixel(x, y);
-  EXPECT_EQ(differing, 0);
+  CartPoleView view;
+  const float left[4] = {0.4f, 0, -0.3f, 0};
+  window.present([&](sf::RenderTarget& t) { view.draw(t, {}, left); });
+  const sf::Image first = shown_on_screen(window);
+  ASSERT_EQ(first.getSize(), sf::Vector2u(600, 400));
+  EXPECT_EQ(differing_pixels(first, window.last_frame()), 0);
   // The window's pixels show the pole leaning left at 0.3 rad from the cart at x = 0.4.
   const sf::Vector2f pivot = CartPoleView::axle(0.4f);
   const sf::Vector2f on_pole(pivot.x + 80 * std::sin(-0.3f), pivot.y - 80 * std::cos(-0.3f));
-  EXPECT_EQ(test::at(shown, on_pole), CartPoleView::kPoleColor);
-  EXPECT_EQ(test::at(shown, {pivot.x + 80 * std::sin(0.3f), on_pole.y}), sf::Color::White);
+  const sf::Vector2f mirrored(pivot.x + 80 * std::sin(0.3f), on_pole.y);
+  EXPECT_EQ(test::at(first, on_pole), CartPoleView::kPoleColor);
+  EXPECT_EQ(test::at(first, mirrored), sf::Color::White);
+
+  // A second, different frame (the pole leaning right) replaces those pixels on screen.
+  const float right[4] = {0.4f, 0, 0.3f, 0};
+  window.present([&](sf::RenderTarget& t) { view.draw(t, {}, right); });
+  const sf::Image second = shown_on_screen(window);
+  ASSERT_EQ(second.getSize(), sf::Vector2u(600, 400));
+  EXPECT_EQ(differing_pixels(second, window.last_frame()), 0);
+  EXPECT_GT(differing_pixels(first, second), 100);
+  EXPECT_EQ(test::at(second, mirrored), CartPoleView::kPoleColor);
+  EXPECT_EQ(test::at(second, on_pole), sf::Color::White);
   window.close();
   EXPECT_FALSE(window.is_open());
 }
