@@ -1,0 +1,18 @@
+# The end-to-end trainings: labelled `slow` in place of `fast`, so `ctest -L fast` is the quick
+# developer loop. tests/CMakeLists.txt writes them into a file that ctest reads after test
+# discovery (the tests do not exist before it).
+set(TP_SLOW_TESTS
+  AlphaZeroTraining.TicTacToeDefaultsPlayValueOptimallyEverywhere
+  AlphaZeroTraining.RunsResumesExactlyAndItsCheckpointPlays
+  DqnCli.DefaultsSolveCartPole
+  DqnCli.SigtermCheckpointsAndResumeContinues
+  DqnCli.ShortRunWritesRunDirAndItsCheckpointEvaluates
+  GenerativeCli.ImageModelsWriteRealPngGridsAndInterpolations
+  GenerativeCli.GanOnRing8TrainsGeneratesAndEvaluates
+  GenerativeCli.ClassifierTrainsAndScoresAGeneratorsFidAndInceptionScore
+  GenerativeCli.SaeResumeAndBadInput
+  GnuGoDiff.RandomGamesAgreeOnLegalityAndScore
+)
+if(TARGET tp_view)
+  list(APPEND TP_SLOW_TESTS WatchCli.DqnCheckpointPlaysTheEpisodeEvalScores)
+endif()
