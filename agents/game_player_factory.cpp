@@ -37,7 +37,8 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
                                              const GamePlayerContext& ctx) {
   if (spec == "random") return std::make_unique<RandomPlayer>(ctx.seed);
   if (spec == "minimax") return std::make_unique<MinimaxPlayer>(0, ctx.seed);
-  if (spec.rfind("minimax:", 0) == 0) return std::make_unique<MinimaxPlayer>(parse_count(spec.substr(8), spec), ctx.seed);
+  if (spec.rfind("minimax:", 0) == 0)
+    return std::make_unique<MinimaxPlayer>(parse_count(spec.substr(8), spec), ctx.seed);
   if (spec.rfind("mcts:", 0) == 0) {
     MctsOptions o;
     o.uct = true;

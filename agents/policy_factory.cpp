@@ -8,11 +8,10 @@ namespace tp::agents {
 
 std::unique_ptr<Policy> make_policy(const std::string& spec, const envs::Env& env, const PolicyContext& ctx) {
   if (spec == "random") return std::make_unique<RandomPolicy>(ctx.seed);
-  TP_CHECK_AS(UsageError, file_exists(spec), "unknown agent '", spec,
-              "' (expected random or a checkpoint file)");
+  TP_CHECK_AS(UsageError, file_exists(spec), "unknown agent '", spec, "' (expected random or a checkpoint file)");
   const CheckpointHeader header = CheckpointReader::read_header(spec);
-  TP_CHECK_AS(CheckpointError, header.env == env.id(), "checkpoint '", spec, "' was trained on ", header.env,
-              ", not ", env.id());
+  TP_CHECK_AS(CheckpointError, header.env == env.id(), "checkpoint '", spec, "' was trained on ", header.env, ", not ",
+              env.id());
   if (header.algorithm == dqn::kDqnAlgorithm) return dqn::load_dqn_policy(spec, env);
   TP_THROW(CheckpointError, "checkpoint '", spec, "' holds a '", header.algorithm,
            "' model, which cannot act in a single-agent env");

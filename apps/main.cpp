@@ -33,7 +33,8 @@ constexpr Command kCommands[] = {
 void print_usage(std::ostream& os) {
   os << "Usage: torchplay <command> [options]\n\n"
      << "Deep RL agents and generative models on LibTorch.\n\nCommands:\n";
-  for (const auto& c : kCommands) os << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
+  for (const auto& c : kCommands)
+    os << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
   os << "\n`torchplay <command> --help` lists a command's options; `torchplay --version` the build.\n";
 }
 

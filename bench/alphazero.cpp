@@ -17,7 +17,7 @@ namespace {
 
 void BM_SelfPlay(benchmark::State& state) {
   tp::set_compute_threads(1);  // one LibTorch and one OpenBLAS thread
-  tp::keep_freed_buffers();     // as every torchplay command does
+  tp::keep_freed_buffers();    // as every torchplay command does
   torch::manual_seed(1);
   const int parallel = static_cast<int>(state.range(0));
   const auto registry = tp::envs::make_game_registry();
@@ -44,7 +44,13 @@ void BM_SelfPlay(benchmark::State& state) {
   state.counters["evals_per_s"] = benchmark::Counter(static_cast<double>(evals), benchmark::Counter::kIsRate);
   state.counters["batch"] = parallel;
 }
-BENCHMARK(BM_SelfPlay)->ArgName("parallel")->Arg(1)->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_SelfPlay)
+    ->ArgName("parallel")
+    ->Arg(1)
+    ->Arg(64)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
 
 }  // namespace
 

@@ -17,7 +17,7 @@ using tp::agents::dqn::DqnTrainer;
 
 std::unique_ptr<DqnTrainer> make(const std::string& env_id, int64_t warm_steps) {
   tp::set_compute_threads(1);  // one LibTorch and one OpenBLAS thread
-  tp::keep_freed_buffers();     // as every torchplay command does
+  tp::keep_freed_buffers();    // as every torchplay command does
   torch::manual_seed(1);
   const auto registry = tp::envs::make_env_registry();
   auto env = registry.make(env_id);
@@ -34,7 +34,8 @@ void train_steps(benchmark::State& state, const std::string& env_id) {
   auto t = make(env_id, 1000);
   for (auto _ : state) t->step();
   state.SetItemsProcessed(state.iterations());
-  state.counters["steps_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["steps_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["updates_per_step"] =
       static_cast<double>(t->updates()) / static_cast<double>(std::max<int64_t>(1, t->steps() - 1000));
 }

@@ -25,10 +25,12 @@ DataShape fashion_shape() {
   return s;
 }
 
-void run_steps(benchmark::State& state, tp::gen::GenerativeModel& model, const torch::Tensor& x, const torch::Tensor& y) {
+void run_steps(benchmark::State& state, tp::gen::GenerativeModel& model, const torch::Tensor& x,
+               const torch::Tensor& y) {
   for (int i = 0; i < 2; ++i) model.train_step(0, x, y);  // warm-up (allocator, Adam state)
   for (auto _ : state) benchmark::DoNotOptimize(model.train_step(0, x, y));
-  state.counters["images_per_s"] = benchmark::Counter(static_cast<double>(x.size(0)), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["images_per_s"] =
+      benchmark::Counter(static_cast<double>(x.size(0)), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // algorithm, batch, width (ngf = ndf for DCGAN; unused otherwise)

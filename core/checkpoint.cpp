@@ -93,8 +93,7 @@ CheckpointHeader parse_header(const std::string& data, const std::string& path, 
   CheckpointHeader h = header_from_json(data.substr(off, len), path);
   off += len;
   TP_CHECK_AS(CheckpointError, h.format_version == kCheckpointFormatVersion, "checkpoint '", path,
-              "' has format version ", h.format_version, ", this torchplay reads version ",
-              kCheckpointFormatVersion);
+              "' has format version ", h.format_version, ", this torchplay reads version ", kCheckpointFormatVersion);
   return h;
 }
 
@@ -197,8 +196,8 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
   uint32_t crc = 0;
   TP_CHECK_AS(CheckpointError, get(data, off, len) && get(data, off, crc), "checkpoint '", path,
               "' is truncated (before the tensors)");
-  TP_CHECK_AS(CheckpointError, len == data.size() - off, "checkpoint '", path, "' is truncated (",
-              data.size() - off, " of ", len, " tensor bytes)");
+  TP_CHECK_AS(CheckpointError, len == data.size() - off, "checkpoint '", path, "' is truncated (", data.size() - off,
+              " of ", len, " tensor bytes)");
   TP_CHECK_AS(CheckpointError, crc32_of(data.data() + off, len) == crc, "checkpoint '", path,
               "' is corrupt (tensor data checksum mismatch)");
   try {
@@ -236,7 +235,8 @@ void CheckpointReader::load_module(const std::string& key, torch::nn::Module& mo
   size_t i = 0;
   for (const auto& p : module.named_parameters(true)) {
     if (p.value().sizes().vec() != shapes[i].second)
-      fail("module '" + key + "' parameter '" + p.key() + "' has another shape than this network (architecture mismatch)");
+      fail("module '" + key + "' parameter '" + p.key() +
+           "' has another shape than this network (architecture mismatch)");
     ++i;
   }
   for (const auto& b : module.named_buffers(true)) {

@@ -17,8 +17,12 @@
 #include "core/rng.h"
 
 namespace torch {
-namespace nn { class Module; }
-namespace optim { class Optimizer; }
+namespace nn {
+class Module;
+}
+namespace optim {
+class Optimizer;
+}
 }  // namespace torch
 
 namespace tp {
@@ -28,10 +32,10 @@ constexpr int kCheckpointFormatVersion = 1;
 struct CheckpointHeader {
   int format_version = kCheckpointFormatVersion;
   std::string torchplay_version;
-  std::string algorithm;     // "dqn", "alphazero", "dcgan", ...
-  std::string env;           // env, game or dataset name
-  std::string architecture;  // network signature; a mismatch is refused on load
-  std::string config;        // the full resolved config.ini text
+  std::string algorithm;                    // "dqn", "alphazero", "dcgan", ...
+  std::string env;                          // env, game or dataset name
+  std::string architecture;                 // network signature; a mismatch is refused on load
+  std::string config;                       // the full resolved config.ini text
   std::map<std::string, int64_t> counters;  // steps, episodes, iterations, ...
 
   int64_t counter(const std::string& name) const;  // throws CheckpointError when missing

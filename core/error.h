@@ -43,13 +43,13 @@ template <class E, class... Parts>
 }  // namespace tp
 
 // TP_CHECK(cond, parts...) throws tp::Error with the streamed parts as message.
-#define TP_CHECK(cond, ...)                                       \
-  do {                                                            \
+#define TP_CHECK(cond, ...)                                           \
+  do {                                                                \
     if (!(cond)) ::tp::detail::throw_error<::tp::Error>(__VA_ARGS__); \
   } while (0)
 // TP_CHECK_AS(Type, cond, parts...) throws the given tp error type.
-#define TP_CHECK_AS(type, cond, ...)                               \
-  do {                                                            \
-    if (!(cond)) ::tp::detail::throw_error<type>(__VA_ARGS__);    \
+#define TP_CHECK_AS(type, cond, ...)                           \
+  do {                                                         \
+    if (!(cond)) ::tp::detail::throw_error<type>(__VA_ARGS__); \
   } while (0)
 #define TP_THROW(type, ...) ::tp::detail::throw_error<type>(__VA_ARGS__)

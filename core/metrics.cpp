@@ -17,8 +17,7 @@ std::string join(const std::vector<std::string>& v) {
 }
 }  // namespace
 
-CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns,
-                       std::optional<double> resumed_at)
+CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns, std::optional<double> resumed_at)
     : path_(path), columns_(std::move(columns)) {
   const std::string header = join(columns_);
   bool exists = false;

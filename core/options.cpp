@@ -64,8 +64,7 @@ struct OptionSet::Impl {
 
   template <class T>
   void add(const std::string& name, T* field, const std::string& help, bool persistent = true) {
-    desc.add_options()(name.c_str(), po::value<T>(field)->default_value(*field, format_value(*field)),
-                       help.c_str());
+    desc.add_options()(name.c_str(), po::value<T>(field)->default_value(*field, format_value(*field)), help.c_str());
     entries.push_back({name, persistent, [field] { return format_value(*field); }});
   }
 
@@ -74,8 +73,8 @@ struct OptionSet::Impl {
   void store_config_file(const std::string& path) { store_config(read_ini(path), path); }
   void store_config(const std::vector<IniLine>& lines, const std::string& path) {
     for (const IniLine& l : lines) {
-      TP_CHECK_AS(UsageError, desc.find_nothrow(l.key, false) != nullptr, "unknown option '", l.key, "' in ", path,
-                  ":", l.line);
+      TP_CHECK_AS(UsageError, desc.find_nothrow(l.key, false) != nullptr, "unknown option '", l.key, "' in ", path, ":",
+                  l.line);
       try {
         // An empty value (e.g. `run-dir = ` written by to_ini) is passed as its own word:
         // Boost rejects "--key=" with nothing after the equal sign.
@@ -169,17 +168,34 @@ OptionSet::OptionSet(std::string usage) : impl_(std::make_unique<Impl>()) {
 
 OptionSet::~OptionSet() = default;
 
-OptionSet& OptionSet::add(const std::string& n, int* f, const std::string& h) { impl_->add(n, f, h); return *this; }
-OptionSet& OptionSet::add(const std::string& n, int64_t* f, const std::string& h) { impl_->add(n, f, h); return *this; }
-OptionSet& OptionSet::add(const std::string& n, uint64_t* f, const std::string& h) { impl_->add(n, f, h); return *this; }
-OptionSet& OptionSet::add(const std::string& n, double* f, const std::string& h) { impl_->add(n, f, h); return *this; }
-OptionSet& OptionSet::add(const std::string& n, float* f, const std::string& h) { impl_->add(n, f, h); return *this; }
-OptionSet& OptionSet::add(const std::string& n, std::string* f, const std::string& h) { impl_->add(n, f, h); return *this; }
+OptionSet& OptionSet::add(const std::string& n, int* f, const std::string& h) {
+  impl_->add(n, f, h);
+  return *this;
+}
+OptionSet& OptionSet::add(const std::string& n, int64_t* f, const std::string& h) {
+  impl_->add(n, f, h);
+  return *this;
+}
+OptionSet& OptionSet::add(const std::string& n, uint64_t* f, const std::string& h) {
+  impl_->add(n, f, h);
+  return *this;
+}
+OptionSet& OptionSet::add(const std::string& n, double* f, const std::string& h) {
+  impl_->add(n, f, h);
+  return *this;
+}
+OptionSet& OptionSet::add(const std::string& n, float* f, const std::string& h) {
+  impl_->add(n, f, h);
+  return *this;
+}
+OptionSet& OptionSet::add(const std::string& n, std::string* f, const std::string& h) {
+  impl_->add(n, f, h);
+  return *this;
+}
 
 OptionSet& OptionSet::add(const std::string& name, bool* field, const std::string& help) {
   impl_->desc.add_options()(
-      name.c_str(),
-      po::value<bool>(field)->default_value(*field, format_value(*field))->implicit_value(true, "true"),
+      name.c_str(), po::value<bool>(field)->default_value(*field, format_value(*field))->implicit_value(true, "true"),
       help.c_str());
   impl_->entries.push_back({name, true, [field] { return format_value(*field); }});
   return *this;

@@ -80,15 +80,12 @@ std::string encode_png(const Image& image) {
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(g.png, g.info);
   const size_t stride = static_cast<size_t>(image.width) * image.channels;
-  for (int y = 0; y < image.height; ++y)
-    png_write_row(g.png, const_cast<png_bytep>(image.pixels.data() + y * stride));
+  for (int y = 0; y < image.height; ++y) png_write_row(g.png, const_cast<png_bytep>(image.pixels.data() + y * stride));
   png_write_end(g.png, nullptr);
   return out;
 }
 
-void write_png(const std::string& path, const Image& image) {
-  write_file_atomic(path, encode_png(image));
-}
+void write_png(const std::string& path, const Image& image) { write_file_atomic(path, encode_png(image)); }
 
 Image read_png(const std::string& path) {
   TP_CHECK_AS(DataError, file_exists(path), "PNG file not found: ", path);
@@ -132,8 +129,7 @@ Image tile_grid(const std::vector<Image>& tiles, int columns, int padding, uint8
   for (size_t i = 0; i < tiles.size(); ++i) {
     const int x0 = padding + static_cast<int>(i % columns) * (w + padding);
     const int y0 = padding + static_cast<int>(i / columns) * (h + padding);
-    for (int y = 0; y < h; ++y)
-      std::memcpy(grid.at(x0, y0 + y), tiles[i].at(0, y), static_cast<size_t>(w) * c);
+    for (int y = 0; y < h; ++y) std::memcpy(grid.at(x0, y0 + y), tiles[i].at(0, y), static_cast<size_t>(w) * c);
   }
   return grid;
 }

@@ -74,15 +74,14 @@ void Progress::draw(int64_t done, const std::string& metric, bool final) {
     std::string bar(static_cast<size_t>(fill), '#');
     bar.append(static_cast<size_t>(kWidth - fill), '.');
     std::fprintf(stderr, "\r\033[K%s [%s] %3.0f%% %lld/%lld %s %s/s ETA %s %s", label_.c_str(), bar.c_str(),
-                 frac * 100.0, static_cast<long long>(done), static_cast<long long>(total_), unit_.c_str(),
-                 rate_buf, final ? format_duration(elapsed).c_str() : format_duration(eta).c_str(),
-                 metric.c_str());
+                 frac * 100.0, static_cast<long long>(done), static_cast<long long>(total_), unit_.c_str(), rate_buf,
+                 final ? format_duration(elapsed).c_str() : format_duration(eta).c_str(), metric.c_str());
     if (final) std::fprintf(stderr, "\n");
   } else {
-    std::fprintf(stderr, "%s: %lld/%lld %s (%.0f%%) %s %s/s, %s %s %s\n", label_.c_str(),
-                 static_cast<long long>(done), static_cast<long long>(total_), unit_.c_str(), frac * 100.0,
-                 rate_buf, unit_.c_str(), final ? "took" : "ETA",
-                 final ? format_duration(elapsed).c_str() : format_duration(eta).c_str(), metric.c_str());
+    std::fprintf(stderr, "%s: %lld/%lld %s (%.0f%%) %s %s/s, %s %s %s\n", label_.c_str(), static_cast<long long>(done),
+                 static_cast<long long>(total_), unit_.c_str(), frac * 100.0, rate_buf, unit_.c_str(),
+                 final ? "took" : "ETA", final ? format_duration(elapsed).c_str() : format_duration(eta).c_str(),
+                 metric.c_str());
   }
   std::fflush(stderr);
 }

@@ -78,8 +78,7 @@ inline void append_rng_state(std::vector<double>& out, const Rng& rng) {
 }
 inline void read_rng_state(const double* in, Rng& rng) {
   Rng::State s;
-  for (size_t i = 0; i < 4; ++i)
-    s[i] = (static_cast<uint64_t>(in[2 * i]) << 32) | static_cast<uint64_t>(in[2 * i + 1]);
+  for (size_t i = 0; i < 4; ++i) s[i] = (static_cast<uint64_t>(in[2 * i]) << 32) | static_cast<uint64_t>(in[2 * i + 1]);
   rng.set_state(s);
 }
 constexpr size_t kRngStateDoubles = 8;

@@ -57,8 +57,7 @@ RunDir RunDir::create(const std::string& algo, const std::string& env, const std
 
 RunDir RunDir::open_existing(const std::string& path) {
   TP_CHECK_AS(UsageError, fs::is_directory(path), "run directory '", path, "' does not exist");
-  TP_CHECK_AS(UsageError, file_exists(path + "/config.ini"), "run directory '", path,
-              "' has no config.ini");
+  TP_CHECK_AS(UsageError, file_exists(path + "/config.ini"), "run directory '", path, "' has no config.ini");
   make_dirs(path + "/checkpoints");
   return RunDir(path);
 }

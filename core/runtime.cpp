@@ -21,8 +21,7 @@ void init_runtime(const CommonOptions& common) {
   const std::string& d = common.device;
   const bool is_cuda = d == "cuda" || d.rfind("cuda:", 0) == 0;
   TP_CHECK_AS(UsageError, d == "cpu" || is_cuda, "invalid --device '", d, "' (expected cpu or cuda)");
-  TP_CHECK(!is_cuda || cuda_available(),
-           "--device ", d, " requested but CUDA is not available in this LibTorch build");
+  TP_CHECK(!is_cuda || cuda_available(), "--device ", d, " requested but CUDA is not available in this LibTorch build");
   TP_CHECK_AS(UsageError, common.threads >= 0, "--threads must be >= 0");
   if (common.threads > 0) set_compute_threads(common.threads);
   keep_freed_buffers();
@@ -35,8 +34,7 @@ void set_compute_threads(int threads) {
   // OpenBLAS (Debian's pthread build) keeps its own thread pool that must be bounded too: its
   // spinning workers cost more than they give on small matrices.
   using SetThreads = void (*)(int);
-  if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-    set_blas(threads);
+  if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set_blas(threads);
 }
 
 void keep_freed_buffers() {

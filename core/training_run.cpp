@@ -113,8 +113,8 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   progress.update(algorithm.progress_done());
   while (!algorithm.finished()) {
     if (const int sig = pending_interrupt()) {  // between steps the state is consistent
-      out.checkpoint = checkpoints.saved_at(algorithm.checkpoint_number()) ? checkpoints.last()
-                                                                            : checkpoints.save(algorithm);
+      out.checkpoint =
+          checkpoints.saved_at(algorithm.checkpoint_number()) ? checkpoints.last() : checkpoints.save(algorithm);
       out.interrupted_by = sig;
       break;
     }
@@ -132,8 +132,8 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   }
   if (!out.interrupted_by) {
     algorithm.finish(context);
-    out.checkpoint = checkpoints.saved_at(algorithm.checkpoint_number()) ? checkpoints.last()
-                                                                          : checkpoints.save(algorithm);
+    out.checkpoint =
+        checkpoints.saved_at(algorithm.checkpoint_number()) ? checkpoints.last() : checkpoints.save(algorithm);
   }
   progress.finish(out.interrupted_by ? "interrupted" : algorithm.progress_metric());
   out.wall_seconds = timer.seconds();

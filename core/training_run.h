@@ -89,7 +89,7 @@ class TrainingAlgorithm {
 
   // State. The skeleton validates algorithm and architecture before load() is called.
   virtual bool checkpoint_due() const = 0;
-  virtual int64_t checkpoint_number() const = 0;  // RUN/checkpoints/ckpt-<number>.tpck
+  virtual int64_t checkpoint_number() const = 0;           // RUN/checkpoints/ckpt-<number>.tpck
   virtual CheckpointHeader checkpoint_header() const = 0;  // algorithm, env, architecture, counters
   virtual void save(CheckpointWriter& writer) const = 0;
   virtual void load(CheckpointReader& reader) = 0;
@@ -109,8 +109,8 @@ struct RunOutcome {
   std::string checkpoint;  // the newest checkpoint when the run ended
   int interrupted_by = 0;  // the signal; 0 when the run finished
   double wall_seconds = 0;
-  std::string summary;     // the algorithm's line
-  Json result;             // run_dir, checkpoint, interrupted, wall_seconds + the algorithm's fields
+  std::string summary;  // the algorithm's line
+  Json result;          // run_dir, checkpoint, interrupted, wall_seconds + the algorithm's fields
 
   // 0, or 128 + signal after an interrupt (130 for SIGINT, 143 for SIGTERM).
   int exit_code() const;

@@ -41,8 +41,10 @@ std::string bounds(const std::vector<float>& v) {
   for (float x : v) uniform = uniform && x == v.front();
   std::ostringstream os;
   auto put = [&](float x) {
-    if (std::isinf(x)) os << (x > 0 ? "inf" : "-inf");
-    else os << x;
+    if (std::isinf(x))
+      os << (x > 0 ? "inf" : "-inf");
+    else
+      os << x;
   };
   if (uniform && !v.empty()) {
     put(v.front());

@@ -19,8 +19,7 @@ template <class Game>
 void add_minatar(EnvRegistry& r, const std::string& name, const std::string& what) {
   for (const bool minimal : {false, true}) {
     const std::string id = "MinAtar/" + name + (minimal ? "-v1" : "-v0");
-    r.add({id,
-           "MinAtar " + name + ": " + what + (minimal ? " (minimal action set)" : " (full 6-action set)"),
+    r.add({id, "MinAtar " + name + ": " + what + (minimal ? " (minimal action set)" : " (full 6-action set)"),
            [id, minimal](const EnvKwargs& kw) {
              return std::unique_ptr<Env>(std::make_unique<Game>(MinAtarOptions::from_kwargs(kw, id, minimal), id));
            }});
@@ -40,8 +39,7 @@ EnvRegistry make_env_registry() {
            check_known_kwargs(kw, {}, "MountainCar-v0");
            return std::unique_ptr<Env>(std::make_unique<MountainCar>());
          }});
-  r.add({"Acrobot-v1", "swing a two-link arm above a line (Gymnasium 0.29 classic control)",
-         [](const EnvKwargs& kw) {
+  r.add({"Acrobot-v1", "swing a two-link arm above a line (Gymnasium 0.29 classic control)", [](const EnvKwargs& kw) {
            check_known_kwargs(kw, {}, "Acrobot-v1");
            return std::unique_ptr<Env>(std::make_unique<Acrobot>());
          }});

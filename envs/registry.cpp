@@ -55,8 +55,8 @@ double kwarg_double(const EnvKwargs& kw, const std::string& key, double fallback
   if (it == kw.end()) return fallback;
   char* end = nullptr;
   const double v = std::strtod(it->second.c_str(), &end);
-  TP_CHECK_AS(UsageError, end && *end == '\0' && !it->second.empty(), "env option '", key,
-              "' needs a number, got '", it->second, "'");
+  TP_CHECK_AS(UsageError, end && *end == '\0' && !it->second.empty(), "env option '", key, "' needs a number, got '",
+              it->second, "'");
   return v;
 }
 

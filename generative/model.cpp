@@ -13,7 +13,8 @@ DataShape DataShape::of(const Dataset& d) {
     s.height = d.x.size(2);
     s.width = d.x.size(3);
   } else {
-    TP_CHECK(d.x.defined() && d.x.dim() == 2 && d.x.size(1) == 2, "dataset '", d.name, "' is neither images nor 2-D points");
+    TP_CHECK(d.x.defined() && d.x.dim() == 2 && d.x.size(1) == 2, "dataset '", d.name,
+             "' is neither images nor 2-D points");
     s.synthetic = d.name;
   }
   s.num_classes = d.num_classes;

@@ -10,7 +10,8 @@
 namespace tp::gen {
 
 const std::vector<std::string>& model_algorithms() {
-  static const std::vector<std::string> names = {"gan", "dcgan", "cgan", "wgan-gp", "vae", "ae", "dae", "sae", "classifier"};
+  static const std::vector<std::string> names = {"gan", "dcgan", "cgan", "wgan-gp",   "vae",
+                                                 "ae",  "dae",   "sae",  "classifier"};
   return names;
 }
 

@@ -15,7 +15,8 @@ std::vector<int64_t> parse_sizes(const std::string& text, const std::string& wha
     } catch (const std::exception&) {
       used = 0;
     }
-    TP_CHECK_AS(UsageError, used == part.size() && v > 0, "bad size '", part, "' in ", what, " (positive integers, e.g. 256,256)");
+    TP_CHECK_AS(UsageError, used == part.size() && v > 0, "bad size '", part, "' in ", what,
+                " (positive integers, e.g. 256,256)");
     out.push_back(v);
   }
   return out;
@@ -28,7 +29,8 @@ void GanOptions::bind(OptionSet& s) {
       .add("g-hidden", &g_hidden, "MLP generator hidden sizes")
       .add("d-hidden", &d_hidden, "MLP discriminator hidden sizes")
       .add("g-activation", &g_activation, "MLP generator hidden activation: relu | leaky_relu0.2 | tanh | elu | ...")
-      .add("d-activation", &d_activation, "MLP discriminator hidden activation: leaky_relu0.2 | relu | tanh | elu | ...")
+      .add("d-activation", &d_activation,
+           "MLP discriminator hidden activation: leaky_relu0.2 | relu | tanh | elu | ...")
       .add("ngf", &ngf, "DCGAN generator width")
       .add("ndf", &ndf, "DCGAN discriminator width")
       .add("lr-g", &lr_g, "generator Adam learning rate")
@@ -39,7 +41,8 @@ void GanOptions::bind(OptionSet& s) {
       .add("pack", &pack, "PacGAN packing: samples the MLP discriminator judges jointly (1: off)")
       .add("label-smoothing", &label_smoothing, "one-sided label smoothing s (real target 1 - s)")
       .add("gp-weight", &gp_weight, "WGAN-GP gradient penalty weight")
-      .add("g-ema", &g_ema, "decay of the moving average of G's weights that samples are drawn from (0: off; e.g. 0.999)")
+      .add("g-ema", &g_ema,
+           "decay of the moving average of G's weights that samples are drawn from (0: off; e.g. 0.999)")
       .add("conditional", &conditional, "condition G and D on the class label");
 }
 
@@ -60,8 +63,9 @@ void AeOptions::bind(OptionSet& s) {
       .add("lr", &lr, "Adam learning rate")
       .add("pretrain-epochs", &pretrain_epochs, "sae: greedy epochs per layer (0: random initialization)")
       .add("labels", &labels, "sae: labelled training images used for the probe and fine-tuning")
-      .add("probe-epochs", &probe_epochs,
-           "sae: epochs training only the softmax head on the frozen pre-trained features, before fine-tuning (0: none)")
+      .add(
+          "probe-epochs", &probe_epochs,
+          "sae: epochs training only the softmax head on the frozen pre-trained features, before fine-tuning (0: none)")
       .add("finetune-lr", &finetune_lr, "sae: fine-tuning Adam learning rate");
 }
 
@@ -103,16 +107,21 @@ ModelConfig ModelConfig::preset(const std::string& a) {
   } else if (a == "sae") {
     c.ae.corruption = "mask";
   } else if (a != "vae" && a != "ae" && a != "classifier") {
-    TP_THROW(UsageError, "unknown generative algorithm '", a, "' (gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae, classifier)");
+    TP_THROW(UsageError, "unknown generative algorithm '", a,
+             "' (gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae, classifier)");
   }
   return c;
 }
 
 void ModelConfig::bind(OptionSet& s) {
-  if (algorithm == "vae") vae.bind(s);
-  else if (algorithm == "ae" || algorithm == "dae" || algorithm == "sae") ae.bind(s);
-  else if (algorithm == "classifier") classifier.bind(s);
-  else gan.bind(s);
+  if (algorithm == "vae")
+    vae.bind(s);
+  else if (algorithm == "ae" || algorithm == "dae" || algorithm == "sae")
+    ae.bind(s);
+  else if (algorithm == "classifier")
+    classifier.bind(s);
+  else
+    gan.bind(s);
 }
 
 TrainLoopOptions TrainLoopOptions::preset(const std::string& a) {

@@ -15,35 +15,35 @@ namespace tp::gen {
 
 // gan, dcgan, cgan, wgan-gp.
 struct GanOptions {
-  std::string arch = "mlp";       // mlp | dcgan (gan: mlp; dcgan, cgan: dcgan; wgan-gp: dcgan for images)
-  std::string loss = "ns";        // ns (non-saturating, Goodfellow et al. 2014) | wgan-gp (Gulrajani et al. 2017)
-  int64_t z_dim = 100;            // Radford et al. 2016
-  std::string g_hidden = "256,256";  // MLP generator hidden sizes
-  std::string d_hidden = "256,256";  // MLP discriminator hidden sizes
-  std::string g_activation = "relu";           // MLP G hidden units: ReLU in G (Radford et al. 2016)
+  std::string arch = "mlp";           // mlp | dcgan (gan: mlp; dcgan, cgan: dcgan; wgan-gp: dcgan for images)
+  std::string loss = "ns";            // ns (non-saturating, Goodfellow et al. 2014) | wgan-gp (Gulrajani et al. 2017)
+  int64_t z_dim = 100;                // Radford et al. 2016
+  std::string g_hidden = "256,256";   // MLP generator hidden sizes
+  std::string d_hidden = "256,256";   // MLP discriminator hidden sizes
+  std::string g_activation = "relu";  // MLP G hidden units: ReLU in G (Radford et al. 2016)
   std::string d_activation = "leaky_relu0.2";  // MLP D hidden units: LeakyReLU 0.2 in D (Radford et al. 2016)
-  int64_t ngf = 64, ndf = 64;     // DCGAN widths (Radford et al.)
-  double lr_g = 2e-4, lr_d = 2e-4;  // Radford et al.: Adam 2e-4
-  double beta1 = 0.5, beta2 = 0.999;  // Radford et al.: beta1 0.5
-  int64_t d_steps = 1;            // discriminator (critic) steps per generator step
-  int64_t pack = 1;               // PacGAN (Lin et al. 2018): the MLP D judges `pack` samples jointly (1: plain GAN)
-  double label_smoothing = 0.0;   // one-sided: real targets 1 - s (Salimans et al. 2016 use 0.1)
-  double gp_weight = 10.0;        // WGAN-GP lambda (Gulrajani et al.)
-  double g_ema = 0.0;             // > 0: samples come from an exponential moving average of G's weights
-                                  // with this decay per G step (Yazici et al. 2019); 0: from G itself
-  bool conditional = false;       // cgan: class label into G and D (Mirza & Osindero 2014)
+  int64_t ngf = 64, ndf = 64;                  // DCGAN widths (Radford et al.)
+  double lr_g = 2e-4, lr_d = 2e-4;             // Radford et al.: Adam 2e-4
+  double beta1 = 0.5, beta2 = 0.999;           // Radford et al.: beta1 0.5
+  int64_t d_steps = 1;                         // discriminator (critic) steps per generator step
+  int64_t pack = 1;              // PacGAN (Lin et al. 2018): the MLP D judges `pack` samples jointly (1: plain GAN)
+  double label_smoothing = 0.0;  // one-sided: real targets 1 - s (Salimans et al. 2016 use 0.1)
+  double gp_weight = 10.0;       // WGAN-GP lambda (Gulrajani et al.)
+  double g_ema = 0.0;            // > 0: samples come from an exponential moving average of G's weights
+                                 // with this decay per G step (Yazici et al. 2019); 0: from G itself
+  bool conditional = false;      // cgan: class label into G and D (Mirza & Osindero 2014)
 
   void bind(OptionSet& set);
 };
 
 // vae.
 struct VaeOptions {
-  std::string arch = "mlp";       // mlp | conv
-  std::string hidden = "400";     // Kingma & Welling 2014 / PyTorch's example: 784-400-20
+  std::string arch = "mlp";    // mlp | conv
+  std::string hidden = "400";  // Kingma & Welling 2014 / PyTorch's example: 784-400-20
   int64_t latent = 20;
-  double lr = 1e-3;               // PyTorch example: Adam 1e-3
-  double beta = 1.0;              // beta-VAE weight on the KL term (Higgins et al. 2017); 1 = the VAE
-  int64_t iw_samples = 100;       // k for the importance-weighted bound (Burda et al. 2016) in eval
+  double lr = 1e-3;          // PyTorch example: Adam 1e-3
+  double beta = 1.0;         // beta-VAE weight on the KL term (Higgins et al. 2017); 1 = the VAE
+  int64_t iw_samples = 100;  // k for the importance-weighted bound (Burda et al. 2016) in eval
 
   void bind(OptionSet& set);
 };

@@ -14,8 +14,14 @@ Image image_grid(const torch::Tensor& images, int columns, int padding) {
   const int64_t c = images.size(1);
   TP_CHECK(c == 1 || c == 3, "image_grid expects 1 or 3 channels, not ", c);
   // [0, 1] -> 0..255 with rounding; NHWC bytes.
-  auto bytes = images.detach().to(torch::kCPU, torch::kFloat32).clamp(0.0, 1.0).mul(255.0).round_().to(torch::kUInt8)
-                   .permute({0, 2, 3, 1}).contiguous();
+  auto bytes = images.detach()
+                   .to(torch::kCPU, torch::kFloat32)
+                   .clamp(0.0, 1.0)
+                   .mul(255.0)
+                   .round_()
+                   .to(torch::kUInt8)
+                   .permute({0, 2, 3, 1})
+                   .contiguous();
   const int h = static_cast<int>(images.size(2)), w = static_cast<int>(images.size(3));
   std::vector<Image> tiles;
   const uint8_t* p = bytes.data_ptr<uint8_t>();
@@ -57,7 +63,8 @@ Image scatter_plot(const torch::Tensor& points, const std::string& synthetic, in
     const SyntheticModes modes = synthetic_modes(*kind);
     // Modes in grey: a disc of 3 std around each center, or the moons' arcs.
     if (!modes.centers.empty()) {
-      for (const auto& c : modes.centers) dot(img, to_px(c[0]), size - to_px(c[1]), std::max(2, int(3 * modes.std * scale)), 200);
+      for (const auto& c : modes.centers)
+        dot(img, to_px(c[0]), size - to_px(c[1]), std::max(2, int(3 * modes.std * scale)), 200);
     } else {
       for (int i = 0; i <= 400; ++i) {
         const double t = 3.14159265358979 * i / 400;

@@ -13,7 +13,8 @@ namespace tp::gen {
 Sampler::Sampler(const std::string& checkpoint) : Sampler(load_model_checkpoint(checkpoint)) {}
 
 Sampler::Sampler(LoadedModel loaded) : loaded_(std::move(loaded)) {
-  TP_CHECK_AS(UsageError, loaded_.model->latent_dim() > 0, "'", loaded_.header.algorithm, "' checkpoints (", loaded_.path,
+  TP_CHECK_AS(UsageError, loaded_.model->latent_dim() > 0, "'", loaded_.header.algorithm, "' checkpoints (",
+              loaded_.path,
               ") cannot generate samples: only gan, dcgan, cgan, wgan-gp and vae models have a latent prior");
 }
 
@@ -32,11 +33,13 @@ torch::Tensor Sampler::sample(const torch::Tensor& z_in, int64_t class_label) {
   TP_CHECK_AS(UsageError, z.dim() == 2 && z.size(1) == latent_dim(), "latents must have ", latent_dim(), " entries");
   torch::Tensor labels;
   if (num_classes() > 0) {
-    TP_CHECK_AS(UsageError, class_label >= -1 && class_label < num_classes(), "--class must be in 0..", num_classes() - 1);
+    TP_CHECK_AS(UsageError, class_label >= -1 && class_label < num_classes(), "--class must be in 0..",
+                num_classes() - 1);
     labels = class_label >= 0 ? torch::full({z.size(0)}, class_label, torch::kInt64)
                               : torch::arange(z.size(0), torch::kInt64).remainder(num_classes());
   } else {
-    TP_CHECK_AS(UsageError, class_label < 0, "'", algorithm(), "' is not a conditional model: --class is not available");
+    TP_CHECK_AS(UsageError, class_label < 0, "'", algorithm(),
+                "' is not a conditional model: --class is not available");
   }
   return loaded_.model->generate(z.to(torch::kFloat32), labels);
 }
@@ -51,8 +54,10 @@ torch::Tensor Sampler::interpolate(const torch::Tensor& a_in, const torch::Tenso
   std::vector<torch::Tensor> out;
   for (int64_t i = 0; i < steps; ++i) {
     const double t = static_cast<double>(i) / static_cast<double>(steps - 1);
-    if (std::sin(omega) < 1e-6) out.push_back((1 - t) * a + t * b);
-    else out.push_back((std::sin((1 - t) * omega) * a + std::sin(t * omega) * b) / std::sin(omega));
+    if (std::sin(omega) < 1e-6)
+      out.push_back((1 - t) * a + t * b);
+    else
+      out.push_back((std::sin((1 - t) * omega) * a + std::sin(t * omega) * b) / std::sin(omega));
   }
   return torch::stack(out).to(torch::kFloat32);
 }

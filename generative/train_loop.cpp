@@ -228,8 +228,8 @@ class GenerativeTraining : public TrainingAlgorithm {
 
 }  // namespace
 
-RunOutcome train_model(GenerativeModel& model, const TrainLoopOptions& loop, const Dataset& train,
-                       const Dataset& test, RunSettings settings, uint64_t seed) {
+RunOutcome train_model(GenerativeModel& model, const TrainLoopOptions& loop, const Dataset& train, const Dataset& test,
+                       RunSettings settings, uint64_t seed) {
   GenerativeTraining training(model, loop, train, test, seed);
   settings.algorithm = model.algorithm();
   settings.env = loop.data;

@@ -17,7 +17,7 @@ namespace tp::gen {
 // `seed` draws the fixed inputs of the sample grids; LibTorch's generator is seeded by the
 // caller. The result's fields: algorithm, data, epochs, steps, train_seconds,
 // images_per_second and the last row's losses and evaluations.
-RunOutcome train_model(GenerativeModel& model, const TrainLoopOptions& loop, const Dataset& train,
-                       const Dataset& test, RunSettings settings, uint64_t seed);
+RunOutcome train_model(GenerativeModel& model, const TrainLoopOptions& loop, const Dataset& train, const Dataset& test,
+                       RunSettings settings, uint64_t seed);
 
 }  // namespace tp::gen

@@ -11,8 +11,8 @@ namespace nn = torch::nn;
 
 namespace {
 void check_options(const DCGANOptions& o) {
-  TP_CHECK_AS(UsageError, o.image_size() >= 8 && o.image_size() % 4 == 0, "DCGAN image size must be a multiple of 4, not ",
-              o.image_size());
+  TP_CHECK_AS(UsageError, o.image_size() >= 8 && o.image_size() % 4 == 0,
+              "DCGAN image size must be a multiple of 4, not ", o.image_size());
   TP_CHECK_AS(UsageError, o.z_dim() > 0 && o.ngf() > 0 && o.ndf() > 0 && o.channels() > 0 && o.num_classes() >= 0,
               "DCGAN sizes must be positive");
 }
@@ -30,12 +30,15 @@ torch::Tensor one_hot_planes(const torch::Tensor& labels, int64_t classes, int64
 DCGANGeneratorImpl::DCGANGeneratorImpl(DCGANOptions o) : options_(std::move(o)) {
   check_options(options_);
   const int64_t base = options_.image_size() / 4, ngf = options_.ngf();
-  net_ = register_module("net", nn::Sequential(
-      nn::ConvTranspose2d(nn::ConvTranspose2dOptions(options_.z_dim() + options_.num_classes(), 2 * ngf, base).bias(false)),
-      nn::BatchNorm2d(2 * ngf), nn::ReLU(),
-      nn::ConvTranspose2d(nn::ConvTranspose2dOptions(2 * ngf, ngf, 4).stride(2).padding(1).bias(false)),
-      nn::BatchNorm2d(ngf), nn::ReLU(),
-      nn::ConvTranspose2d(nn::ConvTranspose2dOptions(ngf, options_.channels(), 4).stride(2).padding(1)), nn::Tanh()));
+  net_ = register_module(
+      "net", nn::Sequential(
+                 nn::ConvTranspose2d(
+                     nn::ConvTranspose2dOptions(options_.z_dim() + options_.num_classes(), 2 * ngf, base).bias(false)),
+                 nn::BatchNorm2d(2 * ngf), nn::ReLU(),
+                 nn::ConvTranspose2d(nn::ConvTranspose2dOptions(2 * ngf, ngf, 4).stride(2).padding(1).bias(false)),
+                 nn::BatchNorm2d(ngf), nn::ReLU(),
+                 nn::ConvTranspose2d(nn::ConvTranspose2dOptions(ngf, options_.channels(), 4).stride(2).padding(1)),
+                 nn::Tanh()));
   init_weights(*net_, "normal0.02");  // the Sequential (held by a shared_ptr) holds every layer
   // Radford et al.: BatchNorm scales from N(1, 0.02), shifts 0.
   torch::NoGradGuard no_grad;
@@ -62,12 +65,14 @@ std::string DCGANGeneratorImpl::signature() const {
 DCGANDiscriminatorImpl::DCGANDiscriminatorImpl(DCGANOptions o) : options_(std::move(o)) {
   check_options(options_);
   const int64_t base = options_.image_size() / 4, ndf = options_.ndf();
-  net_ = register_module("net", nn::Sequential(
-      nn::Conv2d(nn::Conv2dOptions(options_.channels() + options_.num_classes(), ndf, 4).stride(2).padding(1)),
-      nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
-      nn::Conv2d(nn::Conv2dOptions(ndf, 2 * ndf, 4).stride(2).padding(1).bias(options_.d_norm() == "none")),
-      make_norm2d(options_.d_norm(), 2 * ndf), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
-      nn::Conv2d(nn::Conv2dOptions(2 * ndf, 1, base))));
+  net_ = register_module(
+      "net",
+      nn::Sequential(
+          nn::Conv2d(nn::Conv2dOptions(options_.channels() + options_.num_classes(), ndf, 4).stride(2).padding(1)),
+          nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
+          nn::Conv2d(nn::Conv2dOptions(ndf, 2 * ndf, 4).stride(2).padding(1).bias(options_.d_norm() == "none")),
+          make_norm2d(options_.d_norm(), 2 * ndf), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
+          nn::Conv2d(nn::Conv2dOptions(2 * ndf, 1, base))));
   init_weights(*net_, "normal0.02");  // the Sequential (held by a shared_ptr) holds every layer
 }
 

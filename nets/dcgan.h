@@ -15,7 +15,7 @@
 namespace tp::nets {
 
 struct DCGANOptions {
-  TORCH_ARG(int64_t, z_dim) = 100;      // Radford et al.: z in R^100
+  TORCH_ARG(int64_t, z_dim) = 100;  // Radford et al.: z in R^100
   TORCH_ARG(int64_t, channels) = 1;
   TORCH_ARG(int64_t, image_size) = 28;  // a multiple of 4
   TORCH_ARG(int64_t, ngf) = 64;         // generator width (the paper's 64x64 model uses 128..1024)

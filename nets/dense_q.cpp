@@ -101,7 +101,8 @@ void im2col(const DenseQPlan::Conv& c, const float* x, int64_t batch, float* col
 // The product's rows [batch, position, filter] into Flatten's order [batch, filter,
 // position], through the ReLU if there is one.
 template <int64_t F>
-void rows_to_features(const float* rows, int64_t batch, int64_t positions, int64_t filters, bool relu, float* features) {
+void rows_to_features(const float* rows, int64_t batch, int64_t positions, int64_t filters, bool relu,
+                      float* features) {
   const int64_t f = F ? F : filters;
   const float floor = relu ? 0.f : -std::numeric_limits<float>::infinity();
   for (int64_t b = 0; b < batch; ++b)
@@ -116,7 +117,8 @@ void features_to_rows(const float* features, int64_t batch, int64_t positions, i
   const int64_t f = F ? F : filters;
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t j = 0; j < f; ++j)
-      for (int64_t pos = 0; pos < positions; ++pos) rows[(b * positions + pos) * f + j] = features[(b * f + j) * positions + pos];
+      for (int64_t pos = 0; pos < positions; ++pos)
+        rows[(b * positions + pos) * f + j] = features[(b * f + j) * positions + pos];
 }
 
 std::string shape_string(const std::vector<int64_t>& v) {
@@ -142,7 +144,8 @@ class PlanBuilder {
         if (!torso(*seq->ptr(i))) return false;
       return true;
     }
-    if (const auto* mlp = dynamic_cast<const MLPImpl*>(&m)) return flatten() && torso(*mlp->layers());  // MLPImpl::forward
+    if (const auto* mlp = dynamic_cast<const MLPImpl*>(&m))
+      return flatten() && torso(*mlp->layers());  // MLPImpl::forward
     if (const auto* linear_layer = dynamic_cast<const nn::LinearImpl*>(&m)) {
       DenseQPlan::Layer l;
       if (!linear(*linear_layer, l)) return false;
@@ -281,8 +284,10 @@ std::optional<DenseQPlan> DenseQPlan::from(const QNetworkImpl& net, std::string*
   DenseQPlan plan;
   PlanBuilder builder(net, plan);
   std::string reason;
-  if (blas_sgemm() == nullptr) reason = "no BLAS sgemm_ is loaded";
-  else if (!builder.torso(*net.torso()) || !builder.heads(net)) reason = builder.why_not();
+  if (blas_sgemm() == nullptr)
+    reason = "no BLAS sgemm_ is loaded";
+  else if (!builder.torso(*net.torso()) || !builder.heads(net))
+    reason = builder.why_not();
   if (reason.empty()) return plan;
   if (why_not) *why_not = "the dense kernel does not compute " + reason;
   return std::nullopt;
@@ -298,8 +303,8 @@ DenseQKernel::DenseQKernel(DenseQPlan plan) : plan_(std::move(plan)) {
 
 void DenseQKernel::fill_weights(const QNetworkImpl& net, bool with_grads, Weights& w) const {
   auto params = net.parameters();
-  TP_CHECK(params.size() == plan_.parameters, "DenseQKernel: network has ", params.size(),
-           " parameters, the plan ", plan_.parameters);
+  TP_CHECK(params.size() == plan_.parameters, "DenseQKernel: network has ", params.size(), " parameters, the plan ",
+           plan_.parameters);
   auto take = [&](const DenseQPlan::Layer& l, Ptrs& p) {
     torch::Tensor& weight = params[l.weight];
     torch::Tensor& bias = params[l.bias];
@@ -313,7 +318,8 @@ void DenseQKernel::fill_weights(const QNetworkImpl& net, bool with_grads, Weight
     if (!with_grads) return;
     auto grad_of = [](torch::Tensor& t) {
       torch::Tensor& g = t.mutable_grad();
-      TP_CHECK(g.defined() && g.is_contiguous(), "DenseQKernel: parameters need gradient buffers (nets::FlatParameters)");
+      TP_CHECK(g.defined() && g.is_contiguous(),
+               "DenseQKernel: parameters need gradient buffers (nets::FlatParameters)");
       return g.data_ptr<float>();
     };
     p.grad_weight = grad_of(weight);
@@ -336,13 +342,17 @@ void DenseQKernel::conv_forward(const Ptrs& conv, const float* x, int64_t batch,
   const DenseQPlan::Conv& c = *plan_.conv;
   const int64_t positions = c.out_h * c.out_w, k = c.layer.fan_in, f = c.layer.fan_out;
   p.cols.resize(static_cast<size_t>(batch * positions * k));
-  if (c.kernel_h == 3 && c.kernel_w == 3) im2col<3, 3>(c, x, batch, p.cols.data());
-  else im2col<0, 0>(c, x, batch, p.cols.data());
+  if (c.kernel_h == 3 && c.kernel_w == 3)
+    im2col<3, 3>(c, x, batch, p.cols.data());
+  else
+    im2col<0, 0>(c, x, batch, p.cols.data());
   p.conv_out.resize(static_cast<size_t>(batch * positions * f));
   affine(p.cols.data(), conv.weight, conv.bias, p.conv_out.data(), batch * positions, f, k);
   p.features.resize(static_cast<size_t>(batch * f * positions));
-  if (f == 16) rows_to_features<16>(p.conv_out.data(), batch, positions, f, c.layer.relu, p.features.data());
-  else rows_to_features<0>(p.conv_out.data(), batch, positions, f, c.layer.relu, p.features.data());
+  if (f == 16)
+    rows_to_features<16>(p.conv_out.data(), batch, positions, f, c.layer.relu, p.features.data());
+  else
+    rows_to_features<0>(p.conv_out.data(), batch, positions, f, c.layer.relu, p.features.data());
 }
 
 void DenseQKernel::forward(const QNetworkImpl& net, const float* x, int64_t batch, float* q, bool keep) {
@@ -400,7 +410,8 @@ void DenseQKernel::backward(QNetworkImpl& net, const float* dq) {
       for (int64_t j = 0; j < actions; ++j) sum += dq[i * actions + j];
       head_value_delta_[static_cast<size_t>(i)] = sum;
       const float mean = sum / static_cast<float>(actions);
-      for (int64_t j = 0; j < actions; ++j) head_adv_delta_[static_cast<size_t>(i * actions + j)] = dq[i * actions + j] - mean;
+      for (int64_t j = 0; j < actions; ++j)
+        head_adv_delta_[static_cast<size_t>(i * actions + j)] = dq[i * actions + j] - mean;
     }
     const float* h = layer_input(kept_, n);
     const int64_t features = plan_.advantage.fan_in;
@@ -437,8 +448,10 @@ void DenseQKernel::conv_backward(const Ptrs& conv, const float* delta) {
   const DenseQPlan::Conv& c = *plan_.conv;
   const int64_t batch = kept_.batch, positions = c.out_h * c.out_w, f = c.layer.fan_out, k = c.layer.fan_in;
   delta_prev_.resize(static_cast<size_t>(batch * positions * f));
-  if (f == 16) features_to_rows<16>(delta, batch, positions, f, delta_prev_.data());
-  else features_to_rows<0>(delta, batch, positions, f, delta_prev_.data());
+  if (f == 16)
+    features_to_rows<16>(delta, batch, positions, f, delta_prev_.data());
+  else
+    features_to_rows<0>(delta, batch, positions, f, delta_prev_.data());
   matmul_tn(delta_prev_.data(), kept_.cols.data(), conv.grad_weight, f, k, batch * positions);
   bias_grad(delta_prev_.data(), batch * positions, f, conv.grad_bias);
 }

@@ -31,7 +31,7 @@ struct DenseQPlan {
   };
   struct Conv {
     Layer layer;
-    int64_t channels = 0, height = 0, width = 0;  // the input {C, H, W}
+    int64_t channels = 0, height = 0, width = 0;               // the input {C, H, W}
     int64_t kernel_h = 0, kernel_w = 0, out_h = 0, out_w = 0;  // stride 1, no padding
   };
 

@@ -17,7 +17,8 @@ torch::nn::AnyModule make_activation(const std::string& name) {
   if (name == "elu") return nn::AnyModule(nn::ELU());
   if (name == "gelu") return nn::AnyModule(nn::GELU());
   if (name == "silu") return nn::AnyModule(nn::SiLU());
-  TP_THROW(UsageError, "unknown activation '", name, "' (relu, tanh, sigmoid, leaky_relu, leaky_relu0.2, elu, gelu, silu)");
+  TP_THROW(UsageError, "unknown activation '", name,
+           "' (relu, tanh, sigmoid, leaky_relu, leaky_relu0.2, elu, gelu, silu)");
 }
 
 torch::nn::AnyModule make_norm2d(const std::string& name, int64_t channels, int64_t groups) {
@@ -39,13 +40,23 @@ void init_weights(torch::nn::Module& module, const std::string& scheme) {
     auto* conv = m->as<nn::Conv2d>();
     auto* deconv = m->as<nn::ConvTranspose2d>();
     torch::Tensor w, b;
-    if (lin) { w = lin->weight; b = lin->bias; }
-    else if (conv) { w = conv->weight; b = conv->bias; }
-    else if (deconv) { w = deconv->weight; b = deconv->bias; }
-    else continue;
-    if (scheme == "xavier") nn::init::xavier_uniform_(w);
-    else if (scheme == "he") nn::init::kaiming_normal_(w, 0.0, torch::kFanIn, torch::kReLU);
-    else nn::init::normal_(w, 0.0, 0.02);
+    if (lin) {
+      w = lin->weight;
+      b = lin->bias;
+    } else if (conv) {
+      w = conv->weight;
+      b = conv->bias;
+    } else if (deconv) {
+      w = deconv->weight;
+      b = deconv->bias;
+    } else
+      continue;
+    if (scheme == "xavier")
+      nn::init::xavier_uniform_(w);
+    else if (scheme == "he")
+      nn::init::kaiming_normal_(w, 0.0, torch::kFanIn, torch::kReLU);
+    else
+      nn::init::normal_(w, 0.0, 0.02);
     if (b.defined()) nn::init::zeros_(b);
   }
 }

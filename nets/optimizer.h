@@ -15,7 +15,7 @@ struct OptimizerOptions {
   double momentum = 0.9;      // momentum / nesterov
   double weight_decay = 0.0;  // L2 (AdamW: decoupled)
   double eps = 1e-8;
-  double alpha = 0.99;        // RMSProp smoothing constant (the DQN paper's "squared gradient momentum" 0.95)
+  double alpha = 0.99;            // RMSProp smoothing constant (the DQN paper's "squared gradient momentum" 0.95)
   double rmsprop_momentum = 0.0;  // RMSProp momentum (the DQN paper's "gradient momentum" 0.95)
   double beta1 = 0.9, beta2 = 0.999;
 };

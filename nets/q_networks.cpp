@@ -142,13 +142,20 @@ QNetworkOptions q_network_options_from_spec(const std::string& spec) {
     TP_CHECK(eq != std::string::npos, "malformed Q network spec '", spec, "'");
     const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
     ++found;
-    if (key == "torso") o.torso = value;
-    else if (key == "shape") o.input_shape = parse_ints(value, spec);
-    else if (key == "actions") o.num_actions = parse_ints(value, spec).at(0);
-    else if (key == "hidden") o.hidden = parse_ints(value, spec);
-    else if (key == "activation") o.activation = value;
-    else if (key == "dueling") o.dueling = value == "1";
-    else TP_THROW(Error, "unknown key '", key, "' in Q network spec '", spec, "'");
+    if (key == "torso")
+      o.torso = value;
+    else if (key == "shape")
+      o.input_shape = parse_ints(value, spec);
+    else if (key == "actions")
+      o.num_actions = parse_ints(value, spec).at(0);
+    else if (key == "hidden")
+      o.hidden = parse_ints(value, spec);
+    else if (key == "activation")
+      o.activation = value;
+    else if (key == "dueling")
+      o.dueling = value == "1";
+    else
+      TP_THROW(Error, "unknown key '", key, "' in Q network spec '", spec, "'");
     start = end + 1;
   }
   TP_CHECK(found == 6, "incomplete Q network spec '", spec, "'");

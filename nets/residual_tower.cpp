@@ -58,8 +58,8 @@ std::pair<torch::Tensor, torch::Tensor> ResidualTowerImpl::forward(torch::Tensor
 std::string ResidualTowerImpl::signature() const {
   const auto& o = options_;
   return "resnet:" + std::to_string(o.in_planes()) + "x" + std::to_string(o.height()) + "x" +
-         std::to_string(o.width()) + "-b" + std::to_string(o.blocks()) + "-f" + std::to_string(o.filters()) +
-         "-p" + std::to_string(o.policy_channels()) + "-v" + std::to_string(o.value_channels()) + "x" +
+         std::to_string(o.width()) + "-b" + std::to_string(o.blocks()) + "-f" + std::to_string(o.filters()) + "-p" +
+         std::to_string(o.policy_channels()) + "-v" + std::to_string(o.value_channels()) + "x" +
          std::to_string(o.value_hidden()) + "-a" + std::to_string(o.num_actions());
 }
 

@@ -17,7 +17,7 @@ namespace tp::nets {
 struct VAEOptions {
   TORCH_ARG(std::string, kind) = "mlp";  // mlp | conv
   TORCH_ARG(int64_t, channels) = 1;
-  TORCH_ARG(int64_t, image_size) = 28;   // conv: a multiple of 4
+  TORCH_ARG(int64_t, image_size) = 28;  // conv: a multiple of 4
   TORCH_ARG(std::vector<int64_t>, hidden) = std::vector<int64_t>{400};
   TORCH_ARG(int64_t, latent) = 20;
 };

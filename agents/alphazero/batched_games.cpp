@@ -84,7 +84,8 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
         if (started >= opt.games) continue;
         slot.game = started++;
         if (!slot.state || !slot.state->assign_from(initial)) slot.state = initial.clone();
-        if (record && opt.random_opening_plies > 0) play_random_opening(slot.state, initial, opt.random_opening_plies, rng);
+        if (record && opt.random_opening_plies > 0)
+          play_random_opening(slot.state, initial, opt.random_opening_plies, rng);
         result.games[slot.game].first_side = slot.game % 2;
         slot.synced = false;
         slot.positions.clear();
@@ -246,9 +247,12 @@ MatchScore score_for_a(const BatchedPlayResult& result) {
     if (g.returns.empty()) continue;
     const int a_player = g.first_side == 0 ? 0 : 1;  // a moved first in even games
     const double r = g.returns[a_player];
-    if (r > 0) ++s.wins;
-    else if (r < 0) ++s.losses;
-    else ++s.draws;
+    if (r > 0)
+      ++s.wins;
+    else if (r < 0)
+      ++s.losses;
+    else
+      ++s.draws;
   }
   return s;
 }

@@ -28,8 +28,8 @@ struct GameRecord {
 
 struct BatchedPlayOptions {
   int games = 1;
-  int parallel = 64;          // games in flight (the evaluation batch size)
-  int temperature_moves = 0;  // plies that sample moves in proportion to visits, then greedy
+  int parallel = 64;             // games in flight (the evaluation batch size)
+  int temperature_moves = 0;     // plies that sample moves in proportion to visits, then greedy
   int random_opening_plies = 0;  // self-play: games start with k ~ U{0..K} random plies (not recorded)
   // Polled once per round; true stops early (result.interrupted).
   std::function<bool()> should_stop;

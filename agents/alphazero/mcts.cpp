@@ -276,8 +276,10 @@ envs::Action Mcts::select_move(double temperature) {
     int best_visits = -1, ties = 0, best = first;
     for (int e = first; e < first + n; ++e) {
       const int v = edges_[e].visits;
-      if (v > best_visits) best_visits = v, best = e, ties = 1;
-      else if (v == best_visits && rng_.below(++ties) == 0) best = e;  // reservoir tie-break
+      if (v > best_visits)
+        best_visits = v, best = e, ties = 1;
+      else if (v == best_visits && rng_.below(++ties) == 0)
+        best = e;  // reservoir tie-break
     }
     return edges_[best].action;
   }

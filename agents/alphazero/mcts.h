@@ -20,13 +20,13 @@
 namespace tp::agents {
 
 struct MctsOptions {
-  int simulations = 800;           // visits of the root before a move (AlphaZero: 800)
-  double c_puct = 1.25;            // exploration constant (AlphaZero pseudocode c_init = 1.25)
-  bool uct = false;                // UCT with c_uct instead of PUCT (rollout baseline)
-  double c_uct = 1.41421356;       // sqrt(2)
-  bool root_noise = false;         // Dirichlet noise at the root (self-play only)
-  double dirichlet_alpha = 0.3;    // per game (GameInfo::dirichlet_alpha)
-  double noise_fraction = 0.25;    // epsilon (AlphaGo Zero)
+  int simulations = 800;         // visits of the root before a move (AlphaZero: 800)
+  double c_puct = 1.25;          // exploration constant (AlphaZero pseudocode c_init = 1.25)
+  bool uct = false;              // UCT with c_uct instead of PUCT (rollout baseline)
+  double c_uct = 1.41421356;     // sqrt(2)
+  bool root_noise = false;       // Dirichlet noise at the root (self-play only)
+  double dirichlet_alpha = 0.3;  // per game (GameInfo::dirichlet_alpha)
+  double noise_fraction = 0.25;  // epsilon (AlphaGo Zero)
 };
 
 class Mcts {
@@ -68,7 +68,7 @@ class Mcts {
   struct Node {
     int first_edge = 0, num_edges = 0;
     int visits = 0;
-    int player = 0;          // side to move here (terminal: 0)
+    int player = 0;  // side to move here (terminal: 0)
     bool expanded = false;
     bool terminal = false;
     float terminal_value = 0;  // returns()[0] when terminal

@@ -10,11 +10,11 @@
 namespace tp::agents {
 
 nets::ResidualTower make_alphazero_net(const envs::GameInfo& info, const AlphaZeroOptions& o) {
-  return nets::ResidualTower(nets::ResidualTowerOptions(info.num_planes, info.board_height, info.board_width,
-                                                        info.num_actions)
-                                 .blocks(o.blocks)
-                                 .filters(o.filters)
-                                 .value_hidden(o.value_hidden));
+  return nets::ResidualTower(
+      nets::ResidualTowerOptions(info.num_planes, info.board_height, info.board_width, info.num_actions)
+          .blocks(o.blocks)
+          .filters(o.filters)
+          .value_hidden(o.value_hidden));
 }
 
 std::string AlphaZeroModelInfo::to_json() const {
@@ -60,8 +60,8 @@ LoadedAlphaZeroModel load_alphazero_model(const std::string& path, const envs::G
   o.value_hidden = out.info.value_hidden;
   out.net = make_alphazero_net(info, o);
   TP_CHECK_AS(CheckpointError, reader.header().architecture == out.net->signature(), "checkpoint '", path,
-              "' holds network ", reader.header().architecture, ", which does not fit this ", info.name,
-              " board (", out.net->signature(), ")");
+              "' holds network ", reader.header().architecture, ", which does not fit this ", info.name, " board (",
+              out.net->signature(), ")");
   reader.load_module("best", *out.net);
   out.net->to(device);
   out.net->eval();

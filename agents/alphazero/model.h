@@ -32,7 +32,6 @@ struct LoadedAlphaZeroModel {
 
 // Loads the best network of an AlphaZero checkpoint; CheckpointError for another algorithm
 // or a network that does not fit `game` (another game or board size).
-LoadedAlphaZeroModel load_alphazero_model(const std::string& path, const envs::GameState& game,
-                                          torch::Device device);
+LoadedAlphaZeroModel load_alphazero_model(const std::string& path, const envs::GameState& game, torch::Device device);
 
 }  // namespace tp::agents

@@ -110,7 +110,8 @@ void AlphaZeroOptions::bind(OptionSet& set) {
       .add("momentum", &o.momentum, "SGD momentum (AGZ: 0.9)")
       .add("l2", &o.l2, "L2 weight regularization c (AGZ: 1e-4)")
       .add("lr-milestones", &o.lr_milestones, "iterations where the learning rate drops x0.1, e.g. 20,40")
-      .add("gating", &o.gating, "the candidate replaces the best only at >= --gate-threshold (AGZ); false: always (AlphaZero)")
+      .add("gating", &o.gating,
+           "the candidate replaces the best only at >= --gate-threshold (AGZ); false: always (AlphaZero)")
       .add("gate-threshold", &o.gate_threshold, "arena score needed to replace the best (AGZ: 0.55)")
       .add("arena-games", &o.arena_games, "arena games per iteration, colours alternating (AGZ: 400)")
       .add("arena-simulations", &o.arena_simulations, "MCTS simulations per arena move (0: --simulations)")

@@ -20,7 +20,7 @@ struct AlphaZeroOptions {
   int games_per_iteration = 100;  // AGZ: 25,000 self-play games per checkpoint
   int parallel_games = 64;        // games in flight = leaf-evaluation batch size
   // Search
-  int simulations = 100;         // AGZ: 1600 per move
+  int simulations = 100;  // AGZ: 1600 per move
   // Simulations per move when the trained agent plays (eval, play, watch; stored in the
   // checkpoint). Self-play's budget is kept small for throughput; searching more at play time
   // is free strength (KataGo also plays with more visits than it trains with). 0: --simulations.
@@ -34,18 +34,18 @@ struct AlphaZeroOptions {
   // (KataGo's random openings, Wu 2019). AGZ: 0.
   int random_opening_plies = 0;
   // Network
-  int blocks = 19;        // AGZ: 19 residual blocks
-  int filters = 256;      // AGZ: 256
-  int value_hidden = 256; // AGZ: 256
+  int blocks = 19;         // AGZ: 19 residual blocks
+  int filters = 256;       // AGZ: 256
+  int value_hidden = 256;  // AGZ: 256
   // Learner
-  int window_positions = 500000;  // AGZ: the last 500,000 games (positions here)
-  int batch_size = 2048;          // AGZ: 2048 (32 x 64)
-  int steps_per_iteration = 1000; // AGZ: a checkpoint every 1000 steps
+  int window_positions = 500000;       // AGZ: the last 500,000 games (positions here)
+  int batch_size = 2048;               // AGZ: 2048 (32 x 64)
+  int steps_per_iteration = 1000;      // AGZ: a checkpoint every 1000 steps
   std::string optimizer = "momentum";  // AGZ: SGD with momentum 0.9
   double lr = 0.01;                    // AGZ: 10^-2 annealed to 10^-4
   double momentum = 0.9;
-  double l2 = 1e-4;                 // AGZ: c = 10^-4
-  std::string lr_milestones;        // iterations where lr drops x0.1 ("10,15")
+  double l2 = 1e-4;           // AGZ: c = 10^-4
+  std::string lr_milestones;  // iterations where lr drops x0.1 ("10,15")
   // Arena and baselines
   bool gating = true;               // AGZ: a candidate replaces the best at >= 55% (AlphaZero: no gating)
   double gate_threshold = 0.55;     // AGZ: 55%
@@ -65,6 +65,5 @@ struct AlphaZeroOptions {
   // Folds the --size shorthand into game_options, then checks every value (UsageError).
   void validate();
 };
-
 
 }  // namespace tp::agents

@@ -49,8 +49,10 @@ void ReplayWindow::sample(int batch, const envs::GameState& game, Rng& rng, floa
 
 void ReplayWindow::save(CheckpointWriter& w) const {
   auto opts = torch::TensorOptions().dtype(torch::kFloat32);
-  w.add_tensor("window_planes", torch::from_blob(const_cast<float*>(planes_.data()), {size_, plane_floats_}, opts).clone());
-  w.add_tensor("window_policy", torch::from_blob(const_cast<float*>(policy_.data()), {size_, num_actions_}, opts).clone());
+  w.add_tensor("window_planes",
+               torch::from_blob(const_cast<float*>(planes_.data()), {size_, plane_floats_}, opts).clone());
+  w.add_tensor("window_policy",
+               torch::from_blob(const_cast<float*>(policy_.data()), {size_, num_actions_}, opts).clone());
   w.add_tensor("window_z", torch::from_blob(const_cast<float*>(z_.data()), {size_}, opts).clone());
   w.add_tensor("window_meta", torch::tensor({int64_t{capacity_}, int64_t{next_}, total_added_}, torch::kInt64));
 }
@@ -61,8 +63,9 @@ void ReplayWindow::load(CheckpointReader& r) {
   const auto policy = r.tensor("window_policy").contiguous();
   const auto z = r.tensor("window_z").contiguous();
   const int n = static_cast<int>(z.size(0));
-  TP_CHECK_AS(CheckpointError, meta.numel() == 3 && planes.dim() == 2 && planes.size(1) == plane_floats_ &&
-                                   policy.size(1) == num_actions_ && planes.size(0) == n && policy.size(0) == n,
+  TP_CHECK_AS(CheckpointError,
+              meta.numel() == 3 && planes.dim() == 2 && planes.size(1) == plane_floats_ &&
+                  policy.size(1) == num_actions_ && planes.size(0) == n && policy.size(0) == n,
               "checkpoint '", r.path(), "': the self-play window does not fit this game");
   TP_CHECK_AS(CheckpointError, meta[0].item<int64_t>() == capacity_, "checkpoint '", r.path(),
               "': window capacity differs from --window-positions");

@@ -95,10 +95,25 @@ class AlphaZeroTraining : public TrainingAlgorithm {
   std::string progress_metric() const override { return metric_; }
 
   std::vector<std::string> metric_columns() const override {
-    std::vector<std::string> columns = {"iteration", "seconds", "selfplay_games", "selfplay_positions", "window",
-                                        "selfplay_games_per_s", "selfplay_sims_per_s", "mean_game_length",
-                                        "loss_total", "loss_value", "loss_policy", "loss_l2", "lr", "arena_score",
-                                        "arena_wins", "arena_draws", "arena_losses", "accepted", "best_generation"};
+    std::vector<std::string> columns = {"iteration",
+                                        "seconds",
+                                        "selfplay_games",
+                                        "selfplay_positions",
+                                        "window",
+                                        "selfplay_games_per_s",
+                                        "selfplay_sims_per_s",
+                                        "mean_game_length",
+                                        "loss_total",
+                                        "loss_value",
+                                        "loss_policy",
+                                        "loss_l2",
+                                        "lr",
+                                        "arena_score",
+                                        "arena_wins",
+                                        "arena_draws",
+                                        "arena_losses",
+                                        "accepted",
+                                        "best_generation"};
     for (const auto& b : baseline_names_) columns.push_back("vs_" + b);
     return columns;
   }
@@ -343,7 +358,8 @@ RunOutcome train_alphazero(const AlphaZeroOptions& options, RunSettings settings
   settings.algorithm = "alphazero";
   settings.env = options.game;
   settings.keep_checkpoints = options.checkpoint_keep;
-  if (!settings.quiet) std::fprintf(stderr, "alphazero on %s, network %s\n", options.game.c_str(), training.network().c_str());
+  if (!settings.quiet)
+    std::fprintf(stderr, "alphazero on %s, network %s\n", options.game.c_str(), training.network().c_str());
   return run_training(training, settings);
 }
 

@@ -23,7 +23,10 @@ int popcount(uint64_t m) { return __builtin_popcountll(m); }
 // Up to 7 moves sorted by score (insertion sort; the highest comes out first; equal scores
 // keep the order of insertion reversed, so centre columns added last are tried first).
 struct MoveSorter {
-  struct Entry { uint64_t move; int score; };
+  struct Entry {
+    uint64_t move;
+    int score;
+  };
   Entry entries[W];
   int size = 0;
   void add(uint64_t move, int score) {
@@ -57,9 +60,7 @@ void Connect4Position::play_sequence(const std::string& moves) {
   }
 }
 
-bool Connect4Position::is_winning_move(int col) const {
-  return winning_position() & possible() & column_mask(col);
-}
+bool Connect4Position::is_winning_move(int col) const { return winning_position() & possible() & column_mask(col); }
 bool Connect4Position::can_win_next() const { return winning_position() & possible(); }
 uint64_t Connect4Position::possible() const { return (mask_ + kBottom) & kBoard; }
 
@@ -113,8 +114,8 @@ int Connect4Solver::negamax(const Connect4Position& p, int alpha, int beta) {
   ++nodes_;
   const uint64_t next = p.possible_non_losing_moves();
   if (next == 0) return -(W * H - p.moves()) / 2;  // every move loses at once
-  if (p.moves() >= W * H - 2) return 0;              // draw: the board fills
-  const int min = -(W * H - 2 - p.moves()) / 2;     // the opponent cannot win at once
+  if (p.moves() >= W * H - 2) return 0;            // draw: the board fills
+  const int min = -(W * H - 2 - p.moves()) / 2;    // the opponent cannot win at once
   if (alpha < min) {
     alpha = min;
     if (alpha >= beta) return alpha;
@@ -149,11 +150,15 @@ int Connect4Solver::solve(const Connect4Position& p, bool weak) {
   if (weak) min = -1, max = 1;
   while (min < max) {  // null-window searches narrow [min, max]
     int med = min + (max - min) / 2;
-    if (med <= 0 && min / 2 < med) med = min / 2;
-    else if (med >= 0 && max / 2 > med) med = max / 2;
+    if (med <= 0 && min / 2 < med)
+      med = min / 2;
+    else if (med >= 0 && max / 2 > med)
+      med = max / 2;
     const int r = negamax(p, med, med + 1);
-    if (r <= med) max = r;
-    else min = r;
+    if (r <= med)
+      max = r;
+    else
+      min = r;
   }
   return min;
 }
@@ -176,8 +181,7 @@ std::vector<int> Connect4Solver::analyze(const Connect4Position& p, bool weak) {
 }
 
 Connect4Position connect4_position(const envs::GameState& state) {
-  TP_CHECK_AS(UsageError, state.info().name == "connect4", "the solver plays connect4 only, not ",
-              state.info().name);
+  TP_CHECK_AS(UsageError, state.info().name == "connect4", "the solver plays connect4 only, not ", state.info().name);
   Connect4Position p;
   for (envs::Action a : state.history()) p.play_column(a);
   return p;
@@ -195,8 +199,10 @@ envs::Action SolverPlayer::select_action(const envs::GameState& state) {
   int best = Connect4Solver::kInvalidScore, choice = -1, ties = 0;
   for (int col = 0; col < Connect4Position::kWidth; ++col) {
     if (scores[col] == Connect4Solver::kInvalidScore) continue;
-    if (scores[col] > best) best = scores[col], choice = col, ties = 1;
-    else if (scores[col] == best && rng_.below(++ties) == 0) choice = col;
+    if (scores[col] > best)
+      best = scores[col], choice = col, ties = 1;
+    else if (scores[col] == best && rng_.below(++ties) == 0)
+      choice = col;
   }
   info_.value = best > 0 ? 1.0 : best < 0 ? -1.0 : 0.0;
   info_.visits.clear();

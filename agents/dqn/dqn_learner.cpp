@@ -109,8 +109,8 @@ UpdateResult DqnLearner::update(const ReplayBatch& b) {
   }
   td_targets(b, next_q_target, next_q_select, num_actions_, s.gamma, y_buf_.data());
   torch::Tensor abs_td = torch::empty({n});
-  const TdLoss loss = huber_td_loss(b, q, num_actions_, y_buf_.data(), s.huber_delta, dq_buf_.data(),
-                                    abs_td.data_ptr<float>());
+  const TdLoss loss =
+      huber_td_loss(b, q, num_actions_, y_buf_.data(), s.huber_delta, dq_buf_.data(), abs_td.data_ptr<float>());
   // dL/dtheta from dL/dQ.
   if (dense_) {
     dense_->backward(*online_, dq_buf_.data());

@@ -11,7 +11,9 @@ void DqnOptions::bind(OptionSet& s) {
   s.add("env", &o.env, "environment (see torchplay envs)")
       .add("env-options", &o.env_options, "env settings as key=value,...")
       .add("steps", &o.steps, "env steps (frames) to train")
-      .add("net", &o.net, "Q network torso: auto | mlp | minatar | nature (auto: mlp for vectors, minatar for {C,10,10}, nature for {C,84,84})")
+      .add("net", &o.net,
+           "Q network torso: auto | mlp | minatar | nature (auto: mlp for vectors, minatar for {C,10,10}, nature for "
+           "{C,84,84})")
       .add("hidden", &o.hidden, "mlp hidden layer widths, comma separated")
       .add("activation", &o.activation, "mlp activation")
       .add("double-dqn", &o.double_dqn, "Double DQN target: argmax by the online net, value by the target net")
@@ -41,12 +43,14 @@ void DqnOptions::bind(OptionSet& s) {
       .add("epsilon-end", &o.epsilon_end, "final exploration epsilon")
       .add("epsilon-decay-steps", &o.epsilon_decay_steps, "env steps of linear epsilon decay after learning starts")
       .add("obs-storage", &o.obs_storage, "replay observation storage: auto | float | byte | bit")
-      .add("dense-kernel", &o.dense_kernel, "auto | off: compute the update without autograd when the network allows (same numbers, faster)")
+      .add("dense-kernel", &o.dense_kernel,
+           "auto | off: compute the update without autograd when the network allows (same numbers, faster)")
       .add("eval-every", &o.eval_every, "env steps between greedy evaluations (0: only at the end)")
       .add("eval-episodes", &o.eval_episodes, "episodes per periodic evaluation")
       .add("final-eval-episodes", &o.final_eval_episodes, "episodes of the final evaluation")
       .add("eval-epsilon", &o.eval_epsilon, "epsilon during evaluation (0: greedy)")
-      .add("final-policy", &o.final_policy, "last | best: the network the run hands out (best: best periodic evaluation)")
+      .add("final-policy", &o.final_policy,
+           "last | best: the network the run hands out (best: best periodic evaluation)")
       .add("checkpoint-every", &o.checkpoint_every, "env steps between checkpoints (0: only at the end)")
       .add("keep-checkpoints", &o.keep_checkpoints, "checkpoints kept in RUN/checkpoints")
       .add("save-replay", &o.save_replay, "store the replay memory in checkpoints (exact --resume)");
@@ -99,10 +103,14 @@ nets::QNetworkOptions DqnOptions::network_options(const envs::Env& env) const {
   const auto& shape = n.input_shape;
   n.torso = net;
   if (net == "auto") {
-    if (shape.size() == 1) n.torso = "mlp";
-    else if (shape.size() == 3 && shape[1] == 10 && shape[2] == 10) n.torso = "minatar";
-    else if (shape.size() == 3 && shape[1] >= 36 && shape[2] >= 36) n.torso = "nature";
-    else TP_THROW(UsageError, "no default Q network for observation shape of ", env.id(), " (give --net)");
+    if (shape.size() == 1)
+      n.torso = "mlp";
+    else if (shape.size() == 3 && shape[1] == 10 && shape[2] == 10)
+      n.torso = "minatar";
+    else if (shape.size() == 3 && shape[1] >= 36 && shape[2] >= 36)
+      n.torso = "nature";
+    else
+      TP_THROW(UsageError, "no default Q network for observation shape of ", env.id(), " (give --net)");
   }
   n.hidden.clear();
   for (const auto& h : split_list(hidden, "--hidden")) {
@@ -157,7 +165,8 @@ void DqnOptions::validate() const {
   TP_CHECK_AS(UsageError, final_policy == "last" || final_policy == "best", "--final-policy must be last or best");
   TP_CHECK_AS(UsageError, keep_checkpoints > 0, "--keep-checkpoints must be > 0");
   TP_CHECK_AS(UsageError, n_step >= 1 && n_step <= 255, "--n-step must be in [1, 255]");
-  TP_CHECK_AS(UsageError, obs_storage == "auto" || obs_storage == "float" || obs_storage == "byte" || obs_storage == "bit",
+  TP_CHECK_AS(UsageError,
+              obs_storage == "auto" || obs_storage == "float" || obs_storage == "byte" || obs_storage == "bit",
               "--obs-storage must be auto, float, byte or bit");
   TP_CHECK_AS(UsageError, dense_kernel == "auto" || dense_kernel == "off", "--dense-kernel must be auto or off");
 }

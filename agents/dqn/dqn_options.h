@@ -20,8 +20,8 @@ namespace tp::agents::dqn {
 
 struct DqnOptions {
   std::string env = "CartPole-v1";
-  std::string env_options;       // key=value,... passed to the env factory
-  int64_t steps = 5'000'000;     // env steps (frames) to train; MinAtar NUM_FRAMES
+  std::string env_options;    // key=value,... passed to the env factory
+  int64_t steps = 5'000'000;  // env steps (frames) to train; MinAtar NUM_FRAMES
 
   // Network (nets/q_networks.h).
   std::string net = "auto";      // auto | mlp | minatar | nature (auto: by observation shape)
@@ -38,42 +38,42 @@ struct DqnOptions {
   double per_eps = 1e-6;     // p_i = |delta_i| + eps
 
   // Replay and schedule (MinAtar dqn.py constants).
-  int batch_size = 32;               // BATCH_SIZE
-  int64_t replay_size = 100'000;     // REPLAY_BUFFER_SIZE
-  int64_t learning_starts = 5'000;   // REPLAY_START_SIZE: uniform random actions, no updates before
-  int train_every = 1;               // TRAINING_FREQ: env steps between training rounds
-  int gradient_steps = 1;            // gradient steps per training round
-  int64_t target_sync_every = 1'000; // TARGET_NETWORK_UPDATE_FREQ, in gradient steps (hard sync)
-  double target_tau = 0.0;           // > 0: Polyak averaging every gradient step instead
-  double gamma = 0.99;               // GAMMA
+  int batch_size = 32;                // BATCH_SIZE
+  int64_t replay_size = 100'000;      // REPLAY_BUFFER_SIZE
+  int64_t learning_starts = 5'000;    // REPLAY_START_SIZE: uniform random actions, no updates before
+  int train_every = 1;                // TRAINING_FREQ: env steps between training rounds
+  int gradient_steps = 1;             // gradient steps per training round
+  int64_t target_sync_every = 1'000;  // TARGET_NETWORK_UPDATE_FREQ, in gradient steps (hard sync)
+  double target_tau = 0.0;            // > 0: Polyak averaging every gradient step instead
+  double gamma = 0.99;                // GAMMA
 
   // Loss and optimizer: Huber (delta 1) on the TD error, centered RMSProp as in MinAtar.
   double huber_delta = 1.0;
-  double max_grad_norm = 0.0;        // 0: no clipping (the paper clips the error, i.e. Huber)
-  bool clip_rewards = true;          // Mnih et al. 2015: rewards clipped to [-1, 1]
+  double max_grad_norm = 0.0;  // 0: no clipping (the paper clips the error, i.e. Huber)
+  bool clip_rewards = true;    // Mnih et al. 2015: rewards clipped to [-1, 1]
   std::string optimizer = "centered_rmsprop";
-  double lr = 2.5e-4;                // STEP_SIZE
-  double rms_alpha = 0.95;           // SQUARED_GRAD_MOMENTUM
-  double rms_momentum = 0.95;        // GRAD_MOMENTUM
-  double optim_eps = 0.01;           // MIN_SQUARED_GRAD
+  double lr = 2.5e-4;          // STEP_SIZE
+  double rms_alpha = 0.95;     // SQUARED_GRAD_MOMENTUM
+  double rms_momentum = 0.95;  // GRAD_MOMENTUM
+  double optim_eps = 0.01;     // MIN_SQUARED_GRAD
 
   // Exploration: epsilon 1 -> 0.1 linearly over 100k frames after the random phase.
-  double epsilon_start = 1.0;          // EPSILON
-  double epsilon_end = 0.1;            // END_EPSILON
+  double epsilon_start = 1.0;             // EPSILON
+  double epsilon_end = 0.1;               // END_EPSILON
   int64_t epsilon_decay_steps = 100'000;  // FIRST_N_FRAMES
 
-  std::string obs_storage = "auto";  // auto | float | byte | bit (auto: bit for MinAtar)
+  std::string obs_storage = "auto";   // auto | float | byte | bit (auto: bit for MinAtar)
   std::string dense_kernel = "auto";  // auto | off: nets::DenseQKernel when it computes the network
 
   // Evaluation and checkpoints.
   int64_t eval_every = 100'000;  // env steps between greedy evaluations (0: only at the end)
   int eval_episodes = 10;
   int final_eval_episodes = 100;
-  double eval_epsilon = 0.0;     // epsilon during evaluation (0: greedy)
+  double eval_epsilon = 0.0;          // epsilon during evaluation (0: greedy)
   std::string final_policy = "last";  // last | best (the best periodic evaluation's weights)
   int64_t checkpoint_every = 100'000;
   int keep_checkpoints = 3;
-  bool save_replay = false;      // put the replay memory into checkpoints (exact --resume)
+  bool save_replay = false;  // put the replay memory into checkpoints (exact --resume)
 
   // The defaults for `env_id`: the tuned classic-control preset for vector observations,
   // else the paper's settings. UsageError for an unknown env.

@@ -149,7 +149,8 @@ void DqnTrainer::save(CheckpointWriter& w) const {
   w.add_torch_rng("torch_rng");
   const std::vector<double> env_state = env_->get_state();
   w.add_tensor("env_state", torch::tensor(env_state, torch::kFloat64));
-  w.add_tensor("episode_progress", torch::tensor({episode_return_, static_cast<double>(episode_length_)}, torch::kFloat64));
+  w.add_tensor("episode_progress",
+               torch::tensor({episode_return_, static_cast<double>(episode_length_)}, torch::kFloat64));
   n_step_.save(w, "n_step/");
   w.add_tensor("has_replay", torch::tensor({o_.save_replay ? 1 : 0}, torch::kInt64));
   if (o_.save_replay) {

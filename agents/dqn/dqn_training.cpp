@@ -24,12 +24,12 @@ class DqnTraining : public TrainingAlgorithm {
 
   // One line naming what trains: network, replay memory and update path.
   void print_setup() const {
-    std::fprintf(stderr, "dqn on %s (%s defaults), network %s, replay %lld x %lld bytes (%s observations), %s updates\n",
-                 o_.env.c_str(), env_family(o_.env, trainer_.env()).c_str(), trainer_.architecture().c_str(),
-                 static_cast<long long>(o_.replay_size),
-                 static_cast<long long>(trainer_.memory().bytes_per_transition()),
-                 to_string(trainer_.memory().storage()).c_str(),
-                 trainer_.learner().uses_dense_kernel() ? "dense-kernel" : "autograd");
+    std::fprintf(
+        stderr, "dqn on %s (%s defaults), network %s, replay %lld x %lld bytes (%s observations), %s updates\n",
+        o_.env.c_str(), env_family(o_.env, trainer_.env()).c_str(), trainer_.architecture().c_str(),
+        static_cast<long long>(o_.replay_size), static_cast<long long>(trainer_.memory().bytes_per_transition()),
+        to_string(trainer_.memory().storage()).c_str(),
+        trainer_.learner().uses_dense_kernel() ? "dense-kernel" : "autograd");
   }
 
   ProgressPlan progress_plan() const override { return {"dqn " + o_.env, "steps", o_.steps}; }
@@ -43,8 +43,8 @@ class DqnTraining : public TrainingAlgorithm {
   }
 
   std::vector<std::string> metric_columns() const override {
-    return {"step", "episode", "episode_return", "episode_length", "loss", "q_mean", "epsilon", "steps_per_s",
-            "eval_return_mean", "eval_return_std", "wall_s", "dense_kernel"};
+    return {"step",    "episode",     "episode_return",   "episode_length",  "loss",   "q_mean",
+            "epsilon", "steps_per_s", "eval_return_mean", "eval_return_std", "wall_s", "dense_kernel"};
   }
   double metrics_position() const override { return static_cast<double>(trainer_.steps()); }
 

@@ -48,7 +48,8 @@ void NStepBuffer::push(const float* obs, int action, float reward, const float* 
 
 void NStepBuffer::save(CheckpointWriter& w, const std::string& p) const {
   w.add_tensor(p + "cursor", torch::tensor({static_cast<int64_t>(n_), head_, count_}, torch::kInt64));
-  w.add_tensor(p + "obs", torch::from_blob(const_cast<float*>(obs_.data()), {static_cast<int64_t>(obs_.size())}).clone());
+  w.add_tensor(p + "obs",
+               torch::from_blob(const_cast<float*>(obs_.data()), {static_cast<int64_t>(obs_.size())}).clone());
   w.add_tensor(p + "actions", torch::tensor(std::vector<int64_t>(actions_.begin(), actions_.end()), torch::kInt64));
   w.add_tensor(p + "rewards", torch::from_blob(const_cast<float*>(rewards_.data()), {n_}).clone());
 }

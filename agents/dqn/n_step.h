@@ -23,7 +23,10 @@ class NStepBuffer {
   void push(const float* obs, int action, float reward, const float* next_obs, bool terminated, bool truncated,
             const Emit& emit);
   int pending() const { return static_cast<int>(count_); }
-  void clear() { count_ = 0; head_ = 0; }
+  void clear() {
+    count_ = 0;
+    head_ = 0;
+  }
 
   void save(CheckpointWriter& writer, const std::string& prefix) const;
   void load(CheckpointReader& reader, const std::string& prefix);

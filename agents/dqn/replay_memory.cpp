@@ -30,8 +30,8 @@ torch::Tensor vector_tensor(const std::vector<T>& v, torch::ScalarType type) {
 template <class T>
 void load_vector(CheckpointReader& r, const std::string& key, std::vector<T>& v, torch::ScalarType type) {
   torch::Tensor t = r.tensor(key);
-  TP_CHECK_AS(CheckpointError, t.scalar_type() == type && t.numel() == static_cast<int64_t>(v.size()),
-              "checkpoint '", r.path(), "': replay entry '", key, "' does not match this replay memory");
+  TP_CHECK_AS(CheckpointError, t.scalar_type() == type && t.numel() == static_cast<int64_t>(v.size()), "checkpoint '",
+              r.path(), "': replay entry '", key, "' does not match this replay memory");
   std::memcpy(v.data(), t.data_ptr(), v.size() * sizeof(T));
 }
 }  // namespace
@@ -45,9 +45,12 @@ ObsStorage parse_obs_storage(const std::string& name) {
 
 std::string to_string(ObsStorage s) {
   switch (s) {
-    case ObsStorage::Float: return "float";
-    case ObsStorage::Byte: return "byte";
-    case ObsStorage::Bit: return "bit";
+    case ObsStorage::Float:
+      return "float";
+    case ObsStorage::Byte:
+      return "byte";
+    case ObsStorage::Bit:
+      return "bit";
   }
   return "?";
 }
@@ -195,8 +198,9 @@ void ReplayMemory::save(CheckpointWriter& w, const std::string& p) const {
 
 void ReplayMemory::load(CheckpointReader& r, const std::string& p) {
   torch::Tensor cursor = r.tensor(p + "cursor");
-  TP_CHECK_AS(CheckpointError, cursor.numel() == 4 && cursor[0].item<int64_t>() == capacity_ &&
-                                   cursor[3].item<int64_t>() == static_cast<int64_t>(storage_),
+  TP_CHECK_AS(CheckpointError,
+              cursor.numel() == 4 && cursor[0].item<int64_t>() == capacity_ &&
+                  cursor[3].item<int64_t>() == static_cast<int64_t>(storage_),
               "checkpoint '", r.path(), "': the saved replay memory has another capacity or storage");
   load_vector(r, p + "obs", obs_, torch::kUInt8);
   load_vector(r, p + "next_obs", next_obs_, torch::kUInt8);

@@ -34,7 +34,8 @@ TdLoss huber_td_loss(const ReplayBatch& b, const float* q, int64_t num_actions, 
     const double d = static_cast<double>(q_taken) - y[i];
     const double ad = std::abs(d);
     loss += weights[i] * (ad <= delta ? 0.5 * d * d : delta * (ad - 0.5 * delta));
-    dq[i * num_actions + actions[i]] = static_cast<float>(weights[i] * std::clamp(d, -delta, delta) / static_cast<double>(n));
+    dq[i * num_actions + actions[i]] =
+        static_cast<float>(weights[i] * std::clamp(d, -delta, delta) / static_cast<double>(n));
     q_sum += q_taken;
     abs_td[i] = static_cast<float>(ad);
   }

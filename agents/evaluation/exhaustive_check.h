@@ -23,7 +23,7 @@ ReachablePositions reachable_positions(const envs::GameState& initial, size_t li
 
 struct ExhaustiveReport {
   int positions = 0;
-  int suboptimal = 0;  // positions where the player's move loses value (outcome) against minimax
+  int suboptimal = 0;            // positions where the player's move loses value (outcome) against minimax
   std::string first_suboptimal;  // the first such position as text with the move chosen; empty when none
 };
 

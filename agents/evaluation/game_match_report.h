@@ -11,7 +11,7 @@
 namespace tp::agents {
 
 struct MatchReport {
-  std::string agent, opponent;  // the players' names
+  std::string agent, opponent;                     // the players' names
   int games = 0, wins = 0, draws = 0, losses = 0;  // from the agent's side
   double win_rate = 0;
   double wilson_low = 0, wilson_high = 0;  // 95% Wilson interval of the win rate
@@ -22,8 +22,8 @@ struct MatchReport {
 
 struct MatchEvalOptions {
   int games = 100;
-  int parallel = 64;   // games in flight (batched network evaluation)
-  uint64_t seed = 1;   // the run seed; games use evaluation_seed(seed) (core/seeds.h)
+  int parallel = 64;  // games in flight (batched network evaluation)
+  uint64_t seed = 1;  // the run seed; games use evaluation_seed(seed) (core/seeds.h)
   std::function<void(int finished)> on_game_done;
 };
 

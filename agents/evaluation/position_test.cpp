@@ -66,8 +66,9 @@ MistakeRateReport connect4_mistake_rate(const std::vector<PonsPosition>& items, 
   // MCTS players search many positions at once (batched evaluation); others move one by one.
   std::vector<envs::Action> chosen;
   if (const BatchedSearch* search = player.batched_search())
-    chosen = batched_select_moves(state_ptrs, *search, options.parallel, options.seed,
-                                  [&](int done) { if (options.on_progress) options.on_progress(done); });
+    chosen = batched_select_moves(state_ptrs, *search, options.parallel, options.seed, [&](int done) {
+      if (options.on_progress) options.on_progress(done);
+    });
   Connect4Solver solver;
   MistakeRateReport r;
   r.positions = static_cast<int>(items.size());

@@ -31,8 +31,8 @@ struct MistakeRateReport {
 };
 
 struct PositionTestOptions {
-  int parallel = 64;   // positions searched at once by an MCTS player (batched evaluation)
-  uint64_t seed = 1;   // the batched search's seed
+  int parallel = 64;  // positions searched at once by an MCTS player (batched evaluation)
+  uint64_t seed = 1;  // the batched search's seed
   // Also solve every position exactly and count the scores that match the file (checks the
   // solver itself, independently of the player's moves).
   bool check_exact_scores = false;

@@ -19,9 +19,7 @@ namespace tp::agents {
 
 namespace {
 
-double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 std::string trim(const std::string& s) {
   size_t b = 0, e = s.size();
@@ -38,8 +36,8 @@ GtpClient::GtpClient(const std::string& command, double timeout_s, const std::st
   TP_CHECK_AS(UsageError, timeout_s > 0, "GTP timeout must be > 0");
   int sv[2];
   TP_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0, "socketpair failed: ", std::strerror(errno));
-  const int err_fd = open(stderr_path.empty() ? "/dev/null" : stderr_path.c_str(),
-                          O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int err_fd =
+      open(stderr_path.empty() ? "/dev/null" : stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (err_fd < 0) {
     close(sv[0]);
     close(sv[1]);

@@ -30,8 +30,10 @@ std::string preprocess(const std::string& line) {
   for (char ch : line) {
     const unsigned char u = static_cast<unsigned char>(ch);
     if (ch == '#') break;
-    if (ch == '\t') out += ' ';
-    else if (u >= 32 && u != 127) out += ch;
+    if (ch == '\t')
+      out += ' ';
+    else if (u >= 32 && u != 127)
+      out += ch;
   }
   return out;
 }
@@ -86,8 +88,8 @@ void expect_args(const std::vector<std::string>& args, size_t n) {
 
 const std::vector<std::string>& GtpEngine::commands() {
   static const std::vector<std::string> list = {
-      "protocol_version", "name",  "version",  "known_command", "list_commands", "quit",
-      "boardsize",        "clear_board", "komi", "play",      "genmove",       "undo",
+      "protocol_version", "name",        "version",       "known_command", "list_commands", "quit",
+      "boardsize",        "clear_board", "komi",          "play",          "genmove",       "undo",
       "showboard",        "final_score", "time_settings", "time_left"};
   return list;
 }
@@ -114,7 +116,8 @@ void GtpEngine::rebuild(size_t plies) {
 
 int GtpEngine::bring_to_move(Color colour) {
   if (state_.to_play() == colour) return 0;
-  if (state_.is_terminal() || state_.passes() >= 1) fail("cannot play out of turn here (it would end the game with two passes)");
+  if (state_.is_terminal() || state_.passes() >= 1)
+    fail("cannot play out of turn here (it would end the game with two passes)");
   state_.apply(state_.pass_action());
   return 1;
 }
@@ -229,7 +232,8 @@ std::string GtpEngine::execute(const std::string& command, const std::vector<std
     expect_args(args, 3);
     long v[3];
     for (int i = 0; i < 3; ++i)
-      if (!parse_int(args[i], v[i]) || v[i] < 0) fail("syntax error (time_settings main_time byo_yomi_time byo_yomi_stones)");
+      if (!parse_int(args[i], v[i]) || v[i] < 0)
+        fail("syntax error (time_settings main_time byo_yomi_time byo_yomi_stones)");
     for (int i = 0; i < 3; ++i) time_settings_[i] = static_cast<int>(v[i]);
     return "";
   }

@@ -211,8 +211,8 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
         break;
       }
       g.detail = "cleanup phase after two passes at move " + std::to_string(state.history().size()) +
-                 " (Tromp-Taylor " + g.result + "; final_score " + (g.opinion_a.empty() ? "-" : g.opinion_a) +
-                 " and " + (g.opinion_b.empty() ? "-" : g.opinion_b) + ")";
+                 " (Tromp-Taylor " + g.result + "; final_score " + (g.opinion_a.empty() ? "-" : g.opinion_a) + " and " +
+                 (g.opinion_b.empty() ? "-" : g.opinion_b) + ")";
       GoState resumed(params);
       for (size_t i = 0; i + 2 < state.history().size(); ++i) resumed.apply(state.history()[i]);
       state = resumed;
@@ -234,8 +234,8 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
   info.white = names_[engine_of[1]];
   info.result = g.result;
   info.date = today();
-  std::string comment = "torchplay match game " + std::to_string(index + 1) + ", ended by " + g.end +
-                        ", Tromp-Taylor area scoring";
+  std::string comment =
+      "torchplay match game " + std::to_string(index + 1) + ", ended by " + g.end + ", Tromp-Taylor area scoring";
   if (!g.detail.empty()) comment += "; " + g.detail;
   if (!g.opinion_a.empty()) comment += "; final_score of " + names_[0] + ": " + g.opinion_a;
   if (!g.opinion_b.empty()) comment += "; final_score of " + names_[1] + ": " + g.opinion_b;
@@ -252,9 +252,12 @@ MatchSummary summarize(const std::vector<MatchGame>& games) {
       ++s.voids;
       continue;
     }
-    if (g.winner == 0) ++s.a_wins;
-    else if (g.winner == 1) ++s.b_wins;
-    else ++s.draws;
+    if (g.winner == 0)
+      ++s.a_wins;
+    else if (g.winner == 1)
+      ++s.b_wins;
+    else
+      ++s.draws;
     if (g.end == "illegal move") ++s.illegal_moves;
     if (g.scored) {
       const int ours = score_winner(g.result);

@@ -22,29 +22,29 @@ struct MatchOptions {
   int size = 9;
   double komi = 7.5;
   bool alternate = true;
-  int max_moves = 0;        // plies before a game is cut off and scored; 0: 3 * size^2
-  double timeout_s = 120;   // per GTP command
+  int max_moves = 0;       // plies before a game is cut off and scored; 0: 3 * size^2
+  double timeout_s = 120;  // per GTP command
   // After two passes, when an engine's final_score differs from the Tromp-Taylor count
   // (dead stones left on the board), undo both passes and play on with kgs-genmove_cleanup
   // for the engines that know it (KGS's cleanup phase), then count again.
   bool cleanup = true;
-  std::string log_dir;      // engines' stderr goes to log_dir/engine-{a,b}.log ("" discards)
+  std::string log_dir;  // engines' stderr goes to log_dir/engine-{a,b}.log ("" discards)
 };
 
 struct MatchGame {
   int index = 0;
   bool a_is_black = true;
-  std::string end;           // "two passes", "two passes after cleanup", "resignation", "illegal move",
-                             // "move limit", "move rejected", "engine failure", "interrupted"
-  std::string result;        // SGF RE: "B+3.5", "W+R", "B+F" (forfeit), "0", "Void"
-  int winner = -1;           // 0 engine A, 1 engine B, -1 draw or void
-  bool void_game = false;    // no result (an engine failed or rejected a legal move)
-  double score = 0.0;        // Tromp-Taylor, Black's view (when the game ended on the board)
+  std::string end;         // "two passes", "two passes after cleanup", "resignation", "illegal move",
+                           // "move limit", "move rejected", "engine failure", "interrupted"
+  std::string result;      // SGF RE: "B+3.5", "W+R", "B+F" (forfeit), "0", "Void"
+  int winner = -1;         // 0 engine A, 1 engine B, -1 draw or void
+  bool void_game = false;  // no result (an engine failed or rejected a legal move)
+  double score = 0.0;      // Tromp-Taylor, Black's view (when the game ended on the board)
   bool scored = false;
   int moves = 0;
-  std::string detail;        // what went wrong, for illegal moves and void games
+  std::string detail;                // what went wrong, for illegal moves and void games
   std::string opinion_a, opinion_b;  // final_score of each engine ("" when not available)
-  std::string sgf;           // the game record
+  std::string sgf;                   // the game record
 };
 
 class MatchRunner {
@@ -68,10 +68,10 @@ class MatchRunner {
 
 struct MatchSummary {
   int games = 0, a_wins = 0, b_wins = 0, draws = 0, voids = 0;
-  int illegal_moves = 0;          // forfeits
+  int illegal_moves = 0;                 // forfeits
   int opinions = 0, opinions_agree = 0;  // engines' final_score with the same winner as ours
-  double a_score_rate = 0.0;      // (wins + draws / 2) / decided games
-  double ci_low = 0.0, ci_high = 0.0;   // 95% Wilson interval of a_score_rate
+  double a_score_rate = 0.0;             // (wins + draws / 2) / decided games
+  double ci_low = 0.0, ci_high = 0.0;    // 95% Wilson interval of a_score_rate
 };
 MatchSummary summarize(const std::vector<MatchGame>& games);
 

@@ -5,8 +5,7 @@
 
 namespace tp::agents {
 
-GamePlayerMoveGenerator::GamePlayerMoveGenerator(std::unique_ptr<GamePlayer> player, double resign_below,
-                                                 int only_size)
+GamePlayerMoveGenerator::GamePlayerMoveGenerator(std::unique_ptr<GamePlayer> player, double resign_below, int only_size)
     : player_(std::move(player)), resign_below_(resign_below), only_size_(only_size) {
   TP_CHECK(player_ != nullptr, "GamePlayerMoveGenerator needs a player");
 }

@@ -22,7 +22,10 @@ class MoveGenerator {
   // A new game starts (clear_board, boardsize).
   virtual void new_game() {}
   // Whether the generator plays on boards of this size (a network is tied to its own).
-  virtual bool supports_size(int size) const { (void)size; return true; }
+  virtual bool supports_size(int size) const {
+    (void)size;
+    return true;
+  }
 };
 
 // Resigns when the player's own value estimate (searching players only) falls below

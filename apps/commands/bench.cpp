@@ -39,10 +39,10 @@ int cmd_bench(const Args& args) {
   int num_envs = 64;
   std::string vec_threads = "1,2";
   OptionSet set("torchplay bench [--what envs|vecenv|all] [options]");
-  set.add("what", &what,
-          "what to measure: envs (raw single-env steps/s, one core), vecenv (VecEnv batches), all")
-      .add("env", &env_id, "measure this env only (default: every registered env; vecenv: CartPole-v1, "
-                           "MinAtar/Breakout-v1, MinAtar/Seaquest-v1)")
+  set.add("what", &what, "what to measure: envs (raw single-env steps/s, one core), vecenv (VecEnv batches), all")
+      .add("env", &env_id,
+           "measure this env only (default: every registered env; vecenv: CartPole-v1, "
+           "MinAtar/Breakout-v1, MinAtar/Seaquest-v1)")
       .add("seconds", &seconds, "measuring time per item")
       .add("num-envs", &num_envs, "vecenv: copies per VecEnv")
       .add("vec-threads", &vec_threads, "vecenv: comma-separated worker-thread counts to measure");

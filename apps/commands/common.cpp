@@ -5,9 +5,7 @@
 
 namespace tp::app {
 
-void print_json_line(const std::string& json) {
-  std::cout << json << std::endl;
-}
+void print_json_line(const std::string& json) { std::cout << json << std::endl; }
 
 int print_run_outcome(const RunOutcome& outcome, const CommonOptions& common) {
   if (!common.quiet) std::cout << outcome.summary << "\nrun: " << outcome.run_dir << "\n";

@@ -32,9 +32,10 @@ int eval_env(const Args& args) {
   CommonOptions common;
   std::string env_id = "CartPole-v1", agent = "random", env_options;
   int episodes = 100;
-  OptionSet set("torchplay eval --env NAME --agent random|CHECKPOINT [options]\n"
-                "       torchplay eval --game NAME --agent A --opponent B [options]\n"
-                "       torchplay eval --model CHECKPOINT [options]");
+  OptionSet set(
+      "torchplay eval --env NAME --agent random|CHECKPOINT [options]\n"
+      "       torchplay eval --game NAME --agent A --opponent B [options]\n"
+      "       torchplay eval --model CHECKPOINT [options]");
   set.add("env", &env_id, "environment (see torchplay envs)")
       .add("env-options", &env_options, "env settings as key=value,... (e.g. sticky_action_prob=0)")
       .add("agent", &agent, "random or a checkpoint file")
@@ -48,8 +49,8 @@ int eval_env(const Args& args) {
   auto env = registry.make(env_id, envs::parse_env_kwargs(env_options));
   auto policy = agents::make_policy(agent, *env, {common.seed, common.device});
   Progress progress("eval " + env_id, episodes, "episodes", common.quiet);
-  const agents::EvalReport rep = agents::evaluate(*env, *policy, episodes, evaluation_seed(common.seed),
-                                                  [&](int done) { progress.update(done); });
+  const agents::EvalReport rep =
+      agents::evaluate(*env, *policy, episodes, evaluation_seed(common.seed), [&](int done) { progress.update(done); });
   progress.finish();
   const auto& r = rep.return_stats;
   const auto& l = rep.length_stats;

@@ -24,7 +24,8 @@ int eval_model(const Args& args) {
   int64_t samples = 10000, iw_samples = 0;
   OptionSet set("torchplay eval --model CHECKPOINT|RUN_DIR [--classifier CHECKPOINT] [options]");
   set.add("model", &model_path, "generative model checkpoint, or its run directory")
-      .add("classifier", &classifier_path, "classifier checkpoint (torchplay train classifier) for FID / IS of image models")
+      .add("classifier", &classifier_path,
+           "classifier checkpoint (torchplay train classifier) for FID / IS of image models")
       .add("samples", &samples, "generated samples scored for FID / IS (2-D models: 2500 by protocol)")
       .add("iw-samples", &iw_samples, "vae: k of the importance-weighted bound (0: the model's --iw-samples)");
   common.bind(set);
@@ -48,7 +49,8 @@ int eval_model(const Args& args) {
   opt.seed = common.seed;
   const gen::ClassifierUse use = gen::classifier_use(model);
   TP_CHECK_AS(UsageError, use != gen::ClassifierUse::Required || !classifier_path.empty(),
-              "FID and Inception Score need --classifier CHECKPOINT (train one: torchplay train classifier --data ", data, ")");
+              "FID and Inception Score need --classifier CHECKPOINT (train one: torchplay train classifier --data ",
+              data, ")");
   gen::LoadedModel classifier;
   gen::Dataset train;
   if (use != gen::ClassifierUse::None && !classifier_path.empty()) {
@@ -69,8 +71,9 @@ int eval_model(const Args& args) {
   j["epoch"] = epoch;
   if (r.modes) {
     const auto& m = *r.modes;
-    std::printf("modes covered: %lld / %lld, high-quality samples: %.1f%% (of %lld)\n", static_cast<long long>(m.covered),
-                static_cast<long long>(m.total), 100.0 * m.high_quality_share, static_cast<long long>(gen::kModeEvalSamples));
+    std::printf("modes covered: %lld / %lld, high-quality samples: %.1f%% (of %lld)\n",
+                static_cast<long long>(m.covered), static_cast<long long>(m.total), 100.0 * m.high_quality_share,
+                static_cast<long long>(gen::kModeEvalSamples));
     j["modes"] = static_cast<long long>(m.covered);
     j["modes_total"] = static_cast<long long>(m.total);
     j["high_quality"] = m.high_quality_share;
@@ -94,8 +97,8 @@ int eval_model(const Args& args) {
     const auto& l = *r.likelihood;
     std::printf("test negative ELBO: %.2f nats (reconstruction %.2f, KL %.2f)\n", l.elbo.negative_elbo,
                 l.elbo.reconstruction, l.elbo.kl);
-    std::printf("test -log p(x) (importance-weighted bound, k = %lld): %.2f nats\n", static_cast<long long>(l.iw_samples),
-                l.iw_nll);
+    std::printf("test -log p(x) (importance-weighted bound, k = %lld): %.2f nats\n",
+                static_cast<long long>(l.iw_samples), l.iw_nll);
     j["test_neg_elbo"] = l.elbo.negative_elbo;
     j["test_reconstruction"] = l.elbo.reconstruction;
     j["test_kl"] = l.elbo.kl;

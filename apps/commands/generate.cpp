@@ -18,8 +18,9 @@ int cmd_generate(const Args& args) {
   CommonOptions common;
   std::string model, out = "samples.png", interpolate;
   int64_t n = 64, class_label = -1, steps = 10, columns = 0;
-  OptionSet set("torchplay generate --model CHECKPOINT|RUN_DIR [--n 64] [--out grid.png] [--class K]\n"
-                "       [--interpolate A,B --steps 10] [--seed S]");
+  OptionSet set(
+      "torchplay generate --model CHECKPOINT|RUN_DIR [--n 64] [--out grid.png] [--class K]\n"
+      "       [--interpolate A,B --steps 10] [--seed S]");
   set.add("model", &model, "generator checkpoint (gan, dcgan, cgan, wgan-gp, vae), or its run directory")
       .add("out", &out, "output PNG file")
       .add("n", &n, "samples (latents drawn from --seed); with --interpolate: rows of --steps")
@@ -37,7 +38,8 @@ int cmd_generate(const Args& args) {
   gen::Sampler sampler(model);
   const auto z = sampler.random_latents(n, common.seed);
   torch::Tensor samples;
-  int cols = columns > 0 ? static_cast<int>(columns) : (sampler.num_classes() > 0 && class_label < 0 ? static_cast<int>(sampler.num_classes()) : 8);
+  int cols = columns > 0 ? static_cast<int>(columns)
+                         : (sampler.num_classes() > 0 && class_label < 0 ? static_cast<int>(sampler.num_classes()) : 8);
   if (!interpolate.empty()) {
     const auto parts = split_list(interpolate, "--interpolate");
     TP_CHECK_AS(UsageError, parts.size() == 2, "--interpolate takes two latent indices A,B");
@@ -48,7 +50,8 @@ int cmd_generate(const Args& args) {
     } catch (const std::exception&) {
       TP_THROW(UsageError, "--interpolate takes two integer indices, not '", interpolate, "'");
     }
-    TP_CHECK_AS(UsageError, a >= 0 && a < n && b >= 0 && b < n, "--interpolate indices must be in 0..", n - 1, " (--n)");
+    TP_CHECK_AS(UsageError, a >= 0 && a < n && b >= 0 && b < n, "--interpolate indices must be in 0..", n - 1,
+                " (--n)");
     samples = sampler.sample_walk(gen::Sampler::interpolate(z[a], z[b], steps), class_label);
     if (columns == 0) cols = static_cast<int>(steps);
   } else {

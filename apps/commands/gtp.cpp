@@ -19,9 +19,10 @@ int cmd_gtp(const Args& args) {
   double komi = 7.5;
   double resign_below = -1.0;
   std::string game_options;
-  OptionSet set("torchplay gtp --agent CHECKPOINT|mcts:N|random [options]\n"
-                "Speaks GTP version 2 on stdin/stdout (Go; torchplay's rules: positional superko,\n"
-                "suicide illegal, Tromp-Taylor area scoring).");
+  OptionSet set(
+      "torchplay gtp --agent CHECKPOINT|mcts:N|random [options]\n"
+      "Speaks GTP version 2 on stdin/stdout (Go; torchplay's rules: positional superko,\n"
+      "suicide illegal, Tromp-Taylor area scoring).");
   set.add("agent", &agent, "the player: an AlphaZero Go checkpoint, mcts:N (UCT, random rollouts) or random")
       .add("simulations", &simulations, "MCTS simulations per move for checkpoint agents (0: the run's setting)")
       .add("size", &size, "initial board size (GTP boardsize changes it)")

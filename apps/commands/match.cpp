@@ -19,10 +19,11 @@ namespace tp::app {
 int cmd_match(const Args& args) {
   CommonOptions common;
   agents::MatchOptions mo;
-  OptionSet set("torchplay match --black \"CMD\" --white \"CMD\" [--games N --size 9 --komi 7.5] [options]\n"
-                "Plays Go between two GTP engines (shell commands), alternating colours; every move is\n"
-                "checked by torchplay's rules; games are scored by Tromp-Taylor area, with each engine's\n"
-                "final_score as a second opinion; every game is saved as RUN/sgf/game-NNN.sgf.");
+  OptionSet set(
+      "torchplay match --black \"CMD\" --white \"CMD\" [--games N --size 9 --komi 7.5] [options]\n"
+      "Plays Go between two GTP engines (shell commands), alternating colours; every move is\n"
+      "checked by torchplay's rules; games are scored by Tromp-Taylor area, with each engine's\n"
+      "final_score as a second opinion; every game is saved as RUN/sgf/game-NNN.sgf.");
   set.add("black", &mo.engine_a, "engine A: plays Black in game 1 (and White in game 2 when alternating)")
       .add("white", &mo.engine_b, "engine B: plays White in game 1")
       .add("games", &mo.games, "number of games")
@@ -93,10 +94,10 @@ int cmd_match(const Args& args) {
   const agents::MatchSummary s = agents::summarize(games);
   std::printf("A (%s) vs B (%s): %d games, A wins %d, B wins %d, draws %d, void %d\n", runner.name_a().c_str(),
               runner.name_b().c_str(), s.games, s.a_wins, s.b_wins, s.draws, s.voids);
-  std::printf("A score rate %.3f (95%% CI %.3f..%.3f); forfeits by illegal moves %d; engines' final_score agrees"
-              " on the winner in %d of %d opinions; SGF files in %s/sgf\n",
-              s.a_score_rate, s.ci_low, s.ci_high, s.illegal_moves, s.opinions_agree, s.opinions,
-              run.path().c_str());
+  std::printf(
+      "A score rate %.3f (95%% CI %.3f..%.3f); forfeits by illegal moves %d; engines' final_score agrees"
+      " on the winner in %d of %d opinions; SGF files in %s/sgf\n",
+      s.a_score_rate, s.ci_low, s.ci_high, s.illegal_moves, s.opinions_agree, s.opinions, run.path().c_str());
   if (common.json) {
     Json j = Json::object();
     j["engine_a"] = mo.engine_a;

@@ -83,9 +83,10 @@ int watch_model_command(const Args& args) {
 int watch_env_command(const Args& args) {
   CommonOptions common;
   view::EnvWatchOptions o;
-  OptionSet set("torchplay watch --env NAME --agent random|human|CHECKPOINT [options]\n"
-                "       torchplay watch --game NAME --agent A --opponent B [options]\n"
-                "       torchplay watch --model CHECKPOINT [options]");
+  OptionSet set(
+      "torchplay watch --env NAME --agent random|human|CHECKPOINT [options]\n"
+      "       torchplay watch --game NAME --agent A --opponent B [options]\n"
+      "       torchplay watch --model CHECKPOINT [options]");
   set.add("env", &o.env_id, "environment (see torchplay envs)")
       .add("env-options", &o.env_options, "env settings as key=value,... (e.g. sticky_action_prob=0)")
       .add("agent", &o.agent, "random, human (keyboard; keys shown in the window) or a checkpoint file")

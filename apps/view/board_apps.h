@@ -11,10 +11,10 @@ namespace tp::view {
 
 struct PlayOptions {
   std::string game = "tictactoe";
-  std::string game_options;   // "size=9,komi=7.5"
+  std::string game_options;  // "size=9,komi=7.5"
   std::string agent = "mcts:200";
   std::string colour = "first";  // the person's side: first|second or a player name (black, x, ...)
-  int simulations = 0;        // checkpoint agents: MCTS simulations per move (0: the run's)
+  int simulations = 0;           // checkpoint agents: MCTS simulations per move (0: the run's)
   double fps = 30;
   std::string record_dir;
   uint64_t seed = 1;
@@ -35,8 +35,8 @@ struct WatchGameOptions {
   std::string game_options;
   std::string agent = "mcts:200";
   std::string opponent = "random";
-  int games = 1;              // the agent plays first in odd-numbered games, second in the others
-  double move_delay = 0.5;    // seconds between moves
+  int games = 1;            // the agent plays first in odd-numbered games, second in the others
+  double move_delay = 0.5;  // seconds between moves
   int simulations = 0;
   double fps = 30;
   std::string record_dir;

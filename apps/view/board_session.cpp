@@ -30,9 +30,7 @@ sf::Vector2u BoardSession::scene_size(const envs::GameInfo& info) {
   return {b.x + static_cast<unsigned>(kPanelWidth), std::max(b.y, 420u)};
 }
 
-bool BoardSession::human_turn() const {
-  return !state_->is_terminal() && player(state_->current_player()) == nullptr;
-}
+bool BoardSession::human_turn() const { return !state_->is_terminal() && player(state_->current_player()) == nullptr; }
 
 void BoardSession::refresh() {
   targets_ = move_targets(*state_);
@@ -179,10 +177,14 @@ std::optional<sf::FloatRect> BoardSession::button(const std::string& label) cons
 void BoardSession::click(sf::Vector2f point) {
   for (const auto& b : buttons())
     if (b.rect.contains(point)) {
-      if (b.label == "New game") new_game();
-      else if (b.label == "Undo") undo();
-      else if (b.label == "Switch sides") switch_sides();
-      else if (b.label == "Pass") play_pass();
+      if (b.label == "New game")
+        new_game();
+      else if (b.label == "Undo")
+        undo();
+      else if (b.label == "Switch sides")
+        switch_sides();
+      else if (b.label == "Pass")
+        play_pass();
       return;
     }
   const auto cell = board_.cell_at(point);
@@ -208,7 +210,9 @@ std::string BoardSession::result_text() const {
   if (!state_->is_terminal()) return "";
   const envs::GameInfo& info = state_->info();
   const auto r = state_->returns();
-  std::string text = r[0] > r[1] ? player_name(info, 0) + " wins" : r[1] > r[0] ? player_name(info, 1) + " wins" : "Draw";
+  std::string text = r[0] > r[1]   ? player_name(info, 0) + " wins"
+                     : r[1] > r[0] ? player_name(info, 1) + " wins"
+                                   : "Draw";
   if (const std::string score = state_->score_text(); !score.empty()) text += " (" + score + ")";
   return text;
 }

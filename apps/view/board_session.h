@@ -38,9 +38,9 @@ class BoardSession {
 
   // Person's actions (also reachable through the panel buttons).
   void new_game();
-  void undo();                 // takes back moves until it is a person's turn again
-  void switch_sides();         // the person plays the other side, from a new game
-  bool play_pass();            // false (with a message) when passing is not legal now
+  void undo();          // takes back moves until it is a person's turn again
+  void switch_sides();  // the person plays the other side, from a new game
+  bool play_pass();     // false (with a message) when passing is not legal now
 
   const envs::GameState& state() const { return *state_; }
   const BoardView& board() const { return board_; }

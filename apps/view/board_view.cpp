@@ -79,19 +79,26 @@ std::optional<std::pair<int, int>> BoardView::cell_at(sf::Vector2f p) const {
 
 sf::Color BoardView::background() const {
   switch (style_) {
-    case Style::kSlots: return {0, 82, 204};
-    case Style::kGoGrid: return {220, 179, 92};
-    case Style::kDiscs: return {0, 120, 60};
-    case Style::kMarks: return {245, 245, 240};
+    case Style::kSlots:
+      return {0, 82, 204};
+    case Style::kGoGrid:
+      return {220, 179, 92};
+    case Style::kDiscs:
+      return {0, 120, 60};
+    case Style::kMarks:
+      return {245, 245, 240};
   }
   return sf::Color::White;
 }
 
 sf::Color BoardView::piece_color(int player) const {
   switch (style_) {
-    case Style::kSlots: return player == 0 ? sf::Color(220, 30, 40) : sf::Color(250, 210, 0);
-    case Style::kMarks: return player == 0 ? sf::Color(200, 40, 40) : sf::Color(30, 80, 200);
-    default: return player == 0 ? sf::Color(20, 20, 20) : sf::Color(240, 240, 240);
+    case Style::kSlots:
+      return player == 0 ? sf::Color(220, 30, 40) : sf::Color(250, 210, 0);
+    case Style::kMarks:
+      return player == 0 ? sf::Color(200, 40, 40) : sf::Color(30, 80, 200);
+    default:
+      return player == 0 ? sf::Color(20, 20, 20) : sf::Color(240, 240, 240);
   }
 }
 
@@ -100,9 +107,12 @@ void BoardView::draw_board(sf::RenderTarget& target, const sf::RenderStates& sta
   draw_rect(target, states, {0, 0, static_cast<float>(sz.x), static_cast<float>(sz.y)}, background());
   const sf::Color line(40, 40, 40);
   if (style_ == Style::kGoGrid) {
-    const float x1 = margin_ + cell_ * static_cast<float>(cols_ - 1), y1 = margin_ + cell_ * static_cast<float>(rows_ - 1);
-    for (int r = 0; r < rows_; ++r) draw_segment(target, states, cell_centre(r, 0), {x1, cell_centre(r, 0).y}, 1.5f, line);
-    for (int c = 0; c < cols_; ++c) draw_segment(target, states, cell_centre(0, c), {cell_centre(0, c).x, y1}, 1.5f, line);
+    const float x1 = margin_ + cell_ * static_cast<float>(cols_ - 1),
+                y1 = margin_ + cell_ * static_cast<float>(rows_ - 1);
+    for (int r = 0; r < rows_; ++r)
+      draw_segment(target, states, cell_centre(r, 0), {x1, cell_centre(r, 0).y}, 1.5f, line);
+    for (int c = 0; c < cols_; ++c)
+      draw_segment(target, states, cell_centre(0, c), {cell_centre(0, c).x, y1}, 1.5f, line);
     // Star points on the usual Go board sizes.
     if (star_points_ && rows_ == cols_ && rows_ >= 9) {
       const int edge = rows_ >= 13 ? 3 : 2, mid = rows_ / 2;
@@ -126,7 +136,8 @@ void BoardView::draw_board(sf::RenderTarget& target, const sf::RenderStates& sta
       if (style_ == Style::kSlots)
         draw_circle(target, states, ctr, cell_ * 0.4f, sf::Color(235, 240, 250));
       else
-        draw_rect(target, states, {ctr.x - cell_ / 2, ctr.y - cell_ / 2, cell_, cell_}, sf::Color::Transparent, line, -1);
+        draw_rect(target, states, {ctr.x - cell_ / 2, ctr.y - cell_ / 2, cell_, cell_}, sf::Color::Transparent, line,
+                  -1);
     }
 }
 
@@ -185,8 +196,10 @@ void BoardView::draw(sf::RenderTarget& target, sf::RenderStates states, const en
     const std::string text = std::to_string(v);
     const float w = static_cast<float>(size) * 0.62f * static_cast<float>(text.size()) + 4;
     const float h = static_cast<float>(size) + 2;
-    draw_rect(target, states, {ctr.x - w / 2, ctr.y - h / 2, w, h}, style_ == Style::kSlots ? sf::Color(235, 240, 250) : background());
-    draw_text_centred(target, states, *font_, text, ctr, size, v == best ? sf::Color(200, 0, 120) : sf::Color(60, 60, 160));
+    draw_rect(target, states, {ctr.x - w / 2, ctr.y - h / 2, w, h},
+              style_ == Style::kSlots ? sf::Color(235, 240, 250) : background());
+    draw_text_centred(target, states, *font_, text, ctr, size,
+                      v == best ? sf::Color(200, 0, 120) : sf::Color(60, 60, 160));
   }
 }
 

@@ -18,9 +18,7 @@ sf::Vector2f place(sf::Vector2f anchor, float lx, float ly, float angle) {
 
 // ---- CartPole ----
 
-sf::Vector2f CartPoleView::axle(float x) {
-  return {x * kScale + kWidth / 2, kCartY - kAxleOffset};
-}
+sf::Vector2f CartPoleView::axle(float x) { return {x * kScale + kWidth / 2, kCartY - kAxleOffset}; }
 
 void CartPoleView::draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const {
   const float x = obs[0], theta = obs[2];
@@ -31,17 +29,15 @@ void CartPoleView::draw(sf::RenderTarget& target, sf::RenderStates states, const
   // The pole's corners, rotated by -theta (clockwise for a pole leaning right).
   const float l = -kPoleWidth / 2, r = kPoleWidth / 2, t = kPoleLength - kPoleWidth / 2, b = -kPoleWidth / 2;
   const sf::Vector2f a = axle(x);
-  draw_polygon(target, states, {place(a, l, b, -theta), place(a, l, t, -theta), place(a, r, t, -theta),
-                                place(a, r, b, -theta)},
+  draw_polygon(target, states,
+               {place(a, l, b, -theta), place(a, l, t, -theta), place(a, r, t, -theta), place(a, r, b, -theta)},
                kPoleColor);
   draw_circle(target, states, a, kPoleWidth / 2, kAxleColor);
 }
 
 // ---- MountainCar ----
 
-float MountainCarView::hill_height(float position) {
-  return std::sin(3 * position) * 0.45f + 0.55f;
-}
+float MountainCarView::hill_height(float position) { return std::sin(3 * position) * 0.45f + 0.55f; }
 
 sf::Vector2f MountainCarView::hill_point(float position, float clearance) {
   return {(position - kMinPosition) * kScale, kHeight - (hill_height(position) * kScale + clearance)};
@@ -57,9 +53,10 @@ void MountainCarView::draw(sf::RenderTarget& target, sf::RenderStates states, co
 
   const float clearance = 10, angle = std::cos(3 * pos);
   const sf::Vector2f base = hill_point(pos, clearance);
-  draw_polygon(target, states, {place(base, -20, 0, angle), place(base, -20, 20, angle), place(base, 20, 20, angle),
-                                place(base, 20, 0, angle)},
-               sf::Color::Black);
+  draw_polygon(
+      target, states,
+      {place(base, -20, 0, angle), place(base, -20, 20, angle), place(base, 20, 20, angle), place(base, 20, 0, angle)},
+      sf::Color::Black);
   for (float wx : {10.0f, -10.0f}) draw_circle(target, states, place(base, wx, 0, angle), 20 / 2.5f, kWheelColor);
 
   const sf::Vector2f flag_base = hill_point(kGoalPosition);
@@ -81,7 +78,8 @@ void AcrobotView::draw(sf::RenderTarget& target, sf::RenderStates states, const 
   const float theta1 = std::atan2(obs[1], obs[0]), theta2 = std::atan2(obs[3], obs[2]);
   draw_rect(target, states, {0, 0, kSize, kSize}, sf::Color::White);
   // The goal: the tip above this line (one link length above the pivot).
-  draw_polyline(target, states, {{kOffset - 2.2f * kScale, kOffset - kScale}, {kOffset + 2.2f * kScale, kOffset - kScale}},
+  draw_polyline(target, states,
+                {{kOffset - 2.2f * kScale, kOffset - kScale}, {kOffset + 2.2f * kScale, kOffset - kScale}},
                 sf::Color::Black);
   const auto p = joints(theta1, theta2);
   for (int link = 0; link < 2; ++link) {

@@ -15,8 +15,8 @@ std::unique_ptr<EnvView> make_env_view(const envs::Env& env, const sf::Font* fon
   const std::string& id = env.id();
   const auto& shape = env.observation_space().shape;
   auto expect_obs = [&](int n) {
-    TP_CHECK(shape.size() == 1 && shape[0] == n, "view for ", id, ": expected a ", n,
-             "-float observation, got ", env.observation_space().to_string());
+    TP_CHECK(shape.size() == 1 && shape[0] == n, "view for ", id, ": expected a ", n, "-float observation, got ",
+             env.observation_space().to_string());
   };
   if (id.rfind("CartPole", 0) == 0) {
     expect_obs(4);

@@ -65,8 +65,10 @@ EnvWatchSummary watch_env(const EnvWatchOptions& o) {
       e.observe(obs.data());
       std::string status = "step " + std::to_string(e.elapsed_steps()) + "   score " + format_number(score);
       if (action >= 0) status += "   action: " + action_names[static_cast<size_t>(action)];
-      if (r.done()) status += r.terminated ? "   (terminated)" : "   (time limit)";
-      else if (have_last) status += "   last " + format_number(last_return);
+      if (r.done())
+        status += r.terminated ? "   (terminated)" : "   (time limit)";
+      else if (have_last)
+        status += "   last " + format_number(last_return);
       window.present([&](sf::RenderTarget& target) {
         sf::RenderStates at;
         at.transform.translate(static_cast<float>(width - scene.x) / 2, 0);

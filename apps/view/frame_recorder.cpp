@@ -63,8 +63,8 @@ std::string FrameRecorder::finish(double fps) {
   const double rate = fps > 0 ? fps : 30.0;
   const std::string video = dir_ + "/video.mp4";
   // Even width and height: yuv420p (what players expect) needs them.
-  const std::string cmd = shell_quote(ffmpeg) + " -y -loglevel error -framerate " + std::to_string(rate) +
-                          " -i " + shell_quote(dir_ + "/frame_%06d.png") +
+  const std::string cmd = shell_quote(ffmpeg) + " -y -loglevel error -framerate " + std::to_string(rate) + " -i " +
+                          shell_quote(dir_ + "/frame_%06d.png") +
                           " -vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -pix_fmt yuv420p " + shell_quote(video) + " > " +
                           shell_quote(dir_ + "/ffmpeg.log") + " 2>&1";
   const int status = std::system(cmd.c_str());

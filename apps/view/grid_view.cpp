@@ -54,7 +54,8 @@ sf::FloatRect GridView::cell_rect(int row, int col) const {
 void GridView::draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const {
   const sf::Vector2u sz = size();
   draw_rect(target, states, {0, 0, static_cast<float>(sz.x), static_cast<float>(sz.y)}, sf::Color(40, 40, 40));
-  draw_rect(target, states, {0, 0, static_cast<float>(width_ * cell_), static_cast<float>(height_ * cell_)}, kBackground);
+  draw_rect(target, states, {0, 0, static_cast<float>(width_ * cell_), static_cast<float>(height_ * cell_)},
+            kBackground);
   const int plane = height_ * width_;
   for (int r = 0; r < height_; ++r)
     for (int col = 0; col < width_; ++col)

@@ -6,9 +6,7 @@
 
 namespace tp::view {
 
-unsigned hud_height(size_t lines) {
-  return static_cast<unsigned>(lines) * kHudLineHeight + 12;
-}
+unsigned hud_height(size_t lines) { return static_cast<unsigned>(lines) * kHudLineHeight + 12; }
 
 void draw_hud(sf::RenderTarget& target, const sf::Font& font, sf::Vector2f top_left, float width,
               const std::vector<std::string>& lines) {

@@ -30,8 +30,8 @@ bool has_word(const std::string& name, const std::string& word) {
 int find_noop_action(const std::vector<std::string>& action_names) {
   for (size_t i = 0; i < action_names.size(); ++i) {
     const std::string n = lower(action_names[i]);
-    if (n == "noop" || n == "no-op" || n == "no op" || n == "none" || n == "n" || n == "no push" ||
-        n == "torque 0" || n == "stay" || n == "idle")
+    if (n == "noop" || n == "no-op" || n == "no op" || n == "none" || n == "n" || n == "no push" || n == "torque 0" ||
+        n == "stay" || n == "idle")
       return static_cast<int>(i);
   }
   return -1;
@@ -62,8 +62,8 @@ std::vector<KeyBinding> bind_action_keys(const std::vector<std::string>& action_
     const Alias* match = nullptr;
     int matches = 0;
     for (const auto& a : aliases)
-      if (has_word(name, a.word) || name == a.letter || (a.signed_torque && has_word(name, "torque") &&
-                                                         name.find(a.signed_torque) != std::string::npos)) {
+      if (has_word(name, a.word) || name == a.letter ||
+          (a.signed_torque && has_word(name, "torque") && name.find(a.signed_torque) != std::string::npos)) {
         match = &a;
         ++matches;
       }

@@ -7,10 +7,10 @@
 namespace tp::view {
 
 struct ModelWatchOptions {
-  std::string model;        // checkpoint file or run directory
-  int n = 64;               // samples in the grid
-  int64_t class_label = -1; // conditional models: start class (-1: classes in turn)
-  int steps = 10;           // latent-walk samples, endpoints included
+  std::string model;         // checkpoint file or run directory
+  int n = 64;                // samples in the grid
+  int64_t class_label = -1;  // conditional models: start class (-1: classes in turn)
+  int steps = 10;            // latent-walk samples, endpoints included
   double fps = 30;
   std::string record_dir;
   uint64_t seed = 1;

@@ -39,7 +39,8 @@ SampleViewer::SampleViewer(gen::Sampler& sampler, int count, uint64_t seed, int 
     // Tiles of at least 56 px (28 px Fashion-MNIST at 2x), the grid about 640 px wide.
     const float side = static_cast<float>(std::max(sampler_.shape().height, sampler_.shape().width));
     scale_ = std::max(1.0f, std::floor(std::min(640.0f / static_cast<float>(std::max(columns_, walk_steps_)),
-                                                540.0f / static_cast<float>(rows_ + 1)) / side));
+                                                540.0f / static_cast<float>(rows_ + 1)) /
+                                       side));
     tile_ = side * scale_;
   } else {
     columns_ = rows_ = 1;
@@ -146,18 +147,24 @@ void SampleViewer::click(sf::Vector2f point) {
   if (selected_.size() == 2) selected_.clear();
   if (!selected_.empty() && selected_[0] == *i) return;
   selected_.push_back(*i);
-  message_ = selected_.size() == 1 ? "start: sample " + std::to_string(*i) + "; click the end sample"
-                                   : "press W to walk from " + std::to_string(selected_[0]) + " to " + std::to_string(*i);
+  message_ = selected_.size() == 1
+                 ? "start: sample " + std::to_string(*i) + "; click the end sample"
+                 : "press W to walk from " + std::to_string(selected_[0]) + " to " + std::to_string(*i);
 }
 
 void SampleViewer::key(sf::Keyboard::Key key) {
-  if (key == sf::Keyboard::R) resample();
-  else if (key == sf::Keyboard::W) walk();
-  else if (key == sf::Keyboard::A) set_class(-1);
+  if (key == sf::Keyboard::R)
+    resample();
+  else if (key == sf::Keyboard::W)
+    walk();
+  else if (key == sf::Keyboard::A)
+    set_class(-1);
   else if (key >= sf::Keyboard::Num0 && key <= sf::Keyboard::Num9) {
     const int64_t label = key - sf::Keyboard::Num0;
-    if (sampler_.num_classes() > 0 && label >= sampler_.num_classes()) message_ = "no class " + std::to_string(label);
-    else set_class(label);
+    if (sampler_.num_classes() > 0 && label >= sampler_.num_classes())
+      message_ = "no class " + std::to_string(label);
+    else
+      set_class(label);
   } else if ((key == sf::Keyboard::Left || key == sf::Keyboard::Right) && sampler_.num_classes() > 0) {
     const int64_t k = sampler_.num_classes();
     set_class(((class_label_ < 0 ? 0 : class_label_) + (key == sf::Keyboard::Right ? 1 : k - 1)) % k);
@@ -189,8 +196,9 @@ void SampleViewer::draw(sf::RenderTarget& target) const {
       draw_rect(target, states, tile_rect(selected_[k]), sf::Color::Transparent, k == 0 ? kSelectA : kSelectB, 3);
     const sf::FloatRect strip = walk_rect(0);
     if (font_)
-      draw_text(target, states, *font_, walk_textures_.empty() ? "latent walk: (none yet)" : "latent walk:",
-                {kPad, strip.top - 21}, 14, sf::Color(190, 200, 210));
+      draw_text(target, states, *font_,
+                walk_textures_.empty() ? "latent walk: (none yet)" : "latent walk:", {kPad, strip.top - 21}, 14,
+                sf::Color(190, 200, 210));
     for (size_t j = 0; j < walk_textures_.size(); ++j) {
       sf::Sprite sprite(walk_textures_[j]);
       const sf::FloatRect r = walk_rect(static_cast<int>(j));
@@ -206,8 +214,10 @@ void SampleViewer::draw(sf::RenderTarget& target) const {
     content_bottom = static_cast<float>(plot_.getSize().y) + 20;
   }
   if (!font_) return;
-  std::string status = sampler_.algorithm() + "   " + std::to_string(count_) + " samples   seed " + std::to_string(seed_);
-  if (sampler_.num_classes() > 0) status += class_label_ < 0 ? "   classes in turn" : "   class " + std::to_string(class_label_);
+  std::string status =
+      sampler_.algorithm() + "   " + std::to_string(count_) + " samples   seed " + std::to_string(seed_);
+  if (sampler_.num_classes() > 0)
+    status += class_label_ < 0 ? "   classes in turn" : "   class " + std::to_string(class_label_);
   if (!message_.empty()) status += "   " + message_;
   std::vector<std::string> lines = {status};
   for (const auto& l : help_lines()) lines.push_back(l);

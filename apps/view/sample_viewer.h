@@ -34,8 +34,8 @@ class SampleViewer {
   int64_t class_label() const { return class_label_; }
   int columns() const { return columns_; }
   const torch::Tensor& latents() const { return z_; }
-  const torch::Tensor& grid_samples() const { return grid_; }   // (N, C, H, W) in [0, 1] or (N, 2)
-  const torch::Tensor& walk_samples() const { return walk_; }   // undefined until walk()
+  const torch::Tensor& grid_samples() const { return grid_; }  // (N, C, H, W) in [0, 1] or (N, 2)
+  const torch::Tensor& walk_samples() const { return walk_; }  // undefined until walk()
   const std::vector<int>& selection() const { return selected_; }
   const std::string& message() const { return message_; }
   // The scene rectangle of grid sample i, and the walk strip's sample j.

@@ -12,8 +12,8 @@ void draw_polygon(sf::RenderTarget& target, const sf::RenderStates& states, cons
   target.draw(shape, states);
 }
 
-void draw_segment(sf::RenderTarget& target, const sf::RenderStates& states, sf::Vector2f a, sf::Vector2f b,
-                  float width, sf::Color fill) {
+void draw_segment(sf::RenderTarget& target, const sf::RenderStates& states, sf::Vector2f a, sf::Vector2f b, float width,
+                  sf::Color fill) {
   const sf::Vector2f d = b - a;
   const float len = std::sqrt(d.x * d.x + d.y * d.y);
   if (len <= 0) return;
@@ -49,8 +49,8 @@ void draw_polyline(sf::RenderTarget& target, const sf::RenderStates& states, con
   target.draw(line, states);
 }
 
-float draw_text(sf::RenderTarget& target, const sf::RenderStates& states, const sf::Font& font,
-                const std::string& text, sf::Vector2f pos, unsigned size, sf::Color color) {
+float draw_text(sf::RenderTarget& target, const sf::RenderStates& states, const sf::Font& font, const std::string& text,
+                sf::Vector2f pos, unsigned size, sf::Color color) {
   sf::Text t(sf::String::fromUtf8(text.begin(), text.end()), font, size);
   t.setFillColor(color);
   t.setPosition(std::round(pos.x), std::round(pos.y));

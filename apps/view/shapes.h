@@ -11,8 +11,8 @@ namespace tp::view {
 void draw_polygon(sf::RenderTarget& target, const sf::RenderStates& states, const std::vector<sf::Vector2f>& points,
                   sf::Color fill);
 // A rectangle of `width` pixels centred on the segment a-b.
-void draw_segment(sf::RenderTarget& target, const sf::RenderStates& states, sf::Vector2f a, sf::Vector2f b,
-                  float width, sf::Color fill);
+void draw_segment(sf::RenderTarget& target, const sf::RenderStates& states, sf::Vector2f a, sf::Vector2f b, float width,
+                  sf::Color fill);
 void draw_circle(sf::RenderTarget& target, const sf::RenderStates& states, sf::Vector2f centre, float radius,
                  sf::Color fill, sf::Color outline = sf::Color::Transparent, float outline_width = 0);
 void draw_rect(sf::RenderTarget& target, const sf::RenderStates& states, sf::FloatRect rect, sf::Color fill,
@@ -21,8 +21,8 @@ void draw_rect(sf::RenderTarget& target, const sf::RenderStates& states, sf::Flo
 void draw_polyline(sf::RenderTarget& target, const sf::RenderStates& states, const std::vector<sf::Vector2f>& points,
                    sf::Color color);
 // Text with its top-left corner at `pos`; returns the text's width in pixels.
-float draw_text(sf::RenderTarget& target, const sf::RenderStates& states, const sf::Font& font,
-                const std::string& text, sf::Vector2f pos, unsigned size, sf::Color color);
+float draw_text(sf::RenderTarget& target, const sf::RenderStates& states, const sf::Font& font, const std::string& text,
+                sf::Vector2f pos, unsigned size, sf::Color color);
 // Text centred on `centre`.
 void draw_text_centred(sf::RenderTarget& target, const sf::RenderStates& states, const sf::Font& font,
                        const std::string& text, sf::Vector2f centre, unsigned size, sf::Color color);

@@ -17,8 +17,8 @@ void check_display() {
   const std::string d = display;
   if (d[0] == ':') {  // local display ":N" or ":N.S": the server listens on /tmp/.X11-unix/XN
     const std::string number = d.substr(1, d.find('.') == std::string::npos ? std::string::npos : d.find('.') - 1);
-    TP_CHECK(file_exists("/tmp/.X11-unix/X" + number), "no X server on display ", d,
-             " (/tmp/.X11-unix/X", number, " is missing): run on a desktop, or headless under xvfb-run");
+    TP_CHECK(file_exists("/tmp/.X11-unix/X" + number), "no X server on display ", d, " (/tmp/.X11-unix/X", number,
+             " is missing): run on a desktop, or headless under xvfb-run");
   }
 }
 
@@ -48,8 +48,8 @@ ViewWindow::ViewWindow(WindowOptions options) : options_(std::move(options)) {
   check_display();
   SfmlMessages messages;
   frame_ = std::make_unique<sf::RenderTexture>();
-  TP_CHECK(frame_->create(options_.size.x, options_.size.y), "cannot create a ", options_.size.x, "x",
-           options_.size.y, " off-screen frame (OpenGL unavailable?): ", messages.text());
+  TP_CHECK(frame_->create(options_.size.x, options_.size.y), "cannot create a ", options_.size.x, "x", options_.size.y,
+           " off-screen frame (OpenGL unavailable?): ", messages.text());
   window_ = std::make_unique<sf::RenderWindow>(sf::VideoMode(options_.size.x, options_.size.y), options_.title,
                                                sf::Style::Titlebar | sf::Style::Close);
   TP_CHECK(window_->isOpen(), "cannot open a window on display ", std::getenv("DISPLAY"), ": ", messages.text());
@@ -105,9 +105,7 @@ bool ViewWindow::poll(const std::function<void(const sf::Event&)>& on_event) {
   return is_open();
 }
 
-bool ViewWindow::take_pressed(sf::Keyboard::Key key) {
-  return pressed_.erase(key) > 0;
-}
+bool ViewWindow::take_pressed(sf::Keyboard::Key key) { return pressed_.erase(key) > 0; }
 
 void ViewWindow::present(const std::function<void(sf::RenderTarget&)>& draw) {
   if (!is_open()) return;
@@ -130,9 +128,7 @@ void ViewWindow::wait_frame() {
   frame_clock_.restart();
 }
 
-void ViewWindow::idle() {
-  sf::sleep(sf::milliseconds(10));
-}
+void ViewWindow::idle() { sf::sleep(sf::milliseconds(10)); }
 
 void ViewWindow::close() {
   if (is_open()) window_->close();

@@ -18,9 +18,9 @@ namespace tp::view {
 struct WindowOptions {
   std::string title = "torchplay";
   sf::Vector2u size{640, 480};
-  double fps = 30;          // frames per second of present(); 0: as fast as possible
-  std::string record_dir;   // "": no recording
-  bool quiet = false;       // no log lines on stderr
+  double fps = 30;         // frames per second of present(); 0: as fast as possible
+  std::string record_dir;  // "": no recording
+  bool quiet = false;      // no log lines on stderr
 };
 
 // Throws tp::Error unless an X display can be reached: DISPLAY set and, for a local display

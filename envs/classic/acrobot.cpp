@@ -111,8 +111,8 @@ std::vector<double> Acrobot::get_state() const {
 }
 
 void Acrobot::set_state(const std::vector<double>& st) {
-  TP_CHECK(st.size() == 4 || st.size() == 6 + kRngStateDoubles, "Acrobot-v1: state needs 4 or ",
-           6 + kRngStateDoubles, " values, got ", st.size());
+  TP_CHECK(st.size() == 4 || st.size() == 6 + kRngStateDoubles, "Acrobot-v1: state needs 4 or ", 6 + kRngStateDoubles,
+           " values, got ", st.size());
   for (size_t i = 0; i < 4; ++i) s_[i] = st[i];
   if (st.size() == 4) {
     elapsed_ = 0;

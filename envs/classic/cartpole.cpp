@@ -67,8 +67,8 @@ std::vector<double> CartPole::get_state() const {
 }
 
 void CartPole::set_state(const std::vector<double>& st) {
-  TP_CHECK(st.size() == 4 || st.size() == 6 + kRngStateDoubles, "CartPole-v1: state needs 4 or ",
-           6 + kRngStateDoubles, " values, got ", st.size());
+  TP_CHECK(st.size() == 4 || st.size() == 6 + kRngStateDoubles, "CartPole-v1: state needs 4 or ", 6 + kRngStateDoubles,
+           " values, got ", st.size());
   for (size_t i = 0; i < 4; ++i) s_[i] = st[i];
   if (st.size() == 4) {  // physics only (e.g. a recorded Gymnasium state): a fresh episode
     elapsed_ = 0;

@@ -9,15 +9,40 @@ namespace tp::envs {
 
 void map_cell(int t, int h, int w, int r, int c, int& r2, int& c2) {
   switch (t) {
-    case 0: r2 = r; c2 = c; return;
-    case 1: r2 = c; c2 = h - 1 - r; return;
-    case 2: r2 = h - 1 - r; c2 = w - 1 - c; return;
-    case 3: r2 = w - 1 - c; c2 = r; return;
-    case 4: r2 = r; c2 = w - 1 - c; return;
-    case 5: r2 = h - 1 - r; c2 = c; return;
-    case 6: r2 = c; c2 = r; return;
-    case 7: r2 = w - 1 - c; c2 = h - 1 - r; return;
-    default: TP_THROW(Error, "board symmetry ", t, " out of range 0..7");
+    case 0:
+      r2 = r;
+      c2 = c;
+      return;
+    case 1:
+      r2 = c;
+      c2 = h - 1 - r;
+      return;
+    case 2:
+      r2 = h - 1 - r;
+      c2 = w - 1 - c;
+      return;
+    case 3:
+      r2 = w - 1 - c;
+      c2 = r;
+      return;
+    case 4:
+      r2 = r;
+      c2 = w - 1 - c;
+      return;
+    case 5:
+      r2 = h - 1 - r;
+      c2 = c;
+      return;
+    case 6:
+      r2 = c;
+      c2 = r;
+      return;
+    case 7:
+      r2 = w - 1 - c;
+      c2 = h - 1 - r;
+      return;
+    default:
+      TP_THROW(Error, "board symmetry ", t, " out of range 0..7");
   }
 }
 
@@ -54,8 +79,7 @@ bool parse_cell_name(const std::string& text, int height, int width, bool rows_f
 int line_length(const std::vector<signed char>& cells, int h, int w, int row, int col, int dr, int dc) {
   const signed char who = cells[row * w + col];
   int n = 0;
-  for (int r = row + dr, c = col + dc; r >= 0 && r < h && c >= 0 && c < w && cells[r * w + c] == who;
-       r += dr, c += dc)
+  for (int r = row + dr, c = col + dc; r >= 0 && r < h && c >= 0 && c < w && cells[r * w + c] == who; r += dr, c += dc)
     ++n;
   return n;
 }
@@ -85,8 +109,10 @@ std::string board_to_string(const std::vector<signed char>& cells, int h, int w,
   }
   os << (column_numbers ? "" : "   ");
   for (int c = 0; c < w; ++c) {
-    if (column_numbers) os << (c + 1);
-    else os << static_cast<char>('a' + c);
+    if (column_numbers)
+      os << (c + 1);
+    else
+      os << static_cast<char>('a' + c);
     os << (c + 1 < w ? " " : "");
   }
   os << '\n' << footer;

@@ -71,7 +71,8 @@ class Connect4State final : public CopyableGameState<Connect4State> {
     return board_to_string(cells_, kHeight, kWidth, true, true, footer);
   }
   int cell_owner(int row, int col) const override {
-    TP_CHECK(row >= 0 && row < kHeight && col >= 0 && col < kWidth, "cell (", row, ",", col, ") is off the connect4 board");
+    TP_CHECK(row >= 0 && row < kHeight && col >= 0 && col < kWidth, "cell (", row, ",", col,
+             ") is off the connect4 board");
     return cells_[row * kWidth + col];
   }
   const std::vector<Action>& history() const override { return history_; }

@@ -16,10 +16,10 @@ constexpr Action kInvalidAction = -1;
 // How a board is drawn; the SFML view (apps/view/board_view) maps each style to shapes and
 // colours, so envs state the look without drawing anything.
 enum class BoardStyle {
-  kMarks,    // ruled squares holding X and O marks (Tic-tac-toe)
-  kSlots,    // an upright frame of round holes the discs fall into (Connect Four)
-  kGoGrid,   // stones on the line crossings, coordinates round the edge (Go, Gomoku)
-  kDiscs,    // two-coloured discs on green squares (Othello)
+  kMarks,   // ruled squares holding X and O marks (Tic-tac-toe)
+  kSlots,   // an upright frame of round holes the discs fall into (Connect Four)
+  kGoGrid,  // stones on the line crossings, coordinates round the edge (Go, Gomoku)
+  kDiscs,   // two-coloured discs on green squares (Othello)
 };
 
 // What a person sees of a game, stated by the game itself so that views, panels and help
@@ -32,11 +32,11 @@ struct GameDisplay {
 
 // Static facts about a game (shared by all its states).
 struct GameInfo {
-  std::string name;       // "tictactoe", "connect4", "gomoku", "othello", "go"
-  int num_actions = 0;    // size of the policy vector (includes pass where the game has one)
-  int board_height = 0;   // rows of the board as drawn and encoded
-  int board_width = 0;    // columns
-  int num_planes = 0;     // input planes written by encode()
+  std::string name;              // "tictactoe", "connect4", "gomoku", "othello", "go"
+  int num_actions = 0;           // size of the policy vector (includes pass where the game has one)
+  int board_height = 0;          // rows of the board as drawn and encoded
+  int board_width = 0;           // columns
+  int num_planes = 0;            // input planes written by encode()
   double dirichlet_alpha = 0.3;  // AlphaZero root noise for this game's branching factor
   int max_game_length = 0;       // an upper bound on plies
   // How actions are numbered (views map clicks to moves through cell_action): a move places a
@@ -92,7 +92,10 @@ class GameState {
   // add nothing):
   // why the illegal action `a` is illegal, in words ("suicide", "it flips no disc"); "" when
   // the game adds nothing to "occupied".
-  virtual std::string illegal_reason(Action a) const { (void)a; return ""; }
+  virtual std::string illegal_reason(Action a) const {
+    (void)a;
+    return "";
+  }
   // the score behind a finished game's result ("B+3.5"); "" for games decided otherwise.
   virtual std::string score_text() const { return ""; }
   // more facts about the position, a line each ("captures: Black 2, White 0", "komi 7.5").
@@ -108,7 +111,10 @@ class GameState {
   // copying a state of the same game and parameters into this one without reallocating.
   // assign_from returns false when unsupported; callers then fall back to clone().
   virtual void legal_actions_into(std::vector<Action>& out) const { out = legal_actions(); }
-  virtual bool assign_from(const GameState& other) { (void)other; return false; }
+  virtual bool assign_from(const GameState& other) {
+    (void)other;
+    return false;
+  }
 };
 
 // A game's factory: the initial state (with game parameters such as board size).

@@ -17,7 +17,7 @@ class GameRegistry {
   std::unique_ptr<GameState> make(const std::string& name, const std::string& params = "") const;
   bool contains(const std::string& name) const;
   std::vector<std::string> names() const;  // registration order
-  std::string names_text() const;           // "tictactoe, connect4, ...": help texts and errors
+  std::string names_text() const;          // "tictactoe, connect4, ...": help texts and errors
   const GameSpec& spec(const std::string& name) const;
 
  private:

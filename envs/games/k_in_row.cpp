@@ -129,8 +129,8 @@ GameSpec gomoku_spec() {
                         "gomoku size must be an integer in 5..26, got ", size);
             const int n = static_cast<int>(size);
             // Alpha scaled with the board area: 0.03 at 19x19 (AlphaZero Go) -> 0.03 * 361 / n^2.
-            return std::make_unique<KInRowState>(make_info("gomoku", n, 0.03 * 361.0 / (n * n),
-                                                              {{"Black", "White"}, BoardStyle::kGoGrid}), 5);
+            return std::make_unique<KInRowState>(
+                make_info("gomoku", n, 0.03 * 361.0 / (n * n), {{"Black", "White"}, BoardStyle::kGoGrid}), 5);
           }};
 }
 

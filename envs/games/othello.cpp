@@ -43,7 +43,10 @@ class OthelloState final : public CopyableGameState<OthelloState> {
   }
   void apply(Action a) override {
     TP_CHECK(is_legal(a), "illegal move '", a >= 0 && a <= kPass ? action_to_string(a) : std::to_string(a),
-             "' in othello", terminal_ ? " (the game is over)" : a == kPass ? " (a move is available)" : " (it flips nothing)");
+             "' in othello",
+             terminal_    ? " (the game is over)"
+             : a == kPass ? " (a move is available)"
+                          : " (it flips nothing)");
     if (a != kPass) {
       const int r = a / kN, c = a % kN;
       for (const auto& d : kDirs) {
@@ -150,7 +153,7 @@ GameSpec othello_spec() {
               i->board_height = kN;
               i->board_width = kN;
               i->num_planes = kStonePlanes;
-              i->dirichlet_alpha = 0.5;  // ~10 / typical number of legal moves (~10..15)
+              i->dirichlet_alpha = 0.5;         // ~10 / typical number of legal moves (~10..15)
               i->max_game_length = 2 * kCells;  // 60 placements plus passes
               i->has_pass = true;
               i->display = {{"Black", "White"}, BoardStyle::kDiscs};

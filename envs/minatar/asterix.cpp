@@ -31,10 +31,14 @@ float Asterix::game_act(int a, bool& terminal) {
     spawn_entity();
     f.spawn_timer = f.spawn_speed;
   }
-  if (a == kLeft) f.player_x = f.player_x > 0 ? f.player_x - 1 : 0;
-  else if (a == kRight) f.player_x = f.player_x < 9 ? f.player_x + 1 : 9;
-  else if (a == kUp) f.player_y = f.player_y > 1 ? f.player_y - 1 : 1;
-  else if (a == kDown) f.player_y = f.player_y < 8 ? f.player_y + 1 : 8;
+  if (a == kLeft)
+    f.player_x = f.player_x > 0 ? f.player_x - 1 : 0;
+  else if (a == kRight)
+    f.player_x = f.player_x < 9 ? f.player_x + 1 : 9;
+  else if (a == kUp)
+    f.player_y = f.player_y > 1 ? f.player_y - 1 : 1;
+  else if (a == kDown)
+    f.player_y = f.player_y < 8 ? f.player_y + 1 : 8;
 
   auto touch = [&](Entity& e) {  // the player and an entity share a cell
     if (e.gold) {
@@ -51,8 +55,10 @@ float Asterix::game_act(int a, bool& terminal) {
     for (Entity& e : f.entities) {
       if (!e.active) continue;
       e.x += e.right ? 1 : -1;
-      if (e.x < 0 || e.x > 9) e = Entity{};  // left the screen
-      else if (e.x == f.player_x && e.y == f.player_y) touch(e);
+      if (e.x < 0 || e.x > 9)
+        e = Entity{};  // left the screen
+      else if (e.x == f.player_x && e.y == f.player_y)
+        touch(e);
     }
   }
   --f.spawn_timer;

@@ -37,8 +37,10 @@ float Breakout::game_act(int a, bool& terminal) {
   static constexpr int kDx[4] = {-1, 1, 1, -1}, kDy[4] = {-1, -1, 1, 1};
   static constexpr int kFlipX[4] = {1, 0, 3, 2}, kFlipY[4] = {3, 2, 1, 0}, kPaddleEdge[4] = {2, 3, 0, 1};
   float r = 0;
-  if (a == kLeft) f_.pos = f_.pos > 0 ? f_.pos - 1 : 0;
-  else if (a == kRight) f_.pos = f_.pos < 9 ? f_.pos + 1 : 9;
+  if (a == kLeft)
+    f_.pos = f_.pos > 0 ? f_.pos - 1 : 0;
+  else if (a == kRight)
+    f_.pos = f_.pos < 9 ? f_.pos + 1 : 9;
 
   f_.last_x = f_.ball_x;
   f_.last_y = f_.ball_y;
@@ -105,8 +107,7 @@ void Breakout::observe(float* out) const { write_planes(out); }
 void Breakout::observe_bytes(uint8_t* out) const { write_planes(out); }
 
 void Breakout::game_save(std::vector<double>& out) const {
-  for (int v : {f_.ball_x, f_.ball_y, f_.ball_dir, f_.pos, f_.last_x, f_.last_y, f_.strike ? 1 : 0})
-    out.push_back(v);
+  for (int v : {f_.ball_x, f_.ball_y, f_.ball_dir, f_.pos, f_.last_x, f_.last_y, f_.strike ? 1 : 0}) out.push_back(v);
   for (uint16_t b : f_.bricks) out.push_back(b);
 }
 

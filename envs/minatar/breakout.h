@@ -16,8 +16,8 @@ class Breakout final : public MinAtarEnv {
     int ball_x = 0, ball_y = 3, ball_dir = 2;  // dir 0: up-left, 1: up-right, 2: down-right, 3: down-left
     int pos = 4;                               // paddle column
     int last_x = 0, last_y = 3;
-    bool strike = false;                       // the ball hit a brick last frame
-    std::array<uint16_t, 10> bricks{};         // bit x of row y: a brick at (y, x)
+    bool strike = false;                // the ball hit a brick last frame
+    std::array<uint16_t, 10> bricks{};  // bit x of row y: a brick at (y, x)
   };
 
   explicit Breakout(const MinAtarOptions& options, const std::string& id = "MinAtar/Breakout-v1");

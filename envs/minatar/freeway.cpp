@@ -56,8 +56,10 @@ float Freeway::game_act(int a, bool& terminal) {
     if (c.timer == 0) {
       c.timer = std::abs(c.speed);
       c.x += c.speed > 0 ? 1 : -1;
-      if (c.x < 0) c.x = 9;
-      else if (c.x > 9) c.x = 0;
+      if (c.x < 0)
+        c.x = 9;
+      else if (c.x > 9)
+        c.x = 0;
       if (c.x == 4 && c.y == f.pos) f.pos = 9;
     } else {
       --c.timer;
@@ -76,8 +78,10 @@ void Freeway::write_planes(T* out) const {
   for (const Car& c : f_.cars) {
     out[100 + c.y * 10 + c.x] = 1;
     int back_x = c.speed > 0 ? c.x - 1 : c.x + 1;
-    if (back_x < 0) back_x = 9;
-    else if (back_x > 9) back_x = 0;
+    if (back_x < 0)
+      back_x = 9;
+    else if (back_x > 9)
+      back_x = 0;
     out[(1 + std::abs(c.speed)) * 100 + c.y * 10 + back_x] = 1;
   }
 }

@@ -27,8 +27,10 @@ MinAtarEnv::MinAtarEnv(std::string id, std::vector<std::string> channel_names, c
       channel_names_(std::move(channel_names)),
       options_(options),
       max_steps_(options.max_episode_steps) {
-  if (options.minimal_actions) action_set_ = minimal_set;
-  else action_set_ = {kNoop, kLeft, kUp, kRight, kDown, kFire};
+  if (options.minimal_actions)
+    action_set_ = minimal_set;
+  else
+    action_set_ = {kNoop, kLeft, kUp, kRight, kDown, kFire};
   const size_t n = channel_names_.size() * kSize * kSize;
   obs_space_.shape = {static_cast<int>(channel_names_.size()), kSize, kSize};
   obs_space_.low.assign(n, 0.0f);

@@ -23,8 +23,10 @@ size_t remove_first_equal(std::vector<T>& v, const T value) {
 // (-1: it was the one removed; the loop body may still read and write its own copy).
 void follow(long& cur, size_t removed) {
   if (cur < 0) return;
-  if (static_cast<long>(removed) == cur) cur = -1;
-  else if (static_cast<long>(removed) < cur) --cur;
+  if (static_cast<long>(removed) == cur)
+    cur = -1;
+  else if (static_cast<long>(removed) < cur)
+    --cur;
 }
 
 bool outside(int x) { return x < 0 || x > 9; }
@@ -72,8 +74,10 @@ void Seaquest::spawn_enemy() {
   for (const auto* list : {&f_.e_subs, &f_.e_fish})
     for (const Mover& z : *list)
       if (z.y == y && z.right != lr) return;
-  if (is_sub) f_.e_subs.push_back({x, y, lr, f_.move_speed, kEnemyShotInterval});
-  else f_.e_fish.push_back({x, y, lr, f_.move_speed, 0});
+  if (is_sub)
+    f_.e_subs.push_back({x, y, lr, f_.move_speed, kEnemyShotInterval});
+  else
+    f_.e_fish.push_back({x, y, lr, f_.move_speed, 0});
 }
 
 void Seaquest::spawn_diver() {
@@ -225,8 +229,10 @@ float Seaquest::game_act(int a, bool& terminal) {
     if (at_sub(b.x, b.y)) terminal = true;
     b.x += step_dir(b.right);
     const Bullet bullet = b;
-    if (outside(bullet.x)) remove_first_equal(f.e_bullets, bullet);
-    else if (at_sub(bullet.x, bullet.y)) terminal = true;
+    if (outside(bullet.x))
+      remove_first_equal(f.e_bullets, bullet);
+    else if (at_sub(bullet.x, bullet.y))
+      terminal = true;
   });
 
   // Enemy fish: like subs, without shooting.
@@ -263,8 +269,10 @@ float Seaquest::game_act(int a, bool& terminal) {
     --f.oxygen;
     f.surface = false;
   } else if (!f.surface) {
-    if (f.diver_count == 0) terminal = true;
-    else r += surface();
+    if (f.diver_count == 0)
+      terminal = true;
+    else
+      r += surface();
   }
   return r;
 }
@@ -303,8 +311,8 @@ void Seaquest::observe(float* out) const { write_planes(out); }
 void Seaquest::observe_bytes(uint8_t* out) const { write_planes(out); }
 
 void Seaquest::game_save(std::vector<double>& out) const {
-  for (int v : {f_.oxygen, f_.diver_count, f_.sub_x, f_.sub_y, f_.sub_right ? 1 : 0, f_.e_spawn_speed,
-                f_.e_spawn_timer, f_.d_spawn_timer, f_.move_speed, f_.ramp_index, f_.shot_timer, f_.surface ? 1 : 0})
+  for (int v : {f_.oxygen, f_.diver_count, f_.sub_x, f_.sub_y, f_.sub_right ? 1 : 0, f_.e_spawn_speed, f_.e_spawn_timer,
+                f_.d_spawn_timer, f_.move_speed, f_.ramp_index, f_.shot_timer, f_.surface ? 1 : 0})
     out.push_back(v);
   for (const auto* list : {&f_.f_bullets, &f_.e_bullets}) {
     out.push_back(static_cast<double>(list->size()));

@@ -92,8 +92,10 @@ float SpaceInvaders::game_act(int a, bool& terminal) {
     // upstream's stable sort), the lowest alien in that column.
     int fire_x = -1;
     for (int d = 0; d < 10 && fire_x < 0; ++d) {
-      if (f.pos - d >= 0 && column_has(f.aliens, f.pos - d)) fire_x = f.pos - d;
-      else if (d > 0 && f.pos + d <= 9 && column_has(f.aliens, f.pos + d)) fire_x = f.pos + d;
+      if (f.pos - d >= 0 && column_has(f.aliens, f.pos - d))
+        fire_x = f.pos - d;
+      else if (d > 0 && f.pos + d <= 9 && column_has(f.aliens, f.pos + d))
+        fire_x = f.pos + d;
     }
     if (fire_x >= 0) {  // there is always an alien here (a cleared wave respawns at once)
       int y = 9;
@@ -147,8 +149,8 @@ void SpaceInvaders::observe(float* out) const { write_planes(out); }
 void SpaceInvaders::observe_bytes(uint8_t* out) const { write_planes(out); }
 
 void SpaceInvaders::game_save(std::vector<double>& out) const {
-  for (int v : {f_.pos, f_.alien_dir, f_.enemy_move_interval, f_.alien_move_timer, f_.alien_shot_timer,
-                f_.ramp_index, f_.shot_timer})
+  for (int v : {f_.pos, f_.alien_dir, f_.enemy_move_interval, f_.alien_move_timer, f_.alien_shot_timer, f_.ramp_index,
+                f_.shot_timer})
     out.push_back(v);
   for (const Plane* p : {&f_.f_bullets, &f_.e_bullets, &f_.aliens})
     for (uint16_t row : *p) out.push_back(row);

@@ -142,8 +142,8 @@ void Snake::set_state(const std::vector<double>& st) {
   const size_t head = 4 + kRngStateDoubles + 3;
   TP_CHECK(st.size() >= head, "Snake-v0: state needs at least ", head, " values, got ", st.size());
   const auto whole = [](double v, double lo, double hi, const char* what) {
-    TP_CHECK(v == std::floor(v) && v >= lo && v <= hi, "Snake-v0: state ", what, " must be an integer in [", lo,
-             ", ", hi, "], got ", v);
+    TP_CHECK(v == std::floor(v) && v >= lo && v <= hi, "Snake-v0: state ", what, " must be an integer in [", lo, ", ",
+             hi, "], got ", v);
     return static_cast<int>(v);
   };
   whole(st[0], n_, n_, "grid size");
@@ -165,7 +165,8 @@ void Snake::set_state(const std::vector<double>& st) {
     o = 1;
     ring[static_cast<size_t>(i)] = c;
   }
-  TP_CHECK((food.row < 0) == (food.col < 0) && (food.row < 0 ? length == n_ * n_ : !occupied[static_cast<size_t>(food.row * n_ + food.col)]),
+  TP_CHECK((food.row < 0) == (food.col < 0) &&
+               (food.row < 0 ? length == n_ * n_ : !occupied[static_cast<size_t>(food.row * n_ + food.col)]),
            "Snake-v0: state food must be on a free cell (or absent on a full board)");
   occupied_ = std::move(occupied);
   ring_ = std::move(ring);

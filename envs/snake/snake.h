@@ -48,7 +48,7 @@ class Snake final : public Env {
   int size() const { return n_; }
   int heading() const { return heading_; }
   int length() const { return length_; }
-  Cell body(int i) const;  // i = 0 is the head, length() - 1 the tail
+  Cell body(int i) const;              // i = 0 is the head, length() - 1 the tail
   Cell food() const { return food_; }  // {-1, -1} when no free cell is left
 
  private:
@@ -61,7 +61,7 @@ class Snake final : public Env {
   int n_;
   int max_steps_;
   BoxSpace obs_space_;
-  std::vector<Cell> ring_;        // body cells in a ring buffer, head at head_, then towards the tail
+  std::vector<Cell> ring_;         // body cells in a ring buffer, head at head_, then towards the tail
   std::vector<uint8_t> occupied_;  // row * n + col -> body cell
   int head_ = 0, length_ = 0, heading_ = kRight;
   Cell food_{-1, -1};

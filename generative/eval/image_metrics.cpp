@@ -39,7 +39,8 @@ double frechet_distance(const torch::Tensor& a, const torch::Tensor& b) {
 }
 
 ScoreWithStd inception_score(const torch::Tensor& probs, int64_t splits) {
-  TP_CHECK(probs.dim() == 2 && probs.size(0) >= splits && splits > 0, "inception score needs (N, classes) with N >= splits");
+  TP_CHECK(probs.dim() == 2 && probs.size(0) >= splits && splits > 0,
+           "inception score needs (N, classes) with N >= splits");
   torch::NoGradGuard no_grad;
   auto p = probs.to(torch::kFloat64).clamp_min(1e-12);
   const int64_t n = p.size(0), per = n / splits;

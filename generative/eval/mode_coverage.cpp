@@ -11,7 +11,8 @@ namespace tp::gen {
 
 ModeStats mode_coverage(const torch::Tensor& points, const std::string& synthetic) {
   const auto kind = synthetic_kind(synthetic);
-  TP_CHECK_AS(UsageError, kind.has_value(), "mode coverage is defined for ring8, grid25 and moons, not '", synthetic, "'");
+  TP_CHECK_AS(UsageError, kind.has_value(), "mode coverage is defined for ring8, grid25 and moons, not '", synthetic,
+              "'");
   TP_CHECK(points.dim() == 2 && points.size(1) == 2 && points.size(0) > 0, "mode coverage needs (N, 2) points");
   const SyntheticModes modes = synthetic_modes(*kind);
   ModeStats s;
@@ -26,7 +27,10 @@ ModeStats mode_coverage(const torch::Tensor& points, const std::string& syntheti
     int64_t arg = 0;
     for (int64_t m = 0; m < s.total; ++m) {
       const double dist = modes.distance(m, d[2 * i], d[2 * i + 1]);
-      if (dist < best) { best = dist; arg = m; }
+      if (dist < best) {
+        best = dist;
+        arg = m;
+      }
     }
     if (best <= 3.0 * modes.std) {
       ++good;

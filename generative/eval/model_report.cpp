@@ -35,7 +35,8 @@ ModeStats mode_report(GenerativeModel& model, uint64_t seed) {
 }
 
 ClassifierReport classifier_report(GenerativeModel& model, const Dataset& test, const ModelReportOptions& o) {
-  TP_CHECK_AS(UsageError, o.classifier, "FID and Inception Score of a '", model.algorithm(), "' model need a classifier");
+  TP_CHECK_AS(UsageError, o.classifier, "FID and Inception Score of a '", model.algorithm(),
+              "' model need a classifier");
   SampleScorer* scorer = o.classifier->sample_scorer();
   TP_CHECK_AS(UsageError, scorer, "a '", o.classifier->algorithm(), "' model is not a classifier");
   const auto& cs = o.classifier->shape();
@@ -72,8 +73,10 @@ ModelReport evaluate_model(GenerativeModel& model, const Dataset& test, const Mo
   ModelReport r;
   if (model.latent_dim() > 0 && !model.shape().is_image()) r.modes = mode_report(model, o.seed);
   const ClassifierUse use = classifier_use(model);
-  if (use == ClassifierUse::Optional && !o.classifier) r.classifier_skipped = true;
-  else if (use != ClassifierUse::None) r.classifier = classifier_report(model, test, o);
+  if (use == ClassifierUse::Optional && !o.classifier)
+    r.classifier_skipped = true;
+  else if (use != ClassifierUse::None)
+    r.classifier = classifier_report(model, test, o);
   if (LikelihoodBound* bound = model.likelihood_bound()) {
     LikelihoodReport l;
     l.iw_samples = o.iw_samples > 0 ? o.iw_samples : bound->default_iw_samples();

@@ -23,15 +23,15 @@ struct SampleScores {
 };
 
 struct ClassifierReport {
-  SampleScores generated;             // the model's samples
-  SampleScores train;                 // the floor: training images vs the test set
-  double test_inception_score = 0;    // the test images themselves
+  SampleScores generated;           // the model's samples
+  SampleScores train;               // the floor: training images vs the test set
+  double test_inception_score = 0;  // the test images themselves
   int64_t samples = 0;
 };
 
 struct LikelihoodReport {
   ElboReport elbo;
-  double iw_nll = 0;     // importance-weighted bound on -log p(x), nats per image
+  double iw_nll = 0;       // importance-weighted bound on -log p(x), nats per image
   int64_t iw_samples = 0;  // its k
 };
 

@@ -12,7 +12,8 @@ namespace tp::gen {
 namespace F = torch::nn::functional;
 
 void check_corruption(const std::string& c, double noise) {
-  TP_CHECK_AS(UsageError, c == "none" || c == "mask" || c == "gaussian", "unknown corruption '", c, "' (none, mask, gaussian)");
+  TP_CHECK_AS(UsageError, c == "none" || c == "mask" || c == "gaussian", "unknown corruption '", c,
+              "' (none, mask, gaussian)");
   TP_CHECK_AS(UsageError, noise >= 0 && (c != "mask" || noise < 1), "--noise must be >= 0 (and < 1 for masking)");
 }
 
@@ -45,7 +46,10 @@ struct AutoencoderModel::Nets {
 };
 
 AutoencoderModel::AutoencoderModel(std::string algorithm, AeOptions o, DataShape shape)
-    : GenerativeModel(std::move(shape)), algorithm_(std::move(algorithm)), options_(std::move(o)), nets_(std::make_unique<Nets>()) {
+    : GenerativeModel(std::move(shape)),
+      algorithm_(std::move(algorithm)),
+      options_(std::move(o)),
+      nets_(std::make_unique<Nets>()) {
   TP_CHECK_AS(UsageError, shape_.is_image(), "the autoencoders need image data, not 2-D points");
   check_corruption(options_.corruption, options_.noise);
   auto sizes = parse_sizes(options_.hidden, "--hidden");
@@ -64,7 +68,8 @@ std::string AutoencoderModel::architecture() const { return algorithm_ + ":" + n
 std::vector<double> AutoencoderModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor&) {
   const auto target = x.flatten(1);
   auto logits = nets_->ae->reconstruct_logits(corrupt(target, options_.corruption, options_.noise));
-  auto loss = F::binary_cross_entropy_with_logits(logits, target, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) /
+  auto loss = F::binary_cross_entropy_with_logits(logits, target,
+                                                  F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) /
               x.size(0);
   nets_->opt->zero_grad();
   loss.backward();
@@ -78,7 +83,9 @@ std::vector<double> AutoencoderModel::evaluate(const Dataset& test) {
   for (int64_t s = 0; s < test.size(); s += 1000) {
     auto x = test.x.narrow(0, s, std::min<int64_t>(1000, test.size() - s)).flatten(1);
     auto logits = nets_->ae->reconstruct_logits(x);
-    bce += F::binary_cross_entropy_with_logits(logits, x, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)).item<double>();
+    bce += F::binary_cross_entropy_with_logits(logits, x,
+                                               F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum))
+               .item<double>();
     mse += (torch::sigmoid(logits) - x).pow(2).sum().item<double>();
   }
   return {bce / test.size(), mse / (test.size() * shape_.flat_size())};

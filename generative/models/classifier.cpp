@@ -9,7 +9,8 @@
 
 namespace tp::gen {
 
-double classification_accuracy(const std::function<torch::Tensor(const torch::Tensor&)>& logits_of, const Dataset& data) {
+double classification_accuracy(const std::function<torch::Tensor(const torch::Tensor&)>& logits_of,
+                               const Dataset& data) {
   TP_CHECK(data.y.defined() && data.size() > 0, "accuracy needs a labelled dataset");
   torch::NoGradGuard no_grad;
   int64_t correct = 0;
@@ -29,8 +30,11 @@ ClassifierModel::ClassifierModel(ClassifierOptions o, DataShape shape)
     : GenerativeModel(std::move(shape)), options_(std::move(o)), nets_(std::make_unique<Nets>()) {
   TP_CHECK_AS(UsageError, shape_.is_image() && shape_.num_classes > 1 && shape_.height == shape_.width,
               "the classifier needs labelled square images");
-  nets_->cnn = nets::SmallCNN(nets::SmallCNNOptions().channels(shape_.channels).image_size(shape_.height)
-                                  .num_classes(shape_.num_classes).features(options_.features));
+  nets_->cnn = nets::SmallCNN(nets::SmallCNNOptions()
+                                  .channels(shape_.channels)
+                                  .image_size(shape_.height)
+                                  .num_classes(shape_.num_classes)
+                                  .features(options_.features));
   nets::OptimizerOptions oo;
   oo.name = "adam";
   oo.lr = options_.lr;
@@ -63,14 +67,17 @@ namespace {
 torch::Tensor batched(const torch::Tensor& images, const std::function<torch::Tensor(const torch::Tensor&)>& f) {
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> parts;
-  for (int64_t s = 0; s < images.size(0); s += 1000) parts.push_back(f(images.narrow(0, s, std::min<int64_t>(1000, images.size(0) - s))));
+  for (int64_t s = 0; s < images.size(0); s += 1000)
+    parts.push_back(f(images.narrow(0, s, std::min<int64_t>(1000, images.size(0) - s))));
   return torch::cat(parts, 0);
 }
 }  // namespace
 
 torch::Tensor ClassifierModel::features(const torch::Tensor& images) {
-  TP_CHECK(images.dim() == 4 && images.size(1) == shape_.channels && images.size(2) == shape_.height && images.size(3) == shape_.width,
-           "the classifier expects images of shape (N, ", shape_.channels, ", ", shape_.height, ", ", shape_.width, ")");
+  TP_CHECK(images.dim() == 4 && images.size(1) == shape_.channels && images.size(2) == shape_.height &&
+               images.size(3) == shape_.width,
+           "the classifier expects images of shape (N, ", shape_.channels, ", ", shape_.height, ", ", shape_.width,
+           ")");
   nets_->cnn->eval();
   auto out = batched(images, [&](const torch::Tensor& x) { return nets_->cnn->features(x); });
   nets_->cnn->train();
@@ -78,8 +85,10 @@ torch::Tensor ClassifierModel::features(const torch::Tensor& images) {
 }
 
 torch::Tensor ClassifierModel::probabilities(const torch::Tensor& images) {
-  TP_CHECK(images.dim() == 4 && images.size(1) == shape_.channels && images.size(2) == shape_.height && images.size(3) == shape_.width,
-           "the classifier expects images of shape (N, ", shape_.channels, ", ", shape_.height, ", ", shape_.width, ")");
+  TP_CHECK(images.dim() == 4 && images.size(1) == shape_.channels && images.size(2) == shape_.height &&
+               images.size(3) == shape_.width,
+           "the classifier expects images of shape (N, ", shape_.channels, ", ", shape_.height, ", ", shape_.width,
+           ")");
   nets_->cnn->eval();
   auto out = batched(images, [&](const torch::Tensor& x) { return torch::softmax(nets_->cnn->forward(x), 1); });
   nets_->cnn->train();

@@ -12,7 +12,8 @@
 namespace tp::gen {
 
 // Accuracy of `logits_of` (a batch of images -> logits) over a labelled set, in batches.
-double classification_accuracy(const std::function<torch::Tensor(const torch::Tensor&)>& logits_of, const Dataset& data);
+double classification_accuracy(const std::function<torch::Tensor(const torch::Tensor&)>& logits_of,
+                               const Dataset& data);
 
 class ClassifierModel : public GenerativeModel, public SampleScorer {
  public:

@@ -30,11 +30,16 @@ struct GanModel::Nets {
 };
 
 GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
-    : GenerativeModel(std::move(shape)), algorithm_(std::move(algorithm)), options_(std::move(o)), nets_(std::make_unique<Nets>()) {
+    : GenerativeModel(std::move(shape)),
+      algorithm_(std::move(algorithm)),
+      options_(std::move(o)),
+      nets_(std::make_unique<Nets>()) {
   const auto& s = shape_;
-  TP_CHECK_AS(UsageError, options_.loss == "ns" || options_.loss == "wgan-gp", "unknown GAN loss '", options_.loss, "' (ns, wgan-gp)");
+  TP_CHECK_AS(UsageError, options_.loss == "ns" || options_.loss == "wgan-gp", "unknown GAN loss '", options_.loss,
+              "' (ns, wgan-gp)");
   TP_CHECK_AS(UsageError, options_.z_dim > 0 && options_.d_steps > 0, "--z-dim and --d-steps must be > 0");
-  TP_CHECK_AS(UsageError, options_.label_smoothing >= 0 && options_.label_smoothing < 0.5, "--label-smoothing must be in [0, 0.5)");
+  TP_CHECK_AS(UsageError, options_.label_smoothing >= 0 && options_.label_smoothing < 0.5,
+              "--label-smoothing must be in [0, 0.5)");
   TP_CHECK_AS(UsageError, options_.g_ema >= 0 && options_.g_ema < 1, "--g-ema must be in [0, 1)");
   TP_CHECK_AS(UsageError, options_.pack >= 1, "--pack must be >= 1");
   TP_CHECK_AS(UsageError, options_.pack == 1 || (options_.arch == "mlp" && options_.loss == "ns"),
@@ -47,14 +52,21 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
                         .activation(options_.g_activation);
     nets_->g_mlp = nets::MLP(go);
     if (options_.g_ema > 0) nets_->g_ema_mlp = nets::MLP(go);
-    nets_->d_mlp = nets::MLP(
-        nets::MLPOptions((s.flat_size() + k) * options_.pack, parse_sizes(options_.d_hidden, "--d-hidden"), 1)
-            .activation(options_.d_activation));
+    nets_->d_mlp =
+        nets::MLP(nets::MLPOptions((s.flat_size() + k) * options_.pack, parse_sizes(options_.d_hidden, "--d-hidden"), 1)
+                      .activation(options_.d_activation));
   } else if (options_.arch == "dcgan") {
-    TP_CHECK_AS(UsageError, s.is_image() && s.height == s.width, "DCGAN networks need square images; use --arch mlp for 2-D data");
+    TP_CHECK_AS(UsageError, s.is_image() && s.height == s.width,
+                "DCGAN networks need square images; use --arch mlp for 2-D data");
     // The critic of WGAN-GP must not normalize across the batch (the penalty is per sample).
-    auto dco = nets::DCGANOptions().z_dim(options_.z_dim).channels(s.channels).image_size(s.height).ngf(options_.ngf)
-                   .ndf(options_.ndf).num_classes(k).d_norm(options_.loss == "wgan-gp" ? "layer" : "batch");
+    auto dco = nets::DCGANOptions()
+                   .z_dim(options_.z_dim)
+                   .channels(s.channels)
+                   .image_size(s.height)
+                   .ngf(options_.ngf)
+                   .ndf(options_.ndf)
+                   .num_classes(k)
+                   .d_norm(options_.loss == "wgan-gp" ? "layer" : "batch");
     nets_->g_dc = nets::DCGANGenerator(dco);
     if (options_.g_ema > 0) nets_->g_ema_dc = nets::DCGANGenerator(dco);
     nets_->d_dc = nets::DCGANDiscriminator(dco);
@@ -104,7 +116,8 @@ torch::Tensor GanModel::d_forward(const torch::Tensor& x, const torch::Tensor& l
   return nets_->d_mlp->forward(in.view({in.size(0) / options_.pack, -1})).view({-1});
 }
 
-torch::Tensor GanModel::gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& labels) {
+torch::Tensor GanModel::gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake,
+                                         const torch::Tensor& labels) {
   auto alpha_shape = std::vector<int64_t>(real.dim(), 1);
   alpha_shape[0] = real.size(0);
   auto alpha = torch::rand(alpha_shape, real.options());

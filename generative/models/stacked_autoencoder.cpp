@@ -28,7 +28,8 @@ StackedAutoencoderModel::StackedAutoencoderModel(AeOptions o, DataShape shape)
       options_(std::move(o)),
       nets_(std::make_unique<Nets>()),
       accuracy_before_finetuning_(std::numeric_limits<double>::quiet_NaN()) {
-  TP_CHECK_AS(UsageError, shape_.is_image() && shape_.num_classes > 1, "the stacked autoencoder needs labelled image data");
+  TP_CHECK_AS(UsageError, shape_.is_image() && shape_.num_classes > 1,
+              "the stacked autoencoder needs labelled image data");
   TP_CHECK_AS(UsageError, options_.pretrain_epochs >= 0, "--pretrain-epochs must be >= 0");
   TP_CHECK_AS(UsageError, options_.labels > 0, "--labels must be > 0");
   TP_CHECK_AS(UsageError, options_.probe_epochs >= 0, "--probe-epochs must be >= 0");
@@ -40,7 +41,8 @@ StackedAutoencoderModel::StackedAutoencoderModel(AeOptions o, DataShape shape)
   nets::OptimizerOptions oo;
   oo.name = "adam";
   oo.lr = options_.lr;
-  for (int64_t i = 0; i < nets_->ae->levels(); ++i) nets_->layer_opts.push_back(nets::make_optimizer(nets_->ae->layer_parameters(i), oo));
+  for (int64_t i = 0; i < nets_->ae->levels(); ++i)
+    nets_->layer_opts.push_back(nets::make_optimizer(nets_->ae->layer_parameters(i), oo));
   std::vector<torch::Tensor> params;
   for (int64_t i = 0; i < nets_->ae->levels(); ++i) {
     auto p = nets_->ae->layer_parameters(i);
@@ -58,14 +60,19 @@ std::string StackedAutoencoderModel::architecture() const {
   return "sae:" + nets_->ae->signature() + ":k" + std::to_string(shape_.num_classes);
 }
 
-int64_t StackedAutoencoderModel::pretrain_epochs_total() const { return options_.pretrain_epochs * nets_->ae->levels(); }
+int64_t StackedAutoencoderModel::pretrain_epochs_total() const {
+  return options_.pretrain_epochs * nets_->ae->levels();
+}
 
-int64_t StackedAutoencoderModel::probe_epochs_total() const { return options_.pretrain_epochs > 0 ? options_.probe_epochs : 0; }
+int64_t StackedAutoencoderModel::probe_epochs_total() const {
+  return options_.pretrain_epochs > 0 ? options_.probe_epochs : 0;
+}
 
 Dataset StackedAutoencoderModel::epoch_data(int64_t epoch, const Dataset& train) const {
   if (epoch < pretrain_epochs_total()) return train;  // unsupervised: every image, labels unused
   TP_CHECK_AS(UsageError, train.y.defined(), "fine-tuning needs labels");
-  TP_CHECK_AS(UsageError, options_.labels <= train.size(), "--labels ", options_.labels, " exceeds the ", train.size(), " training images");
+  TP_CHECK_AS(UsageError, options_.labels <= train.size(), "--labels ", options_.labels, " exceeds the ", train.size(),
+              " training images");
   Dataset d = train;
   d.x = train.x.narrow(0, 0, options_.labels);
   d.y = train.y.narrow(0, 0, options_.labels);
@@ -83,8 +90,11 @@ std::vector<double> StackedAutoencoderModel::train_step(int64_t epoch, const tor
       torch::NoGradGuard no_grad;
       h = ae->encode(x, level);
     }
-    auto logits = ae->decode_layer_logits(level, ae->encode_layer(level, corrupt(h, options_.corruption, options_.noise)));
-    auto loss = F::binary_cross_entropy_with_logits(logits, h, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) / x.size(0);
+    auto logits =
+        ae->decode_layer_logits(level, ae->encode_layer(level, corrupt(h, options_.corruption, options_.noise)));
+    auto loss = F::binary_cross_entropy_with_logits(
+                    logits, h, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) /
+                x.size(0);
     auto& opt = *nets_->layer_opts[static_cast<size_t>(level)];
     opt.zero_grad();
     loss.backward();
@@ -108,7 +118,8 @@ std::vector<double> StackedAutoencoderModel::train_step(int64_t epoch, const tor
 
 double StackedAutoencoderModel::test_accuracy(const Dataset& test) {
   torch::NoGradGuard no_grad;
-  return classification_accuracy([&](const torch::Tensor& x) { return nets_->head->forward(nets_->ae->encode(x)); }, test);
+  return classification_accuracy([&](const torch::Tensor& x) { return nets_->head->forward(nets_->ae->encode(x)); },
+                                 test);
 }
 
 std::vector<double> StackedAutoencoderModel::evaluate(const Dataset& test) {
@@ -133,7 +144,8 @@ torch::Tensor StackedAutoencoderModel::visualize(const FixedInputs& fixed) {
 void StackedAutoencoderModel::save(CheckpointWriter& w) const {
   w.add_module("sae.ae", *nets_->ae);
   w.add_module("sae.head", *nets_->head);
-  for (size_t i = 0; i < nets_->layer_opts.size(); ++i) w.add_optimizer("sae.opt" + std::to_string(i), *nets_->layer_opts[i]);
+  for (size_t i = 0; i < nets_->layer_opts.size(); ++i)
+    w.add_optimizer("sae.opt" + std::to_string(i), *nets_->layer_opts[i]);
   w.add_optimizer("sae.probe_opt", *nets_->probe_opt);
   w.add_optimizer("sae.finetune_opt", *nets_->finetune_opt);
   w.add_tensor("sae.accuracy_before_finetuning", torch::tensor(accuracy_before_finetuning_, torch::kFloat64));
@@ -142,7 +154,8 @@ void StackedAutoencoderModel::save(CheckpointWriter& w) const {
 void StackedAutoencoderModel::load(CheckpointReader& r) {
   r.load_module("sae.ae", *nets_->ae);
   r.load_module("sae.head", *nets_->head);
-  for (size_t i = 0; i < nets_->layer_opts.size(); ++i) r.load_optimizer("sae.opt" + std::to_string(i), *nets_->layer_opts[i]);
+  for (size_t i = 0; i < nets_->layer_opts.size(); ++i)
+    r.load_optimizer("sae.opt" + std::to_string(i), *nets_->layer_opts[i]);
   r.load_optimizer("sae.probe_opt", *nets_->probe_opt);
   r.load_optimizer("sae.finetune_opt", *nets_->finetune_opt);
   accuracy_before_finetuning_ = r.tensor("sae.accuracy_before_finetuning").item<double>();

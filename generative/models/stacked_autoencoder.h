@@ -20,9 +20,13 @@ class StackedAutoencoderModel : public GenerativeModel {
   ~StackedAutoencoderModel() override;
   std::string algorithm() const override { return "sae"; }
   std::string architecture() const override;
-  int64_t schedule_epochs(int64_t epochs) const override { return pretrain_epochs_total() + probe_epochs_total() + epochs; }
+  int64_t schedule_epochs(int64_t epochs) const override {
+    return pretrain_epochs_total() + probe_epochs_total() + epochs;
+  }
   Dataset epoch_data(int64_t epoch, const Dataset& train) const override;
-  std::vector<std::string> loss_names() const override { return {"layer", "loss_reconstruction", "loss_classification"}; }
+  std::vector<std::string> loss_names() const override {
+    return {"layer", "loss_reconstruction", "loss_classification"};
+  }
   std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) override;
   std::vector<std::string> eval_names() const override { return {"test_accuracy", "test_accuracy_before_finetuning"}; }
   std::vector<double> evaluate(const Dataset& test) override;
@@ -39,7 +43,7 @@ class StackedAutoencoderModel : public GenerativeModel {
   struct Nets;
   AeOptions options_;
   std::unique_ptr<Nets> nets_;
-  int64_t last_epoch_ = -1;         // the epoch of the last train_step (evaluate() follows an epoch)
+  int64_t last_epoch_ = -1;            // the epoch of the last train_step (evaluate() follows an epoch)
   double accuracy_before_finetuning_;  // the probe's test accuracy; NaN until the probe has run
 };
 

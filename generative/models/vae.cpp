@@ -24,8 +24,12 @@ VaeModel::VaeModel(VaeOptions o, DataShape shape)
   TP_CHECK_AS(UsageError, shape_.height == shape_.width, "the VAE needs square images");
   TP_CHECK_AS(UsageError, options_.beta >= 0, "--beta must be >= 0");
   TP_CHECK_AS(UsageError, options_.iw_samples > 0, "--iw-samples must be > 0");
-  nets_->vae = nets::VAE(nets::VAEOptions().kind(options_.arch).channels(shape_.channels).image_size(shape_.height)
-                             .hidden(parse_sizes(options_.hidden, "--hidden")).latent(options_.latent));
+  nets_->vae = nets::VAE(nets::VAEOptions()
+                             .kind(options_.arch)
+                             .channels(shape_.channels)
+                             .image_size(shape_.height)
+                             .hidden(parse_sizes(options_.hidden, "--hidden"))
+                             .latent(options_.latent));
   nets::OptimizerOptions oo;
   oo.name = "adam";
   oo.lr = options_.lr;
@@ -39,7 +43,8 @@ std::string VaeModel::architecture() const { return nets_->vae->signature(); }
 namespace {
 // Per-image Bernoulli log-likelihood of x under logits: -BCE summed over pixels.
 torch::Tensor log_bernoulli(const torch::Tensor& logits, const torch::Tensor& x) {
-  return -F::binary_cross_entropy_with_logits(logits, x, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone))
+  return -F::binary_cross_entropy_with_logits(logits, x,
+                                              F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone))
               .flatten(1)
               .sum(1);
 }
@@ -100,7 +105,9 @@ double VaeModel::importance_weighted_nll(const Dataset& data, int64_t k, uint64_
     auto z = mu.unsqueeze(0) + std.unsqueeze(0) * eps;
     auto log_q = (-0.5 * (eps.pow(2) + log2pi) - 0.5 * logvar.unsqueeze(0)).sum(2);
     auto log_prior = (-0.5 * (z.pow(2) + log2pi)).sum(2);
-    auto xk = x.unsqueeze(0).expand({k, m, x.size(1), x.size(2), x.size(3)}).reshape({k * m, x.size(1), x.size(2), x.size(3)});
+    auto xk = x.unsqueeze(0)
+                  .expand({k, m, x.size(1), x.size(2), x.size(3)})
+                  .reshape({k * m, x.size(1), x.size(2), x.size(3)});
     auto log_px = log_bernoulli(vae->decode(z.reshape({k * m, -1})), xk).view({k, m});
     auto log_w = log_px + log_prior - log_q;
     total += -(torch::logsumexp(log_w, 0) - std::log(static_cast<double>(k))).sum().item<double>();

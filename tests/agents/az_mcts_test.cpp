@@ -196,7 +196,8 @@ TEST(BatchedGames, RandomOpeningPliesAreLegalAndNotRecorded) {
   EXPECT_GT(r.positions.size(), plies - 6 * r.games.size());
   // Without random openings every ply is recorded (the test above); the openings differ.
   std::set<std::vector<envs::Action>> openings;
-  for (const auto& g : r.games) openings.insert({g.moves.begin(), g.moves.begin() + std::min<size_t>(3, g.moves.size())});
+  for (const auto& g : r.games)
+    openings.insert({g.moves.begin(), g.moves.begin() + std::min<size_t>(3, g.moves.size())});
   EXPECT_GT(openings.size(), 20u);
 }
 

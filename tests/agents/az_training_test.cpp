@@ -76,7 +76,8 @@ TEST(AlphaZeroTraining, RunsResumesExactlyAndItsCheckpointPlays) {
   const std::string wide = dir.file("wide");
   r = test::run_torchplay(std::string(kTiny) + "--iterations 1 --play-simulations 24 --run-dir " + wide);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(load_alphazero_model(wide + "/checkpoints/ckpt-000000000001.tpck", *game, torch::kCPU).info.simulations, 24);
+  EXPECT_EQ(load_alphazero_model(wide + "/checkpoints/ckpt-000000000001.tpck", *game, torch::kCPU).info.simulations,
+            24);
   // A tictactoe checkpoint cannot play connect4.
   r = test::run_torchplay("eval --game connect4 --agent " + ckpt + " --games 2 --quiet");
   EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -94,8 +95,9 @@ TEST(AlphaZeroTraining, TicTacToeDefaultsPlayValueOptimallyEverywhere) {
                           "/checkpoints/ckpt-000000000020.tpck --exhaustive --threads 1 --quiet --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("\"positions\":4520,\"suboptimal\":0}"), std::string::npos) << r.output;
-  r = test::run_torchplay("eval --game tictactoe --agent " + run +
-                          "/checkpoints/ckpt-000000000020.tpck --opponent minimax --games 20 --threads 1 --quiet --json");
+  r = test::run_torchplay(
+      "eval --game tictactoe --agent " + run +
+      "/checkpoints/ckpt-000000000020.tpck --opponent minimax --games 20 --threads 1 --quiet --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("\"losses\":0"), std::string::npos) << r.output;
 }

@@ -66,9 +66,9 @@ TEST(Connect4Solver, RejectsMalformedMoveStrings) {
   Connect4Position p;
   EXPECT_THROW(p.play_sequence("48"), DataError);
   Connect4Position q;
-  EXPECT_THROW(q.play_sequence("1111111"), DataError);   // column full
+  EXPECT_THROW(q.play_sequence("1111111"), DataError);  // column full
   Connect4Position r;
-  EXPECT_THROW(r.play_sequence("1212121"), DataError);   // the 7th move wins: not a position to solve
+  EXPECT_THROW(r.play_sequence("1212121"), DataError);  // the 7th move wins: not a position to solve
 }
 
 TEST(Connect4Solver, SolverPlayerTakesTheWinAndBlocks) {

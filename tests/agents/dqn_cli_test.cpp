@@ -33,8 +33,10 @@ TEST(DqnCli, UnknownOptionIsAOneLineUsageError) {
 TEST(DqnCli, ShortRunWritesRunDirAndItsCheckpointEvaluates) {
   tp::test::TempDir dir;
   const std::string run = dir.file("run");
-  const auto r = run_torchplay("train dqn --env CartPole-v1 --steps 1500 --learning-starts 200 --eval-every 500 "
-                               "--final-eval-episodes 5 --quiet --json --run-dir " + run);
+  const auto r = run_torchplay(
+      "train dqn --env CartPole-v1 --steps 1500 --learning-starts 200 --eval-every 500 "
+      "--final-eval-episodes 5 --quiet --json --run-dir " +
+      run);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const tp::Json j = tp::Json::parse(last_line(r.output));
   EXPECT_EQ(j.at("steps").get<int64_t>(), 1500);

@@ -109,4 +109,3 @@ TEST(DqnTrainer, BatchedEvaluationMatchesThePolicyPath) {
   const auto sequential = tp::agents::evaluate(*env, policy, 8, 1234);
   EXPECT_EQ(batched.returns, sequential.returns);
 }
-

@@ -116,7 +116,8 @@ TEST(DqnUpdate, HuberGradientWithImportanceWeights) {
     for (int j = 0; j < 16; ++j) expected[b.actions[j].item<int64_t>()] += g[j];
     const torch::Tensor bias_after = param(learner.online(), "q_head.bias");
     EXPECT_TRUE(torch::allclose(bias_before - bias_after, lr * expected, 1e-5, 1e-6))
-        << bias_before - bias_after << "\n" << lr * expected;
+        << bias_before - bias_after << "\n"
+        << lr * expected;
     EXPECT_GT((q - y).abs().max().item<float>(), 1.0f) << "the batch should exercise the clipped branch";
     // No gradient reaches the target network.
     EXPECT_TRUE(torch::equal(target_before, param(learner.target(), "q_head.weight")));
@@ -202,7 +203,8 @@ TEST(DqnUpdate, DenseKernelMatchesAutograd) {
       torch::manual_seed(100 + step);
       ReplayBatch b(24, obs_shape);
       b.obs.copy_(minatar ? (torch::rand(batch_shape(24)) < 0.2).to(torch::kFloat32) : torch::randn(batch_shape(24)));
-      b.next_obs.copy_(minatar ? (torch::rand(batch_shape(24)) < 0.2).to(torch::kFloat32) : torch::randn(batch_shape(24)));
+      b.next_obs.copy_(minatar ? (torch::rand(batch_shape(24)) < 0.2).to(torch::kFloat32)
+                               : torch::randn(batch_shape(24)));
       b.actions.copy_(torch::randint(0, 3, {24}, torch::kInt64));
       b.rewards.copy_(torch::randn({24}) * 3);
       b.terminated.copy_((torch::rand({24}) < 0.3).to(torch::kFloat32));
@@ -212,7 +214,8 @@ TEST(DqnUpdate, DenseKernelMatchesAutograd) {
       const UpdateResult dense = learners[0]->update(b), autograd = learners[1]->update(b);
       auto ga = learners[0]->online()->parameters(), gb = learners[1]->online()->parameters();
       for (size_t i = 0; i < ga.size(); ++i)
-        EXPECT_TRUE(torch::allclose(ga[i].grad(), gb[i].grad(), 1e-4, 1e-6)) << "gradient " << i << " in variant " << variant;
+        EXPECT_TRUE(torch::allclose(ga[i].grad(), gb[i].grad(), 1e-4, 1e-6))
+            << "gradient " << i << " in variant " << variant;
       EXPECT_NEAR(dense.loss, autograd.loss, 1e-5 * std::max(1.0, std::fabs(autograd.loss)));
       EXPECT_NEAR(dense.q_mean, autograd.q_mean, 1e-5);
       EXPECT_TRUE(torch::allclose(dense.abs_td_error, autograd.abs_td_error, 1e-5, 1e-5));

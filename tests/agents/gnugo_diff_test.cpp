@@ -71,9 +71,12 @@ void play_mirrored_game(GtpClient& gnugo, int size, double komi, Rng& rng, DiffC
     std::vector<Action> occupied, refused;
     for (Action a = 0; a < s.pass_action(); ++a) {
       const MoveStatus st = s.check_move(a);
-      if (st == MoveStatus::kLegal) ours.insert(s.action_to_string(a));
-      else if (st == MoveStatus::kOccupied) occupied.push_back(a);
-      else refused.push_back(a);
+      if (st == MoveStatus::kLegal)
+        ours.insert(s.action_to_string(a));
+      else if (st == MoveStatus::kOccupied)
+        occupied.push_back(a);
+      else
+        refused.push_back(a);
       if (st == MoveStatus::kSuperko) ++counts.superko_checked;
     }
     const std::string theirs_text = gnugo.expect_ok(std::string("all_legal ") + colour[who]);
@@ -86,7 +89,8 @@ void play_mirrored_game(GtpClient& gnugo, int size, double komi, Rng& rng, DiffC
     for (Action a : refused) {
       const GtpReply r = gnugo.send(std::string("play ") + colour[who] + " " + s.action_to_string(a));
       ASSERT_FALSE(r.ok) << "GNU Go accepted " << colour[who] << " " << s.action_to_string(a) << " ("
-                         << envs::go::describe(s.check_move(a)) << " for torchplay)\n" << s.to_string();
+                         << envs::go::describe(s.check_move(a)) << " for torchplay)\n"
+                         << s.to_string();
       ++counts.refused_checked;
     }
     // 3. The move played is accepted.
@@ -123,9 +127,9 @@ TEST(GnuGoDiff, RandomGamesAgreeOnLegalityAndScore) {
       return;
     }
   }
-  std::printf("gnugo diff: %d games, %d moves, %d legal sets compared, %d refused moves checked (%d superko), %d scores\n",
-              counts.games, counts.moves, counts.legal_sets, counts.refused_checked, counts.superko_checked,
-              counts.scores);
+  std::printf(
+      "gnugo diff: %d games, %d moves, %d legal sets compared, %d refused moves checked (%d superko), %d scores\n",
+      counts.games, counts.moves, counts.legal_sets, counts.refused_checked, counts.superko_checked, counts.scores);
   EXPECT_EQ(counts.games, games);
 }
 

@@ -83,8 +83,8 @@ TEST(Sgf, WritesHeaderMovesAndPasses) {
   info.result = "B+R";
   const std::string sgf = to_sgf(s, info);
   EXPECT_EQ(sgf.rfind("(;FF[4]GM[1]", 0), 0u);
-  for (const char* part : {"SZ[9]", "KM[7.5]", "RU[Chinese]", "PB[a\\]b]", "PW[w\\\\]", "RE[B+R]", ";B[ee]",
-                           ";W[cg]", ";B[]", ";W[ii]"})
+  for (const char* part :
+       {"SZ[9]", "KM[7.5]", "RU[Chinese]", "PB[a\\]b]", "PW[w\\\\]", "RE[B+R]", ";B[ee]", ";W[cg]", ";B[]", ";W[ii]"})
     EXPECT_NE(sgf.find(part), std::string::npos) << part << "\n" << sgf;
   EXPECT_EQ(sgf.substr(sgf.size() - 2), ")\n");
 }
@@ -217,7 +217,8 @@ TEST(MatchCli, AgainstGnuGoWritesSgfFilesAndJson) {
   const std::string run = dir.file("run");
   const auto r = test::run_torchplay("match --black '" + torchplay() + " gtp --agent random' --white '" + kGnuGo +
                                      " --mode gtp --level 0 --chinese-rules' --games 2 --size 5 --komi 0.5 --quiet"
-                                     " --json --run-dir " + run);
+                                     " --json --run-dir " +
+                                     run);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string last = r.output.substr(r.output.rfind('{'));
   const Json j = Json::parse(last);
@@ -261,9 +262,29 @@ TEST(GtpCli, PipedSessionThroughTheRealBinary) {
 TEST(GtpCli, FuzzedInputThroughTheRealBinary) {
   test::TempDir dir;
   Rng rng(17);
-  const std::vector<std::string> words = {"play", "genmove", "undo", "boardsize", "komi", "b", "w", "pass", "E5",
-                                          "A1", "T19", "I9", "7", "-1", "5", "showboard", "final_score", "clear_board",
-                                          "known_command", "time_left", "x", "1e999", "list_commands"};
+  const std::vector<std::string> words = {"play",
+                                          "genmove",
+                                          "undo",
+                                          "boardsize",
+                                          "komi",
+                                          "b",
+                                          "w",
+                                          "pass",
+                                          "E5",
+                                          "A1",
+                                          "T19",
+                                          "I9",
+                                          "7",
+                                          "-1",
+                                          "5",
+                                          "showboard",
+                                          "final_score",
+                                          "clear_board",
+                                          "known_command",
+                                          "time_left",
+                                          "x",
+                                          "1e999",
+                                          "list_commands"};
   std::string input;
   for (int i = 0; i < 3000; ++i) {
     if (rng.bernoulli(0.2)) {

@@ -28,7 +28,10 @@ TEST(Metrics, HeaderAndRowsFlushedPerRow) {
   }
   EXPECT_EQ(read_file(path), "step,return,loss\n1,9.5,\n2,,0.25\n");
   // Re-opening (resume) appends; a different header is refused.
-  { CsvMetrics m(path, {"step", "return", "loss"}); m.write({{"step", 3}}); }
+  {
+    CsvMetrics m(path, {"step", "return", "loss"});
+    m.write({{"step", 3}});
+  }
   EXPECT_EQ(read_file(path), "step,return,loss\n1,9.5,\n2,,0.25\n3,,\n");
   EXPECT_THROW(CsvMetrics(path, {"step", "other"}), Error);
 }

@@ -19,7 +19,10 @@ struct Opts {
 };
 
 void bind(OptionSet& set, Opts& o) {
-  set.add("steps", &o.steps, "steps").add("lr", &o.lr, "lr").add("env", &o.env, "env").add("double-dqn", &o.double_dqn, "ddqn");
+  set.add("steps", &o.steps, "steps")
+      .add("lr", &o.lr, "lr")
+      .add("env", &o.env, "env")
+      .add("double-dqn", &o.double_dqn, "ddqn");
 }
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
@@ -139,7 +142,6 @@ TEST(Options, SplitList) {
   EXPECT_THROW(split_list("a,,b", "x"), UsageError);
 }
 
-
 TEST(Options, GivenThrowsForANameThatWasNeverBound) {
   Opts o;
   OptionSet set("t");
@@ -177,9 +179,9 @@ TEST(Options, ResumeTakesTheRunsConfigBelowCommandLineAndConfigFile) {
   bind(set, o);
   ASSERT_TRUE(set.parse({"--resume", dir.file("run"), "--steps", "9", "--config", dir.file("c.ini")}));
   EXPECT_EQ(set.resume_dir(), dir.file("run"));
-  EXPECT_EQ(o.env, "MountainCar-v0");  // from the run
-  EXPECT_EQ(o.steps, 9);               // the command line wins
-  EXPECT_DOUBLE_EQ(o.lr, 0.25);        // --config wins over the run
+  EXPECT_EQ(o.env, "MountainCar-v0");                         // from the run
+  EXPECT_EQ(o.steps, 9);                                      // the command line wins
+  EXPECT_DOUBLE_EQ(o.lr, 0.25);                               // --config wins over the run
   EXPECT_EQ(set.to_ini().find("resume"), std::string::npos);  // --resume is not a config value
   Opts other;
   OptionSet plain("t");

@@ -146,7 +146,7 @@ TEST(TrainingRun, AbandonedStepKeepsTheNewestCheckpointAndResumeDropsLaterRows) 
   const RunOutcome out = run_training(first, settings(dir.file("run"), false));
   EXPECT_EQ(out.exit_code(), 130);
   EXPECT_EQ(CheckpointReader::read_header(out.checkpoint).counter("n"), 4);  // not the half-done state
-  EXPECT_EQ(step_rows(dir.file("run/metrics.csv")).count(6), 2u);           // logged before the interrupt
+  EXPECT_EQ(step_rows(dir.file("run/metrics.csv")).count(6), 2u);            // logged before the interrupt
 
   Counter second(10, 4);
   run_training(second, settings(dir.file("run"), true));

@@ -76,7 +76,8 @@ void replay_golden(const std::string& env_id, int& checked) {
       ASSERT_EQ(r.truncated, s.at("truncated").get<bool>());
       ++checked;
     }
-    EXPECT_TRUE(steps.size() > 1 && (steps.back().at("terminated").get<bool>() || steps.back().at("truncated").get<bool>()));
+    EXPECT_TRUE(steps.size() > 1 &&
+                (steps.back().at("terminated").get<bool>() || steps.back().at("truncated").get<bool>()));
     EXPECT_THROW(env->step(0), Error) << "stepping past the end must be an error";
   }
   EXPECT_EQ(episodes, 10);

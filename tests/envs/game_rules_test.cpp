@@ -32,7 +32,7 @@ TEST(Connect4, GravityVerticalAndDiagonalWins) {
   EXPECT_EQ(s->returns(), (std::vector<double>{1.0, -1.0}));
   EXPECT_EQ(s->cell_owner(5, 3), 0);
   EXPECT_EQ(s->cell_owner(4, 3), 1);  // stacked above
-  s = play("connect4", "1213141");  // x: four in column 1
+  s = play("connect4", "1213141");    // x: four in column 1
   EXPECT_TRUE(s->is_terminal());
   s = play("connect4", "12233434544");  // x: diagonal 1..4 rising
   EXPECT_TRUE(s->is_terminal());

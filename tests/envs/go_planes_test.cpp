@@ -31,9 +31,9 @@ TEST(GoPlanes, HistoryOfBothColoursAndColourToPlay) {
   auto x = planes_of(s);
   for (int i = 0; i < 6 * 25; ++i) EXPECT_EQ(x[i], 0.0f);
   for (int i = 6 * 25; i < 7 * 25; ++i) EXPECT_EQ(x[i], 1.0f);  // black to play
-  s.apply(s.string_to_action("A5"));  // black (row 0, col 0)
-  s.apply(s.string_to_action("B5"));  // white (row 0, col 1)
-  s.apply(s.string_to_action("C5"));  // black (row 0, col 2); white to play now
+  s.apply(s.string_to_action("A5"));                            // black (row 0, col 0)
+  s.apply(s.string_to_action("B5"));                            // white (row 0, col 1)
+  s.apply(s.string_to_action("C5"));                            // black (row 0, col 2); white to play now
   x = planes_of(s);
   // t = 0: own (white) B5, opponent (black) A5 and C5.
   EXPECT_EQ(at(x, 0, 0, 1, 5), 1.0f);
@@ -59,7 +59,7 @@ TEST(GoPlanes, CapturedStonesLeaveThePresentButStayInHistory) {
   GoState s(p);
   for (const char* m : {"B5", "A5", "C5", "E1", "A4"}) s.apply(s.string_to_action(m));  // black A4 captures A5
   ASSERT_EQ(s.cell_owner(0, 0), -1);
-  const auto x = planes_of(s);  // white to play
+  const auto x = planes_of(s);         // white to play
   EXPECT_EQ(at(x, 0, 0, 0, 5), 0.0f);  // white A5 gone now
   EXPECT_EQ(at(x, 2, 0, 0, 5), 1.0f);  // but present one move ago
 }

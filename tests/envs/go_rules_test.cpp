@@ -53,7 +53,8 @@ struct NaiveGo {
       stack.pop_back();
       if (stones) stones->push_back(q);
       for (int m : nbrs(q)) {
-        if (board[m] == -1) libs.insert(m);
+        if (board[m] == -1)
+          libs.insert(m);
         else if (board[m] == board[i] && !mark[m]) {
           mark[m] = 1;
           stack.push_back(m);

@@ -43,7 +43,8 @@ float plane(const Env& env, int channel, int y, int x) {
 
 // ---- Breakout: {ball_x, ball_y, ball_dir, pos, last_x, last_y, strike, bricks[10]} ----
 
-std::vector<double> breakout(int bx, int by, int dir, int pos, std::vector<double> bricks = {0, 1023, 1023, 1023, 0, 0, 0, 0, 0, 0}) {
+std::vector<double> breakout(int bx, int by, int dir, int pos,
+                             std::vector<double> bricks = {0, 1023, 1023, 1023, 0, 0, 0, 0, 0, 0}) {
   std::vector<double> g{double(bx), double(by), double(dir), double(pos), double(bx), double(by), 0};
   g.insert(g.end(), bricks.begin(), bricks.end());
   return g;
@@ -76,7 +77,7 @@ TEST(MinAtarBreakout, BallBouncesOffTheSideWall) {
   g->step(kNoop);
   EXPECT_EQ(g->fields().ball_x, 0);
   EXPECT_EQ(g->fields().ball_y, 5);
-  EXPECT_EQ(g->fields().ball_dir, 1);  // now up-right
+  EXPECT_EQ(g->fields().ball_dir, 1);   // now up-right
   EXPECT_EQ(plane(*g, 2, 6, 0), 1.0f);  // the trail marks the previous cell
 }
 
@@ -136,8 +137,8 @@ TEST(MinAtarBreakout, PaddleMovesAndStopsAtTheWalls) {
 
 std::vector<double> invaders(int pos, int dir, int interval, int move_timer, int alien_shot, int ramp, int shot,
                              std::vector<double> fb, std::vector<double> eb, std::vector<double> aliens) {
-  std::vector<double> g{double(pos), double(dir), double(interval), double(move_timer), double(alien_shot), double(ramp),
-                        double(shot)};
+  std::vector<double> g{double(pos),        double(dir),  double(interval), double(move_timer),
+                        double(alien_shot), double(ramp), double(shot)};
   for (auto* v : {&fb, &eb, &aliens}) {
     v->resize(10, 0.0);
     g.insert(g.end(), v->begin(), v->end());
@@ -182,7 +183,7 @@ TEST(MinAtarSpaceInvaders, AliensMoveSidewaysThenDownAtTheEdge) {
   auto g = make_game<SpaceInvaders>();
   set_game_part(*g, invaders(5, -1, 12, 0, 5, 0, 0, {}, {}, {0b110, 0b110}));
   g->step(kNoop);
-  EXPECT_EQ(g->fields().aliens[0], 0b011);  // one column left
+  EXPECT_EQ(g->fields().aliens[0], 0b011);     // one column left
   EXPECT_EQ(g->fields().alien_move_timer, 3);  // min(aliens left = 4, interval 12), then -1
   set_game_part(*g, invaders(5, -1, 12, 0, 5, 0, 0, {}, {}, {0b011, 0b011}));
   g->step(kNoop);
@@ -301,11 +302,13 @@ TEST(MinAtarFreeway, EpisodeEndsAfter2500Frames) {
 
 std::vector<double> asterix(int px, int py, int spawn_speed, int move_speed, int move_timer, int ramp_timer,
                             int ramp_index, int slot = -1, int ex = 0, bool right = false, bool gold = false) {
-  std::vector<double> g{double(px), double(py), double(spawn_speed), double(spawn_speed), double(move_speed),
-                        double(move_timer), double(ramp_timer), double(ramp_index)};
+  std::vector<double> g{double(px),         double(py),         double(spawn_speed), double(spawn_speed),
+                        double(move_speed), double(move_timer), double(ramp_timer),  double(ramp_index)};
   for (int i = 0; i < 8; ++i) {
-    if (i == slot) g.insert(g.end(), {1, double(ex), double(i + 1), right ? 1.0 : 0.0, gold ? 1.0 : 0.0});
-    else g.insert(g.end(), {0, 0, 0, 0, 0});
+    if (i == slot)
+      g.insert(g.end(), {1, double(ex), double(i + 1), right ? 1.0 : 0.0, gold ? 1.0 : 0.0});
+    else
+      g.insert(g.end(), {0, 0, 0, 0, 0});
   }
   return g;
 }
@@ -370,8 +373,9 @@ struct SeaquestSetup {
   bool surface = false;
   std::vector<std::vector<double>> f_bullets, e_bullets, fish, subs, divers;
   std::vector<double> game() const {
-    std::vector<double> g{double(oxygen), double(divers_held), double(x), double(y), double(right), double(spawn_speed),
-                          20, 30, double(move_speed), double(ramp), 0, surface ? 1.0 : 0.0};
+    std::vector<double> g{double(oxygen),     double(divers_held), double(x), double(y),
+                          double(right),      double(spawn_speed), 20,        30,
+                          double(move_speed), double(ramp),        0,         surface ? 1.0 : 0.0};
     for (const auto* list : {&f_bullets, &e_bullets, &fish, &subs, &divers}) {
       g.push_back(static_cast<double>(list->size()));
       for (const auto& item : *list) g.insert(g.end(), item.begin(), item.end());
@@ -428,8 +432,8 @@ TEST(MinAtarSeaquest, SurfacingWithSixDiversScoresTheOxygenLeft) {
   s.divers_held = 6;
   set_game_part(*g, s.game());
   for (int x = 3; x < 9; ++x) EXPECT_EQ(plane(*g, 8, 9, x), 1.0f);  // the diver gauge
-  EXPECT_EQ(g->step(kUp).reward, 7.0f);  // 150 * 10 // 200
-  EXPECT_EQ(g->fields().diver_count, -1);  // upstream: emptied to 0, then one more removed
+  EXPECT_EQ(g->step(kUp).reward, 7.0f);                             // 150 * 10 // 200
+  EXPECT_EQ(g->fields().diver_count, -1);                           // upstream: emptied to 0, then one more removed
 }
 
 TEST(MinAtarSeaquest, BulletKillsFishAndSub) {
@@ -457,8 +461,8 @@ TEST(MinAtarSeaquest, EnemySubShootsAndItsBulletKills) {
   EXPECT_FALSE(g->step(kNoop).terminated);
   ASSERT_EQ(g->fields().e_bullets.size(), 1u);
   EXPECT_EQ(g->fields().e_bullets[0].x, 7);  // fired from x=8, moved once
-  EXPECT_FALSE(g->step(kNoop).terminated);    // 7 -> 6
-  EXPECT_TRUE(g->step(kNoop).terminated);     // 6 -> 5: the player's cell
+  EXPECT_FALSE(g->step(kNoop).terminated);   // 7 -> 6
+  EXPECT_TRUE(g->step(kNoop).terminated);    // 6 -> 5: the player's cell
 }
 
 TEST(MinAtarSeaquest, DiverIsPickedUp) {
@@ -523,8 +527,8 @@ TEST(MinAtarWrapper, KwargsAreChecked) {
   const auto reg = make_env_registry();
   EXPECT_THROW(reg.make("MinAtar/Breakout-v1", {{"sticky_action_prob", "1.5"}}), UsageError);
   EXPECT_THROW(reg.make("MinAtar/Breakout-v1", {{"difficulty_ramping", "maybe"}}), UsageError);
-  auto e = reg.make("MinAtar/Asterix-v1", {{"sticky_action_prob", "0"}, {"difficulty_ramping", "false"},
-                                           {"max_episode_steps", "50"}});
+  auto e = reg.make("MinAtar/Asterix-v1",
+                    {{"sticky_action_prob", "0"}, {"difficulty_ramping", "false"}, {"max_episode_steps", "50"}});
   EXPECT_EQ(e->max_episode_steps(), 50);
   EXPECT_EQ(dynamic_cast<MinAtarEnv&>(*e).options().sticky_action_prob, 0.0);
   EXPECT_FALSE(dynamic_cast<MinAtarEnv&>(*e).options().difficulty_ramping);

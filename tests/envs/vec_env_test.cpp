@@ -102,8 +102,10 @@ TEST(VecEnv, KeepsTerminatedAndTruncatedApart) {
     vec.step(actions);
     for (const auto& f : vec.finished()) {
       EXPECT_TRUE(f.terminated || f.truncated);
-      if (f.truncated) EXPECT_EQ(f.length, 30);
-      else EXPECT_LT(f.length, 30);
+      if (f.truncated)
+        EXPECT_EQ(f.length, 30);
+      else
+        EXPECT_LT(f.length, 30);
       terminated += f.terminated;
       truncated += f.truncated && !f.terminated;
     }

@@ -17,7 +17,8 @@ namespace {
 Json last_json(const std::string& output) {
   auto end = output.find_last_not_of('\n');
   auto start = output.rfind('\n', end);
-  return Json::parse(output.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1));
+  return Json::parse(output.substr(start == std::string::npos ? 0 : start + 1,
+                                   end - (start == std::string::npos ? 0 : start + 1) + 1));
 }
 
 // A folder of MNIST-format files: 64 training and 32 test images of 28x28 random blobs.
@@ -29,7 +30,8 @@ void write_tiny_mnist(const std::string& dir) {
     IdxArray labels{{n}, std::vector<uint8_t>(static_cast<size_t>(n))};
     for (int i = 0; i < n; ++i) {
       labels.data[i] = static_cast<uint8_t>(i % 10);
-      for (int p = 0; p < 784; ++p) images.data[i * 784 + p] = (p / 28 > 5 + i % 10 && p / 28 < 20) ? 200 + rng.below(50) : rng.below(20);
+      for (int p = 0; p < 784; ++p)
+        images.data[i * 784 + p] = (p / 28 > 5 + i % 10 && p / 28 < 20) ? 200 + rng.below(50) : rng.below(20);
     }
     write_file_atomic(dir + "/" + split + "-images-idx3-ubyte.gz", gzip_bytes(encode_idx(images)));
     write_file_atomic(dir + "/" + split + "-labels-idx1-ubyte", encode_idx(labels));
@@ -39,7 +41,10 @@ void write_tiny_mnist(const std::string& dir) {
 TEST(GenerativeCli, GanOnRing8TrainsGeneratesAndEvaluates) {
   test::TempDir dir;
   const std::string run = dir.file("run");
-  auto r = test::run_torchplay("train gan --data ring8 --epochs 1 --synthetic-size 2048 --g-hidden 32 --d-hidden 32 --threads 1 --quiet --json --run-dir " + run);
+  auto r = test::run_torchplay(
+      "train gan --data ring8 --epochs 1 --synthetic-size 2048 --g-hidden 32 --d-hidden 32 --threads 1 --quiet --json "
+      "--run-dir " +
+      run);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto j = last_json(r.output);
   const Json trained = j;
@@ -61,18 +66,22 @@ TEST(GenerativeCli, GanOnRing8TrainsGeneratesAndEvaluates) {
   EXPECT_EQ(j.at("modes").get<int64_t>(), trained.at("modes").get<int64_t>());
   EXPECT_EQ(j.at("high_quality").get<double>(), trained.at("high_quality").get<double>());
   // Training is reproducible: the same seed gives bit-identical losses, another seed not.
-  const std::string again = "train gan --data ring8 --epochs 1 --synthetic-size 2048 --g-hidden 32 --d-hidden 32 --threads 1 --quiet --json --run-dir ";
+  const std::string again =
+      "train gan --data ring8 --epochs 1 --synthetic-size 2048 --g-hidden 32 --d-hidden 32 --threads 1 --quiet --json "
+      "--run-dir ";
   r = test::run_torchplay(again + dir.file("same"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   j = last_json(r.output);
-  for (const char* k : {"loss_d", "loss_g", "d_real", "d_fake"}) EXPECT_EQ(j.at(k).get<double>(), trained.at(k).get<double>()) << k;
+  for (const char* k : {"loss_d", "loss_g", "d_real", "d_fake"})
+    EXPECT_EQ(j.at(k).get<double>(), trained.at(k).get<double>()) << k;
   r = test::run_torchplay(again + dir.file("other") + " --seed 2");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(last_json(r.output).at("loss_d").get<double>(), trained.at("loss_d").get<double>());
 
   // Bad packing / averaging settings are usage errors.
   for (const std::string bad : {"--pack 0", "--pack 4 --batch-size 2", "--g-ema 1", "--loss wgan-gp --pack 2"}) {
-    r = test::run_torchplay("train gan --data ring8 --epochs 1 --synthetic-size 64 --quiet --run-dir " + dir.file("bad") + " " + bad);
+    r = test::run_torchplay("train gan --data ring8 --epochs 1 --synthetic-size 64 --quiet --run-dir " +
+                            dir.file("bad") + " " + bad);
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.output;
   }
 
@@ -92,7 +101,8 @@ TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
   // Conditional grid: one column per class.
   EXPECT_EQ(read_png(dir.file("cgan/samples/epoch_001.png")).width, 10 * 28 + 11 * 2);
 
-  r = test::run_torchplay("generate --model " + dir.file("cgan") + " --n 16 --class 3 --out " + dir.file("c3.png") + " --quiet");
+  r = test::run_torchplay("generate --model " + dir.file("cgan") + " --n 16 --class 3 --out " + dir.file("c3.png") +
+                          " --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const Image c3 = read_png(dir.file("c3.png"));
   EXPECT_EQ(c3.width, 8 * 28 + 9 * 2);
@@ -102,7 +112,8 @@ TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
 
   r = test::run_torchplay("train vae --hidden 32 --latent 4" + data + " --run-dir " + dir.file("vae"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = test::run_torchplay("generate --model " + dir.file("vae") + " --n 4 --interpolate 0,3 --steps 6 --out " + dir.file("walk.png") + " --quiet");
+  r = test::run_torchplay("generate --model " + dir.file("vae") + " --n 4 --interpolate 0,3 --steps 6 --out " +
+                          dir.file("walk.png") + " --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const Image walk = read_png(dir.file("walk.png"));
   EXPECT_EQ(walk.width, 6 * 28 + 7 * 2);
@@ -138,7 +149,8 @@ TEST(GenerativeCli, ClassifierTrainsAndScoresAGeneratorsFidAndInceptionScore) {
   test::TempDir dir;
   write_tiny_mnist(dir.file(""));
   const std::string common = " --threads 1 --quiet --json --seed 3", data = " --data " + dir.path() + common;
-  auto r = test::run_torchplay("train classifier --features 32 --epochs 25 --batch-size 16" + data + " --run-dir " + dir.file("cls"));
+  auto r = test::run_torchplay("train classifier --features 32 --epochs 25 --batch-size 16" + data + " --run-dir " +
+                               dir.file("cls"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const Json c = last_json(r.output);
   EXPECT_EQ(c.at("algorithm").get<std::string>(), "classifier");
@@ -149,9 +161,11 @@ TEST(GenerativeCli, ClassifierTrainsAndScoresAGeneratorsFidAndInceptionScore) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(last_json(r.output).at("test_accuracy").get<double>(), c.at("test_accuracy").get<double>());
 
-  r = test::run_torchplay("train dcgan --ngf 8 --ndf 8 --epochs 1 --batch-size 32" + data + " --run-dir " + dir.file("gan"));
+  r = test::run_torchplay("train dcgan --ngf 8 --ndf 8 --epochs 1 --batch-size 32" + data + " --run-dir " +
+                          dir.file("gan"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = test::run_torchplay("eval --model " + dir.file("gan") + " --classifier " + dir.file("cls") + " --samples 64" + common);
+  r = test::run_torchplay("eval --model " + dir.file("gan") + " --classifier " + dir.file("cls") + " --samples 64" +
+                          common);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const Json j = last_json(r.output);
   EXPECT_EQ(j.at("samples").get<int64_t>(), 64);
@@ -172,11 +186,14 @@ TEST(GenerativeCli, ClassifierTrainsAndScoresAGeneratorsFidAndInceptionScore) {
 TEST(GenerativeCli, SaeResumeAndBadInput) {
   test::TempDir dir;
   write_tiny_mnist(dir.file(""));
-  const std::string args = "train sae --hidden 16,8 --pretrain-epochs 1 --probe-epochs 2 --labels 40 --epochs 2 --batch-size 16 --threads 1 --quiet --json --data " + dir.path();
+  const std::string args =
+      "train sae --hidden 16,8 --pretrain-epochs 1 --probe-epochs 2 --labels 40 --epochs 2 --batch-size 16 --threads 1 "
+      "--quiet --json --data " +
+      dir.path();
   auto r = test::run_torchplay(args + " --run-dir " + dir.file("sae"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto j = last_json(r.output);
-  EXPECT_EQ(j.at("epochs").get<int64_t>(), 6);     // 2 layer-wise + 2 probe + 2 fine-tuning
+  EXPECT_EQ(j.at("epochs").get<int64_t>(), 6);  // 2 layer-wise + 2 probe + 2 fine-tuning
   EXPECT_EQ(j.at("steps").get<int64_t>(), 4 + 4 + 3 + 3 + 3 + 3);
   EXPECT_GE(j.at("test_accuracy_before_finetuning").get<double>(), 0.0);
   // Resuming a finished run adds the extra epochs asked for.

@@ -29,7 +29,7 @@ TEST(Sampler, WalkShowsOneRowPerClassForAConditionalModel) {
   const auto z = sampler.random_latents(2, 5);
   const auto path = Sampler::interpolate(z[0], z[1], 4);
   const auto all = sampler.sample_walk(path);
-  ASSERT_EQ(all.size(0), 40);  // 10 rows of 4
+  ASSERT_EQ(all.size(0), 40);                                                   // 10 rows of 4
   EXPECT_TRUE(torch::allclose(all.narrow(0, 12, 4), sampler.sample(path, 3)));  // row 3: class 3
   EXPECT_EQ(sampler.sample_walk(path, 7).size(0), 4);
   EXPECT_TRUE(torch::allclose(sampler.sample_walk(path, 7), sampler.sample(path, 7)));

@@ -135,7 +135,7 @@ TEST(TrainLoop, ResumeAtEpochBoundaryContinuesExactly) {
   auto last_losses = [](const std::string& csv) {
     auto line = csv.substr(csv.rfind('\n', csv.size() - 2) + 1);
     auto first = line.find(',', line.find(',', line.find(',') + 1) + 1);  // skip epoch, step, train_seconds
-    return line.substr(line.find(',', first + 1));                         // and images_per_s
+    return line.substr(line.find(',', first + 1));                        // and images_per_s
   };
   EXPECT_EQ(last_losses(a), last_losses(b));
 }
@@ -156,7 +156,9 @@ class InterruptAfter : public GenerativeModel {
   int64_t latent_dim() const override { return inner_.latent_dim(); }
   int64_t num_classes() const override { return inner_.num_classes(); }
   torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& l) override { return inner_.generate(z, l); }
-  FixedInputs make_fixed_inputs(int64_t n, uint64_t s, const Dataset& t) const override { return inner_.make_fixed_inputs(n, s, t); }
+  FixedInputs make_fixed_inputs(int64_t n, uint64_t s, const Dataset& t) const override {
+    return inner_.make_fixed_inputs(n, s, t);
+  }
   torch::Tensor visualize(const FixedInputs& f) override { return inner_.visualize(f); }
   void save(CheckpointWriter& w) const override { inner_.save(w); }
   void load(CheckpointReader& r) override { inner_.load(r); }
@@ -229,7 +231,7 @@ TEST(StackedAutoencoder, ProbeTrainsOnlyTheHeadAndReportsTheAccuracyBeforeFineTu
   cfg.model.ae.finetune_lr = 1e-2;
   TestRun a;
   const auto r = train_fresh(cfg, train, test, *a.run, false);
-  EXPECT_EQ(epochs_of(r), 2 * 5 + 10 + 3);         // 2 levels x 5, probe 10, fine-tuning 3
+  EXPECT_EQ(epochs_of(r), 2 * 5 + 10 + 3);              // 2 levels x 5, probe 10, fine-tuning 3
   EXPECT_EQ(steps_of(r), 2 * 5 * 10 + 10 * 3 + 3 * 3);  // 200 / 20 per level epoch, 60 / 20 per labelled epoch
 
   auto encoder_after = [&](int64_t step) {
@@ -247,8 +249,8 @@ TEST(StackedAutoencoder, ProbeTrainsOnlyTheHeadAndReportsTheAccuracyBeforeFineTu
     return true;
   };
   const auto pretrained = encoder_after(100), probed = encoder_after(130), finetuned = encoder_after(139);
-  EXPECT_TRUE(same(pretrained, probed));      // the probe leaves the pre-trained stack frozen
-  EXPECT_FALSE(same(probed, finetuned));      // fine-tuning moves it
+  EXPECT_TRUE(same(pretrained, probed));  // the probe leaves the pre-trained stack frozen
+  EXPECT_FALSE(same(probed, finetuned));  // fine-tuning moves it
 
   // The before figure is the test accuracy at the end of the probe (epoch 20), carried to the end.
   const auto rows = read_metrics(a.run->metrics_path());

@@ -62,7 +62,8 @@ TEST(DenseQPlan, ReadsTheMlpLayers) {
     EXPECT_EQ(layers, expected);
     if (dueling) {
       EXPECT_EQ(std::make_pair(plan->value.fan_in, plan->value.fan_out), std::make_pair(int64_t{8}, int64_t{1}));
-      EXPECT_EQ(std::make_pair(plan->advantage.fan_in, plan->advantage.fan_out), std::make_pair(int64_t{8}, int64_t{3}));
+      EXPECT_EQ(std::make_pair(plan->advantage.fan_in, plan->advantage.fan_out),
+                std::make_pair(int64_t{8}, int64_t{3}));
       EXPECT_FALSE(plan->value.relu || plan->advantage.relu);
     }
   }
@@ -144,13 +145,15 @@ TEST(DenseQKernel, MatchesAutogradOnEveryAcceptedNetwork) {
     EXPECT_TRUE(torch::allclose(q, q_ref.detach(), 1e-5, 1e-5)) << name << "\n" << q << "\n" << q_ref;
     // A forward pass that is not kept leaves the kept one for backward.
     torch::Tensor other = torch::empty({2, actions});
-    kernel.forward(*net, torch::zeros(batch_shape(2, options.input_shape)).data_ptr<float>(), 2, other.data_ptr<float>(),
+    kernel.forward(*net, torch::zeros(batch_shape(2, options.input_shape)).data_ptr<float>(), 2,
+                   other.data_ptr<float>(),
                    /*keep=*/false);
     kernel.backward(*net, dq.data_ptr<float>());
     const auto params = net->named_parameters();
     ASSERT_EQ(params.size(), grads_ref.size());
     for (size_t i = 0; i < params.size(); ++i)
       EXPECT_TRUE(torch::allclose(params[i].value().grad(), grads_ref[i], 1e-4, 1e-5))
-          << name << ": gradient of " << params[i].key() << "\n" << params[i].value().grad() - grads_ref[i];
+          << name << ": gradient of " << params[i].key() << "\n"
+          << params[i].value().grad() - grads_ref[i];
   }
 }

@@ -36,8 +36,8 @@ TEST(DqnNets, NatureNetworkOn84x84) {
   QNetwork net(opts("nature", {4, 84, 84}, 18, false));
   EXPECT_EQ(net->forward(torch::zeros({2, 4, 84, 84})).sizes(), (std::vector<int64_t>{2, 18}));
   // 32 8x8/4, 64 4x4/2, 64 3x3/1 -> 7x7x64 = 3136 -> 512 -> 18 (Mnih et al. 2015).
-  EXPECT_EQ(count_params(net), (4 * 32 * 64 + 32) + (32 * 64 * 16 + 64) + (64 * 64 * 9 + 64) + (3136 * 512 + 512) +
-                                   (512 * 18 + 18));
+  EXPECT_EQ(count_params(net),
+            (4 * 32 * 64 + 32) + (32 * 64 * 16 + 64) + (64 * 64 * 9 + 64) + (3136 * 512 + 512) + (512 * 18 + 18));
 }
 
 TEST(DqnNets, MlpAndDuelingHead) {

@@ -45,9 +45,7 @@ class Restyled final : public envs::GameState {
   std::string score_text() const override { return rules_->score_text(); }
   std::vector<std::string> status_lines() const override { return rules_->status_lines(); }
   std::vector<int> territory() const override { return rules_->territory(); }
-  std::unique_ptr<envs::GameState> clone() const override {
-    return std::make_unique<Restyled>(rules_->clone(), info_);
-  }
+  std::unique_ptr<envs::GameState> clone() const override { return std::make_unique<Restyled>(rules_->clone(), info_); }
 
  private:
   std::unique_ptr<envs::GameState> rules_;

@@ -38,14 +38,15 @@ TEST(BoardView, EveryGameDrawsItsPiecesWhereTheStateHasThem) {
       state->apply(legal[rng.below(static_cast<uint32_t>(legal.size()))]);
     }
     BoardView view(state->info(), nullptr);
-    const sf::Image image = test::render(view.size().x, view.size().y,
-                                         [&](sf::RenderTarget& t) { view.draw(t, {}, *state, nullptr); });
+    const sf::Image image =
+        test::render(view.size().x, view.size().y, [&](sf::RenderTarget& t) { view.draw(t, {}, *state, nullptr); });
     int pieces = 0;
     for (int r = 0; r < state->info().board_height; ++r)
       for (int c = 0; c < state->info().board_width; ++c) {
         const int owner = state->cell_owner(r, c);
         for (int p = 0; p < 2; ++p) {
-          const bool drawn = test::at(image, piece_probe(view, state->info().display.board_style, p, r, c)) == view.piece_color(p);
+          const bool drawn =
+              test::at(image, piece_probe(view, state->info().display.board_style, p, r, c)) == view.piece_color(p);
           EXPECT_EQ(drawn, owner == p) << name << " cell " << r << "," << c << " player " << p;
         }
         pieces += owner >= 0;
@@ -79,7 +80,8 @@ TEST(BoardSession, ClickPlacesAStoneWhereThePixelsSay) {
   BoardSession c4(*registry.make("connect4"), nullptr, nullptr, &font);
   c4.click(c4.board().cell_centre(0, 3));
   EXPECT_EQ(c4.state().cell_owner(5, 3), 0);
-  EXPECT_EQ(test::at(render_session(c4), c4.board().cell_centre(5, 3) + sf::Vector2f(12, 0)), c4.board().piece_color(0));
+  EXPECT_EQ(test::at(render_session(c4), c4.board().cell_centre(5, 3) + sf::Vector2f(12, 0)),
+            c4.board().piece_color(0));
 }
 
 TEST(BoardSession, IllegalClicksAreRefusedWithAMessage) {

@@ -66,8 +66,8 @@ TEST(GridView, CellHasItsChannelsColour) {
 TEST(GridView, MinAtarCellsHaveTheirChannelsColour) {
   const auto registry = envs::make_env_registry();
   sf::Font font;
-  for (const char* id : {"MinAtar/Breakout-v1", "MinAtar/SpaceInvaders-v1", "MinAtar/Freeway-v1",
-                         "MinAtar/Asterix-v1", "MinAtar/Seaquest-v1"}) {
+  for (const char* id : {"MinAtar/Breakout-v1", "MinAtar/SpaceInvaders-v1", "MinAtar/Freeway-v1", "MinAtar/Asterix-v1",
+                         "MinAtar/Seaquest-v1"}) {
     auto env = registry.make(id);
     env->reset(7);
     for (int t = 0; t < 12; ++t)
@@ -107,13 +107,15 @@ TEST(SnakeView, HeadBodyAndFoodWhereTheEnvSaysTheyAre) {
   const auto view = make_env_view(*env, nullptr);
   auto* sv = dynamic_cast<SnakeView*>(view.get());
   ASSERT_NE(sv, nullptr);
-  const sf::Image image = test::render(view->size().x, view->size().y, [&](sf::RenderTarget& t) { view->draw(t, {}, obs.data()); });
+  const sf::Image image =
+      test::render(view->size().x, view->size().y, [&](sf::RenderTarget& t) { view->draw(t, {}, obs.data()); });
   auto below_centre = [&](envs::Snake::Cell c) {  // below the eyes
     const sf::FloatRect r = sv->cell_rect(c.row, c.col);
     return sf::Vector2f(r.left + r.width / 2, r.top + r.height * 0.75f);
   };
   EXPECT_EQ(test::at(image, below_centre(snake->body(0))), SnakeView::kHead);
-  for (int i = 1; i < snake->length(); ++i) EXPECT_EQ(test::at(image, below_centre(snake->body(i))), SnakeView::kBody) << i;
+  for (int i = 1; i < snake->length(); ++i)
+    EXPECT_EQ(test::at(image, below_centre(snake->body(i))), SnakeView::kBody) << i;
   const sf::FloatRect food = sv->cell_rect(snake->food().row, snake->food().col);
   EXPECT_EQ(test::at(image, {food.left + food.width / 2, food.top + food.height / 2}), SnakeView::kFood);
 }

@@ -38,8 +38,9 @@ class SampleViewerTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new tp::test::TempDir();
     write_tiny_mnist(dir_->path());
-    const auto r = tp::test::run_torchplay("train cgan --ngf 8 --ndf 8 --data " + dir_->path() +
-                                       " --threads 1 --quiet --epochs 1 --batch-size 32 --run-dir " + dir_->file("cgan"));
+    const auto r =
+        tp::test::run_torchplay("train cgan --ngf 8 --ndf 8 --data " + dir_->path() +
+                                " --threads 1 --quiet --epochs 1 --batch-size 32 --run-dir " + dir_->file("cgan"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
   static void TearDownTestSuite() { delete dir_; }
@@ -68,7 +69,8 @@ TEST_F(SampleViewerTest, TilesShowTheSamplersImagesAndClassesAndWalksWork) {
     for (int i : {0, 7, 19})
       for (auto [x, y] : {std::pair{3, 4}, {14, 14}, {27, 27}, {20, 9}}) {
         const int g = bytes[i][0][y][x].item<int>();
-        EXPECT_EQ(tile_pixel(image, v, i, x, y, scale), sf::Color(g, g, g)) << "sample " << i << " at " << x << "," << y;
+        EXPECT_EQ(tile_pixel(image, v, i, x, y, scale), sf::Color(g, g, g))
+            << "sample " << i << " at " << x << "," << y;
       }
   };
   // Sample i of the grid has class i mod 10 and the i-th latent of seed 3.
@@ -103,8 +105,10 @@ TEST_F(SampleViewerTest, TilesShowTheSamplersImagesAndClassesAndWalksWork) {
   for (int j : {0, 3, 5}) {
     const sf::FloatRect r = v.walk_rect(j);
     const int g = bytes[j][0][14][14].item<int>();
-    EXPECT_EQ(image.getPixel(static_cast<unsigned>(r.left + 14.5f * scale), static_cast<unsigned>(r.top + 14.5f * scale)),
-              sf::Color(g, g, g)) << j;
+    EXPECT_EQ(
+        image.getPixel(static_cast<unsigned>(r.left + 14.5f * scale), static_cast<unsigned>(r.top + 14.5f * scale)),
+        sf::Color(g, g, g))
+        << j;
   }
 }
 

@@ -28,7 +28,8 @@ int count_lines(const std::string& s) {
 TEST(WatchCli, RecordWritesOneNumberedFramePerStep) {
   tp::test::TempDir dir;
   const std::string rec = dir.file("frames");
-  auto r = tp::test::run_torchplay("watch --env CartPole-v1 --agent random --episodes 2 --fps 0 --seed 5 --record " + rec);
+  auto r =
+      tp::test::run_torchplay("watch --env CartPole-v1 --agent random --episodes 2 --fps 0 --seed 5 --record " + rec);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // "episode 1: return 17.00, length 17": one frame after each reset and after each step.
   std::regex line("episode (\\d): return [0-9.]+, length (\\d+)");
@@ -38,8 +39,7 @@ TEST(WatchCli, RecordWritesOneNumberedFramePerStep) {
     ++episodes;
   }
   EXPECT_EQ(episodes, 2) << r.output;
-  for (int i = 0; i < frames; ++i)
-    EXPECT_TRUE(std::filesystem::exists(rec + "/" + FrameRecorder::frame_name(i))) << i;
+  for (int i = 0; i < frames; ++i) EXPECT_TRUE(std::filesystem::exists(rec + "/" + FrameRecorder::frame_name(i))) << i;
   EXPECT_FALSE(std::filesystem::exists(rec + "/" + FrameRecorder::frame_name(frames)));
   sf::Image first;
   ASSERT_TRUE(first.loadFromFile(rec + "/frame_000000.png"));
@@ -57,10 +57,10 @@ TEST(WatchCli, SigtermClosesTheWindowAndFinishesTheRecording) {
   tp::test::TempDir dir;
   const std::string bin = torchplay_bin();
   // Unlimited episodes: only the signal ends it. Wait until frames appear, then SIGTERM.
-  const auto r = tp::test::run_command(
-      "(" + bin + " watch --env MinAtar/Breakout-v1 --episodes 0 --fps 30 --record " + dir.file("rec") +
-      " & pid=$!; for i in $(seq 100); do [ -f " + dir.file("rec/frame_000003.png") +
-      " ] && break; sleep 0.2; done; kill -TERM $pid; wait $pid; echo rc=$?)");
+  const auto r = tp::test::run_command("(" + bin + " watch --env MinAtar/Breakout-v1 --episodes 0 --fps 30 --record " +
+                                       dir.file("rec") + " & pid=$!; for i in $(seq 100); do [ -f " +
+                                       dir.file("rec/frame_000003.png") +
+                                       " ] && break; sleep 0.2; done; kill -TERM $pid; wait $pid; echo rc=$?)");
   EXPECT_NE(r.output.find("rc=143"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("recorded "), std::string::npos) << r.output;  // the recorder finished
   EXPECT_TRUE(std::filesystem::exists(dir.file("rec/frame_000003.png")));
@@ -83,8 +83,10 @@ TEST(WatchCli, SameSeedSameEpisodesAsEval) { expect_watch_episode_is_evals("rand
 // A trained DQN checkpoint in the window: the episode watch shows is the one eval scores.
 TEST(WatchCli, DqnCheckpointPlaysTheEpisodeEvalScores) {
   tp::test::TempDir dir;
-  auto t = tp::test::run_torchplay("train dqn --env CartPole-v1 --steps 3000 --eval-every 0 --final-eval-episodes 1 "
-                                   "--quiet --json --run-dir " + dir.file("run"));
+  auto t = tp::test::run_torchplay(
+      "train dqn --env CartPole-v1 --steps 3000 --eval-every 0 --final-eval-episodes 1 "
+      "--quiet --json --run-dir " +
+      dir.file("run"));
   ASSERT_EQ(t.exit_code, 0) << t.output;
   expect_watch_episode_is_evals(dir.file("run") + "/checkpoints/ckpt-000000003000.tpck", "4");
 }
@@ -99,8 +101,7 @@ TEST(WatchCli, ErrorsAreOneLine) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(count_lines(r.output), 1) << r.output;
 
-  r = tp::test::run_command("env -u DISPLAY " + torchplay_bin() +
-                            " watch --env CartPole-v1 --episodes 1");
+  r = tp::test::run_command("env -u DISPLAY " + torchplay_bin() + " watch --env CartPole-v1 --episodes 1");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_EQ(count_lines(r.output), 1) << r.output;
   EXPECT_NE(r.output.find("DISPLAY"), std::string::npos) << r.output;
@@ -112,8 +113,10 @@ TEST(WatchCli, ErrorsAreOneLine) {
 
 TEST(WatchCli, GameBetweenTwoAgentsAlternatesColours) {
   tp::test::TempDir dir;
-  auto r = tp::test::run_torchplay("watch --game tictactoe --agent minimax --opponent random --games 2 --move-delay 0 "
-                                   "--fps 0 --record " + dir.file("frames"));
+  auto r = tp::test::run_torchplay(
+      "watch --game tictactoe --agent minimax --opponent random --games 2 --move-delay 0 "
+      "--fps 0 --record " +
+      dir.file("frames"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("game 1: minimax (X) vs random (O)"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("game 2: minimax (O) vs random (X)"), std::string::npos) << r.output;

@@ -26,8 +26,8 @@ const std::array<std::array<uint64_t, kMaxPoints>, 2>& zobrist_table() {
 uint64_t zobrist_key(Color c, int p) { return zobrist_table()[c][p]; }
 
 GoBoard::GoBoard(int size) : size_(size) {
-  TP_CHECK_AS(UsageError, size >= kMinSize && size <= kMaxSize, "go board size must be in ", kMinSize, "..",
-              kMaxSize, ", got ", size);
+  TP_CHECK_AS(UsageError, size >= kMinSize && size <= kMaxSize, "go board size must be in ", kMinSize, "..", kMaxSize,
+              ", got ", size);
   const int s = stride(), n = s * s;
   offsets_[0] = -s;
   offsets_[1] = -1;
@@ -47,8 +47,8 @@ GoBoard::GoBoard(int size) : size_(size) {
 
 bool GoBoard::in_atari(int p) const {
   const int r = chain_[p];
-  return libs_[r] > 0 && static_cast<int64_t>(libs_[r]) * lib_sum_sq_[r] ==
-                             static_cast<int64_t>(lib_sum_[r]) * lib_sum_[r];
+  return libs_[r] > 0 &&
+         static_cast<int64_t>(libs_[r]) * lib_sum_sq_[r] == static_cast<int64_t>(lib_sum_[r]) * lib_sum_[r];
 }
 
 int GoBoard::atari_liberty(int p) const {
@@ -62,8 +62,8 @@ bool GoBoard::is_suicide(int p, Color c) const {
     const int n = p + offsets_[k];
     const Color v = at(n);
     if (v == kEmpty) return false;
-    if (v == c && !in_atari(n)) return false;    // the chain keeps another liberty
-    if (v == opp && in_atari(n)) return false;   // captures
+    if (v == c && !in_atari(n)) return false;   // the chain keeps another liberty
+    if (v == opp && in_atari(n)) return false;  // captures
   }
   return true;
 }

@@ -70,14 +70,14 @@ class GoBoard {
   int size_;
   int offsets_[4];
   std::vector<uint8_t> color_;
-  std::vector<int16_t> chain_;       // root of the chain through each stone
-  std::vector<int16_t> next_;        // next stone of the chain (circular)
+  std::vector<int16_t> chain_;  // root of the chain through each stone
+  std::vector<int16_t> next_;   // next stone of the chain (circular)
   // Per chain root:
   std::vector<int16_t> chain_size_;
-  std::vector<int16_t> libs_;        // pseudo-liberties
-  std::vector<int32_t> lib_sum_;     // sum of pseudo-liberty points
-  std::vector<int64_t> lib_sum_sq_;  // sum of their squares
-  std::vector<uint64_t> chain_hash_; // xor of the chain's stone keys
+  std::vector<int16_t> libs_;         // pseudo-liberties
+  std::vector<int32_t> lib_sum_;      // sum of pseudo-liberty points
+  std::vector<int64_t> lib_sum_sq_;   // sum of their squares
+  std::vector<uint64_t> chain_hash_;  // xor of the chain's stone keys
   uint64_t hash_ = 0;
   int stones_[2] = {0, 0};
 };

@@ -17,8 +17,7 @@ constexpr const char* kColumns = "ABCDEFGHJKLMNOPQRST";  // GTP skips I
 
 int int_param(const EnvKwargs& kw, const std::string& key, int fallback) {
   const double v = kwarg_double(kw, key, fallback);
-  TP_CHECK_AS(UsageError, std::floor(v) == v && std::abs(v) < 1e6, "go option '", key, "' needs an integer, got ",
-              v);
+  TP_CHECK_AS(UsageError, std::floor(v) == v && std::abs(v) < 1e6, "go option '", key, "' needs an integer, got ", v);
   return static_cast<int>(v);
 }
 
@@ -65,12 +64,18 @@ std::string go_params_string(const GoParams& p) {
 
 const char* describe(MoveStatus s) {
   switch (s) {
-    case MoveStatus::kLegal: return "legal";
-    case MoveStatus::kOutOfRange: return "not a point of this board";
-    case MoveStatus::kGameOver: return "the game is over";
-    case MoveStatus::kOccupied: return "the point is occupied";
-    case MoveStatus::kSuicide: return "suicide";
-    case MoveStatus::kSuperko: return "it repeats an earlier position (positional superko)";
+    case MoveStatus::kLegal:
+      return "legal";
+    case MoveStatus::kOutOfRange:
+      return "not a point of this board";
+    case MoveStatus::kGameOver:
+      return "the game is over";
+    case MoveStatus::kOccupied:
+      return "the point is occupied";
+    case MoveStatus::kSuicide:
+      return "suicide";
+    case MoveStatus::kSuperko:
+      return "it repeats an earlier position (positional superko)";
   }
   return "?";
 }
@@ -270,7 +275,8 @@ std::string GoState::to_string() const {
   char footer[160];
   std::snprintf(footer, sizeof footer, "komi %g, captures X %d O %d, move %zu; %s\n", params_.komi, captures_[0],
                 captures_[1], history_.size(),
-                terminal_ ? ("game over: " + score_string()).c_str() : (player_ == 0 ? "X (black) to move" : "O (white) to move"));
+                terminal_ ? ("game over: " + score_string()).c_str()
+                          : (player_ == 0 ? "X (black) to move" : "O (white) to move"));
   return s + footer;
 }
 

@@ -56,7 +56,7 @@ class GoState final : public CopyableGameState<GoState> {
   std::string illegal_reason(Action a) const override { return is_legal(a) ? "" : describe(check_move(a)); }
   std::string score_text() const override { return terminal_ ? score_string() : ""; }
   std::vector<std::string> status_lines() const override;  // captures and komi
-  std::vector<int> territory() const override;              // Tromp-Taylor area owners
+  std::vector<int> territory() const override;             // Tromp-Taylor area owners
 
   // Why a move is (il)legal; is_legal() is check_move() == kLegal.
   MoveStatus check_move(Action a) const;
