@@ -13,18 +13,10 @@
 
 namespace tp::app {
 
-namespace {
-bool has_word(const Args& args, const std::string& opt) {
-  for (const auto& a : args)
-    if (a == opt || a.rfind(opt + "=", 0) == 0) return true;
-  return false;
-}
-}  // namespace
-
 int cmd_eval(const Args& args) {
   // The target picks the variant: --game (board games), --model (generative), else --env.
-  if (has_word(args, "--game")) return eval_game(args);
-  if (has_word(args, "--model")) return eval_model(args);
+  if (OptionSet("target").peek(args, "game")) return eval_game(args);
+  if (OptionSet("target").peek(args, "model")) return eval_model(args);
   return eval_env(args);
 }
 

@@ -21,11 +21,6 @@ void require_sfml(const std::string& what) {
 }
 
 namespace {
-bool has_word(const Args& args, const std::string& opt) {
-  for (const auto& a : args)
-    if (a == opt || a.rfind(opt + "=", 0) == 0) return true;
-  return false;
-}
 
 int watch_game_command(const Args& args) {
   CommonOptions common;
@@ -113,8 +108,8 @@ int watch_env_command(const Args& args) {
 
 int cmd_watch(const Args& args) {
   // The target picks the variant, as in `eval`: --game, --model, else --env.
-  if (has_word(args, "--game")) return watch_game_command(args);
-  if (has_word(args, "--model")) return watch_model_command(args);
+  if (OptionSet("target").peek(args, "game")) return watch_game_command(args);
+  if (OptionSet("target").peek(args, "model")) return watch_model_command(args);
   return watch_env_command(args);
 }
 
