@@ -1,3 +1,5 @@
+#include <torch/types.h>
+
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/run_dir.h"
@@ -12,7 +14,7 @@ std::unique_ptr<Policy> make_policy(const std::string& spec, const envs::Env& en
   const CheckpointHeader header = CheckpointReader::read_header(spec);
   TP_CHECK_AS(CheckpointError, header.env == env.id(), "checkpoint '", spec, "' was trained on ", header.env, ", not ",
               env.id());
-  if (header.algorithm == dqn::kDqnAlgorithm) return dqn::load_dqn_policy(spec, env);
+  if (header.algorithm == dqn::kDqnAlgorithm) return dqn::load_dqn_policy(spec, env, torch::Device(ctx.device));
   TP_THROW(CheckpointError, "checkpoint '", spec, "' holds a '", header.algorithm,
            "' model, which cannot act in a single-agent env");
 }

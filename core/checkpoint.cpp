@@ -201,7 +201,9 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
   TP_CHECK_AS(CheckpointError, crc32_of(data.data() + off, len) == crc, "checkpoint '", path,
               "' is corrupt (tensor data checksum mismatch)");
   try {
-    archive_.load_from(data.data() + off, static_cast<size_t>(len));
+    // Onto the CPU whatever device the tensors were saved from (a run on --device cuda): the
+    // caller moves modules to its own device after loading.
+    archive_.load_from(data.data() + off, static_cast<size_t>(len), torch::Device(torch::kCPU));
   } catch (const std::exception& e) {
     fail(std::string("unreadable tensor archive: ") + e.what());
   }

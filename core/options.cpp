@@ -277,10 +277,10 @@ std::string OptionSet::to_ini() const {
   return os.str();
 }
 
-void CommonOptions::bind(OptionSet& set) {
+void CommonOptions::bind(OptionSet& set, bool with_device) {
   set.add("seed", &seed, "random seed (C++ generators and LibTorch)");
   set.add("threads", &threads, "LibTorch intra-op threads (0: one per core)");
-  set.add("device", &device, "cpu | cuda");
+  if (with_device) set.add("device", &device, "cpu | cuda (where the networks run)");
   set.add("run-dir", &run_dir, "run directory (default runs/<algo>-<env>-<timestamp>)");
   set.add("quiet", &quiet, "no progress output");
   set.add("json", &json, "end with one line holding a JSON object of the results");

@@ -73,7 +73,9 @@ struct CommonOptions {
   bool quiet = false;
   bool json = false;
 
-  void bind(OptionSet& set);
+  // with_device = false leaves --device out: commands that run no network (bench, match)
+  // refuse it as an unknown option instead of accepting a choice they would ignore.
+  void bind(OptionSet& set, bool with_device = true);
 };
 
 // One `key = value` line of an INI config file.

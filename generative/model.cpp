@@ -21,6 +21,13 @@ DataShape DataShape::of(const Dataset& d) {
   return s;
 }
 
+void GenerativeModel::to(torch::Device device) {
+  move_to(device);
+  device_ = device;
+}
+
+torch::Tensor GenerativeModel::on_device(const torch::Tensor& t) const { return t.defined() ? t.to(device_) : t; }
+
 torch::Tensor GenerativeModel::generate(const torch::Tensor&, const torch::Tensor&) {
   TP_THROW(UsageError, "'", algorithm(), "' models do not generate samples from latents");
 }

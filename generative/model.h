@@ -75,12 +75,24 @@ class GenerativeModel {
   virtual LikelihoodBound* likelihood_bound() { return nullptr; }
   virtual SampleScorer* sample_scorer() { return nullptr; }
 
+  // Checkpoints hold CPU tensors on load (core/checkpoint.h): load(), then to(device()).
   virtual void save(CheckpointWriter& writer) const = 0;
   virtual void load(CheckpointReader& reader) = 0;
 
+  // Where the networks (and their optimizer state) live. Callers pass CPU tensors (batches,
+  // test sets, latents); the model moves them there, and the tensors it returns (generate,
+  // visualize, the capabilities' outputs) are on the CPU again.
+  torch::Device device() const { return device_; }
+  void to(torch::Device device);
+
  protected:
   explicit GenerativeModel(DataShape shape) : shape_(std::move(shape)) {}
+  // Moves every network and optimizer state of the model to `device`.
+  virtual void move_to(torch::Device device) = 0;
+  // `t` on device() (undefined stays undefined).
+  torch::Tensor on_device(const torch::Tensor& t) const;
   DataShape shape_;
+  torch::Device device_ = torch::kCPU;
 };
 
 }  // namespace tp::gen

@@ -15,7 +15,8 @@ const std::vector<std::string>& model_algorithms() {
   return names;
 }
 
-std::unique_ptr<GenerativeModel> make_model(const ModelConfig& c, const DataShape& shape) {
+namespace {
+std::unique_ptr<GenerativeModel> make_on_cpu(const ModelConfig& c, const DataShape& shape) {
   const auto& a = c.algorithm;
   if (a == "gan" || a == "dcgan" || a == "cgan" || a == "wgan-gp") return std::make_unique<GanModel>(a, c.gan, shape);
   if (a == "vae") return std::make_unique<VaeModel>(c.vae, shape);
@@ -23,6 +24,13 @@ std::unique_ptr<GenerativeModel> make_model(const ModelConfig& c, const DataShap
   if (a == "sae") return std::make_unique<StackedAutoencoderModel>(c.ae, shape);
   if (a == "classifier") return std::make_unique<ClassifierModel>(c.classifier, shape);
   TP_THROW(UsageError, "unknown generative algorithm '", a, "'");
+}
+}  // namespace
+
+std::unique_ptr<GenerativeModel> make_model(const ModelConfig& c, const DataShape& shape, torch::Device device) {
+  auto model = make_on_cpu(c, shape);
+  if (device != model->device()) model->to(device);
+  return model;
 }
 
 }  // namespace tp::gen

@@ -12,8 +12,10 @@ namespace tp::gen {
 
 // The algorithms: gan dcgan cgan wgan-gp vae ae dae sae classifier.
 const std::vector<std::string>& model_algorithms();
-// Builds a freshly initialized model (LibTorch's default generator must be seeded before).
+// Builds a freshly initialized model (LibTorch's default generator must be seeded before) on
+// `device`: initialized on the CPU (the same weights on every device), then moved.
 // UsageError for an unknown algorithm.
-std::unique_ptr<GenerativeModel> make_model(const ModelConfig& config, const DataShape& shape);
+std::unique_ptr<GenerativeModel> make_model(const ModelConfig& config, const DataShape& shape,
+                                            torch::Device device = torch::kCPU);
 
 }  // namespace tp::gen

@@ -52,7 +52,7 @@ std::string resolve_checkpoint(const std::string& path) {
   return *latest;
 }
 
-LoadedModel load_model_checkpoint(const std::string& path_in) {
+LoadedModel load_model_checkpoint(const std::string& path_in, torch::Device device) {
   LoadedModel out;
   out.path = resolve_checkpoint(path_in);
   CheckpointReader reader(out.path);
@@ -73,7 +73,8 @@ LoadedModel load_model_checkpoint(const std::string& path_in) {
   }
   out.model = make_model(out.config.model, get_shape(out.header));
   reader.expect(out.header.algorithm, out.model->architecture());
-  out.model->load(reader);
+  out.model->load(reader);  // CPU tensors (core/checkpoint.h)
+  out.model->to(device);
   return out;
 }
 

@@ -34,7 +34,8 @@ struct LoadedModel {
 
 // Loads a checkpoint file, or the newest checkpoint of a run directory. Throws
 // CheckpointError naming the file for anything that is not a generative checkpoint.
-LoadedModel load_model_checkpoint(const std::string& path);
+// The model is loaded onto `device` (whatever device the run trained on).
+LoadedModel load_model_checkpoint(const std::string& path, torch::Device device = torch::kCPU);
 // A checkpoint file itself, or the newest one in RUN/checkpoints when `path` is a run directory.
 std::string resolve_checkpoint(const std::string& path);
 

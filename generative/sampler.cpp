@@ -10,7 +10,8 @@
 
 namespace tp::gen {
 
-Sampler::Sampler(const std::string& checkpoint) : Sampler(load_model_checkpoint(checkpoint)) {}
+Sampler::Sampler(const std::string& checkpoint, torch::Device device)
+    : Sampler(load_model_checkpoint(checkpoint, device)) {}
 
 Sampler::Sampler(LoadedModel loaded) : loaded_(std::move(loaded)) {
   TP_CHECK_AS(UsageError, loaded_.model->latent_dim() > 0, "'", loaded_.header.algorithm, "' checkpoints (",

@@ -20,9 +20,10 @@ namespace tp::gen {
 
 class Sampler {
  public:
-  // Loads a checkpoint file or the newest checkpoint of a run directory. Throws UsageError
-  // when the model cannot generate from latents (autoencoders, the classifier).
-  explicit Sampler(const std::string& checkpoint);
+  // Loads a checkpoint file or the newest checkpoint of a run directory onto `device` (the
+  // samples come back on the CPU). Throws UsageError when the model cannot generate from
+  // latents (autoencoders, the classifier).
+  explicit Sampler(const std::string& checkpoint, torch::Device device = torch::kCPU);
   // A model already loaded (or built in memory); the same check.
   explicit Sampler(LoadedModel loaded);
   ~Sampler();

@@ -154,6 +154,7 @@ class GenerativeTraining : public TrainingAlgorithm {
   }
   void load(CheckpointReader& r) override {
     model_.load(r);
+    model_.to(model_.device());  // loading left CPU tensors (core/checkpoint.h)
     epoch_ = r.header().counter("epoch");
     batch_ = r.header().counter("batch");
     step_ = r.header().counter("step");

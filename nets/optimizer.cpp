@@ -40,4 +40,35 @@ void set_learning_rate(optim::Optimizer& optimizer, double lr) {
   for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
 }
 
+namespace {
+void move(torch::Tensor& t, torch::Device device) {
+  if (t.defined() && t.device() != device) t = t.to(device);
+}
+}  // namespace
+
+void optimizer_state_to(optim::Optimizer& optimizer, torch::Device device) {
+  for (auto& entry : optimizer.state()) {
+    optim::OptimizerParamState* state = entry.second.get();
+    if (auto* a = dynamic_cast<optim::AdamParamState*>(state)) {
+      move(a->exp_avg(), device);
+      move(a->exp_avg_sq(), device);
+      move(a->max_exp_avg_sq(), device);
+    } else if (auto* w = dynamic_cast<optim::AdamWParamState*>(state)) {
+      move(w->exp_avg(), device);
+      move(w->exp_avg_sq(), device);
+      move(w->max_exp_avg_sq(), device);
+    } else if (auto* g = dynamic_cast<optim::SGDParamState*>(state)) {
+      move(g->momentum_buffer(), device);
+    } else if (auto* r = dynamic_cast<optim::RMSpropParamState*>(state)) {
+      move(r->square_avg(), device);
+      move(r->momentum_buffer(), device);
+      move(r->grad_avg(), device);
+    } else if (auto* d = dynamic_cast<optim::AdagradParamState*>(state)) {
+      move(d->sum(), device);
+    } else {
+      TP_THROW(Error, "optimizer state of an unknown kind cannot be moved to ", device.str());
+    }
+  }
+}
+
 }  // namespace tp::nets

@@ -24,5 +24,8 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(std::vector<torch::Tenso
                                                         const OptimizerOptions& options);
 // Sets the learning rate of every parameter group (schedules).
 void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
+// Moves the optimizer's per-parameter state (moments, momentum buffers) to `device`: a loaded
+// checkpoint restores it on the CPU, while the parameters may live on another device.
+void optimizer_state_to(torch::optim::Optimizer& optimizer, torch::Device device);
 
 }  // namespace tp::nets

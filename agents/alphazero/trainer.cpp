@@ -241,6 +241,10 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     r.load_module("net", *net_);
     r.load_module("best", *best_);
     r.load_optimizer("optimizer", *optimizer_);
+    // Loaded onto the CPU (core/checkpoint.h): back to the device the run trains on.
+    net_->to(device_);
+    best_->to(device_);
+    nets::optimizer_state_to(*optimizer_, device_);
     window_.load(r);
     r.load_rng("rng", rng_);
     r.load_torch_rng("torch_rng");

@@ -16,8 +16,10 @@ DqnLearner::DqnLearner(const nets::QNetworkOptions& net, const nets::OptimizerOp
     : settings_(std::move(settings)) {
   TP_CHECK_AS(UsageError, settings_.dense_kernel == "auto" || settings_.dense_kernel == "off",
               "--dense-kernel must be auto or off, got '", settings_.dense_kernel, "'");
-  online_ = nets::QNetwork(net);
+  online_ = nets::QNetwork(net);  // initialized on the CPU (the same weights on every device)
+  online_->to(settings_.device);
   target_ = nets::clone_q_network(online_);  // a deep copy: theta- <- theta
+  target_->to(settings_.device);
   target_->eval();
   for (auto& p : target_->parameters()) p.set_requires_grad(false);
   flat_ = std::make_unique<nets::FlatParameters>(*online_);
@@ -36,6 +38,12 @@ DqnLearner::DqnLearner(const nets::QNetworkOptions& net, const nets::OptimizerOp
 
 DqnLearner::~DqnLearner() = default;
 
+void DqnLearner::after_load() {
+  flat_->rebind();
+  target_->to(settings_.device);
+  nets::optimizer_state_to(*optimizer_, settings_.device);
+}
+
 int DqnLearner::greedy_action(const float* obs) {
   if (dense_) {
     q_buf_.resize(static_cast<size_t>(dense_->actions()));
@@ -43,7 +51,7 @@ int DqnLearner::greedy_action(const float* obs) {
     return static_cast<int>(std::max_element(q_buf_.begin(), q_buf_.end()) - q_buf_.begin());
   }
   c10::InferenceMode guard;
-  const torch::Tensor x = torch::from_blob(const_cast<float*>(obs), obs_shape_1_);
+  const torch::Tensor x = torch::from_blob(const_cast<float*>(obs), obs_shape_1_).to(settings_.device);
   return static_cast<int>(online_->forward(x).argmax(1).item<int64_t>());
 }
 
@@ -60,7 +68,7 @@ void DqnLearner::greedy_actions(const torch::Tensor& obs, std::vector<int>& out)
     return;
   }
   c10::InferenceMode guard;
-  const torch::Tensor a = online_->forward(obs).argmax(1).contiguous();
+  const torch::Tensor a = online_->forward(obs.to(settings_.device)).argmax(1).to(torch::kCPU).contiguous();
   const int64_t* p = a.data_ptr<int64_t>();
   out.resize(static_cast<size_t>(a.size(0)));
   for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<int>(p[i]);
@@ -92,18 +100,21 @@ UpdateResult DqnLearner::update(const ReplayBatch& b) {
     dense_->forward(*online_, b.obs.data_ptr<float>(), n, q_buf_.data(), /*keep=*/true);  // kept for backward
     q = q_buf_.data();
   } else {
+    // The batch is on the CPU; the networks on s.device. The Q values come back to the CPU
+    // for the target and the loss (td_loss.h), dL/dQ goes out for the backward pass.
+    const torch::Tensor next_obs = b.next_obs.to(s.device);
     {
       // y is a regression target: computed without gradient, from the fixed network theta-.
       torch::NoGradGuard no_grad;
-      next_target_t = target_->forward(b.next_obs).contiguous();
+      next_target_t = target_->forward(next_obs).to(torch::kCPU).contiguous();
       next_q_target = next_q_select = next_target_t.data_ptr<float>();
       if (s.double_dqn) {
-        next_online_t = online_->forward(b.next_obs).contiguous();
+        next_online_t = online_->forward(next_obs).to(torch::kCPU).contiguous();
         next_q_select = next_online_t.data_ptr<float>();
       }
     }
-    q_t = online_->forward(b.obs);
-    const torch::Tensor q_values = q_t.detach().contiguous();
+    q_t = online_->forward(b.obs.to(s.device));
+    const torch::Tensor q_values = q_t.detach().to(torch::kCPU).contiguous();
     std::copy_n(q_values.data_ptr<float>(), size, q_buf_.data());
     q = q_buf_.data();
   }
@@ -116,7 +127,7 @@ UpdateResult DqnLearner::update(const ReplayBatch& b) {
     dense_->backward(*online_, dq_buf_.data());
   } else {
     optimizer_->zero_grad();
-    q_t.backward(torch::from_blob(dq_buf_.data(), {n, num_actions_}));
+    q_t.backward(torch::from_blob(dq_buf_.data(), {n, num_actions_}).to(s.device));
   }
   clip_and_step();
 

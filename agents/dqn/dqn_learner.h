@@ -31,6 +31,10 @@ struct LearnerSettings {
   // autograd's per-operator cost) when its plan accepts the network on the CPU, else
   // autograd. off: always autograd (tests compare the two).
   std::string dense_kernel = "auto";
+  // Where the networks, the flat parameters and the optimizer state live; batches and
+  // observations arrive on the CPU and are moved here. The dense kernel is CPU-only: its
+  // plan declines parameters elsewhere, so another device takes the autograd path.
+  torch::Device device = torch::kCPU;
 };
 
 struct UpdateResult {
@@ -58,8 +62,10 @@ class DqnLearner {
   const nets::QNetwork& online() const { return online_; }
   nets::QNetwork& target() { return target_; }
   torch::optim::Optimizer& optimizer() { return *optimizer_; }
-  // Call after loading the online network's weights (loading rebinds parameter storage).
-  void after_online_load() { flat_->rebind(); }
+  // Call after loading weights and optimizer state from a checkpoint (loading rebinds
+  // parameter storage, on the CPU): rebinds the flat parameters and moves the target network
+  // and the optimizer state back to settings().device.
+  void after_load();
   const LearnerSettings& settings() const { return settings_; }
   // Whether update() and the greedy actions run on the dense kernel; if not, why (e.g. the
   // network has a layer the kernel does not compute, or --dense-kernel off).

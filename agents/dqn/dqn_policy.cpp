@@ -9,6 +9,8 @@ namespace tp::agents::dqn {
 
 DqnPolicy::DqnPolicy(nets::QNetwork net, std::string name) : net_(std::move(net)), name_(std::move(name)) {
   net_->eval();
+  const auto params = net_->parameters();
+  if (!params.empty()) device_ = params.front().device();
   shape_ = {1};
   const auto& in = net_->options().input_shape;
   shape_.insert(shape_.end(), in.begin(), in.end());
@@ -16,11 +18,11 @@ DqnPolicy::DqnPolicy(nets::QNetwork net, std::string name) : net_(std::move(net)
 
 int DqnPolicy::act(const float* obs, const envs::Env&) {
   c10::InferenceMode guard;
-  const torch::Tensor x = torch::from_blob(const_cast<float*>(obs), shape_);
+  const torch::Tensor x = torch::from_blob(const_cast<float*>(obs), shape_).to(device_);
   return static_cast<int>(net_->forward(x).argmax(1).item<int64_t>());
 }
 
-std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env) {
+std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env, torch::Device device) {
   CheckpointReader reader(path);
   reader.expect(kDqnAlgorithm);
   nets::QNetworkOptions options;
@@ -38,7 +40,8 @@ std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::
   nets::QNetwork net(options);
   TP_CHECK_AS(CheckpointError, reader.header().architecture == net->signature(), "checkpoint '", path,
               "' has architecture '", reader.header().architecture, "', which its network spec does not rebuild");
-  reader.load_module("policy", *net);
+  reader.load_module("policy", *net);  // onto the CPU (core/checkpoint.h), then to the device
+  net->to(device);
   return std::make_unique<DqnPolicy>(net, "dqn:" + path);
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 // A trained DQN as a Policy for eval/watch: the checkpoint's hand-out network ("policy":
-// the best evaluated or the last weights, per --final-policy), acting greedily.
+// the best evaluated or the last weights, per --final-policy), acting greedily on the device
+// its parameters live on (observations go there, the action comes back).
+#include <torch/types.h>
+
 #include <memory>
 #include <string>
 
@@ -20,13 +23,15 @@ class DqnPolicy final : public Policy {
   nets::QNetwork net_;
   std::string name_;
   std::vector<int64_t> shape_;
+  torch::Device device_ = torch::kCPU;
 };
 
 // The algorithm name in the header of every `train dqn` checkpoint.
 inline constexpr char kDqnAlgorithm[] = "dqn";
 
-// Loads a `train dqn` checkpoint for `env` (CheckpointError when it is not a DQN checkpoint
-// or does not fit the env's spaces).
-std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env);
+// Loads a `train dqn` checkpoint for `env` onto `device` (CheckpointError when it is not a
+// DQN checkpoint or does not fit the env's spaces).
+std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env,
+                                           torch::Device device = torch::kCPU);
 
 }  // namespace tp::agents::dqn

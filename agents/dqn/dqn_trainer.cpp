@@ -15,8 +15,9 @@
 namespace tp::agents::dqn {
 
 namespace {
-LearnerSettings learner_settings(const DqnOptions& o) {
+LearnerSettings learner_settings(const DqnOptions& o, torch::Device device) {
   LearnerSettings s;
+  s.device = device;
   s.gamma = o.gamma;
   s.double_dqn = o.double_dqn;
   s.huber_delta = o.huber_delta;
@@ -32,12 +33,12 @@ std::vector<int64_t> obs_shape(const envs::Env& env) {
 }
 }  // namespace
 
-DqnTrainer::DqnTrainer(const DqnOptions& options, std::unique_ptr<envs::Env> env, uint64_t seed)
+DqnTrainer::DqnTrainer(const DqnOptions& options, std::unique_ptr<envs::Env> env, uint64_t seed, torch::Device device)
     : o_(options),
       net_options_(options.network_options(*env)),
       env_(std::move(env)),
       n_actions_(env_->action_space().n),
-      learner_(net_options_, options.optimizer_options(), learner_settings(options)),
+      learner_(net_options_, options.optimizer_options(), learner_settings(options, device)),
       memory_(options.replay_size, obs_shape(*env_), parse_obs_storage(options.resolved_obs_storage(*env_))),
       n_step_(options.n_step, options.gamma, env_->observation_space().size()),
       batch_(options.batch_size, obs_shape(*env_)),
@@ -125,7 +126,10 @@ EvalReport DqnTrainer::evaluate_online(int episodes, uint64_t seed) {
   EvalReport rep = evaluate_q_network(learner_.online(), *env_, episodes, seed, o_.eval_epsilon);
   if (o_.final_policy == "best" && rep.return_stats.mean > best_return_) {
     best_return_ = rep.return_stats.mean;
-    if (!best_) best_ = nets::QNetwork(net_options_);
+    if (!best_) {
+      best_ = nets::QNetwork(net_options_);
+      best_->to(learner_.settings().device);
+    }
     nets::hard_update(*best_, *learner_.online());
   }
   return rep;
@@ -174,12 +178,13 @@ bool DqnTrainer::load(CheckpointReader& r) {
   updates_ = h.counter("updates");
   episodes_ = h.counter("episodes");
   r.load_module("online", *learner_.online());
-  learner_.after_online_load();
   r.load_module("target", *learner_.target());
   r.load_optimizer("optimizer", learner_.optimizer());
+  learner_.after_load();
   if (r.has("best")) {
     best_ = nets::QNetwork(net_options_);
     r.load_module("best", *best_);
+    best_->to(learner_.settings().device);
     best_return_ = r.tensor("best_return").item<double>();
   }
   r.load_rng("rng", rng_);

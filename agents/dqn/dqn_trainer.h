@@ -38,8 +38,10 @@ struct LossStats {
 class DqnTrainer {
  public:
   // `options` must be validated and family defaults applied; the env is reset with `seed`.
-  // Network weights come from LibTorch's default generator (seed it first).
-  DqnTrainer(const DqnOptions& options, std::unique_ptr<envs::Env> env, uint64_t seed);
+  // Network weights come from LibTorch's default generator (seed it first), on the CPU; the
+  // networks then move to `device` (the replay memory and the env stay on the CPU).
+  DqnTrainer(const DqnOptions& options, std::unique_ptr<envs::Env> env, uint64_t seed,
+             torch::Device device = torch::kCPU);
 
   // One env step and, when due, one training round; returns the episode that just ended.
   std::optional<EpisodeStats> step();

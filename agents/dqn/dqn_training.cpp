@@ -19,17 +19,18 @@ namespace {
 
 class DqnTraining : public TrainingAlgorithm {
  public:
-  DqnTraining(const DqnOptions& o, std::unique_ptr<envs::Env> env, uint64_t seed)
-      : o_(o), seed_(seed), trainer_(o, std::move(env), seed), start_steps_(0) {}
+  DqnTraining(const DqnOptions& o, std::unique_ptr<envs::Env> env, uint64_t seed, torch::Device device)
+      : o_(o), seed_(seed), trainer_(o, std::move(env), seed, device), start_steps_(0) {}
 
   // One line naming what trains: network, replay memory and update path.
   void print_setup() const {
-    std::fprintf(
-        stderr, "dqn on %s (%s defaults), network %s, replay %lld x %lld bytes (%s observations), %s updates\n",
-        o_.env.c_str(), env_family(o_.env, trainer_.env()).c_str(), trainer_.architecture().c_str(),
-        static_cast<long long>(o_.replay_size), static_cast<long long>(trainer_.memory().bytes_per_transition()),
-        to_string(trainer_.memory().storage()).c_str(),
-        trainer_.learner().uses_dense_kernel() ? "dense-kernel" : "autograd");
+    std::fprintf(stderr,
+                 "dqn on %s (%s defaults), network %s on %s, replay %lld x %lld bytes (%s observations), %s updates\n",
+                 o_.env.c_str(), env_family(o_.env, trainer_.env()).c_str(), trainer_.architecture().c_str(),
+                 trainer_.learner().settings().device.str().c_str(), static_cast<long long>(o_.replay_size),
+                 static_cast<long long>(trainer_.memory().bytes_per_transition()),
+                 to_string(trainer_.memory().storage()).c_str(),
+                 trainer_.learner().uses_dense_kernel() ? "dense-kernel" : "autograd");
   }
 
   ProgressPlan progress_plan() const override { return {"dqn " + o_.env, "steps", o_.steps}; }
@@ -171,9 +172,10 @@ class DqnTraining : public TrainingAlgorithm {
 
 }  // namespace
 
-RunOutcome train(const DqnOptions& options, RunSettings settings, uint64_t seed) {
+RunOutcome train(const DqnOptions& options, RunSettings settings, uint64_t seed, const std::string& device) {
   const auto registry = envs::make_env_registry();
-  DqnTraining training(options, registry.make(options.env, envs::parse_env_kwargs(options.env_options)), seed);
+  DqnTraining training(options, registry.make(options.env, envs::parse_env_kwargs(options.env_options)), seed,
+                       torch::Device(device));
   settings.algorithm = kDqnAlgorithm;
   settings.env = options.env;
   settings.keep_checkpoints = options.keep_checkpoints;

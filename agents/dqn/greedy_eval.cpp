@@ -25,7 +25,9 @@ EvalReport evaluate_q_network(nets::QNetwork& net, const envs::Env& prototype, i
   }
   std::vector<int64_t> shape{static_cast<int64_t>(episodes)};
   for (int d : prototype.observation_space().shape) shape.push_back(d);
-  torch::Tensor obs = torch::zeros(shape);
+  torch::Tensor obs = torch::zeros(shape);  // on the CPU, where the envs write; moved per step
+  const auto params = net->parameters();
+  const torch::Device device = params.empty() ? torch::Device(torch::kCPU) : params.front().device();
   float* obs_ptr = obs.data_ptr<float>();
   std::vector<size_t> active(n);
   for (size_t i = 0; i < n; ++i) active[i] = i;
@@ -34,8 +36,8 @@ EvalReport evaluate_q_network(nets::QNetwork& net, const envs::Env& prototype, i
   while (!active.empty()) {
     // Rows 0..k-1 hold the observations of the k running episodes.
     for (size_t k = 0; k < active.size(); ++k) envs[active[k]]->observe(obs_ptr + static_cast<int64_t>(k) * obs_size);
-    const torch::Tensor actions =
-        net->forward(obs.narrow(0, 0, static_cast<int64_t>(active.size()))).argmax(1).contiguous();
+    const torch::Tensor rows = obs.narrow(0, 0, static_cast<int64_t>(active.size())).to(device);
+    const torch::Tensor actions = net->forward(rows).argmax(1).to(torch::kCPU).contiguous();
     const int64_t* a = actions.data_ptr<int64_t>();
     std::vector<size_t> still;
     still.reserve(active.size());

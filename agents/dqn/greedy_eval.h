@@ -3,6 +3,7 @@
 // batched forward pass per time step instead of one per env, so a 100-episode evaluation of
 // a small network costs little more than the env steps. Episode i is reset with seed
 // `seed + i`, like agents::evaluate, and gives the same returns as DqnPolicy run through it.
+// The network runs on the device of its parameters; the envs and the actions stay on the CPU.
 #include <cstdint>
 
 #include "agents/episode_loop.h"

@@ -46,7 +46,7 @@ int cmd_bench(const Args& args) {
       .add("seconds", &seconds, "measuring time per item")
       .add("num-envs", &num_envs, "vecenv: copies per VecEnv")
       .add("vec-threads", &vec_threads, "vecenv: comma-separated worker-thread counts to measure");
-  common.bind(set);
+  common.bind(set, /*with_device=*/false);  // no network runs here
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, seconds > 0, "--seconds must be > 0");
   TP_CHECK_AS(UsageError, what == "envs" || what == "vecenv" || what == "all", "unknown benchmark '", what,

@@ -35,7 +35,8 @@ int eval_model(const Args& args) {
   TP_CHECK_AS(UsageError, iw_samples >= 0, "--iw-samples must be >= 0");
   init_runtime(common);
 
-  auto loaded = gen::load_model_checkpoint(model_path);
+  const torch::Device device(common.device);
+  auto loaded = gen::load_model_checkpoint(model_path, device);
   auto& model = *loaded.model;
   const auto& data = loaded.config.loop.data;
   const auto test = gen::load_dataset(data, gen::Split::Test, loaded.config.common.seed, 10000);
@@ -54,7 +55,7 @@ int eval_model(const Args& args) {
   gen::LoadedModel classifier;
   gen::Dataset train;
   if (use != gen::ClassifierUse::None && !classifier_path.empty()) {
-    classifier = gen::load_model_checkpoint(classifier_path);
+    classifier = gen::load_model_checkpoint(classifier_path, device);
     TP_CHECK_AS(UsageError, classifier.model->sample_scorer(), "--classifier ", classifier.path, " is a '",
                 classifier.header.algorithm, "' checkpoint, not a classifier");
     train = gen::load_dataset(data, gen::Split::Train, loaded.config.common.seed, 10000);

@@ -35,7 +35,7 @@ int cmd_generate(const Args& args) {
   TP_CHECK_AS(UsageError, columns >= 0, "--columns must be >= 0");
   init_runtime(common);
 
-  gen::Sampler sampler(model);
+  gen::Sampler sampler(model, torch::Device(common.device));
   const auto z = sampler.random_latents(n, common.seed);
   torch::Tensor samples;
   int cols = columns > 0 ? static_cast<int>(columns)

@@ -35,7 +35,7 @@ int cmd_match(const Args& args) {
       .add("cleanup", &mo.cleanup,
            "when an engine's final_score disagrees with the Tromp-Taylor count after two passes, undo them"
            " and play on with kgs-genmove_cleanup (capturing dead stones), then count again");
-  common.bind(set);
+  common.bind(set, /*with_device=*/false);  // no network runs here
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !mo.engine_a.empty() && !mo.engine_b.empty(), "--black and --white are required");
   TP_CHECK_AS(UsageError, mo.games > 0, "--games must be > 0");

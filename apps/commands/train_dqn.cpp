@@ -22,7 +22,7 @@ int train_dqn(const Args& args) {
   if (!set.parse(args)) return 0;
   options.validate();
   init_runtime(common);
-  return print_run_outcome(agents::dqn::train(options, run_settings(set, common), common.seed), common);
+  return print_run_outcome(agents::dqn::train(options, run_settings(set, common), common.seed, common.device), common);
 }
 
 }  // namespace tp::app

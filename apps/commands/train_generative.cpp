@@ -19,7 +19,7 @@ int train_generative(const std::string& algorithm, const Args& args) {
   const auto train = gen::load_dataset(cfg.loop.data, gen::Split::Train, cfg.common.seed, cfg.loop.synthetic_size);
   const auto test = gen::load_dataset(cfg.loop.data, gen::Split::Test, cfg.common.seed,
                                       std::min<int64_t>(cfg.loop.synthetic_size, 10000));
-  auto model = gen::make_model(cfg.model, gen::DataShape::of(train));
+  auto model = gen::make_model(cfg.model, gen::DataShape::of(train), torch::Device(cfg.common.device));
   const RunOutcome outcome =
       gen::train_model(*model, cfg.loop, train, test, run_settings(set, cfg.common), cfg.common.seed);
   return print_run_outcome(outcome, cfg.common);

@@ -68,6 +68,7 @@ int watch_model_command(const Args& args) {
   require_sfml("watch --model");
   init_runtime(common);
   o.seed = common.seed;
+  o.device = common.device;
   o.quiet = common.quiet;
 #if TORCHPLAY_HAVE_SFML
   return view::watch_model(o);

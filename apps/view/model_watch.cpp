@@ -10,7 +10,7 @@ namespace tp::view {
 int watch_model(const ModelWatchOptions& o) {
   TP_CHECK_AS(UsageError, !o.model.empty(), "--model is required");
   check_display();  // before the model loads: fail fast without a display
-  gen::Sampler sampler(o.model);
+  gen::Sampler sampler(o.model, torch::Device(o.device));
   // The viewer needs the window's font and the window the viewer's size: measure first.
   const sf::Vector2u size = SampleViewer(sampler, o.n, o.seed, o.steps, nullptr).size();
   WindowOptions wo;

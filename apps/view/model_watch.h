@@ -14,6 +14,7 @@ struct ModelWatchOptions {
   double fps = 30;
   std::string record_dir;
   uint64_t seed = 1;
+  std::string device = "cpu";  // where the generator runs
   bool quiet = false;
 };
 

@@ -63,10 +63,15 @@ AutoencoderModel::AutoencoderModel(std::string algorithm, AeOptions o, DataShape
 
 AutoencoderModel::~AutoencoderModel() = default;
 
+void AutoencoderModel::move_to(torch::Device device) {
+  nets_->ae->to(device);
+  nets::optimizer_state_to(*nets_->opt, device);
+}
+
 std::string AutoencoderModel::architecture() const { return algorithm_ + ":" + nets_->ae->signature(); }
 
 std::vector<double> AutoencoderModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor&) {
-  const auto target = x.flatten(1);
+  const auto target = on_device(x).flatten(1);
   auto logits = nets_->ae->reconstruct_logits(corrupt(target, options_.corruption, options_.noise));
   auto loss = F::binary_cross_entropy_with_logits(logits, target,
                                                   F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) /
@@ -81,7 +86,7 @@ std::vector<double> AutoencoderModel::evaluate(const Dataset& test) {
   torch::NoGradGuard no_grad;
   double bce = 0, mse = 0;
   for (int64_t s = 0; s < test.size(); s += 1000) {
-    auto x = test.x.narrow(0, s, std::min<int64_t>(1000, test.size() - s)).flatten(1);
+    auto x = on_device(test.x.narrow(0, s, std::min<int64_t>(1000, test.size() - s))).flatten(1);
     auto logits = nets_->ae->reconstruct_logits(x);
     bce += F::binary_cross_entropy_with_logits(logits, x,
                                                F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum))
@@ -97,7 +102,7 @@ FixedInputs AutoencoderModel::make_fixed_inputs(int64_t n, uint64_t, const Datas
 
 torch::Tensor AutoencoderModel::reconstruct(const torch::Tensor& x) {
   torch::NoGradGuard no_grad;
-  return torch::sigmoid(nets_->ae->reconstruct_logits(x)).view(x.sizes());
+  return torch::sigmoid(nets_->ae->reconstruct_logits(on_device(x))).to(torch::kCPU).view(x.sizes());
 }
 
 torch::Tensor AutoencoderModel::visualize(const FixedInputs& fixed) {

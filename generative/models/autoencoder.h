@@ -32,6 +32,7 @@ class AutoencoderModel : public GenerativeModel {
   void load(CheckpointReader& reader) override;
 
  private:
+  void move_to(torch::Device device) override;
   struct Nets;
   std::string algorithm_;
   AeOptions options_;

@@ -43,11 +43,16 @@ ClassifierModel::ClassifierModel(ClassifierOptions o, DataShape shape)
 
 ClassifierModel::~ClassifierModel() = default;
 
+void ClassifierModel::move_to(torch::Device device) {
+  nets_->cnn->to(device);
+  nets::optimizer_state_to(*nets_->opt, device);
+}
+
 std::string ClassifierModel::architecture() const { return nets_->cnn->signature(); }
 
 std::vector<double> ClassifierModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor& y) {
   nets_->cnn->train();
-  auto loss = torch::nn::functional::cross_entropy(nets_->cnn->forward(x), y);
+  auto loss = torch::nn::functional::cross_entropy(nets_->cnn->forward(on_device(x)), on_device(y));
   nets_->opt->zero_grad();
   loss.backward();
   nets_->opt->step();
@@ -56,7 +61,8 @@ std::vector<double> ClassifierModel::train_step(int64_t, const torch::Tensor& x,
 
 double ClassifierModel::test_accuracy(const Dataset& test) {
   nets_->cnn->eval();
-  const double acc = classification_accuracy([&](const torch::Tensor& x) { return nets_->cnn->forward(x); }, test);
+  const double acc = classification_accuracy(
+      [&](const torch::Tensor& x) { return nets_->cnn->forward(on_device(x)).to(torch::kCPU); }, test);
   nets_->cnn->train();
   return acc;
 }
@@ -79,7 +85,8 @@ torch::Tensor ClassifierModel::features(const torch::Tensor& images) {
            "the classifier expects images of shape (N, ", shape_.channels, ", ", shape_.height, ", ", shape_.width,
            ")");
   nets_->cnn->eval();
-  auto out = batched(images, [&](const torch::Tensor& x) { return nets_->cnn->features(x); });
+  auto out =
+      batched(images, [&](const torch::Tensor& x) { return nets_->cnn->features(on_device(x)).to(torch::kCPU); });
   nets_->cnn->train();
   return out;
 }
@@ -90,7 +97,9 @@ torch::Tensor ClassifierModel::probabilities(const torch::Tensor& images) {
            "the classifier expects images of shape (N, ", shape_.channels, ", ", shape_.height, ", ", shape_.width,
            ")");
   nets_->cnn->eval();
-  auto out = batched(images, [&](const torch::Tensor& x) { return torch::softmax(nets_->cnn->forward(x), 1); });
+  auto out = batched(images, [&](const torch::Tensor& x) {
+    return torch::softmax(nets_->cnn->forward(on_device(x)), 1).to(torch::kCPU);
+  });
   nets_->cnn->train();
   return out;
 }

@@ -35,6 +35,7 @@ class ClassifierModel : public GenerativeModel, public SampleScorer {
   double test_accuracy(const Dataset& test);
 
  private:
+  void move_to(torch::Device device) override;
   struct Nets;
   ClassifierOptions options_;
   std::unique_ptr<Nets> nets_;

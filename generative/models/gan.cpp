@@ -89,6 +89,14 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
 
 GanModel::~GanModel() = default;
 
+void GanModel::move_to(torch::Device device) {
+  nets_->g().to(device);
+  nets_->d().to(device);
+  if (nets_->has_ema()) nets_->g_ema().to(device);
+  nets::optimizer_state_to(*nets_->opt_g, device);
+  nets::optimizer_state_to(*nets_->opt_d, device);
+}
+
 std::string GanModel::architecture() const {
   const auto sig = nets_->g_mlp ? nets_->g_mlp->signature() + "|" + nets_->d_mlp->signature()
                                 : nets_->g_dc->signature() + "|" + nets_->d_dc->signature();
@@ -127,7 +135,9 @@ torch::Tensor GanModel::gradient_penalty(const torch::Tensor& real, const torch:
   return (grad.flatten(1).norm(2, 1) - 1).pow(2).mean();
 }
 
-std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x, const torch::Tensor& batch_y) {
+std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x_in, const torch::Tensor& batch_y_in) {
+  const auto batch_x = on_device(batch_x_in), batch_y = on_device(batch_y_in);
+  const auto on_model = torch::TensorOptions().device(device_);
   nets_->g().train();
   nets_->d().train();
   // Packing: whole packs only (the last batch of an epoch may be short).
@@ -142,7 +152,7 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x, 
   torch::Tensor fake;
   {
     torch::NoGradGuard no_grad;
-    fake = g_forward(torch::randn({n, options_.z_dim}), labels);
+    fake = g_forward(torch::randn({n, options_.z_dim}, on_model), labels);
   }
   auto d_real = d_forward(real, labels);
   auto d_fake = d_forward(fake, labels);
@@ -160,7 +170,7 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x, 
 
   double loss_g_value = std::numeric_limits<double>::quiet_NaN();
   if (d_updates_ % options_.d_steps == 0) {
-    auto gen = g_forward(torch::randn({n, options_.z_dim}), labels);
+    auto gen = g_forward(torch::randn({n, options_.z_dim}, on_model), labels);
     auto out = d_forward(gen, labels);
     auto loss_g = options_.loss == "ns" ? F::softplus(-out).mean() : -out.mean();
     nets_->opt_g->zero_grad();
@@ -199,7 +209,7 @@ torch::Tensor GanModel::generate(const torch::Tensor& z, const torch::Tensor& la
     TP_CHECK_AS(UsageError, labels.min().item<int64_t>() >= 0 && labels.max().item<int64_t>() < num_classes(),
                 "class labels must be in 0..", num_classes() - 1);
   }
-  auto out = g_forward(z, lab, nets_->has_ema());
+  auto out = g_forward(on_device(z), on_device(lab), nets_->has_ema()).to(torch::kCPU);
   nets_->g().train();
   return shape_.is_image() ? (out + 1.0) * 0.5 : out;
 }

@@ -36,6 +36,7 @@ class GanModel : public GenerativeModel {
   void load(CheckpointReader& reader) override;
 
  private:
+  void move_to(torch::Device device) override;
   struct Nets;
   // G and D on model-range tensors (images in [-1, 1], (N, C, H, W); points (N, 2)).
   // `averaged`: run the moving-average copy of G (g_ema > 0) instead of G.

@@ -56,6 +56,14 @@ StackedAutoencoderModel::StackedAutoencoderModel(AeOptions o, DataShape shape)
 
 StackedAutoencoderModel::~StackedAutoencoderModel() = default;
 
+void StackedAutoencoderModel::move_to(torch::Device device) {
+  nets_->ae->to(device);
+  nets_->head->to(device);
+  for (auto& opt : nets_->layer_opts) nets::optimizer_state_to(*opt, device);
+  nets::optimizer_state_to(*nets_->probe_opt, device);
+  nets::optimizer_state_to(*nets_->finetune_opt, device);
+}
+
 std::string StackedAutoencoderModel::architecture() const {
   return "sae:" + nets_->ae->signature() + ":k" + std::to_string(shape_.num_classes);
 }
@@ -79,7 +87,9 @@ Dataset StackedAutoencoderModel::epoch_data(int64_t epoch, const Dataset& train)
   return d;
 }
 
-std::vector<double> StackedAutoencoderModel::train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) {
+std::vector<double> StackedAutoencoderModel::train_step(int64_t epoch, const torch::Tensor& x_in,
+                                                        const torch::Tensor& y_in) {
+  const auto x = on_device(x_in), y = on_device(y_in);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   auto& ae = nets_->ae;
   last_epoch_ = epoch;
@@ -118,8 +128,9 @@ std::vector<double> StackedAutoencoderModel::train_step(int64_t epoch, const tor
 
 double StackedAutoencoderModel::test_accuracy(const Dataset& test) {
   torch::NoGradGuard no_grad;
-  return classification_accuracy([&](const torch::Tensor& x) { return nets_->head->forward(nets_->ae->encode(x)); },
-                                 test);
+  return classification_accuracy(
+      [&](const torch::Tensor& x) { return nets_->head->forward(nets_->ae->encode(on_device(x))).to(torch::kCPU); },
+      test);
 }
 
 std::vector<double> StackedAutoencoderModel::evaluate(const Dataset& test) {
@@ -137,7 +148,7 @@ FixedInputs StackedAutoencoderModel::make_fixed_inputs(int64_t n, uint64_t, cons
 torch::Tensor StackedAutoencoderModel::visualize(const FixedInputs& fixed) {
   if (!fixed.x.defined()) return {};
   torch::NoGradGuard no_grad;
-  auto recon = torch::sigmoid(nets_->ae->reconstruct_logits(fixed.x)).view(fixed.x.sizes());
+  auto recon = torch::sigmoid(nets_->ae->reconstruct_logits(on_device(fixed.x))).to(torch::kCPU).view(fixed.x.sizes());
   return interleave_rows(fixed.x, recon, 8);
 }
 

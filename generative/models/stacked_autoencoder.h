@@ -38,6 +38,7 @@ class StackedAutoencoderModel : public GenerativeModel {
   double test_accuracy(const Dataset& test);
 
  private:
+  void move_to(torch::Device device) override;
   int64_t pretrain_epochs_total() const;
   int64_t probe_epochs_total() const;  // 0 without pre-training
   struct Nets;

@@ -38,6 +38,11 @@ VaeModel::VaeModel(VaeOptions o, DataShape shape)
 
 VaeModel::~VaeModel() = default;
 
+void VaeModel::move_to(torch::Device device) {
+  nets_->vae->to(device);
+  nets::optimizer_state_to(*nets_->opt, device);
+}
+
 std::string VaeModel::architecture() const { return nets_->vae->signature(); }
 
 namespace {
@@ -54,7 +59,8 @@ torch::Tensor kl_standard_normal(const torch::Tensor& mu, const torch::Tensor& l
 }
 }  // namespace
 
-std::vector<double> VaeModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor&) {
+std::vector<double> VaeModel::train_step(int64_t, const torch::Tensor& x_in, const torch::Tensor&) {
+  const auto x = on_device(x_in);
   auto& vae = nets_->vae;
   vae->train();
   auto [mu, logvar] = vae->encode(x);
@@ -76,9 +82,9 @@ ElboReport VaeModel::elbo(const Dataset& data, uint64_t seed) {
   double rec_sum = 0, kl_sum = 0;
   const int64_t n = data.size(), bs = 1000;
   for (int64_t s = 0; s < n; s += bs) {
-    auto x = data.x.narrow(0, s, std::min(bs, n - s));
+    auto x = on_device(data.x.narrow(0, s, std::min(bs, n - s)));
     auto [mu, logvar] = vae->encode(x);
-    auto eps = torch::randn(mu.sizes(), gen, torch::kFloat32);
+    auto eps = torch::randn(mu.sizes(), gen, torch::kFloat32).to(device_);  // the CPU stream on any device
     rec_sum += -log_bernoulli(vae->decode(mu + (0.5 * logvar).exp() * eps), x).sum().item<double>();
     kl_sum += kl_standard_normal(mu, logvar).sum().item<double>();
   }
@@ -97,10 +103,10 @@ double VaeModel::importance_weighted_nll(const Dataset& data, int64_t k, uint64_
   double total = 0;
   for (int64_t s = 0; s < n; s += bs) {
     const int64_t m = std::min(bs, n - s);
-    auto x = data.x.narrow(0, s, m);
+    auto x = on_device(data.x.narrow(0, s, m));
     auto [mu, logvar] = vae->encode(x);
     // k samples per image: (k, m, latent) flattened to (k*m, latent) for one decoder pass.
-    auto eps = torch::randn({k, m, mu.size(1)}, gen, torch::kFloat32);
+    auto eps = torch::randn({k, m, mu.size(1)}, gen, torch::kFloat32).to(device_);
     auto std = (0.5 * logvar).exp();
     auto z = mu.unsqueeze(0) + std.unsqueeze(0) * eps;
     auto log_q = (-0.5 * (eps.pow(2) + log2pi) - 0.5 * logvar.unsqueeze(0)).sum(2);
@@ -126,7 +132,7 @@ torch::Tensor VaeModel::generate(const torch::Tensor& z, const torch::Tensor&) {
   torch::NoGradGuard no_grad;
   nets_->vae->eval();
   // The decoder's Bernoulli means: pixel intensities in [0, 1].
-  auto out = torch::sigmoid(nets_->vae->decode(z));
+  auto out = torch::sigmoid(nets_->vae->decode(on_device(z))).to(torch::kCPU);
   nets_->vae->train();
   return out;
 }

@@ -34,6 +34,7 @@ class VaeModel : public GenerativeModel, public LikelihoodBound {
   const VaeOptions& options() const { return options_; }
 
  private:
+  void move_to(torch::Device device) override;
   struct Nets;
   VaeOptions options_;
   std::unique_ptr<Nets> nets_;

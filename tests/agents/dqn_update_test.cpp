@@ -369,3 +369,50 @@ TEST(DqnSchedule, EpsilonIsLinearAfterTheRandomPhase) {
   LinearSchedule instant{1.0, 0.05, 10, 0};
   EXPECT_DOUBLE_EQ(instant.at(11), 0.05);
 }
+
+namespace {
+// Builds a learner on `device`, checks where its tensors are, and runs the batch path
+// (batches arrive on the CPU and go to the device in update()).
+void check_learner_on(torch::Device device, const char* dense_kernel) {
+  torch::manual_seed(3);
+  LearnerSettings s;
+  s.device = device;
+  s.dense_kernel = dense_kernel;
+  DqnLearner learner(small_net(), sgd(1e-2), s);
+  for (const auto& p : learner.online()->parameters()) EXPECT_EQ(p.device(), device);
+  for (const auto& p : learner.target()->parameters()) EXPECT_EQ(p.device(), device);
+  // The dense kernel computes on CPU memory only: anywhere else the plan declines it.
+  if (!device.is_cpu()) {
+    EXPECT_FALSE(learner.uses_dense_kernel());
+    EXPECT_NE(learner.dense_kernel_declined().find("CPU"), std::string::npos) << learner.dense_kernel_declined();
+  }
+  const ReplayBatch batch = random_batch(16, 4);
+  const UpdateResult r = learner.update(batch);
+  EXPECT_TRUE(std::isfinite(r.loss));
+  EXPECT_TRUE(r.abs_td_error.is_cpu());
+  std::vector<int> actions;
+  learner.greedy_actions(batch.obs, actions);
+  EXPECT_EQ(actions.size(), 16u);
+  const float obs[3] = {0.1f, -0.2f, 0.3f};
+  const int a = learner.greedy_action(obs);
+  EXPECT_TRUE(a == 0 || a == 1);
+  learner.after_load();  // what a resume calls: everything stays on the device
+  for (const auto& p : learner.online()->parameters()) EXPECT_EQ(p.device(), device);
+  for (const auto& p : learner.target()->parameters()) EXPECT_EQ(p.device(), device);
+}
+}  // namespace
+
+TEST(DqnLearnerDevice, CpuHoldsItsParametersAndKeepsTheDenseKernel) {
+  for (const char* path : kPaths) {
+    SCOPED_TRACE(path);
+    check_learner_on(torch::Device(torch::kCPU), path);
+  }
+  LearnerSettings s;
+  DqnLearner learner(small_net(), sgd(1e-2), s);
+  EXPECT_TRUE(learner.uses_dense_kernel());  // the default device is the CPU
+}
+
+TEST(DqnLearnerDevice, CudaTakesTheAutogradPath) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA in this LibTorch";
+  check_learner_on(torch::Device(torch::kCUDA), "auto");
+}

@@ -27,7 +27,8 @@ Dataset bar_images(int64_t n, uint64_t seed) {
 }
 
 // A freshly initialized model of `algorithm`, small enough for a test.
-std::unique_ptr<GenerativeModel> small_model(const std::string& algorithm, const DataShape& shape) {
+std::unique_ptr<GenerativeModel> small_model(const std::string& algorithm, const DataShape& shape,
+                                             torch::Device device = torch::kCPU) {
   torch::manual_seed(1);
   auto c = ModelConfig::preset(algorithm);
   c.gan.arch = "mlp";
@@ -40,7 +41,39 @@ std::unique_ptr<GenerativeModel> small_model(const std::string& algorithm, const
   c.vae.iw_samples = 7;
   c.ae.hidden = "32";
   c.classifier.features = 32;
-  return make_model(c, shape);
+  return make_model(c, shape, device);
+}
+
+// A model built for `device` reports it, takes CPU batches, test sets and latents (moving them
+// there itself), and hands back CPU tensors.
+void check_model_on(torch::Device device) {
+  const auto images = bar_images(40, 3);
+  for (const std::string algorithm : {"gan", "vae", "ae", "classifier"}) {
+    SCOPED_TRACE(algorithm);
+    auto model = small_model(algorithm, DataShape::of(images), device);
+    EXPECT_EQ(model->device(), device);
+    const auto losses = model->train_step(0, images.x.narrow(0, 0, 16), images.y.narrow(0, 0, 16));
+    EXPECT_EQ(losses.size(), model->loss_names().size());
+    EXPECT_EQ(model->evaluate(images).size(), model->eval_names().size());
+    const FixedInputs fixed = model->make_fixed_inputs(8, 5, images);
+    const auto picture = model->visualize(fixed);
+    if (picture.defined()) {
+      EXPECT_TRUE(picture.is_cpu());
+    }
+    if (model->latent_dim() > 0) {
+      EXPECT_TRUE(model->generate(fixed.z, fixed.labels).is_cpu());
+    }
+    if (SampleScorer* scorer = model->sample_scorer()) {
+      EXPECT_TRUE(scorer->features(images.x).is_cpu());
+    }
+  }
+}
+
+TEST(ModelDevice, CpuModelsTakeAndReturnCpuTensors) { check_model_on(torch::Device(torch::kCPU)); }
+
+TEST(ModelDevice, CudaModelsTakeAndReturnCpuTensors) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA in this LibTorch";
+  check_model_on(torch::Device(torch::kCUDA));
 }
 
 TEST(ModelReport, ClassifierFidOfImagesAgainstThemselvesIsZeroAndOfNoiseLarge) {

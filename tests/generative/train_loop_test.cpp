@@ -164,6 +164,7 @@ class InterruptAfter : public GenerativeModel {
   void load(CheckpointReader& r) override { inner_.load(r); }
 
  private:
+  void move_to(torch::Device d) override { inner_.to(d); }
   GenerativeModel& inner_;
   int64_t left_;
 };
