@@ -221,6 +221,8 @@ void CheckpointReader::expect(const std::string& algorithm, const std::string& a
     fail("architecture mismatch: file has '" + header_.architecture + "', expected '" + architecture + "'");
 }
 
+// Tensors come back on the CPU whatever device they were saved from (a run on --device cuda
+// reads back on a CPU-only build); callers move modules and optimizer state after.
 void CheckpointReader::load_module(const std::string& key, torch::nn::Module& module) {
   // LibTorch's Module::load replaces tensors without comparing shapes, so the shapes are
   // recorded first and checked after: a different architecture is an error, not a silent swap.

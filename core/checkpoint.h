@@ -76,8 +76,6 @@ class CheckpointReader {
   // Refuses a checkpoint of another algorithm or network architecture (empty: not checked).
   void expect(const std::string& algorithm, const std::string& architecture = "") const;
 
-  // Tensors come back on the CPU whatever device they were saved from (a run on --device
-  // cuda reads back on a CPU-only build); callers move modules and optimizer state after.
   void load_module(const std::string& key, torch::nn::Module& module);
   void load_optimizer(const std::string& key, torch::optim::Optimizer& optimizer);
   torch::Tensor tensor(const std::string& key);
