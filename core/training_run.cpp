@@ -56,9 +56,11 @@ class RunCheckpoints {
     TP_CHECK(start_state.has_value(), "no checkpoint to keep");
     return store_.save_encoded(start_state->first, start_state->second);
   }
-  bool saved_at(int64_t number) const { return last_number_ == number; }
+  // The current state's checkpoint: written now unless the last one written holds it.
+  std::string save_current(const TrainingAlgorithm& algorithm) {
+    return last_number_ == algorithm.checkpoint_number() ? last_ : save(algorithm);
+  }
   const CheckpointStore& store() const { return store_; }
-  const std::string& last() const { return last_; }
 
  private:
   CheckpointStore store_;
@@ -111,10 +113,10 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   RunOutcome out;
   out.run_dir = dir.path();
   progress.update(algorithm.progress_done());
-  while (!algorithm.finished()) {
+  // The run ends when the progress count reaches the plan's total (asked once, not per step).
+  while (algorithm.progress_done() < plan.total) {
     if (const int sig = pending_interrupt()) {  // between steps the state is consistent
-      out.checkpoint =
-          checkpoints.saved_at(algorithm.checkpoint_number()) ? checkpoints.last() : checkpoints.save(algorithm);
+      out.checkpoint = checkpoints.save_current(algorithm);
       out.interrupted_by = sig;
       break;
     }
@@ -132,8 +134,7 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   }
   if (!out.interrupted_by) {
     algorithm.finish(context);
-    out.checkpoint =
-        checkpoints.saved_at(algorithm.checkpoint_number()) ? checkpoints.last() : checkpoints.save(algorithm);
+    out.checkpoint = checkpoints.save_current(algorithm);
   }
   progress.finish(out.interrupted_by ? "interrupted" : algorithm.progress_metric());
   out.wall_seconds = timer.seconds();

@@ -72,7 +72,6 @@ class TrainingAlgorithm {
   virtual int64_t progress_done() const = 0;
   // The metric shown after the rate on the progress line (asked only when it is drawn).
   virtual std::string progress_metric() const { return ""; }
-  virtual bool finished() const { return progress_done() >= progress_plan().total; }
 
   // metrics.csv columns; the first is the position counter that resume truncates by.
   virtual std::vector<std::string> metric_columns() const = 0;

@@ -58,7 +58,6 @@ class GenerativeTraining : public TrainingAlgorithm {
       done += batches_per_epoch_[e];
     return done;
   }
-  bool finished() const override { return epoch_ >= static_cast<int64_t>(batches_per_epoch_.size()); }
   std::string progress_metric() const override {
     if (losses_.empty() || counts_[0].item<double>() == 0) return "";
     char buf[96];
