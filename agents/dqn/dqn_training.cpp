@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <deque>
 #include <memory>
+#include <numeric>
 
 #include "agents/dqn/dqn_policy.h"
 #include "agents/dqn/dqn_trainer.h"
@@ -36,10 +37,9 @@ class DqnTraining : public TrainingAlgorithm {
   ProgressPlan progress_plan() const override { return {"dqn " + o_.env, "steps", o_.steps}; }
   int64_t progress_done() const override { return trainer_.steps(); }
   std::string progress_metric() const override {
-    if (recent_.empty()) return "";
+    if (returns_.empty()) return "";
     char buf[96];
-    std::snprintf(buf, sizeof buf, "return(20) %.1f eps %.3f", recent_sum_ / static_cast<double>(recent_.size()),
-                  trainer_.epsilon());
+    std::snprintf(buf, sizeof buf, "return(20) %.1f eps %.3f", mean_of_last(20), trainer_.epsilon());
     return buf;
   }
 
@@ -63,14 +63,8 @@ class DqnTraining : public TrainingAlgorithm {
                {"steps_per_s", steps_per_second()},
                {"wall_s", timer_.seconds()},
                {"dense_kernel", dense_kernel()}});
-      recent_.push_back(ep->episode_return);
-      recent_sum_ += ep->episode_return;
-      if (recent_.size() > 20) {
-        recent_sum_ -= recent_.front();
-        recent_.pop_front();
-      }
-      last100_.push_back(ep->episode_return);
-      if (last100_.size() > 100) last100_.pop_front();
+      returns_.push_back(ep->episode_return);
+      if (returns_.size() > 100) returns_.pop_front();
     }
     return StepStatus::Completed;
   }
@@ -132,11 +126,7 @@ class DqnTraining : public TrainingAlgorithm {
     j["dense_kernel"] = trainer_.learner().uses_dense_kernel();
     // The measure of the MinAtar paper's curves: returns of the training episodes themselves
     // (with exploration), here the mean of the last 100; beside the greedy evaluation below.
-    if (!last100_.empty()) {
-      double sum = 0;
-      for (double r : last100_) sum += r;
-      j["train_return_last100"] = sum / static_cast<double>(last100_.size());
-    }
+    if (!returns_.empty()) j["train_return_last100"] = mean_of_last(100);
     if (!finished_) return;
     j["final_policy"] = trainer_.has_best() ? "best" : "last";
     j["final_eval_episodes"] = o_.final_eval_episodes;
@@ -147,6 +137,12 @@ class DqnTraining : public TrainingAlgorithm {
  private:
   double steps_per_second() const {
     return static_cast<double>(trainer_.steps() - start_steps_) / std::max(1e-9, timer_.seconds());
+  }
+  // The mean of the newest n training-episode returns (fewer when fewer have ended).
+  double mean_of_last(size_t n) const {
+    const size_t k = std::min(n, returns_.size());
+    return std::accumulate(returns_.end() - static_cast<std::ptrdiff_t>(k), returns_.end(), 0.0) /
+           static_cast<double>(k);
   }
   double dense_kernel() const { return trainer_.learner().uses_dense_kernel() ? 1.0 : 0.0; }
   void log_evaluation(RunContext& run, const EvalReport& rep) {
@@ -162,9 +158,7 @@ class DqnTraining : public TrainingAlgorithm {
   mutable DqnTrainer trainer_;  // evaluation and the policy accessors are non-const
   int64_t start_steps_;
   Timer timer_;
-  std::deque<double> recent_;  // the last 20 episode returns, for the progress line
-  double recent_sum_ = 0.0;
-  std::deque<double> last100_;  // the last 100 training-episode returns (this process)
+  std::deque<double> returns_;  // the last 100 training-episode returns (this process)
   bool with_replay_ = true, finished_ = false;
   double train_seconds_ = 0.0, train_steps_per_s_ = 0.0;
   EvalReport final_;
