@@ -97,6 +97,14 @@ std::multimap<int, std::string> step_rows(const std::string& path) {
   return rows;
 }
 
+// A run of Counter(10, ...) that ended, however often it was interrupted and resumed: one row
+// per step, plus one per evaluation (steps 3, 6, 9) and the final one (step 10), none twice.
+void expect_each_step_logged_once(const std::string& metrics_path) {
+  const auto rows = step_rows(metrics_path);
+  for (int s = 1; s <= 10; ++s) EXPECT_EQ(rows.count(s), s % 3 == 0 || s == 10 ? 2u : 1u) << "step " << s;
+  EXPECT_EQ(rows.size(), 10u + 3u + 1u);
+}
+
 TEST(TrainingRun, FreshRunWritesConfigMetricsCheckpointsAndResult) {
   test::TempDir dir;
   Counter c(10, 4);
@@ -134,8 +142,7 @@ TEST(TrainingRun, SignalBetweenStepsCheckpointsTheCurrentStateAndResumeFinishesE
   EXPECT_EQ(done.exit_code(), 0);
   EXPECT_EQ(second.n(), 10);
   EXPECT_EQ(second.sum(), 55);
-  const auto rows = step_rows(dir.file("run/metrics.csv"));
-  for (int s = 1; s <= 10; ++s) EXPECT_EQ(rows.count(s), s % 3 == 0 || s == 10 ? 2u : 1u) << "step " << s;
+  expect_each_step_logged_once(dir.file("run/metrics.csv"));
 }
 
 TEST(TrainingRun, AbandonedStepKeepsTheNewestCheckpointAndResumeDropsLaterRows) {
@@ -151,8 +158,7 @@ TEST(TrainingRun, AbandonedStepKeepsTheNewestCheckpointAndResumeDropsLaterRows) 
   Counter second(10, 4);
   run_training(second, settings(dir.file("run"), true));
   EXPECT_EQ(second.sum(), 55);  // the abandoned 1000 never reached a checkpoint
-  const auto rows = step_rows(dir.file("run/metrics.csv"));
-  for (int s = 1; s <= 10; ++s) EXPECT_EQ(rows.count(s), s % 3 == 0 || s == 10 ? 2u : 1u) << "step " << s;
+  expect_each_step_logged_once(dir.file("run/metrics.csv"));
 }
 
 TEST(TrainingRun, AbandonedBeforeTheFirstCheckpointLeavesTheStartState) {
