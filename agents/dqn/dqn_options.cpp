@@ -67,8 +67,10 @@ DqnOptions DqnOptions::preset(const std::string& env_id) {
   o.env = env_id;
   const auto env = envs::make_env_registry().make(env_id, {});
   if (env_family(env_id, *env) == "classic") {
-    // Tuned here on CartPole-v1 (docs/dqn.md): greedy >= 475 within 50k steps, seeds 1..5.
-    o.steps = 50'000;
+    // Tuned here on CartPole-v1 (docs/dqn.md): greedy >= 475 on seeds 1..60. 80k steps, not
+    // 50k: DQN on CartPole oscillates, and the longer run gives the best-evaluation selection
+    // more chances to catch a solved network (at 50k, seeds 3 and 9 fail).
+    o.steps = 80'000;
     o.hidden = "64,64";
     o.double_dqn = true;
     o.batch_size = 64;
