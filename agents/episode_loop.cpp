@@ -3,7 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/error.h"
+
 namespace tp::agents {
+
+void Policy::act_continuous(const float*, const envs::Env& env, float*) {
+  TP_THROW(Error, "agent '", name(), "' picks discrete actions; ", env.id(), " takes continuous ones");
+}
 
 int RandomPolicy::act(const float*, const envs::Env& env) {
   return static_cast<int>(rng_.below(static_cast<uint32_t>(env.action_space().n)));

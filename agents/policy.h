@@ -16,7 +16,11 @@ class Policy {
   virtual ~Policy() = default;
   virtual std::string name() const = 0;
   // `obs` holds env.observation_space().size() floats; env gives read access (e.g. spaces).
+  // Discrete envs: the action for `obs`.
   virtual int act(const float* obs, const envs::Env& env) = 0;
+  // Continuous-action envs: writes env.continuous_action_space()->size() floats to `action`
+  // (the env clips them). The default throws tp::Error: the policy acts discretely.
+  virtual void act_continuous(const float* obs, const envs::Env& env, float* action);
   // A new episode begins (recurrent or stateful policies reset here).
   virtual void begin_episode() {}
 };

@@ -22,6 +22,10 @@ bool BoxSpace::contains(const float* obs) const {
   return true;
 }
 
+StepResult Env::step_continuous(const float*) {
+  TP_THROW(Error, id(), " takes discrete actions (", action_space().to_string(), "), not a continuous vector");
+}
+
 void Env::observe_bytes(uint8_t* out) const {
   const int64_t n = observation_space().size();
   std::vector<float> obs(static_cast<size_t>(n));

@@ -42,14 +42,24 @@ class Env {
 
   virtual const std::string& id() const = 0;
   virtual const BoxSpace& observation_space() const = 0;
+  // Discrete actions; a continuous-action env returns Discrete(0).
   virtual DiscreteSpace action_space() const = 0;
-  // Human-readable action names ("left", "fire", ...), one per action.
+  // Human-readable action names ("left", "fire", ...), one per discrete action.
   virtual std::vector<std::string> action_names() const = 0;
+
+  // Continuous actions (Gymnasium's Box action space, e.g. Pendulum-v1's torque): such an env
+  // returns its box here and implements step_continuous; discrete envs keep nullptr.
+  virtual const BoxSpace* continuous_action_space() const { return nullptr; }
+  bool has_continuous_actions() const { return continuous_action_space() != nullptr; }
 
   virtual void reset(uint64_t seed) = 0;
   virtual void reset() = 0;
   // Throws tp::Error for an action outside the action space or a step after the end.
   virtual StepResult step(int action) = 0;
+  // `action` holds continuous_action_space()->size() floats; values outside the bounds are
+  // clipped by the env, as Gymnasium's envs do (NaN throws tp::Error). The default throws
+  // tp::Error: the env takes discrete actions.
+  virtual StepResult step_continuous(const float* action);
   virtual void observe(float* out) const = 0;
   // The observation as bytes, for envs whose observations are small integers (MinAtar and
   // Snake planes are 0/1): compact replay storage. The default converts observe() and throws
