@@ -38,6 +38,7 @@ class RandomPolicy final : public Policy {
 struct PolicyContext {
   uint64_t seed = 1;
   std::string device = "cpu";
+  bool sample_actions = false;  // stochastic policies: draw actions instead of the most likely one
 };
 
 // "random" or a checkpoint path (the checkpoint's algorithm picks the loader). Throws

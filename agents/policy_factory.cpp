@@ -5,6 +5,8 @@
 #include "core/run_dir.h"
 #include "agents/policy.h"
 #include "agents/dqn/dqn_policy.h"
+#include "agents/policy_gradient/pg_options.h"
+#include "agents/policy_gradient/pg_policy.h"
 
 namespace tp::agents {
 
@@ -15,6 +17,8 @@ std::unique_ptr<Policy> make_policy(const std::string& spec, const envs::Env& en
   TP_CHECK_AS(CheckpointError, header.env == env.id(), "checkpoint '", spec, "' was trained on ", header.env, ", not ",
               env.id());
   if (header.algorithm == dqn::kDqnAlgorithm) return dqn::load_dqn_policy(spec, env, torch::Device(ctx.device));
+  if (pg::is_policy_gradient_algorithm(header.algorithm))
+    return pg::load_pg_policy(spec, env, torch::Device(ctx.device), ctx.sample_actions, ctx.seed);
   TP_THROW(CheckpointError, "checkpoint '", spec, "' holds a '", header.algorithm,
            "' model, which cannot act in a single-agent env");
 }

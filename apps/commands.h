@@ -25,6 +25,8 @@ int cmd_bench(const Args& args);
 // `train <algo>` targets, one file each (apps/commands/train_*.cpp).
 int train_dqn(const Args& args);
 int train_alphazero(const Args& args);
+// ppo | a2c | a3c
+int train_policy_gradient(const std::string& algorithm, const Args& args);
 // gan | dcgan | cgan | wgan-gp | vae | ae | dae | sae
 int train_generative(const std::string& model, const Args& args);
 

@@ -71,7 +71,8 @@ void VecEnv::run_range(int begin, int end) {
   for (int i = begin; i < end; ++i) {
     Env& env = *envs_[static_cast<size_t>(i)];
     const size_t k = static_cast<size_t>(i);
-    const StepResult r = env.step(actions_[i]);
+    const StepResult r =
+        continuous_actions_ ? env.step_continuous(continuous_actions_ + i * action_dim_) : env.step(actions_[i]);
     rewards_[k] = r.reward;
     terminated_[k] = r.terminated;
     truncated_[k] = r.truncated;
@@ -120,6 +121,20 @@ void VecEnv::step(const int* actions) {
     TP_CHECK(actions[i] >= 0 && actions[i] < n_actions, "VecEnv: invalid action ", actions[i], " for env ", i,
              " (valid: 0..", n_actions - 1, ")");
   actions_ = actions;
+  continuous_actions_ = nullptr;
+  step_all();
+}
+
+void VecEnv::step_continuous(const float* actions) {
+  const BoxSpace* box = continuous_action_space();
+  TP_CHECK(box, "VecEnv: ", envs_.front()->id(), " takes discrete actions, not continuous ones");
+  action_dim_ = box->size();
+  continuous_actions_ = actions;
+  actions_ = nullptr;
+  step_all();
+}
+
+void VecEnv::step_all() {
   if (!workers_.empty()) {
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -45,6 +45,9 @@ class VecEnv {
   // action) is rethrown here after all workers finished the step.
   void step(const int* actions);
   void step(const std::vector<int>& actions);
+  // Continuous-action envs: [size() x action dim] floats, row i for copy i (the envs clip them).
+  void step_continuous(const float* actions);
+  const BoxSpace* continuous_action_space() const { return envs_.front()->continuous_action_space(); }
 
   // [size(), obs_size()] row-major: the current observation of every copy (for a copy that
   // just finished: the first observation of its new episode).
@@ -66,6 +69,7 @@ class VecEnv {
  private:
   void init(int threads);
   void run_range(int begin, int end);  // steps copies [begin, end)
+  void step_all();                     // run_range over the pool, then the bookkeeping
   void worker_loop(int worker);
   int chunk_begin(int part) const;
 
@@ -85,7 +89,9 @@ class VecEnv {
   uint64_t generation_ = 0;
   int pending_ = 0;
   bool stop_ = false;
-  const int* actions_ = nullptr;
+  const int* actions_ = nullptr;               // discrete actions of the current step, or
+  const float* continuous_actions_ = nullptr;  // continuous ones
+  int64_t action_dim_ = 0;
 };
 
 }  // namespace tp::envs

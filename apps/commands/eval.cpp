@@ -24,6 +24,7 @@ int eval_env(const Args& args) {
   CommonOptions common;
   std::string env_id = "CartPole-v1", agent = "random", env_options;
   int episodes = 100;
+  bool sample_actions = false;
   OptionSet set(
       "torchplay eval --env NAME --agent random|CHECKPOINT [options]\n"
       "       torchplay eval --game NAME --agent A --opponent B [options]\n"
@@ -31,7 +32,9 @@ int eval_env(const Args& args) {
   set.add("env", &env_id, "environment (see torchplay envs)")
       .add("env-options", &env_options, "env settings as key=value,... (e.g. sticky_action_prob=0)")
       .add("agent", &agent, "random or a checkpoint file")
-      .add("episodes", &episodes, "episodes to run (episode i is seeded with seed + i)");
+      .add("episodes", &episodes, "episodes to run (episode i is seeded with seed + i)")
+      .add("sample-actions", &sample_actions,
+           "actor-critic agents (ppo, a2c, a3c): draw actions from the policy instead of taking the most likely");
   common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, episodes > 0, "--episodes must be > 0");
@@ -39,7 +42,7 @@ int eval_env(const Args& args) {
 
   const auto registry = envs::make_env_registry();
   auto env = registry.make(env_id, envs::parse_env_kwargs(env_options));
-  auto policy = agents::make_policy(agent, *env, {common.seed, common.device});
+  auto policy = agents::make_policy(agent, *env, {common.seed, common.device, sample_actions});
   Progress progress("eval " + env_id, episodes, "episodes", common.quiet);
   const agents::EvalReport rep =
       agents::evaluate(*env, *policy, episodes, evaluation_seed(common.seed), [&](int done) { progress.update(done); });

@@ -12,6 +12,8 @@ const char* const kGenerative[] = {"gan", "dcgan", "cgan", "wgan-gp", "vae", "ae
 void print_train_usage(std::ostream& os) {
   os << "Usage: torchplay train <algo> [options]\n\nAlgorithms:\n"
      << "  dqn         Deep Q-Network (Mnih et al. 2015) and extensions, on an env\n"
+     << "  ppo         Proximal Policy Optimization (Schulman et al. 2017), on an env\n"
+     << "  a2c a3c     advantage actor-critic, synchronous and asynchronous (Mnih et al. 2016)\n"
      << "  alphazero   AlphaGo Zero self-play with MCTS, on a board game\n"
      << "  gan dcgan cgan wgan-gp vae ae dae sae   generative models on image or 2-D data\n"
      << "  classifier  the CNN whose features score image models (eval --model ... --classifier)\n"
@@ -28,11 +30,13 @@ int cmd_train(const Args& args) {
   const Args rest(args.begin() + 1, args.end());
   if (algo == "dqn") return train_dqn(rest);
   if (algo == "alphazero") return train_alphazero(rest);
+  if (algo == "ppo" || algo == "a2c" || algo == "a3c") return train_policy_gradient(algo, rest);
   for (const char* g : kGenerative)
     if (algo == g) return train_generative(algo, rest);
   if (!algo.empty() && algo[0] == '-')
     TP_THROW(UsageError, "train needs an algorithm before options, e.g. 'torchplay train dqn ", algo, "'");
-  TP_THROW(UsageError, "unknown algorithm '", algo, "' (dqn, alphazero, gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae)");
+  TP_THROW(UsageError, "unknown algorithm '", algo,
+           "' (dqn, ppo, a2c, a3c, alphazero, gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae)");
 }
 
 }  // namespace tp::app

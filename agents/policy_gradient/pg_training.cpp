@@ -1,0 +1,84 @@
+#include "agents/policy_gradient/pg_training.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+
+#include "agents/policy_gradient/a3c.h"
+#include "agents/policy_gradient/pg_run.h"
+#include "core/checkpoint.h"
+#include "envs/registry.h"
+#include "nets/optimizer.h"
+
+namespace tp::agents::pg {
+
+namespace {
+
+// PPO and A2C: one rollout of num_envs x num_steps, then one update, per skeleton step.
+class SyncRun final : public PgRun {
+ public:
+  SyncRun(const PgOptions& o, const envs::EnvRegistry& registry, uint64_t seed, torch::Device device)
+      : PgRun(o, make_env(registry, o), seed, device),
+        collector_(*make_env(registry, o), o, seed),
+        optimizer_(nets::make_optimizer(net_->parameters(), o.optimizer_options())) {}
+
+  StepStatus step(RunContext& run) override {
+    mark_step_start();
+    // Linear annealing to 0 over the run, as the reference implementations do.
+    const double remaining = 1.0 - static_cast<double>(updates_) / static_cast<double>(o_.total_updates());
+    const double lr = o_.anneal_lr ? o_.lr * remaining : o_.lr;
+    const double clip = o_.anneal_clip ? o_.clip_coef * remaining : o_.clip_coef;
+    nets::set_learning_rate(*optimizer_, lr);
+    const Rollout rollout = collector_.collect(net_);
+    log_episodes(run, collector_.take_finished());
+    const UpdateStats stats = o_.algorithm == kPpo ? ppo_update(net_, *optimizer_, rollout, o_, clip)
+                                                   : a2c_update(net_, *optimizer_, rollout, o_);
+    ++updates_;
+    log_update(run, stats, lr, o_.algorithm == kPpo ? clip : 0.0);
+    return StepStatus::Completed;
+  }
+
+ protected:
+  int64_t steps() const override { return collector_.steps(); }
+  int64_t updates() const override { return updates_; }
+  const RunningMeanStd* obs_stats() const override {
+    return collector_.obs_stats() ? &*collector_.obs_stats() : nullptr;
+  }
+  void save_state(CheckpointWriter& w) const override {
+    w.add_optimizer("optimizer", *optimizer_);
+    collector_.save(w, "rollout/");
+  }
+  void load_state(CheckpointReader& r) override {
+    updates_ = r.header().counter("updates");
+    r.load_optimizer("optimizer", *optimizer_);
+    nets::optimizer_state_to(*optimizer_, device_);
+    collector_.load(r, "rollout/");
+  }
+
+ private:
+  static std::unique_ptr<envs::Env> make_env(const envs::EnvRegistry& registry, const PgOptions& o) {
+    return registry.make(o.env, envs::parse_env_kwargs(o.env_options));
+  }
+
+  RolloutCollector collector_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  int64_t updates_ = 0;
+};
+
+}  // namespace
+
+RunOutcome train(const PgOptions& options, RunSettings settings, uint64_t seed, const std::string& device) {
+  const auto registry = envs::make_env_registry();
+  std::unique_ptr<PgRun> run;
+  if (options.algorithm == kA3c)
+    run = make_a3c_run(options, registry, seed, torch::Device(device));
+  else
+    run = std::make_unique<SyncRun>(options, registry, seed, torch::Device(device));
+  settings.algorithm = options.algorithm;
+  settings.env = options.env;
+  settings.keep_checkpoints = options.keep_checkpoints;
+  if (!settings.quiet) std::fprintf(stderr, "%s\n", run->setup_line().c_str());
+  return run_training(*run, settings);
+}
+
+}  // namespace tp::agents::pg
