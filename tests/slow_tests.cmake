@@ -12,6 +12,9 @@ set(TP_SLOW_TESTS
   GenerativeCli.ClassifierTrainsAndScoresAGeneratorsFidAndInceptionScore
   GenerativeCli.SaeResumeAndBadInput
   GnuGoDiff.RandomGamesAgreeOnLegalityAndScore
+  PgTraining.PpoDefaultsSolveCartPoleAndEvalReproducesTheFigure
+  PgTraining.A2cLearnsCartPole
+  PgTraining.A3cWithTwoWorkersLearnsCartPole
 )
 if(TARGET tp_view)
   list(APPEND TP_SLOW_TESTS WatchCli.DqnCheckpointPlaysTheEpisodeEvalScores)

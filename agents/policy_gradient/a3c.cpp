@@ -15,20 +15,42 @@
 
 namespace tp::agents::pg {
 
+SharedRmsProp::SharedRmsProp(torch::nn::Module& shared, double alpha, double eps, bool lock)
+    : shared_(shared), alpha_(alpha), eps_(eps), lock_(lock) {
+  torch::NoGradGuard no_grad;
+  for (const auto& p : shared_.parameters()) square_avg_.push_back(torch::zeros_like(p));
+}
+
+void SharedRmsProp::read_into(torch::nn::Module& local) {
+  torch::NoGradGuard no_grad;
+  std::unique_lock<std::mutex> guard(mutex_, std::defer_lock);
+  if (lock_) guard.lock();
+  nets::hard_update(local, shared_);
+}
+
+void SharedRmsProp::apply(const torch::nn::Module& local, double lr) {
+  torch::NoGradGuard no_grad;
+  std::unique_lock<std::mutex> guard(mutex_, std::defer_lock);
+  if (lock_) guard.lock();
+  const auto shared = shared_.parameters();
+  const auto grads = local.parameters();
+  TP_CHECK(shared.size() == grads.size(), "shared RMSProp: the local network does not match the shared one");
+  for (size_t i = 0; i < shared.size(); ++i) {
+    const torch::Tensor& g = grads[i].grad();
+    if (!g.defined()) continue;
+    square_avg_[i].mul_(alpha_).addcmul_(g, g, 1.0 - alpha_);
+    shared[i].addcdiv_(g, (square_avg_[i] + eps_).sqrt(), -lr);
+  }
+}
+
 namespace {
 
-// Updates of the shared parameters (Mnih et al. 2016, "Optimization", shared RMSProp):
-// g <- alpha g + (1 - alpha) d^2; theta <- theta - lr d / sqrt(g + eps), with g shared by
-// all workers. With --lock-updates (the default) a mutex serialises the workers' reads and
-// writes of the shared state; without it they run lock-free, as the paper's Hogwild-style
-// updates do (concurrent in-place writes to the same tensors, by design).
 class A3cRun final : public PgRun {
  public:
   A3cRun(const PgOptions& o, const envs::EnvRegistry& registry, uint64_t seed, torch::Device device)
-      : PgRun(o, registry.make(o.env, envs::parse_env_kwargs(o.env_options)), seed, device) {
+      : PgRun(o, registry.make(o.env, envs::parse_env_kwargs(o.env_options)), seed, device),
+        optimizer_(*net_, o.rms_alpha, o.optim_eps, o.lock_updates) {
     TP_CHECK_AS(UsageError, device.is_cpu(), "a3c runs its workers on CPU threads: --device must be cpu");
-    torch::NoGradGuard no_grad;
-    for (const auto& p : net_->parameters()) square_avg_.push_back(torch::zeros_like(p));
     for (int w = 0; w < o.workers; ++w) {
       auto worker = std::make_unique<Worker>();
       const uint64_t worker_seed = seed + static_cast<uint64_t>(w) * 1'000'003ULL;
@@ -71,14 +93,16 @@ class A3cRun final : public PgRun {
   int64_t updates() const override { return updates_.load(); }
   const RunningMeanStd* obs_stats() const override { return nullptr; }
   void save_state(CheckpointWriter& w) const override {
-    for (size_t i = 0; i < square_avg_.size(); ++i) w.add_tensor("rmsprop/" + std::to_string(i), square_avg_[i]);
+    const auto& stats = optimizer_.square_averages();
+    for (size_t i = 0; i < stats.size(); ++i) w.add_tensor("rmsprop/" + std::to_string(i), stats[i]);
     for (size_t i = 0; i < workers_.size(); ++i) workers_[i]->collector->save(w, "worker" + std::to_string(i) + "/");
   }
   void load_state(CheckpointReader& r) override {
     steps_ = r.header().counter("steps");
     updates_ = r.header().counter("updates");
     torch::NoGradGuard no_grad;
-    for (size_t i = 0; i < square_avg_.size(); ++i) square_avg_[i].copy_(r.tensor("rmsprop/" + std::to_string(i)));
+    auto& stats = optimizer_.square_averages();
+    for (size_t i = 0; i < stats.size(); ++i) stats[i].copy_(r.tensor("rmsprop/" + std::to_string(i)));
     for (size_t i = 0; i < workers_.size(); ++i) {
       const std::string prefix = "worker" + std::to_string(i) + "/";
       TP_CHECK_AS(CheckpointError, r.has(prefix + "env_states"), "checkpoint '", r.path(), "' has fewer than ",
@@ -136,13 +160,7 @@ class A3cRun final : public PgRun {
   void work(Worker& w) {
     try {
       while (claim()) {
-        // Local copy <- shared parameters.
-        {
-          torch::NoGradGuard no_grad;
-          std::unique_lock<std::mutex> lock(shared_, std::defer_lock);
-          if (o_.lock_updates) lock.lock();
-          nets::hard_update(*w.net, *net_);
-        }
+        optimizer_.read_into(*w.net);  // local copy <- shared parameters
         const int64_t before = w.collector->steps();
         const Rollout rollout = w.collector->collect(w.net, w.generator);
         A2cLoss loss = a2c_loss(w.net, rollout, o_);
@@ -151,7 +169,7 @@ class A3cRun final : public PgRun {
         if (o_.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(w.net->parameters(), o_.max_grad_norm);
         const double fraction = std::min(1.0, static_cast<double>(steps_.load()) / static_cast<double>(o_.steps));
         const double lr = o_.anneal_lr ? o_.lr * (1.0 - fraction) : o_.lr;
-        apply(w, lr);
+        optimizer_.apply(*w.net, lr);
         {
           std::lock_guard<std::mutex> lock(reports_mutex_);
           reports_.push_back({w.collector->take_finished(), loss.stats, lr});
@@ -167,20 +185,6 @@ class A3cRun final : public PgRun {
     }
   }
 
-  void apply(Worker& w, double lr) {
-    torch::NoGradGuard no_grad;
-    std::unique_lock<std::mutex> lock(shared_, std::defer_lock);
-    if (o_.lock_updates) lock.lock();
-    const auto shared = net_->parameters();
-    const auto local = w.net->parameters();
-    for (size_t i = 0; i < shared.size(); ++i) {
-      const torch::Tensor& g = local[i].grad();
-      if (!g.defined()) continue;
-      square_avg_[i].mul_(o_.rms_alpha).addcmul_(g, g, 1.0 - o_.rms_alpha);
-      shared[i].addcdiv_(g, (square_avg_[i] + o_.optim_eps).sqrt(), -lr);
-    }
-  }
-
   std::vector<Report> take_reports() {
     std::lock_guard<std::mutex> lock(reports_mutex_);
     std::vector<Report> out;
@@ -188,9 +192,8 @@ class A3cRun final : public PgRun {
     return out;
   }
 
+  SharedRmsProp optimizer_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<torch::Tensor> square_avg_;  // the shared RMSProp statistics, one per parameter
-  std::mutex shared_;                      // the shared parameters and statistics (--lock-updates)
 
   std::mutex control_;  // everything below, up to reports
   std::condition_variable wake_, idle_cv_;
