@@ -6,6 +6,7 @@
 
 #include "core/rng.h"
 #include "core/timer.h"
+#include "envs/random_actions.h"
 #include "envs/vec_env.h"
 
 namespace tp::envs {
@@ -22,7 +23,7 @@ double thread_cpu_seconds() {
 StepRate env_step_rate(Env& env, double seconds, uint64_t seed) {
   Rng rng(seed);
   std::vector<float> obs(static_cast<size_t>(env.observation_space().size()));
-  const uint32_t n = static_cast<uint32_t>(env.action_space().n);
+  RandomActions actions(env);
   env.reset(seed);
   StepRate r;
   Timer timer;
@@ -30,7 +31,7 @@ StepRate env_step_rate(Env& env, double seconds, uint64_t seed) {
   double elapsed = 0;
   do {  // in blocks, so the clocks are read rarely
     for (int i = 0; i < 4096; ++i) {
-      if (env.step(static_cast<int>(rng.below(n))).done()) env.reset();
+      if (actions.step(env, rng).done()) env.reset();
       env.observe(obs.data());
     }
     r.steps += 4096;

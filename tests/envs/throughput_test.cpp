@@ -20,6 +20,15 @@ TEST(Throughput, SingleEnvRunsForTheTimeAskedAndCountsItsSteps) {
   EXPECT_GE(r.per_cpu_second, 0.99 * r.per_second);
 }
 
+TEST(Throughput, EveryRegisteredEnvIsMeasured) {
+  // `torchplay bench --what envs` measures every registered env, continuous-action ones too.
+  const auto reg = make_env_registry();
+  for (const auto& id : reg.ids()) {
+    auto env = reg.make(id);
+    EXPECT_GE(env_step_rate(*env, 0.001, 1).steps, 4096) << id;
+  }
+}
+
 TEST(Throughput, VecEnvStepsEveryCopy) {
   const auto reg = make_env_registry();
   auto proto = reg.make("CartPole-v1");
