@@ -47,14 +47,21 @@ double vec_env_steps_per_second(const Env& prototype, int num_envs, int threads,
   vec.reset(seed);
   Rng rng(seed);
   const uint32_t n = static_cast<uint32_t>(vec.action_space().n);
+  const BoxSpace* box = vec.continuous_action_space();
   std::vector<int> actions(static_cast<size_t>(num_envs));
+  std::vector<float> continuous(static_cast<size_t>(num_envs * vec.action_dim()));
   int64_t steps = 0;
   Timer timer;
   double elapsed = 0;
   do {
     for (int i = 0; i < 64; ++i) {
-      for (int& a : actions) a = static_cast<int>(rng.below(n));
-      vec.step(actions.data());
+      if (box) {
+        for (int e = 0; e < num_envs; ++e) sample_uniform(*box, rng, continuous.data() + e * vec.action_dim());
+        vec.step_continuous(continuous.data());
+      } else {
+        for (int& a : actions) a = static_cast<int>(rng.below(n));
+        vec.step(actions.data());
+      }
     }
     steps += 64LL * num_envs;
     elapsed = timer.seconds();

@@ -31,8 +31,11 @@ TEST(Throughput, EveryRegisteredEnvIsMeasured) {
 
 TEST(Throughput, VecEnvStepsEveryCopy) {
   const auto reg = make_env_registry();
-  auto proto = reg.make("CartPole-v1");
-  for (int threads : {1, 2}) EXPECT_GT(vec_env_steps_per_second(*proto, 8, threads, 0.02, 1), 0.0) << threads;
+  for (const char* id : {"CartPole-v1", "Pendulum-v1"}) {
+    auto proto = reg.make(id);
+    for (int threads : {1, 2})
+      EXPECT_GT(vec_env_steps_per_second(*proto, 8, threads, 0.02, 1), 0.0) << id << " threads " << threads;
+  }
 }
 
 }  // namespace
