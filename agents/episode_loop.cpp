@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "envs/random_actions.h"
 
 namespace tp::agents {
 
@@ -15,15 +16,30 @@ int RandomPolicy::act(const float*, const envs::Env& env) {
   return static_cast<int>(rng_.below(static_cast<uint32_t>(env.action_space().n)));
 }
 
+void RandomPolicy::act_continuous(const float*, const envs::Env& env, float* action) {
+  const envs::BoxSpace* box = env.continuous_action_space();
+  TP_CHECK(box != nullptr, env.id(), " takes discrete actions, not continuous ones");
+  envs::sample_uniform(*box, rng_, action);
+}
+
 EpisodeResult run_episode(envs::Env& env, Policy& policy, const StepCallback& on_step) {
   std::vector<float> obs(static_cast<size_t>(env.observation_space().size()));
+  const envs::BoxSpace* box = env.continuous_action_space();
+  std::vector<float> continuous(box ? static_cast<size_t>(box->size()) : 0);
   policy.begin_episode();
   EpisodeResult result;
   if (on_step && !on_step(env, -1, envs::StepResult{})) return result;
   while (true) {
     env.observe(obs.data());
-    const int action = policy.act(obs.data(), env);
-    const envs::StepResult r = env.step(action);
+    int action = -1;  // what the callback sees for a continuous step
+    envs::StepResult r;
+    if (box) {
+      policy.act_continuous(obs.data(), env, continuous.data());
+      r = env.step_continuous(continuous.data());
+    } else {
+      action = policy.act(obs.data(), env);
+      r = env.step(action);
+    }
     result.episode_return += r.reward;
     ++result.length;
     if (on_step && !on_step(env, action, r)) break;

@@ -16,10 +16,14 @@ struct EpisodeResult {
   bool truncated = false;
 };
 
-// Called after reset (step = 0, result empty) and after every step. Return false to stop.
+// Called after reset (step = 0, action -1, result empty) and after every step with the action
+// taken. `action` is -1 for every step of a continuous-action env (the policy's vector went
+// to step_continuous; the callback can read the env, not the vector). Return false to stop.
 using StepCallback = std::function<bool(const envs::Env& env, int action, const envs::StepResult& result)>;
 
-// Runs one episode from the env's current reset state (the caller resets/seeds).
+// Runs one episode from the env's current reset state (the caller resets/seeds). A discrete
+// env is driven through Policy::act and Env::step, a continuous-action env
+// (has_continuous_actions()) through Policy::act_continuous and Env::step_continuous.
 EpisodeResult run_episode(envs::Env& env, Policy& policy, const StepCallback& on_step = nullptr);
 
 struct Summary {

@@ -30,6 +30,8 @@ class RandomPolicy final : public Policy {
   explicit RandomPolicy(uint64_t seed) : rng_(seed) {}
   std::string name() const override { return "random"; }
   int act(const float* obs, const envs::Env& env) override;
+  // Uniform in the env's action box.
+  void act_continuous(const float* obs, const envs::Env& env, float* action) override;
 
  private:
   Rng rng_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/rng.h"
+#include "envs/random_actions.h"
 #include "envs/registry.h"
 #include "envs/vec_env.h"
 
@@ -17,10 +18,10 @@ void single_env(benchmark::State& state, const std::string& id) {
   auto env = tp::envs::make_env_registry().make(id);
   std::vector<float> obs(static_cast<size_t>(env->observation_space().size()));
   tp::Rng rng(1);
-  const uint32_t n = static_cast<uint32_t>(env->action_space().n);
+  tp::envs::RandomActions actions(*env);
   env->reset(1);
   for (auto _ : state) {
-    if (env->step(static_cast<int>(rng.below(n))).done()) env->reset();
+    if (actions.step(*env, rng).done()) env->reset();
     env->observe(obs.data());
     benchmark::DoNotOptimize(obs.data());
   }
@@ -31,10 +32,10 @@ void single_env_bytes(benchmark::State& state, const std::string& id) {
   auto env = tp::envs::make_env_registry().make(id);
   std::vector<uint8_t> obs(static_cast<size_t>(env->observation_space().size()));
   tp::Rng rng(1);
-  const uint32_t n = static_cast<uint32_t>(env->action_space().n);
+  tp::envs::RandomActions actions(*env);
   env->reset(1);
   for (auto _ : state) {
-    if (env->step(static_cast<int>(rng.below(n))).done()) env->reset();
+    if (actions.step(*env, rng).done()) env->reset();
     env->observe_bytes(obs.data());
     benchmark::DoNotOptimize(obs.data());
   }

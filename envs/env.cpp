@@ -26,6 +26,11 @@ StepResult Env::step_continuous(const float*) {
   TP_THROW(Error, id(), " takes discrete actions (", action_space().to_string(), "), not a continuous vector");
 }
 
+void require_discrete_actions(const Env& env, const std::string& who) {
+  if (const BoxSpace* box = env.continuous_action_space())
+    TP_THROW(UsageError, who, " needs a discrete action space; ", env.id(), " has ", box->to_string());
+}
+
 void Env::observe_bytes(uint8_t* out) const {
   const int64_t n = observation_space().size();
   std::vector<float> obs(static_cast<size_t>(n));

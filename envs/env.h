@@ -79,4 +79,8 @@ class Env {
   virtual std::unique_ptr<Env> clone() const = 0;
 };
 
+// For consumers that need discrete actions (DQN, ...): UsageError
+// "<who> needs a discrete action space; <env id> has Box(...)" for a continuous-action env.
+void require_discrete_actions(const Env& env, const std::string& who);
+
 }  // namespace tp::envs

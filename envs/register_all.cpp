@@ -1,6 +1,11 @@
+#include <cmath>
+
+#include "core/error.h"
 #include "envs/classic/acrobot.h"
 #include "envs/classic/cartpole.h"
 #include "envs/classic/mountain_car.h"
+#include "envs/classic/mountain_car_continuous.h"
+#include "envs/classic/pendulum.h"
 #include "envs/minatar/asterix.h"
 #include "envs/minatar/breakout.h"
 #include "envs/minatar/freeway.h"
@@ -42,6 +47,22 @@ EnvRegistry make_env_registry() {
   r.add({"Acrobot-v1", "swing a two-link arm above a line (Gymnasium 0.29 classic control)", [](const EnvKwargs& kw) {
            check_known_kwargs(kw, {}, "Acrobot-v1");
            return std::unique_ptr<Env>(std::make_unique<Acrobot>());
+         }});
+  r.add({"Pendulum-v1",
+         "swing a pendulum up and hold it upright, continuous torque (Gymnasium 0.29 classic control; g=)",
+         [](const EnvKwargs& kw) {
+           check_known_kwargs(kw, {"g"}, "Pendulum-v1");
+           const double g = kwarg_double(kw, "g", Pendulum::kDefaultGravity);
+           TP_CHECK_AS(UsageError, std::isfinite(g), "Pendulum-v1: g must be a finite number");
+           return std::unique_ptr<Env>(std::make_unique<Pendulum>(g));
+         }});
+  r.add({"MountainCarContinuous-v0",
+         "drive an underpowered car up a hill, continuous force (Gymnasium 0.29 classic control; goal_velocity=)",
+         [](const EnvKwargs& kw) {
+           check_known_kwargs(kw, {"goal_velocity"}, "MountainCarContinuous-v0");
+           const double v = kwarg_double(kw, "goal_velocity", 0.0);
+           TP_CHECK_AS(UsageError, std::isfinite(v), "MountainCarContinuous-v0: goal_velocity must be a finite number");
+           return std::unique_ptr<Env>(std::make_unique<MountainCarContinuous>(v));
          }});
   add_minatar<Breakout>(r, "Breakout", "bounce a ball to break bricks");
   add_minatar<SpaceInvaders>(r, "SpaceInvaders", "shoot down a wave of aliens");

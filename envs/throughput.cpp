@@ -6,6 +6,7 @@
 
 #include "core/rng.h"
 #include "core/timer.h"
+#include "envs/random_actions.h"
 #include "envs/vec_env.h"
 
 namespace tp::envs {
@@ -22,7 +23,7 @@ double thread_cpu_seconds() {
 StepRate env_step_rate(Env& env, double seconds, uint64_t seed) {
   Rng rng(seed);
   std::vector<float> obs(static_cast<size_t>(env.observation_space().size()));
-  const uint32_t n = static_cast<uint32_t>(env.action_space().n);
+  RandomActions actions(env);
   env.reset(seed);
   StepRate r;
   Timer timer;
@@ -30,7 +31,7 @@ StepRate env_step_rate(Env& env, double seconds, uint64_t seed) {
   double elapsed = 0;
   do {  // in blocks, so the clocks are read rarely
     for (int i = 0; i < 4096; ++i) {
-      if (env.step(static_cast<int>(rng.below(n))).done()) env.reset();
+      if (actions.step(env, rng).done()) env.reset();
       env.observe(obs.data());
     }
     r.steps += 4096;
@@ -46,14 +47,21 @@ double vec_env_steps_per_second(const Env& prototype, int num_envs, int threads,
   vec.reset(seed);
   Rng rng(seed);
   const uint32_t n = static_cast<uint32_t>(vec.action_space().n);
+  const BoxSpace* box = vec.continuous_action_space();
   std::vector<int> actions(static_cast<size_t>(num_envs));
+  std::vector<float> continuous(static_cast<size_t>(num_envs * vec.action_dim()));
   int64_t steps = 0;
   Timer timer;
   double elapsed = 0;
   do {
     for (int i = 0; i < 64; ++i) {
-      for (int& a : actions) a = static_cast<int>(rng.below(n));
-      vec.step(actions.data());
+      if (box) {
+        for (int e = 0; e < num_envs; ++e) sample_uniform(*box, rng, continuous.data() + e * vec.action_dim());
+        vec.step_continuous(continuous.data());
+      } else {
+        for (int& a : actions) a = static_cast<int>(rng.below(n));
+        vec.step(actions.data());
+      }
     }
     steps += 64LL * num_envs;
     elapsed = timer.seconds();

@@ -1,6 +1,7 @@
 #include "envs/vec_env.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.h"
 
@@ -16,8 +17,11 @@ VecEnv::VecEnv(std::vector<std::unique_ptr<Env>> envs, int threads) : envs_(std:
   TP_CHECK_AS(UsageError, !envs_.empty(), "VecEnv needs at least one env");
   for (const auto& e : envs_) {
     TP_CHECK(e != nullptr, "VecEnv: null env");
+    const BoxSpace* box = e->continuous_action_space();
+    const BoxSpace* first_box = envs_.front()->continuous_action_space();
     TP_CHECK(e->observation_space().shape == envs_.front()->observation_space().shape &&
-                 e->action_space().n == envs_.front()->action_space().n,
+                 e->action_space().n == envs_.front()->action_space().n && (box == nullptr) == (first_box == nullptr) &&
+                 (!box || box->shape == first_box->shape),
              "VecEnv: all envs need the same spaces (", e->id(), " differs from ", envs_.front()->id(), ")");
   }
   init(threads);
@@ -27,6 +31,7 @@ void VecEnv::init(int threads) {
   TP_CHECK_AS(UsageError, threads >= 1, "VecEnv threads must be >= 1, got ", threads);
   const size_t n = envs_.size();
   obs_size_ = envs_.front()->observation_space().size();
+  if (const BoxSpace* box = envs_.front()->continuous_action_space()) action_dim_ = box->size();
   obs_.assign(n * static_cast<size_t>(obs_size_), 0.0f);
   final_obs_.assign(obs_.size(), 0.0f);
   rewards_.assign(n, 0.0f);
@@ -116,6 +121,9 @@ void VecEnv::step(const std::vector<int>& actions) {
 
 void VecEnv::step(const int* actions) {
   // Checked up front so a bad action leaves every copy untouched.
+  if (const BoxSpace* box = continuous_action_space())
+    TP_THROW(Error, "VecEnv: ", envs_.front()->id(), " takes continuous actions (", box->to_string(),
+             "); use step_continuous");
   const int n_actions = action_space().n;
   for (int i = 0; i < size(); ++i)
     TP_CHECK(actions[i] >= 0 && actions[i] < n_actions, "VecEnv: invalid action ", actions[i], " for env ", i,
@@ -125,12 +133,21 @@ void VecEnv::step(const int* actions) {
   step_all();
 }
 
+void VecEnv::step_continuous(const std::vector<float>& actions) {
+  TP_CHECK(static_cast<int64_t>(actions.size()) == size() * action_dim_, "VecEnv: ", actions.size(),
+           " action values for ", size(), " envs x ", action_dim_);
+  step_continuous(actions.data());
+}
+
 void VecEnv::step_continuous(const float* actions) {
   const BoxSpace* box = continuous_action_space();
-  TP_CHECK(box, "VecEnv: ", envs_.front()->id(), " takes discrete actions, not continuous ones");
-  action_dim_ = box->size();
-  continuous_actions_ = actions;
+  TP_CHECK(box != nullptr, "VecEnv: ", envs_.front()->id(), " takes discrete actions (", action_space().to_string(),
+           "), not continuous ones");
+  // Checked up front (as step() checks its actions) so a NaN leaves every copy untouched.
+  for (int64_t k = 0; k < static_cast<int64_t>(size()) * action_dim_; ++k)
+    TP_CHECK(!std::isnan(actions[k]), "VecEnv: NaN action for env ", k / action_dim_);
   actions_ = nullptr;
+  continuous_actions_ = actions;
   step_all();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// VecEnv: N copies of one env stepped together into one contiguous float batch, with
+// VecEnv: N copies of one env stepped together (discrete actions with step(), continuous ones
+// with step_continuous()) into one contiguous float batch, with
 // auto-reset (a finished copy starts its next episode at once), optionally across worker
 // threads. Per step it reports rewards, `terminated` and `truncated` kept apart, the final
 // observation of every episode that ended (what a truncated episode bootstraps from) and
@@ -37,6 +38,10 @@ class VecEnv {
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
   const BoxSpace& observation_space() const { return envs_.front()->observation_space(); }
   DiscreteSpace action_space() const { return envs_.front()->action_space(); }
+  // The copies' continuous action box, nullptr for discrete envs.
+  const BoxSpace* continuous_action_space() const { return envs_.front()->continuous_action_space(); }
+  // Floats per copy in step_continuous (0 for discrete envs).
+  int64_t action_dim() const { return action_dim_; }
   int64_t obs_size() const { return obs_size_; }
 
   // Copy i: reset(seed + i). Fills obs().
@@ -45,9 +50,11 @@ class VecEnv {
   // action) is rethrown here after all workers finished the step.
   void step(const int* actions);
   void step(const std::vector<int>& actions);
-  // Continuous-action envs: [size() x action dim] floats, row i for copy i (the envs clip them).
+  // Continuous-action envs: [size(), action_dim] row-major floats, row i for copy i (the envs
+  // clip values outside the box). Same auto-reset and bookkeeping as step(); tp::Error for a
+  // discrete env, and for a NaN before any copy steps.
   void step_continuous(const float* actions);
-  const BoxSpace* continuous_action_space() const { return envs_.front()->continuous_action_space(); }
+  void step_continuous(const std::vector<float>& actions);
 
   // [size(), obs_size()] row-major: the current observation of every copy (for a copy that
   // just finished: the first observation of its new episode).
@@ -68,8 +75,10 @@ class VecEnv {
 
  private:
   void init(int threads);
+  // Steps every copy with the actions set in actions_ or continuous_actions_, then records
+  // the finished episodes.
+  void step_all();
   void run_range(int begin, int end);  // steps copies [begin, end)
-  void step_all();                     // run_range over the pool, then the bookkeeping
   void worker_loop(int worker);
   int chunk_begin(int part) const;
 
@@ -89,8 +98,9 @@ class VecEnv {
   uint64_t generation_ = 0;
   int pending_ = 0;
   bool stop_ = false;
-  const int* actions_ = nullptr;               // discrete actions of the current step, or
-  const float* continuous_actions_ = nullptr;  // continuous ones
+  // The step in flight: discrete actions, or continuous rows of action_dim_ floats.
+  const int* actions_ = nullptr;
+  const float* continuous_actions_ = nullptr;
   int64_t action_dim_ = 0;
 };
 

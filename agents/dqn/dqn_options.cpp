@@ -99,6 +99,9 @@ DqnOptions DqnOptions::preset(const std::string& env_id) {
 }
 
 nets::QNetworkOptions DqnOptions::network_options(const envs::Env& env) const {
+  // Q-learning needs a finite action set: a continuous-action env is a usage error here, where
+  // the trainer and the checkpoint loader first read the action space.
+  envs::require_discrete_actions(env, "dqn");
   nets::QNetworkOptions n;
   for (int d : env.observation_space().shape) n.input_shape.push_back(d);
   n.num_actions = env.action_space().n;

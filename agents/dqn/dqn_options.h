@@ -81,7 +81,8 @@ struct DqnOptions {
   // Binds every field to its `torchplay train dqn` option.
   void bind(OptionSet& set);
 
-  // Derived settings.
+  // Derived settings. network_options throws UsageError for a continuous-action env
+  // ("dqn needs a discrete action space; Pendulum-v1 has Box(...)").
   nets::QNetworkOptions network_options(const envs::Env& env) const;
   nets::OptimizerOptions optimizer_options() const;
   std::string resolved_obs_storage(const envs::Env& env) const;

@@ -11,13 +11,14 @@ int cmd_envs(const Args& args) {
   OptionSet set("torchplay envs");
   if (!set.parse(args)) return 0;
   const auto registry = envs::make_env_registry();
-  std::cout << "Environments (torchplay train dqn --env NAME):\n";
+  std::cout << "Environments (torchplay train dqn --env NAME for discrete actions, eval/watch --env NAME):\n";
   for (const auto& id : registry.ids()) {
     auto env = registry.make(id);
+    const envs::BoxSpace* box = env->continuous_action_space();
     std::cout << "  " << id << "\n"
               << "      " << registry.spec(id).description << "\n"
               << "      observation " << env->observation_space().to_string() << ", action "
-              << env->action_space().to_string() << ", time limit "
+              << (box ? box->to_string() : env->action_space().to_string()) << ", time limit "
               << (env->max_episode_steps() == envs::Env::kNoTimeLimit ? std::string("none")
                                                                       : std::to_string(env->max_episode_steps()))
               << "\n";

@@ -30,6 +30,18 @@ TEST(DqnCli, UnknownOptionIsAOneLineUsageError) {
   EXPECT_NE(help.output.find("--double-dqn"), std::string::npos);
 }
 
+TEST(DqnCli, ContinuousActionEnvIsAOneLineUsageError) {
+  tp::test::TempDir dir;
+  const auto r = run_torchplay("train dqn --env Pendulum-v1 --quiet --run-dir " + dir.file("run"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(r.output,
+            "torchplay: error: dqn needs a discrete action space; Pendulum-v1 has Box(-2, 2, (1,), float32)\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("run"))) << "refused before the run directory is made";
+  const auto car = run_torchplay("train dqn --env MountainCarContinuous-v0 --quiet");
+  EXPECT_EQ(car.exit_code, 2) << car.output;
+  EXPECT_NE(car.output.find("MountainCarContinuous-v0 has Box(-1, 1, (1,), float32)"), std::string::npos) << car.output;
+}
+
 TEST(DqnCli, ShortRunWritesRunDirAndItsCheckpointEvaluates) {
   tp::test::TempDir dir;
   const std::string run = dir.file("run");

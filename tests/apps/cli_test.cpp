@@ -91,6 +91,19 @@ TEST(Cli, EvalRandomCartPoleJson) {
   EXPECT_EQ(r.output, r2.output);
 }
 
+TEST(Cli, EvalRandomPendulumJson) {
+  // Continuous actions: the random agent samples torques uniformly in [-2, 2].
+  auto r = run_torchplay("eval --env Pendulum-v1 --agent random --episodes 5 --seed 3 --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string last = r.output.substr(r.output.rfind('{'));
+  Json j = Json::parse(last.substr(0, last.find('\n')));
+  EXPECT_EQ(j.at("episodes").get<int64_t>(), 5);
+  EXPECT_EQ(j.at("length_mean").get<double>(), 200);  // the time limit
+  // Each step costs between 0 and 16.27: a random torque never holds the pendulum upright.
+  EXPECT_LT(j.at("return_mean").get<double>(), -300);
+  EXPECT_GT(j.at("return_mean").get<double>(), -3256);
+}
+
 TEST(Cli, UnknownEnvListsKnownNames) {
   auto r = run_torchplay("eval --env Pong-v0 --quiet");
   EXPECT_EQ(r.exit_code, 2);

@@ -37,12 +37,32 @@ std::vector<double> numbers(const Json& arr) {
   return v;
 }
 
-// Replays every recorded episode of `env_id`, counting the steps checked.
-void replay_golden(const std::string& env_id, int& checked) {
+// The recorded action: an index, or for a continuous-action env a list of float32 values.
+StepResult step_recorded(Env& env, const Json& action) {
+  if (!env.has_continuous_actions()) return env.step(static_cast<int>(action.get<int64_t>()));
+  std::vector<float> a;
+  for (const auto& x : action) a.push_back(static_cast<float>(x.get<double>()));
+  EXPECT_EQ(static_cast<int64_t>(a.size()), env.continuous_action_space()->size());
+  return env.step_continuous(a.data());
+}
+
+// One valid action after the end (which must throw).
+void step_after_end(Env& env) {
+  if (!env.has_continuous_actions()) {
+    env.step(0);
+    return;
+  }
+  const std::vector<float> zero(static_cast<size_t>(env.continuous_action_space()->size()), 0.0f);
+  env.step_continuous(zero.data());
+}
+
+// Replays every recorded episode of `env_id` in tests/data/`file` (`expected_episodes` of
+// them), counting the steps checked.
+void replay_golden(const std::string& file, const std::string& env_id, int expected_episodes, int& checked) {
   const auto registry = make_env_registry();
   int episodes = 0;
   checked = 0;
-  for (const Json& ep : read_jsonl(test::test_data("classic_control.jsonl"))) {
+  for (const Json& ep : read_jsonl(test::test_data(file))) {
     if (ep.at("env").get<std::string>() != env_id) continue;
     ++episodes;
     SCOPED_TRACE(env_id + " reset_seed " + std::to_string(ep.at("reset_seed").get<int64_t>()));
@@ -58,7 +78,7 @@ void replay_golden(const std::string& env_id, int& checked) {
     for (size_t t = 1; t < steps.size(); ++t) {
       const Json& s = steps[t];
       SCOPED_TRACE("t=" + std::to_string(t));
-      const StepResult r = env->step(static_cast<int>(s.at("action").get<int64_t>()));
+      const StepResult r = step_recorded(*env, s.at("action"));
       const std::vector<double> want_state = numbers(s.at("state"));
       const std::vector<double> got_state = env->get_state();
       for (size_t i = 0; i < want_state.size(); ++i)
@@ -78,9 +98,13 @@ void replay_golden(const std::string& env_id, int& checked) {
     }
     EXPECT_TRUE(steps.size() > 1 &&
                 (steps.back().at("terminated").get<bool>() || steps.back().at("truncated").get<bool>()));
-    EXPECT_THROW(env->step(0), Error) << "stepping past the end must be an error";
+    EXPECT_THROW(step_after_end(*env), Error) << "stepping past the end must be an error";
   }
-  EXPECT_EQ(episodes, 10);
+  EXPECT_EQ(episodes, expected_episodes);
+}
+
+void replay_golden(const std::string& env_id, int& checked) {
+  replay_golden("classic_control.jsonl", env_id, 10, checked);
 }
 
 TEST(ClassicControlGolden, CartPoleMatchesGymnasium) {
@@ -97,6 +121,42 @@ TEST(ClassicControlGolden, AcrobotMatchesGymnasium) {
   int checked = 0;
   replay_golden("Acrobot-v1", checked);
   EXPECT_GT(checked, 1000);
+}
+
+// Pendulum-v1 and MountainCarContinuous-v0: tests/data/continuous_control.jsonl, with some
+// recorded actions outside the bounds (the env clips them) and some on a bound.
+TEST(ClassicControlGolden, PendulumMatchesGymnasium) {
+  int checked = 0;
+  replay_golden("continuous_control.jsonl", "Pendulum-v1", 6, checked);
+  EXPECT_EQ(checked, 6 * 200);
+}
+TEST(ClassicControlGolden, MountainCarContinuousMatchesGymnasium) {
+  int checked = 0;
+  replay_golden("continuous_control.jsonl", "MountainCarContinuous-v0", 6, checked);
+  EXPECT_GT(checked, 3 * 999);
+}
+
+TEST(ClassicControlGolden, ContinuousFileExercisesTheClipping) {
+  // Both envs' recorded actions include values outside the bounds (the env clips them) and
+  // values exactly on a bound (58 and 133 outside, 112 and 571 on a bound in this file).
+  const auto registry = make_env_registry();
+  std::map<std::string, std::pair<int, int>> outside_on;
+  for (const Json& ep : read_jsonl(test::test_data("continuous_control.jsonl"))) {
+    const std::string id = ep.at("env").get<std::string>();
+    auto env = registry.make(id);
+    const BoxSpace& box = *env->continuous_action_space();
+    const auto& steps = ep.at("steps");
+    for (size_t t = 1; t < steps.size(); ++t) {
+      const float a = static_cast<float>(steps[t].at("action").at(0).get<double>());
+      outside_on[id].first += a < box.low[0] || a > box.high[0];
+      outside_on[id].second += a == box.low[0] || a == box.high[0];
+    }
+  }
+  ASSERT_EQ(outside_on.size(), 2u);
+  for (const auto& [id, counts] : outside_on) {
+    EXPECT_GE(counts.first, 50) << id;
+    EXPECT_GE(counts.second, 100) << id;
+  }
 }
 
 TEST(ClassicControl, TimeLimitsAndSpaces) {

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "envs/random_actions.h"
 #include "envs/registry.h"
 
 namespace tp::envs {
@@ -20,12 +21,24 @@ struct Trace {
   bool operator==(const Trace& o) const { return obs == o.obs && rewards == o.rewards && flags == o.flags; }
 };
 
+// One uniform random action from `rng` (discrete or continuous: envs/random_actions.h).
+StepResult random_step(Env& env, Rng& rng) { return RandomActions(env).step(env, rng); }
+
+// One valid action: 0, or for a continuous-action env the box's centre.
+StepResult valid_step(Env& env) {
+  const BoxSpace* box = env.continuous_action_space();
+  if (!box) return env.step(0);
+  std::vector<float> action(static_cast<size_t>(box->size()));
+  for (size_t i = 0; i < action.size(); ++i) action[i] = (box->low[i] + box->high[i]) / 2;
+  return env.step_continuous(action.data());
+}
+
 // Plays `steps` random actions (from `rng`), resetting at episode ends, recording everything.
 Trace play(Env& env, Rng& rng, int steps) {
   Trace t;
   std::vector<float> obs(static_cast<size_t>(env.observation_space().size()));
   for (int i = 0; i < steps; ++i) {
-    const StepResult r = env.step(static_cast<int>(rng.below(static_cast<uint32_t>(env.action_space().n))));
+    const StepResult r = random_step(env, rng);
     env.observe(obs.data());
     t.obs.insert(t.obs.end(), obs.begin(), obs.end());
     t.rewards.push_back(r.reward);
@@ -49,7 +62,20 @@ class EnvConformance : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(static_cast<int64_t>(space.low.size()), space.size());
     EXPECT_EQ(static_cast<int64_t>(space.high.size()), space.size());
     for (size_t i = 0; i < space.low.size(); ++i) EXPECT_LE(space.low[i], space.high[i]);
-    EXPECT_GT(env->action_space().n, 0);
+    if (const BoxSpace* actions = env->continuous_action_space()) {
+      // A continuous-action env: a finite box, Discrete(0), no action names.
+      ASSERT_FALSE(actions->shape.empty());
+      ASSERT_EQ(static_cast<int64_t>(actions->low.size()), actions->size());
+      ASSERT_EQ(static_cast<int64_t>(actions->high.size()), actions->size());
+      for (size_t i = 0; i < actions->low.size(); ++i) {
+        EXPECT_TRUE(std::isfinite(actions->low[i]) && std::isfinite(actions->high[i]));
+        EXPECT_LT(actions->low[i], actions->high[i]);
+      }
+      EXPECT_TRUE(env->has_continuous_actions());
+      EXPECT_EQ(env->action_space().n, 0);
+    } else {
+      EXPECT_GT(env->action_space().n, 0);
+    }
     EXPECT_EQ(static_cast<int>(env->action_names().size()), env->action_space().n);
     EXPECT_EQ(env->id(), GetParam());
     EXPECT_GT(env->max_episode_steps(), 0);
@@ -68,7 +94,7 @@ class EnvConformance : public ::testing::TestWithParam<std::string> {
       env->observe(obs.data());
       ASSERT_TRUE(space.contains(obs.data())) << "reset observation outside " << space.to_string();
       for (int t = 1;; ++t) {
-        const StepResult r = env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n))));
+        const StepResult r = random_step(*env, rng);
         ++total_steps;
         ASSERT_EQ(env->elapsed_steps(), t);
         env->observe(obs.data());
@@ -79,7 +105,7 @@ class EnvConformance : public ::testing::TestWithParam<std::string> {
         if (r.done()) break;
         ASSERT_LT(t, 200000) << "episode never ends";
       }
-      EXPECT_THROW(env->step(0), Error) << "step after the end must throw";
+      EXPECT_THROW(valid_step(*env), Error) << "step after the end must throw";
       ++episodes;
     }
     EXPECT_GE(episodes, 1);
@@ -90,7 +116,18 @@ class EnvConformance : public ::testing::TestWithParam<std::string> {
     env->reset(1);
     EXPECT_THROW(env->step(-1), Error);
     EXPECT_THROW(env->step(env->action_space().n), Error);
-    EXPECT_NO_THROW(env->step(0));  // the env is still usable after a rejected action
+    if (const BoxSpace* box = env->continuous_action_space()) {
+      // Continuous: any discrete action and NaN throw; out-of-bounds values are clipped.
+      EXPECT_THROW(env->step(0), Error);
+      std::vector<float> action(static_cast<size_t>(box->size()), std::nanf(""));
+      EXPECT_THROW(env->step_continuous(action.data()), Error);
+      for (size_t i = 0; i < action.size(); ++i) action[i] = box->high[i] + 10;
+      EXPECT_NO_THROW(env->step_continuous(action.data()));
+    } else {
+      const float zero[1] = {0};
+      EXPECT_THROW(env->step_continuous(zero), Error);  // a discrete env refuses continuous actions
+    }
+    EXPECT_NO_THROW(valid_step(*env));  // the env is still usable after a rejected action
   }
 
   void ResetWithSeedIsReproducible() {
@@ -99,7 +136,7 @@ class EnvConformance : public ::testing::TestWithParam<std::string> {
     Rng ra(3), rb(3);
     a->reset(42);
     b->reset(42);
-    b->step(0);  // history before reset(seed) must not matter
+    valid_step(*b);  // history before reset(seed) must not matter
     b->reset(42);
     EXPECT_TRUE(play(*a, ra, 3000) == play(*b, rb, 3000));
   }
@@ -140,7 +177,7 @@ class EnvConformance : public ::testing::TestWithParam<std::string> {
       const std::vector<double> st = env->get_state();
       ASSERT_NO_THROW(other->set_state(st)) << "step " << t;
       ASSERT_EQ(other->get_state(), st) << "step " << t;
-      if (env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n)))).done()) env->reset();
+      if (random_step(*env, rng).done()) env->reset();
     }
   }
 
@@ -181,7 +218,7 @@ class EnvConformance : public ::testing::TestWithParam<std::string> {
       env->observe(obs.data());
       env->observe_bytes(bytes.data());
       for (size_t i = 0; i < obs.size(); ++i) ASSERT_EQ(static_cast<float>(bytes[i]), obs[i]);
-      if (env->step(static_cast<int>(rng.below(static_cast<uint32_t>(env->action_space().n)))).done()) env->reset();
+      if (random_step(*env, rng).done()) env->reset();
     }
   }
 
@@ -244,9 +281,9 @@ TEST(EnvRegistry, UnknownNameListsTheKnownOnes) {
 
 TEST(EnvRegistry, ShipsTheIssueEnvs) {
   const auto registry = make_env_registry();
-  for (const char* id :
-       {"CartPole-v1", "MountainCar-v0", "Acrobot-v1", "MinAtar/Breakout-v1", "MinAtar/SpaceInvaders-v1",
-        "MinAtar/Freeway-v1", "MinAtar/Asterix-v1", "MinAtar/Seaquest-v1", "Snake-v0"})
+  for (const char* id : {"CartPole-v1", "MountainCar-v0", "Acrobot-v1", "MinAtar/Breakout-v1",
+                         "MinAtar/SpaceInvaders-v1", "MinAtar/Freeway-v1", "MinAtar/Asterix-v1", "MinAtar/Seaquest-v1",
+                         "Snake-v0", "Pendulum-v1", "MountainCarContinuous-v0"})
     EXPECT_TRUE(registry.contains(id)) << id;
 }
 

@@ -20,10 +20,22 @@ TEST(Throughput, SingleEnvRunsForTheTimeAskedAndCountsItsSteps) {
   EXPECT_GE(r.per_cpu_second, 0.99 * r.per_second);
 }
 
+TEST(Throughput, EveryRegisteredEnvIsMeasured) {
+  // `torchplay bench --what envs` measures every registered env, continuous-action ones too.
+  const auto reg = make_env_registry();
+  for (const auto& id : reg.ids()) {
+    auto env = reg.make(id);
+    EXPECT_GE(env_step_rate(*env, 0.001, 1).steps, 4096) << id;
+  }
+}
+
 TEST(Throughput, VecEnvStepsEveryCopy) {
   const auto reg = make_env_registry();
-  auto proto = reg.make("CartPole-v1");
-  for (int threads : {1, 2}) EXPECT_GT(vec_env_steps_per_second(*proto, 8, threads, 0.02, 1), 0.0) << threads;
+  for (const char* id : {"CartPole-v1", "Pendulum-v1"}) {
+    auto proto = reg.make(id);
+    for (int threads : {1, 2})
+      EXPECT_GT(vec_env_steps_per_second(*proto, 8, threads, 0.02, 1), 0.0) << id << " threads " << threads;
+  }
 }
 
 }  // namespace
