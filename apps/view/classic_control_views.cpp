@@ -59,10 +59,30 @@ void MountainCarView::draw(sf::RenderTarget& target, sf::RenderStates states, co
       sf::Color::Black);
   for (float wx : {10.0f, -10.0f}) draw_circle(target, states, place(base, wx, 0, angle), 20 / 2.5f, kWheelColor);
 
-  const sf::Vector2f flag_base = hill_point(kGoalPosition);
+  const sf::Vector2f flag_base = hill_point(goal_position_);
   const sf::Vector2f flag_top = flag_base - sf::Vector2f(0, 50);
   draw_polyline(target, states, {flag_base, flag_top}, sf::Color::Black);
   draw_polygon(target, states, {flag_top, flag_top + sf::Vector2f(0, 10), flag_top + sf::Vector2f(25, 5)}, kFlagColor);
+}
+
+// ---- Pendulum ----
+
+sf::Vector2f PendulumView::rod_end(float theta) { return place({kOffset, kOffset}, kRodLength, 0, theta + 1.5707963f); }
+
+void PendulumView::draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const {
+  const float theta = std::atan2(obs[1], obs[0]);
+  const float angle = theta + 1.5707963f;  // Gymnasium rotates the rod (along +x) by theta + pi/2
+  const sf::Vector2f pivot(kOffset, kOffset);
+  draw_rect(target, states, {0, 0, kSize, kSize}, sf::Color::White);
+  const float t = kRodWidth / 2, b = -kRodWidth / 2;
+  draw_polygon(target, states,
+               {place(pivot, 0, b, angle), place(pivot, 0, t, angle), place(pivot, kRodLength, t, angle),
+                place(pivot, kRodLength, b, angle)},
+               kRodColor);
+  const float end_radius = std::floor(kRodWidth / 2);  // int(rod_width / 2) px
+  draw_circle(target, states, pivot, end_radius, kRodColor);
+  draw_circle(target, states, rod_end(theta), end_radius, kRodColor);
+  draw_circle(target, states, pivot, std::floor(0.05f * kScale), sf::Color::Black);  // the axle
 }
 
 // ---- Acrobot ----

@@ -29,20 +29,45 @@ class CartPoleView final : public EnvView {
 };
 
 // Observation {position, velocity}: 600x400, the hill y = sin(3x) * 0.45 + 0.55, the car
-// tilted along the slope, the flag at the goal position 0.5.
+// tilted along the slope, the flag at the goal position: 0.5 for MountainCar-v0, 0.45 for
+// MountainCarContinuous-v0 (the one scene both Gymnasium renderings share).
 class MountainCarView final : public EnvView {
  public:
   static constexpr float kWidth = 600, kHeight = 400;
-  static constexpr float kMinPosition = -1.2f, kMaxPosition = 0.6f, kGoalPosition = 0.5f;
+  static constexpr float kMinPosition = -1.2f, kMaxPosition = 0.6f;
   static constexpr float kScale = kWidth / (kMaxPosition - kMinPosition);
   static inline const sf::Color kFlagColor{204, 204, 0};
   static inline const sf::Color kWheelColor{128, 128, 128};
 
+  explicit MountainCarView(float goal_position = 0.5f) : goal_position_(goal_position) {}
   sf::Vector2u size() const override { return {600, 400}; }
   void draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const override;
+  float goal_position() const { return goal_position_; }
   static float hill_height(float position);  // world units
   // Window point of the hill (plus a clearance in pixels) at `position`.
   static sf::Vector2f hill_point(float position, float clearance = 0);
+
+ private:
+  float goal_position_;
+};
+
+// Observation {cos theta, sin theta, theta_dot}: 500x500, a rod of one length unit (rounded
+// ends) from the centre at angle theta (0 up, counter-clockwise positive), the black axle on
+// top. Gymnasium's torque arrow is left out: it shows the last action, and views draw from
+// the observation alone.
+class PendulumView final : public EnvView {
+ public:
+  static constexpr float kSize = 500;
+  static constexpr float kScale = kSize / (2 * 2.2f);  // bound 2.2
+  static constexpr float kOffset = kSize / 2;
+  static constexpr float kRodLength = kScale;
+  static constexpr float kRodWidth = 0.2f * kScale;
+  static inline const sf::Color kRodColor{204, 77, 77};
+
+  sf::Vector2u size() const override { return {500, 500}; }
+  void draw(sf::RenderTarget& target, sf::RenderStates states, const float* obs) const override;
+  // Window position of the rod's free end at angle theta.
+  static sf::Vector2f rod_end(float theta);
 };
 
 // Observation {cos t1, sin t1, cos t2, sin t2, dt1, dt2}: 500x500, two links hanging from

@@ -7,6 +7,8 @@
 #include "apps/view/classic_control_views.h"
 #include "apps/view/grid_view.h"
 #include "core/error.h"
+#include "envs/classic/mountain_car.h"
+#include "envs/classic/mountain_car_continuous.h"
 #include "envs/minatar/minatar_env.h"
 
 namespace tp::view {
@@ -22,9 +24,17 @@ std::unique_ptr<EnvView> make_env_view(const envs::Env& env, const sf::Font* fon
     expect_obs(4);
     return std::make_unique<CartPoleView>();
   }
+  if (id.rfind("MountainCarContinuous", 0) == 0) {
+    expect_obs(2);
+    return std::make_unique<MountainCarView>(static_cast<float>(envs::MountainCarContinuous::kGoalPosition));
+  }
   if (id.rfind("MountainCar", 0) == 0) {
     expect_obs(2);
-    return std::make_unique<MountainCarView>();
+    return std::make_unique<MountainCarView>(static_cast<float>(envs::MountainCar::kGoalPosition));
+  }
+  if (id.rfind("Pendulum", 0) == 0) {
+    expect_obs(3);
+    return std::make_unique<PendulumView>();
   }
   if (id.rfind("Acrobot", 0) == 0) {
     expect_obs(6);

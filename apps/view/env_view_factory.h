@@ -10,10 +10,10 @@
 
 namespace tp::view {
 
-// The view for `env`: CartPole-v1, MountainCar-v0 and Acrobot-v1 drawn like Gymnasium's
-// renderings, Snake, and any env with {C, H, W} binary plane observations (the MinAtar
-// games) as a coloured grid. `font` (kept alive by the caller) labels legends. Throws
-// tp::Error for an env no view can draw.
+// The view for `env`: CartPole-v1, MountainCar-v0, MountainCarContinuous-v0, Acrobot-v1 and
+// Pendulum-v1 drawn like Gymnasium's renderings, Snake, and any env with {C, H, W} binary plane observations (the
+// MinAtar games) as a coloured grid. `font` (kept alive by the caller) labels legends. Throws tp::Error for an env no
+// view can draw.
 std::unique_ptr<EnvView> make_env_view(const envs::Env& env, const sf::Font* font);
 
 }  // namespace tp::view

@@ -15,6 +15,35 @@
 
 namespace tp::view {
 
+namespace {
+// Passes everything to `inner` and keeps the last continuous action for the HUD (the step
+// callback sees -1 for continuous steps).
+class ShowingContinuousActions final : public agents::Policy {
+ public:
+  explicit ShowingContinuousActions(agents::Policy& inner) : inner_(inner) {}
+  std::string name() const override { return inner_.name(); }
+  int act(const float* obs, const envs::Env& env) override { return inner_.act(obs, env); }
+  void act_continuous(const float* obs, const envs::Env& env, float* action) override {
+    inner_.act_continuous(obs, env, action);
+    last_.assign(action, action + env.continuous_action_space()->size());
+  }
+  void begin_episode() override {
+    inner_.begin_episode();
+    last_.clear();
+  }
+  // "1.23" or "[0.5, -1]" ("" before the first step).
+  std::string last_text() const {
+    std::string text;
+    for (size_t i = 0; i < last_.size(); ++i) text += (i ? ", " : "") + format_number(last_[i], 2);
+    return last_.size() > 1 ? "[" + text + "]" : text;
+  }
+
+ private:
+  agents::Policy& inner_;
+  std::vector<float> last_;
+};
+}  // namespace
+
 EnvWatchSummary watch_env(const EnvWatchOptions& o) {
   TP_CHECK_AS(UsageError, o.episodes >= 0, "--episodes must be >= 0 (0: until the window is closed)");
   const auto registry = envs::make_env_registry();
@@ -26,7 +55,10 @@ EnvWatchSummary watch_env(const EnvWatchOptions& o) {
   const std::vector<std::string> action_names = env->action_names();
   const std::vector<KeyBinding> bindings = bind_action_keys(action_names);
   const bool human = o.agent == "human";
-  const std::string key_line = human ? describe_keys(bindings, action_names) : "Esc quit";
+  const envs::BoxSpace* box = env->continuous_action_space();
+  const std::string key_line = !human ? "Esc quit"
+                               : box  ? describe_continuous_keys(*box)
+                                      : describe_keys(bindings, action_names);
   const size_t hud_lines = 3;
   const unsigned width = std::max(scene.x, 560u);
 
@@ -48,6 +80,8 @@ EnvWatchSummary watch_env(const EnvWatchOptions& o) {
   } else {
     policy = agents::make_policy(o.agent, *env, {o.seed, o.device});
   }
+  ShowingContinuousActions showing(*policy);
+  agents::Policy& agent = box ? static_cast<agents::Policy&>(showing) : *policy;
 
   std::vector<float> obs(static_cast<size_t>(env->observation_space().size()));
   EnvWatchSummary summary;
@@ -65,6 +99,7 @@ EnvWatchSummary watch_env(const EnvWatchOptions& o) {
       e.observe(obs.data());
       std::string status = "step " + std::to_string(e.elapsed_steps()) + "   score " + format_number(score);
       if (action >= 0) status += "   action: " + action_names[static_cast<size_t>(action)];
+      if (box && e.elapsed_steps() > 0) status += "   action: " + showing.last_text();
       if (r.done())
         status += r.terminated ? "   (terminated)" : "   (time limit)";
       else if (have_last)
@@ -78,7 +113,7 @@ EnvWatchSummary watch_env(const EnvWatchOptions& o) {
       });
       return window.is_open();
     };
-    const agents::EpisodeResult result = agents::run_episode(*env, *policy, on_step);
+    const agents::EpisodeResult result = agents::run_episode(*env, agent, on_step);
     if (!window.is_open() || (keyboard && keyboard->window_closed())) {
       summary.closed_by_user = true;
       break;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <sstream>
 
 #include "apps/view/view_window.h"
+#include "core/error.h"
 
 namespace tp::view {
 
@@ -86,6 +88,21 @@ std::string describe_keys(const std::vector<KeyBinding>& bindings, const std::ve
   return text + "  Esc quit";
 }
 
+namespace {
+std::string signed_number(float v) {
+  std::ostringstream os;
+  os << (v > 0 ? "+" : "") << v;
+  return os.str();
+}
+// 0 moved into [low, high] (a box that excludes 0 gets its nearer bound).
+float zero_in(const envs::BoxSpace& box, size_t i) { return std::clamp(0.0f, box.low[i], box.high[i]); }
+}  // namespace
+
+std::string describe_continuous_keys(const envs::BoxSpace& box) {
+  return "keys:  Left " + signed_number(box.low[0]) + "   Right " + signed_number(box.high[0]) + "   no key " +
+         signed_number(zero_in(box, 0)) + "   Esc quit";
+}
+
 KeyboardPolicy::KeyboardPolicy(ViewWindow& window, const std::vector<std::string>& action_names)
     : window_(window), bindings_(bind_action_keys(action_names)), noop_(find_noop_action(action_names)) {}
 
@@ -109,6 +126,24 @@ int KeyboardPolicy::act(const float*, const envs::Env&) {
   }
   closed_ = true;
   return noop_ >= 0 ? noop_ : 0;
+}
+
+void KeyboardPolicy::act_continuous(const float*, const envs::Env& env, float* action) {
+  const envs::BoxSpace* box = env.continuous_action_space();
+  TP_CHECK(box != nullptr, env.id(), " takes discrete actions, not continuous ones");
+  for (size_t i = 0; i < static_cast<size_t>(box->size()); ++i) action[i] = zero_in(*box, i);
+  if (!window_.poll()) {  // real time: never waits for a key
+    closed_ = true;
+    return;
+  }
+  // A key pressed since the last step wins (quick taps count), then a key held down; both
+  // directions at once cancel out.
+  const bool tap_left = window_.take_pressed(sf::Keyboard::Left);
+  const bool tap_right = window_.take_pressed(sf::Keyboard::Right);
+  int direction = tap_right - tap_left;
+  if (!tap_left && !tap_right) direction = window_.key_held(sf::Keyboard::Right) - window_.key_held(sf::Keyboard::Left);
+  if (direction < 0) action[0] = box->low[0];
+  if (direction > 0) action[0] = box->high[0];
 }
 
 }  // namespace tp::view

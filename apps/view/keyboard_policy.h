@@ -2,7 +2,9 @@
 // The `human` agent of `watch --env`: actions from the keyboard of the view's window.
 // Every action has a digit key (1, 2, ...); actions named after a direction or "fire" also
 // get the arrow keys and Space. Envs with a no-op action run in real time (no key: no-op);
-// the others wait for a key (holding it keeps acting at the frame rate).
+// the others wait for a key (holding it keeps acting at the frame rate). Continuous-action
+// envs run in real time: Left/Right give the box's low/high along the first action
+// dimension, no key gives 0 (every other dimension stays 0).
 #include <SFML/Window/Keyboard.hpp>
 
 #include <string>
@@ -26,12 +28,15 @@ std::vector<KeyBinding> bind_action_keys(const std::vector<std::string>& action_
 int find_noop_action(const std::vector<std::string>& action_names);
 // "keys: Left/1 push left   Right/2 push right   Esc quit"
 std::string describe_keys(const std::vector<KeyBinding>& bindings, const std::vector<std::string>& action_names);
+// For a continuous action box: "keys:  Left -2   Right +2   no key 0   Esc quit"
+std::string describe_continuous_keys(const envs::BoxSpace& box);
 
 class KeyboardPolicy final : public agents::Policy {
  public:
   KeyboardPolicy(ViewWindow& window, const std::vector<std::string>& action_names);
   std::string name() const override { return "human"; }
   int act(const float* obs, const envs::Env& env) override;
+  void act_continuous(const float* obs, const envs::Env& env, float* action) override;
   // True once the window was closed while waiting for a key (the episode should stop).
   bool window_closed() const { return closed_; }
   const std::vector<KeyBinding>& bindings() const { return bindings_; }

@@ -1,9 +1,11 @@
 // The classic control views draw what the state says (pixels read back from a texture).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "apps/view/classic_control_views.h"
+#include "apps/view/env_view_factory.h"
 #include "envs/registry.h"
 #include "tests/view/pixel_util.h"
 
@@ -88,6 +90,64 @@ TEST(MountainCarView, CarSitsOnTheHillAtItsPosition) {
     const sf::Vector2f flag = MountainCarView::hill_point(0.5f) + sf::Vector2f(8, -45);
     EXPECT_EQ(test::at(image, flag), MountainCarView::kFlagColor);
   }
+}
+
+TEST(MountainCarView, ContinuousVersionPlantsTheFlagAt045) {
+  // MountainCarContinuous-v0 shares the scene; only the goal (the flag) moves to 0.45.
+  const auto registry = envs::make_env_registry();
+  auto env = registry.make("MountainCarContinuous-v0");
+  const auto view = make_env_view(*env, nullptr);
+  ASSERT_EQ(view->size(), sf::Vector2u(600, 400));
+  env->set_state({-0.3, 0.0});
+  const auto obs = observe(*env);
+  const sf::Image image = render(600, 400, [&](sf::RenderTarget& t) { view->draw(t, {}, obs.data()); });
+  EXPECT_EQ(test::at(image, MountainCarView::hill_point(0.45f) + sf::Vector2f(8, -45)), MountainCarView::kFlagColor);
+  EXPECT_NE(test::at(image, MountainCarView::hill_point(0.5f) + sf::Vector2f(20, -45)), MountainCarView::kFlagColor);
+  const float angle = std::cos(3 * -0.3f);
+  const sf::Vector2f base = MountainCarView::hill_point(-0.3f, 10);
+  const sf::Vector2f centre = base + sf::Vector2f(-14 * std::sin(angle), -14 * std::cos(angle));
+  EXPECT_GE(count_in_box(image, sf::Color::Black, {centre.x - 6, centre.y - 3, 12, 6}), 66);
+}
+
+// The rod's direction as drawn: from the pivot to the centroid of the rod-coloured pixels,
+// as an angle from straight up, counter-clockwise positive (Gymnasium's theta).
+double drawn_rod_angle(const sf::Image& image, int* pixel_count) {
+  const auto rod = pixels_of(image, PendulumView::kRodColor);
+  *pixel_count = static_cast<int>(rod.size());
+  double sx = 0, sy = 0;
+  for (const auto& p : rod) sx += p.x, sy += p.y;
+  const double n = std::max<double>(1, static_cast<double>(rod.size()));
+  return std::atan2(-(sx / n - PendulumView::kOffset), PendulumView::kOffset - sy / n);
+}
+
+TEST(PendulumView, RodPointsAtTheStatesAngle) {
+  const auto registry = envs::make_env_registry();
+  auto env = registry.make("Pendulum-v1");
+  const auto view = make_env_view(*env, nullptr);
+  ASSERT_EQ(view->size(), sf::Vector2u(500, 500));
+  for (double theta : {0.0, 0.4, -1.2, 2.5, 3.1, -2.9, 7.0}) {
+    env->set_state({theta, 0.5});
+    const auto obs = observe(*env);
+    const sf::Image image = render(500, 500, [&](sf::RenderTarget& t) { view->draw(t, {}, obs.data()); });
+    int count = 0;
+    const double drawn = drawn_rod_angle(image, &count);
+    EXPECT_NEAR(std::remainder(drawn - theta, 2 * 3.141592653589793), 0.0, 0.02) << theta;
+    // A 113.6 x 22.7 px rod with round ends (the black axle covers a little of it).
+    EXPECT_GT(count, 2600) << theta;
+    EXPECT_LT(count, 3400) << theta;
+    // The free end is rod-coloured; the point opposite it is background.
+    const sf::Vector2f end = PendulumView::rod_end(static_cast<float>(theta));
+    const sf::Vector2f centre(PendulumView::kOffset, PendulumView::kOffset);
+    EXPECT_EQ(test::at(image, end), PendulumView::kRodColor) << theta;
+    EXPECT_EQ(test::at(image, centre * 2.0f - end), sf::Color::White) << theta;
+    EXPECT_EQ(test::at(image, centre), sf::Color::Black);  // the axle
+  }
+  // theta = pi/2 (counter-clockwise a quarter turn): the rod points left.
+  const float left[3] = {0, 1, 0};
+  const sf::Image image = render(500, 500, [&](sf::RenderTarget& t) { view->draw(t, {}, left); });
+  EXPECT_EQ(test::at(image, {250 - 80, 250}), PendulumView::kRodColor);
+  EXPECT_EQ(test::at(image, {250 + 80, 250}), sf::Color::White);
+  EXPECT_EQ(test::at(image, {250, 250 - 80}), sf::Color::White);
 }
 
 TEST(AcrobotView, LinksFollowTheAngles) {

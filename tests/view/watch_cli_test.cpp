@@ -53,6 +53,18 @@ TEST(WatchCli, RecordWritesOneNumberedFramePerStep) {
     EXPECT_TRUE(std::filesystem::exists(rec + "/video.mp4")) << r.output;
 }
 
+TEST(WatchCli, ContinuousControlWithRandomAndHumanAgents) {
+  // (Pixels of these scenes are checked in window_test.cpp; no recording here: 200 PNGs take 9 s.)
+  auto r = tp::test::run_torchplay("watch --env Pendulum-v1 --agent random --episodes 1 --fps 0 --seed 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("episode 1: return -"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("length 200 (time limit)"), std::string::npos) << r.output;
+  // The keyboard agent with no key pressed applies zero torque in real time (no waiting).
+  auto human = tp::test::run_torchplay("watch --env Pendulum-v1 --agent human --episodes 1 --fps 0");
+  ASSERT_EQ(human.exit_code, 0) << human.output;
+  EXPECT_NE(human.output.find("length 200 (time limit)"), std::string::npos) << human.output;
+}
+
 TEST(WatchCli, SigtermClosesTheWindowAndFinishesTheRecording) {
   tp::test::TempDir dir;
   const std::string bin = torchplay_bin();

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "apps/view/classic_control_views.h"
+#include "apps/view/env_view_factory.h"
 #include "apps/view/keyboard_policy.h"
 #include "apps/view/view_window.h"
 #include "envs/registry.h"
@@ -71,6 +72,57 @@ TEST(ViewWindow, RealWindowShowsThePresentedFrame) {
   EXPECT_EQ(test::at(second, on_pole), sf::Color::White);
   window.close();
   EXPECT_FALSE(window.is_open());
+}
+
+// Pendulum-v1 and MountainCarContinuous-v0 in a real window: the X server's pixels show the
+// rod at the state's angle and the car at its position.
+TEST(ViewWindow, RealWindowShowsContinuousControlStates) {
+  const auto registry = envs::make_env_registry();
+  auto pendulum = registry.make("Pendulum-v1");
+  WindowOptions o;
+  o.size = {500, 500};
+  o.fps = 0;
+  o.quiet = true;
+  ViewWindow window(o);
+  ASSERT_TRUE(window.is_open());
+  window.poll();
+  const auto rod_view = make_env_view(*pendulum, nullptr);
+  std::vector<float> obs(3);
+  for (double theta : {0.6, -2.0}) {
+    pendulum->set_state({theta, 0.0});
+    pendulum->observe(obs.data());
+    window.present([&](sf::RenderTarget& t) { rod_view->draw(t, {}, obs.data()); });
+    const sf::Image shown = shown_on_screen(window);
+    ASSERT_EQ(shown.getSize(), sf::Vector2u(500, 500));
+    // Along the rod (0.8 of its length, Gymnasium's theta: 0 up, counter-clockwise) and
+    // mirrored through the pivot.
+    const sf::Vector2f centre(PendulumView::kOffset, PendulumView::kOffset);
+    const sf::Vector2f on_rod = centre + (PendulumView::rod_end(static_cast<float>(theta)) - centre) * 0.8f;
+    EXPECT_EQ(test::at(shown, on_rod), PendulumView::kRodColor) << theta;
+    EXPECT_EQ(test::at(shown, centre * 2.0f - on_rod), sf::Color::White) << theta;
+  }
+  window.close();
+
+  auto car = registry.make("MountainCarContinuous-v0");
+  o.size = {600, 400};
+  ViewWindow car_window(o);
+  car_window.poll();
+  const auto car_view = make_env_view(*car, nullptr);
+  for (double pos : {-0.9, 0.3}) {
+    car->set_state({pos, 0.0});
+    car->observe(obs.data());
+    car_window.present([&](sf::RenderTarget& t) { car_view->draw(t, {}, obs.data()); });
+    const sf::Image shown = shown_on_screen(car_window);
+    ASSERT_EQ(shown.getSize(), sf::Vector2u(600, 400));
+    // The car body, black, 14 px up the slope's normal from its base on the hill.
+    const float angle = std::cos(3 * static_cast<float>(pos));
+    const sf::Vector2f body = MountainCarView::hill_point(static_cast<float>(pos), 10) +
+                              sf::Vector2f(-14 * std::sin(angle), -14 * std::cos(angle));
+    EXPECT_EQ(test::at(shown, body), sf::Color::Black) << pos;
+    const sf::Vector2f elsewhere = MountainCarView::hill_point(pos < 0 ? 0.2f : -0.7f, 24);
+    EXPECT_EQ(test::at(shown, elsewhere), sf::Color::White) << pos;
+    EXPECT_EQ(test::at(shown, MountainCarView::hill_point(0.45f) + sf::Vector2f(8, -45)), MountainCarView::kFlagColor);
+  }
 }
 
 TEST(ViewWindow, EscapeClosesAndKeysAreTracked) {
@@ -142,6 +194,45 @@ TEST(KeyboardPolicy, ActsOnKeysAndStopsWhenClosed) {
   window.close();  // no key and no no-op action: act() waits, sees the closed window, returns
   human.act(obs.data(), *env);
   EXPECT_TRUE(human.window_closed());
+}
+
+TEST(KeyboardPolicy, ContinuousLeftRightGiveTheBoxBoundsAndNoKeyZero) {
+  const auto registry = envs::make_env_registry();
+  auto env = registry.make("Pendulum-v1");
+  env->reset(1);
+  std::vector<float> obs(3);
+  env->observe(obs.data());
+  EXPECT_EQ(describe_continuous_keys(*env->continuous_action_space()),
+            "keys:  Left -2   Right +2   no key 0   Esc quit");
+  WindowOptions o;
+  o.size = {200, 100};
+  o.quiet = true;
+  ViewWindow window(o);
+  KeyboardPolicy human(window, env->action_names());
+  float torque = 99;
+  human.act_continuous(obs.data(), *env, &torque);
+  EXPECT_EQ(torque, 0.0f);  // no key: real time, zero torque
+  window.handle_event(key_event(sf::Event::KeyPressed, sf::Keyboard::Left));
+  human.act_continuous(obs.data(), *env, &torque);
+  EXPECT_EQ(torque, -2.0f);
+  human.act_continuous(obs.data(), *env, &torque);
+  EXPECT_EQ(torque, -2.0f);  // still held
+  window.handle_event(key_event(sf::Event::KeyReleased, sf::Keyboard::Left));
+  window.handle_event(key_event(sf::Event::KeyPressed, sf::Keyboard::Right));
+  window.handle_event(key_event(sf::Event::KeyReleased, sf::Keyboard::Right));  // a quick tap
+  human.act_continuous(obs.data(), *env, &torque);
+  EXPECT_EQ(torque, 2.0f);
+  human.act_continuous(obs.data(), *env, &torque);
+  EXPECT_EQ(torque, 0.0f);
+  auto car = registry.make("MountainCarContinuous-v0");
+  window.handle_event(key_event(sf::Event::KeyPressed, sf::Keyboard::Right));
+  human.act_continuous(obs.data(), *car, &torque);
+  EXPECT_EQ(torque, 1.0f);
+  EXPECT_FALSE(human.window_closed());
+  window.close();
+  human.act_continuous(obs.data(), *env, &torque);
+  EXPECT_TRUE(human.window_closed());
+  EXPECT_EQ(torque, 0.0f);
 }
 
 }  // namespace
