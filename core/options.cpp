@@ -299,4 +299,21 @@ std::vector<std::string> split_list(const std::string& text, const std::string& 
   return parts;
 }
 
+std::vector<int64_t> parse_widths(const std::string& text, const std::string& what) {
+  std::vector<int64_t> widths;
+  for (const auto& part : split_list(text, what)) {
+    size_t used = 0;
+    int64_t w = 0;
+    try {
+      w = std::stoll(part, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    TP_CHECK_AS(UsageError, used == part.size(), what, ": '", part, "' is not a number");
+    TP_CHECK_AS(UsageError, w > 0, what, ": widths must be > 0");
+    widths.push_back(w);
+  }
+  return widths;
+}
+
 }  // namespace tp

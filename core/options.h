@@ -91,5 +91,7 @@ std::vector<IniLine> parse_ini(const std::string& text, const std::string& origi
 
 // Splits "a,b,c" into its parts (empty parts rejected with a UsageError naming `what`).
 std::vector<std::string> split_list(const std::string& text, const std::string& what);
+// Parses "64,64" into positive integers (layer widths); UsageError naming `what` otherwise.
+std::vector<int64_t> parse_widths(const std::string& text, const std::string& what);
 
 }  // namespace tp

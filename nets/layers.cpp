@@ -61,4 +61,11 @@ void init_weights(torch::nn::Module& module, const std::string& scheme) {
   }
 }
 
+std::string torso_for_observation(const std::vector<int64_t>& shape) {
+  if (shape.size() == 1) return "mlp";
+  if (shape.size() == 3 && shape[1] == 10 && shape[2] == 10) return "minatar";
+  if (shape.size() == 3 && shape[1] >= 36 && shape[2] >= 36) return "nature";
+  return "";
+}
+
 }  // namespace tp::nets

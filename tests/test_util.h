@@ -54,6 +54,14 @@ inline CommandResult run_torchplay(const std::string& args) {
 
 // tests/data/<name>: $TORCHPLAY_TEST_DATA if set, else the source tree's tests/data
 // (compiled in, so a test binary finds its data from any working directory).
+// The last line of a command's output (e.g. its `--json` line).
+inline std::string last_line(const std::string& s) {
+  std::string t = s;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  const size_t at = t.rfind('\n');
+  return t.substr(at == std::string::npos ? 0 : at + 1);
+}
+
 inline std::string test_data(const std::string& name) {
   const char* dir = std::getenv("TORCHPLAY_TEST_DATA");
 #ifdef TP_TEST_DATA_DIR

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/options.h"
 #include "envs/registry.h"
+#include "nets/layers.h"
 
 namespace tp::agents::dqn {
 
@@ -105,29 +106,10 @@ nets::QNetworkOptions DqnOptions::network_options(const envs::Env& env) const {
   nets::QNetworkOptions n;
   for (int d : env.observation_space().shape) n.input_shape.push_back(d);
   n.num_actions = env.action_space().n;
-  const auto& shape = n.input_shape;
-  n.torso = net;
-  if (net == "auto") {
-    if (shape.size() == 1)
-      n.torso = "mlp";
-    else if (shape.size() == 3 && shape[1] == 10 && shape[2] == 10)
-      n.torso = "minatar";
-    else if (shape.size() == 3 && shape[1] >= 36 && shape[2] >= 36)
-      n.torso = "nature";
-    else
-      TP_THROW(UsageError, "no default Q network for observation shape of ", env.id(), " (give --net)");
-  }
-  n.hidden.clear();
-  for (const auto& h : split_list(hidden, "--hidden")) {
-    int64_t w = 0;
-    try {
-      w = std::stoll(h);
-    } catch (const std::exception&) {
-      TP_THROW(UsageError, "--hidden: '", h, "' is not a number");
-    }
-    TP_CHECK_AS(UsageError, w > 0, "--hidden: widths must be > 0");
-    n.hidden.push_back(w);
-  }
+  n.torso = net == "auto" ? nets::torso_for_observation(n.input_shape) : net;
+  TP_CHECK_AS(UsageError, !n.torso.empty(), "no default Q network for observation shape of ", env.id(),
+              " (give --net)");
+  n.hidden = parse_widths(hidden, "--hidden");
   n.activation = activation;
   n.dueling = dueling;
   return n;

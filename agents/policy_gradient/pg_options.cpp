@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/options.h"
 #include "envs/registry.h"
+#include "nets/layers.h"
 
 namespace tp::agents::pg {
 
@@ -182,27 +183,10 @@ nets::ActorCriticOptions PgOptions::network_options(const envs::Env& env) const 
     n.action_dim = box->size();
   else
     n.num_actions = env.action_space().n;
-  n.torso = net;
-  if (net == "auto") {
-    const auto& shape = n.input_shape;
-    if (shape.size() == 1)
-      n.torso = "mlp";
-    else if (shape.size() == 3 && shape[1] == 10 && shape[2] == 10)
-      n.torso = "minatar";
-    else
-      TP_THROW(UsageError, "no default actor-critic network for the observations of ", env.id(), " (give --net)");
-  }
-  n.hidden.clear();
-  for (const auto& h : split_list(hidden, "--hidden")) {
-    int64_t w = 0;
-    try {
-      w = std::stoll(h);
-    } catch (const std::exception&) {
-      TP_THROW(UsageError, "--hidden: '", h, "' is not a number");
-    }
-    TP_CHECK_AS(UsageError, w > 0, "--hidden: widths must be > 0");
-    n.hidden.push_back(w);
-  }
+  n.torso = net == "auto" ? nets::torso_for_observation(n.input_shape) : net;
+  TP_CHECK_AS(UsageError, n.torso == "mlp" || n.torso == "minatar",
+              "no default actor-critic network for the observations of ", env.id(), " (give --net mlp or minatar)");
+  n.hidden = parse_widths(hidden, "--hidden");
   n.activation = activation;
   n.shared_torso = shared_torso;
   n.orthogonal_init = orthogonal_init;

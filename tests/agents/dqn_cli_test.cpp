@@ -8,15 +8,8 @@
 #include "core/json.h"
 #include "tests/test_util.h"
 
+using tp::test::last_line;
 using tp::test::run_torchplay;
-
-namespace {
-std::string last_line(const std::string& s) {
-  std::string t = s;
-  while (!t.empty() && t.back() == '\n') t.pop_back();
-  return t.substr(t.rfind('\n') == std::string::npos ? 0 : t.rfind('\n') + 1);
-}
-}  // namespace
 
 TEST(DqnCli, UnknownOptionIsAOneLineUsageError) {
   const auto r = run_torchplay("train dqn --bogus");

@@ -11,15 +11,10 @@
 #include "nets/actor_critic.h"
 #include "tests/test_util.h"
 
+using tp::test::last_line;
 using tp::test::run_torchplay;
 
 namespace {
-
-std::string last_line(const std::string& s) {
-  std::string t = s;
-  while (!t.empty() && t.back() == '\n') t.pop_back();
-  return t.substr(t.rfind('\n') == std::string::npos ? 0 : t.rfind('\n') + 1);
-}
 
 tp::Json train(const std::string& args) {
   const auto r = run_torchplay(args + " --quiet --json");
