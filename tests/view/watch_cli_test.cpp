@@ -103,6 +103,26 @@ TEST(WatchCli, DqnCheckpointPlaysTheEpisodeEvalScores) {
   expect_watch_episode_is_evals(dir.file("run") + "/checkpoints/ckpt-000000003000.tpck", "4");
 }
 
+// A PPO checkpoint (an actor-critic acting by its most likely action) does the same, and a
+// continuous-action one drives Pendulum in the window.
+TEST(WatchCli, PpoCheckpointPlaysTheEpisodeEvalScores) {
+  tp::test::TempDir dir;
+  auto t = tp::test::run_torchplay(
+      "train ppo --env CartPole-v1 --steps 512 --eval-every 0 --final-eval-episodes 1 --quiet --run-dir " +
+      dir.file("run"));
+  ASSERT_EQ(t.exit_code, 0) << t.output;
+  expect_watch_episode_is_evals(dir.file("run") + "/checkpoints/ckpt-000000000512.tpck", "4");
+  t = tp::test::run_torchplay(
+      "train ppo --env Pendulum-v1 --steps 1024 --num-steps 256 --eval-every 0 --final-eval-episodes 1 --quiet "
+      "--run-dir " +
+      dir.file("pendulum"));
+  ASSERT_EQ(t.exit_code, 0) << t.output;
+  auto w = tp::test::run_torchplay("watch --env Pendulum-v1 --episodes 1 --fps 0 --agent " + dir.file("pendulum") +
+                                   "/checkpoints/ckpt-000000001024.tpck");
+  ASSERT_EQ(w.exit_code, 0) << w.output;
+  EXPECT_NE(w.output.find("length 200"), std::string::npos) << w.output;
+}
+
 TEST(WatchCli, ErrorsAreOneLine) {
   auto r = tp::test::run_torchplay("watch --env NoSuchEnv-v0 --episodes 1");
   EXPECT_EQ(r.exit_code, 2) << r.output;
