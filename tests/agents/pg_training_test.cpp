@@ -96,12 +96,18 @@ TEST(PgTraining, A2cLearnsCartPole) {
   EXPECT_EQ(j.at("updates").get<int64_t>(), 100000 / (8 * 5));
 }
 
-// A3C with two worker threads learns on a small budget; thread timing makes runs differ, so
-// the bound leaves room below what runs here reached.
+// A3C with two worker threads learns CartPole on 200k steps. Thread timing orders the
+// updates, so runs differ: the test hands out the best periodically evaluated network
+// (--final-policy best), which scored 500 in 6 of 6 runs here with another run beside each
+// (the last network at 100k steps once scored 74). The defaults' figure (500k steps, 500 for
+// seeds 1-5) is in docs/policy_gradient.md.
 TEST(PgTraining, A3cWithTwoWorkersLearnsCartPole) {
   tp::test::TempDir dir;
-  const tp::Json j =
-      train("train a3c --env CartPole-v1 --seed 1 --workers 2 --steps 100000 --run-dir " + dir.file("run"));
-  EXPECT_GE(j.at("steps").get<int64_t>(), 100000);
-  EXPECT_GE(j.at("final_eval_mean").get<double>(), 100.0);
+  const tp::Json j = train(
+      "train a3c --env CartPole-v1 --seed 1 --workers 2 --steps 200000 --final-policy best --eval-every 20000"
+      " --run-dir " +
+      dir.file("run"));
+  EXPECT_GE(j.at("steps").get<int64_t>(), 200000);
+  EXPECT_EQ(j.at("final_policy").get<std::string>(), "best");
+  EXPECT_GE(j.at("final_eval_mean").get<double>(), 400.0);
 }
