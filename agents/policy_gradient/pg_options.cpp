@@ -41,16 +41,17 @@ PgOptions PgOptions::preset(const std::string& algorithm, const std::string& env
       o.ent_coef = 0.0;
     } else if (family == "continuous") {
       // CleanRL's ppo_continuous_action.py (after the PPO paper's MuJoCo settings: 10 epochs
-      // of 64-sample minibatches, lambda 0.95, both normalisations) with the zoo's gamma 0.9
-      // and lr 1e-3 for Pendulum's short horizon; tuned here on Pendulum-v1 seeds 1-5
-      // (docs/policy_gradient.md): 4 envs x 256 steps (196 updates in 200k steps, not 49 with
-      // 1024) and an initial std of exp(-0.5).
+      // of 64-sample minibatches, lambda 0.95, both normalisations) with lr 1e-3 for
+      // Pendulum's short episodes; tuned here on Pendulum-v1 seeds 1-10
+      // (docs/policy_gradient.md): 4 envs x 256 steps (196 updates in 200k steps, not 49
+      // with 1024), an initial std of exp(-0.5), gamma 0.95 (0.9: 6 of 10 seeds >= -200,
+      // 0.95: 9 of 10).
       o.steps = 200'000;
       o.num_envs = 4;
       o.num_steps = 256;
       o.update_epochs = 10;
       o.num_minibatches = 16;
-      o.gamma = 0.9;
+      o.gamma = 0.95;
       o.gae_lambda = 0.95;
       o.lr = 1e-3;
       o.log_std_init = -0.5;
