@@ -83,7 +83,8 @@ TEST(Json, DumpAndParseRoundTrip) {
   EXPECT_EQ(r.dump(), R"({"nan":null,"count":50000})");
   // Deep nesting (a crafted checkpoint header) is an error or a value, never a stack overflow.
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  EXPECT_NO_FATAL_FAILURE((void)Json::parse(deep, nullptr, false));
+  const Json parsed = Json::parse(deep, nullptr, /*allow_exceptions=*/false);
+  EXPECT_TRUE(parsed.is_discarded() || parsed.is_array());
 }
 
 TEST(Rng, DeterministicAndSerializable) {
