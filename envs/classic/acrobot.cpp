@@ -1,4 +1,5 @@
 #include "envs/classic/acrobot.h"
+#include "envs/classic/classic_state.h"
 
 #include <algorithm>
 #include <cmath>
@@ -102,27 +103,10 @@ void Acrobot::observe(float* out) const {
   out[5] = static_cast<float>(s_[3]);
 }
 
-std::vector<double> Acrobot::get_state() const {
-  std::vector<double> st(s_.begin(), s_.end());
-  st.push_back(elapsed_);
-  st.push_back(done_ ? 1.0 : 0.0);
-  append_rng_state(st, rng_);
-  return st;
-}
+std::vector<double> Acrobot::get_state() const { return pack_classic_state(s_, elapsed_, done_, rng_); }
 
 void Acrobot::set_state(const std::vector<double>& st) {
-  TP_CHECK(st.size() == 4 || st.size() == 6 + kRngStateDoubles, "Acrobot-v1: state needs 4 or ", 6 + kRngStateDoubles,
-           " values, got ", st.size());
-  for (size_t i = 0; i < 4; ++i) s_[i] = st[i];
-  if (st.size() == 4) {
-    elapsed_ = 0;
-    done_ = false;
-    return;
-  }
-  TP_CHECK(st[4] >= 0 && st[4] <= max_steps_, "Acrobot-v1: elapsed steps ", st[4], " out of range");
-  elapsed_ = static_cast<int>(st[4]);
-  done_ = st[5] != 0.0;
-  read_rng_state(st.data() + 6, rng_);
+  unpack_classic_state(st, id_, max_steps_, s_, elapsed_, done_, rng_);
 }
 
 }  // namespace tp::envs

@@ -1,4 +1,5 @@
 #include "envs/classic/cartpole.h"
+#include "envs/classic/classic_state.h"
 
 #include <cmath>
 #include <limits>
@@ -58,26 +59,10 @@ void CartPole::observe(float* out) const {
   for (int i = 0; i < 4; ++i) out[i] = static_cast<float>(s_[static_cast<size_t>(i)]);
 }
 
-std::vector<double> CartPole::get_state() const {
-  std::vector<double> st(s_.begin(), s_.end());
-  st.push_back(elapsed_);
-  st.push_back(done_ ? 1.0 : 0.0);
-  append_rng_state(st, rng_);
-  return st;
-}
+std::vector<double> CartPole::get_state() const { return pack_classic_state(s_, elapsed_, done_, rng_); }
 
 void CartPole::set_state(const std::vector<double>& st) {
-  TP_CHECK(st.size() == 4 || st.size() == 6 + kRngStateDoubles, "CartPole-v1: state needs 4 or ", 6 + kRngStateDoubles,
-           " values, got ", st.size());
-  for (size_t i = 0; i < 4; ++i) s_[i] = st[i];
-  if (st.size() == 4) {  // physics only (e.g. a recorded Gymnasium state): a fresh episode
-    elapsed_ = 0;
-    done_ = false;
-    return;
-  }
-  elapsed_ = static_cast<int>(st[4]);
-  done_ = st[5] != 0.0;
-  read_rng_state(st.data() + 6, rng_);
+  unpack_classic_state(st, id_, max_steps_, s_, elapsed_, done_, rng_);
 }
 
 }  // namespace tp::envs

@@ -1,4 +1,5 @@
 #include "envs/classic/pendulum.h"
+#include "envs/classic/classic_state.h"
 
 #include <algorithm>
 #include <cmath>
@@ -73,28 +74,10 @@ void Pendulum::observe(float* out) const {
   out[2] = static_cast<float>(s_[1]);
 }
 
-std::vector<double> Pendulum::get_state() const {
-  std::vector<double> st(s_.begin(), s_.end());
-  st.push_back(elapsed_);
-  st.push_back(done_ ? 1.0 : 0.0);
-  append_rng_state(st, rng_);
-  return st;
-}
+std::vector<double> Pendulum::get_state() const { return pack_classic_state(s_, elapsed_, done_, rng_); }
 
 void Pendulum::set_state(const std::vector<double>& st) {
-  TP_CHECK(st.size() == 2 || st.size() == 4 + kRngStateDoubles, id_, ": state needs 2 or ", 4 + kRngStateDoubles,
-           " values, got ", st.size());
-  TP_CHECK(std::isfinite(st[0]) && std::isfinite(st[1]), id_, ": state values must be finite");
-  s_ = {st[0], st[1]};
-  if (st.size() == 2) {  // physics only (e.g. a recorded Gymnasium state): a fresh episode
-    elapsed_ = 0;
-    done_ = false;
-    return;
-  }
-  TP_CHECK(st[2] >= 0 && st[2] <= max_steps_, id_, ": elapsed steps ", st[2], " out of range");
-  elapsed_ = static_cast<int>(st[2]);
-  done_ = st[3] != 0.0;
-  read_rng_state(st.data() + 4, rng_);
+  unpack_classic_state(st, id_, max_steps_, s_, elapsed_, done_, rng_);
 }
 
 }  // namespace tp::envs
