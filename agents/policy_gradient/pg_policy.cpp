@@ -71,8 +71,12 @@ std::unique_ptr<ActorCriticPolicy> load_pg_policy(const std::string& path, const
   s.name = reader.header().algorithm + ":" + path;
   if (reader.has("obs_stats")) {
     const torch::Tensor t = reader.tensor("obs_stats").to(torch::kFloat64).contiguous();
-    s.obs_stats.emplace(static_cast<int64_t>(shape.empty() ? 0 : env.observation_space().size()));
-    s.obs_stats->set_state(std::vector<double>(t.data_ptr<double>(), t.data_ptr<double>() + t.numel()));
+    s.obs_stats.emplace(env.observation_space().size());
+    try {
+      s.obs_stats->set_state(std::vector<double>(t.data_ptr<double>(), t.data_ptr<double>() + t.numel()));
+    } catch (const Error& e) {
+      TP_THROW(CheckpointError, "checkpoint '", path, "': ", e.what());
+    }
     s.obs_clip = reader.tensor("obs_clip").item<double>();
   }
   return std::make_unique<ActorCriticPolicy>(net, std::move(s));

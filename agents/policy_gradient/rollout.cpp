@@ -145,7 +145,7 @@ void RolloutCollector::load(CheckpointReader& r, const std::string& prefix) {
                                               states.begin() + static_cast<std::ptrdiff_t>(at + 1 + len)));
     at += 1 + len;
   }
-  TP_CHECK_AS(CheckpointError, at == states.size(), "checkpoint '", r.path(), "' holds states of ", "more envs than ",
+  TP_CHECK_AS(CheckpointError, at == states.size(), "checkpoint '", r.path(), "' holds states of more envs than ",
               vec_.size(), " (--num-envs differs)");
   const torch::Tensor obs = r.tensor(prefix + "obs");
   TP_CHECK_AS(CheckpointError, obs.sizes() == obs_.sizes(), "checkpoint '", r.path(),
