@@ -27,7 +27,7 @@ torch::Tensor ActionDistribution::sample(const at::Generator& generator) const {
   }
   const auto gen = generator.defined() ? c10::optional<at::Generator>(generator) : c10::nullopt;
   const torch::Tensor noise = at::normal(0.0, 1.0, mean_.sizes(), gen, mean_.options());
-  return mean_ + noise * log_std_.exp();
+  return mean_ + noise * log_std_.exp();  // broadcasts a [d] log_std over the rows
 }
 
 torch::Tensor ActionDistribution::mode() const {
@@ -44,8 +44,8 @@ torch::Tensor ActionDistribution::log_prob(const torch::Tensor& actions) const {
 
 torch::Tensor ActionDistribution::entropy() const {
   if (!continuous()) return -(logits_.exp() * logits_).sum(-1);
-  // Each dimension: 0.5 * log(2 pi e sigma^2); the same for every row.
-  const torch::Tensor per_row = (log_std_ + 0.5 * std::log(2.0 * M_PI * M_E)).sum();
+  // Each dimension: 0.5 * log(2 pi e sigma^2), summed; one value for all rows when log_std is [d].
+  const torch::Tensor per_row = (log_std_ + 0.5 * std::log(2.0 * M_PI * M_E)).sum(-1);
   return per_row.expand({mean_.size(0)});
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The action distribution an actor-critic network's policy output defines, over a batch:
-// categorical over logits, or a diagonal Gaussian N(mean, exp(log_std)^2). Actions are
+// categorical over logits, or a diagonal Gaussian N(mean, exp(log_std)^2), its log_std one
+// [d] for every row or one [B, d] per row (state-dependent exploration). Actions are
 // float tensors [B, d] in both cases (categorical: d = 1, the action index), so rollouts
 // store one layout. The Gaussian's log-probability is that of the sample itself: envs clip
 // actions to their bounds, the distribution never sees the clipped value.
@@ -24,7 +25,7 @@ class ActionDistribution {
 
  private:
   torch::Tensor logits_;          // categorical: normalized log-probabilities [B, n]
-  torch::Tensor mean_, log_std_;  // gaussian: [B, d] and [d]
+  torch::Tensor mean_, log_std_;  // gaussian: [B, d] and [d] or [B, d]
 };
 
 }  // namespace tp::nets

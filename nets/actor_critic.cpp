@@ -76,7 +76,12 @@ ActorCriticImpl::ActorCriticImpl(ActorCriticOptions options) : options_(std::mov
   if (!o.shared_torso) value_torso_ = register_module("value_torso", make_torso(o).first);
   policy_head_ = register_module("policy_head", nn::Linear(features, o.continuous() ? o.action_dim : o.num_actions));
   value_head_ = register_module("value_head", nn::Linear(features, 1));
-  if (o.continuous()) log_std_ = register_parameter("log_std", torch::full({o.action_dim}, o.log_std_init));
+  TP_CHECK_AS(UsageError, !o.gsde || o.continuous(), "state-dependent exploration (gsde) needs continuous actions");
+  if (o.continuous()) {
+    const std::vector<int64_t> shape =
+        o.gsde ? std::vector<int64_t>{features, o.action_dim} : std::vector<int64_t>{o.action_dim};
+    log_std_ = register_parameter("log_std", torch::full(shape, o.log_std_init));
+  }
   if (o.orthogonal_init) {
     orthogonal_init(*policy_torso_, std::sqrt(2.0));
     if (value_torso_) orthogonal_init(*value_torso_, std::sqrt(2.0));
@@ -88,7 +93,7 @@ ActorCriticImpl::ActorCriticImpl(ActorCriticOptions options) : options_(std::mov
 ActorCriticOutput ActorCriticImpl::forward(torch::Tensor obs) {
   const torch::Tensor h = policy_torso_->forward(obs);
   const torch::Tensor hv = value_torso_ ? value_torso_->forward(obs) : h;
-  return {policy_head_->forward(h), value_head_->forward(hv).squeeze(1)};
+  return {policy_head_->forward(h), value_head_->forward(hv).squeeze(1), h};
 }
 
 torch::Tensor ActorCriticImpl::value(torch::Tensor obs) {
@@ -98,7 +103,28 @@ torch::Tensor ActorCriticImpl::value(torch::Tensor obs) {
 
 ActionDistribution ActorCriticImpl::distribution(const ActorCriticOutput& out) const {
   if (!options_.continuous()) return ActionDistribution::categorical(out.policy);
-  return ActionDistribution::gaussian(out.policy, log_std_.to(out.policy.device()));
+  const torch::Tensor log_std = log_std_.to(out.policy.device());
+  if (!options_.gsde) return ActionDistribution::gaussian(out.policy, log_std);
+  // Var(z^T E) = z^2 . sigma^2 per action dimension; the epsilon keeps the log finite when
+  // every feature is 0.
+  const torch::Tensor z = out.features.detach().to(out.policy.device());
+  const torch::Tensor variance = z.pow(2).matmul(torch::exp(2 * log_std)) + 1e-6;
+  return ActionDistribution::gaussian(out.policy, 0.5 * torch::log(variance));
+}
+
+torch::Tensor ActorCriticImpl::sample_exploration(int64_t n, const at::Generator& generator) const {
+  TP_CHECK(options_.gsde, "sample_exploration needs a gsde network");
+  torch::NoGradGuard no_grad;
+  const auto gen = generator.defined() ? c10::optional<at::Generator>(generator) : c10::nullopt;
+  const torch::Tensor std = log_std_.exp().cpu();
+  return at::normal(0.0, 1.0, {n, std.size(0), std.size(1)}, gen, std.options()) * std;
+}
+
+torch::Tensor ActorCriticImpl::explore(const ActorCriticOutput& out, const torch::Tensor& exploration) const {
+  TP_CHECK(options_.gsde, "explore needs a gsde network");
+  torch::NoGradGuard no_grad;
+  const torch::Tensor z = out.features.to(exploration.device()).unsqueeze(1);  // [B, 1, F]
+  return out.policy.to(exploration.device()) + torch::bmm(z, exploration).squeeze(1);
 }
 
 std::string ActorCriticImpl::signature() const {
@@ -107,6 +133,7 @@ std::string ActorCriticImpl::signature() const {
   s += o.torso == "mlp" ? join(o.hidden, "-") + "-" + o.activation : "16c3-128";
   s += o.shared_torso ? ":shared:" : ":separate:";
   s += o.continuous() ? "gaussian" + std::to_string(o.action_dim) : "categorical" + std::to_string(o.num_actions);
+  if (o.gsde) s += ":gsde";
   return s;
 }
 
@@ -114,7 +141,7 @@ std::string to_spec(const ActorCriticOptions& o) {
   return "torso = " + o.torso + "\nshape = " + join(o.input_shape, ",") +
          "\nnum_actions = " + std::to_string(o.num_actions) + "\naction_dim = " + std::to_string(o.action_dim) +
          "\nhidden = " + join(o.hidden, ",") + "\nactivation = " + o.activation +
-         "\nshared_torso = " + (o.shared_torso ? "1" : "0") + "\n";
+         "\nshared_torso = " + (o.shared_torso ? "1" : "0") + "\ngsde = " + (o.gsde ? "1" : "0") + "\n";
 }
 
 ActorCriticOptions actor_critic_options_from_spec(const std::string& spec) {
@@ -140,6 +167,8 @@ ActorCriticOptions actor_critic_options_from_spec(const std::string& spec) {
         o.activation = line.value;
       else if (line.key == "shared_torso")
         o.shared_torso = line.value == "1";
+      else if (line.key == "gsde")
+        o.gsde = line.value == "1";
       else
         TP_THROW(Error, "unknown key '", line.key, "'");
     }

@@ -15,6 +15,7 @@ set(TP_SLOW_TESTS
   PgTraining.PpoDefaultsSolveCartPoleAndEvalReproducesTheFigure
   PgTraining.A2cLearnsCartPole
   PgTraining.A3cWithTwoWorkersLearnsCartPole
+  PgTraining.PpoWithGsdeReachesTheMountainCarGoalAndResumesExactly
 )
 if(TARGET tp_view)
   list(APPEND TP_SLOW_TESTS WatchCli.DqnCheckpointPlaysTheEpisodeEvalScores)

@@ -35,6 +35,8 @@ struct PgOptions {
   bool shared_torso = false;
   bool orthogonal_init = true;
   double log_std_init = 0.0;
+  bool gsde = false;        // state-dependent exploration (nets/actor_critic.h)
+  int sde_sample_freq = 0;  // gSDE: steps between new noise matrices (0: once per rollout)
 
   // Rollouts: num_envs copies, num_steps steps each per update (A3C: per worker).
   int num_envs = 8;

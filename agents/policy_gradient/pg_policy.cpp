@@ -26,7 +26,7 @@ torch::Tensor ActorCriticPolicy::action_for(const float* obs) {
   if (s_.obs_stats) s_.obs_stats->normalize(x.data_ptr<float>(), 1, s_.obs_clip);
   const nets::ActorCriticOutput out = net_->forward(x.to(device_));
   // Samples are drawn on the CPU so one generator serves every device.
-  const nets::ActionDistribution dist = net_->distribution({out.policy.cpu(), out.value.cpu()});
+  const nets::ActionDistribution dist = net_->distribution({out.policy.cpu(), out.value.cpu(), out.features.cpu()});
   return s_.sample ? dist.sample(generator_) : dist.mode();
 }
 

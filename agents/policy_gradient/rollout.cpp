@@ -63,13 +63,18 @@ Rollout RolloutCollector::collect(nets::ActorCritic& net, const at::Generator& g
   const torch::Device device = net->parameters().front().device();
   std::vector<int> discrete_actions(static_cast<size_t>(n));
   std::vector<float> rewards(static_cast<size_t>(n));
+  const bool gsde = net->options().gsde;
   for (int64_t t = 0; t < steps; ++t) {
+    // gSDE holds each env's noise matrix for the rollout, or for --sde-sample-freq steps.
+    if (gsde && (t == 0 || (o_.sde_sample_freq > 0 && t % o_.sde_sample_freq == 0)))
+      exploration_ = net->sample_exploration(n, generator);
     r.obs[t] = obs_;
     nets::ActorCriticOutput out = net->forward(obs_.to(device));
     out.policy = out.policy.cpu();
     out.value = out.value.cpu();
+    out.features = out.features.cpu();
     const nets::ActionDistribution dist = net->distribution(out);
-    const torch::Tensor action = dist.sample(generator).contiguous();
+    const torch::Tensor action = (gsde ? net->explore(out, exploration_) : dist.sample(generator)).contiguous();
     r.actions[t] = action;
     r.log_probs[t] = dist.log_prob(action);
     r.values[t] = out.value;

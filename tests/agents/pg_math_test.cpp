@@ -105,6 +105,70 @@ TEST(ActionDistribution, GaussianLogProbAndEntropyMatchTheClosedForms) {
   EXPECT_TRUE(torch::equal(d.mode(), mean));
 }
 
+// gSDE (Raffin et al. 2022): a = mean + z^T E with E ~ N(0, sigma^2) per entry, so the
+// distribution of a state is N(mean, z^2 . sigma^2). Checked three ways: the distribution's
+// log-probability and entropy against that closed form, the actions explore() draws against
+// its mean and variance, and the gradient: log_std gets one, the torso none through z.
+TEST(ActionDistribution, StateDependentExplorationMatchesItsClosedForm) {
+  tp::nets::ActorCriticOptions o;
+  o.input_shape = {3};
+  o.action_dim = 2;
+  o.hidden = {5};
+  o.gsde = true;
+  o.log_std_init = -1.0;
+  tp::nets::ActorCritic net(o);
+  EXPECT_EQ(net->log_std().sizes(), (std::vector<int64_t>{5, 2}));
+  {
+    torch::NoGradGuard no_grad;
+    net->log_std().copy_(torch::linspace(-1.5, 0.5, 10).view({5, 2}));
+  }
+  const auto obs = torch::tensor({{0.3f, -0.2f, 0.9f}, {-1.0f, 0.5f, 0.1f}});
+  const auto out = net->forward(obs);
+  const auto dist = net->distribution(out);
+  const auto var = out.features.detach().pow(2).matmul(net->log_std().detach().exp().pow(2)) + 1e-6;  // [2, 2]
+  const auto a = torch::tensor({{0.2f, -0.4f}, {1.0f, 0.0f}});
+  for (int b = 0; b < 2; ++b) {
+    double lp = 0, h = 0;
+    for (int j = 0; j < 2; ++j) {
+      const double v = var[b][j].item<double>();
+      const double d = a[b][j].item<double>() - out.policy[b][j].item<double>();
+      lp += -0.5 * d * d / v - 0.5 * std::log(2 * M_PI * v);
+      h += 0.5 * std::log(2 * M_PI * M_E * v);
+    }
+    EXPECT_NEAR(dist.log_prob(a)[b].item<double>(), lp, 1e-4);
+    EXPECT_NEAR(dist.entropy()[b].item<double>(), h, 1e-4);
+  }
+  // 20,000 noise matrices for the first state: the actions' moments.
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(11);
+  const auto e = net->sample_exploration(20000, gen);
+  tp::nets::ActorCriticOutput rows{out.policy.detach()[0].expand({20000, 2}), out.value.detach()[0].expand({20000}),
+                                   out.features.detach()[0].expand({20000, 5})};
+  const auto actions = net->explore(rows, e);
+  for (int j = 0; j < 2; ++j) {
+    const double sd = std::sqrt(var[0][j].item<double>());
+    EXPECT_NEAR(actions.select(1, j).mean().item<double>(), out.policy[0][j].item<double>(), 0.03 * sd);
+    EXPECT_NEAR(actions.select(1, j).std().item<double>(), sd, 0.03 * sd);
+  }
+  dist.log_prob(a).sum().backward();
+  EXPECT_GT(net->log_std().grad().abs().sum().item<double>(), 0.0);
+  // The torso's weights get gradient from the mean only: with the policy head's weights at
+  // zero the mean no longer depends on the torso, and z is held constant.
+  net->zero_grad();
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : net->named_parameters())
+      if (p.key().rfind("policy_head.weight", 0) == 0) p.value().zero_();
+  }
+  const auto out2 = net->forward(obs);
+  net->distribution(out2).log_prob(a).sum().backward();
+  for (auto& p : net->named_parameters())
+    if (p.key().rfind("policy_torso", 0) == 0)
+      EXPECT_FALSE(p.value().grad().defined() && p.value().grad().abs().sum().item<double>() > 0) << p.key();
+  o.num_actions = 2;
+  o.action_dim = 0;
+  EXPECT_THROW(tp::nets::ActorCritic{o}, tp::UsageError);
+}
+
 TEST(ActionDistribution, CategoricalLogProbEntropyAndSamplingFrequencies) {
   const auto probs = torch::tensor({{0.1, 0.6, 0.3}});
   const auto d = tp::nets::ActionDistribution::categorical(probs.log());
