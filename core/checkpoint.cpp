@@ -61,21 +61,72 @@ std::string header_to_json(const CheckpointHeader& h) {
   return j.dump();
 }
 
+// Header text in an error message: printable ASCII, at most 80 characters (a crafted header
+// must not put escape codes, NULs or megabytes on the user's terminal).
+std::string printable(const std::string& text) {
+  std::string out;
+  for (char c : text.substr(0, 80)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return text.size() > 80 ? out + "..." : out;
+}
+
+// Parsed as bounded data: nlohmann::json (std::map objects, so n keys cost n log n, not the
+// n^2 of the ordered form), nesting at most 3 deep and at most 4,096 keys (a real header has
+// two levels and a dozen counters), every field checked for type, length and range.
 CheckpointHeader header_from_json(const std::string& text, const std::string& path) {
+  constexpr int kMaxDepth = 3;
+  constexpr int kMaxKeys = 4096;
+  constexpr size_t kMaxField = 256;
+  constexpr int64_t kMaxCounter = 1'000'000'000'000'000;  // 1e15: no run counts further
+  auto bad = [&](const std::string& what) {
+    TP_THROW(CheckpointError, "corrupt checkpoint header in '", path, "': ", what);
+  };
+  int keys = 0;
+  const nlohmann::json::parser_callback_t limits = [&](int depth, nlohmann::json::parse_event_t event,
+                                                       nlohmann::json&) {
+    if (depth > kMaxDepth) bad("nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    if (event == nlohmann::json::parse_event_t::key && ++keys > kMaxKeys)
+      bad("more than " + std::to_string(kMaxKeys) + " keys");
+    return true;
+  };
+  nlohmann::json j;
   try {
-    Json j = Json::parse(text);
-    CheckpointHeader h;
-    h.format_version = static_cast<int>(j.at("format_version").get<int64_t>());
-    h.torchplay_version = j.at("torchplay_version").get<std::string>();
-    h.algorithm = j.at("algorithm").get<std::string>();
-    h.env = j.at("env").get<std::string>();
-    h.architecture = j.at("architecture").get<std::string>();
-    h.config = j.at("config").get<std::string>();
-    for (const auto& kv : j.at("counters").items()) h.counters[kv.key()] = kv.value().get<int64_t>();
-    return h;
-  } catch (const Json::exception& e) {
-    TP_THROW(CheckpointError, "corrupt checkpoint header in '", path, "': ", e.what());
+    j = nlohmann::json::parse(text, limits);
+  } catch (const nlohmann::json::exception& e) {
+    bad(printable(e.what()));
   }
+  auto text_field = [&](const char* name, size_t max_size) {
+    const auto it = j.find(name);
+    if (it == j.end() || !it->is_string()) bad(std::string("field '") + name + "' is missing or not text");
+    const std::string v = it->get<std::string>();
+    if (v.size() > max_size) bad(std::string("field '") + name + "' is too long");
+    if (max_size == kMaxField)
+      for (char c : v)
+        if (c < 0x20 || c >= 0x7f) bad(std::string("field '") + name + "' is not printable text");
+    return v;
+  };
+  if (!j.is_object()) bad("not a JSON object");
+  CheckpointHeader h;
+  const auto version = j.find("format_version");
+  if (version == j.end() || !version->is_number_integer()) bad("field 'format_version' is missing or not an integer");
+  const int64_t v = version->get<int64_t>();
+  if (v < 0 || v > 1000) bad("field 'format_version' is out of range");
+  h.format_version = static_cast<int>(v);
+  h.torchplay_version = text_field("torchplay_version", kMaxField);
+  h.algorithm = text_field("algorithm", kMaxField);
+  h.env = text_field("env", kMaxField);
+  h.architecture = text_field("architecture", kMaxField);
+  h.config = text_field("config", kMaxHeaderBytes);
+  const auto counters = j.find("counters");
+  if (counters == j.end() || !counters->is_object()) bad("field 'counters' is missing or not an object");
+  for (const auto& kv : counters->items()) {
+    if (kv.key().size() > kMaxField) bad("a counter name is too long");
+    const auto& c = kv.value();
+    const bool in_range = (c.is_number_unsigned() && c.get<uint64_t>() <= static_cast<uint64_t>(kMaxCounter)) ||
+                          (c.is_number_integer() && c.get<int64_t>() >= 0 && c.get<int64_t>() <= kMaxCounter);
+    if (!in_range) bad("counter '" + printable(kv.key()) + "' is not a whole number in [0, 1e15]");
+    h.counters[kv.key()] = c.get<int64_t>();
+  }
+  return h;
 }
 
 // Parses the header part of a checkpoint file image; `off` ends at the payload section.
@@ -97,7 +148,32 @@ CheckpointHeader parse_header(const std::string& data, const std::string& path, 
   return h;
 }
 
+// A tensor read back must lie inside its storage: a crafted archive can claim a size, stride or
+// offset its storage does not hold, and reading it would run past the allocation.
 }  // namespace
+
+bool within_its_storage(const torch::Tensor& t) {
+  if (!t.defined()) return false;
+  if (t.numel() == 0) return true;
+  if (t.storage_offset() < 0) return false;
+  int64_t last = t.storage_offset();
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    if (t.stride(d) < 0) return false;
+    last += (t.size(d) - 1) * t.stride(d);
+  }
+  return static_cast<size_t>(last + 1) * t.element_size() <= t.storage().nbytes();
+}
+
+// Tensors the writer stores by key own their storage exactly (contiguous, from offset 0, as
+// many bytes as their elements need), so for them a shifted offset or a longer storage is an
+// edit too. (Module parameters may be views into one shared block, so they are only checked
+// to lie within it.)
+bool fits_its_storage(const torch::Tensor& t) {
+  if (!within_its_storage(t)) return false;
+  if (t.numel() == 0) return true;
+  return t.is_contiguous() && t.storage_offset() == 0 &&
+         t.storage().nbytes() == static_cast<size_t>(t.numel()) * t.element_size();
+}
 
 int64_t CheckpointHeader::counter(const std::string& name) const {
   auto it = counters.find(name);
@@ -122,7 +198,9 @@ void CheckpointWriter::add_optimizer(const std::string& key, const torch::optim:
 }
 
 void CheckpointWriter::add_tensor(const std::string& key, const torch::Tensor& tensor) {
-  archive_.write(key, tensor.detach().cpu().contiguous());
+  torch::Tensor t = tensor.detach().cpu().contiguous();
+  if (!fits_its_storage(t)) t = t.clone();  // a view (narrow, select) gets storage of its own
+  archive_.write(key, t);
 }
 
 void CheckpointWriter::add_bytes(const std::string& key, const std::string& bytes) {
@@ -210,8 +288,10 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
 }
 
 void CheckpointReader::fail(const std::string& what) const {
-  std::string first_line = what.substr(0, what.find('\n'));
-  TP_THROW(CheckpointError, "checkpoint '", path_, "': ", first_line);
+  // The first line, in printable text of bounded length: archive errors quote the file's keys.
+  std::string line;
+  for (char c : what.substr(0, std::min<size_t>(what.find('\n'), 300))) line += (c >= 0x20 && c < 0x7f) ? c : '?';
+  TP_THROW(CheckpointError, "checkpoint '", path_, "': ", line);
 }
 
 void CheckpointReader::expect(const std::string& algorithm, const std::string& architecture) const {
@@ -236,6 +316,11 @@ void CheckpointReader::load_module(const std::string& key, torch::nn::Module& mo
   } catch (const c10::Error& e) {
     fail("cannot load module '" + key + "' (" + e.what_without_backtrace() + ")");
   }
+  for (const auto& p : module.named_parameters(true))
+    if (!within_its_storage(p.value()))
+      fail("module '" + key + "' parameter '" + p.key() + "' does not fit its storage");
+  for (const auto& b : module.named_buffers(true))
+    if (!within_its_storage(b.value())) fail("module '" + key + "' buffer '" + b.key() + "' does not fit its storage");
   size_t i = 0;
   for (const auto& p : module.named_parameters(true)) {
     if (p.value().sizes().vec() != shapes[i].second)
@@ -267,6 +352,7 @@ torch::Tensor CheckpointReader::tensor(const std::string& key) {
   } catch (const c10::Error& e) {
     fail("missing tensor '" + key + "' (" + e.what_without_backtrace() + ")");
   }
+  if (!fits_its_storage(t)) fail("tensor '" + key + "' does not fit its storage");
   return t;
 }
 

@@ -91,6 +91,13 @@ class CheckpointReader {
   torch::serialize::InputArchive archive_;
 };
 
+// The checks every tensor read back passes (a crafted archive can describe a tensor its
+// storage does not hold): within_its_storage, every element inside the storage (module
+// parameters, which may be views into one block); fits_its_storage, also contiguous from
+// offset 0 and exactly as large as its storage (tensors stored by key).
+bool within_its_storage(const torch::Tensor& t);
+bool fits_its_storage(const torch::Tensor& t);
+
 // The checkpoints/ folder of a run: numbered files, the last `keep` retained.
 class CheckpointStore {
  public:

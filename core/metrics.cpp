@@ -1,8 +1,12 @@
 #include "core/metrics.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 
 #include "core/error.h"
 #include "core/run_dir.h"
@@ -27,21 +31,28 @@ CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns
     if (in.good() && std::getline(in, first)) {
       exists = true;
       TP_CHECK(first == header, "metrics file '", path_, "' has header '", first, "', expected '", header, "'");
-      if (resumed_at) drop_rows_after(in, header, *resumed_at);
+      // Without a counter only rows a failed write cut short go.
+      drop_rows_after(in, header, resumed_at ? *resumed_at : std::numeric_limits<double>::infinity());
     }
   }
   file_ = std::fopen(path_.c_str(), "a");
   TP_CHECK(file_ != nullptr, "cannot open metrics file '", path_, "'");
   if (!exists) {
-    std::fprintf(file_, "%s\n", header.c_str());
-    std::fflush(file_);
+    const bool written = std::fprintf(file_, "%s\n", header.c_str()) > 0;
+    TP_CHECK(written && std::fflush(file_) == 0, "cannot write metrics file '", path_, "': ", std::strerror(errno));
   }
 }
 
 void CsvMetrics::drop_rows_after(std::istream& rows, const std::string& header, double resumed_at) {
   std::string line, kept = header + "\n";
   bool dropped = false;
+  const auto cells = std::count(header.begin(), header.end(), ',');
   while (std::getline(rows, line)) {
+    // A row a failed write left short (or glued to the next) has the wrong number of cells.
+    if (rows.eof() || std::count(line.begin(), line.end(), ',') != cells) {  // eof: no newline
+      dropped = true;
+      continue;
+    }
     const std::string first = line.substr(0, line.find(','));
     char* end = nullptr;
     const double key = std::strtod(first.c_str(), &end);
@@ -70,8 +81,13 @@ void CsvMetrics::write(const std::vector<std::pair<std::string, double>>& values
       cells[i] = buf;
     }
   }
-  std::fprintf(file_, "%s\n", join(cells).c_str());
-  std::fflush(file_);
+  // One fwrite of the whole row, then a flush: a failure (disk full) is an error, never a
+  // silently lost or half-written row that the next one would be glued to.
+  const std::string row = join(cells) + "\n";
+  const bool written = std::fwrite(row.data(), 1, row.size(), file_) == row.size();
+  const bool flushed = std::fflush(file_) == 0;
+  TP_CHECK(written && flushed && !std::ferror(file_), "cannot write metrics file '", path_,
+           "': ", std::strerror(errno));
 }
 
 }  // namespace tp

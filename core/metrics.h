@@ -16,7 +16,9 @@ class CsvMetrics {
   // Opens `path`; an existing file must have the same header (resume) and is appended to.
   // With `resumed_at` (the counter of the checkpoint a run resumes from: step, iteration,
   // epoch), rows whose first column is above it are removed first: the interrupted process
-  // logged them after its last checkpoint, and the resumed run logs them again.
+  // logged them after its last checkpoint, and the resumed run logs them again. A last row
+  // without its newline, or a row with the wrong number of cells, is what a failed write left:
+  // it goes too. A failed write throws tp::Error.
   CsvMetrics(const std::string& path, std::vector<std::string> columns,
              std::optional<double> resumed_at = std::nullopt);
   ~CsvMetrics();

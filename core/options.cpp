@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <type_traits>
 #include <stdexcept>
 #include <fstream>
 #include <functional>
@@ -64,7 +65,13 @@ struct OptionSet::Impl {
 
   template <class T>
   void add(const std::string& name, T* field, const std::string& help, bool persistent = true) {
-    desc.add_options()(name.c_str(), po::value<T>(field)->default_value(*field, format_value(*field)), help.c_str());
+    auto* value = po::value<T>(field)->default_value(*field, format_value(*field));
+    if constexpr (std::is_floating_point_v<T>) {
+      // inf and nan parse as numbers, and no option means either.
+      value->notifier(
+          [name](T v) { TP_CHECK_AS(UsageError, std::isfinite(v), "--", name, " must be a finite number"); });
+    }
+    desc.add_options()(name.c_str(), value, help.c_str());
     entries.push_back({name, persistent, [field] { return format_value(*field); }});
   }
 
@@ -130,6 +137,8 @@ std::string resumed_config(const std::string& run_dir) {
 }  // namespace
 
 std::vector<IniLine> read_ini(const std::string& path) {
+  std::error_code ec;
+  TP_CHECK_AS(UsageError, !std::filesystem::is_directory(path, ec), "config file '", path, "' is a directory");
   std::ifstream in(path);
   TP_CHECK_AS(UsageError, in.good(), "cannot read config file '", path, "'");
   std::ostringstream text;
@@ -154,7 +163,12 @@ std::vector<IniLine> parse_ini(const std::string& text, const std::string& path)
     const size_t eq = t.find('=');
     TP_CHECK_AS(UsageError, eq != std::string::npos && eq > 0, "malformed line in ", path, ":", lineno, ": '", t,
                 "' (expected key = value)");
-    out.push_back({trim(t.substr(0, eq)), trim(t.substr(eq + 1)), lineno});
+    IniLine entry{trim(t.substr(0, eq)), trim(t.substr(eq + 1)), lineno};
+    // A key given twice is a mistake one of the two values would silently hide.
+    for (const IniLine& earlier : out)
+      TP_CHECK_AS(UsageError, earlier.key != entry.key, "duplicate key '", entry.key, "' in ", path, ":", lineno,
+                  " (first at line ", earlier.line, ")");
+    out.push_back(std::move(entry));
   }
   return out;
 }

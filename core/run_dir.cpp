@@ -1,6 +1,7 @@
 #include "core/run_dir.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -44,12 +45,55 @@ bool file_exists(const std::string& path) {
   return fs::exists(path, ec);
 }
 
+class RunDirLock {
+ public:
+  explicit RunDirLock(const std::string& dir) {
+    const std::string path = dir + "/.lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    TP_CHECK(fd_ >= 0, "cannot open '", path, "': ", std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      char buf[32] = {0};
+      const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+      ::close(fd_);
+      std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+      pid = pid.substr(0, pid.find_first_not_of("0123456789"));
+      TP_CHECK_AS(UsageError, err != EWOULDBLOCK, "run directory '", dir, "' is in use by another torchplay process",
+                  pid.empty() ? "" : " (pid " + pid + ")");
+      TP_THROW(Error, "cannot lock '", path, "': ", std::strerror(err));
+    }
+    const std::string me = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size())) {
+      // The pid is only for the message of a second writer; the lock itself holds.
+    }
+  }
+  ~RunDirLock() { ::close(fd_); }  // closing releases the flock
+  RunDirLock(const RunDirLock&) = delete;
+  RunDirLock& operator=(const RunDirLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+RunDir::RunDir(std::string path) : path_(std::move(path)), lock_(std::make_shared<RunDirLock>(path_)) {}
+RunDir::~RunDir() = default;
+RunDir::RunDir(const RunDir&) = default;
+RunDir& RunDir::operator=(const RunDir&) = default;
+
 RunDir RunDir::create(const std::string& algo, const std::string& env, const std::string& explicit_path) {
   std::string path = explicit_path;
   if (path.empty()) {
     const std::string base = "runs/" + sanitize(algo) + "-" + sanitize(env) + "-" + timestamp();
     path = base;
     for (int i = 2; file_exists(path); ++i) path = base + "-" + std::to_string(i);
+  } else {
+    std::error_code ec;
+    const bool has_checkpoints = fs::is_directory(path + "/checkpoints", ec) &&
+                                 fs::directory_iterator(path + "/checkpoints", ec) != fs::directory_iterator();
+    TP_CHECK_AS(UsageError,
+                !file_exists(path + "/config.ini") && !file_exists(path + "/metrics.csv") && !has_checkpoints,
+                "run directory '", path, "' already holds a run: continue it with --resume ", path,
+                ", or give another --run-dir");
   }
   make_dirs(path + "/checkpoints");
   return RunDir(path);

@@ -71,9 +71,22 @@ class RunCheckpoints {
 
 void resume_from_newest(TrainingAlgorithm& algorithm, const RunCheckpoints& checkpoints, const RunDir& dir,
                         bool quiet) {
-  const auto latest = checkpoints.store().latest();
-  TP_CHECK_AS(UsageError, latest.has_value(), "--resume: run '", dir.path(), "' has no checkpoint");
-  CheckpointReader reader(*latest);
+  const std::vector<std::string> all = checkpoints.store().list();
+  TP_CHECK_AS(UsageError, !all.empty(), "--resume: run '", dir.path(), "' has no checkpoint");
+  // A damaged newest checkpoint (a disk error, a copy cut short) falls back to the one before,
+  // with a warning; the newest intact one is resumed.
+  std::optional<CheckpointReader> opened;
+  std::optional<std::string> latest;
+  for (auto it = all.rbegin(); it != all.rend() && !opened; ++it) {
+    try {
+      opened.emplace(*it);
+      latest = *it;
+    } catch (const CheckpointError& e) {
+      if (std::next(it) == all.rend()) throw;
+      std::fprintf(stderr, "warning: %s; resuming from %s instead\n", e.what(), std::next(it)->c_str());
+    }
+  }
+  CheckpointReader& reader = *opened;
   const CheckpointHeader expected = algorithm.checkpoint_header();
   reader.expect(expected.algorithm, expected.architecture);
   algorithm.load(reader);
@@ -92,10 +105,11 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   const bool resuming = !settings.resume.empty();
   const RunDir dir = resuming ? RunDir::open_existing(settings.resume)
                               : RunDir::create(settings.algorithm, settings.env, settings.run_dir);
-  // The resolved options: a resumed run's own config.ini with the command line's changes.
-  dir.write_config(settings.config_ini);
   RunCheckpoints checkpoints(dir, settings);
   if (resuming) resume_from_newest(algorithm, checkpoints, dir, settings.quiet);
+  // The resolved options: a resumed run's own config.ini with the command line's changes
+  // (written once the checkpoint has loaded: a refused resume leaves the run as it was).
+  dir.write_config(settings.config_ini);
 
   CsvMetrics metrics(dir.metrics_path(), algorithm.metric_columns(),
                      resuming ? std::optional<double>(algorithm.metrics_position()) : std::nullopt);

@@ -189,13 +189,24 @@ bool DqnTrainer::load(CheckpointReader& r) {
   }
   r.load_rng("rng", rng_);
   r.load_torch_rng("torch_rng");
-  torch::Tensor env_state = r.tensor("env_state").contiguous();
-  const double* es = env_state.data_ptr<double>();
-  env_->set_state(std::vector<double>(es, es + env_state.numel()));
-  env_->observe(obs_.data());
+  torch::Tensor env_state = r.tensor("env_state");
   torch::Tensor progress = r.tensor("episode_progress");
+  TP_CHECK_AS(
+      CheckpointError,
+      env_state.scalar_type() == torch::kFloat64 && progress.scalar_type() == torch::kFloat64 && progress.numel() == 2,
+      "checkpoint '", r.path(), "': malformed env state or episode progress");
+  const double* es = env_state.data_ptr<double>();
+  try {
+    env_->set_state(std::vector<double>(es, es + env_state.numel()));
+  } catch (const Error& e) {
+    TP_THROW(CheckpointError, "checkpoint '", r.path(), "': ", e.what());
+  }
+  env_->observe(obs_.data());
+  const double length = progress[1].item<double>();
+  TP_CHECK_AS(CheckpointError, length >= 0 && length <= 1e9 && std::isfinite(progress[0].item<double>()),
+              "checkpoint '", r.path(), "': episode progress out of range");
   episode_return_ = progress[0].item<double>();
-  episode_length_ = static_cast<int>(progress[1].item<double>());
+  episode_length_ = static_cast<int>(length);
   n_step_.load(r, "n_step/");
   const bool has_replay = r.tensor("has_replay").item<int64_t>() != 0;
   if (has_replay) {

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <cstring>
+#include <limits>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -55,18 +56,31 @@ void NStepBuffer::save(CheckpointWriter& w, const std::string& p) const {
 }
 
 void NStepBuffer::load(CheckpointReader& r, const std::string& p) {
-  torch::Tensor cursor = r.tensor(p + "cursor");
-  TP_CHECK_AS(CheckpointError, cursor.numel() == 3 && cursor[0].item<int64_t>() == n_, "checkpoint '", r.path(),
-              "': saved n-step buffer has another n");
-  torch::Tensor obs = r.tensor(p + "obs");
-  TP_CHECK_AS(CheckpointError, obs.numel() == static_cast<int64_t>(obs_.size()), "checkpoint '", r.path(),
-              "': saved n-step buffer has another observation size");
+  // Every size and cursor is checked before use: a checkpoint is data, and an edited one must
+  // not index past the buffers.
+  auto bad = [&](const char* what) { TP_THROW(CheckpointError, "checkpoint '", r.path(), "': n-step buffer ", what); };
+  const torch::Tensor cursor = r.tensor(p + "cursor");
+  if (cursor.scalar_type() != torch::kInt64 || cursor.numel() != 3) bad("cursor is malformed");
+  const int64_t* c = cursor.data_ptr<int64_t>();
+  if (c[0] != n_) bad("has another n");
+  // count_ reaches n only inside push(), which emits before returning.
+  if (c[1] < 0 || c[1] >= n_ || c[2] < 0 || c[2] >= n_) bad("cursor is out of range");
+  const torch::Tensor obs = r.tensor(p + "obs");
+  if (obs.scalar_type() != torch::kFloat32 || obs.numel() != static_cast<int64_t>(obs_.size()))
+    bad("has another observation size");
+  const torch::Tensor a = r.tensor(p + "actions");
+  const torch::Tensor rewards = r.tensor(p + "rewards");
+  if (a.scalar_type() != torch::kInt64 || a.numel() != n_ || rewards.scalar_type() != torch::kFloat32 ||
+      rewards.numel() != n_)
+    bad("actions or rewards are malformed");
+  const int64_t* ad = a.data_ptr<int64_t>();
+  for (int i = 0; i < n_; ++i)
+    if (ad[i] < 0 || ad[i] > std::numeric_limits<int>::max()) bad("holds a negative action");
   std::memcpy(obs_.data(), obs.data_ptr<float>(), obs_.size() * sizeof(float));
-  torch::Tensor a = r.tensor(p + "actions");
-  for (int i = 0; i < n_; ++i) actions_[static_cast<size_t>(i)] = static_cast<int>(a[i].item<int64_t>());
-  std::memcpy(rewards_.data(), r.tensor(p + "rewards").data_ptr<float>(), rewards_.size() * sizeof(float));
-  head_ = cursor[1].item<int64_t>();
-  count_ = cursor[2].item<int64_t>();
+  for (int i = 0; i < n_; ++i) actions_[static_cast<size_t>(i)] = static_cast<int>(ad[i]);
+  std::memcpy(rewards_.data(), rewards.data_ptr<float>(), rewards_.size() * sizeof(float));
+  head_ = c[1];
+  count_ = c[2];
 }
 
 }  // namespace tp::agents::dqn

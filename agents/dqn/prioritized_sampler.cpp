@@ -55,9 +55,17 @@ void PrioritizedSampler::load(CheckpointReader& r, const std::string& prefix) {
   torch::Tensor leaves = r.tensor(prefix + "priorities");
   TP_CHECK_AS(CheckpointError, leaves.scalar_type() == torch::kFloat64 && leaves.numel() == tree_.capacity(),
               "checkpoint '", r.path(), "': saved priorities do not match the replay capacity");
+  // A negative or non-finite priority would make the sum tree's descent run off its leaves.
   const double* d = leaves.data_ptr<double>();
+  const torch::Tensor max_priority = r.tensor(prefix + "max_priority");
+  TP_CHECK_AS(CheckpointError, max_priority.numel() == 1, "checkpoint '", r.path(), "': malformed max priority");
+  const double m = max_priority.item<double>();
+  TP_CHECK_AS(CheckpointError, std::isfinite(m) && m > 0, "checkpoint '", r.path(), "': the max priority is ", m);
+  for (int64_t i = 0; i < tree_.capacity(); ++i)
+    TP_CHECK_AS(CheckpointError, std::isfinite(d[i]) && d[i] >= 0 && d[i] <= m, "checkpoint '", r.path(),
+                "': replay priority ", i, " is negative, not finite or above the max");
   for (int64_t i = 0; i < tree_.capacity(); ++i) tree_.set(i, d[i]);
-  max_priority_ = r.tensor(prefix + "max_priority").item<double>();
+  max_priority_ = m;
 }
 
 }  // namespace tp::agents::dqn

@@ -197,11 +197,17 @@ void ReplayMemory::save(CheckpointWriter& w, const std::string& p) const {
 }
 
 void ReplayMemory::load(CheckpointReader& r, const std::string& p) {
-  torch::Tensor cursor = r.tensor(p + "cursor");
+  const torch::Tensor cursor = r.tensor(p + "cursor");
   TP_CHECK_AS(CheckpointError,
-              cursor.numel() == 4 && cursor[0].item<int64_t>() == capacity_ &&
+              cursor.scalar_type() == torch::kInt64 && cursor.numel() == 4 && cursor[0].item<int64_t>() == capacity_ &&
                   cursor[3].item<int64_t>() == static_cast<int64_t>(storage_),
               "checkpoint '", r.path(), "': the saved replay memory has another capacity or storage");
+  // The ring's cursors, checked before any index uses them: size in [0, capacity], the next
+  // slot inside the ring, and equal to the size until the ring has filled.
+  const int64_t next = cursor[1].item<int64_t>(), size = cursor[2].item<int64_t>();
+  TP_CHECK_AS(CheckpointError,
+              size >= 0 && size <= capacity_ && next >= 0 && next < capacity_ && (size == capacity_ || next == size),
+              "checkpoint '", r.path(), "': the replay memory's cursors are out of range");
   load_vector(r, p + "obs", obs_, torch::kUInt8);
   load_vector(r, p + "next_obs", next_obs_, torch::kUInt8);
   load_vector(r, p + "actions", actions_, torch::kInt32);
@@ -209,8 +215,11 @@ void ReplayMemory::load(CheckpointReader& r, const std::string& p) {
   load_vector(r, p + "terminated", terminated_, torch::kUInt8);
   load_vector(r, p + "truncated", truncated_, torch::kUInt8);
   load_vector(r, p + "n_steps", n_steps_, torch::kUInt8);
-  next_ = cursor[1].item<int64_t>();
-  size_ = cursor[2].item<int64_t>();
+  for (size_t i = 0; i < static_cast<size_t>(size); ++i)
+    TP_CHECK_AS(CheckpointError, actions_[i] >= 0 && n_steps_[i] >= 1, "checkpoint '", r.path(),
+                "': the replay memory holds a negative action or an empty n-step return");
+  next_ = next;
+  size_ = size;
 }
 
 }  // namespace tp::agents::dqn

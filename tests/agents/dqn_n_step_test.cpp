@@ -1,9 +1,13 @@
 // n-step returns and the bootstrap rules at the end of an episode.
 #include <gtest/gtest.h>
+#include <torch/torch.h>
 
 #include <vector>
 
 #include "agents/dqn/n_step.h"
+#include "core/checkpoint.h"
+#include "core/error.h"
+#include "tests/test_util.h"
 
 using namespace tp::agents::dqn;
 
@@ -104,4 +108,29 @@ TEST(DqnNStep, ShortEpisodeAndNewEpisodeStartClean) {
   EXPECT_EQ(out[0].obs, 10.0f);
   EXPECT_EQ(out[0].next_obs, 15.0f);
   EXPECT_EQ(out[0].n, 5);
+}
+
+// An n-step buffer's saved cursor is range-checked on load: a head or count outside [0, n)
+// used to index past the buffer.
+TEST(DqnNStep, LoadRefusesCursorsOutOfRange) {
+  tp::test::TempDir dir;
+  tp::CheckpointHeader h;
+  h.algorithm = "test";
+  tp::CheckpointWriter w(h);
+  const std::vector<std::vector<int64_t>> cursors = {{3, 0, 1}, {3, 7, 0}, {3, 0, 3}, {3, -2, 1}, {4, 0, 0}};
+  for (size_t k = 0; k < cursors.size(); ++k) {
+    const std::string p = "n" + std::to_string(k) + "/";
+    w.add_tensor(p + "cursor", torch::tensor(cursors[k], torch::kInt64));
+    w.add_tensor(p + "obs", torch::zeros({6}));
+    w.add_tensor(p + "actions", torch::zeros({3}, torch::kInt64));
+    w.add_tensor(p + "rewards", torch::zeros({3}));
+  }
+  w.write(dir.file("n.tpck"));
+  tp::CheckpointReader r(dir.file("n.tpck"));
+  NStepBuffer ok(3, 0.9, 2);
+  EXPECT_NO_THROW(ok.load(r, "n0/"));
+  for (size_t k = 1; k < cursors.size(); ++k) {
+    NStepBuffer b(3, 0.9, 2);
+    EXPECT_THROW(b.load(r, "n" + std::to_string(k) + "/"), tp::CheckpointError) << k;
+  }
 }

@@ -121,4 +121,22 @@ TEST(DqnReplay, SavesAndLoadsThroughACheckpoint) {
   ReplayMemory other(6, {8}, ObsStorage::Bit);
   tp::CheckpointReader r2(dir.file("c.tpck"));
   EXPECT_THROW(other.load(r2, "r/"), tp::CheckpointError);
+
+  // Edited cursors (size past the capacity, a next slot outside the ring or inconsistent with
+  // the size) used to index past the buffers on --resume: each is a CheckpointError now.
+  tp::CheckpointWriter crafted(h);
+  const std::vector<std::vector<int64_t>> cursors = {{5, 2, 1000, 2}, {5, 9, 5, 2}, {5, -1, 5, 2}, {5, 3, 2, 2}};
+  for (size_t k = 0; k < cursors.size(); ++k) {
+    const std::string p = "c" + std::to_string(k) + "/";
+    crafted.add_tensor(p + "cursor", torch::tensor(cursors[k], torch::kInt64));
+    for (const char* e : {"obs", "next_obs", "actions", "rewards", "terminated", "truncated", "n_steps"})
+      crafted.add_tensor(p + e, r.tensor(std::string("r/") + e));
+  }
+  crafted.write(dir.file("crafted.tpck"));
+  tp::CheckpointReader rc(dir.file("crafted.tpck"));
+  for (size_t k = 0; k < cursors.size(); ++k) {
+    ReplayMemory victim(5, {8}, ObsStorage::Bit);
+    EXPECT_THROW(victim.load(rc, "c" + std::to_string(k) + "/"), tp::CheckpointError) << k;
+    EXPECT_EQ(victim.size(), 0);
+  }
 }

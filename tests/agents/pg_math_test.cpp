@@ -161,9 +161,11 @@ TEST(ActionDistribution, StateDependentExplorationMatchesItsClosedForm) {
   }
   const auto out2 = net->forward(obs);
   net->distribution(out2).log_prob(a).sum().backward();
-  for (auto& p : net->named_parameters())
-    if (p.key().rfind("policy_torso", 0) == 0)
+  for (auto& p : net->named_parameters()) {
+    if (p.key().rfind("policy_torso", 0) == 0) {
       EXPECT_FALSE(p.value().grad().defined() && p.value().grad().abs().sum().item<double>() > 0) << p.key();
+    }
+  }
   o.num_actions = 2;
   o.action_dim = 0;
   EXPECT_THROW(tp::nets::ActorCritic{o}, tp::UsageError);

@@ -60,6 +60,13 @@ TEST(Cli, BadValueAndBadConfig) {
   r = run_torchplay("eval --device tpu");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("tpu"), std::string::npos);
+  // Thread counts past 4 per core only spin (100,000 used to hang); inf is no learning rate.
+  for (const char* args : {"eval --threads 100000", "train dqn --env CartPole-v1 --threads 1000 --steps 10",
+                           "train ppo --lr inf --steps 10", "train dqn --env CartPole-v1 --gamma nan"}) {
+    r = run_torchplay(args);
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
+    EXPECT_EQ(count_lines(r.output), 1) << args << ": " << r.output;
+  }
 }
 
 TEST(Cli, CommandHelpShowsDefaults) {

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -163,6 +167,105 @@ TEST(Checkpoint, WrongAlgorithmOrArchitectureRejected) {
   Net wider(16);
   EXPECT_THROW(r.load_module("online", *wider), CheckpointError);
   EXPECT_THROW(r.load_module("no_such_module", *wider), CheckpointError);
+}
+
+// A checkpoint image with its header replaced by `json`, the header CRC recomputed: what
+// anyone can craft.
+std::string with_header(const std::string& image, const std::string& json) {
+  uint32_t len = 0;
+  std::memcpy(&len, image.data() + 8, 4);
+  std::string out = image.substr(0, 8);
+  const uint32_t new_len = static_cast<uint32_t>(json.size());
+  const uint32_t crc =
+      static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(json.data()), new_len));
+  out.append(reinterpret_cast<const char*>(&new_len), 4);
+  out.append(reinterpret_cast<const char*>(&crc), 4);
+  return out + json + image.substr(16 + len);
+}
+
+// Crafted headers (valid CRCs) are bounded data: deep nesting, 100,000 keys, counters out of
+// range or of the wrong type, escape codes in a text field are refused with one printable
+// line naming the file and the field; none crashes or takes long.
+TEST(Checkpoint, CraftedHeadersAreRefusedAsData) {
+  test::TempDir dir;
+  Net net(8);
+  torch::optim::Adam opt(net->parameters(), 1e-3);
+  const std::string image = read_file(write_checkpoint(dir.file("a.tpck"), net, opt));
+  const std::string fields =
+      R"("format_version":1,"torchplay_version":"0","algorithm":"dqn","env":"CartPole-v1","architecture":"net:4-8-2","config":"")";
+  std::string many_keys = "{" + fields + ",\"counters\":{";
+  for (int i = 0; i < 100000; ++i) many_keys += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":1";
+  many_keys += "}}";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {std::string(50000, '[') + std::string(50000, ']'), "nested deeper"},
+      {"{" + fields + ",\"counters\":{\"step\":" + std::string(50000, '[') + "}}", "nested deeper"},
+      {many_keys, "more than 4096 keys"},
+      {"{" + fields + R"(,"counters":{"step":-5}})", "counter 'step'"},
+      {"{" + fields + R"(,"counters":{"step":1e300}})", "counter 'step'"},
+      {"{" + fields + R"(,"counters":{"step":"12"}})", "counter 'step'"},
+      {"{" + fields + R"(,"counters":{"step":18446744073709551615}})", "counter 'step'"},
+      {R"({"format_version":1,"torchplay_version":"0","algorithm":"dqn\u001b[31m","env":"e","architecture":"a","config":"","counters":{}})",
+       "field 'algorithm' is not printable"},
+      {R"({"format_version":1,"algorithm":"dqn","counters":{}})", "field 'torchplay_version'"},
+      {"[1,2,3]", "not a JSON object"},
+      {"{\"a\":\x01}", "corrupt checkpoint header"},
+  };
+  for (const auto& [json, expected] : cases) {
+    const std::string p = dir.file("crafted.tpck");
+    write_file_atomic(p, with_header(image, json));
+    for (int reader = 0; reader < 2; ++reader) {
+      try {
+        if (reader == 0)
+          CheckpointReader::read_header(p);
+        else
+          CheckpointReader r(p);
+        ADD_FAILURE() << "accepted: " << json.substr(0, 80);
+      } catch (const CheckpointError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find(expected), std::string::npos) << what;
+        EXPECT_NE(what.find(p), std::string::npos) << what;
+        EXPECT_LT(what.size(), 400u);
+        EXPECT_TRUE(std::all_of(what.begin(), what.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) << what;
+      }
+    }
+  }
+}
+
+// A tensor stored by key owns exactly its storage: one read back as a view (what an edited
+// offset looks like) is refused, and the writer stores views as tensors of their own. A module
+// parameter may be a view into a shared block, but never reach past it.
+TEST(Checkpoint, TensorsMustFitTheirStorage) {
+  test::TempDir dir;
+  struct ViewImpl : torch::nn::Module {
+    explicit ViewImpl(torch::Tensor t) { w = register_parameter("w", t); }
+    torch::Tensor w;
+  };
+  ViewImpl in_block(torch::arange(10.0).narrow(0, 2, 4).detach());
+  CheckpointWriter w(header());
+  w.add_module("net", in_block);
+  w.add_tensor("view", torch::arange(10.0).narrow(0, 3, 5));
+  w.write(dir.file("v.tpck"));
+  CheckpointReader r(dir.file("v.tpck"));
+  EXPECT_TRUE(torch::equal(r.tensor("view"), torch::arange(3.0, 8.0)));
+  ViewImpl target(torch::zeros({4}));
+  r.load_module("net", target);
+  EXPECT_TRUE(torch::equal(target.w, torch::arange(2.0, 6.0)));
+  // What an edited archive yields: LibTorch's unpickler sets each tensor's offset, sizes and
+  // strides from the file's numbers straight on the TensorImpl, unchecked. Built the same way.
+  auto crafted = [](int64_t storage_floats, int64_t offset, std::vector<int64_t> sizes, std::vector<int64_t> strides) {
+    torch::Tensor t = torch::empty({0}).set_(torch::zeros({storage_floats}).storage());
+    t.unsafeGetTensorImpl()->set_storage_offset(offset);
+    t.unsafeGetTensorImpl()->set_sizes_and_strides(sizes, strides);
+    return t;
+  };
+  EXPECT_TRUE(fits_its_storage(crafted(6, 0, {2, 3}, {3, 1})));
+  EXPECT_FALSE(within_its_storage(crafted(6, 0, {1000}, {1})));     // size past the storage
+  EXPECT_FALSE(within_its_storage(crafted(6, 4, {3}, {1})));        // offset pushes it out
+  EXPECT_FALSE(within_its_storage(crafted(6, 0, {2, 3}, {4, 1})));  // stride pushes it out
+  EXPECT_TRUE(within_its_storage(crafted(6, 2, {3}, {1})));         // a view inside: fine in a module
+  EXPECT_FALSE(fits_its_storage(crafted(6, 2, {3}, {1})));          // but not as a tensor by key
+  EXPECT_FALSE(fits_its_storage(crafted(6, 0, {3}, {1})));          // nor one with spare storage
+  EXPECT_FALSE(fits_its_storage(crafted(6, 0, {3, 2}, {1, 3})));    // nor a transposed one
 }
 
 TEST(Checkpoint, NotACheckpoint) {

@@ -1,4 +1,11 @@
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <sstream>
 
 #include <cmath>
 
@@ -34,6 +41,41 @@ TEST(Metrics, HeaderAndRowsFlushedPerRow) {
   }
   EXPECT_EQ(read_file(path), "step,return,loss\n1,9.5,\n2,,0.25\n3,,\n");
   EXPECT_THROW(CsvMetrics(path, {"step", "other"}), Error);
+}
+
+// A full disk (here the file-size limit, which fails writes as ENOSPC would) is an error at
+// the first row that does not fit, never exit 0 with rows lost; the row it cut short is
+// dropped on resume, so no two rows are glued together.
+TEST(Metrics, AFailedWriteIsAnErrorAndResumeDropsTheCutRow) {
+  test::TempDir dir;
+  const std::string path = dir.file("metrics.csv");
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);  // a write past the limit then fails with EFBIG
+    const rlimit limit{100, 100};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    try {
+      CsvMetrics m(path, {"step", "loss"});
+      for (int i = 1; i <= 100; ++i) m.write({{"step", i}, {"loss", 0.123456}});
+    } catch (const Error& e) {
+      ::_exit(std::string(e.what()).find("cannot write metrics file") != std::string::npos ? 3 : 4);
+    }
+    ::_exit(5);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  const std::string cut = read_file(path);
+  EXPECT_EQ(cut.size(), 100u);
+  EXPECT_NE(cut.back(), '\n');  // the last row was cut short
+  { CsvMetrics m(path, {"step", "loss"}, 1000.0); }
+  const std::string kept = read_file(path);
+  EXPECT_EQ(kept, cut.substr(0, cut.rfind('\n') + 1));
+  std::istringstream lines(kept);
+  std::string line;
+  while (std::getline(lines, line)) EXPECT_EQ(std::count(line.begin(), line.end(), ','), 1) << line;
 }
 
 TEST(Metrics, ResumeDropsRowsLoggedAfterTheCheckpoint) {
@@ -112,8 +154,20 @@ TEST(RunDir, CreatesLayoutAndConfig) {
   r.write_config("steps = 1\n");
   EXPECT_TRUE(file_exists(dir.file("run1/checkpoints")));
   EXPECT_EQ(read_file(r.config_path()), "steps = 1\n");
-  EXPECT_NO_THROW(RunDir::open_existing(dir.file("run1")));
   EXPECT_THROW(RunDir::open_existing(dir.file("nope")), UsageError);
+  // One writer: while `r` holds the run, a second opener is refused, naming the holder's pid.
+  try {
+    RunDir::open_existing(dir.file("run1"));
+    ADD_FAILURE() << "a second writer was let in";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("in use by another torchplay process (pid " + std::to_string(::getpid())),
+              std::string::npos)
+        << e.what();
+  }
+  // And a new run never writes into an old one.
+  EXPECT_THROW(RunDir::create("dqn", "x", dir.file("run1")), UsageError);
+  r = RunDir::create("dqn", "x", dir.file("run2"));  // releases run1 (the last copy goes)
+  EXPECT_NO_THROW(RunDir::open_existing(dir.file("run1")));
 }
 
 TEST(Progress, FormatDuration) {

@@ -64,6 +64,39 @@ TEST(Options, BadValueIsUsageErrorNamingOption) {
   }
 }
 
+// inf and nan parse as numbers; no option means either. A key twice in a config file and a
+// directory given as --config are mistakes too: each a UsageError naming it.
+TEST(Options, NonFiniteNumbersDuplicateKeysAndADirectoryConfigAreRefused) {
+  for (const char* v : {"inf", "-inf", "nan", "1e999"}) {
+    Opts o;
+    OptionSet set("t");
+    bind(set, o);
+    try {
+      set.parse({"--lr", v});
+      ADD_FAILURE() << "--lr " << v << " accepted";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("lr"), std::string::npos) << e.what();
+    }
+  }
+  test::TempDir dir;
+  write(dir.file("dup.ini"), "steps = 3\nlr = 0.1\nsteps = 4\n");
+  Opts o;
+  OptionSet set("t");
+  bind(set, o);
+  try {
+    set.parse({"--config", dir.file("dup.ini")});
+    ADD_FAILURE() << "duplicate key accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("duplicate key 'steps'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("dup.ini:3 (first at line 1)"), std::string::npos) << e.what();
+  }
+  make_dirs_for_test(dir.file("adir"));
+  Opts p;
+  OptionSet set2("t");
+  bind(set2, p);
+  EXPECT_THROW(set2.parse({"--config", dir.file("adir")}), UsageError);
+}
+
 TEST(Options, ConfigFileLoadsAndCommandLineWins) {
   test::TempDir dir;
   write(dir.file("c.ini"), "# comment\n[dqn]\nsteps = 50\nlr = 0.01\n\nenv = MountainCar-v0\n");

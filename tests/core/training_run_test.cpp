@@ -191,7 +191,40 @@ TEST(TrainingRun, ResumeRefusesAMissingRunOrCheckpointAndAnotherAlgorithm) {
       return h;
     }
   } other(5, 1);
-  EXPECT_THROW(run_training(other, settings(dir.file("run"), true)), CheckpointError);
+  RunSettings changed = settings(dir.file("run"), true);
+  changed.config_ini = "x = 2\n";
+  EXPECT_THROW(run_training(other, changed), CheckpointError);
+  // A refused resume leaves the run as it was.
+  EXPECT_EQ(read_file(dir.file("run/config.ini")), "x = 1\n");
+}
+
+// The newest checkpoint damaged (a bit flipped): --resume warns and continues from the one
+// before, and the run still ends with every step logged once. With every checkpoint damaged
+// it refuses.
+TEST(TrainingRun, ResumeFallsBackFromADamagedNewestCheckpoint) {
+  test::TempDir dir;
+  Counter first(10, 2);
+  first.interrupt_at = 7;
+  run_training(first, settings(dir.file("run"), false));
+  const std::string newest = dir.file("run/checkpoints/ckpt-000000000006.tpck");
+  ASSERT_TRUE(file_exists(newest));
+  std::string data = read_file(newest);
+  data[data.size() - 5] = static_cast<char>(data[data.size() - 5] ^ 1);
+  write_file_atomic(newest, data);
+  Counter resumed(10, 2);
+  const RunOutcome out = run_training(resumed, settings(dir.file("run"), true));
+  EXPECT_EQ(resumed.n(), 10);
+  EXPECT_EQ(resumed.sum(), 55);
+  EXPECT_FALSE(out.interrupted_by);
+  expect_each_step_logged_once(dir.file("run/metrics.csv"));
+
+  Counter broken(12, 100);
+  for (const std::string& path : CheckpointStore(dir.file("run/checkpoints"), 2).list()) {
+    std::string d = read_file(path);
+    d[d.size() - 5] = static_cast<char>(d[d.size() - 5] ^ 1);
+    write_file_atomic(path, d);
+  }
+  EXPECT_THROW(run_training(broken, settings(dir.file("run"), true)), CheckpointError);
 }
 
 }  // namespace

@@ -66,10 +66,19 @@ std::vector<std::map<std::string, double>> read_metrics(const std::string& path)
   return rows;
 }
 
+// Where a test's run lives (run_training creates and locks the directory itself).
+struct RunPaths {
+  std::string root;
+  const std::string& path() const { return root; }
+  std::string file(const std::string& name) const { return root + "/" + name; }
+  std::string metrics_path() const { return file("metrics.csv"); }
+  std::string checkpoints_dir() const { return file("checkpoints"); }
+};
+
 struct TestRun {
   test::TempDir dir;
-  std::unique_ptr<RunDir> run;
-  TestRun() { run = std::make_unique<RunDir>(RunDir::create("t", "t", dir.file("run"))); }
+  std::unique_ptr<RunPaths> run;
+  TestRun() { run = std::make_unique<RunPaths>(RunPaths{dir.file("run")}); }
 };
 
 TrainConfig small_vae_config(int64_t epochs) {
@@ -83,7 +92,7 @@ TrainConfig small_vae_config(int64_t epochs) {
 }
 
 // The run settings of a test run in `run` (a fresh run, or the continuation of one).
-RunSettings settings_for(const RunDir& run, bool resume, std::string config_ini = "") {
+RunSettings settings_for(const RunPaths& run, bool resume, std::string config_ini = "") {
   RunSettings s;
   (resume ? s.resume : s.run_dir) = run.path();
   s.config_ini = std::move(config_ini);
@@ -94,7 +103,7 @@ RunSettings settings_for(const RunDir& run, bool resume, std::string config_ini 
 int64_t epochs_of(const RunOutcome& r) { return r.result.at("epochs").get<int64_t>(); }
 int64_t steps_of(const RunOutcome& r) { return r.result.at("steps").get<int64_t>(); }
 
-RunOutcome train_fresh(const TrainConfig& cfg, const Dataset& train, const Dataset& test, const RunDir& run,
+RunOutcome train_fresh(const TrainConfig& cfg, const Dataset& train, const Dataset& test, const RunPaths& run,
                        bool resume, std::unique_ptr<GenerativeModel>* out = nullptr) {
   torch::manual_seed(cfg.common.seed);
   auto model = make_model(cfg.model, DataShape::of(train));
