@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on built-in defaults: set up and build, list the environments, then train
-# DQN on CartPole-v1 with its default (classic-control) settings -- 50,000 env steps, a
+# DQN on CartPole-v1 with its default (classic-control) settings -- 80,000 env steps, a
 # greedy evaluation over 100 episodes at the end -- and evaluate the saved agent again
 # through `torchplay eval`, which reproduces the training's final figure.
 set -euo pipefail

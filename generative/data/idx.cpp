@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/error.h"
@@ -14,18 +15,20 @@ bool is_gzip(const std::string& bytes) {
   return bytes.size() >= 2 && static_cast<uint8_t>(bytes[0]) == 0x1f && static_cast<uint8_t>(bytes[1]) == 0x8b;
 }
 
-std::string gunzip(const std::string& in, const std::string& path) {
+// Inflates at most `limit` bytes of a gzip stream. `complete` says whether the stream ended
+// within them; an input that ends before the stream does is a DataError.
+std::string gunzip(const std::string& in, const std::string& path, size_t limit, bool& complete) {
   z_stream zs{};
   TP_CHECK(inflateInit2(&zs, 16 + MAX_WBITS) == Z_OK, "zlib: inflateInit2 failed");
   std::string out;
-  out.resize(std::max<size_t>(in.size() * 4, 1 << 16));
+  out.resize(std::min(limit, std::max<size_t>(in.size() * 4, 1 << 16)));
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(in.size());
   int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
-    if (zs.total_out == out.size()) out.resize(out.size() * 2);
+  while (rc != Z_STREAM_END && zs.total_out < limit) {
+    if (zs.total_out == out.size()) out.resize(std::min(limit, out.size() * 2));
     zs.next_out = reinterpret_cast<Bytef*>(&out[zs.total_out]);
-    zs.avail_out = static_cast<uInt>(out.size() - zs.total_out);
+    zs.avail_out = static_cast<uInt>(std::min<size_t>(out.size() - zs.total_out, 1u << 30));
     rc = inflate(&zs, Z_NO_FLUSH);
     if (rc == Z_BUF_ERROR && zs.avail_in == 0) break;  // input ended before the stream did
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
@@ -36,7 +39,8 @@ std::string gunzip(const std::string& in, const std::string& path) {
   }
   const size_t produced = zs.total_out;
   inflateEnd(&zs);
-  TP_CHECK_AS(DataError, rc == Z_STREAM_END, "truncated gzip file ", path, " (the stream ends early)");
+  complete = rc == Z_STREAM_END;
+  TP_CHECK_AS(DataError, complete || produced >= limit, "truncated gzip file ", path, " (the stream ends early)");
   out.resize(produced);
   return out;
 }
@@ -51,16 +55,45 @@ void write_be32(std::string& b, uint32_t v) {
 }
 }  // namespace
 
-std::string read_maybe_gzip(const std::string& path) {
+namespace {
+
+std::string read_dataset_file(const std::string& path) {
   TP_CHECK_AS(DataError, file_exists(path), "dataset file not found: ", path);
-  std::string bytes;
   try {
-    bytes = read_file(path);
+    return read_file(path);
   } catch (const Error& e) {
     TP_THROW(DataError, "cannot read dataset file ", path, " (", e.what(), ")");
   }
-  return is_gzip(bytes) ? gunzip(bytes, path) : bytes;
 }
+
+// A compressed IDX file is inflated no further than its own header says it is long: first
+// the 4-byte magic (for the dimension count), then the header, then header + data + 1 byte,
+// so a gzip bomb costs at most what the header claims (itself capped at 8 GiB).
+std::string inflate_idx(const std::string& gz, const std::string& path) {
+  constexpr size_t kMaxIdxBytes = size_t{8} << 30;
+  bool complete = false;
+  std::string head = gunzip(gz, path, 4, complete);
+  if (head.size() < 4) return head;  // parse_idx names what is missing
+  const size_t ndims = std::min<size_t>(static_cast<uint8_t>(head[3]), 4);
+  const size_t header = 4 + 4 * ndims;
+  head = gunzip(gz, path, header, complete);
+  if (head.size() < header) return head;
+  size_t expected = header;
+  size_t count = 1;
+  for (size_t i = 0; i < ndims; ++i) {
+    const uint32_t d = read_be32(head, 4 + 4 * i);
+    if (d == 0 || d >= (1u << 28)) return head;  // parse_idx names the bad dimension
+    TP_CHECK_AS(DataError, count <= kMaxIdxBytes / d, "IDX header of ", path, " promises more than 8 GiB of data");
+    count *= d;
+  }
+  expected += count;
+  std::string all = gunzip(gz, path, expected + 1, complete);
+  TP_CHECK_AS(DataError, all.size() <= expected, "IDX size mismatch in ", path,
+              ": it decompresses past the ", count, " bytes of data its header promises");
+  return all;
+}
+
+}  // namespace
 
 IdxArray parse_idx(const std::string& b, const std::string& name) {
   TP_CHECK_AS(DataError, b.size() >= 4, "not an IDX file (too short for the magic number): ", name);
@@ -87,7 +120,10 @@ IdxArray parse_idx(const std::string& b, const std::string& name) {
   return a;
 }
 
-IdxArray read_idx(const std::string& path) { return parse_idx(read_maybe_gzip(path), path); }
+IdxArray read_idx(const std::string& path) {
+  const std::string bytes = read_dataset_file(path);
+  return parse_idx(is_gzip(bytes) ? inflate_idx(bytes, path) : bytes, path);
+}
 
 std::string encode_idx(const IdxArray& a) {
   std::string b;

@@ -14,11 +14,10 @@ struct IdxArray {
   std::vector<uint8_t> data;  // product(dims) bytes
 };
 
-// Reads a whole file, inflating it when it is gzip; throws DataError naming the file when it
-// is missing, unreadable, a truncated or corrupt gzip stream.
-std::string read_maybe_gzip(const std::string& path);
-// Parses an IDX file; throws DataError naming the file for a bad magic number, an unsupported
-// type, or a size that does not match the header.
+// Parses an IDX file, gzip-compressed or not; throws DataError naming the file when it is
+// missing or unreadable, a truncated or corrupt gzip stream, for a bad magic number, an
+// unsupported type, or a size that does not match the header. A compressed file is inflated
+// only as far as its header says it is long (a gzip bomb stops there).
 IdxArray read_idx(const std::string& path);
 // Parses IDX bytes already in memory (`name` is used in error messages).
 IdxArray parse_idx(const std::string& bytes, const std::string& name);

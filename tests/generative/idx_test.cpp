@@ -53,6 +53,18 @@ TEST(Idx, MalformedFilesGiveDataErrorsNamingTheFile) {
   expect_data_error_naming([] { read_idx(fixture("no-such-file")); }, fixture("no-such-file"), "not found");
 }
 
+// A gzip bomb: 64 MiB of zeros (64 KiB compressed) behind an IDX header that promises 100
+// bytes is refused once inflation passes 101 bytes, not after inflating it all.
+TEST(Idx, GzipBombStopsAtTheSizeTheHeaderPromises) {
+  IdxArray a{{10, 10}, std::vector<uint8_t>(100, 7)};
+  std::string bytes = encode_idx(a);
+  bytes.append(size_t{64} << 20, '\0');
+  test::TempDir dir;
+  write_file_atomic(dir.file("bomb-idx2-ubyte.gz"), gzip_bytes(bytes));
+  expect_data_error_naming([&] { read_idx(dir.file("bomb-idx2-ubyte.gz")); }, dir.file("bomb-idx2-ubyte.gz"),
+                           "decompresses past the 100 bytes");
+}
+
 TEST(Idx, LabelCountMismatchIsADataError) {
   expect_data_error_naming(
       [] { load_idx_pair(fixture("tiny-images-idx3-ubyte"), fixture("five-labels-idx1-ubyte"), "tiny"); },
