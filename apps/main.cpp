@@ -3,6 +3,8 @@
 
 #include <cstring>
 #include <iostream>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -73,6 +75,16 @@ int main(int argc, char** argv) {
     return 1;
   } catch (const c10::Error& e) {
     std::cerr << "torchplay: error: " << first_line(e.what_without_backtrace()) << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "torchplay: error: out of memory\n";
+    return 1;
+  } catch (const std::invalid_argument& e) {
+    // std::stoi & co. name only themselves ("stoll"): a number somewhere was malformed.
+    std::cerr << "torchplay: error: malformed number (" << first_line(e.what()) << ")\n";
+    return 1;
+  } catch (const std::out_of_range& e) {
+    std::cerr << "torchplay: error: number out of range (" << first_line(e.what()) << ")\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "torchplay: error: " << first_line(e.what()) << "\n";

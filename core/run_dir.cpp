@@ -75,7 +75,17 @@ class RunDirLock {
   int fd_ = -1;
 };
 
-RunDir::RunDir(std::string path) : path_(std::move(path)), lock_(std::make_shared<RunDirLock>(path_)) {}
+RunDir::RunDir(std::string path) : path_(std::move(path)), lock_(std::make_shared<RunDirLock>(path_)) {
+  // With the lock held no other process is writing here: a .tmp file is what a killed
+  // process's atomic write left behind.
+  for (const std::string& dir : {path_, checkpoints_dir()}) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) fs::remove(entry.path(), ec);
+    }
+  }
+}
 RunDir::~RunDir() = default;
 RunDir::RunDir(const RunDir&) = default;
 RunDir& RunDir::operator=(const RunDir&) = default;

@@ -167,7 +167,13 @@ TEST(RunDir, CreatesLayoutAndConfig) {
   // And a new run never writes into an old one.
   EXPECT_THROW(RunDir::create("dqn", "x", dir.file("run1")), UsageError);
   r = RunDir::create("dqn", "x", dir.file("run2"));  // releases run1 (the last copy goes)
+  // A killed writer's temp files go when the run is next opened.
+  write_file_atomic(dir.file("run1/checkpoints/ckpt-000000000005.tpck.tmp"), "half");
+  write_file_atomic(dir.file("run1/metrics.csv.tmp"), "half");
   EXPECT_NO_THROW(RunDir::open_existing(dir.file("run1")));
+  EXPECT_FALSE(file_exists(dir.file("run1/checkpoints/ckpt-000000000005.tpck.tmp")));
+  EXPECT_FALSE(file_exists(dir.file("run1/metrics.csv.tmp")));
+  EXPECT_TRUE(file_exists(dir.file("run1/config.ini")));
 }
 
 TEST(Progress, FormatDuration) {
