@@ -5,7 +5,9 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -36,11 +38,11 @@ uint32_t crc32_of(const char* data, size_t n) {
 }
 
 template <class T>
-void put(std::string& out, T v) {
+void put_raw(std::string& out, T v) {
   out.append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 template <class T>
-bool get(const std::string& in, size_t& off, T& v) {
+bool get_raw(const std::string& in, size_t& off, T& v) {
   if (off + sizeof v > in.size()) return false;
   std::memcpy(&v, in.data() + off, sizeof v);
   off += sizeof v;
@@ -135,7 +137,7 @@ CheckpointHeader parse_header(const std::string& data, const std::string& path, 
               "'", path, "' is not a torchplay checkpoint (bad magic)");
   off = sizeof kMagic;
   uint32_t len = 0, crc = 0;
-  TP_CHECK_AS(CheckpointError, get(data, off, len) && get(data, off, crc), "checkpoint '", path,
+  TP_CHECK_AS(CheckpointError, get_raw(data, off, len) && get_raw(data, off, crc), "checkpoint '", path,
               "' is truncated (in the header)");
   TP_CHECK_AS(CheckpointError, len <= kMaxHeaderBytes, "checkpoint '", path, "' is corrupt (header size)");
   TP_CHECK_AS(CheckpointError, off + len <= data.size(), "checkpoint '", path, "' is truncated (in the header)");
@@ -185,28 +187,132 @@ CheckpointWriter::CheckpointWriter(CheckpointHeader header) : header_(std::move(
   if (header_.torchplay_version.empty()) header_.torchplay_version = TORCHPLAY_VERSION;
 }
 
-void CheckpointWriter::add_module(const std::string& key, const torch::nn::Module& module) {
-  torch::serialize::OutputArchive sub;
-  module.save(sub);
-  archive_.write(key, sub);
-}
-
-void CheckpointWriter::add_optimizer(const std::string& key, const torch::optim::Optimizer& optimizer) {
-  torch::serialize::OutputArchive sub;
-  optimizer.save(sub);
-  archive_.write(key, sub);
-}
-
-void CheckpointWriter::add_tensor(const std::string& key, const torch::Tensor& tensor) {
+void CheckpointWriter::put(const std::string& key, torch::Tensor tensor) {
+  for (const auto& e : entries_) TP_CHECK(e.first != key, "checkpoint entry '", key, "' written twice");
   torch::Tensor t = tensor.detach().cpu().contiguous();
   if (!fits_its_storage(t)) t = t.clone();  // a view (narrow, select) gets storage of its own
-  archive_.write(key, t);
+  entries_.emplace_back(key, std::move(t));
 }
+
+void CheckpointWriter::add_module(const std::string& key, const torch::nn::Module& module) {
+  for (const auto& p : module.named_parameters(/*recurse=*/true)) put(key + "/" + p.key(), p.value());
+  for (const auto& b : module.named_buffers(/*recurse=*/true)) put(key + "/" + b.key(), b.value());
+}
+
+namespace {
+
+namespace optim = torch::optim;
+
+// One optimizer's per-parameter state as named tensors, for the optimizers nets/optimizer.cpp
+// makes (Adam, AdamW, RMSprop, SGD, Adagrad). `step` counters travel as int64 tensors.
+std::vector<std::pair<std::string, torch::Tensor>> state_tensors(const optim::OptimizerParamState& s) {
+  auto step = [](int64_t v) { return torch::tensor({v}, torch::kInt64); };
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  auto add = [&](const char* name, const torch::Tensor& t) {
+    if (t.defined()) out.emplace_back(name, t);
+  };
+  if (const auto* a = dynamic_cast<const optim::AdamParamState*>(&s)) {
+    out.emplace_back("step", step(a->step()));
+    add("exp_avg", a->exp_avg());
+    add("exp_avg_sq", a->exp_avg_sq());
+    add("max_exp_avg_sq", a->max_exp_avg_sq());
+  } else if (const auto* w = dynamic_cast<const optim::AdamWParamState*>(&s)) {
+    out.emplace_back("step", step(w->step()));
+    add("exp_avg", w->exp_avg());
+    add("exp_avg_sq", w->exp_avg_sq());
+    add("max_exp_avg_sq", w->max_exp_avg_sq());
+  } else if (const auto* r = dynamic_cast<const optim::RMSpropParamState*>(&s)) {
+    out.emplace_back("step", step(r->step()));
+    add("square_avg", r->square_avg());
+    add("momentum_buffer", r->momentum_buffer());
+    add("grad_avg", r->grad_avg());
+  } else if (const auto* g = dynamic_cast<const optim::SGDParamState*>(&s)) {
+    add("momentum_buffer", g->momentum_buffer());
+  } else if (const auto* d = dynamic_cast<const optim::AdagradParamState*>(&s)) {
+    out.emplace_back("step", step(d->step()));
+    add("sum", d->sum());
+  } else {
+    TP_THROW(Error, "cannot checkpoint the state of this optimizer type");
+  }
+  return out;
+}
+
+// The state an optimizer of `optimizer`'s type keeps for one parameter, from named tensors
+// (`get(name)`: the tensor or undefined); `param` gives the shape every tensor must have.
+std::unique_ptr<optim::OptimizerParamState> state_from(const optim::Optimizer& optimizer, const torch::Tensor& param,
+                                                       const std::function<torch::Tensor(const char*)>& get) {
+  auto tensor = [&](const char* name, bool required) {
+    torch::Tensor t = get(name);
+    TP_CHECK_AS(CheckpointError, t.defined() || !required, "optimizer state '", name, "' is missing");
+    if (!t.defined()) return t;
+    TP_CHECK_AS(CheckpointError, t.sizes() == param.sizes() && t.scalar_type() == param.scalar_type(),
+                "optimizer state '", name, "' does not match its parameter");
+    return t.clone();
+  };
+  auto step = [&] {
+    const torch::Tensor t = get("step");
+    TP_CHECK_AS(CheckpointError, t.defined() && t.scalar_type() == torch::kInt64 && t.numel() == 1,
+                "optimizer step count is missing or malformed");
+    const int64_t v = t.item<int64_t>();
+    TP_CHECK_AS(CheckpointError, v >= 0, "optimizer step count is negative");
+    return v;
+  };
+  if (dynamic_cast<const optim::Adam*>(&optimizer)) {
+    auto s = std::make_unique<optim::AdamParamState>();
+    s->step(step()).exp_avg(tensor("exp_avg", true)).exp_avg_sq(tensor("exp_avg_sq", true));
+    s->max_exp_avg_sq(tensor("max_exp_avg_sq", false));
+    return s;
+  }
+  if (dynamic_cast<const optim::AdamW*>(&optimizer)) {
+    auto s = std::make_unique<optim::AdamWParamState>();
+    s->step(step()).exp_avg(tensor("exp_avg", true)).exp_avg_sq(tensor("exp_avg_sq", true));
+    s->max_exp_avg_sq(tensor("max_exp_avg_sq", false));
+    return s;
+  }
+  if (dynamic_cast<const optim::RMSprop*>(&optimizer)) {
+    auto s = std::make_unique<optim::RMSpropParamState>();
+    s->step(step()).square_avg(tensor("square_avg", true));
+    s->momentum_buffer(tensor("momentum_buffer", false)).grad_avg(tensor("grad_avg", false));
+    return s;
+  }
+  if (dynamic_cast<const optim::SGD*>(&optimizer)) {
+    auto s = std::make_unique<optim::SGDParamState>();
+    s->momentum_buffer(tensor("momentum_buffer", false));
+    return s;
+  }
+  if (dynamic_cast<const optim::Adagrad*>(&optimizer)) {
+    auto s = std::make_unique<optim::AdagradParamState>();
+    s->step(step()).sum(tensor("sum", true));
+    return s;
+  }
+  TP_THROW(Error, "cannot restore the state of this optimizer type");
+}
+
+std::string state_key(const torch::Tensor& param) { return c10::guts::to_string(param.unsafeGetTensorImpl()); }
+
+}  // namespace
+
+void CheckpointWriter::add_optimizer(const std::string& key, const torch::optim::Optimizer& optimizer) {
+  // Per group its learning rate (schedules change it); per parameter, in order, its state.
+  int64_t index = 0;
+  for (size_t g = 0; g < optimizer.param_groups().size(); ++g) {
+    const auto& group = optimizer.param_groups()[g];
+    put(key + "/group" + std::to_string(g) + "/lr", torch::tensor({group.options().get_lr()}, torch::kFloat64));
+    for (const auto& param : group.params()) {
+      const auto it = optimizer.state().find(state_key(param));
+      if (it != optimizer.state().end())
+        for (auto& [name, t] : state_tensors(*it->second)) put(key + "/state" + std::to_string(index) + "/" + name, t);
+      ++index;
+    }
+  }
+}
+
+void CheckpointWriter::add_tensor(const std::string& key, const torch::Tensor& tensor) { put(key, tensor); }
 
 void CheckpointWriter::add_bytes(const std::string& key, const std::string& bytes) {
   auto t = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
   if (!bytes.empty()) std::memcpy(t.data_ptr<uint8_t>(), bytes.data(), bytes.size());
-  archive_.write(key, t);
+  put(key, t);
 }
 
 void CheckpointWriter::add_rng(const std::string& key, const Rng& rng) {
@@ -217,24 +323,25 @@ void CheckpointWriter::add_rng(const std::string& key, const Rng& rng) {
 void CheckpointWriter::add_torch_rng(const std::string& key) {
   auto gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());
-  archive_.write(key, gen.get_state());
+  put(key, gen.get_state());
 }
 
 void CheckpointWriter::write(const std::string& path) const { write_file_atomic(path, encode()); }
 
 std::string CheckpointWriter::encode() const {
-  std::ostringstream payload_stream;
-  archive_.save_to(payload_stream);
-  const std::string payload = payload_stream.str();
+  c10::Dict<std::string, at::Tensor> dict;
+  for (const auto& [key, t] : entries_) dict.insert(key, t);
+  const std::vector<char> pickled = torch::pickle_save(c10::IValue(dict));
+  const std::string payload(pickled.begin(), pickled.end());
   const std::string header = header_to_json(header_);
   std::string out;
   out.reserve(payload.size() + header.size() + 64);
   out.append(kMagic, sizeof kMagic);
-  put<uint32_t>(out, static_cast<uint32_t>(header.size()));
-  put<uint32_t>(out, crc32_of(header.data(), header.size()));
+  put_raw<uint32_t>(out, static_cast<uint32_t>(header.size()));
+  put_raw<uint32_t>(out, crc32_of(header.data(), header.size()));
   out += header;
-  put<uint64_t>(out, static_cast<uint64_t>(payload.size()));
-  put<uint32_t>(out, crc32_of(payload.data(), payload.size()));
+  put_raw<uint64_t>(out, static_cast<uint64_t>(payload.size()));
+  put_raw<uint32_t>(out, crc32_of(payload.data(), payload.size()));
   out += payload;
   return out;
 }
@@ -249,8 +356,8 @@ CheckpointHeader CheckpointReader::read_header(const std::string& path) {
   data.resize(static_cast<size_t>(in.gcount()));
   size_t off = sizeof kMagic;
   uint32_t len = 0;
-  if (data.size() == sizeof kMagic + 8 && std::memcmp(data.data(), kMagic, sizeof kMagic) == 0 && get(data, off, len) &&
-      len <= kMaxHeaderBytes) {
+  if (data.size() == sizeof kMagic + 8 && std::memcmp(data.data(), kMagic, sizeof kMagic) == 0 &&
+      get_raw(data, off, len) && len <= kMaxHeaderBytes) {
     std::string rest(len, '\0');
     in.read(&rest[0], len);
     rest.resize(static_cast<size_t>(in.gcount()));
@@ -272,18 +379,28 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
   header_ = parse_header(data, path, off);
   uint64_t len = 0;
   uint32_t crc = 0;
-  TP_CHECK_AS(CheckpointError, get(data, off, len) && get(data, off, crc), "checkpoint '", path,
+  TP_CHECK_AS(CheckpointError, get_raw(data, off, len) && get_raw(data, off, crc), "checkpoint '", path,
               "' is truncated (before the tensors)");
   TP_CHECK_AS(CheckpointError, len == data.size() - off, "checkpoint '", path, "' is truncated (", data.size() - off,
               " of ", len, " tensor bytes)");
   TP_CHECK_AS(CheckpointError, crc32_of(data.data() + off, len) == crc, "checkpoint '", path,
               "' is corrupt (tensor data checksum mismatch)");
+  // Data only: the unpickler builds dictionaries, strings and tensors and refuses classes and
+  // code (no type resolver, no object loader). Anything but a dictionary of tensors whose
+  // every tensor lies inside its storage is refused. Tensors come back on the CPU.
+  c10::IValue value;
   try {
-    // Onto the CPU whatever device the tensors were saved from (a run on --device cuda): the
-    // caller moves modules to its own device after loading.
-    archive_.load_from(data.data() + off, static_cast<size_t>(len), torch::Device(torch::kCPU));
+    value = torch::pickle_load(std::vector<char>(data.begin() + static_cast<std::ptrdiff_t>(off), data.end()));
   } catch (const std::exception& e) {
-    fail(std::string("unreadable tensor archive: ") + e.what());
+    fail(std::string("unreadable tensor data: ") + e.what());
+  }
+  if (!value.isGenericDict()) fail("the tensor data is not a dictionary");
+  for (const auto& item : value.toGenericDict()) {
+    if (!item.key().isString() || !item.value().isTensor()) fail("the tensor data holds something other than tensors");
+    const torch::Tensor t = item.value().toTensor();
+    const std::string key = item.key().toStringRef();
+    if (!fits_its_storage(t)) fail("tensor '" + key + "' does not fit its storage");
+    entries_.emplace(key, t);
   }
 }
 
@@ -301,66 +418,84 @@ void CheckpointReader::expect(const std::string& algorithm, const std::string& a
     fail("architecture mismatch: file has '" + header_.architecture + "', expected '" + architecture + "'");
 }
 
+const torch::Tensor* CheckpointReader::find(const std::string& key) const {
+  const auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
 // Tensors come back on the CPU whatever device they were saved from (a run on --device cuda
 // reads back on a CPU-only build); callers move modules and optimizer state after.
 void CheckpointReader::load_module(const std::string& key, torch::nn::Module& module) {
-  // LibTorch's Module::load replaces tensors without comparing shapes, so the shapes are
-  // recorded first and checked after: a different architecture is an error, not a silent swap.
-  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
-  for (const auto& p : module.named_parameters(true)) shapes.emplace_back(p.key(), p.value().sizes().vec());
-  for (const auto& b : module.named_buffers(true)) shapes.emplace_back(b.key(), b.value().sizes().vec());
-  try {
-    torch::serialize::InputArchive sub;
-    archive_.read(key, sub);
-    module.load(sub);
-  } catch (const c10::Error& e) {
-    fail("cannot load module '" + key + "' (" + e.what_without_backtrace() + ")");
-  }
-  for (const auto& p : module.named_parameters(true))
-    if (!within_its_storage(p.value()))
-      fail("module '" + key + "' parameter '" + p.key() + "' does not fit its storage");
-  for (const auto& b : module.named_buffers(true))
-    if (!within_its_storage(b.value())) fail("module '" + key + "' buffer '" + b.key() + "' does not fit its storage");
-  size_t i = 0;
-  for (const auto& p : module.named_parameters(true)) {
-    if (p.value().sizes().vec() != shapes[i].second)
-      fail("module '" + key + "' parameter '" + p.key() +
+  // Every parameter and buffer of `module` must be in the file with its shape and type, and
+  // the file must hold nothing else under `key/`: another architecture is an error, never a
+  // partial or silent swap.
+  const std::string prefix = key + "/";
+  size_t expected = 0;
+  std::vector<std::pair<torch::Tensor, const torch::Tensor*>> copies;
+  auto match = [&](const std::string& name, const torch::Tensor& target, const char* what) {
+    const torch::Tensor* saved = find(prefix + name);
+    if (!saved) fail("module '" + key + "' has no " + what + " '" + name + "' (architecture mismatch)");
+    if (saved->sizes() != target.sizes() || saved->scalar_type() != target.scalar_type())
+      fail("module '" + key + "' " + what + " '" + name +
            "' has another shape than this network (architecture mismatch)");
-    ++i;
-  }
-  for (const auto& b : module.named_buffers(true)) {
-    if (b.value().sizes().vec() != shapes[i].second)
-      fail("module '" + key + "' buffer '" + b.key() + "' has another shape than this network (architecture mismatch)");
-    ++i;
-  }
+    copies.emplace_back(target, saved);
+    ++expected;
+  };
+  for (const auto& p : module.named_parameters(/*recurse=*/true)) match(p.key(), p.value(), "parameter");
+  for (const auto& b : module.named_buffers(/*recurse=*/true)) match(b.key(), b.value(), "buffer");
+  size_t present = 0;
+  for (auto it = entries_.lower_bound(prefix); it != entries_.end() && it->first.rfind(prefix, 0) == 0; ++it) ++present;
+  if (present == 0) fail("no module '" + key + "'");
+  if (present != expected) fail("module '" + key + "' holds other entries than this network (architecture mismatch)");
+  torch::NoGradGuard no_grad;
+  for (auto& [target, saved] : copies) target.copy_(*saved);
 }
 
 void CheckpointReader::load_optimizer(const std::string& key, torch::optim::Optimizer& optimizer) {
-  try {
-    torch::serialize::InputArchive sub;
-    archive_.read(key, sub);
-    optimizer.load(sub);
-  } catch (const c10::Error& e) {
-    fail("cannot load optimizer '" + key + "' (" + e.what_without_backtrace() + ")");
+  const std::string prefix = key + "/";
+  if (!has(key)) fail("no optimizer '" + key + "'");
+  int64_t index = 0;
+  ska::flat_hash_map<std::string, std::unique_ptr<torch::optim::OptimizerParamState>> state;
+  std::vector<double> lrs;
+  for (size_t g = 0; g < optimizer.param_groups().size(); ++g) {
+    const std::string group = prefix + "group" + std::to_string(g) + "/lr";
+    const torch::Tensor* lr = find(group);
+    if (!lr || lr->numel() != 1 || lr->scalar_type() != torch::kFloat64)
+      fail("optimizer '" + key + "' has no " + group);
+    const double v = lr->item<double>();
+    if (!std::isfinite(v) || v < 0) fail("optimizer '" + key + "' learning rate is not a finite number >= 0");
+    lrs.push_back(v);
+    for (const auto& param : optimizer.param_groups()[g].params()) {
+      const std::string at = prefix + "state" + std::to_string(index) + "/";
+      const auto first = entries_.lower_bound(at);
+      if (first != entries_.end() && first->first.rfind(at, 0) == 0) {
+        try {
+          state[state_key(param)] = state_from(optimizer, param, [&](const char* name) {
+            const torch::Tensor* t = find(at + name);
+            return t ? *t : torch::Tensor();
+          });
+        } catch (const Error& e) {
+          fail("optimizer '" + key + "' parameter " + std::to_string(index) + ": " + e.what());
+        }
+      }
+      ++index;
+    }
   }
+  for (size_t g = 0; g < lrs.size(); ++g) optimizer.param_groups()[g].options().set_lr(lrs[g]);
+  optimizer.state() = std::move(state);
 }
 
 torch::Tensor CheckpointReader::tensor(const std::string& key) {
-  torch::Tensor t;
-  try {
-    archive_.read(key, t);
-  } catch (const c10::Error& e) {
-    fail("missing tensor '" + key + "' (" + e.what_without_backtrace() + ")");
-  }
-  if (!fits_its_storage(t)) fail("tensor '" + key + "' does not fit its storage");
-  return t;
+  const torch::Tensor* t = find(key);
+  if (!t) fail("missing tensor '" + key + "'");
+  return *t;
 }
 
 bool CheckpointReader::has(const std::string& key) {
-  torch::Tensor t;
-  if (archive_.try_read(key, t)) return true;
-  torch::serialize::InputArchive sub;
-  return archive_.try_read(key, sub);
+  if (find(key)) return true;
+  const std::string prefix = key + "/";
+  const auto it = entries_.lower_bound(prefix);
+  return it != entries_.end() && it->first.rfind(prefix, 0) == 0;
 }
 
 std::string CheckpointReader::bytes(const std::string& key) {

@@ -2,11 +2,15 @@
 // The one checkpoint format for every algorithm (docs/architecture.md, "Checkpoints").
 //
 // File layout:  "TPCKPT1\n" | u32 header length | u32 header CRC32 | header (JSON)
-//               | u64 payload length | u32 payload CRC32 | payload (LibTorch archive)
-// The header is validated (magic, length, CRC, format version, algorithm, architecture)
-// before any tensor is read; the payload CRC catches truncation and bit flips.
+//               | u64 payload length | u32 payload CRC32 | payload
+// The payload (format version 2) is one flat dictionary from names to tensors, pickled by
+// torch::pickle_save: data only. (Version 1 stored LibTorch's module archive, a TorchScript
+// archive whose code runs on load; it is refused.) Module parameters are entries
+// "key/name", optimizer states "key/state<i>/<field>". The header is validated (magic, length,
+// CRC, format version, algorithm, architecture) before any tensor is read; the payload CRC
+// catches truncation and bit flips; every tensor is checked against its storage.
 // Files are written atomically (temp, fsync, rename) into RUN/checkpoints/, keeping the last K.
-#include <torch/serialize/archive.h>
+#include <ATen/core/Tensor.h>
 
 #include <cstdint>
 #include <map>
@@ -27,7 +31,7 @@ class Optimizer;
 
 namespace tp {
 
-constexpr int kCheckpointFormatVersion = 1;
+constexpr int kCheckpointFormatVersion = 2;
 
 struct CheckpointHeader {
   int format_version = kCheckpointFormatVersion;
@@ -60,8 +64,10 @@ class CheckpointWriter {
   void write(const std::string& path) const;
 
  private:
+  void put(const std::string& key, torch::Tensor tensor);
+
   CheckpointHeader header_;
-  mutable torch::serialize::OutputArchive archive_;
+  std::vector<std::pair<std::string, torch::Tensor>> entries_;
 };
 
 class CheckpointReader {
@@ -86,9 +92,10 @@ class CheckpointReader {
 
  private:
   [[noreturn]] void fail(const std::string& what) const;
+  const torch::Tensor* find(const std::string& key) const;
   std::string path_;
   CheckpointHeader header_;
-  torch::serialize::InputArchive archive_;
+  std::map<std::string, torch::Tensor> entries_;
 };
 
 // The checks every tensor read back passes (a crafted archive can describe a tensor its

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -181,6 +182,52 @@ std::string with_header(const std::string& image, const std::string& json) {
   out.append(reinterpret_cast<const char*>(&new_len), 4);
   out.append(reinterpret_cast<const char*>(&crc), 4);
   return out + json + image.substr(16 + len);
+}
+
+// A checkpoint image with its payload replaced by `payload`, the CRC recomputed.
+std::string with_payload(const std::string& image, const std::string& payload) {
+  uint32_t header_len = 0;
+  std::memcpy(&header_len, image.data() + 8, 4);
+  std::string out = image.substr(0, 16 + header_len);
+  const uint64_t len = payload.size();
+  const uint32_t crc = static_cast<uint32_t>(
+      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(len)));
+  out.append(reinterpret_cast<const char*>(&len), 8);
+  out.append(reinterpret_cast<const char*>(&crc), 4);
+  return out + payload;
+}
+
+// The payload is data: a TorchScript archive in its place (what format 1 stored, and code
+// that LibTorch's module loader would compile and run) is refused without being run, and so
+// is a pickle of anything but a dictionary of tensors.
+TEST(Checkpoint, PayloadIsReadAsDataNeverAsCode) {
+  test::TempDir dir;
+  Net net(8);
+  torch::optim::Adam opt(net->parameters(), 1e-3);
+  const std::string image = read_file(write_checkpoint(dir.file("a.tpck"), net, opt));
+  torch::serialize::OutputArchive archive;
+  archive.write("x", torch::ones({2}));
+  std::ostringstream script;
+  archive.save_to(script);
+  const std::vector<char> list = torch::pickle_save(c10::IValue(c10::List<int64_t>({1, 2, 3})));
+  c10::Dict<std::string, int64_t> not_tensors;
+  not_tensors.insert("x", 1);
+  const std::vector<char> dict = torch::pickle_save(c10::IValue(not_tensors));
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {script.str(), "unreadable tensor data"},
+      {std::string(list.begin(), list.end()), "not a dictionary"},
+      {std::string(dict.begin(), dict.end()), "something other than tensors"},
+      {"PK\x03\x04 not a zip at all", "unreadable tensor data"},
+  };
+  for (const auto& [payload, expected] : cases) {
+    write_file_atomic(dir.file("p.tpck"), with_payload(image, payload));
+    try {
+      CheckpointReader r(dir.file("p.tpck"));
+      ADD_FAILURE() << "accepted payload for: " << expected;
+    } catch (const CheckpointError& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  }
 }
 
 // Crafted headers (valid CRCs) are bounded data: deep nesting, 100,000 keys, counters out of
