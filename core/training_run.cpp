@@ -32,6 +32,10 @@ int RunOutcome::exit_code() const { return interrupted_by ? interrupt_exit_code(
 
 namespace {
 
+// Header counter of the checkpoint written after finish(): resuming it has nothing to do
+// unless the total was raised (and would log the final rows twice).
+constexpr char kFinishedCounter[] = "run_finished";
+
 // The checkpoint writer and store of one run: every checkpoint carries the run's config.
 class RunCheckpoints {
  public:
@@ -59,6 +63,15 @@ class RunCheckpoints {
   // The current state's checkpoint: written now unless the last one written holds it.
   std::string save_current(const TrainingAlgorithm& algorithm) {
     return last_number_ == algorithm.checkpoint_number() ? last_ : save(algorithm);
+  }
+  // The state after finish(), marked finished (counter kFinishedCounter = 1), even when a
+  // periodic checkpoint of the same number exists: that one was written before finish().
+  std::string save_finished(const TrainingAlgorithm& algorithm) {
+    CheckpointWriter w = writer(algorithm);
+    w.header().counters[kFinishedCounter] = 1;
+    last_ = store_.save(w, algorithm.checkpoint_number());
+    last_number_ = algorithm.checkpoint_number();
+    return last_;
   }
   const CheckpointStore& store() const { return store_; }
 
@@ -90,6 +103,13 @@ void resume_from_newest(TrainingAlgorithm& algorithm, const RunCheckpoints& chec
   const CheckpointHeader expected = algorithm.checkpoint_header();
   reader.expect(expected.algorithm, expected.architecture);
   algorithm.load(reader);
+  const auto finished = reader.header().counters.find(kFinishedCounter);
+  const ProgressPlan plan = algorithm.progress_plan();
+  TP_CHECK_AS(
+      UsageError,
+      finished == reader.header().counters.end() || finished->second == 0 || algorithm.progress_done() < plan.total,
+      "--resume: run '", dir.path(), "' already finished (", plan.unit, " ", algorithm.progress_done(), " of ",
+      plan.total, "); give a larger total to train on");
   if (!quiet) {
     const std::string note = algorithm.resume_note();
     std::fprintf(stderr, "resuming %s at %s %lld from %s%s%s\n", dir.path().c_str(),
@@ -148,7 +168,7 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   }
   if (!out.interrupted_by) {
     algorithm.finish(context);
-    out.checkpoint = checkpoints.save_current(algorithm);
+    out.checkpoint = checkpoints.save_finished(algorithm);
   }
   progress.finish(out.interrupted_by ? "interrupted" : algorithm.progress_metric());
   out.wall_seconds = timer.seconds();

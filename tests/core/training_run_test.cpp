@@ -227,5 +227,26 @@ TEST(TrainingRun, ResumeFallsBackFromADamagedNewestCheckpoint) {
   EXPECT_THROW(run_training(broken, settings(dir.file("run"), true)), CheckpointError);
 }
 
+// A finished run resumed with the same total is refused (it used to run finish() again and
+// log the final row twice); with a larger total it trains on.
+TEST(TrainingRun, ResumingAFinishedRunNeedsALargerTotal) {
+  test::TempDir dir;
+  Counter first(10, 4);
+  run_training(first, settings(dir.file("run"), false));
+  const std::string before = read_file(dir.file("run/metrics.csv"));
+  Counter again(10, 4);
+  try {
+    run_training(again, settings(dir.file("run"), true));
+    ADD_FAILURE() << "a finished run was resumed";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("already finished (steps 10 of 10)"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_file(dir.file("run/metrics.csv")), before);
+  Counter longer(12, 4);
+  run_training(longer, settings(dir.file("run"), true));
+  EXPECT_EQ(longer.n(), 12);
+  EXPECT_EQ(longer.sum(), 78);
+}
+
 }  // namespace
 }  // namespace tp
