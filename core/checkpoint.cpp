@@ -63,12 +63,13 @@ std::string header_to_json(const CheckpointHeader& h) {
   return j.dump();
 }
 
-// Header text in an error message: printable ASCII, at most 80 characters (a crafted header
-// must not put escape codes, NULs or megabytes on the user's terminal).
-std::string printable(const std::string& text) {
+// File text in an error message: the first line, printable ASCII, at most `max` characters (a
+// crafted file must not put escape codes, NULs or megabytes on the user's terminal).
+std::string printable(const std::string& text, size_t max = 80) {
+  const std::string line = text.substr(0, text.find('\n'));
   std::string out;
-  for (char c : text.substr(0, 80)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return text.size() > 80 ? out + "..." : out;
+  for (char c : line.substr(0, max)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return line.size() > max ? out + "..." : out;
 }
 
 // Parsed as bounded data: nlohmann::json (std::map objects, so n keys cost n log n, not the
@@ -96,12 +97,12 @@ CheckpointHeader header_from_json(const std::string& text, const std::string& pa
   } catch (const nlohmann::json::exception& e) {
     bad(printable(e.what()));
   }
-  auto text_field = [&](const char* name, size_t max_size) {
+  auto text_field = [&](const char* name, size_t max_size, bool printable_only) {
     const auto it = j.find(name);
     if (it == j.end() || !it->is_string()) bad(std::string("field '") + name + "' is missing or not text");
     const std::string v = it->get<std::string>();
     if (v.size() > max_size) bad(std::string("field '") + name + "' is too long");
-    if (max_size == kMaxField)
+    if (printable_only)
       for (char c : v)
         if (c < 0x20 || c >= 0x7f) bad(std::string("field '") + name + "' is not printable text");
     return v;
@@ -113,11 +114,11 @@ CheckpointHeader header_from_json(const std::string& text, const std::string& pa
   const int64_t v = version->get<int64_t>();
   if (v < 0 || v > 1000) bad("field 'format_version' is out of range");
   h.format_version = static_cast<int>(v);
-  h.torchplay_version = text_field("torchplay_version", kMaxField);
-  h.algorithm = text_field("algorithm", kMaxField);
-  h.env = text_field("env", kMaxField);
-  h.architecture = text_field("architecture", kMaxField);
-  h.config = text_field("config", kMaxHeaderBytes);
+  h.torchplay_version = text_field("torchplay_version", kMaxField, true);
+  h.algorithm = text_field("algorithm", kMaxField, true);
+  h.env = text_field("env", kMaxField, true);
+  h.architecture = text_field("architecture", kMaxField, true);
+  h.config = text_field("config", kMaxHeaderBytes, false);
   const auto counters = j.find("counters");
   if (counters == j.end() || !counters->is_object()) bad("field 'counters' is missing or not an object");
   for (const auto& kv : counters->items()) {
@@ -150,28 +151,12 @@ CheckpointHeader parse_header(const std::string& data, const std::string& path, 
   return h;
 }
 
-// A tensor read back must lie inside its storage: a crafted archive can claim a size, stride or
-// offset its storage does not hold, and reading it would run past the allocation.
 }  // namespace
 
-bool within_its_storage(const torch::Tensor& t) {
-  if (!t.defined()) return false;
-  if (t.numel() == 0) return true;
-  if (t.storage_offset() < 0) return false;
-  int64_t last = t.storage_offset();
-  for (int64_t d = 0; d < t.dim(); ++d) {
-    if (t.stride(d) < 0) return false;
-    last += (t.size(d) - 1) * t.stride(d);
-  }
-  return static_cast<size_t>(last + 1) * t.element_size() <= t.storage().nbytes();
-}
-
-// Tensors the writer stores by key own their storage exactly (contiguous, from offset 0, as
-// many bytes as their elements need), so for them a shifted offset or a longer storage is an
-// edit too. (Module parameters may be views into one shared block, so they are only checked
-// to lie within it.)
+// Contiguous from offset 0 over exactly as many bytes as its elements need: then every
+// element lies inside the storage, and a shifted offset or a longer storage is refused too.
 bool fits_its_storage(const torch::Tensor& t) {
-  if (!within_its_storage(t)) return false;
+  if (!t.defined()) return false;
   if (t.numel() == 0) return true;
   return t.is_contiguous() && t.storage_offset() == 0 &&
          t.storage().nbytes() == static_cast<size_t>(t.numel()) * t.element_size();
@@ -405,10 +390,8 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
 }
 
 void CheckpointReader::fail(const std::string& what) const {
-  // The first line, in printable text of bounded length: archive errors quote the file's keys.
-  std::string line;
-  for (char c : what.substr(0, std::min<size_t>(what.find('\n'), 300))) line += (c >= 0x20 && c < 0x7f) ? c : '?';
-  TP_THROW(CheckpointError, "checkpoint '", path_, "': ", line);
+  // Bounded printable text: unpickler errors and entry names quote the file.
+  TP_THROW(CheckpointError, "checkpoint '", path_, "': ", printable(what, 300));
 }
 
 void CheckpointReader::expect(const std::string& algorithm, const std::string& architecture) const {
@@ -430,7 +413,6 @@ void CheckpointReader::load_module(const std::string& key, torch::nn::Module& mo
   // the file must hold nothing else under `key/`: another architecture is an error, never a
   // partial or silent swap.
   const std::string prefix = key + "/";
-  size_t expected = 0;
   std::vector<std::pair<torch::Tensor, const torch::Tensor*>> copies;
   auto match = [&](const std::string& name, const torch::Tensor& target, const char* what) {
     const torch::Tensor* saved = find(prefix + name);
@@ -439,14 +421,14 @@ void CheckpointReader::load_module(const std::string& key, torch::nn::Module& mo
       fail("module '" + key + "' " + what + " '" + name +
            "' has another shape than this network (architecture mismatch)");
     copies.emplace_back(target, saved);
-    ++expected;
   };
   for (const auto& p : module.named_parameters(/*recurse=*/true)) match(p.key(), p.value(), "parameter");
   for (const auto& b : module.named_buffers(/*recurse=*/true)) match(b.key(), b.value(), "buffer");
   size_t present = 0;
   for (auto it = entries_.lower_bound(prefix); it != entries_.end() && it->first.rfind(prefix, 0) == 0; ++it) ++present;
   if (present == 0) fail("no module '" + key + "'");
-  if (present != expected) fail("module '" + key + "' holds other entries than this network (architecture mismatch)");
+  if (present != copies.size())
+    fail("module '" + key + "' holds other entries than this network (architecture mismatch)");
   torch::NoGradGuard no_grad;
   for (auto& [target, saved] : copies) target.copy_(*saved);
 }
@@ -496,6 +478,11 @@ bool CheckpointReader::has(const std::string& key) {
   const std::string prefix = key + "/";
   const auto it = entries_.lower_bound(prefix);
   return it != entries_.end() && it->first.rfind(prefix, 0) == 0;
+}
+
+std::vector<double> CheckpointReader::doubles(const std::string& key) {
+  const torch::Tensor t = tensor(key).to(torch::kFloat64).contiguous();
+  return std::vector<double>(t.data_ptr<double>(), t.data_ptr<double>() + t.numel());
 }
 
 std::string CheckpointReader::bytes(const std::string& key) {

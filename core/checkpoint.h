@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "core/rng.h"
 
 namespace torch {
@@ -85,7 +86,13 @@ class CheckpointReader {
   void load_module(const std::string& key, torch::nn::Module& module);
   void load_optimizer(const std::string& key, torch::optim::Optimizer& optimizer);
   torch::Tensor tensor(const std::string& key);
+  // The values of the tensor at `key` as doubles (state vectors: env states, statistics).
+  std::vector<double> doubles(const std::string& key);
   std::string bytes(const std::string& key);
+  // Runs `read`, which interprets this file's entries (a network spec, an env state); a
+  // tp::Error it throws becomes a CheckpointError naming the file.
+  template <class Read>
+  auto interpret(Read&& read) const -> decltype(read());
   bool has(const std::string& key);
   void load_rng(const std::string& key, Rng& rng);
   void load_torch_rng(const std::string& key);
@@ -98,11 +105,20 @@ class CheckpointReader {
   std::map<std::string, torch::Tensor> entries_;
 };
 
-// The checks every tensor read back passes (a crafted archive can describe a tensor its
-// storage does not hold): within_its_storage, every element inside the storage (module
-// parameters, which may be views into one block); fits_its_storage, also contiguous from
-// offset 0 and exactly as large as its storage (tensors stored by key).
-bool within_its_storage(const torch::Tensor& t);
+template <class Read>
+auto CheckpointReader::interpret(Read&& read) const -> decltype(read()) {
+  try {
+    return read();
+  } catch (const CheckpointError&) {
+    throw;
+  } catch (const Error& e) {
+    fail(e.what());
+  }
+}
+
+// The check every tensor read back passes (a crafted payload can describe a tensor its storage
+// does not hold, or a shifted view of it): contiguous, from offset 0, and exactly as large as
+// its storage, as the writer stores every tensor.
 bool fits_its_storage(const torch::Tensor& t);
 
 // The checkpoints/ folder of a run: numbered files, the last `keep` retained.

@@ -89,11 +89,9 @@ void resume_from_newest(TrainingAlgorithm& algorithm, const RunCheckpoints& chec
   // A damaged newest checkpoint (a disk error, a copy cut short) falls back to the one before,
   // with a warning; the newest intact one is resumed.
   std::optional<CheckpointReader> opened;
-  std::optional<std::string> latest;
   for (auto it = all.rbegin(); it != all.rend() && !opened; ++it) {
     try {
       opened.emplace(*it);
-      latest = *it;
     } catch (const CheckpointError& e) {
       if (std::next(it) == all.rend()) throw;
       std::fprintf(stderr, "warning: %s; resuming from %s instead\n", e.what(), std::next(it)->c_str());
@@ -112,9 +110,9 @@ void resume_from_newest(TrainingAlgorithm& algorithm, const RunCheckpoints& chec
       plan.total, "); give a larger total to train on");
   if (!quiet) {
     const std::string note = algorithm.resume_note();
-    std::fprintf(stderr, "resuming %s at %s %lld from %s%s%s\n", dir.path().c_str(),
-                 algorithm.progress_plan().unit.c_str(), static_cast<long long>(algorithm.progress_done()),
-                 latest->c_str(), note.empty() ? "" : " ", note.c_str());
+    std::fprintf(stderr, "resuming %s at %s %lld from %s%s%s\n", dir.path().c_str(), plan.unit.c_str(),
+                 static_cast<long long>(algorithm.progress_done()), reader.path().c_str(), note.empty() ? "" : " ",
+                 note.c_str());
   }
 }
 

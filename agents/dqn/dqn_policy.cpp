@@ -25,14 +25,8 @@ int DqnPolicy::act(const float* obs, const envs::Env&) {
 std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env, torch::Device device) {
   CheckpointReader reader(path);
   reader.expect(kDqnAlgorithm);
-  nets::QNetworkOptions options;
-  try {
-    options = nets::q_network_options_from_spec(reader.bytes("net"));
-  } catch (const CheckpointError&) {
-    throw;
-  } catch (const Error& e) {
-    TP_THROW(CheckpointError, "checkpoint '", path, "': ", e.what());
-  }
+  const nets::QNetworkOptions options =
+      reader.interpret([&] { return nets::q_network_options_from_spec(reader.bytes("net")); });
   std::vector<int64_t> shape;
   for (int d : env.observation_space().shape) shape.push_back(d);
   TP_CHECK_AS(CheckpointError, options.input_shape == shape && options.num_actions == env.action_space().n,

@@ -196,11 +196,7 @@ bool DqnTrainer::load(CheckpointReader& r) {
       env_state.scalar_type() == torch::kFloat64 && progress.scalar_type() == torch::kFloat64 && progress.numel() == 2,
       "checkpoint '", r.path(), "': malformed env state or episode progress");
   const double* es = env_state.data_ptr<double>();
-  try {
-    env_->set_state(std::vector<double>(es, es + env_state.numel()));
-  } catch (const Error& e) {
-    TP_THROW(CheckpointError, "checkpoint '", r.path(), "': ", e.what());
-  }
+  r.interpret([&] { env_->set_state(std::vector<double>(es, es + env_state.numel())); });
   env_->observe(obs_.data());
   const double length = progress[1].item<double>();
   TP_CHECK_AS(CheckpointError, length >= 0 && length <= 1e9 && std::isfinite(progress[0].item<double>()),

@@ -46,14 +46,8 @@ std::unique_ptr<ActorCriticPolicy> load_pg_policy(const std::string& path, const
   CheckpointReader reader(path);
   TP_CHECK_AS(CheckpointError, is_policy_gradient_algorithm(reader.header().algorithm), "checkpoint '", path,
               "' holds a '", reader.header().algorithm, "' model, not ppo, a2c or a3c");
-  nets::ActorCriticOptions options;
-  try {
-    options = nets::actor_critic_options_from_spec(reader.bytes("net"));
-  } catch (const CheckpointError&) {
-    throw;
-  } catch (const Error& e) {
-    TP_THROW(CheckpointError, "checkpoint '", path, "': ", e.what());
-  }
+  const nets::ActorCriticOptions options =
+      reader.interpret([&] { return nets::actor_critic_options_from_spec(reader.bytes("net")); });
   std::vector<int64_t> shape;
   for (int d : env.observation_space().shape) shape.push_back(d);
   const envs::BoxSpace* box = env.continuous_action_space();
@@ -70,13 +64,8 @@ std::unique_ptr<ActorCriticPolicy> load_pg_policy(const std::string& path, const
   s.seed = seed;
   s.name = reader.header().algorithm + ":" + path;
   if (reader.has("obs_stats")) {
-    const torch::Tensor t = reader.tensor("obs_stats").to(torch::kFloat64).contiguous();
     s.obs_stats.emplace(env.observation_space().size());
-    try {
-      s.obs_stats->set_state(std::vector<double>(t.data_ptr<double>(), t.data_ptr<double>() + t.numel()));
-    } catch (const Error& e) {
-      TP_THROW(CheckpointError, "checkpoint '", path, "': ", e.what());
-    }
+    reader.interpret([&] { s.obs_stats->set_state(reader.doubles("obs_stats")); });
     s.obs_clip = reader.tensor("obs_clip").item<double>();
   }
   return std::make_unique<ActorCriticPolicy>(net, std::move(s));

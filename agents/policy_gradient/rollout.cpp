@@ -8,15 +8,6 @@
 
 namespace tp::agents::pg {
 
-namespace {
-
-std::vector<double> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kFloat64).contiguous();
-  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-}
-
-}  // namespace
-
 RolloutCollector::RolloutCollector(const envs::Env& prototype, const PgOptions& options, uint64_t seed)
     : o_(options),
       vec_(prototype, options.num_envs, /*threads=*/1),
@@ -64,17 +55,18 @@ Rollout RolloutCollector::collect(nets::ActorCritic& net, const at::Generator& g
   std::vector<int> discrete_actions(static_cast<size_t>(n));
   std::vector<float> rewards(static_cast<size_t>(n));
   const bool gsde = net->options().gsde;
+  torch::Tensor exploration;  // gSDE: one noise matrix per env [N, F, d]
   for (int64_t t = 0; t < steps; ++t) {
     // gSDE holds each env's noise matrix for the rollout, or for --sde-sample-freq steps.
     if (gsde && (t == 0 || (o_.sde_sample_freq > 0 && t % o_.sde_sample_freq == 0)))
-      exploration_ = net->sample_exploration(n, generator);
+      exploration = net->sample_exploration(n, generator);
     r.obs[t] = obs_;
     nets::ActorCriticOutput out = net->forward(obs_.to(device));
     out.policy = out.policy.cpu();
     out.value = out.value.cpu();
     out.features = out.features.cpu();
     const nets::ActionDistribution dist = net->distribution(out);
-    const torch::Tensor action = (gsde ? net->explore(out, exploration_) : dist.sample(generator)).contiguous();
+    const torch::Tensor action = (gsde ? net->explore(out, exploration) : dist.sample(generator)).contiguous();
     r.actions[t] = action;
     r.log_probs[t] = dist.log_prob(action);
     r.values[t] = out.value;
@@ -139,7 +131,7 @@ void RolloutCollector::save(CheckpointWriter& w, const std::string& prefix) cons
 }
 
 void RolloutCollector::load(CheckpointReader& r, const std::string& prefix) {
-  const std::vector<double> states = to_vector(r.tensor(prefix + "env_states"));
+  const std::vector<double> states = r.doubles(prefix + "env_states");
   size_t at = 0;
   for (int i = 0; i < vec_.size(); ++i) {
     TP_CHECK_AS(CheckpointError, at < states.size(), "checkpoint '", r.path(), "': env states are truncated");
@@ -156,7 +148,7 @@ void RolloutCollector::load(CheckpointReader& r, const std::string& prefix) {
   TP_CHECK_AS(CheckpointError, obs.sizes() == obs_.sizes(), "checkpoint '", r.path(),
               "': observation batch does not match --num-envs and the env");
   obs_ = obs.clone();
-  const std::vector<double> episodes = to_vector(r.tensor(prefix + "episodes"));
+  const std::vector<double> episodes = r.doubles(prefix + "episodes");
   const size_t n = running_returns_.size();
   TP_CHECK_AS(CheckpointError, episodes.size() == 2 * n + 1, "checkpoint '", r.path(), "': malformed episode state");
   for (size_t i = 0; i < n; ++i) {
@@ -164,8 +156,8 @@ void RolloutCollector::load(CheckpointReader& r, const std::string& prefix) {
     running_lengths_[i] = static_cast<int>(episodes[n + i]);
   }
   steps_ = static_cast<int64_t>(episodes.back());
-  if (obs_stats_) obs_stats_->set_state(to_vector(r.tensor(prefix + "obs_stats")));
-  if (reward_scaler_) reward_scaler_->set_state(to_vector(r.tensor(prefix + "reward_scaler")));
+  if (obs_stats_) obs_stats_->set_state(r.doubles(prefix + "obs_stats"));
+  if (reward_scaler_) reward_scaler_->set_state(r.doubles(prefix + "reward_scaler"));
 }
 
 }  // namespace tp::agents::pg

@@ -68,8 +68,7 @@ class RolloutCollector {
   std::vector<int64_t> obs_shape_;  // [N, ...obs shape]
   int64_t action_dim_ = 1;
   bool continuous_ = false;
-  torch::Tensor obs_;          // [N, ...]: the current observations, normalised
-  torch::Tensor exploration_;  // gSDE: one noise matrix per env [N, F, d]
+  torch::Tensor obs_;  // [N, ...]: the current observations, normalised
   std::optional<RunningMeanStd> obs_stats_;
   std::optional<RewardScaler> reward_scaler_;
   std::vector<double> running_returns_;
