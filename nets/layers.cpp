@@ -61,6 +61,11 @@ void init_weights(torch::nn::Module& module, const std::string& scheme) {
   }
 }
 
+torch::Device device_of(const torch::nn::Module& module) {
+  const auto params = module.parameters();
+  return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
+}
+
 std::string torso_for_observation(const std::vector<int64_t>& shape) {
   if (shape.size() == 1) return "mlp";
   if (shape.size() == 3 && shape[1] == 10 && shape[2] == 10) return "minatar";

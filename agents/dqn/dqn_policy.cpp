@@ -4,13 +4,13 @@
 
 #include "core/checkpoint.h"
 #include "core/error.h"
+#include "nets/layers.h"
 
 namespace tp::agents::dqn {
 
 DqnPolicy::DqnPolicy(nets::QNetwork net, std::string name) : net_(std::move(net)), name_(std::move(name)) {
   net_->eval();
-  const auto params = net_->parameters();
-  if (!params.empty()) device_ = params.front().device();
+  device_ = nets::device_of(*net_);
   shape_ = {1};
   const auto& in = net_->options().input_shape;
   shape_.insert(shape_.end(), in.begin(), in.end());

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "nets/layers.h"
 
 namespace tp::agents::dqn {
 
@@ -26,8 +27,7 @@ EvalReport evaluate_q_network(nets::QNetwork& net, const envs::Env& prototype, i
   std::vector<int64_t> shape{static_cast<int64_t>(episodes)};
   for (int d : prototype.observation_space().shape) shape.push_back(d);
   torch::Tensor obs = torch::zeros(shape);  // on the CPU, where the envs write; moved per step
-  const auto params = net->parameters();
-  const torch::Device device = params.empty() ? torch::Device(torch::kCPU) : params.front().device();
+  const torch::Device device = nets::device_of(*net);
   float* obs_ptr = obs.data_ptr<float>();
   std::vector<size_t> active(n);
   for (size_t i = 0; i < n; ++i) active[i] = i;

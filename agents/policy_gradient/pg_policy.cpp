@@ -7,14 +7,14 @@
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "nets/action_distribution.h"
+#include "nets/layers.h"
 
 namespace tp::agents::pg {
 
 ActorCriticPolicy::ActorCriticPolicy(nets::ActorCritic net, Settings settings)
     : net_(std::move(net)), s_(std::move(settings)), generator_(at::make_generator<at::CPUGeneratorImpl>(s_.seed)) {
   net_->eval();
-  const auto params = net_->parameters();
-  if (!params.empty()) device_ = params.front().device();
+  device_ = nets::device_of(*net_);
   shape_ = {1};
   const auto& in = net_->options().input_shape;
   shape_.insert(shape_.end(), in.begin(), in.end());

@@ -11,13 +11,14 @@
 #include "core/checkpoint.h"
 #include "core/seeds.h"
 #include "nets/target_update.h"
+#include "nets/layers.h"
 
 namespace tp::agents::pg {
 
 namespace {
 nets::ActorCritic copy_of(const nets::ActorCritic& net) {
   nets::ActorCritic copy(net->options());
-  copy->to(net->parameters().front().device());
+  copy->to(nets::device_of(*net));
   nets::hard_update(*copy, *net);
   return copy;
 }

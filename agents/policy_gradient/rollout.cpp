@@ -5,6 +5,7 @@
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "nets/action_distribution.h"
+#include "nets/layers.h"
 
 namespace tp::agents::pg {
 
@@ -51,7 +52,7 @@ Rollout RolloutCollector::collect(nets::ActorCritic& net, const at::Generator& g
   r.rewards = torch::empty({steps, n});
   r.episode_ends = torch::empty({steps, n});
   // The network may live on another device; rollouts stay on the CPU, beside the envs.
-  const torch::Device device = net->parameters().front().device();
+  const torch::Device device = nets::device_of(*net);
   std::vector<int> discrete_actions(static_cast<size_t>(n));
   std::vector<float> rewards(static_cast<size_t>(n));
   const bool gsde = net->options().gsde;

@@ -5,6 +5,7 @@
 #include "agents/policy_gradient/gae.h"
 #include "agents/policy_gradient/losses.h"
 #include "nets/action_distribution.h"
+#include "nets/layers.h"
 
 namespace tp::agents::pg {
 
@@ -18,7 +19,7 @@ struct Batch {
 
 Batch flatten(const nets::ActorCritic& net, const Rollout& r, const PgOptions& o) {
   const Advantages gae = compute_gae(r.rewards, r.values, r.episode_ends, r.next_values, o.gamma, o.gae_lambda);
-  const torch::Device device = net->parameters().front().device();
+  const torch::Device device = nets::device_of(*net);
   auto flat = [&](const torch::Tensor& t) { return t.flatten(0, 1).to(device); };
   return {flat(r.obs), flat(r.actions), flat(r.log_probs), flat(r.values), flat(gae.advantages), flat(gae.returns)};
 }
