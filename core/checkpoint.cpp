@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "core/run_dir.h"
+#include "core/text.h"
 #include "core/version.h"
 
 namespace fs = std::filesystem;
@@ -61,15 +62,6 @@ std::string header_to_json(const CheckpointHeader& h) {
   for (const auto& kv : h.counters) c[kv.first] = static_cast<long long>(kv.second);
   j["counters"] = c;
   return j.dump();
-}
-
-// File text in an error message: the first line, printable ASCII, at most `max` characters (a
-// crafted file must not put escape codes, NULs or megabytes on the user's terminal).
-std::string printable(const std::string& text, size_t max = 80) {
-  const std::string line = text.substr(0, text.find('\n'));
-  std::string out;
-  for (char c : line.substr(0, max)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return line.size() > max ? out + "..." : out;
 }
 
 // Parsed as bounded data: nlohmann::json (std::map objects, so n keys cost n log n, not the

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <type_traits>
 #include <stdexcept>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace po = boost::program_options;
 
@@ -80,8 +82,8 @@ struct OptionSet::Impl {
   void store_config_file(const std::string& path) { store_config(read_ini(path), path); }
   void store_config(const std::vector<IniLine>& lines, const std::string& path) {
     for (const IniLine& l : lines) {
-      TP_CHECK_AS(UsageError, desc.find_nothrow(l.key, false) != nullptr, "unknown option '", l.key, "' in ", path, ":",
-                  l.line);
+      TP_CHECK_AS(UsageError, desc.find_nothrow(l.key, false) != nullptr, "unknown option '", printable(l.key), "' in ",
+                  path, ":", l.line);
       try {
         // An empty value (e.g. `run-dir = ` written by to_ini) is passed as its own word:
         // Boost rejects "--key=" with nothing after the equal sign.
@@ -89,7 +91,7 @@ struct OptionSet::Impl {
                                                        : std::vector<std::string>{"--" + l.key + "=" + l.value};
         po::store(po::command_line_parser(one).options(desc).run(), vm);
       } catch (const po::error& e) {
-        TP_THROW(UsageError, e.what(), " in ", path, ":", l.line);
+        TP_THROW(UsageError, printable(e.what(), 300), " in ", path, ":", l.line);
       }
     }
   }
@@ -149,25 +151,34 @@ std::vector<IniLine> read_ini(const std::string& path) {
 std::vector<IniLine> parse_ini(const std::string& text, const std::string& path) {
   std::istringstream in(text);
   std::vector<IniLine> out;
+  std::map<std::string, int> line_of_key;
   std::string line;
   int lineno = 0;
   while (std::getline(in, line)) {
     ++lineno;
+    // Control bytes (a NUL, an escape code) have no place in a config: they would cut error
+    // messages short or reach the terminal and config.ini. Tabs and CRs are whitespace.
+    for (char c : line) {
+      const auto byte = static_cast<unsigned char>(c);
+      TP_CHECK_AS(UsageError, (byte >= 0x20 && byte != 0x7f) || c == '\t' || c == '\r', "control character (byte ",
+                  static_cast<int>(byte), ") in ", path, ":", lineno);
+    }
     std::string t = trim(line);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     if (t.front() == '[') {
       // Sections are allowed for readability; keys stay flat.
-      TP_CHECK_AS(UsageError, t.back() == ']', "malformed section header in ", path, ":", lineno, ": '", t, "'");
+      TP_CHECK_AS(UsageError, t.back() == ']', "malformed section header in ", path, ":", lineno, ": '", printable(t),
+                  "'");
       continue;
     }
     const size_t eq = t.find('=');
-    TP_CHECK_AS(UsageError, eq != std::string::npos && eq > 0, "malformed line in ", path, ":", lineno, ": '", t,
-                "' (expected key = value)");
+    TP_CHECK_AS(UsageError, eq != std::string::npos && eq > 0, "malformed line in ", path, ":", lineno, ": '",
+                printable(t), "' (expected key = value)");
     IniLine entry{trim(t.substr(0, eq)), trim(t.substr(eq + 1)), lineno};
     // A key given twice is a mistake one of the two values would silently hide.
-    for (const IniLine& earlier : out)
-      TP_CHECK_AS(UsageError, earlier.key != entry.key, "duplicate key '", entry.key, "' in ", path, ":", lineno,
-                  " (first at line ", earlier.line, ")");
+    const auto [first, added] = line_of_key.emplace(entry.key, lineno);
+    TP_CHECK_AS(UsageError, added, "duplicate key '", printable(entry.key), "' in ", path, ":", lineno,
+                " (first at line ", first->second, ")");
     out.push_back(std::move(entry));
   }
   return out;
@@ -245,7 +256,7 @@ bool OptionSet::parse(const std::vector<std::string>& args) {
   try {
     po::store(po::command_line_parser(args).options(impl_->desc).run(), vm);
   } catch (const po::error& e) {
-    TP_THROW(UsageError, e.what());
+    TP_THROW(UsageError, printable(e.what(), 300));
   }
   if (vm.count("help")) {
     std::cout << help();
@@ -257,7 +268,7 @@ bool OptionSet::parse(const std::vector<std::string>& args) {
   try {
     po::notify(vm);
   } catch (const po::error& e) {
-    TP_THROW(UsageError, e.what());
+    TP_THROW(UsageError, printable(e.what(), 300));
   }
   return true;
 }
@@ -267,7 +278,7 @@ void OptionSet::parse_config_text(const std::string& ini_text, const std::string
   try {
     po::notify(impl_->vm);
   } catch (const po::error& e) {
-    TP_THROW(UsageError, e.what(), " in ", origin);
+    TP_THROW(UsageError, printable(e.what(), 300), " in ", origin);
   }
 }
 
@@ -306,7 +317,7 @@ std::vector<std::string> split_list(const std::string& text, const std::string& 
   std::string item;
   while (std::getline(ss, item, ',')) {
     item = trim(item);
-    TP_CHECK_AS(UsageError, !item.empty(), "empty item in ", what, " '", text, "'");
+    TP_CHECK_AS(UsageError, !item.empty(), "empty item in ", what, " '", printable(text), "'");
     parts.push_back(item);
   }
   TP_CHECK_AS(UsageError, !parts.empty(), "empty list for ", what);
@@ -323,7 +334,7 @@ std::vector<int64_t> parse_widths(const std::string& text, const std::string& wh
     } catch (const std::exception&) {
       used = 0;
     }
-    TP_CHECK_AS(UsageError, used == part.size(), what, ": '", part, "' is not a number");
+    TP_CHECK_AS(UsageError, used == part.size(), what, ": '", printable(part), "' is not a number");
     TP_CHECK_AS(UsageError, w > 0, what, ": widths must be > 0");
     widths.push_back(w);
   }

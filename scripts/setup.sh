@@ -2,7 +2,8 @@
 # Installs the Debian packages torchplay needs (only when missing; apt-get update only
 # then), configures a Release build in build/ and builds it. Idempotent, non-interactive.
 # Environment: BUILD_DIR (default build), CMAKE_ARGS (extra configure flags, e.g.
-# -DTorch_DIR=... or -DTORCHPLAY_WITH_SFML=OFF), JOBS (default: number of cores).
+# -DTorch_DIR=... or -DTORCHPLAY_WITH_SFML=OFF), JOBS (default: number of cores),
+# EXTRA_PACKAGES (more Debian packages, e.g. the sanitizer build's clang).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,8 @@ PACKAGES=(
   xvfb xauth fonts-dejavu-core clang-format
   dataset-fashion-mnist gnugo
 )
+# shellcheck disable=SC2206
+PACKAGES+=(${EXTRA_PACKAGES:-})
 
 missing=()
 for p in "${PACKAGES[@]}"; do

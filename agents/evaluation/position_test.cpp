@@ -1,6 +1,5 @@
 #include "agents/evaluation/position_test.h"
 
-#include <fstream>
 #include <memory>
 #include <sstream>
 
@@ -25,31 +24,6 @@ int outcome_after(const Connect4Position& pos, int col, Connect4Solver& solver) 
 }
 
 }  // namespace
-
-std::vector<PonsPosition> read_pons_positions(const std::string& path) {
-  std::ifstream in(path);
-  TP_CHECK_AS(DataError, in.good(), "cannot read positions file '", path, "'");
-  std::vector<PonsPosition> items;
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream ls(line);
-    PonsPosition it;
-    std::string extra;
-    TP_CHECK_AS(DataError, (ls >> it.moves >> it.score) && !(ls >> extra), path, ":", line_no,
-                ": expected '<moves> <score>'");
-    try {
-      Connect4Position().play_sequence(it.moves);
-    } catch (const Error& e) {
-      TP_THROW(DataError, path, ": position ", items.size() + 1, " '", it.moves, "': ", e.what());
-    }
-    items.push_back(it);
-  }
-  TP_CHECK_AS(DataError, !items.empty(), "positions file '", path, "' holds no positions");
-  return items;
-}
 
 MistakeRateReport connect4_mistake_rate(const std::vector<PonsPosition>& items, const envs::GameState& connect4,
                                         GamePlayer& player, const PositionTestOptions& options) {

@@ -1,6 +1,5 @@
 #pragma once
-// Connect Four test positions in Pascal Pons' format (tests/data/connect4): one
-// "<moves> <score>" line per position. The mistake rate of a player is the share of positions
+// Connect Four test positions (pons_positions.h): the mistake rate of a player is the share of positions
 // where its move makes the solved outcome for the mover (win/draw/loss) worse than the
 // position's own: the figure `torchplay eval --game connect4 --positions FILE` prints.
 #include <cstdint>
@@ -9,19 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "agents/evaluation/pons_positions.h"
 #include "agents/game_player.h"
 
 namespace tp::agents {
-
-struct PonsPosition {
-  std::string moves;  // columns 1..7 from the empty board, e.g. "4453"
-  int score = 0;      // exact value for the side to move (> 0 win, 0 draw, < 0 loss)
-};
-
-// Reads a Pons-format file; '#' lines and blank lines are skipped. Throws DataError naming
-// the file (and line) when it cannot be read, a line is malformed, a move sequence is not a
-// legal unfinished game, or it holds no positions.
-std::vector<PonsPosition> read_pons_positions(const std::string& path);
 
 struct MistakeRateReport {
   int positions = 0;

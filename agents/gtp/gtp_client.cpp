@@ -9,11 +9,14 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace tp::agents {
 
@@ -106,16 +109,58 @@ GtpReply GtpClient::send(const std::string& command) {
     sent += static_cast<size_t>(n);
   }
   const std::string reply = read_reply(command);
+  std::optional<GtpReply> out = parse_gtp_reply(reply, id);
+  if (!out) {
+    shut_down();
+    TP_THROW(Error, "GTP engine '", command_, "' answered '", printable(reply, 40), "' to '", id, " ", command,
+             "' (wrong id)");
+  }
+  return *out;
+}
+
+int final_score_winner(const std::string& text) {
+  if (text == "0" || to_lower(text) == "draw") return -1;
+  if (text.size() >= 3 && text[1] == '+') {
+    const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    if (c == 'B') return 0;
+    if (c == 'W') return 1;
+  }
+  return -2;
+}
+
+double final_score_value(const std::string& text) {
+  const int w = final_score_winner(text);
+  if (w == -1) return 0.0;
+  if (w == -2) return std::nan("");
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str() + 2, &end);
+  if (!end || *end != '\0') return std::nan("");  // "B+R", "W+T", ...
+  return w == 0 ? v : -v;
+}
+
+std::optional<std::string> take_gtp_reply(std::string& buffer) {
+  // A reply starts with '=' or '?' at a line start and ends with an empty line; anything
+  // before the start (stray output) is skipped.
+  size_t start = 0;
+  while (start < buffer.size() &&
+         !((buffer[start] == '=' || buffer[start] == '?') && (start == 0 || buffer[start - 1] == '\n')))
+    ++start;
+  if (start == buffer.size()) return std::nullopt;
+  const size_t end = buffer.find("\n\n", start);
+  if (end == std::string::npos) return std::nullopt;
+  std::string reply = buffer.substr(start, end - start);
+  buffer.erase(0, end + 2);
+  return reply;
+}
+
+std::optional<GtpReply> parse_gtp_reply(const std::string& reply, const std::string& id) {
   // reply: "=ID text" or "?ID text"
+  if (reply.empty() || (reply[0] != '=' && reply[0] != '?')) return std::nullopt;
   GtpReply out;
   out.ok = reply[0] == '=';
   size_t i = 1;
   while (i < reply.size() && std::isdigit(static_cast<unsigned char>(reply[i]))) ++i;
-  if (reply.substr(1, i - 1) != id) {
-    shut_down();
-    TP_THROW(Error, "GTP engine '", command_, "' answered '", reply.substr(0, 40), "' to '", id, " ", command,
-             "' (wrong id)");
-  }
+  if (reply.compare(1, i - 1, id) != 0) return std::nullopt;
   out.text = trim(reply.substr(i));
   return out;
 }
@@ -123,20 +168,7 @@ GtpReply GtpClient::send(const std::string& command) {
 std::string GtpClient::read_reply(const std::string& sent) {
   const double deadline = now_s() + timeout_s_;
   for (;;) {
-    // A reply starts with '=' or '?' and ends with an empty line; anything before the start
-    // (stray output) is skipped. CRs are ignored.
-    size_t start = 0;
-    while (start < buffer_.size() &&
-           !((buffer_[start] == '=' || buffer_[start] == '?') && (start == 0 || buffer_[start - 1] == '\n')))
-      ++start;
-    if (start < buffer_.size()) {
-      const size_t end = buffer_.find("\n\n", start);
-      if (end != std::string::npos) {
-        std::string reply = buffer_.substr(start, end - start);
-        buffer_.erase(0, end + 2);
-        return reply;
-      }
-    }
+    if (std::optional<std::string> reply = take_gtp_reply(buffer_)) return *reply;
     const double left = deadline - now_s();
     if (left <= 0) {
       shut_down();

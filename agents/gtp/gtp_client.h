@@ -3,8 +3,10 @@
 // mcts:200") as a child process over a socket pair: fork + exec of /bin/sh -c "exec CMD".
 // Each command gets an id, the reply's id is checked, and every read has a deadline, so a
 // hung or dead engine is a tp::Error naming the engine and the command, never a hang.
-#include <string>
 #include <sys/types.h>
+
+#include <optional>
+#include <string>
 
 namespace tp::agents {
 
@@ -12,6 +14,19 @@ struct GtpReply {
   bool ok = false;   // "=" (true) or "?" (false)
   std::string text;  // the reply without the "=id"/"?id" prefix, trimmed
 };
+
+// The reply framing, apart from the socket (so it can be fuzzed): takes the first complete
+// reply ("=..." or "?..." at a line start, up to the blank line; CRs already removed) out of
+// `buffer`, dropping stray output before it; nullopt while none is complete.
+std::optional<std::string> take_gtp_reply(std::string& buffer);
+// A reply split into ok and text when its id is `id` ("=12 D4" for id "12"); nullopt otherwise.
+std::optional<GtpReply> parse_gtp_reply(const std::string& reply, const std::string& id);
+
+// The winner's colour in a final_score text ("B+3.5", "W+R", "0"): 0 black, 1 white, -1 draw,
+// -2 unreadable.
+int final_score_winner(const std::string& text);
+// A final_score text as a number from Black's view ("W+2.5" -> -2.5; NaN when unreadable).
+double final_score_value(const std::string& text);
 
 class GtpClient {
  public:

@@ -1,4 +1,5 @@
 #include "agents/gtp/gtp_engine.h"
+#include "core/text.h"
 
 #include <cctype>
 #include <cmath>
@@ -67,14 +68,8 @@ double parse_float(const std::string& s) {
   return v;
 }
 
-std::string lower(const std::string& s) {
-  std::string out;
-  for (char ch : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
-
 Color parse_colour(const std::string& s) {
-  const std::string c = lower(s);
+  const std::string c = to_lower(s);
   if (c == "b" || c == "black") return envs::go::kBlack;
   if (c == "w" || c == "white") return envs::go::kWhite;
   fail("syntax error (colour must be b, w, black or white)");

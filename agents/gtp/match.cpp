@@ -9,6 +9,7 @@
 
 #include "agents/gtp/sgf.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace tp::agents {
 
@@ -17,34 +18,6 @@ namespace {
 using envs::go::GoParams;
 using envs::go::GoState;
 using envs::go::MoveStatus;
-
-std::string lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-// The winner's colour in a final_score text ("B+3.5", "W+R", "0"): 0 black, 1 white, -1 draw,
-// -2 unreadable.
-int score_winner(const std::string& text) {
-  if (text == "0" || lower(text) == "draw") return -1;
-  if (text.size() >= 3 && text[1] == '+') {
-    const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
-    if (c == 'B') return 0;
-    if (c == 'W') return 1;
-  }
-  return -2;
-}
-
-// A final_score text as a number from Black's view ("W+2.5" -> -2.5; NaN when unreadable).
-double score_value(const std::string& text) {
-  const int w = score_winner(text);
-  if (w == -1) return 0.0;
-  if (w == -2) return std::nan("");
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str() + 2, &end);
-  if (!end || *end != '\0') return std::nan("");  // "B+R", "W+T", ...
-  return w == 0 ? v : -v;
-}
 
 std::string today() {
   const std::time_t t = std::time(nullptr);
@@ -142,7 +115,7 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
           finish_void(mover, "genmove failed: " + reply.text);
           break;
         }
-        const std::string move = lower(reply.text);
+        const std::string move = to_lower(reply.text);
         if (move == "resign") {
           resigned = true;
           g.end = "resignation";
@@ -196,7 +169,7 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
         const GtpReply r = engines_[e]->send("final_score");
         if (!r.ok) continue;
         (e == 0 ? g.opinion_a : g.opinion_b) = r.text;
-        disagree = disagree || score_value(r.text) != g.score;
+        disagree = disagree || final_score_value(r.text) != g.score;
       }
       if (phase == 1 || !options_.cleanup || !disagree || state.passes() < 2) break;
       for (int e = 0; e < 2; ++e) cleanup_known[e] = engines_[e]->knows("kgs-genmove_cleanup");
@@ -260,11 +233,11 @@ MatchSummary summarize(const std::vector<MatchGame>& games) {
       ++s.draws;
     if (g.end == "illegal move") ++s.illegal_moves;
     if (g.scored) {
-      const int ours = score_winner(g.result);
+      const int ours = final_score_winner(g.result);
       for (const std::string* o : {&g.opinion_a, &g.opinion_b}) {
         if (o->empty()) continue;
         ++s.opinions;
-        if (score_winner(*o) == ours) ++s.opinions_agree;
+        if (final_score_winner(*o) == ours) ++s.opinions_agree;
       }
     }
   }

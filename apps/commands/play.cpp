@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/options.h"
 #include "core/runtime.h"
+#include "core/text.h"
 #include "envs/games/game_registry.h"
 
 namespace tp::app {
@@ -21,8 +22,7 @@ std::string side_names(const envs::GameRegistry& games) {
   std::vector<std::string> pairs;
   for (const auto& name : games.names()) {
     const auto players = games.make(name)->info().display.player_names;  // a copy: the state goes
-    std::string pair = players[0] + "/" + players[1];
-    for (char& c : pair) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string pair = to_lower(players[0] + "/" + players[1]);
     if (std::find(pairs.begin(), pairs.end(), pair) == pairs.end()) pairs.push_back(pair);
   }
   std::string out;

@@ -7,23 +7,17 @@
 #include "apps/view/board_session.h"
 #include "apps/view/view_window.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "envs/games/game_registry.h"
 
 namespace tp::view {
 
-namespace {
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-}  // namespace
-
 int parse_side(const envs::GameInfo& game, const std::string& colour) {
-  const std::string c = lower(colour);
-  if (c == "first" || c == "1" || c == lower(player_name(game, 0))) return 0;
-  if (c == "second" || c == "2" || c == lower(player_name(game, 1))) return 1;
+  const std::string c = to_lower(colour);
+  if (c == "first" || c == "1" || c == to_lower(player_name(game, 0))) return 0;
+  if (c == "second" || c == "2" || c == to_lower(player_name(game, 1))) return 1;
   TP_THROW(UsageError, "--colour '", colour, "' for ", game.name, ": expected first, second, ",
-           lower(player_name(game, 0)), " or ", lower(player_name(game, 1)));
+           to_lower(player_name(game, 0)), " or ", to_lower(player_name(game, 1)));
 }
 
 int play_game(const PlayOptions& o) {

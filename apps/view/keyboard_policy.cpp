@@ -6,14 +6,11 @@
 
 #include "apps/view/view_window.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace tp::view {
 
 namespace {
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool has_word(const std::string& name, const std::string& word) {
   // Whole words only ("fire" in "upfire" does not count; "left" in "push left" does).
@@ -31,7 +28,7 @@ bool has_word(const std::string& name, const std::string& word) {
 
 int find_noop_action(const std::vector<std::string>& action_names) {
   for (size_t i = 0; i < action_names.size(); ++i) {
-    const std::string n = lower(action_names[i]);
+    const std::string n = to_lower(action_names[i]);
     if (n == "noop" || n == "no-op" || n == "no op" || n == "none" || n == "n" || n == "no push" || n == "torque 0" ||
         n == "stay" || n == "idle")
       return static_cast<int>(i);
@@ -60,7 +57,7 @@ std::vector<KeyBinding> bind_action_keys(const std::vector<std::string>& action_
                            {"down", "d", nullptr, sf::Keyboard::Down, "Down"},
                            {"fire", "f", nullptr, sf::Keyboard::Space, "Space"}};
   for (int i = 0; i < n; ++i) {
-    const std::string name = lower(action_names[static_cast<size_t>(i)]);
+    const std::string name = to_lower(action_names[static_cast<size_t>(i)]);
     const Alias* match = nullptr;
     int matches = 0;
     for (const auto& a : aliases)

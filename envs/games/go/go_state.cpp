@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "envs/registry.h"
 
 namespace tp::envs::go {
@@ -241,9 +242,7 @@ std::string GoState::action_to_string(Action a) const {
 }
 
 Action GoState::string_to_action(const std::string& text) const {
-  std::string lower;
-  for (char ch : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (lower == "pass") return pass_action();
+  if (to_lower(text) == "pass") return pass_action();
   int r, c;
   TP_CHECK(parse_gtp_vertex(text, params_.size, r, c), "'", text, "' names no point of the ", params_.size, "x",
            params_.size, " go board (A1..", gtp_vertex(0, params_.size - 1, params_.size), ", no I, or pass)");

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target of a TORCHPLAY_FUZZ build (scripts/sanitize.sh makes one) for
+# SECONDS each (default 60), starting from its committed seed corpus (tests/fuzz/corpus/NAME,
+# never modified: new inputs go to BUILD_DIR/fuzz/NAME). A crash, sanitizer report, hang
+# (over 10 s on one input) or escaped exception fails the run and leaves the reproducer in
+# BUILD_DIR/fuzz/artifacts; replay it with `BUILD_DIR/tests/fuzz/fuzz_NAME FILE`.
+# Usage: scripts/fuzz.sh [SECONDS] [NAME...]   Environment: BUILD_DIR (default build-sanitize).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build-sanitize}
+seconds=${1:-60}
+shift || true
+names=("$@")
+if ((${#names[@]} == 0)); then
+  for corpus in tests/fuzz/corpus/*/; do names+=("$(basename "$corpus")"); done
+fi
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+work="$BUILD_DIR/fuzz"
+mkdir -p "$work/artifacts"
+failed=()
+for name in "${names[@]}"; do
+  bin="$BUILD_DIR/tests/fuzz/fuzz_$name"
+  if [ ! -x "$bin" ]; then
+    echo "fuzz: no target $bin (configure with -DTORCHPLAY_FUZZ=ON, e.g. scripts/sanitize.sh)" >&2
+    exit 1
+  fi
+  mkdir -p "$work/$name"
+  echo "fuzz: $name for ${seconds}s"
+  if ! "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+      -artifact_prefix="$work/artifacts/$name-" "$work/$name" "tests/fuzz/corpus/$name" \
+      > "$work/$name.log" 2>&1; then
+    failed+=("$name")
+    tail -n 40 "$work/$name.log" >&2
+  fi
+  grep -E "^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)" "$work/$name.log" | tr '\n' ' ' || true
+  echo
+done
+if ((${#failed[@]})); then
+  echo "fuzz: findings in ${failed[*]} (reproducers in $work/artifacts)" >&2
+  exit 1
+fi
+echo "fuzz: ${#names[@]} targets, ${seconds}s each, no findings"
