@@ -1,6 +1,8 @@
 #include "core/options.h"
 
 #include <boost/program_options.hpp>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +53,24 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+// Boost builds an error message by replacing each placeholder ("%value%", "%option%", ...) with
+// its text until none is left, so a value or option name that holds its own placeholder loops
+// forever (found by fuzz_ini: `steps = %value%'`). The message is built from a copy whose
+// substituted texts are made inert ('%' -> '?') first.
+class InertMessageError : public po::error_with_option_name {
+ public:
+  explicit InertMessageError(const po::error_with_option_name& e) : po::error_with_option_name(e) {
+    for (auto& entry : m_substitutions) std::replace(entry.second.begin(), entry.second.end(), '%', '?');
+  }
+};
+
+// A Boost error as one printable line of bounded length.
+std::string message_of(const po::error& e) {
+  if (const auto* named = dynamic_cast<const po::error_with_option_name*>(&e))
+    return printable(InertMessageError(*named).what(), 300);
+  return printable(e.what(), 300);
+}
+
 }  // namespace
 
 struct OptionSet::Impl {
@@ -91,7 +111,7 @@ struct OptionSet::Impl {
                                                        : std::vector<std::string>{"--" + l.key + "=" + l.value};
         po::store(po::command_line_parser(one).options(desc).run(), vm);
       } catch (const po::error& e) {
-        TP_THROW(UsageError, printable(e.what(), 300), " in ", path, ":", l.line);
+        TP_THROW(UsageError, message_of(e), " in ", path, ":", l.line);
       }
     }
   }
@@ -256,7 +276,7 @@ bool OptionSet::parse(const std::vector<std::string>& args) {
   try {
     po::store(po::command_line_parser(args).options(impl_->desc).run(), vm);
   } catch (const po::error& e) {
-    TP_THROW(UsageError, printable(e.what(), 300));
+    TP_THROW(UsageError, message_of(e));
   }
   if (vm.count("help")) {
     std::cout << help();
@@ -268,7 +288,7 @@ bool OptionSet::parse(const std::vector<std::string>& args) {
   try {
     po::notify(vm);
   } catch (const po::error& e) {
-    TP_THROW(UsageError, printable(e.what(), 300));
+    TP_THROW(UsageError, message_of(e));
   }
   return true;
 }
@@ -278,7 +298,7 @@ void OptionSet::parse_config_text(const std::string& ini_text, const std::string
   try {
     po::notify(impl_->vm);
   } catch (const po::error& e) {
-    TP_THROW(UsageError, printable(e.what(), 300), " in ", origin);
+    TP_THROW(UsageError, message_of(e), " in ", origin);
   }
 }
 

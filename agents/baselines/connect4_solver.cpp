@@ -7,7 +7,6 @@ namespace tp::agents {
 namespace {
 constexpr int W = Connect4Position::kWidth, H = Connect4Position::kHeight;
 constexpr int kMinScore = -(W * H) / 2 + 3;
-constexpr int kMaxScore = (W * H + 1) / 2 - 3;
 
 constexpr uint64_t bottom_mask() {
   uint64_t m = 0;
