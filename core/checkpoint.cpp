@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/json.h"
+#include "core/payload_check.h"
 #include "core/run_dir.h"
 #include "core/text.h"
 #include "core/version.h"
@@ -365,6 +366,11 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
   // Data only: the unpickler builds dictionaries, strings and tensors and refuses classes and
   // code (no type resolver, no object loader). Anything but a dictionary of tensors whose
   // every tensor lies inside its storage is refused. Tensors come back on the CPU.
+  try {
+    check_payload_bounds(std::string_view(data).substr(off));
+  } catch (const Error& e) {
+    fail(e.what());
+  }
   c10::IValue value;
   try {
     value = torch::pickle_load(std::vector<char>(data.begin() + static_cast<std::ptrdiff_t>(off), data.end()));

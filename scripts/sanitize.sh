@@ -15,7 +15,7 @@ EXTRA_PACKAGES="clang libclang-rt-14-dev llvm" \
     -DTORCHPLAY_BUILD_BENCH=OFF -DTORCHPLAY_WITH_SFML=OFF ${CMAKE_ARGS:-}" \
   bash scripts/setup.sh
 # LibTorch is not instrumented; its one-time allocations at exit are not ours to report.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:strict_string_checks=1:allocator_may_return_null=1:max_allocation_size_mb=65536}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 (cd "$BUILD_DIR" && ctest --output-on-failure -L fast -j "${JOBS:-$(nproc)}")
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
