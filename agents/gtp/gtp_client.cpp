@@ -22,6 +22,8 @@ namespace tp::agents {
 
 namespace {
 
+constexpr size_t kMaxReplyBytes = 1 << 20;
+
 double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 std::string trim(const std::string& s) {
@@ -187,6 +189,13 @@ std::string GtpClient::read_reply(const std::string& sent) {
     }
     for (ssize_t k = 0; k < n; ++k)
       if (buf[k] != '\r') buffer_ += buf[k];
+    // A reply is a line or a board; an engine that writes a megabyte without finishing one is
+    // broken or hostile, and waiting on would grow the buffer (and rescan it) without bound.
+    if (buffer_.size() > kMaxReplyBytes) {
+      shut_down();
+      TP_THROW(Error, "GTP engine '", command_, "' wrote more than ", kMaxReplyBytes,
+               " bytes without completing a reply to '", sent, "'");
+    }
   }
 }
 

@@ -69,6 +69,18 @@ TEST(GtpClient, DeadOrSilentEnginesAreErrorsNotHangs) {
     GtpClient wrong_id("printf '=42 hello\\n\\n'; sleep 5", 5.0);
     EXPECT_THROW(wrong_id.send("name"), Error);
   }
+  {
+    // Endless output without a reply: refused at 1 MiB, not read until the deadline.
+    GtpClient flood("yes '=1 not ending'", 60.0);
+    Timer t;
+    try {
+      flood.send("name");
+      ADD_FAILURE() << "a flood was taken as a reply";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("without completing a reply"), std::string::npos) << e.what();
+    }
+    EXPECT_LT(t.seconds(), 30.0);
+  }
   EXPECT_THROW(GtpClient("   ", 1.0), UsageError);
 }
 

@@ -251,7 +251,10 @@ TEST(Checkpoint, DeclaredLengthsAreHeldToTheBytesPresent) {
   // The key "blob" is pickled as BINUNICODE: 'X', a 4-byte length, the text.
   const std::string pkl_entry = std::string("PK\x01\x02", 4);  // the first central directory entry
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {patched(std::string("X\x04\x00\x00\x00" "blob", 9), 1, std::string("\x00\x00\x00\xe0", 4)),
+      {patched(std::string("X\x04\x00\x00\x00"
+                           "blob",
+                           9),
+               1, std::string("\x00\x00\x00\xe0", 4)),
        "run past their record"},
       {patched(pkl_entry, 20, std::string("\xff\xff\xff\x7f\xff\xff\xff\x7f", 8)), "lies outside it"},
       {patched(pkl_entry, 10, std::string("\x08\x00", 2)), "compressed record"},
