@@ -13,7 +13,7 @@ PACKAGES=(
   libsfml-dev libboost-program-options-dev zlib1g-dev libpng-dev nlohmann-json3-dev libx11-dev
   libgtest-dev libbenchmark-dev
   xvfb xauth fonts-dejavu-core clang-format
-  dataset-fashion-mnist gnugo
+  dataset-fashion-mnist gnugo ffmpeg
 )
 # shellcheck disable=SC2206
 PACKAGES+=(${EXTRA_PACKAGES:-})

@@ -47,10 +47,25 @@ TEST(WatchCli, RecordWritesOneNumberedFramePerStep) {
   EXPECT_GT(first.getSize().y, 400u);  // the scene plus the HUD strip
   // The cart is drawn: black pixels on the track row of the first frame.
   EXPECT_EQ(first.getPixel(300, 300), sf::Color::Black);
-  if (find_on_path("ffmpeg").empty())
-    EXPECT_NE(r.output.find("ffmpeg not found"), std::string::npos) << r.output;
-  else
-    EXPECT_TRUE(std::filesystem::exists(rec + "/video.mp4")) << r.output;
+  // scripts/setup.sh installs ffmpeg: the frames become an MP4 that ffprobe reads back with
+  // every frame, padded to even sizes (yuv420p).
+  ASSERT_FALSE(find_on_path("ffmpeg").empty()) << "ffmpeg is missing (scripts/setup.sh installs it)";
+  ASSERT_TRUE(std::filesystem::exists(rec + "/video.mp4")) << r.output;
+  const auto probe = tp::test::run_command(
+      "ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=width,height,nb_read_frames -of "
+      "csv=p=0 " +
+      rec + "/video.mp4");
+  const unsigned even_height = (first.getSize().y + 1) / 2 * 2;
+  EXPECT_EQ(probe.output, "600," + std::to_string(even_height) + "," + std::to_string(frames) + "\n");
+  // Without ffmpeg on PATH the frames are the recording, and the report says so.
+  const char* bin = std::getenv("TORCHPLAY_BIN");
+  ASSERT_NE(bin, nullptr);
+  r = tp::test::run_command("PATH=/nonexistent " + std::string(bin) +
+                            " watch --env CartPole-v1 --agent random --episodes 1 --fps 0 --record " +
+                            dir.file("plain"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("ffmpeg not found"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("plain") + "/video.mp4"));
 }
 
 TEST(WatchCli, ContinuousControlWithRandomAndHumanAgents) {
