@@ -1,5 +1,6 @@
 #include "core/progress.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +19,27 @@ std::string format_duration(double seconds) {
   else
     std::snprintf(buf, sizeof buf, "%lds", s);
   return buf;
+}
+
+int terminal_columns() {
+  winsize size{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
+
+std::string terminal_progress_line(const std::string& label, double fraction, const std::string& counts,
+                                   const std::string& metric, int columns) {
+  // One character short of the width: a line that fills the terminal wraps, and every redraw
+  // would then leave a cut line behind.
+  const size_t room = static_cast<size_t>(std::max(columns - 1, 20));
+  constexpr int kBarWidth = 24;
+  const int fill = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * kBarWidth);
+  const std::string bar = "[" + std::string(static_cast<size_t>(fill), '#') + std::string(kBarWidth - fill, '.') + "] ";
+  std::string line = label + " " + bar + counts;
+  if (line.size() > room) line = label + " " + counts;  // the bar goes first
+  if (!metric.empty()) line += " " + metric;
+  if (line.size() > room) line = line.substr(0, room - 3) + "...";
+  return line;
 }
 
 Progress::Progress(std::string label, int64_t total, std::string unit, bool quiet)
@@ -50,10 +72,10 @@ bool Progress::due() const {
   return since >= (tty_ ? 0.1 : log_interval_s_);
 }
 
-void Progress::finish(const std::string& metric) {
+void Progress::finish(const std::string& metric, bool complete) {
   if (quiet_ || finished_) return;
   finished_ = true;
-  draw(last_done_ > total_ ? last_done_ : total_, metric, true);
+  draw(complete && last_done_ < total_ ? total_ : last_done_, metric, true);
 }
 
 void Progress::draw(int64_t done, const std::string& metric, bool final) {
@@ -69,13 +91,12 @@ void Progress::draw(int64_t done, const std::string& metric, bool final) {
   else
     std::snprintf(rate_buf, sizeof rate_buf, "%.1f", rate);
   if (tty_) {
-    constexpr int kWidth = 24;
-    const int fill = static_cast<int>(frac * kWidth);
-    std::string bar(static_cast<size_t>(fill), '#');
-    bar.append(static_cast<size_t>(kWidth - fill), '.');
-    std::fprintf(stderr, "\r\033[K%s [%s] %3.0f%% %lld/%lld %s %s/s ETA %s %s", label_.c_str(), bar.c_str(),
-                 frac * 100.0, static_cast<long long>(done), static_cast<long long>(total_), unit_.c_str(), rate_buf,
-                 final ? format_duration(elapsed).c_str() : format_duration(eta).c_str(), metric.c_str());
+    char counts[96];
+    std::snprintf(counts, sizeof counts, "%3.0f%% %lld/%lld %s %s/s %s %s", frac * 100.0, static_cast<long long>(done),
+                  static_cast<long long>(total_), unit_.c_str(), rate_buf, final ? "took" : "ETA",
+                  final ? format_duration(elapsed).c_str() : format_duration(eta).c_str());
+    const std::string line = terminal_progress_line(label_, frac, counts, metric, terminal_columns());
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
     if (final) std::fprintf(stderr, "\n");
   } else {
     std::fprintf(stderr, "%s: %lld/%lld %s (%.0f%%) %s %s/s, %s %s %s\n", label_.c_str(), static_cast<long long>(done),

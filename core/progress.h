@@ -1,6 +1,7 @@
 #pragma once
 // Progress for long-running commands: on a terminal a single redrawn line with a bar, rate,
-// ETA and the key metric; otherwise (logs, CI) one plain line every few seconds.
+// ETA (the time taken, once finished) and the key metric, as wide as the terminal allows;
+// otherwise (logs, CI) one plain line every few seconds.
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -16,8 +17,9 @@ class Progress {
   void update(int64_t done, const std::string& metric = "");
   // True when update() would draw now: lets a caller build an expensive metric only then.
   bool due() const;
-  // Draws the final state and ends the line.
-  void finish(const std::string& metric = "");
+  // Draws the final state and ends the line: the total when the work is `complete`, else the
+  // count last reported (an interrupted run stops where it stopped, not at 100%).
+  void finish(const std::string& metric = "", bool complete = true);
   void set_log_interval(double seconds) { log_interval_s_ = seconds; }
 
  private:
@@ -31,6 +33,13 @@ class Progress {
   int64_t start_done_ = -1;
   int64_t last_done_ = 0;
 };
+
+// The terminal's width in columns (stderr's), 80 when it has none.
+int terminal_columns();
+// The redrawn progress line: "label [####....] counts metric", fitted into `columns` - 1
+// characters (the bar is dropped first, then the end cut with "...").
+std::string terminal_progress_line(const std::string& label, double fraction, const std::string& counts,
+                                   const std::string& metric, int columns);
 
 // "1h02m", "3m05s", "12s".
 std::string format_duration(double seconds);

@@ -168,7 +168,8 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
     algorithm.finish(context);
     out.checkpoint = checkpoints.save_finished(algorithm);
   }
-  progress.finish(out.interrupted_by ? "interrupted" : algorithm.progress_metric());
+  progress.update(algorithm.progress_done());
+  progress.finish(out.interrupted_by ? "interrupted" : algorithm.progress_metric(), !out.interrupted_by);
   out.wall_seconds = timer.seconds();
   out.summary = algorithm.summary();
   out.result = Json::object();

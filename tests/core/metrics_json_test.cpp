@@ -116,8 +116,8 @@ TEST(Json, DumpAndParseRoundTrip) {
   EXPECT_EQ(k.at("n").get<int64_t>(), 3);
   EXPECT_DOUBLE_EQ(k.at("x").get<double>(), 0.1);
   EXPECT_EQ(k.at("arr").size(), 2u);
-  EXPECT_THROW((void)Json::parse("{\"a\":}"), Json::exception);
-  EXPECT_THROW((void)Json::parse("[1,2"), Json::exception);
+  EXPECT_THROW(Json::parse("{\"a\":}").size(), Json::exception);
+  EXPECT_THROW(Json::parse("[1,2").size(), Json::exception);
   // The --json lines: NaN is written as null, whole counts without a fraction.
   Json r = Json::object();
   r["nan"] = std::nan("");
@@ -174,6 +174,25 @@ TEST(RunDir, CreatesLayoutAndConfig) {
   EXPECT_FALSE(file_exists(dir.file("run1/checkpoints/ckpt-000000000005.tpck.tmp")));
   EXPECT_FALSE(file_exists(dir.file("run1/metrics.csv.tmp")));
   EXPECT_TRUE(file_exists(dir.file("run1/config.ini")));
+}
+
+// The redrawn line never reaches the terminal's last column (it would wrap and leave a cut
+// copy behind on every redraw): the bar goes first, then the end is cut.
+TEST(Progress, TerminalLineFitsTheWidth) {
+  const std::string counts = " 42% 42000/100000 steps 1234.5/s ETA 47s";
+  const std::string metric = "eval 187.3 loss 0.0123 epsilon 0.05 buffer 42000";
+  const std::string wide = terminal_progress_line("dqn CartPole-v1", 0.42, counts, metric, 200);
+  EXPECT_NE(wide.find("[##########.............."), std::string::npos) << wide;
+  EXPECT_NE(wide.find(metric), std::string::npos) << wide;
+  for (int columns : {120, 80, 60, 40}) {
+    const std::string line = terminal_progress_line("dqn CartPole-v1", 0.42, counts, metric, columns);
+    EXPECT_LE(line.size(), static_cast<size_t>(columns - 1)) << columns << ": " << line;
+    EXPECT_EQ(line.rfind("dqn CartPole-v1 ", 0), 0u) << line;
+    if (columns <= 80) {
+      EXPECT_EQ(line.find('['), std::string::npos) << line;  // the bar went first
+    }
+  }
+  EXPECT_NE(terminal_progress_line("x", 1.0, "100%", "", 80).find("[########################]"), std::string::npos);
 }
 
 TEST(Progress, FormatDuration) {

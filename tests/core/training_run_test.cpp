@@ -131,7 +131,15 @@ TEST(TrainingRun, SignalBetweenStepsCheckpointsTheCurrentStateAndResumeFinishesE
   test::TempDir dir;
   Counter first(10, 4);
   first.interrupt_at = 6;  // step 6 completes, the loop stops before step 7
-  const RunOutcome out = run_training(first, settings(dir.file("run"), false));
+  RunSettings shown = settings(dir.file("run"), false);
+  shown.quiet = false;
+  testing::internal::CaptureStderr();
+  const RunOutcome out = run_training(first, shown);
+  const std::string progress = testing::internal::GetCapturedStderr();
+  // The last progress line says where the run stopped, not 100%.
+  EXPECT_NE(progress.find("count: 6/10 steps (60%)"), std::string::npos) << progress;
+  EXPECT_NE(progress.find("interrupted"), std::string::npos) << progress;
+  EXPECT_EQ(progress.find("10/10"), std::string::npos) << progress;
   EXPECT_EQ(out.interrupted_by, SIGINT);
   EXPECT_EQ(out.exit_code(), 130);
   EXPECT_EQ(CheckpointReader::read_header(out.checkpoint).counter("n"), 6);
