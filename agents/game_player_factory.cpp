@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "agents/agent_spec.h"
 #include "agents/alphazero/mcts_player.h"
 #include "agents/alphazero/model.h"
 #include "agents/alphazero/network_evaluator.h"
@@ -10,7 +11,6 @@
 #include "agents/baselines/random_player.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
-#include "core/run_dir.h"
 
 namespace tp::agents {
 
@@ -50,10 +50,9 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
                 game.info().name);
     return std::make_unique<SolverPlayer>(ctx.seed);
   }
-  TP_CHECK_AS(UsageError, file_exists(spec), "unknown agent '", spec,
-              "' (expected random, minimax, minimax:DEPTH, mcts:N, solver or a checkpoint file)");
+  const std::string path = agent_checkpoint(spec, {"random", "minimax", "minimax:DEPTH", "mcts:N", "solver"});
   const torch::Device device(ctx.device);
-  LoadedAlphaZeroModel model = load_alphazero_model(spec, game, device);
+  LoadedAlphaZeroModel model = load_alphazero_model(path, game, device);
   MctsOptions o;
   o.simulations = ctx.simulations > 0 ? ctx.simulations : model.info.simulations;
   o.c_puct = model.info.c_puct;

@@ -2,7 +2,7 @@
 
 #include "core/checkpoint.h"
 #include "core/error.h"
-#include "core/run_dir.h"
+#include "agents/agent_spec.h"
 #include "agents/policy.h"
 #include "agents/dqn/dqn_policy.h"
 #include "agents/policy_gradient/pg_options.h"
@@ -12,14 +12,14 @@ namespace tp::agents {
 
 std::unique_ptr<Policy> make_policy(const std::string& spec, const envs::Env& env, const PolicyContext& ctx) {
   if (spec == "random") return std::make_unique<RandomPolicy>(ctx.seed);
-  TP_CHECK_AS(UsageError, file_exists(spec), "unknown agent '", spec, "' (expected random or a checkpoint file)");
-  const CheckpointHeader header = CheckpointReader::read_header(spec);
-  TP_CHECK_AS(CheckpointError, header.env == env.id(), "checkpoint '", spec, "' was trained on ", header.env, ", not ",
+  const std::string path = agent_checkpoint(spec, {"random"});
+  const CheckpointHeader header = CheckpointReader::read_header(path);
+  TP_CHECK_AS(CheckpointError, header.env == env.id(), "checkpoint '", path, "' was trained on ", header.env, ", not ",
               env.id());
-  if (header.algorithm == dqn::kDqnAlgorithm) return dqn::load_dqn_policy(spec, env, torch::Device(ctx.device));
+  if (header.algorithm == dqn::kDqnAlgorithm) return dqn::load_dqn_policy(path, env, torch::Device(ctx.device));
   if (pg::is_policy_gradient_algorithm(header.algorithm))
-    return pg::load_pg_policy(spec, env, torch::Device(ctx.device), ctx.sample_actions, ctx.seed);
-  TP_THROW(CheckpointError, "checkpoint '", spec, "' holds a '", header.algorithm,
+    return pg::load_pg_policy(path, env, torch::Device(ctx.device), ctx.sample_actions, ctx.seed);
+  TP_THROW(CheckpointError, "checkpoint '", path, "' holds a '", header.algorithm,
            "' model, which cannot act in a single-agent env");
 }
 

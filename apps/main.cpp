@@ -11,6 +11,7 @@
 #include "apps/commands.h"
 #include "core/error.h"
 #include "core/runtime.h"
+#include "core/text.h"
 
 namespace {
 
@@ -54,9 +55,13 @@ int dispatch(const std::vector<std::string>& words) {
     std::cout << tp::version_report();
     return 0;
   }
-  for (const auto& c : kCommands)
+  std::vector<std::string> names;
+  for (const auto& c : kCommands) {
     if (first == c.name) return c.run(tp::app::Args(words.begin() + 1, words.end()));
-  TP_THROW(tp::UsageError, "unknown command '", first, "' (see torchplay --help)");
+    names.push_back(c.name);
+  }
+  TP_THROW(tp::UsageError, "unknown command '", tp::printable(first), "'", tp::did_you_mean(first, names),
+           " (see torchplay --help)");
 }
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }

@@ -103,7 +103,7 @@ struct OptionSet::Impl {
   void store_config(const std::vector<IniLine>& lines, const std::string& path) {
     for (const IniLine& l : lines) {
       TP_CHECK_AS(UsageError, desc.find_nothrow(l.key, false) != nullptr, "unknown option '", printable(l.key), "' in ",
-                  path, ":", l.line);
+                  path, ":", l.line, did_you_mean(l.key, option_names()));
       try {
         // An empty value (e.g. `run-dir = ` written by to_ini) is passed as its own word:
         // Boost rejects "--key=" with nothing after the equal sign.
@@ -114,6 +114,13 @@ struct OptionSet::Impl {
         TP_THROW(UsageError, message_of(e), " in ", path, ":", l.line);
       }
     }
+  }
+
+  // Every option's long name ("steps", "lr", ...), for "did you mean" hints.
+  std::vector<std::string> option_names() const {
+    std::vector<std::string> names;
+    for (const auto& option : desc.options()) names.push_back(option->long_name());
+    return names;
   }
 
   bool bound(const std::string& name) const {
@@ -275,6 +282,10 @@ bool OptionSet::parse(const std::vector<std::string>& args) {
   auto& vm = impl_->vm;
   try {
     po::store(po::command_line_parser(args).options(impl_->desc).run(), vm);
+  } catch (const po::unknown_option& e) {
+    std::string name = e.get_option_name();  // "--stepz"
+    name.erase(0, name.find_first_not_of('-'));
+    TP_THROW(UsageError, message_of(e), did_you_mean(name, impl_->option_names()));
   } catch (const po::error& e) {
     TP_THROW(UsageError, message_of(e));
   }

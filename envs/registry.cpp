@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace tp::envs {
 
@@ -22,8 +23,12 @@ const EnvSpec& EnvRegistry::spec(const std::string& id) const {
   for (const auto& s : specs_)
     if (s.id == id) return s;
   std::string known;
-  for (const auto& s : specs_) known += (known.empty() ? "" : ", ") + s.id;
-  TP_THROW(UsageError, "unknown env '", id, "' (known: ", known, ")");
+  std::vector<std::string> ids;
+  for (const auto& s : specs_) {
+    known += (known.empty() ? "" : ", ") + s.id;
+    ids.push_back(s.id);
+  }
+  TP_THROW(UsageError, "unknown env '", printable(id), "'", did_you_mean(id, ids), " (known: ", known, ")");
 }
 
 std::unique_ptr<Env> EnvRegistry::make(const std::string& id, const EnvKwargs& kwargs) const {

@@ -31,7 +31,7 @@ int eval_env(const Args& args) {
       "       torchplay eval --model CHECKPOINT [options]");
   set.add("env", &env_id, "environment (see torchplay envs)")
       .add("env-options", &env_options, "env settings as key=value,... (e.g. sticky_action_prob=0)")
-      .add("agent", &agent, "random or a checkpoint file")
+      .add("agent", &agent, "random, a checkpoint file or a run directory (its newest checkpoint)")
       .add("episodes", &episodes, "episodes to run (episode i is seeded with seed + i)")
       .add("sample-actions", &sample_actions,
            "actor-critic agents (ppo, a2c, a3c): draw actions from the policy instead of taking the most likely");

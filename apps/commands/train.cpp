@@ -3,6 +3,7 @@
 
 #include "apps/commands.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace tp::app {
 
@@ -35,8 +36,11 @@ int cmd_train(const Args& args) {
     if (algo == g) return train_generative(algo, rest);
   if (!algo.empty() && algo[0] == '-')
     TP_THROW(UsageError, "train needs an algorithm before options, e.g. 'torchplay train dqn ", algo, "'");
-  TP_THROW(UsageError, "unknown algorithm '", algo,
-           "' (dqn, ppo, a2c, a3c, alphazero, gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae)");
+  std::vector<std::string> algorithms = {"dqn", "ppo", "a2c", "a3c", "alphazero"};
+  algorithms.insert(algorithms.end(), std::begin(kGenerative), std::end(kGenerative));
+  std::string known;
+  for (const std::string& a : algorithms) known += (known.empty() ? "" : ", ") + a;
+  TP_THROW(UsageError, "unknown algorithm '", printable(algo), "'", did_you_mean(algo, algorithms), " (", known, ")");
 }
 
 }  // namespace tp::app

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "envs/games/connect4.h"
 #include "envs/games/go/go_state.h"
 #include "envs/games/k_in_row.h"
@@ -24,7 +25,8 @@ bool GameRegistry::contains(const std::string& name) const {
 const GameSpec& GameRegistry::spec(const std::string& name) const {
   for (const auto& s : specs_)
     if (s.name == name) return s;
-  TP_THROW(UsageError, "unknown game '", name, "' (known: ", names_text(), ")");
+  TP_THROW(UsageError, "unknown game '", printable(name), "'", did_you_mean(name, names()), " (known: ", names_text(),
+           ")");
 }
 
 std::unique_ptr<GameState> GameRegistry::make(const std::string& name, const std::string& params) const {

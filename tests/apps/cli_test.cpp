@@ -69,6 +69,36 @@ TEST(Cli, BadValueAndBadConfig) {
   }
 }
 
+// A typo in a command, an algorithm, an env or game name, an option or a config key gets the
+// usual one-line usage error, with the closest name as a hint.
+TEST(Cli, TyposGetADidYouMeanHint) {
+  test::TempDir dir;
+  std::ofstream(dir.file("typo.ini")) << "stepz = 3\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"trian dqn", "did you mean 'train'?"},
+      {"train dqm", "did you mean 'dqn'?"},
+      {"train dqn --env CartPol-v1 --steps 10", "did you mean 'CartPole-v1'?"},
+      {"train dqn --env cartpole-v1 --steps 10", "did you mean 'CartPole-v1'?"},
+      {"train dqn --env CartPole-v1 --stepz 10", "did you mean 'steps'?"},
+      {"train alphazero --game conect4", "did you mean 'connect4'?"},
+      {"train dqn --env CartPole-v1 --config " + dir.file("typo.ini"), "did you mean 'steps'?"},
+      {"eval --env CartPole-v1 --agent randm", "did you mean 'random'?"},
+      {"eval --game connect4 --agent mcst:50", "did you mean 'mcts'?"},
+      {"eval --env CartPole-v1 --agent " + dir.file("gone.tpck"), "no such checkpoint file or run directory"},
+      {"eval --env CartPole-v1 --agent " + dir.path(), "has no checkpoint yet"},
+  };
+  for (const auto& [args, hint] : cases) {
+    const auto r = run_torchplay(args);
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
+    EXPECT_EQ(count_lines(r.output), 1) << args << ": " << r.output;
+    EXPECT_NE(r.output.find(hint), std::string::npos) << args << ": " << r.output;
+  }
+  // Nothing close: no hint.
+  const auto r = run_torchplay("train dqn --env Zebra-v9 --steps 10");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output.find("did you mean"), std::string::npos) << r.output;
+}
+
 TEST(Cli, CommandHelpShowsDefaults) {
   auto r = run_torchplay("eval --help");
   EXPECT_EQ(r.exit_code, 0);

@@ -66,6 +66,10 @@ TEST(DeviceOption, CpuTrainsEvaluatesAndGenerates) {
                     on_cpu.at("checkpoint").get<std::string>());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_DOUBLE_EQ(last_json(r.output).at("return_mean").get<double>(), on_cpu.at("final_eval_mean").get<double>());
+  // A run directory stands for its newest checkpoint.
+  r = run_torchplay("eval --env CartPole-v1 --episodes 3 --quiet --json --agent " + dir.file("dqn_cpu"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_DOUBLE_EQ(last_json(r.output).at("return_mean").get<double>(), on_cpu.at("final_eval_mean").get<double>());
 
   const std::string gan =
       "train gan --data ring8 --epochs 1 --synthetic-size 256 --g-hidden 16 --d-hidden 16 --threads 1 --quiet --json "

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/options.h"
+#include "core/text.h"
 #include "tests/test_util.h"
 
 namespace tp {
@@ -38,6 +39,23 @@ TEST(Options, DefaultsAndCommandLine) {
   EXPECT_DOUBLE_EQ(o.lr, 2.5e-4);
   EXPECT_TRUE(set.given("steps"));
   EXPECT_FALSE(set.given("lr"));
+}
+
+TEST(Text, ClosestMatchIsATypoDistanceAwayOrNothing) {
+  const std::vector<std::string> names = {"steps", "seed", "lr", "gamma", "CartPole-v1", "connect4"};
+  EXPECT_EQ(closest_match("stepz", names), "steps");
+  EXPECT_EQ(closest_match("sed", names), "seed");
+  EXPECT_EQ(closest_match("cartpole-v1", names), "CartPole-v1");  // case does not count
+  EXPECT_EQ(closest_match("CartPol-v0", names), "CartPole-v1");   // two edits for a long name
+  EXPECT_EQ(closest_match("conect4", names), "connect4");
+  EXPECT_EQ(closest_match("gmama", names), "gamma");  // a transposition is one edit
+  EXPECT_EQ(closest_match(std::string(10000000, 's'), names), std::nullopt);
+  EXPECT_EQ(closest_match("gamma", names), "gamma");
+  EXPECT_EQ(closest_match("xyz", names), std::nullopt);       // three edits from "lr": too far
+  EXPECT_EQ(closest_match("learning", names), std::nullopt);  // not a typo of anything
+  EXPECT_EQ(closest_match("", {}), std::nullopt);
+  EXPECT_EQ(did_you_mean("gama", names), " (did you mean 'gamma'?)");
+  EXPECT_EQ(did_you_mean("zzzzzz", names), "");
 }
 
 TEST(Options, UnknownOptionIsUsageErrorNamingIt) {
