@@ -134,4 +134,12 @@ Image tile_grid(const std::vector<Image>& tiles, int columns, int padding, uint8
   return grid;
 }
 
+Image upscaled(const Image& image, int factor) {
+  TP_CHECK(factor >= 1, "an upscaling factor must be >= 1, not ", factor);
+  Image out(image.width * factor, image.height * factor, image.channels);
+  for (int y = 0; y < out.height; ++y)
+    for (int x = 0; x < out.width; ++x) std::copy_n(image.at(x / factor, y / factor), image.channels, out.at(x, y));
+  return out;
+}
+
 }  // namespace tp

@@ -31,4 +31,8 @@ Image read_png(const std::string& path);
 // pixels of `background`. Fewer tiles than a full last row leave the rest background.
 Image tile_grid(const std::vector<Image>& tiles, int columns, int padding = 2, uint8_t background = 0);
 
+// `image` enlarged `factor` times (>= 1) by repeating pixels: small samples (28x28) made
+// visible without blurring them.
+Image upscaled(const Image& image, int factor);
+
 }  // namespace tp

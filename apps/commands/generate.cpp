@@ -1,5 +1,5 @@
 // `torchplay generate --model CHECKPOINT --n 64 --out grid.png [--class K]
-//  [--interpolate A,B --steps 10] [--seed S]`: PNG grids of samples from a generator.
+//  [--interpolate A,B --steps 10] [--scale 3] [--seed S]`: PNG grids of samples from a generator.
 #include <torch/torch.h>
 
 #include <cstdio>
@@ -17,22 +17,24 @@ namespace tp::app {
 int cmd_generate(const Args& args) {
   CommonOptions common;
   std::string model, out = "samples.png", interpolate;
-  int64_t n = 64, class_label = -1, steps = 10, columns = 0;
+  int64_t n = 64, class_label = -1, steps = 10, columns = 0, scale = 1;
   OptionSet set(
       "torchplay generate --model CHECKPOINT|RUN_DIR [--n 64] [--out grid.png] [--class K]\n"
-      "       [--interpolate A,B --steps 10] [--seed S]");
+      "       [--interpolate A,B --steps 10] [--scale 3] [--seed S]");
   set.add("model", &model, "generator checkpoint (gan, dcgan, cgan, wgan-gp, vae), or its run directory")
       .add("out", &out, "output PNG file")
       .add("n", &n, "samples (latents drawn from --seed); with --interpolate: rows of --steps")
       .add("class", &class_label, "conditional models: the class of every sample (-1: all classes in turn)")
       .add("interpolate", &interpolate, "A,B: walk from latent A to latent B (indices into the --n latents of --seed)")
       .add("steps", &steps, "interpolation steps (columns), endpoints included")
-      .add("columns", &columns, "grid columns (0: 8, the class count of a conditional model, or --steps)");
+      .add("columns", &columns, "grid columns (0: 8, the class count of a conditional model, or --steps)")
+      .add("scale", &scale, "enlarge the grid this many times, pixels repeated (1..16)");
   common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !model.empty(), "--model is required");
   TP_CHECK_AS(UsageError, n > 0, "--n must be > 0");
   TP_CHECK_AS(UsageError, columns >= 0, "--columns must be >= 0");
+  TP_CHECK_AS(UsageError, scale >= 1 && scale <= 16, "--scale must be in 1..16, not ", scale);
   init_runtime(common);
 
   gen::Sampler sampler(model, torch::Device(common.device));
@@ -57,7 +59,7 @@ int cmd_generate(const Args& args) {
   } else {
     samples = sampler.sample(z, class_label);
   }
-  write_png(out, sampler.render(samples, cols));
+  write_png(out, upscaled(sampler.render(samples, cols), static_cast<int>(scale)));
   if (!common.quiet)
     std::printf("wrote %s: %lld samples from %s (%s)\n", out.c_str(), static_cast<long long>(samples.size(0)),
                 sampler.checkpoint_path().c_str(), sampler.algorithm().c_str());

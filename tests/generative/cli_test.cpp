@@ -107,6 +107,17 @@ TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
   const Image c3 = read_png(dir.file("c3.png"));
   EXPECT_EQ(c3.width, 8 * 28 + 9 * 2);
   EXPECT_EQ(c3.height, 2 * 28 + 3 * 2);
+  // --scale 3: the same grid with every pixel a 3x3 block.
+  r = test::run_torchplay("generate --model " + dir.file("cgan") + " --n 16 --class 3 --scale 3 --out " +
+                          dir.file("c3x3.png") + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Image c3x3 = read_png(dir.file("c3x3.png"));
+  EXPECT_EQ(c3x3.width, 3 * c3.width);
+  EXPECT_EQ(c3x3.height, 3 * c3.height);
+  EXPECT_EQ(*c3x3.at(3 * 40 + 2, 3 * 20 + 1), *c3.at(40, 20));
+  EXPECT_EQ(upscaled(c3, 3).pixels, c3x3.pixels);
+  r = test::run_torchplay("generate --model " + dir.file("cgan") + " --scale 0 --out " + dir.file("x.png"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
   r = test::run_torchplay("generate --model " + dir.file("cgan") + " --class 10 --out " + dir.file("x.png"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
 

@@ -78,6 +78,15 @@ TEST(PngImage, EncodeDecodeRoundTripAndGrid) {
   EXPECT_EQ(*grid.at(grid.width - 2, grid.height - 2), 0);  // the empty end of the last row
   write_file_atomic(dir.file("bad.png"), "not a png at all");
   EXPECT_THROW(read_png(dir.file("bad.png")), DataError);
+  // Upscaling repeats each pixel into a factor x factor block.
+  const Image big = upscaled(img, 3);
+  EXPECT_EQ(big.width, 15);
+  EXPECT_EQ(big.height, 9);
+  for (int y = 0; y < big.height; ++y)
+    for (int x = 0; x < big.width; ++x)
+      for (int c = 0; c < 3; ++c) ASSERT_EQ(big.at(x, y)[c], img.at(x / 3, y / 3)[c]) << x << "," << y;
+  EXPECT_EQ(upscaled(img, 1).pixels, img.pixels);
+  EXPECT_THROW(upscaled(img, 0), Error);
 }
 
 TEST(SampleGrid, MapsUnitRangeToBytes) {
