@@ -2,8 +2,8 @@
 // The bounds of a checkpoint payload, checked before LibTorch parses it. LibTorch's zip reader
 // and unpickler reserve what a record's or a string's declared length says before finding the
 // bytes missing (a 5 KB file could make them reserve gigabytes); these checks hold every
-// declared length to the bytes actually present, so reading a checkpoint never reserves more
-// than the file's own size.
+// declared length to the bytes actually present, so no length beyond them reaches an
+// allocation.
 #include <string_view>
 
 namespace tp {
