@@ -1,5 +1,4 @@
 #include "agents/gtp/gtp_engine.h"
-#include "core/text.h"
 
 #include <cctype>
 #include <cmath>
@@ -7,6 +6,8 @@
 #include <istream>
 #include <ostream>
 #include <stdexcept>
+
+#include "core/text.h"
 
 namespace tp::agents {
 

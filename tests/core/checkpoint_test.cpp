@@ -1,8 +1,6 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +10,7 @@
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/run_dir.h"
+#include "tests/checkpoint_image.h"
 #include "tests/test_util.h"
 
 namespace tp {
@@ -170,31 +169,14 @@ TEST(Checkpoint, WrongAlgorithmOrArchitectureRejected) {
   EXPECT_THROW(r.load_module("no_such_module", *wider), CheckpointError);
 }
 
-// A checkpoint image with its header replaced by `json`, the header CRC recomputed: what
-// anyone can craft.
+// A checkpoint image with its header (or payload) replaced, the CRCs recomputed: what anyone
+// can craft.
 std::string with_header(const std::string& image, const std::string& json) {
-  uint32_t len = 0;
-  std::memcpy(&len, image.data() + 8, 4);
-  std::string out = image.substr(0, 8);
-  const uint32_t new_len = static_cast<uint32_t>(json.size());
-  const uint32_t crc =
-      static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(json.data()), new_len));
-  out.append(reinterpret_cast<const char*>(&new_len), 4);
-  out.append(reinterpret_cast<const char*>(&crc), 4);
-  return out + json + image.substr(16 + len);
+  return test::join_checkpoint({json, test::split_checkpoint(image).payload});
 }
 
-// A checkpoint image with its payload replaced by `payload`, the CRC recomputed.
 std::string with_payload(const std::string& image, const std::string& payload) {
-  uint32_t header_len = 0;
-  std::memcpy(&header_len, image.data() + 8, 4);
-  std::string out = image.substr(0, 16 + header_len);
-  const uint64_t len = payload.size();
-  const uint32_t crc = static_cast<uint32_t>(
-      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(len)));
-  out.append(reinterpret_cast<const char*>(&len), 8);
-  out.append(reinterpret_cast<const char*>(&crc), 4);
-  return out + payload;
+  return test::join_checkpoint({test::split_checkpoint(image).header, payload});
 }
 
 // The payload is data: a TorchScript archive in its place (what format 1 stored, and code
@@ -238,9 +220,7 @@ TEST(Checkpoint, DeclaredLengthsAreHeldToTheBytesPresent) {
   Net net(8);
   torch::optim::Adam opt(net->parameters(), 1e-3);
   const std::string image = read_file(write_checkpoint(dir.file("a.tpck"), net, opt));
-  uint32_t header_len = 0;
-  std::memcpy(&header_len, image.data() + 8, 4);
-  const std::string payload = image.substr(16 + header_len + 12);
+  const std::string payload = test::split_checkpoint(image).payload;
   auto patched = [&](const std::string& find, size_t at, const std::string& bytes) {
     std::string p = payload;
     const size_t pos = p.find(find);

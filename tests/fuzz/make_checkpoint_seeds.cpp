@@ -3,42 +3,16 @@
 // (docs/security.md) built from it with their CRCs recomputed.
 //   build/tests/fuzz/fuzz_make_checkpoint_seeds tests/fuzz/corpus/checkpoint
 #include <torch/torch.h>
-#include <zlib.h>
 
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "core/checkpoint.h"
 #include "core/rng.h"
+#include "tests/checkpoint_image.h"
 
 namespace {
-
-uint32_t crc_of(const std::string& s) {
-  return static_cast<uint32_t>(
-      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
-}
-
-template <class T>
-std::string raw(T v) {
-  return std::string(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-struct Parts {
-  std::string header, payload;
-};
-
-Parts split(const std::string& image) {
-  uint32_t header_len = 0;
-  std::memcpy(&header_len, image.data() + 8, 4);
-  return {image.substr(16, header_len), image.substr(16 + header_len + 12)};
-}
-
-std::string join(const Parts& p) {
-  return std::string("TPCKPT1\n") + raw<uint32_t>(static_cast<uint32_t>(p.header.size())) + raw(crc_of(p.header)) +
-         p.header + raw<uint64_t>(p.payload.size()) + raw(crc_of(p.payload)) + p.payload;
-}
 
 std::string pickled(const c10::IValue& value) {
   const std::vector<char> bytes = torch::pickle_save(value);
@@ -77,7 +51,7 @@ int main(int argc, char** argv) {
   const std::string valid = writer.encode();
   put("valid.tpck", valid);
   put("truncated.tpck", valid.substr(0, valid.size() / 2));
-  const Parts parts = split(valid);
+  const tp::test::CheckpointParts parts = tp::test::split_checkpoint(valid);
 
   // Headers: bounded data (nesting, key count, counter ranges and types, printable fields).
   const std::string fields =
@@ -101,7 +75,7 @@ int main(int argc, char** argv) {
       {"header-not-object", "[1,2,3]"},
       {"header-control-byte", "{\"a\":\x01}"},
   };
-  for (const auto& [name, json] : headers) put(name + ".tpck", join({json, parts.payload}));
+  for (const auto& [name, json] : headers) put(name + ".tpck", tp::test::join_checkpoint({json, parts.payload}));
 
   // Payloads: data only (a TorchScript archive, other pickled values, not a zip).
   torch::serialize::OutputArchive archive;
@@ -119,7 +93,7 @@ int main(int argc, char** argv) {
       {"payload-view", pickled(c10::IValue(huge_view))},
       {"payload-not-a-zip", "PK\x03\x04 not a zip at all"},
   };
-  for (const auto& [name, payload] : payloads) put(name + ".tpck", join({parts.header, payload}));
+  for (const auto& [name, payload] : payloads) put(name + ".tpck", tp::test::join_checkpoint({parts.header, payload}));
   std::cout << "wrote " << 2 + headers.size() + payloads.size() << " seeds into " << dir << "\n";
   return 0;
 }
