@@ -6,10 +6,12 @@
 #include <cstring>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <limits>
 
 #include "core/error.h"
 #include "core/run_dir.h"
+#include "core/text.h"
 
 namespace tp {
 
@@ -88,6 +90,66 @@ void CsvMetrics::write(const std::vector<std::pair<std::string, double>>& values
   const bool flushed = std::fflush(file_) == 0;
   TP_CHECK(written && flushed && !std::ferror(file_), "cannot write metrics file '", path_,
            "': ", std::strerror(errno));
+}
+
+namespace {
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = line.find(',', start);
+    cells.push_back(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return cells;
+    start = comma + 1;
+  }
+}
+}  // namespace
+
+size_t MetricsTable::column(const std::string& name, const std::string& path) const {
+  const auto it = std::find(columns.begin(), columns.end(), name);
+  if (it != columns.end()) return static_cast<size_t>(it - columns.begin());
+  std::string all;
+  for (const auto& c : columns) all += (all.empty() ? "" : ", ") + c;
+  TP_THROW(UsageError, "'", printable(path, 200), "' has no column '", printable(name), "'",
+           did_you_mean(name, columns), " (columns: ", all, ")");
+}
+
+MetricsTable read_metrics_csv(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  TP_CHECK_AS(UsageError, in.good(), "cannot read metrics file '", printable(path, 200), "'");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!text.empty() && text.back() != '\n')
+    text.erase(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+  MetricsTable table;
+  size_t start = 0;
+  int lineno = 0;
+  while (start < text.size()) {
+    const size_t end = text.find('\n', start);
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    ++lineno;
+    if (lineno == 1) {
+      table.columns = split_csv_line(line);
+      continue;
+    }
+    const std::vector<std::string> cells = split_csv_line(line);
+    TP_CHECK(cells.size() == table.columns.size(), printable(path, 200), ":", lineno, ": ", cells.size(),
+             " cells, the header has ", table.columns.size());
+    std::vector<double> row;
+    for (const std::string& cell : cells) {
+      if (cell.empty()) {
+        row.push_back(std::numeric_limits<double>::quiet_NaN());
+        continue;
+      }
+      char* stop = nullptr;
+      const double v = std::strtod(cell.c_str(), &stop);
+      TP_CHECK(stop && *stop == '\0', printable(path, 200), ":", lineno, ": '", printable(cell), "' is not a number");
+      row.push_back(v);
+    }
+    table.rows.push_back(std::move(row));
+  }
+  TP_CHECK_AS(UsageError, !table.columns.empty(), "metrics file '", printable(path, 200), "' is empty");
+  return table;
 }
 
 }  // namespace tp

@@ -40,4 +40,16 @@ class CsvMetrics {
   std::FILE* file_ = nullptr;
 };
 
+// A metrics.csv read back (torchplay plot): the header and the rows, an empty cell as NaN.
+struct MetricsTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<double>> rows;
+  // The index of `column`; a UsageError naming the file's columns (and the closest) otherwise.
+  size_t column(const std::string& name, const std::string& path) const;
+};
+// A UsageError for a missing or empty file; a tp::Error naming file:line for a row with the
+// wrong number of cells or a cell that is not a number. A last row without its newline (an
+// interrupted write) is left out.
+MetricsTable read_metrics_csv(const std::string& path);
+
 }  // namespace tp
