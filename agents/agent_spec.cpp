@@ -2,8 +2,11 @@
 
 #include <filesystem>
 
+#include "agents/alphazero/model.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
+#include "core/options.h"
+#include "core/shipped_models.h"
 #include "core/text.h"
 
 namespace tp::agents {
@@ -16,6 +19,7 @@ std::string agent_checkpoint(const std::string& spec, const std::vector<std::str
     return *newest;
   }
   if (std::filesystem::is_regular_file(spec, ec)) return spec;
+  if (const auto shipped = shipped_model(spec)) return *shipped;
   // A path (or a checkpoint's name) that is not there, as opposed to a mistyped player name.
   const bool looks_like_a_path = spec.find('/') != std::string::npos || spec.find(".tpck") != std::string::npos;
   TP_CHECK_AS(UsageError, !looks_like_a_path, "no such checkpoint file or run directory '", printable(spec, 200), "'");
@@ -25,9 +29,47 @@ std::string agent_checkpoint(const std::string& spec, const std::vector<std::str
     names.push_back(b.substr(0, b.find(':')));
     known += b + ", ";
   }
+  const std::vector<std::string> shipped = shipped_model_names();
+  names.insert(names.end(), shipped.begin(), shipped.end());
+  const std::string models = shipped.empty() ? "" : "a shipped model (" + join(shipped, ", ") + "), ";
   TP_THROW(UsageError, "unknown agent '", printable(spec, 200), "'",
-           did_you_mean(spec.substr(0, spec.find(':')), names), " (expected ", known,
+           did_you_mean(spec.substr(0, spec.find(':')), names), " (expected ", known, models,
            "a checkpoint file or a run directory)");
+}
+
+namespace {
+std::string config_value(const CheckpointHeader& header, const std::string& key, const std::string& path) {
+  for (const IniLine& line : parse_ini(header.config, "the config of " + path))
+    if (line.key == key) return line.value;
+  return "";
+}
+}  // namespace
+
+std::optional<AgentTarget> agent_target(const std::string& spec) {
+  std::string path;
+  try {
+    path = agent_checkpoint(spec, {});
+  } catch (const UsageError&) {
+    return std::nullopt;  // a built-in player or a mistake, which the command itself reports
+  }
+  const CheckpointHeader header = CheckpointReader::read_header(path);
+  AgentTarget t;
+  if (header.algorithm == "alphazero") {
+    CheckpointReader reader(path);
+    const AlphaZeroModelInfo info = AlphaZeroModelInfo::from_json(reader.bytes("player"), path);
+    t.kind = AgentTarget::Kind::kGame;
+    t.name = info.game;
+    t.options = info.game_options;
+    return t;
+  }
+  if (header.algorithm == "dqn" || header.algorithm == "ppo" || header.algorithm == "a2c" ||
+      header.algorithm == "a3c") {
+    t.kind = AgentTarget::Kind::kEnv;
+    t.name = header.env;
+    t.options = config_value(header, "env-options", path);
+    return t;
+  }
+  return std::nullopt;
 }
 
 }  // namespace tp::agents

@@ -9,6 +9,7 @@
 #include "agents/baselines/connect4_solver.h"
 #include "agents/baselines/minimax.h"
 #include "agents/baselines/random_player.h"
+#include "agents/torchscript_agent.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
 
@@ -50,7 +51,16 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
                 game.info().name);
     return std::make_unique<SolverPlayer>(ctx.seed);
   }
-  const std::string path = agent_checkpoint(spec, {"random", "minimax", "minimax:DEPTH", "mcts:N", "solver"});
+  if (is_torchscript_spec(spec)) {
+    // A network made elsewhere with the tower's contract, searched with AlphaZero's defaults.
+    MctsOptions o;
+    o.simulations = ctx.simulations > 0 ? ctx.simulations : 800;
+    o.c_puct = 1.25;
+    return std::make_unique<MctsPlayer>(spec, make_torchscript_evaluator(spec, game.info(), ctx.device, 256), o,
+                                        ctx.seed);
+  }
+  const std::string path =
+      agent_checkpoint(spec, {"random", "minimax", "minimax:DEPTH", "mcts:N", "solver", "torchscript:FILE.pt"});
   const torch::Device device(ctx.device);
   LoadedAlphaZeroModel model = load_alphazero_model(path, game, device);
   MctsOptions o;

@@ -21,7 +21,7 @@ struct GamePlayerContext {
 // checkpoint (another game or algorithm).
 std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs::GameState& game,
                                              const GamePlayerContext& ctx);
-// True when `spec` names a checkpoint rather than a built-in player: a network that plays
+// True when `spec` names a checkpoint (or a TorchScript network) rather than a built-in player: a network that plays
 // only the board it was trained on (GTP refuses other board sizes for it).
 bool is_checkpoint_spec(const std::string& spec);
 

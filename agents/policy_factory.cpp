@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "agents/agent_spec.h"
 #include "agents/policy.h"
+#include "agents/torchscript_agent.h"
 #include "agents/dqn/dqn_policy.h"
 #include "agents/policy_gradient/pg_options.h"
 #include "agents/policy_gradient/pg_policy.h"
@@ -12,7 +13,8 @@ namespace tp::agents {
 
 std::unique_ptr<Policy> make_policy(const std::string& spec, const envs::Env& env, const PolicyContext& ctx) {
   if (spec == "random") return std::make_unique<RandomPolicy>(ctx.seed);
-  const std::string path = agent_checkpoint(spec, {"random"});
+  if (is_torchscript_spec(spec)) return make_torchscript_policy(spec, env, ctx);
+  const std::string path = agent_checkpoint(spec, {"random", "torchscript:FILE.pt"});
   const CheckpointHeader header = CheckpointReader::read_header(path);
   TP_CHECK_AS(CheckpointError, header.env == env.id(), "checkpoint '", path, "' was trained on ", header.env, ", not ",
               env.id());

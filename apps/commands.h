@@ -20,6 +20,8 @@ int cmd_play(const Args& args);
 int cmd_generate(const Args& args);
 int cmd_match(const Args& args);
 int cmd_gtp(const Args& args);
+int cmd_export(const Args& args);
+int cmd_plot(const Args& args);
 int cmd_bench(const Args& args);
 
 // `train <algo>` targets, one file each (apps/commands/train_*.cpp).
@@ -34,6 +36,10 @@ int train_generative(const std::string& model, const Args& args);
 int eval_env(const Args& args);
 int eval_game(const Args& args);
 int eval_model(const Args& args);
+
+// `args` with --game or --env (and its options) added from the checkpoint --agent names, when
+// none of --game, --env, --model is given: `play --agent connect4` needs no --game.
+Args with_agent_target(const Args& args);
 
 // Throws a one-line error naming `what` when the build has no SFML views.
 void require_sfml(const std::string& what);

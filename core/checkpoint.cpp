@@ -392,6 +392,20 @@ void CheckpointReader::fail(const std::string& what) const {
   TP_THROW(CheckpointError, "checkpoint '", path_, "': ", printable(what, 300));
 }
 
+namespace {
+// Optimizer and generator states are read with recording off: they are training state.
+struct NotRecording {
+  explicit NotRecording(bool& flag) : flag_(flag), was_(flag) { flag_ = false; }
+  ~NotRecording() { flag_ = was_; }
+  NotRecording(const NotRecording&) = delete;
+  NotRecording& operator=(const NotRecording&) = delete;
+
+ private:
+  bool& flag_;
+  bool was_;
+};
+}  // namespace
+
 void CheckpointReader::expect(const std::string& algorithm, const std::string& architecture) const {
   if (!algorithm.empty() && header_.algorithm != algorithm)
     fail("holds a '" + header_.algorithm + "' model, expected '" + algorithm + "'");
@@ -401,7 +415,22 @@ void CheckpointReader::expect(const std::string& algorithm, const std::string& a
 
 const torch::Tensor* CheckpointReader::find(const std::string& key) const {
   const auto it = entries_.find(key);
-  return it == entries_.end() ? nullptr : &it->second;
+  if (it == entries_.end()) return nullptr;
+  if (recording_) read_.insert(key);
+  return &it->second;
+}
+
+bool CheckpointReader::inference_only() const {
+  const auto it = header_.counters.find(kInferenceOnlyCounter);
+  return it != header_.counters.end() && it->second != 0;
+}
+
+void write_inference_copy(const CheckpointReader& reader, const std::string& path) {
+  CheckpointHeader header = reader.header();
+  header.counters[kInferenceOnlyCounter] = 1;
+  CheckpointWriter writer(header);
+  for (const std::string& key : reader.read_) writer.add_tensor(key, reader.entries_.at(key));
+  writer.write(path);
 }
 
 // Tensors come back on the CPU whatever device they were saved from (a run on --device cuda
@@ -433,7 +462,9 @@ void CheckpointReader::load_module(const std::string& key, torch::nn::Module& mo
 
 void CheckpointReader::load_optimizer(const std::string& key, torch::optim::Optimizer& optimizer) {
   const std::string prefix = key + "/";
+  if (inference_only() && !has(key)) return;
   if (!has(key)) fail("no optimizer '" + key + "'");
+  const NotRecording training_state(recording_);
   int64_t index = 0;
   ska::flat_hash_map<std::string, std::unique_ptr<torch::optim::OptimizerParamState>> state;
   std::vector<double> lrs;
@@ -472,7 +503,7 @@ torch::Tensor CheckpointReader::tensor(const std::string& key) {
 }
 
 bool CheckpointReader::has(const std::string& key) {
-  if (find(key)) return true;
+  if (entries_.count(key)) return true;
   const std::string prefix = key + "/";
   const auto it = entries_.lower_bound(prefix);
   return it != entries_.end() && it->first.rfind(prefix, 0) == 0;
@@ -490,6 +521,8 @@ std::string CheckpointReader::bytes(const std::string& key) {
 }
 
 void CheckpointReader::load_rng(const std::string& key, Rng& rng) {
+  if (inference_only() && !has(key)) return;
+  const NotRecording training_state(recording_);
   const std::string b = bytes(key);
   Rng::State s;
   if (b.size() != sizeof s) fail("entry '" + key + "' is not a generator state");
@@ -498,6 +531,8 @@ void CheckpointReader::load_rng(const std::string& key, Rng& rng) {
 }
 
 void CheckpointReader::load_torch_rng(const std::string& key) {
+  if (inference_only() && !has(key)) return;
+  const NotRecording training_state(recording_);
   torch::Tensor t = tensor(key);
   auto gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ class Optimizer;
 namespace tp {
 
 constexpr int kCheckpointFormatVersion = 2;
+// Header counter set (to 1) on a checkpoint that holds only what playing needs: the entries a
+// loader for play reads, no optimizer or generator states (torchplay export, models/). Such a
+// file plays, evaluates and exports; it cannot resume training.
+constexpr char kInferenceOnlyCounter[] = "inference_only";
 
 struct CheckpointHeader {
   int format_version = kCheckpointFormatVersion;
@@ -94,8 +99,15 @@ class CheckpointReader {
   template <class Read>
   auto interpret(Read&& read) const -> decltype(read());
   bool has(const std::string& key);
+  // Optimizer and generator states are training state: in an inference-only checkpoint they are
+  // absent, and these three leave the optimizer or generator as it is.
   void load_rng(const std::string& key, Rng& rng);
   void load_torch_rng(const std::string& key);
+  bool inference_only() const;
+
+  // write_inference_copy keeps the entries read so far other than training state (optimizers,
+  // generators): what a loader for play needed.
+  friend void write_inference_copy(const CheckpointReader& reader, const std::string& path);
 
  private:
   [[noreturn]] void fail(const std::string& what) const;
@@ -103,7 +115,13 @@ class CheckpointReader {
   std::string path_;
   CheckpointHeader header_;
   std::map<std::string, torch::Tensor> entries_;
+  mutable std::set<std::string> read_;
+  bool recording_ = true;  // off while optimizer and generator states are read
 };
+
+// Writes to `path` (atomically) a checkpoint with `reader`'s header, marked inference-only,
+// and only the entries read from it so far: run a loader for play on `reader` first.
+void write_inference_copy(const CheckpointReader& reader, const std::string& path);
 
 template <class Read>
 auto CheckpointReader::interpret(Read&& read) const -> decltype(read()) {

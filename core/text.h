@@ -17,6 +17,8 @@ std::string to_lower(std::string text);
 // to be a typo: at most 1 edit for words up to 4 characters, 2 up to 8, 3 beyond. Ties go to
 // the earlier candidate. For "did you mean" hints on names a user typed.
 std::optional<std::string> closest_match(const std::string& word, const std::vector<std::string>& candidates);
+// The parts with `separator` between them ("a, b, c").
+std::string join(const std::vector<std::string>& parts, const std::string& separator);
 // " (did you mean 'X'?)" for the closest match, or "" when none is close.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 

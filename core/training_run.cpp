@@ -98,6 +98,8 @@ void resume_from_newest(TrainingAlgorithm& algorithm, const RunCheckpoints& chec
     }
   }
   CheckpointReader& reader = *opened;
+  TP_CHECK_AS(UsageError, !reader.inference_only(), "--resume: checkpoint '", reader.path(),
+              "' holds only what playing needs (no optimizer state); it cannot resume training");
   const CheckpointHeader expected = algorithm.checkpoint_header();
   reader.expect(expected.algorithm, expected.architecture);
   algorithm.load(reader);

@@ -1,5 +1,6 @@
 #include "generative/model.h"
 
+#include <torch/csrc/jit/api/module.h>
 #include <torch/torch.h>
 
 #include "core/error.h"
@@ -30,6 +31,11 @@ torch::Tensor GenerativeModel::on_device(const torch::Tensor& t) const { return 
 
 torch::Tensor GenerativeModel::generate(const torch::Tensor&, const torch::Tensor&) {
   TP_THROW(UsageError, "'", algorithm(), "' models do not generate samples from latents");
+}
+
+torch::jit::Module GenerativeModel::to_torchscript() const {
+  TP_THROW(UsageError, "'", algorithm(),
+           "' models cannot be exported to TorchScript (gan, dcgan, cgan, wgan-gp, vae can)");
 }
 
 FixedInputs GenerativeModel::make_fixed_inputs(int64_t n, uint64_t gen_seed, const Dataset&) const {

@@ -19,6 +19,10 @@ class CheckpointWriter;
 class CheckpointReader;
 }  // namespace tp
 
+namespace torch::jit {
+struct Module;
+}
+
 namespace tp::gen {
 
 class LikelihoodBound;  // generative/capabilities.h
@@ -71,6 +75,10 @@ class GenerativeModel {
   // their inputs): images in [0, 1] or points; undefined when there is nothing to draw.
   virtual torch::Tensor visualize(const FixedInputs& fixed);
 
+  // The sampler as a TorchScript module (torchplay export): forward(z) or, conditional,
+  // forward(z, labels) returns what generate() returns. A UsageError for models that do not
+  // sample from latents.
+  virtual torch::jit::Module to_torchscript() const;
   // Capabilities (generative/capabilities.h) for evaluation; nullptr when the model has none.
   virtual LikelihoodBound* likelihood_bound() { return nullptr; }
   virtual SampleScorer* sample_scorer() { return nullptr; }

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/run_dir.h"
+#include "core/shipped_models.h"
 #include "generative/model_factory.h"
 
 namespace tp::gen {
@@ -44,6 +45,8 @@ DataShape get_shape(const CheckpointHeader& h) {
 }
 
 std::string resolve_checkpoint(const std::string& path) {
+  if (!std::filesystem::exists(path))
+    if (const auto shipped = shipped_model(path)) return *shipped;
   TP_CHECK_AS(CheckpointError, std::filesystem::exists(path), "checkpoint not found: ", path);
   if (!std::filesystem::is_directory(path)) return path;
   const std::string dir = std::filesystem::exists(path + "/checkpoints") ? path + "/checkpoints" : path;
@@ -53,9 +56,13 @@ std::string resolve_checkpoint(const std::string& path) {
 }
 
 LoadedModel load_model_checkpoint(const std::string& path_in, torch::Device device) {
+  CheckpointReader reader(resolve_checkpoint(path_in));
+  return load_model_checkpoint(reader, device);
+}
+
+LoadedModel load_model_checkpoint(CheckpointReader& reader, torch::Device device) {
   LoadedModel out;
-  out.path = resolve_checkpoint(path_in);
-  CheckpointReader reader(out.path);
+  out.path = reader.path();
   out.header = reader.header();
   const auto& algos = model_algorithms();
   TP_CHECK_AS(CheckpointError, std::find(algos.begin(), algos.end(), out.header.algorithm) != algos.end(), out.path,

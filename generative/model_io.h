@@ -36,7 +36,10 @@ struct LoadedModel {
 // CheckpointError naming the file for anything that is not a generative checkpoint.
 // The model is loaded onto `device` (whatever device the run trained on).
 LoadedModel load_model_checkpoint(const std::string& path, torch::Device device = torch::kCPU);
-// A checkpoint file itself, or the newest one in RUN/checkpoints when `path` is a run directory.
+// The same from an open checkpoint (torchplay export reads what the load used).
+LoadedModel load_model_checkpoint(CheckpointReader& reader, torch::Device device = torch::kCPU);
+// A checkpoint file itself, the newest one in RUN/checkpoints when `path` is a run directory,
+// or a shipped model's file (models/README.md) when it is a short name.
 std::string resolve_checkpoint(const std::string& path);
 
 }  // namespace tp::gen

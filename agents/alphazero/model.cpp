@@ -48,6 +48,11 @@ AlphaZeroModelInfo AlphaZeroModelInfo::from_json(const std::string& text, const 
 
 LoadedAlphaZeroModel load_alphazero_model(const std::string& path, const envs::GameState& game, torch::Device device) {
   CheckpointReader reader(path);
+  return load_alphazero_model(reader, game, device);
+}
+
+LoadedAlphaZeroModel load_alphazero_model(CheckpointReader& reader, const envs::GameState& game, torch::Device device) {
+  const std::string& path = reader.path();
   reader.expect("alphazero");
   LoadedAlphaZeroModel out;
   out.info = AlphaZeroModelInfo::from_json(reader.bytes("player"), path);

@@ -8,6 +8,10 @@
 #include "envs/games/game.h"
 #include "nets/residual_tower.h"
 
+namespace tp {
+class CheckpointReader;
+}
+
 namespace tp::agents {
 
 struct AlphaZeroOptions;
@@ -33,5 +37,7 @@ struct LoadedAlphaZeroModel {
 // Loads the best network of an AlphaZero checkpoint; CheckpointError for another algorithm
 // or a network that does not fit `game` (another game or board size).
 LoadedAlphaZeroModel load_alphazero_model(const std::string& path, const envs::GameState& game, torch::Device device);
+// The same from an open checkpoint (torchplay export reads what the load used).
+LoadedAlphaZeroModel load_alphazero_model(CheckpointReader& reader, const envs::GameState& game, torch::Device device);
 
 }  // namespace tp::agents

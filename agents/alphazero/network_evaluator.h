@@ -5,6 +5,8 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <functional>
+#include <utility>
 
 #include "agents/alphazero/evaluator.h"
 #include "nets/residual_tower.h"
@@ -15,6 +17,11 @@ class NetworkEvaluator final : public Evaluator {
  public:
   // `max_batch`: the largest batch one forward pass takes (bigger calls are split).
   NetworkEvaluator(nets::ResidualTower net, const envs::GameInfo& info, torch::Device device, int max_batch);
+  // Any network with the tower's contract: planes [B, P, H, W] -> (logits [B, A], value [B])
+  // (a TorchScript module made elsewhere, `--agent torchscript:FILE.pt`). Outputs of another
+  // shape are a tp::Error naming `name`.
+  using Forward = std::function<std::pair<torch::Tensor, torch::Tensor>(const torch::Tensor&)>;
+  NetworkEvaluator(Forward forward, std::string name, const envs::GameInfo& info, torch::Device device, int max_batch);
   void evaluate(const envs::GameState* const* states, int n, float* priors, float* values) override;
 
   int64_t positions() const { return positions_; }
@@ -22,7 +29,9 @@ class NetworkEvaluator final : public Evaluator {
   nets::ResidualTower& net() { return net_; }
 
  private:
-  nets::ResidualTower net_;
+  nets::ResidualTower net_{nullptr};  // null for a Forward
+  Forward forward_;
+  std::string name_;
   torch::Device device_;
   int max_batch_;
   int64_t plane_floats_, num_actions_;

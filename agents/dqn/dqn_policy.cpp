@@ -24,6 +24,11 @@ int DqnPolicy::act(const float* obs, const envs::Env&) {
 
 std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env, torch::Device device) {
   CheckpointReader reader(path);
+  return load_dqn_policy(reader, env, device);
+}
+
+std::unique_ptr<DqnPolicy> load_dqn_policy(CheckpointReader& reader, const envs::Env& env, torch::Device device) {
+  const std::string& path = reader.path();
   reader.expect(kDqnAlgorithm);
   const nets::QNetworkOptions options =
       reader.interpret([&] { return nets::q_network_options_from_spec(reader.bytes("net")); });

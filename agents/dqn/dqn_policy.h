@@ -10,6 +10,10 @@
 #include "agents/policy.h"
 #include "nets/q_networks.h"
 
+namespace tp {
+class CheckpointReader;
+}
+
 namespace tp::agents::dqn {
 
 class DqnPolicy final : public Policy {
@@ -33,5 +37,7 @@ inline constexpr char kDqnAlgorithm[] = "dqn";
 // DQN checkpoint or does not fit the env's spaces).
 std::unique_ptr<DqnPolicy> load_dqn_policy(const std::string& path, const envs::Env& env,
                                            torch::Device device = torch::kCPU);
+// The same from an open checkpoint (torchplay export reads what the load used).
+std::unique_ptr<DqnPolicy> load_dqn_policy(CheckpointReader& reader, const envs::Env& env, torch::Device device);
 
 }  // namespace tp::agents::dqn

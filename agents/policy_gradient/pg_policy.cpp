@@ -44,6 +44,12 @@ void ActorCriticPolicy::act_continuous(const float* obs, const envs::Env& env, f
 std::unique_ptr<ActorCriticPolicy> load_pg_policy(const std::string& path, const envs::Env& env, torch::Device device,
                                                   bool sample, uint64_t seed) {
   CheckpointReader reader(path);
+  return load_pg_policy(reader, env, device, sample, seed);
+}
+
+std::unique_ptr<ActorCriticPolicy> load_pg_policy(CheckpointReader& reader, const envs::Env& env, torch::Device device,
+                                                  bool sample, uint64_t seed) {
+  const std::string& path = reader.path();
   TP_CHECK_AS(CheckpointError, is_policy_gradient_algorithm(reader.header().algorithm), "checkpoint '", path,
               "' holds a '", reader.header().algorithm, "' model, not ppo, a2c or a3c");
   const nets::ActorCriticOptions options =

@@ -13,6 +13,10 @@
 #include "agents/policy_gradient/normalizers.h"
 #include "nets/actor_critic.h"
 
+namespace tp {
+class CheckpointReader;
+}
+
 namespace tp::agents::pg {
 
 class ActorCriticPolicy final : public Policy {
@@ -28,6 +32,8 @@ class ActorCriticPolicy final : public Policy {
   std::string name() const override { return s_.name; }
   int act(const float* obs, const envs::Env& env) override;
   void act_continuous(const float* obs, const envs::Env& env, float* action) override;
+  nets::ActorCritic& network() { return net_; }
+  const Settings& settings() const { return s_; }
 
  private:
   torch::Tensor action_for(const float* obs);  // [1, d] on the CPU
@@ -44,5 +50,8 @@ class ActorCriticPolicy final : public Policy {
 std::unique_ptr<ActorCriticPolicy> load_pg_policy(const std::string& path, const envs::Env& env,
                                                   torch::Device device = torch::kCPU, bool sample = false,
                                                   uint64_t seed = 1);
+// The same from an open checkpoint (torchplay export reads what the load used).
+std::unique_ptr<ActorCriticPolicy> load_pg_policy(CheckpointReader& reader, const envs::Env& env, torch::Device device,
+                                                  bool sample, uint64_t seed);
 
 }  // namespace tp::agents::pg

@@ -13,8 +13,10 @@
 
 namespace tp::app {
 
-int cmd_eval(const Args& args) {
-  // The target picks the variant: --game (board games), --model (generative), else --env.
+int cmd_eval(const Args& given) {
+  // The target picks the variant: --game (board games), --model (generative), else --env
+  // (the one a checkpoint agent was trained on when none is given).
+  const Args args = with_agent_target(given);
   if (OptionSet("target").peek(args, "game")) return eval_game(args);
   if (OptionSet("target").peek(args, "model")) return eval_model(args);
   return eval_env(args);
@@ -31,7 +33,9 @@ int eval_env(const Args& args) {
       "       torchplay eval --model CHECKPOINT [options]");
   set.add("env", &env_id, "environment (see torchplay envs)")
       .add("env-options", &env_options, "env settings as key=value,... (e.g. sticky_action_prob=0)")
-      .add("agent", &agent, "random, a checkpoint file or a run directory (its newest checkpoint)")
+      .add("agent", &agent,
+           "random, a checkpoint file, a run directory (its newest checkpoint), a shipped model (models/: "
+           "cartpole-dqn, ...; the env then comes from it) or torchscript:FILE.pt (docs/export.md)")
       .add("episodes", &episodes, "episodes to run (episode i is seeded with seed + i)")
       .add("sample-actions", &sample_actions,
            "actor-critic agents (ppo, a2c, a3c): draw actions from the policy instead of taking the most likely");

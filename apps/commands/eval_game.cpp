@@ -131,7 +131,9 @@ int eval_game(const Args& args) {
       "or an AlphaZero checkpoint file.");
   set.add("game", &o.game, "board game (see torchplay envs)")
       .add("game-options", &o.game_options, "game settings as key=value,... (gomoku: size=N)")
-      .add("agent", &o.agent, "the agent evaluated")
+      .add("agent", &o.agent,
+           "the agent evaluated: random, minimax[:DEPTH], mcts:N, solver, an AlphaZero checkpoint, run directory "
+           "or shipped model (connect4, ...), or torchscript:FILE.pt")
       .add("opponent", &o.opponent, "its opponent (match mode)")
       .add("games", &o.games, "match games; the agent moves first in even-numbered games")
       .add("parallel-games", &o.parallel_games, "games in flight (batched network evaluation)")

@@ -23,7 +23,9 @@ int cmd_gtp(const Args& args) {
       "torchplay gtp --agent CHECKPOINT|mcts:N|random [options]\n"
       "Speaks GTP version 2 on stdin/stdout (Go; torchplay's rules: positional superko,\n"
       "suicide illegal, Tromp-Taylor area scoring).");
-  set.add("agent", &agent, "the player: an AlphaZero Go checkpoint, mcts:N (UCT, random rollouts) or random")
+  set.add("agent", &agent,
+          "the player: an AlphaZero Go checkpoint (file, run directory or shipped model), torchscript:FILE.pt, "
+          "mcts:N (UCT, random rollouts) or random")
       .add("simulations", &simulations, "MCTS simulations per move for checkpoint agents (0: the run's setting)")
       .add("size", &size, "initial board size (GTP boardsize changes it)")
       .add("komi", &komi, "initial komi (GTP komi changes it)")

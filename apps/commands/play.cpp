@@ -31,14 +31,17 @@ std::string side_names(const envs::GameRegistry& games) {
 }
 }  // namespace
 
-int cmd_play(const Args& args) {
+int cmd_play(const Args& given) {
+  const Args args = with_agent_target(given);  // --agent connect4 brings its game
   CommonOptions common;
   view::PlayOptions o;
   const auto games = envs::make_game_registry();
-  OptionSet set("torchplay play --game NAME --agent A [options]");
+  OptionSet set("torchplay play [--game NAME] --agent A [options]");
   set.add("game", &o.game, "board game: " + games.names_text())
       .add("game-options", &o.game_options, "game settings as key=value,... (e.g. size=9,komi=7.5)")
-      .add("agent", &o.agent, "opponent: random, minimax[:DEPTH], mcts:N, solver or an AlphaZero checkpoint")
+      .add("agent", &o.agent,
+           "opponent: random, minimax[:DEPTH], mcts:N, solver, an AlphaZero checkpoint, run directory or shipped "
+           "model (connect4, ...: the game then comes from it), or torchscript:FILE.pt")
       .add("colour", &o.colour, "your side: first or second (" + side_names(games) + "); Switch sides in the window")
       .add("simulations", &o.simulations, "checkpoint agents: MCTS simulations per move (0: the run's setting)")
       .add("fps", &o.fps, "window refresh rate (0: as fast as possible)")

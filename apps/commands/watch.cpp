@@ -28,7 +28,9 @@ int watch_game_command(const Args& args) {
   OptionSet set("torchplay watch --game NAME --agent A --opponent B [options]");
   set.add("game", &o.game, "board game: " + envs::make_game_registry().names_text())
       .add("game-options", &o.game_options, "game settings as key=value,... (e.g. size=9,komi=7.5)")
-      .add("agent", &o.agent, "random, minimax[:DEPTH], mcts:N, solver or an AlphaZero checkpoint")
+      .add("agent", &o.agent,
+           "random, minimax[:DEPTH], mcts:N, solver, an AlphaZero checkpoint, run directory or shipped model, "
+           "or torchscript:FILE.pt")
       .add("opponent", &o.opponent, "the other player (same kinds as --agent)")
       .add("games", &o.games, "games to show; the agent moves first in games 1, 3, ...")
       .add("move-delay", &o.move_delay, "seconds between moves")
@@ -85,7 +87,9 @@ int watch_env_command(const Args& args) {
       "       torchplay watch --model CHECKPOINT [options]");
   set.add("env", &o.env_id, "environment (see torchplay envs)")
       .add("env-options", &o.env_options, "env settings as key=value,... (e.g. sticky_action_prob=0)")
-      .add("agent", &o.agent, "random, human (keyboard; keys shown in the window) or a checkpoint file")
+      .add("agent", &o.agent,
+           "random, human (keyboard; keys shown in the window), a checkpoint file, run directory or shipped "
+           "model, or torchscript:FILE.pt")
       .add("episodes", &o.episodes, "episodes to show (0: until the window is closed)")
       .add("fps", &o.fps, "frames (env steps) per second (0: as fast as possible)")
       .add("record", &o.record_dir, "write every frame as DIR/frame_NNNNNN.png (and DIR/video.mp4 with ffmpeg)");
@@ -107,8 +111,9 @@ int watch_env_command(const Args& args) {
 }
 }  // namespace
 
-int cmd_watch(const Args& args) {
+int cmd_watch(const Args& given) {
   // The target picks the variant, as in `eval`: --game, --model, else --env.
+  const Args args = with_agent_target(given);
   if (OptionSet("target").peek(args, "game")) return watch_game_command(args);
   if (OptionSet("target").peek(args, "model")) return watch_model_command(args);
   return watch_env_command(args);

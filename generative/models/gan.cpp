@@ -12,6 +12,7 @@
 #include "nets/mlp.h"
 #include "nets/optimizer.h"
 #include "nets/target_update.h"
+#include "nets/torchscript.h"
 
 namespace tp::gen {
 
@@ -212,6 +213,28 @@ torch::Tensor GanModel::generate(const torch::Tensor& z, const torch::Tensor& la
   auto out = g_forward(on_device(z), on_device(lab), nets_->has_ema()).to(torch::kCPU);
   nets_->g().train();
   return shape_.is_image() ? (out + 1.0) * 0.5 : out;
+}
+
+torch::jit::Module GanModel::to_torchscript() const {
+  // generate(): the averaged generator when there is one, images mapped to [0, 1].
+  nets::ScriptWriter w("GanGenerator");
+  const bool averaged = nets_->has_ema();
+  const bool conditional = num_classes() > 0;
+  std::string out;
+  if (nets_->g_dc) {
+    out = nets::script_dcgan_generator(w, *(averaged ? nets_->g_ema_dc : nets_->g_dc), "z", "labels");
+  } else {
+    const std::string in =
+        conditional
+            ? w.let("torch.cat([z, torch.one_hot(labels, " + std::to_string(num_classes()) + ").to(z.dtype)], 1)")
+            : "z";
+    out = w.apply(*(averaged ? nets_->g_ema_mlp : nets_->g_mlp), in);
+    if (shape_.is_image())
+      out = w.let("torch.tanh(" + out + ").reshape([z.size(0), " + std::to_string(shape_.channels) + ", " +
+                  std::to_string(shape_.height) + ", " + std::to_string(shape_.width) + "])");
+  }
+  if (shape_.is_image()) out = w.let("(" + out + " + 1.0) * 0.5");
+  return w.finish(conditional ? "z, labels" : "z", out);
 }
 
 void GanModel::save(CheckpointWriter& w) const {

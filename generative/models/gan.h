@@ -32,6 +32,7 @@ class GanModel : public GenerativeModel {
   int64_t latent_dim() const override { return options_.z_dim; }
   int64_t num_classes() const override { return options_.conditional ? shape_.num_classes : 0; }
   torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) override;
+  torch::jit::Module to_torchscript() const override;
   void save(CheckpointWriter& writer) const override;
   void load(CheckpointReader& reader) override;
 

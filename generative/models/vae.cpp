@@ -7,6 +7,7 @@
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "nets/optimizer.h"
+#include "nets/torchscript.h"
 #include "nets/vae.h"
 
 namespace tp::gen {
@@ -135,6 +136,12 @@ torch::Tensor VaeModel::generate(const torch::Tensor& z, const torch::Tensor&) {
   auto out = torch::sigmoid(nets_->vae->decode(on_device(z))).to(torch::kCPU);
   nets_->vae->train();
   return out;
+}
+
+torch::jit::Module VaeModel::to_torchscript() const {
+  // generate(): the decoder's Bernoulli means.
+  nets::ScriptWriter w("VaeDecoder");
+  return w.finish("z", w.let("torch.sigmoid(" + nets::script_vae_decode(w, *nets_->vae, "z") + ")"));
 }
 
 void VaeModel::save(CheckpointWriter& w) const {

@@ -23,6 +23,7 @@ class VaeModel : public GenerativeModel, public LikelihoodBound {
   std::vector<double> evaluate(const Dataset& test) override;
   int64_t latent_dim() const override { return options_.latent; }
   torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) override;
+  torch::jit::Module to_torchscript() const override;
   void save(CheckpointWriter& writer) const override;
   void load(CheckpointReader& reader) override;
   LikelihoodBound* likelihood_bound() override { return this; }

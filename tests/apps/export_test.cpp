@@ -1,0 +1,282 @@
+// TorchScript export: every network kind, written by nets/torchscript.h and the generative
+// models, runs under Python's own TorchScript runtime (Debian's python3-torch, no torchplay
+// code) and gives torchplay's outputs on 100 inputs; and `torchplay export` end to end.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <fstream>
+#include <regex>
+
+#include "agents/policy_gradient/normalizers.h"
+#include "core/checkpoint.h"
+#include "envs/games/game_registry.h"
+#include "generative/model_factory.h"
+#include "nets/torchscript.h"
+#include "tests/test_util.h"
+
+namespace tp {
+namespace {
+
+constexpr int kInputs = 100;
+
+void write_pickle(const std::string& path, const c10::IValue& value) {
+  const std::vector<char> bytes = torch::pickle_save(value);
+  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// NAME.pt, NAME.inputs (a tuple of tensors) and NAME.expected (torchplay's outputs).
+void write_case(const std::string& dir, const std::string& name, torch::jit::Module module,
+                const std::vector<torch::Tensor>& inputs, const std::vector<torch::Tensor>& expected) {
+  module.save(dir + "/" + name + ".pt");
+  write_pickle(dir + "/" + name + ".inputs", c10::ivalue::Tuple::create({inputs.begin(), inputs.end()}));
+  write_pickle(dir + "/" + name + ".expected", c10::ivalue::Tuple::create({expected.begin(), expected.end()}));
+}
+
+// Trained networks have batch-norm statistics far from the initial 0 and 1: so must these.
+void randomize_batch_norm(torch::nn::Module& net) {
+  torch::NoGradGuard no_grad;
+  for (auto& b : net.named_buffers()) {
+    if (b.key().find("running_mean") != std::string::npos) b.value().normal_(0, 0.5);
+    if (b.key().find("running_var") != std::string::npos) b.value().uniform_(0.5, 2.0);
+  }
+  for (auto& p : net.named_parameters())
+    if (p.key().find("bn") != std::string::npos || p.key().find("net.1.") != std::string::npos)
+      p.value().normal_(1, 0.2);
+}
+
+std::string checker() { return test::test_data("../apps/check_torchscript.py"); }
+
+TEST(ExportRoundTrip, EveryNetworkKindGivesTorchplaysOutputsInPython) {
+  test::TempDir dir;
+  torch::manual_seed(7);
+  int cases = 0;
+
+  // Q networks: MLP, MinAtar and Nature torsos; linear and dueling heads.
+  struct QCase {
+    std::string name, torso;
+    std::vector<int64_t> shape;
+    bool dueling;
+  };
+  for (const QCase& c :
+       {QCase{"q_mlp", "mlp", {4}, false}, QCase{"q_mlp_dueling", "mlp", {6}, true},
+        QCase{"q_minatar_dueling", "minatar", {4, 10, 10}, true}, QCase{"q_nature", "nature", {4, 84, 84}, false}}) {
+    nets::QNetworkOptions o;
+    o.torso = c.torso;
+    o.input_shape = c.shape;
+    o.num_actions = 5;
+    o.dueling = c.dueling;
+    nets::QNetwork net(o);
+    net->eval();
+    std::vector<int64_t> batch = {kInputs};
+    batch.insert(batch.end(), c.shape.begin(), c.shape.end());
+    const torch::Tensor x = torch::randn(batch);
+    write_case(dir.path(), c.name, nets::script_q_network(*net), {x}, {net->forward(x).detach()});
+    ++cases;
+  }
+
+  // Actor-critics: discrete and continuous, shared and separate torsos, gSDE, MinAtar, and the
+  // observation normalization PPO keeps.
+  struct AcCase {
+    std::string name, torso;
+    std::vector<int64_t> shape;
+    bool continuous, shared, gsde, normalize;
+  };
+  for (const AcCase& c : {AcCase{"ac_discrete_shared", "mlp", {4}, false, true, false, false},
+                          AcCase{"ac_continuous_normalized", "mlp", {3}, true, false, false, true},
+                          AcCase{"ac_gsde", "mlp", {2}, true, false, true, true},
+                          AcCase{"ac_minatar", "minatar", {6, 10, 10}, false, false, false, false}}) {
+    nets::ActorCriticOptions o;
+    o.torso = c.torso;
+    o.input_shape = c.shape;
+    (c.continuous ? o.action_dim : o.num_actions) = c.continuous ? 2 : 6;
+    o.shared_torso = c.shared;
+    o.gsde = c.gsde;
+    nets::ActorCritic net(o);
+    net->eval();
+    std::vector<int64_t> batch = {kInputs};
+    batch.insert(batch.end(), c.shape.begin(), c.shape.end());
+    const torch::Tensor raw = torch::randn(batch) * 3 + 1;
+    torch::Tensor x = raw.clone();
+    nets::ObservationNormalization norm;
+    if (c.normalize) {
+      const int64_t n = raw[0].numel();
+      agents::pg::RunningMeanStd stats(n);
+      const torch::Tensor seen = (torch::randn({64, n}) * 2 + 0.5).contiguous();
+      stats.update(seen.data_ptr<float>(), 64);
+      stats.normalize(x.data_ptr<float>(), kInputs, 5.0);
+      norm.mean = torch::tensor(stats.mean(), torch::kFloat64);
+      norm.var = torch::tensor(stats.var(), torch::kFloat64);
+      norm.clip = 5.0;
+    }
+    const nets::ActorCriticOutput out = net->forward(x);
+    write_case(dir.path(), c.name, nets::script_actor_critic(*net, norm), {raw},
+               {out.policy.detach(), out.value.detach()});
+    ++cases;
+  }
+
+  // The AlphaZero tower (Connect Four's shape), batch norm statistics as after training.
+  {
+    nets::ResidualTower net(nets::ResidualTowerOptions(3, 6, 7, 7).blocks(2).filters(16).value_hidden(32));
+    randomize_batch_norm(*net);
+    net->eval();
+    const torch::Tensor x = torch::randint(0, 2, {kInputs, 3, 6, 7}).to(torch::kFloat32);
+    const auto [logits, value] = net->forward(x);
+    write_case(dir.path(), "alphazero_tower", nets::script_residual_tower(*net), {x},
+               {logits.detach(), value.detach()});
+    ++cases;
+  }
+
+  // Generators and decoders, through the models' own generate().
+  struct GenCase {
+    std::string name, algorithm;
+    gen::DataShape shape;
+    double g_ema;
+    std::string arch;
+  };
+  gen::DataShape ring8;
+  ring8.synthetic = "ring8";
+  gen::DataShape fashion;
+  fashion.channels = 1;
+  fashion.height = fashion.width = 28;
+  gen::DataShape fashion_classes = fashion;
+  fashion_classes.num_classes = 10;
+  for (const GenCase& c :
+       {GenCase{"gan_ring8_mlp_averaged", "gan", ring8, 0.999, "mlp"},
+        GenCase{"gan_images_mlp", "gan", fashion, 0, "mlp"},
+        GenCase{"cgan_images_mlp", "cgan", fashion_classes, 0, "mlp"}, GenCase{"dcgan", "dcgan", fashion, 0, ""},
+        GenCase{"cgan_dcgan_averaged", "cgan", fashion_classes, 0.99, ""}, GenCase{"vae_mlp", "vae", fashion, 0, "mlp"},
+        GenCase{"vae_conv", "vae", fashion, 0, "conv"}}) {
+    gen::ModelConfig config = gen::ModelConfig::preset(c.algorithm);
+    config.gan.ngf = config.gan.ndf = 16;
+    config.gan.g_hidden = config.gan.d_hidden = "64,64";
+    config.gan.g_ema = c.g_ema;
+    if (!c.arch.empty()) (c.algorithm == "vae" ? config.vae.arch : config.gan.arch) = c.arch;
+    auto model = gen::make_model(config, c.shape);
+    const torch::Tensor z = torch::randn({kInputs, model->latent_dim()});
+    std::vector<torch::Tensor> inputs = {z};
+    torch::Tensor labels;
+    if (model->num_classes() > 0) {
+      labels = torch::randint(0, model->num_classes(), {kInputs}, torch::kInt64);
+      inputs.push_back(labels);
+    }
+    const torch::Tensor samples = model->generate(z, labels);
+    write_case(dir.path(), c.name, model->to_torchscript(), inputs, {samples});
+    ++cases;
+  }
+
+  const auto r = test::run_command("/usr/bin/python3 " + checker() + " " + dir.path() + " 1e-5");
+  std::printf("%s", r.output.c_str());  // the differences, for the record
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::regex ok_line("max \\|difference\\| [^ ]+ ok");
+  int ok = 0;
+  for (auto it = std::sregex_iterator(r.output.begin(), r.output.end(), ok_line); it != std::sregex_iterator(); ++it)
+    ++ok;
+  EXPECT_EQ(ok, cases) << r.output;
+}
+
+TEST(ExportCli, WritesTorchScriptAndPlayOnlyCheckpoints) {
+  test::TempDir dir;
+  const std::string run = dir.file("run");
+  auto r = test::run_torchplay(
+      "train dqn --env CartPole-v1 --steps 3000 --eval-every 0 --quiet --threads 1 --run-dir " + run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  r = test::run_torchplay("export --model " + run + " --out " + dir.file("q.pt") + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("forward(obs [B, 4]) -> Q values [B, 2]"), std::string::npos) << r.output;
+
+  // The play-only copy: smaller, marked, plays exactly as the run's checkpoint does (the env
+  // comes from the checkpoint), and refuses to resume training.
+  r = test::run_torchplay("export --model " + run + " --out " + dir.file("play.tpck") + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const CheckpointReader copy(dir.file("play.tpck"));
+  EXPECT_TRUE(copy.inference_only());
+  const auto full = test::run_torchplay("eval --agent " + run + " --episodes 5 --quiet --threads 1 --json");
+  const auto slim =
+      test::run_torchplay("eval --agent " + dir.file("play.tpck") + " --episodes 5 --quiet --threads 1 --json");
+  ASSERT_EQ(full.exit_code, 0) << full.output;
+  ASSERT_EQ(slim.exit_code, 0) << slim.output;
+  const std::regex mean("\"return_mean\":[^,]+");
+  std::smatch a, b;
+  const std::string fl = test::last_line(full.output), sl = test::last_line(slim.output);
+  ASSERT_TRUE(std::regex_search(fl, a, mean)) << fl;
+  ASSERT_TRUE(std::regex_search(sl, b, mean)) << sl;
+  EXPECT_EQ(a.str(), b.str());
+
+  // A shipped model's short name (models/, or $TORCHPLAY_MODELS) names the same agent, and a
+  // mistyped one gets a hint.
+  const std::string bin = std::getenv("TORCHPLAY_BIN") ? std::getenv("TORCHPLAY_BIN") : "torchplay";
+  const std::string models = "TORCHPLAY_MODELS=" + dir.path() + " " + bin;
+  const auto named = test::run_command(models + " eval --agent play --episodes 5 --quiet --threads 1 --json");
+  ASSERT_EQ(named.exit_code, 0) << named.output;
+  const std::string nl = test::last_line(named.output);
+  ASSERT_TRUE(std::regex_search(nl, b, mean)) << nl;
+  EXPECT_EQ(a.str(), b.str());
+  r = test::run_command(models + " eval --env CartPole-v1 --agent plya --episodes 1");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("did you mean 'play'?"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("a shipped model (play)"), std::string::npos) << r.output;
+
+  std::filesystem::create_directories(dir.file("copy/checkpoints"));
+  std::filesystem::copy_file(run + "/config.ini", dir.file("copy/config.ini"));
+  std::filesystem::copy_file(dir.file("play.tpck"), dir.file("copy/checkpoints/ckpt-000000003000.tpck"));
+  r = test::run_torchplay("train dqn --resume " + dir.file("copy") + " --steps 4000 --quiet --threads 1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("holds only what playing needs"), std::string::npos) << r.output;
+
+  // The exported module plays as the checkpoint does (`--agent torchscript:FILE.pt`), and on
+  // an env whose observations it does not take, it fails with the interpreter's reason.
+  const auto scripted = test::run_torchplay("eval --env CartPole-v1 --agent torchscript:" + dir.file("q.pt") +
+                                            " --episodes 5 --quiet --threads 1 --json");
+  ASSERT_EQ(scripted.exit_code, 0) << scripted.output;
+  const std::string tl = test::last_line(scripted.output);
+  ASSERT_TRUE(std::regex_search(tl, b, mean)) << tl;
+  EXPECT_EQ(a.str(), b.str());
+  r = test::run_torchplay("eval --env Acrobot-v1 --agent torchscript:" + dir.file("q.pt") + " --episodes 1 --quiet");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("cannot be multiplied"), std::string::npos) << r.output;
+  r = test::run_torchplay("eval --env CartPole-v1 --agent torchscript:" + dir.file("q.tpck") + " --episodes 1");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("no such TorchScript file"), std::string::npos) << r.output;
+  r = test::run_torchplay("eval --env CartPole-v1 --agent torchscript:" + dir.file("play.tpck") + " --episodes 1");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("is not a TorchScript module"), std::string::npos) << r.output;
+
+  r = test::run_torchplay("export --model " + run + " --out " + dir.file("q.onnx"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("must end in .pt"), std::string::npos) << r.output;
+  r = test::run_torchplay("export --model " + dir.file("missing") + " --out " + dir.file("x.pt"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("no such checkpoint file or run directory"), std::string::npos) << r.output;
+}
+
+// A board-game network made outside torchplay's checkpoints (here: scripted directly) plays
+// through MCTS; one whose outputs break the contract is refused with the shapes it returned.
+TEST(ExportCli, TorchScriptGameNetworksPlayThroughMcts) {
+  test::TempDir dir;
+  torch::manual_seed(3);
+  const auto game = envs::make_game_registry().make("tictactoe");
+  const auto& info = game->info();
+  nets::ResidualTower net(
+      nets::ResidualTowerOptions(info.num_planes, info.board_height, info.board_width, info.num_actions)
+          .blocks(1)
+          .filters(8));
+  net->eval();
+  nets::script_residual_tower(*net).save(dir.file("tower.pt"));
+  auto r = test::run_torchplay("eval --game tictactoe --agent torchscript:" + dir.file("tower.pt") +
+                               " --opponent random --games 4 --agent-simulations 16 --quiet --threads 1");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("4 games"), std::string::npos) << r.output;
+
+  nets::QNetworkOptions o;
+  o.input_shape = {info.num_planes * info.board_height * info.board_width};
+  o.num_actions = 5;  // not tic-tac-toe's 9, and one output instead of two
+  nets::script_q_network(*nets::QNetwork(o)).save(dir.file("wrong.pt"));
+  r = test::run_torchplay("eval --game tictactoe --agent torchscript:" + dir.file("wrong.pt") +
+                          " --opponent random --games 1 --agent-simulations 4 --quiet --threads 1");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("must return a tuple (policy logits, value)"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace tp
