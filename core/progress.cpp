@@ -78,31 +78,46 @@ void Progress::finish(const std::string& metric, bool complete) {
   draw(complete && last_done_ < total_ ? total_ : last_done_, metric, true);
 }
 
+std::string format_rate(double per_second, const std::string& unit) {
+  // Slow work (AlphaZero iterations, epochs) reads per minute or per hour, never "0.0/s".
+  double shown = per_second;
+  const char* per = "/s";
+  if (per_second > 0 && per_second < 0.1) {
+    shown = per_second * 60;
+    per = "/min";
+    if (shown < 0.1) {
+      shown *= 60;
+      per = "/h";
+    }
+  }
+  char buf[32];
+  if (shown >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.2fM", shown / 1e6);
+  else if (shown >= 1e4)
+    std::snprintf(buf, sizeof buf, "%.1fk", shown / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, shown < 10 ? "%.2f" : "%.1f", shown);
+  return std::string(buf) + " " + unit + per;
+}
+
 void Progress::draw(int64_t done, const std::string& metric, bool final) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(done - std::max<int64_t>(start_done_, 0)) / elapsed : 0.0;
   const double frac = total_ > 0 ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total_)) : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : -1.0;
-  char rate_buf[32];
-  if (rate >= 1e6)
-    std::snprintf(rate_buf, sizeof rate_buf, "%.2fM", rate / 1e6);
-  else if (rate >= 1e4)
-    std::snprintf(rate_buf, sizeof rate_buf, "%.1fk", rate / 1e3);
-  else
-    std::snprintf(rate_buf, sizeof rate_buf, "%.1f", rate);
+  const std::string rate_text = format_rate(rate, unit_);
   if (tty_) {
     char counts[96];
-    std::snprintf(counts, sizeof counts, "%3.0f%% %lld/%lld %s %s/s %s %s", frac * 100.0, static_cast<long long>(done),
-                  static_cast<long long>(total_), unit_.c_str(), rate_buf, final ? "took" : "ETA",
+    std::snprintf(counts, sizeof counts, "%3.0f%% %lld/%lld %s %s %s", frac * 100.0, static_cast<long long>(done),
+                  static_cast<long long>(total_), rate_text.c_str(), final ? "took" : "ETA",
                   final ? format_duration(elapsed).c_str() : format_duration(eta).c_str());
     const std::string line = terminal_progress_line(label_, frac, counts, metric, terminal_columns());
     std::fprintf(stderr, "\r\033[K%s", line.c_str());
     if (final) std::fprintf(stderr, "\n");
   } else {
-    std::fprintf(stderr, "%s: %lld/%lld %s (%.0f%%) %s %s/s, %s %s %s\n", label_.c_str(), static_cast<long long>(done),
-                 static_cast<long long>(total_), unit_.c_str(), frac * 100.0, rate_buf, unit_.c_str(),
-                 final ? "took" : "ETA", final ? format_duration(elapsed).c_str() : format_duration(eta).c_str(),
-                 metric.c_str());
+    std::fprintf(stderr, "%s: %lld/%lld %s (%.0f%%) %s, %s %s %s\n", label_.c_str(), static_cast<long long>(done),
+                 static_cast<long long>(total_), unit_.c_str(), frac * 100.0, rate_text.c_str(), final ? "took" : "ETA",
+                 final ? format_duration(elapsed).c_str() : format_duration(eta).c_str(), metric.c_str());
   }
   std::fflush(stderr);
 }

@@ -8,6 +8,9 @@
 
 namespace tp {
 
+// "16.6k steps/s", "0.80 iterations/min", "2.00 epochs/h": a rate readable at any speed.
+std::string format_rate(double per_second, const std::string& unit);
+
 class Progress {
  public:
   // `unit` names what is counted ("steps", "games", "images").

@@ -37,8 +37,8 @@ struct Exported {
 };
 
 // Loads the network the checkpoint plays or samples with, as play, eval and generate load it
-// (which also marks the entries playing needs), and writes it as TorchScript.
-Exported load_and_script(CheckpointReader& reader, const std::string& spec) {
+// (which also marks the entries playing needs), and with `script` writes it as TorchScript.
+Exported load_and_script(CheckpointReader& reader, const std::string& spec, bool script) {
   const std::string algorithm = reader.header().algorithm;
   const torch::Device cpu(torch::kCPU);
   Exported out;
@@ -47,7 +47,7 @@ Exported load_and_script(CheckpointReader& reader, const std::string& spec) {
     TP_CHECK_AS(CheckpointError, target.has_value(), "checkpoint '", reader.path(), "' names no game");
     const auto game = envs::make_game_registry().make(target->name, target->options);
     const agents::LoadedAlphaZeroModel model = agents::load_alphazero_model(reader, *game, cpu);
-    out.module = nets::script_residual_tower(*model.net);
+    if (script) out.module = nets::script_residual_tower(*model.net);
     out.contract = "forward(planes [B, " + std::to_string(game->info().num_planes) + ", " +
                    std::to_string(game->info().board_height) + ", " + std::to_string(game->info().board_width) +
                    "]) -> (policy logits [B, " + std::to_string(game->info().num_actions) + "], value [B])";
@@ -61,7 +61,7 @@ Exported load_and_script(CheckpointReader& reader, const std::string& spec) {
     for (int d : env->observation_space().shape) shape += ", " + std::to_string(d);
     if (algorithm == agents::dqn::kDqnAlgorithm) {
       auto policy = agents::dqn::load_dqn_policy(reader, *env, cpu);
-      out.module = nets::script_q_network(*policy->network());
+      if (script) out.module = nets::script_q_network(*policy->network());
       out.contract = "forward(obs [B" + shape + "]) -> Q values [B, " + std::to_string(env->action_space().n) + "]";
       return out;
     }
@@ -72,14 +72,14 @@ Exported load_and_script(CheckpointReader& reader, const std::string& spec) {
       norm.var = torch::tensor(stats->var(), torch::kFloat64);
       norm.clip = policy->settings().obs_clip;
     }
-    out.module = nets::script_actor_critic(*policy->network(), norm);
+    if (script) out.module = nets::script_actor_critic(*policy->network(), norm);
     const bool continuous = env->continuous_action_space() != nullptr;
     out.contract = "forward(obs [B" + shape + "]) -> (" + (continuous ? "action means" : "action logits") +
                    ", value [B])" + (norm.mean.defined() ? ", observations normalized inside" : "");
     return out;
   }
   gen::LoadedModel loaded = gen::load_model_checkpoint(reader, cpu);
-  out.module = loaded.model->to_torchscript();
+  if (script) out.module = loaded.model->to_torchscript();
   out.contract = std::string("forward(z [B, ") + std::to_string(loaded.model->latent_dim()) + "]" +
                  (loaded.model->num_classes() > 0 ? ", labels [B] int64" : "") +
                  ") -> samples as `generate` makes them";
@@ -107,7 +107,7 @@ int cmd_export(const Args& args) {
   init_runtime(common);
 
   CheckpointReader reader(agents::agent_checkpoint(model, {}));
-  Exported exported = load_and_script(reader, model);
+  Exported exported = load_and_script(reader, model, script);
   if (script) {
     // Written beside, then renamed: an interrupted export leaves no half file under the name.
     const std::string temp = out + ".tmp";

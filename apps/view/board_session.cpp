@@ -257,7 +257,7 @@ void BoardSession::draw(sf::RenderTarget& target) const {
     }
   };
   if (!value_text_.empty()) wrapped(value_text_, sf::Color(255, 150, 210), 14, 32);
-  if (!overlay_.visits.empty()) line("numbers: the agent's visit counts", kDim, 13);
+  if (!overlay_.visits.empty()) line("numbers: visits of the top 5 moves", kDim, 13);
   if (!message_.empty()) wrapped(message_, kWarn, 14, 30);
   for (const auto& b : buttons()) {
     draw_rect(target, states, b.rect, sf::Color(60, 64, 80), sf::Color(120, 130, 150), 1);

@@ -1,6 +1,7 @@
 #include "apps/view/board_view.h"
 
 #include <algorithm>
+#include <vector>
 #include <cmath>
 
 #include "apps/view/shapes.h"
@@ -183,15 +184,24 @@ void BoardView::draw(sf::RenderTarget& target, sf::RenderStates states, const en
   }
   if (!font_ || overlay->visits.empty()) return;
   // Visit counts of the agent's last search on the cells still empty (the chosen move's
-  // count is in the side panel), the most visited highlighted, on a patch of board colour so
-  // lines do not cross the digits.
-  int best = 0;
-  for (int v : overlay->visits) best = std::max(best, v);
-  const unsigned size = static_cast<unsigned>(std::clamp(cell_ * 0.3f, 10.0f, 18.0f));
-  for (const auto& t : overlay->targets) {
+  // count is in the side panel): the kShownMoves most visited only, so a 9x9 board is not
+  // covered in 1s; the most visited highlighted, on a patch of board colour so lines do not
+  // cross the digits.
+  constexpr size_t kShownMoves = 5;
+  std::vector<std::pair<int, size_t>> candidates;  // (visits, target index)
+  for (size_t i = 0; i < overlay->targets.size(); ++i) {
+    const auto& t = overlay->targets[i];
     if (t.is_pass() || t.action >= static_cast<int>(overlay->visits.size())) continue;
     const int v = overlay->visits[static_cast<size_t>(t.action)];
-    if (v <= 0 || state.cell_owner(t.row, t.col) >= 0) continue;
+    if (v > 0 && state.cell_owner(t.row, t.col) < 0) candidates.emplace_back(v, i);
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (candidates.size() > kShownMoves) candidates.resize(kShownMoves);
+  const int best = candidates.empty() ? 0 : candidates.front().first;
+  const unsigned size = static_cast<unsigned>(std::clamp(cell_ * 0.3f, 10.0f, 18.0f));
+  for (const auto& [v, i] : candidates) {
+    const auto& t = overlay->targets[i];
     const sf::Vector2f ctr = cell_centre(t.row, t.col);
     const std::string text = std::to_string(v);
     const float w = static_cast<float>(size) * 0.62f * static_cast<float>(text.size()) + 4;

@@ -195,6 +195,16 @@ TEST(Progress, TerminalLineFitsTheWidth) {
   EXPECT_NE(terminal_progress_line("x", 1.0, "100%", "", 80).find("[########################]"), std::string::npos);
 }
 
+TEST(Progress, RatesReadAtAnySpeed) {
+  EXPECT_EQ(format_rate(16600, "steps"), "16.6k steps/s");
+  EXPECT_EQ(format_rate(2.5e6, "frames"), "2.50M frames/s");
+  EXPECT_EQ(format_rate(98, "episodes"), "98.0 episodes/s");
+  EXPECT_EQ(format_rate(0.3, "iterations"), "0.30 iterations/s");
+  EXPECT_EQ(format_rate(0.8 / 60, "iterations"), "0.80 iterations/min");  // was "0.0 iterations/s"
+  EXPECT_EQ(format_rate(2.0 / 3600, "epochs"), "2.00 epochs/h");
+  EXPECT_EQ(format_rate(0, "steps"), "0.00 steps/s");
+}
+
 TEST(Progress, FormatDuration) {
   EXPECT_EQ(format_duration(5), "5s");
   EXPECT_EQ(format_duration(125), "2m05s");

@@ -91,6 +91,25 @@ TEST(GenerativeCli, GanOnRing8TrainsGeneratesAndEvaluates) {
   EXPECT_NE(r.output.find("labelled"), std::string::npos) << r.output;
 }
 
+// Models without a sampler cannot be TorchScript (torchplay export), but their play-only
+// checkpoint copy works and still evaluates.
+TEST(GenerativeCli, ModelsWithoutASamplerExportOnlyAsCheckpoints) {
+  test::TempDir dir;
+  write_tiny_mnist(dir.file(""));
+  const std::string run = dir.file("ae");
+  auto r = test::run_torchplay("train ae --hidden 32 --data " + dir.path() +
+                               " --threads 1 --quiet --epochs 1 --batch-size 32 --run-dir " + run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay("export --model " + run + " --out " + dir.file("ae.pt"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("'ae' models cannot be exported to TorchScript"), std::string::npos) << r.output;
+  r = test::run_torchplay("export --model " + run + " --out " + dir.file("ae.tpck"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(CheckpointReader(dir.file("ae.tpck")).inference_only());
+  r = test::run_torchplay("eval --model " + dir.file("ae.tpck") + " --threads 1");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
 TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
   test::TempDir dir;
   write_tiny_mnist(dir.file(""));
