@@ -278,5 +278,14 @@ TEST(ExportCli, TorchScriptGameNetworksPlayThroughMcts) {
   EXPECT_NE(r.output.find("must return a tuple (policy logits, value)"), std::string::npos) << r.output;
 }
 
+// The shipped tic-tac-toe model (models/tictactoe.tpck) brings its game: no --game needed.
+TEST(ShippedModels, AShortNameBringsItsGame) {
+  const auto r =
+      test::run_torchplay("eval --agent tictactoe --opponent random --games 2 --agent-simulations 8 --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("on tictactoe"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("2 games"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace tp

@@ -192,5 +192,37 @@ TEST(BoardSession, AgentSearchOverlayShowsVisitCounts) {
   EXPECT_GT(differing, 50);
 }
 
+// On a 9x9 board a search visits most points: only the five most visited get their count.
+TEST(BoardSession, GoOverlayShowsTheTopMovesOnly) {
+  sf::Font font;
+  load_ui_font(font);
+  const auto registry = envs::make_game_registry();
+  auto initial = registry.make("go", "size=9");
+  BoardSession s(*initial, agents::make_game_player("mcts:400", *initial, {3, "cpu", 0}), nullptr, &font);
+  ASSERT_TRUE(s.update(true));
+  const BoardOverlay& o = s.overlay();
+  int visited = 0;
+  for (int v : o.visits) visited += v > 0;
+  ASSERT_GT(visited, 20);  // the old overlay would write all of these
+  const sf::Image with = render_session(s);
+  BoardSession plain(*initial, nullptr, nullptr, &font);
+  plain.click(plain.board().cell_centre(o.last_row, o.last_col));
+  const sf::Image without = render_session(plain);
+  int labelled = 0;
+  for (int r = 0; r < 9; ++r)
+    for (int c = 0; c < 9; ++c) {
+      if (r == o.last_row && c == o.last_col) continue;
+      const sf::Vector2f ctr = s.board().cell_centre(r, c);
+      bool differs = false;
+      for (int dy = -5; dy <= 5 && !differs; ++dy)
+        for (int dx = -5; dx <= 5 && !differs; ++dx)
+          differs = with.getPixel(static_cast<unsigned>(ctr.x) + dx, static_cast<unsigned>(ctr.y) + dy) !=
+                    without.getPixel(static_cast<unsigned>(ctr.x) + dx, static_cast<unsigned>(ctr.y) + dy);
+      labelled += differs;
+    }
+  EXPECT_GE(labelled, 1);
+  EXPECT_LE(labelled, 5);
+}
+
 }  // namespace
 }  // namespace tp::view
