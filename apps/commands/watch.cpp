@@ -2,6 +2,8 @@
 // agents (--game) or a generative model's samples (--model).
 #include <cstdio>
 
+#include <unistd.h>
+
 #include "apps/build_config.h"
 #include "apps/commands.h"
 #include "apps/view/board_apps.h"
@@ -44,6 +46,7 @@ int watch_game_command(const Args& args) {
   o.seed = common.seed;
   o.device = common.device;
   o.quiet = common.quiet;
+  o.hold_at_end = isatty(STDIN_FILENO) && o.record_dir.empty();
 #if TORCHPLAY_HAVE_SFML
   const view::WatchGameSummary s = view::watch_game(o);
   if (!common.quiet)
@@ -100,6 +103,7 @@ int watch_env_command(const Args& args) {
   o.seed = common.seed;
   o.device = common.device;
   o.quiet = common.quiet;
+  o.hold_at_end = isatty(STDIN_FILENO) && o.record_dir.empty();
 #if TORCHPLAY_HAVE_SFML
   const view::EnvWatchSummary s = view::watch_env(o);
   if (!common.quiet)

@@ -5,6 +5,7 @@
 
 #include "agents/game_player_factory.h"
 #include "apps/view/board_session.h"
+#include "apps/view/shapes.h"
 #include "apps/view/view_window.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -67,12 +68,22 @@ WatchGameSummary watch_game(const WatchGameOptions& o) {
   wo.fps = o.fps;
   wo.record_dir = o.record_dir;
   wo.quiet = o.quiet;
+  wo.hold_at_end = o.hold_at_end;
   ViewWindow window(wo);
   BoardSession session(*initial, std::move(agent), std::move(opponent), &window.font());
   WatchGameSummary summary;
   const auto draw = [&](sf::RenderTarget& t) { session.draw(t); };
   sf::Clock since_move;
-  for (int game = 0; game < o.games && window.poll(); ++game) {
+  // The prompt over the final position of an interactive run (hold_final_frame).
+  const auto draw_held = [&](sf::RenderTarget& t) {
+    session.draw(t);
+    const sf::RenderStates states;
+    draw_rect(t, states, {0, static_cast<float>(wo.size.y) - 30, 320, 30}, sf::Color(30, 30, 36));
+    draw_text(t, states, window.font(), "Space: watch again   Esc: quit", {10, static_cast<float>(wo.size.y) - 25}, 15,
+              sf::Color(250, 250, 250));
+  };
+  int planned = o.games;
+  for (int game = 0; game < planned && window.poll(); ++game) {
     if (game > 0) session.switch_sides();  // alternate who starts
     const int agent_side = game % 2;
     since_move.restart();
@@ -96,8 +107,11 @@ WatchGameSummary watch_game(const WatchGameOptions& o) {
                   player_name(initial->info(), agent_side).c_str(), opponent_name.c_str(),
                   player_name(initial->info(), 1 - agent_side).c_str(), session.result_text().c_str());
     std::fflush(stdout);
+    if (game + 1 == planned && window.hold_final_frame(draw_held)) {
+      planned += o.games;  // Space: as many games again (the next one starts from switch_sides)
+    }
   }
-  summary.closed_by_user = summary.games < o.games;
+  summary.closed_by_user = summary.games < planned;
   window.close();
   summary.exit_code = window.exit_code();
   return summary;

@@ -43,6 +43,7 @@ struct WatchGameOptions {
   uint64_t seed = 1;
   std::string device = "cpu";
   bool quiet = false;
+  bool hold_at_end = false;  // interactive runs: keep the last frame up (WindowOptions)
 };
 
 struct WatchGameSummary {

@@ -68,6 +68,7 @@ EnvWatchSummary watch_env(const EnvWatchOptions& o) {
   wo.fps = o.fps;
   wo.record_dir = o.record_dir;
   wo.quiet = o.quiet;
+  wo.hold_at_end = o.hold_at_end;
   ViewWindow window(wo);
   const auto view = make_env_view(*env, &window.font());
 
@@ -87,44 +88,54 @@ EnvWatchSummary watch_env(const EnvWatchOptions& o) {
   EnvWatchSummary summary;
   double last_return = 0;
   bool have_last = false;
-  for (int episode = 0; o.episodes == 0 || episode < o.episodes; ++episode) {
-    env->reset(evaluation_seed(o.seed) + static_cast<uint64_t>(episode));
-    double score = 0;
-    const std::string episode_text =
-        "episode " + std::to_string(episode + 1) + (o.episodes ? "/" + std::to_string(o.episodes) : "");
-    const std::string title = o.env_id + "   agent: " + policy->name() + "   " + episode_text;
-    const auto on_step = [&](const envs::Env& e, int action, const envs::StepResult& r) {
-      if (!window.poll() || (keyboard && keyboard->window_closed())) return false;
-      score += r.reward;
-      e.observe(obs.data());
-      std::string status = "step " + std::to_string(e.elapsed_steps()) + "   score " + format_number(score);
-      if (action >= 0) status += "   action: " + action_names[static_cast<size_t>(action)];
-      if (box && e.elapsed_steps() > 0) status += "   action: " + showing.last_text();
-      if (r.done())
-        status += r.terminated ? "   (terminated)" : "   (time limit)";
-      else if (have_last)
-        status += "   last " + format_number(last_return);
-      window.present([&](sf::RenderTarget& target) {
-        sf::RenderStates at;
-        at.transform.translate(static_cast<float>(width - scene.x) / 2, 0);
-        view->draw(target, at, obs.data());
-        draw_hud(target, window.font(), {0, static_cast<float>(scene.y)}, static_cast<float>(width),
-                 {title, status, key_line});
-      });
-      return window.is_open();
-    };
-    const agents::EpisodeResult result = agents::run_episode(*env, agent, on_step);
-    if (!window.is_open() || (keyboard && keyboard->window_closed())) {
-      summary.closed_by_user = true;
-      break;
+  // The frame on screen: the env, then the HUD (title, status and a third line).
+  std::string title, status;
+  const auto draw_frame = [&](sf::RenderTarget& target, const std::string& third_line) {
+    sf::RenderStates at;
+    at.transform.translate(static_cast<float>(width - scene.x) / 2, 0);
+    view->draw(target, at, obs.data());
+    draw_hud(target, window.font(), {0, static_cast<float>(scene.y)}, static_cast<float>(width),
+             {title, status, third_line});
+  };
+  bool again = true;
+  while (again) {
+    for (int episode = 0; o.episodes == 0 || episode < o.episodes; ++episode) {
+      env->reset(evaluation_seed(o.seed) + static_cast<uint64_t>(episode));
+      double score = 0;
+      const std::string episode_text =
+          "episode " + std::to_string(episode + 1) + (o.episodes ? "/" + std::to_string(o.episodes) : "");
+      title = o.env_id + "   agent: " + policy->name() + "   " + episode_text;
+      const auto on_step = [&](const envs::Env& e, int action, const envs::StepResult& r) {
+        if (!window.poll() || (keyboard && keyboard->window_closed())) return false;
+        score += r.reward;
+        e.observe(obs.data());
+        status = "step " + std::to_string(e.elapsed_steps()) + "   score " + format_number(score);
+        if (action >= 0) status += "   action: " + action_names[static_cast<size_t>(action)];
+        if (box && e.elapsed_steps() > 0) status += "   action: " + showing.last_text();
+        if (r.done())
+          status += r.terminated ? "   (terminated)" : "   (time limit)";
+        else if (have_last)
+          status += "   last " + format_number(last_return);
+        window.present([&](sf::RenderTarget& target) { draw_frame(target, key_line); });
+        return window.is_open();
+      };
+      const agents::EpisodeResult result = agents::run_episode(*env, agent, on_step);
+      if (!window.is_open() || (keyboard && keyboard->window_closed())) {
+        summary.closed_by_user = true;
+        break;
+      }
+      ++summary.episodes_finished;
+      last_return = result.episode_return;
+      have_last = true;
+      if (!o.quiet)
+        std::printf("episode %d: return %.2f, length %d%s\n", episode + 1, result.episode_return, result.length,
+                    result.truncated ? " (time limit)" : "");
+      std::fflush(stdout);
     }
-    ++summary.episodes_finished;
-    last_return = result.episode_return;
-    have_last = true;
-    if (!o.quiet)
-      std::printf("episode %d: return %.2f, length %d%s\n", episode + 1, result.episode_return, result.length,
-                  result.truncated ? " (time limit)" : "");
-    std::fflush(stdout);
+    // Interactive runs keep the last frame up: Space shows the episodes again, Escape quits.
+    again = !summary.closed_by_user && window.hold_final_frame([&](sf::RenderTarget& target) {
+      draw_frame(target, "Space: watch again   Esc: quit");
+    });
   }
   summary.frames_recorded = window.frames_recorded();
   window.close();

@@ -17,6 +17,7 @@ struct EnvWatchOptions {
   uint64_t seed = 1;
   std::string device = "cpu";
   bool quiet = false;
+  bool hold_at_end = false;  // interactive runs: keep the last frame up (WindowOptions)
 };
 
 struct EnvWatchSummary {

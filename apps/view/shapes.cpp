@@ -58,6 +58,21 @@ float draw_text(sf::RenderTarget& target, const sf::RenderStates& states, const 
   return t.getLocalBounds().left + t.getLocalBounds().width;
 }
 
+std::string fit_text(const sf::Font& font, const std::string& text, unsigned size, float max_width) {
+  const auto width = [&](const std::string& s) {
+    const sf::Text t(sf::String::fromUtf8(s.begin(), s.end()), font, size);
+    return t.getLocalBounds().left + t.getLocalBounds().width;
+  };
+  if (width(text) <= max_width) return text;
+  // Keep the ends, which name the env and the episode; the middle goes (ASCII labels).
+  for (size_t cut = 4; cut < text.size(); ++cut) {
+    const size_t keep = text.size() - cut, head = keep * 2 / 5;
+    const std::string s = text.substr(0, head) + "..." + text.substr(text.size() - (keep - head));
+    if (width(s) <= max_width) return s;
+  }
+  return "...";
+}
+
 void draw_text_centred(sf::RenderTarget& target, const sf::RenderStates& states, const sf::Font& font,
                        const std::string& text, sf::Vector2f centre, unsigned size, sf::Color color) {
   sf::Text t(sf::String::fromUtf8(text.begin(), text.end()), font, size);

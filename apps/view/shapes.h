@@ -23,6 +23,9 @@ void draw_polyline(sf::RenderTarget& target, const sf::RenderStates& states, con
 // Text with its top-left corner at `pos`; returns the text's width in pixels.
 float draw_text(sf::RenderTarget& target, const sf::RenderStates& states, const sf::Font& font, const std::string& text,
                 sf::Vector2f pos, unsigned size, sf::Color color);
+// `text` shortened in the middle ("CartPole-v1   agent: dqn:/work/m...   episode 3/10") to fit
+// `max_width` pixels at `size`: long agent names must not push what follows off the window.
+std::string fit_text(const sf::Font& font, const std::string& text, unsigned size, float max_width);
 // Text centred on `centre`.
 void draw_text_centred(sf::RenderTarget& target, const sf::RenderStates& states, const sf::Font& font,
                        const std::string& text, sf::Vector2f centre, unsigned size, sf::Color color);

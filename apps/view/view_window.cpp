@@ -95,6 +95,16 @@ void ViewWindow::handle_event(const sf::Event& event, const std::function<void(c
   if (on_event) on_event(event);
 }
 
+bool ViewWindow::hold_final_frame(const std::function<void(sf::RenderTarget&)>& draw) {
+  if (!options_.hold_at_end) return false;
+  while (is_open()) {
+    if (take_pressed(sf::Keyboard::Space)) return true;
+    present(draw);
+    poll();
+  }
+  return false;
+}
+
 bool ViewWindow::poll(const std::function<void(const sf::Event&)>& on_event) {
   if (const int sig = pending_interrupt(); sig && is_open()) {
     interrupt_signal_ = sig;

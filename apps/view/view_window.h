@@ -21,6 +21,10 @@ struct WindowOptions {
   double fps = 30;         // frames per second of present(); 0: as fast as possible
   std::string record_dir;  // "": no recording
   bool quiet = false;      // no log lines on stderr
+  // After the last episode or game, keep the final frame up until Space or Escape
+  // (hold_final_frame). Watch commands set it for interactive runs only: a terminal on stdin
+  // and no recording, so scripts and tests never wait for a key.
+  bool hold_at_end = false;
 };
 
 // Throws tp::Error unless an X display can be reached: DISPLAY set and, for a local display
@@ -46,6 +50,9 @@ class ViewWindow {
   // Renders one frame off-screen with `draw`, records it, shows it, then waits out the
   // rest of the frame period.
   void present(const std::function<void(sf::RenderTarget&)>& draw);
+  // With hold_at_end: shows `draw`'s frame until Space (returns true: the caller shows its
+  // episodes or games again) or Escape / the close button (false). Without: false at once.
+  bool hold_final_frame(const std::function<void(sf::RenderTarget&)>& draw);
   // Sleeps a short while (for loops that wait for input without drawing).
   void idle();
   // Closes the window and finishes the recording (video when ffmpeg exists); idempotent.

@@ -6,6 +6,9 @@
 
 #include "apps/view/classic_control_views.h"
 #include "apps/view/env_view_factory.h"
+#include "apps/view/font.h"
+#include "apps/view/hud.h"
+#include "apps/view/shapes.h"
 #include "envs/registry.h"
 #include "tests/view/pixel_util.h"
 
@@ -173,6 +176,29 @@ TEST(AcrobotView, LinksFollowTheAngles) {
   const sf::Image image = render(500, 500, [&](sf::RenderTarget& t) { view.draw(t, {}, down); });
   EXPECT_EQ(test::at(image, {250, 250 + 0.5f * AcrobotView::kScale}), AcrobotView::kLinkColor);
   EXPECT_EQ(test::at(image, {250, 250 - 0.5f * AcrobotView::kScale}), sf::Color::White);
+}
+
+}  // namespace
+}  // namespace tp::view
+
+namespace tp::view {
+namespace {
+
+// A long agent name is cut in the middle: the env and the episode number stay on screen.
+TEST(Hud, LongLinesAreShortenedInTheMiddle) {
+  sf::Font font;
+  load_ui_font(font);
+  const std::string line =
+      "CartPole-v1   agent: dqn:/home/someone/experiments/2026/runs/dqn-CartPole-v1-20261202-063412/"
+      "checkpoints/ckpt-000000080000.tpck   episode 3/10";
+  const std::string fitted = fit_text(font, line, kHudFontSize, 580);
+  EXPECT_LT(fitted.size(), line.size());
+  EXPECT_EQ(fitted.rfind("CartPole-v1   agent: dqn:", 0), 0u) << fitted;
+  EXPECT_EQ(fitted.substr(fitted.size() - 12), "episode 3/10") << fitted;
+  EXPECT_NE(fitted.find("..."), std::string::npos);
+  const sf::Text drawn(fitted, font, kHudFontSize);
+  EXPECT_LE(drawn.getLocalBounds().left + drawn.getLocalBounds().width, 580);
+  EXPECT_EQ(fit_text(font, "short", kHudFontSize, 580), "short");
 }
 
 }  // namespace

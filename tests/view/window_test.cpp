@@ -141,6 +141,26 @@ TEST(ViewWindow, EscapeClosesAndKeysAreTracked) {
   EXPECT_FALSE(window.is_open());
 }
 
+// The final frame stays up in interactive runs only: Space asks for the episodes again, and
+// Escape (or a run that is not interactive) ends at once.
+TEST(ViewWindow, HoldFinalFrameWaitsForSpaceOrEscape) {
+  WindowOptions o;
+  o.size = {200, 100};
+  o.quiet = true;
+  const auto draw = [](sf::RenderTarget& t) { t.clear(sf::Color(10, 200, 30)); };
+  {
+    ViewWindow scripted(o);  // hold_at_end off: what tests and scripts get
+    scripted.handle_event(key_event(sf::Event::KeyPressed, sf::Keyboard::Space));
+    EXPECT_FALSE(scripted.hold_final_frame(draw));
+  }
+  o.hold_at_end = true;
+  ViewWindow window(o);
+  window.handle_event(key_event(sf::Event::KeyPressed, sf::Keyboard::Space));
+  EXPECT_TRUE(window.hold_final_frame(draw));
+  window.handle_event(key_event(sf::Event::KeyPressed, sf::Keyboard::Escape));
+  EXPECT_FALSE(window.hold_final_frame(draw));
+}
+
 TEST(KeyboardPolicy, BindingsFromActionNames) {
   const std::vector<std::string> cartpole = {"push left", "push right"};
   const auto b = bind_action_keys(cartpole);
