@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/error.h"
 #include "envs/random_actions.h"
@@ -78,6 +79,13 @@ EvalReport evaluate(envs::Env& env, Policy& policy, int episodes, uint64_t seed,
   rep.return_stats = summarize(rep.returns);
   rep.length_stats = summarize(rep.lengths);
   return rep;
+}
+
+std::string evaluation_line(int64_t step, const EvalReport& report) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "eval at step %lld: return %.2f +- %.2f over %zu episodes",
+                static_cast<long long>(step), report.return_stats.mean, report.return_stats.std, report.returns.size());
+  return buf;
 }
 
 }  // namespace tp::agents

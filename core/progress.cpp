@@ -66,6 +66,13 @@ void Progress::update(int64_t done, const std::string& metric) {
   draw(done, metric, false);
 }
 
+void Progress::note(const std::string& line) {
+  if (quiet_) return;
+  std::fprintf(stderr, tty_ ? "\r\033[K%s\n" : "%s\n", line.c_str());
+  std::fflush(stderr);
+  last_draw_ = std::chrono::steady_clock::time_point{};  // the bar comes back at the next update
+}
+
 bool Progress::due() const {
   if (quiet_) return false;
   const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_draw_).count();

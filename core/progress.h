@@ -24,6 +24,8 @@ class Progress {
   // count last reported (an interrupted run stops where it stopped, not at 100%).
   void finish(const std::string& metric = "", bool complete = true);
   void set_log_interval(double seconds) { log_interval_s_ = seconds; }
+  // A line of its own above the bar (a terminal: the bar is redrawn at the next update).
+  void note(const std::string& line);
 
  private:
   void draw(int64_t done, const std::string& metric, bool final);

@@ -26,6 +26,10 @@ RunSettings run_settings(const OptionSet& options, const CommonOptions& common) 
 
 void RunContext::log(const std::vector<std::pair<std::string, double>>& row) { metrics_.write(row); }
 
+void RunContext::note(const std::string& line) {
+  if (progress_) progress_->note(line);
+}
+
 bool RunContext::stop_requested() const { return pending_interrupt() != 0; }
 
 int RunOutcome::exit_code() const { return interrupted_by ? interrupt_exit_code(interrupted_by) : 0; }
@@ -133,10 +137,10 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
 
   CsvMetrics metrics(dir.metrics_path(), algorithm.metric_columns(),
                      resuming ? std::optional<double>(algorithm.metrics_position()) : std::nullopt);
-  RunContext context(dir, metrics);
   InterruptGuard interrupts;
   const ProgressPlan plan = algorithm.progress_plan();
   Progress progress(plan.label, plan.total, plan.unit, settings.quiet);
+  RunContext context(dir, metrics, &progress);
   progress.set_log_interval(plan.log_interval_s);
   if (!settings.quiet) std::fprintf(stderr, "run directory %s\n", dir.path().c_str());
 

@@ -15,6 +15,8 @@
 
 namespace tp {
 
+class Progress;
+
 class CheckpointWriter;
 class CheckpointReader;
 struct CheckpointHeader;
@@ -39,16 +41,21 @@ RunSettings run_settings(const OptionSet& options, const CommonOptions& common);
 // What a step may use of the run: the metrics file, the run directory, the interrupt flag.
 class RunContext {
  public:
-  RunContext(const RunDir& dir, CsvMetrics& metrics) : dir_(dir), metrics_(metrics) {}
+  RunContext(const RunDir& dir, CsvMetrics& metrics, Progress* progress = nullptr)
+      : dir_(dir), metrics_(metrics), progress_(progress) {}
   const RunDir& dir() const { return dir_; }
   // One metrics.csv row (columns not named stay empty).
   void log(const std::vector<std::pair<std::string, double>>& row);
+  // One line on the screen above the progress bar (a periodic evaluation's result), unless
+  // --quiet: what the metrics file gets, the person watching sees too.
+  void note(const std::string& line);
   // A SIGINT/SIGTERM arrived: a long step polls this and returns StepStatus::Abandoned.
   bool stop_requested() const;
 
  private:
   const RunDir& dir_;
   CsvMetrics& metrics_;
+  Progress* progress_;
 };
 
 enum class StepStatus {

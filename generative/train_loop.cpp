@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <sstream>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -116,6 +117,11 @@ class GenerativeTraining : public TrainingAlgorithm {
     for (size_t i = 0; i < evals.size() && i < eval_values.size(); ++i) row.emplace_back(evals[i], eval_values[i]);
     run.log(row);
     last_row_ = row;
+    std::ostringstream line;
+    line.precision(4);
+    line << "epoch " << epoch_ + 1 << ":";
+    for (size_t i = 4; i < row.size(); ++i) line << (i > 4 ? ", " : " ") << row[i].first << " " << row[i].second;
+    run.note(line.str());
     const auto picture = model_.visualize(fixed_);
     if (picture.defined()) {
       make_dirs(run.dir().file("samples"));

@@ -199,6 +199,8 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     }
     run.log(row);
     metric_ = metric.str();
+    run.note("iteration " + std::to_string(iteration_) + ": " + metric_ + " (" + std::to_string(std::lround(seconds)) +
+             " s)");
     return StepStatus::Completed;
   }
 

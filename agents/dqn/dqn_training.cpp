@@ -146,6 +146,7 @@ class DqnTraining : public TrainingAlgorithm {
   }
   double dense_kernel() const { return trainer_.learner().uses_dense_kernel() ? 1.0 : 0.0; }
   void log_evaluation(RunContext& run, const EvalReport& rep) {
+    run.note(evaluation_line(trainer_.steps(), rep));
     run.log({{"step", static_cast<double>(trainer_.steps())},
              {"eval_return_mean", rep.return_stats.mean},
              {"eval_return_std", rep.return_stats.std},

@@ -105,6 +105,7 @@ void PgRun::evaluate(RunContext& run) {
            {"eval_return_mean", rep.return_stats.mean},
            {"eval_return_std", rep.return_stats.std},
            {"wall_s", timer_.seconds()}});
+  run.note(evaluation_line(steps(), rep));
   if (o_.final_policy == "best" && (!best_ || rep.return_stats.mean >= best_return_)) {
     best_ = copy_of(net_);
     best_return_ = rep.return_stats.mean;

@@ -76,9 +76,13 @@ bool BoardSession::update(bool wait) {
     overlay_.visits = info->visits;
     overlay_.targets = searched;
     char buf[160];
-    const int chosen = a < static_cast<int>(info->visits.size()) ? info->visits[static_cast<size_t>(a)] : 0;
-    std::snprintf(buf, sizeof buf, "%s played %s (%d visits), value %+.2f for %s", agent->name().c_str(),
-                  state_->action_to_string(a).c_str(), chosen, info->value, player_name(state_->info(), side).c_str());
+    // A searcher without visit counts (minimax) shows its value only, not "(0 visits)".
+    const std::string visits = a < static_cast<int>(info->visits.size())
+                                   ? " (" + std::to_string(info->visits[static_cast<size_t>(a)]) + " visits)"
+                                   : "";
+    std::snprintf(buf, sizeof buf, "%s played %s%s, value %+.2f for %s", agent->name().c_str(),
+                  state_->action_to_string(a).c_str(), visits.c_str(), info->value + 0.0 /* -0.00 reads as +0.00 */,
+                  player_name(state_->info(), side).c_str());
     value_text_ = buf;
   }
   apply(a, &*target);

@@ -153,5 +153,24 @@ TEST(Cli, MissingCheckpointIsOneLineError) {
   EXPECT_EQ(count_lines(r.output), 1) << r.output;
 }
 
+// Periodic evaluations reach the screen as lines of their own (not only metrics.csv); --quiet
+// keeps them off.
+TEST(Cli, PeriodicEvaluationsPrintALineEach) {
+  test::TempDir dir;
+  auto r = run_torchplay(
+      "train dqn --env CartPole-v1 --steps 2000 --eval-every 1000 --eval-episodes 2 --threads 1 "
+      "--run-dir " +
+      dir.file("run"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("eval at step 1000: return "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" over 2 episodes"), std::string::npos) << r.output;
+  r = run_torchplay(
+      "train dqn --env CartPole-v1 --steps 2000 --eval-every 1000 --eval-episodes 2 --threads 1 --quiet "
+      "--run-dir " +
+      dir.file("quiet"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("eval at step"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace tp
