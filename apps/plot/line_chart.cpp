@@ -41,7 +41,9 @@ double tick_step(double span, int target) {
 std::string tick_label(double v, double step) {
   char buf[32];
   const double a = std::fabs(v);
-  if (a != 0 && (a >= 1e6 || a < 1e-3)) {
+  if (a >= 1e6 && step >= 1e5 && a < 1e12) {
+    std::snprintf(buf, sizeof buf, "%gM", v / 1e6);  // 2000000 -> 2M
+  } else if (a != 0 && (a >= 1e6 || a < 1e-3)) {
     std::snprintf(buf, sizeof buf, "%.3g", v);
   } else if (a >= 1e4 && step >= 1000) {
     std::snprintf(buf, sizeof buf, "%gk", v / 1000);  // 80000 -> 80k

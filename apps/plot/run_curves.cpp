@@ -50,12 +50,22 @@ Run read_run(const std::string& arg, const CurveOptions& o, std::string& x_colum
     if (y_column.empty()) y_column = table.columns.size() > 1 ? table.columns[1] : table.columns[0];
   }
   const size_t xi = table.column(x_column, csv.string()), yi = table.column(y_column, csv.string());
+  // Rows sharing an x (the episodes that ended within one PPO update) become their mean: a
+  // curve, not a staircase.
   std::vector<double> xs, ys;
-  for (const auto& row : table.rows)
-    if (std::isfinite(row[xi]) && std::isfinite(row[yi])) {
-      xs.push_back(row[xi]);
-      ys.push_back(row[yi]);
+  std::vector<int> counts;
+  for (const auto& row : table.rows) {
+    if (!std::isfinite(row[xi]) || !std::isfinite(row[yi])) continue;
+    if (!xs.empty() && xs.back() == row[xi]) {
+      ys.back() += row[yi];
+      ++counts.back();
+      continue;
     }
+    xs.push_back(row[xi]);
+    ys.push_back(row[yi]);
+    counts.push_back(1);
+  }
+  for (size_t i = 0; i < ys.size(); ++i) ys[i] /= counts[i];
   // A trailing mean: each point is the mean of the last `window` values (noisy per-episode
   // returns become a readable curve; sparse evaluation points are left as they are).
   const int window = o.smooth > 0 ? o.smooth : std::max<int>(1, static_cast<int>(ys.size() / 50));
