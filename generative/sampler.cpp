@@ -23,6 +23,11 @@ Sampler::~Sampler() = default;
 
 const std::string& Sampler::algorithm() const { return loaded_.header.algorithm; }
 
+std::string Sampler::class_text(int64_t label) const {
+  const std::string name = class_name(loaded_.header.env, label);
+  return "class " + std::to_string(label) + (name.empty() ? "" : " (" + name + ")");
+}
+
 torch::Tensor Sampler::random_latents(int64_t n, uint64_t seed) const {
   TP_CHECK_AS(UsageError, n > 0, "the sample count must be > 0");
   auto gen = at::detail::createCPUGenerator(seed);

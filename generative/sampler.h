@@ -34,6 +34,8 @@ class Sampler {
   bool is_image() const { return shape().is_image(); }
   int64_t latent_dim() const { return loaded_.model->latent_dim(); }
   int64_t num_classes() const { return loaded_.model->num_classes(); }  // 0: unconditional
+  // "class 8 (Bag)", or "class 8" when the training set names no classes.
+  std::string class_text(int64_t label) const;
 
   // n latents from the prior N(0, I), reproducible from `seed`.
   torch::Tensor random_latents(int64_t n, uint64_t seed) const;

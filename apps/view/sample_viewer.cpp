@@ -121,7 +121,7 @@ void SampleViewer::set_class(int64_t label) {
   TP_CHECK_AS(UsageError, label >= -1 && label < sampler_.num_classes(), "--class must be in -1..",
               sampler_.num_classes() - 1);
   class_label_ = label;
-  message_ = label < 0 ? "all classes in turn" : "class " + std::to_string(label);
+  message_.clear();  // the status line names the class (it said "class 8" twice)
   regenerate();
 }
 
@@ -217,7 +217,7 @@ void SampleViewer::draw(sf::RenderTarget& target) const {
   std::string status =
       sampler_.algorithm() + "   " + std::to_string(count_) + " samples   seed " + std::to_string(seed_);
   if (sampler_.num_classes() > 0)
-    status += class_label_ < 0 ? "   classes in turn" : "   class " + std::to_string(class_label_);
+    status += class_label_ < 0 ? "   classes in turn" : "   " + sampler_.class_text(class_label_);
   if (!message_.empty()) status += "   " + message_;
   std::vector<std::string> lines = {status};
   for (const auto& l : help_lines()) lines.push_back(l);

@@ -21,6 +21,14 @@ std::string find_idx(const std::string& dir, const std::string& stem) {
 }
 }  // namespace
 
+std::string class_name(const std::string& spec, int64_t label) {
+  // Xiao et al. 2017, Fashion-MNIST's label table.
+  static const char* const kFashion[] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                         "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  if (spec == "fashion-mnist" && label >= 0 && label < 10) return kFashion[label];
+  return "";
+}
+
 bool is_synthetic(const std::string& spec) { return synthetic_kind(spec).has_value(); }
 
 Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path, const std::string& name) {

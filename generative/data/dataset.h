@@ -24,6 +24,10 @@ struct Dataset {
 
 constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
+// The name of class `label` in the set `spec` ("Bag" for Fashion-MNIST's 8); "" for a set
+// without names (an IDX folder, a label out of range).
+std::string class_name(const std::string& spec, int64_t label);
+
 // True for the synthetic 2-D set names.
 bool is_synthetic(const std::string& spec);
 // Loads a split of `spec`. Synthetic sets draw `synthetic_size` points from a generator

@@ -25,7 +25,10 @@ TEST(Sampler, WalkShowsOneRowPerClassForAConditionalModel) {
   LoadedModel loaded;
   loaded.model = make_model(config, shape);
   loaded.header.algorithm = "cgan";
+  loaded.header.env = "fashion-mnist";
   Sampler sampler(std::move(loaded));
+  EXPECT_EQ(sampler.class_text(8), "class 8 (Bag)");  // the viewer's status line
+  EXPECT_EQ(sampler.class_text(0), "class 0 (T-shirt/top)");
   const auto z = sampler.random_latents(2, 5);
   const auto path = Sampler::interpolate(z[0], z[1], 4);
   const auto all = sampler.sample_walk(path);
@@ -33,6 +36,13 @@ TEST(Sampler, WalkShowsOneRowPerClassForAConditionalModel) {
   EXPECT_TRUE(torch::allclose(all.narrow(0, 12, 4), sampler.sample(path, 3)));  // row 3: class 3
   EXPECT_EQ(sampler.sample_walk(path, 7).size(0), 4);
   EXPECT_TRUE(torch::allclose(sampler.sample_walk(path, 7), sampler.sample(path, 7)));
+}
+
+TEST(ClassNames, FashionMnistNamesItsTenClassesOthersNone) {
+  EXPECT_EQ(class_name("fashion-mnist", 9), "Ankle boot");
+  EXPECT_EQ(class_name("fashion-mnist", 10), "");
+  EXPECT_EQ(class_name("fashion-mnist", -1), "");
+  EXPECT_EQ(class_name("/data/my-idx-folder", 3), "");
 }
 
 }  // namespace
