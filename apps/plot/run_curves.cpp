@@ -179,12 +179,12 @@ LineChart learning_curves(const std::vector<std::string>& args, const CurveOptio
   for (const auto& g : groups) {
     std::string label;
     if (groups.size() > 1 && !o.each) {
-      for (const auto& [key, value] : g.front()->config) {
+      for (const auto& setting : g.front()->config) {  // not a structured binding: lambdas capture it
         const bool differs = std::any_of(groups.begin(), groups.end(), [&](const auto& other) {
-          const auto found = other.front()->config.find(key);
-          return found == other.front()->config.end() || found->second != value;
+          const auto found = other.front()->config.find(setting.first);
+          return found == other.front()->config.end() || found->second != setting.second;
         });
-        if (differs) label += (label.empty() ? "" : ", ") + key + "=" + value;
+        if (differs) label += (label.empty() ? "" : ", ") + setting.first + "=" + setting.second;
       }
     }
     if (label.empty()) label = g.front()->name;
