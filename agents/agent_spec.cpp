@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "agents/alphazero/model.h"
+#include "agents/dqn/dqn_policy.h"
+#include "agents/policy_gradient/pg_options.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/options.h"
@@ -43,6 +45,15 @@ std::string config_value(const CheckpointHeader& header, const std::string& key,
     if (line.key == key) return line.value;
   return "";
 }
+
+// An env agent's target is in the header; a game agent's needs the "player" entry.
+bool plays_an_env(const CheckpointHeader& header) {
+  return header.algorithm == dqn::kDqnAlgorithm || pg::is_policy_gradient_algorithm(header.algorithm);
+}
+
+AgentTarget env_target(const CheckpointHeader& header, const std::string& path) {
+  return {AgentTarget::Kind::kEnv, header.env, config_value(header, "env-options", path)};
+}
 }  // namespace
 
 std::optional<AgentTarget> agent_target(const std::string& spec) {
@@ -52,24 +63,20 @@ std::optional<AgentTarget> agent_target(const std::string& spec) {
   } catch (const UsageError&) {
     return std::nullopt;  // a built-in player or a mistake, which the command itself reports
   }
+  // The header alone answers for env agents: the whole file is read only for a game agent.
   const CheckpointHeader header = CheckpointReader::read_header(path);
-  AgentTarget t;
-  if (header.algorithm == "alphazero") {
-    CheckpointReader reader(path);
-    const AlphaZeroModelInfo info = AlphaZeroModelInfo::from_json(reader.bytes("player"), path);
-    t.kind = AgentTarget::Kind::kGame;
-    t.name = info.game;
-    t.options = info.game_options;
-    return t;
-  }
-  if (header.algorithm == "dqn" || header.algorithm == "ppo" || header.algorithm == "a2c" ||
-      header.algorithm == "a3c") {
-    t.kind = AgentTarget::Kind::kEnv;
-    t.name = header.env;
-    t.options = config_value(header, "env-options", path);
-    return t;
-  }
-  return std::nullopt;
+  if (plays_an_env(header)) return env_target(header, path);
+  if (header.algorithm != kAlphaZeroAlgorithm) return std::nullopt;
+  CheckpointReader reader(path);
+  return agent_target(reader);
+}
+
+std::optional<AgentTarget> agent_target(CheckpointReader& reader) {
+  const CheckpointHeader& header = reader.header();
+  if (plays_an_env(header)) return env_target(header, reader.path());
+  if (header.algorithm != kAlphaZeroAlgorithm) return std::nullopt;
+  const AlphaZeroModelInfo info = AlphaZeroModelInfo::from_json(reader.bytes("player"), reader.path());
+  return AgentTarget{AgentTarget::Kind::kGame, info.game, info.game_options};
 }
 
 }  // namespace tp::agents

@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+namespace tp {
+class CheckpointReader;
+}
+
 namespace tp::agents {
 
 // The checkpoint file `spec` names. A UsageError otherwise: "no such checkpoint file" for a
@@ -25,5 +29,7 @@ struct AgentTarget {
 // The target of the checkpoint `spec` names (as agent_checkpoint resolves it); nullopt for a
 // built-in player, a generative model or a word that names nothing.
 std::optional<AgentTarget> agent_target(const std::string& spec);
+// The same for a checkpoint already open (torchplay export: no second read of the file).
+std::optional<AgentTarget> agent_target(CheckpointReader& reader);
 
 }  // namespace tp::agents

@@ -53,7 +53,7 @@ LoadedAlphaZeroModel load_alphazero_model(const std::string& path, const envs::G
 
 LoadedAlphaZeroModel load_alphazero_model(CheckpointReader& reader, const envs::GameState& game, torch::Device device) {
   const std::string& path = reader.path();
-  reader.expect("alphazero");
+  reader.expect(kAlphaZeroAlgorithm);
   LoadedAlphaZeroModel out;
   out.info = AlphaZeroModelInfo::from_json(reader.bytes("player"), path);
   const envs::GameInfo& info = game.info();

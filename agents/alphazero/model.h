@@ -16,6 +16,9 @@ namespace tp::agents {
 
 struct AlphaZeroOptions;
 
+// The algorithm name in the header of every `train alphazero` checkpoint.
+inline constexpr char kAlphaZeroAlgorithm[] = "alphazero";
+
 nets::ResidualTower make_alphazero_net(const envs::GameInfo& info, const AlphaZeroOptions& options);
 
 // What a checkpoint needs to rebuild its player: the network shape and search settings

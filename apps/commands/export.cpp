@@ -38,12 +38,12 @@ struct Exported {
 
 // Loads the network the checkpoint plays or samples with, as play, eval and generate load it
 // (which also marks the entries playing needs), and with `script` writes it as TorchScript.
-Exported load_and_script(CheckpointReader& reader, const std::string& spec, bool script) {
+Exported load_and_script(CheckpointReader& reader, bool script) {
   const std::string algorithm = reader.header().algorithm;
   const torch::Device cpu(torch::kCPU);
   Exported out;
-  if (algorithm == "alphazero") {
-    const auto target = agents::agent_target(spec);
+  if (algorithm == agents::kAlphaZeroAlgorithm) {
+    const auto target = agents::agent_target(reader);
     TP_CHECK_AS(CheckpointError, target.has_value(), "checkpoint '", reader.path(), "' names no game");
     const auto game = envs::make_game_registry().make(target->name, target->options);
     const agents::LoadedAlphaZeroModel model = agents::load_alphazero_model(reader, *game, cpu);
@@ -54,7 +54,7 @@ Exported load_and_script(CheckpointReader& reader, const std::string& spec, bool
     return out;
   }
   if (algorithm == agents::dqn::kDqnAlgorithm || agents::pg::is_policy_gradient_algorithm(algorithm)) {
-    const auto target = agents::agent_target(spec);
+    const auto target = agents::agent_target(reader);
     TP_CHECK_AS(CheckpointError, target.has_value(), "checkpoint '", reader.path(), "' names no env");
     const auto env = envs::make_env_registry().make(target->name, envs::parse_env_kwargs(target->options));
     std::string shape;
@@ -107,7 +107,7 @@ int cmd_export(const Args& args) {
   init_runtime(common);
 
   CheckpointReader reader(agents::agent_checkpoint(model, {}));
-  Exported exported = load_and_script(reader, model, script);
+  Exported exported = load_and_script(reader, script);
   if (script) {
     // Written beside, then renamed: an interrupted export leaves no half file under the name.
     const std::string temp = out + ".tmp";
