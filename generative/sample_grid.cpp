@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -34,16 +35,14 @@ Image image_grid(const torch::Tensor& images, int columns, int padding) {
   return tile_grid(tiles, columns, padding, 64);
 }
 
-namespace {
-struct Extent {
-  double lo, hi;
-};
-Extent extent_of(const std::string& synthetic) {
+PlotExtent scatter_extent(const std::string& synthetic) {
   if (synthetic == "ring8") return {-3.0, 3.0};
   if (synthetic == "grid25") return {-5.5, 5.5};
   if (synthetic == "moons") return {-1.5, 2.5};
   return {-4.0, 4.0};
 }
+
+namespace {
 void dot(Image& img, double px, double py, int radius, uint8_t value) {
   for (int dy = -radius; dy <= radius; ++dy)
     for (int dx = -radius; dx <= radius; ++dx) {
@@ -56,9 +55,20 @@ void dot(Image& img, double px, double py, int radius, uint8_t value) {
 Image scatter_plot(const torch::Tensor& points, const std::string& synthetic, int size) {
   TP_CHECK(points.dim() == 2 && points.size(1) == 2, "scatter_plot expects (N, 2) points");
   Image img(size, size, 1, 255);
-  const Extent e = extent_of(synthetic);
+  const PlotExtent e = scatter_extent(synthetic);
   const double scale = size / (e.hi - e.lo);
   auto to_px = [&](double v) { return (v - e.lo) * scale; };
+  // Grid lines at the whole numbers, so positions can be read off (the viewer labels them).
+  for (int v = static_cast<int>(std::ceil(e.lo)); v <= static_cast<int>(std::floor(e.hi)); ++v) {
+    const uint8_t shade = v == 0 ? 150 : 225;
+    // Where the dots of x = v and of y = v fall (y up), kept inside the picture.
+    const int column = std::clamp(static_cast<int>(std::lround(to_px(v))), 0, size - 1);
+    const int row = std::clamp(static_cast<int>(std::lround(size - to_px(v))), 0, size - 1);
+    for (int i = 0; i < size; ++i) {
+      *img.at(column, i) = std::min(*img.at(column, i), shade);
+      *img.at(i, row) = std::min(*img.at(i, row), shade);
+    }
+  }
   if (auto kind = synthetic_kind(synthetic)) {
     const SyntheticModes modes = synthetic_modes(*kind);
     // Modes in grey: a disc of 3 std around each center, or the moons' arcs.
@@ -75,7 +85,7 @@ Image scatter_plot(const torch::Tensor& points, const std::string& synthetic, in
   }
   auto pts = points.detach().to(torch::kCPU, torch::kFloat64).contiguous();
   const double* p = pts.data_ptr<double>();
-  for (int64_t i = 0; i < pts.size(0); ++i) dot(img, to_px(p[2 * i]), size - to_px(p[2 * i + 1]), 0, 0);
+  for (int64_t i = 0; i < pts.size(0); ++i) dot(img, to_px(p[2 * i]), size - to_px(p[2 * i + 1]), 1, 0);
   return img;
 }
 

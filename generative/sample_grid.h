@@ -12,8 +12,15 @@ namespace tp::gen {
 
 // (N, C, H, W) in [0, 1] (values outside are clipped; C = 1 or 3) -> a grid with `columns`.
 Image image_grid(const torch::Tensor& images, int columns, int padding = 2);
-// (N, 2) points -> a `size` x `size` white picture with the modes of `synthetic` (ring8,
-// grid25, moons; empty: none) in grey and the points in black.
+// The square of the plane a scatter plot of `synthetic`'s points shows: x and y both run
+// from lo (left, bottom) to hi.
+struct PlotExtent {
+  double lo, hi;
+};
+PlotExtent scatter_extent(const std::string& synthetic);
+// (N, 2) points -> a `size` x `size` white picture over scatter_extent: grid lines at the
+// whole numbers (the axes x = 0, y = 0 darker), the modes of `synthetic` (ring8, grid25,
+// moons; empty: none) in grey, and the points as black 3 x 3 dots.
 Image scatter_plot(const torch::Tensor& points, const std::string& synthetic, int size = 400);
 // Either of the above, by the tensor's shape.
 Image render_samples(const torch::Tensor& samples, const std::string& synthetic, int columns);

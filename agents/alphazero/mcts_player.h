@@ -3,12 +3,19 @@
 // checkpoints. Keeps its tree between moves when the new position extends the last one.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agents/alphazero/mcts.h"
 #include "agents/game_player.h"
 
 namespace tp::agents {
+
+// The pass that ends the game with a win for the side to move: in a game with passes, when
+// the opponent has just passed and passing back finishes the game in the mover's favour
+// (Go: the count already wins). Searchers take it rather than play on in a decided game;
+// none otherwise.
+std::optional<envs::Action> winning_pass(const envs::GameState& state);
 
 class MctsPlayer final : public GamePlayer {
  public:

@@ -46,6 +46,8 @@ void BoardSession::refresh() {
 }
 
 void BoardSession::apply(envs::Action a, const MoveTarget* target) {
+  const std::string who = player_name(state_->info(), state_->current_player());
+  last_move_ = target && target->is_pass() ? who + " passes" : who + " played " + state_->action_to_string(a);
   state_->apply(a);
   overlay_.last_row = target ? target->row : -1;
   overlay_.last_col = target ? target->col : -1;
@@ -95,6 +97,7 @@ void BoardSession::new_game() {
   overlay_ = {};
   value_text_.clear();
   message_.clear();
+  last_move_.clear();
   for (auto& p : players_)
     if (p) p->new_game();
   refresh();
@@ -121,6 +124,7 @@ void BoardSession::undo() {
   state_ = std::move(s);
   overlay_ = {};
   value_text_.clear();
+  last_move_.clear();
   message_ = "move taken back";
   for (auto& p : players_)
     if (p) p->new_game();  // their trees belong to the abandoned line
@@ -249,6 +253,7 @@ void BoardSession::draw(sf::RenderTarget& target) const {
   else
     line(player_name(info, state_->current_player()) + " to move" + (human_turn() ? " (click the board)" : ""), kText);
   line("moves: " + std::to_string(state_->history().size()), kDim);
+  if (!last_move_.empty()) line(last_move_, kText);
   for (const auto& fact : state_->status_lines()) line(fact, kDim);
   if (!overlay_.ownership.empty()) line("territory shown as small squares", kDim, 13);
   const auto wrapped = [&](const std::string& text, sf::Color color, unsigned size, size_t width) {

@@ -52,6 +52,8 @@ class BoardSession {
   // "Black wins (B+3.5)", "Draw", ... ; empty while the game goes on.
   std::string result_text() const;
   const BoardOverlay& overlay() const { return overlay_; }
+  // "Black played D4", "White passes": the last move, as the panel shows it; empty before one.
+  const std::string& last_move() const { return last_move_; }
 
  private:
   struct Button {
@@ -72,6 +74,7 @@ class BoardSession {
   BoardOverlay overlay_;
   std::string message_;
   std::string value_text_;
+  std::string last_move_;
   std::future<envs::Action> search_;
   std::unique_ptr<envs::GameState> search_state_;
 };

@@ -1,8 +1,10 @@
 #include "apps/view/board_view.h"
 
 #include <algorithm>
-#include <vector>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <vector>
 
 #include "apps/view/shapes.h"
 
@@ -121,14 +123,6 @@ void BoardView::draw_board(sf::RenderTarget& target, const sf::RenderStates& sta
         for (int c : {edge, mid, rows_ - 1 - edge})
           if (rows_ % 2 == 1 || (r != mid && c != mid)) draw_circle(target, states, cell_centre(r, c), 4, line);
     }
-    if (font_) {  // coordinates as GTP/SGF writes them: letters without I, rows from the bottom
-      for (int c = 0; c < cols_; ++c) {
-        const std::string letter(1, static_cast<char>('A' + c + (c >= 8 ? 1 : 0)));
-        draw_text_centred(target, states, *font_, letter, {cell_centre(0, c).x, 10}, 13, line);
-      }
-      for (int r = 0; r < rows_; ++r)
-        draw_text_centred(target, states, *font_, std::to_string(rows_ - r), {10, cell_centre(r, 0).y}, 13, line);
-    }
     return;
   }
   for (int r = 0; r < rows_; ++r)
@@ -140,6 +134,60 @@ void BoardView::draw_board(sf::RenderTarget& target, const sf::RenderStates& sta
         draw_rect(target, states, {ctr.x - cell_ / 2, ctr.y - cell_ / 2, cell_, cell_}, sf::Color::Transparent, line,
                   -1);
     }
+}
+
+// The coordinates round the board, as the game names its moves (the panel's "a3", "D4", "5"):
+// the letters of a cell's move name above its column, the digits left of its row. A drop
+// game names columns only. Read from action_to_string, so the view knows no naming scheme.
+void BoardView::draw_coordinates(sf::RenderTarget& target, const sf::RenderStates& states,
+                                 const envs::GameState& state) const {
+  const envs::GameInfo& info = state.info();
+  const sf::Color bg = background();
+  const bool dark = bg.r * 299 + bg.g * 587 + bg.b * 114 < 128000;  // perceived brightness
+  const sf::Color ink = dark ? sf::Color(235, 235, 235) : sf::Color(40, 40, 40);
+  auto part = [](const std::string& name, bool digits) {
+    std::string out;
+    for (char ch : name)
+      if ((std::isdigit(static_cast<unsigned char>(ch)) != 0) == digits) out += ch;
+    return out;
+  };
+  const float edge = 10;
+  for (int c = 0; c < cols_; ++c) {
+    const std::string name = state.action_to_string(envs::cell_action(info, 0, c));
+    draw_text_centred(target, states, *font_, info.drops ? name : part(name, false), {cell_centre(0, c).x, edge}, 13,
+                      ink);
+  }
+  if (info.drops) return;
+  for (int r = 0; r < rows_; ++r)
+    draw_text_centred(target, states, *font_, part(state.action_to_string(envs::cell_action(info, r, 0)), true),
+                      {edge, cell_centre(r, 0).y}, 13, ink);
+}
+
+// The line that won, drawn through the pieces: a bar along each straight run of
+// winning_cells() and a ring round each of its cells.
+void BoardView::draw_winning_line(sf::RenderTarget& target, const sf::RenderStates& states,
+                                  const std::vector<std::pair<int, int>>& cells) const {
+  const sf::Color colour = winning_line_colour();
+  size_t start = 0;
+  while (start < cells.size()) {
+    // The run from `start`: cells one step apart in a constant direction.
+    size_t end = start + 1;
+    if (end < cells.size()) {
+      const int dr = cells[end].first - cells[start].first, dc = cells[end].second - cells[start].second;
+      if (std::abs(dr) <= 1 && std::abs(dc) <= 1) {
+        while (end + 1 < cells.size() && cells[end + 1].first - cells[end].first == dr &&
+               cells[end + 1].second - cells[end].second == dc)
+          ++end;
+        ++end;
+      }
+    }
+    draw_segment(target, states, cell_centre(cells[start].first, cells[start].second),
+                 cell_centre(cells[end - 1].first, cells[end - 1].second), std::max(4.0f, cell_ * 0.1f), colour);
+    start = end;
+  }
+  for (const auto& [row, col] : cells)
+    draw_circle(target, states, cell_centre(row, col), cell_ * 0.44f, sf::Color::Transparent, colour,
+                std::max(3.0f, cell_ * 0.06f));
 }
 
 void BoardView::draw_piece(sf::RenderTarget& target, const sf::RenderStates& states, int player,
@@ -163,11 +211,13 @@ void BoardView::draw_piece(sf::RenderTarget& target, const sf::RenderStates& sta
 void BoardView::draw(sf::RenderTarget& target, sf::RenderStates states, const envs::GameState& state,
                      const BoardOverlay* overlay) const {
   draw_board(target, states);
+  if (font_) draw_coordinates(target, states, state);
   for (int r = 0; r < rows_; ++r)
     for (int c = 0; c < cols_; ++c) {
       const int owner = state.cell_owner(r, c);
       if (owner >= 0) draw_piece(target, states, owner, cell_centre(r, c));
     }
+  if (state.is_terminal()) draw_winning_line(target, states, state.winning_cells());
   if (!overlay) return;
   // Territory (Go, at the end): a small square of the owner's colour on each empty point.
   for (int r = 0; r < static_cast<int>(overlay->ownership.size()); ++r)

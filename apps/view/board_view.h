@@ -53,9 +53,14 @@ class BoardView {
   // The colour a piece of `player` is filled with.
   sf::Color piece_color(int player) const;
   sf::Color background() const;
+  // The colour the winning line of a finished game is drawn in.
+  static sf::Color winning_line_colour() { return {40, 220, 90}; }
 
  private:
   void draw_board(sf::RenderTarget& target, const sf::RenderStates& states) const;
+  void draw_coordinates(sf::RenderTarget& target, const sf::RenderStates& states, const envs::GameState& state) const;
+  void draw_winning_line(sf::RenderTarget& target, const sf::RenderStates& states,
+                         const std::vector<std::pair<int, int>>& cells) const;
   void draw_piece(sf::RenderTarget& target, const sf::RenderStates& states, int player, sf::Vector2f centre) const;
 
   envs::BoardStyle style_;

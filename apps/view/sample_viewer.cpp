@@ -3,10 +3,12 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "apps/view/hud.h"
 #include "apps/view/shapes.h"
 #include "core/error.h"
+#include "generative/sample_grid.h"
 
 namespace tp::view {
 
@@ -14,6 +16,8 @@ namespace {
 constexpr float kPad = 4;
 constexpr float kTop = 8;
 const sf::Color kBackground(30, 30, 36), kSelectA(60, 220, 90), kSelectB(255, 150, 40);
+// Where a scatter plot sits: room for the y numbers at the left and the x numbers below.
+constexpr float kPlotLeft = 32, kPlotTop = 10, kPlotBelow = 26;
 
 sf::Image to_sf_image(const tp::Image& img) {
   sf::Image out;
@@ -50,7 +54,9 @@ SampleViewer::SampleViewer(gen::Sampler& sampler, int count, uint64_t seed, int 
 
 sf::Vector2u SampleViewer::size() const {
   const unsigned hud = hud_height(help_lines().size() + 1);
-  if (!sampler_.is_image()) return {std::max(400u, plot_.getSize().x) + 20, plot_.getSize().y + 20 + hud};
+  if (!sampler_.is_image())
+    return {std::max(400u, plot_.getSize().x + static_cast<unsigned>(kPlotLeft)) + 10,
+            plot_.getSize().y + static_cast<unsigned>(kPlotTop + kPlotBelow) + hud};
   const float w = std::max(static_cast<float>(columns_), static_cast<float>(walk_steps_)) * (tile_ + kPad) + kPad;
   const float h = kTop + static_cast<float>(rows_) * (tile_ + kPad) + 24 + tile_ + kPad;
   return {static_cast<unsigned>(std::max(w, 560.0f)), static_cast<unsigned>(h) + hud};
@@ -64,6 +70,10 @@ sf::FloatRect SampleViewer::tile_rect(int i) const {
 sf::FloatRect SampleViewer::walk_rect(int j) const {
   const float y = kTop + static_cast<float>(rows_) * (tile_ + kPad) + 24;
   return {kPad + static_cast<float>(j) * (tile_ + kPad), y, tile_, tile_};
+}
+
+sf::FloatRect SampleViewer::plot_rect() const {
+  return {kPlotLeft, kPlotTop, static_cast<float>(plot_.getSize().x), static_cast<float>(plot_.getSize().y)};
 }
 
 std::optional<int> SampleViewer::tile_at(sf::Vector2f p) const {
@@ -179,6 +189,21 @@ std::vector<std::string> SampleViewer::help_lines() const {
   return lines;
 }
 
+// The numbers of the scatter plot's grid lines: x under the plot, y to its left.
+void SampleViewer::draw_plot_axes(sf::RenderTarget& target) const {
+  if (!font_) return;
+  const sf::RenderStates states;
+  const gen::PlotExtent e = gen::scatter_extent(sampler_.shape().synthetic);
+  const auto side = static_cast<float>(plot_.getSize().x);
+  const float per_unit = side / static_cast<float>(e.hi - e.lo);
+  const sf::Color ink(190, 200, 210);
+  for (int v = static_cast<int>(std::ceil(e.lo)); v <= static_cast<int>(std::floor(e.hi)); ++v) {
+    const float along = (static_cast<float>(v) - static_cast<float>(e.lo)) * per_unit;
+    draw_text_centred(target, states, *font_, std::to_string(v), {kPlotLeft + along, kPlotTop + side + 10}, 12, ink);
+    draw_text_centred(target, states, *font_, std::to_string(v), {kPlotLeft - 14, kPlotTop + side - along}, 12, ink);
+  }
+}
+
 void SampleViewer::draw(sf::RenderTarget& target) const {
   const sf::RenderStates states;
   const sf::Vector2u sz = size();
@@ -209,9 +234,10 @@ void SampleViewer::draw(sf::RenderTarget& target) const {
     content_bottom = strip.top + strip.height + kPad;
   } else {
     sf::Sprite sprite(plot_);
-    sprite.setPosition(10, 10);
+    sprite.setPosition(kPlotLeft, kPlotTop);
     target.draw(sprite, states);
-    content_bottom = static_cast<float>(plot_.getSize().y) + 20;
+    draw_plot_axes(target);
+    content_bottom = kPlotTop + static_cast<float>(plot_.getSize().y) + kPlotBelow;
   }
   if (!font_) return;
   std::string status =

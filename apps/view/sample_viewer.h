@@ -42,10 +42,13 @@ class SampleViewer {
   sf::FloatRect tile_rect(int i) const;
   sf::FloatRect walk_rect(int j) const;
   std::optional<int> tile_at(sf::Vector2f point) const;
+  // Points models: the scene rectangle of the scatter plot (gen::scatter_extent on both axes).
+  sf::FloatRect plot_rect() const;
   std::vector<std::string> help_lines() const;
 
  private:
   void regenerate();
+  void draw_plot_axes(sf::RenderTarget& target) const;
   void upload(const torch::Tensor& images, std::vector<sf::Texture>& textures) const;
 
   gen::Sampler& sampler_;

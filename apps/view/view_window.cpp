@@ -1,5 +1,7 @@
 #include "apps/view/view_window.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -51,7 +53,7 @@ ViewWindow::ViewWindow(WindowOptions options) : options_(std::move(options)) {
   TP_CHECK(frame_->create(options_.size.x, options_.size.y), "cannot create a ", options_.size.x, "x", options_.size.y,
            " off-screen frame (OpenGL unavailable?): ", messages.text());
   window_ = std::make_unique<sf::RenderWindow>(sf::VideoMode(options_.size.x, options_.size.y), options_.title,
-                                               sf::Style::Titlebar | sf::Style::Close);
+                                               sf::Style::Default);
   TP_CHECK(window_->isOpen(), "cannot open a window on display ", std::getenv("DISPLAY"), ": ", messages.text());
   window_->setKeyRepeatEnabled(false);
   if (!options_.record_dir.empty()) recorder_ = std::make_unique<FrameRecorder>(options_.record_dir);
@@ -70,8 +72,43 @@ void ViewWindow::log(const std::string& line) const {
   if (!options_.quiet) std::cerr << line << std::endl;
 }
 
-void ViewWindow::handle_event(const sf::Event& event, const std::function<void(const sf::Event&)>& on_event) {
+sf::Vector2f ViewWindow::scene_point(int x, int y) const {
+  return {(static_cast<float>(x) - scene_offset_.x) / scene_scale_,
+          (static_cast<float>(y) - scene_offset_.y) / scene_scale_};
+}
+
+void ViewWindow::letterbox(unsigned width, unsigned height) {
+  if (width == 0 || height == 0) return;
+  const auto w = static_cast<float>(width), h = static_cast<float>(height);
+  const auto sw = static_cast<float>(options_.size.x), sh = static_cast<float>(options_.size.y);
+  scene_scale_ = std::min(w / sw, h / sh);
+  scene_offset_ = {(w - sw * scene_scale_) / 2, (h - sh * scene_scale_) / 2};
+  sf::View view(sf::FloatRect(0, 0, sw, sh));
+  view.setViewport({scene_offset_.x / w, scene_offset_.y / h, sw * scene_scale_ / w, sh * scene_scale_ / h});
+  window_->setView(view);
+}
+
+void ViewWindow::handle_event(const sf::Event& original, const std::function<void(const sf::Event&)>& on_event) {
+  sf::Event event = original;
+  // Views think in scene pixels: a click lands on the cell drawn under it at any window size.
+  const auto to_scene = [&](int& x, int& y) {
+    const sf::Vector2f p = scene_point(x, y);
+    x = static_cast<int>(std::floor(p.x)), y = static_cast<int>(std::floor(p.y));
+  };
   switch (event.type) {
+    case sf::Event::Resized:
+      letterbox(event.size.width, event.size.height);
+      break;
+    case sf::Event::MouseButtonPressed:
+    case sf::Event::MouseButtonReleased:
+      to_scene(event.mouseButton.x, event.mouseButton.y);
+      break;
+    case sf::Event::MouseMoved:
+      to_scene(event.mouseMove.x, event.mouseMove.y);
+      break;
+    case sf::Event::MouseWheelScrolled:
+      to_scene(event.mouseWheelScroll.x, event.mouseWheelScroll.y);
+      break;
     case sf::Event::Closed:
       close();
       return;

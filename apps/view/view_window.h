@@ -1,7 +1,9 @@
 #pragma once
-// The common window layer of every view: one fixed-size window, frames rendered off-screen
-// into a texture (so `--record` and tests see exactly what the window shows), a frame-rate
-// limiter, keyboard state from the window's own events, and close/Escape handling.
+// The common window layer of every view: one window showing a fixed-size scene, frames
+// rendered off-screen into a texture (so `--record` and tests see exactly what the window
+// shows), a frame-rate limiter, keyboard state from the window's own events, and
+// close/Escape handling. A resized window shows the scene scaled to fit, centred between bars
+// (letterbox), and mouse events reach the views in scene coordinates.
 #include <SFML/Graphics.hpp>
 
 #include <functional>
@@ -44,7 +46,8 @@ class ViewWindow {
   // Handles pending events (close button and Escape close the window; key state is
   // tracked) and passes each to `on_event`; SIGINT/SIGTERM close it too. Returns is_open().
   bool poll(const std::function<void(const sf::Event&)>& on_event = nullptr);
-  // What poll() does with one event (public so tests can inject input).
+  // What poll() does with one event (public so tests can inject input). Mouse positions are
+  // passed on in scene coordinates (scene_point).
   void handle_event(const sf::Event& event, const std::function<void(const sf::Event&)>& on_event = nullptr);
 
   // Renders one frame off-screen with `draw`, records it, shows it, then waits out the
@@ -69,7 +72,10 @@ class ViewWindow {
   bool take_pressed(sf::Keyboard::Key key);
 
   const sf::Font& font() const { return font_; }
-  sf::Vector2u size() const { return options_.size; }
+  sf::Vector2u size() const { return options_.size; }  // the scene's, whatever the window's
+  // The scene point under window pixel (x, y): the inverse of the letterbox (outside the
+  // scene for a point on a bar).
+  sf::Vector2f scene_point(int x, int y) const;
   double fps() const { return options_.fps; }
   void set_fps(double fps) { options_.fps = fps; }
   // The last presented frame, as recorded.
@@ -83,6 +89,8 @@ class ViewWindow {
 
  private:
   void wait_frame();
+  // Fits the scene into a window of `width` x `height` pixels (on sf::Event::Resized).
+  void letterbox(unsigned width, unsigned height);
 
   WindowOptions options_;
   InterruptGuard interrupt_guard_;
@@ -95,6 +103,8 @@ class ViewWindow {
   std::unique_ptr<FrameRecorder> recorder_;
   std::set<int> held_;
   std::set<int> pressed_;
+  sf::Vector2f scene_offset_{0, 0};  // where the scene's top-left corner is in the window
+  float scene_scale_ = 1;            // window pixels per scene pixel
   bool finished_ = false;
 };
 

@@ -84,13 +84,28 @@ int line_length(const std::vector<signed char>& cells, int h, int w, int row, in
   return n;
 }
 
+namespace {
+constexpr int kLineDirs[4][2] = {{0, 1}, {1, 0}, {1, 1}, {1, -1}};
+}  // namespace
+
 bool makes_k_in_row(const std::vector<signed char>& cells, int h, int w, int row, int col, int k) {
-  static const int kDirs[4][2] = {{0, 1}, {1, 0}, {1, 1}, {1, -1}};
-  for (const auto& d : kDirs) {
+  for (const auto& d : kLineDirs) {
     const int n = 1 + line_length(cells, h, w, row, col, d[0], d[1]) + line_length(cells, h, w, row, col, -d[0], -d[1]);
     if (n >= k) return true;
   }
   return false;
+}
+
+std::vector<std::pair<int, int>> k_in_row_cells(const std::vector<signed char>& cells, int h, int w, int row, int col,
+                                                int k) {
+  std::vector<std::pair<int, int>> out;
+  for (const auto& d : kLineDirs) {
+    const int back = line_length(cells, h, w, row, col, -d[0], -d[1]);
+    const int n = 1 + back + line_length(cells, h, w, row, col, d[0], d[1]);
+    if (n < k) continue;
+    for (int i = 0; i < n; ++i) out.emplace_back(row + (i - back) * d[0], col + (i - back) * d[1]);
+  }
+  return out;
 }
 
 std::string board_to_string(const std::vector<signed char>& cells, int h, int w, bool rows_from_top,

@@ -3,6 +3,7 @@
 // symmetries, cell names ("d4"), the clone/assign_from boilerplate and the k-in-a-row test.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "envs/games/game.h"
@@ -26,6 +27,10 @@ bool parse_cell_name(const std::string& text, int height, int width, bool rows_f
 int line_length(const std::vector<signed char>& cells, int height, int width, int row, int col, int dr, int dc);
 // True when (row, col) is part of `k` or more in a row (any of the four directions).
 bool makes_k_in_row(const std::vector<signed char>& cells, int height, int width, int row, int col, int k);
+// The cells of every line of `k` or more through (row, col), in order along each line
+// (GameState::winning_cells after the winning move).
+std::vector<std::pair<int, int>> k_in_row_cells(const std::vector<signed char>& cells, int height, int width, int row,
+                                                int col, int k);
 
 // Plain text of a board: one line per row (x = player 0, o = player 1, . empty) with
 // column letters underneath, and whose turn it is.

@@ -76,6 +76,11 @@ class Connect4State final : public CopyableGameState<Connect4State> {
     return cells_[row * kWidth + col];
   }
   const std::vector<Action>& history() const override { return history_; }
+  std::vector<std::pair<int, int>> winning_cells() const override {
+    if (winner_ < 0) return {};
+    const int col = history_.back();
+    return k_in_row_cells(cells_, kHeight, kWidth, kHeight - heights_[col], col, 4);
+  }
   std::string illegal_reason(Action a) const override {
     if (is_legal(a)) return "";
     if (terminal_) return "the game is over";

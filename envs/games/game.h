@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tp::envs {
@@ -103,6 +104,9 @@ class GameState {
   // who owns each cell under the game's scoring (row-major, -1 neutral), for showing the
   // territory of a finished game; empty for games that score none.
   virtual std::vector<int> territory() const { return {}; }
+  // the cells (row, col) of the line that won a finished k-in-a-row game, for highlighting;
+  // empty while the game goes on, after a draw, and for games won otherwise.
+  virtual std::vector<std::pair<int, int>> winning_cells() const { return {}; }
 
   virtual std::unique_ptr<GameState> clone() const = 0;
 

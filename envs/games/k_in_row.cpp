@@ -84,6 +84,11 @@ class KInRowState final : public CopyableGameState<KInRowState> {
     return cells_[row * info_->board_width + col];
   }
   const std::vector<Action>& history() const override { return history_; }
+  std::vector<std::pair<int, int>> winning_cells() const override {
+    if (winner_ < 0) return {};
+    const int w = info_->board_width, last = history_.back();
+    return k_in_row_cells(cells_, info_->board_height, w, last / w, last % w, k_);
+  }
 
  private:
   std::shared_ptr<const GameInfo> info_;

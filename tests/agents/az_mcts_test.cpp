@@ -8,6 +8,8 @@
 
 #include "agents/alphazero/batched_games.h"
 #include "agents/alphazero/mcts.h"
+#include "agents/alphazero/mcts_player.h"
+#include "agents/game_player_factory.h"
 #include "core/error.h"
 #include "envs/games/game_registry.h"
 
@@ -217,6 +219,26 @@ TEST(BatchedGames, BatchedSelectMovesFindsEachPositionsWin) {
   int max_batch = 0;
   for (int n : spy.batch_sizes) max_batch = std::max(max_batch, n);
   EXPECT_EQ(max_batch, 2);
+}
+
+// A searcher passes back when the opponent has passed and the count already wins for it,
+// instead of playing on in a decided game; it plays on when passing would draw or lose.
+TEST(WinningPass, OnlyAfterAPassAndOnlyWhenTheCountWins) {
+  const auto registry = envs::make_game_registry();
+  auto go = [&](const std::string& moves) {
+    return envs::state_from_moves(*registry.make("go", "size=5,komi=0"), envs::split_move_list(moves));
+  };
+  const envs::Action pass = 25;
+  EXPECT_EQ(winning_pass(*go("c3 pass")), std::optional<envs::Action>(pass));  // Black owns the board
+  EXPECT_EQ(winning_pass(*go("c3")), std::nullopt);                            // White did not pass
+  EXPECT_EQ(winning_pass(*go("c3 b2 pass")), std::nullopt);                    // passing back draws
+  EXPECT_EQ(winning_pass(*go("c3 pass d3 b2 pass")), std::nullopt);            // White is behind
+  EXPECT_EQ(winning_pass(*registry.make("tictactoe")), std::nullopt);          // no passes in the game
+  // The rollout player takes it without searching.
+  auto player = make_game_player("mcts:50", *registry.make("go", "size=5,komi=0"), {3, "cpu", 0});
+  EXPECT_EQ(player->select_action(*go("c3 pass")), pass);
+  ASSERT_NE(player->last_search(), nullptr);
+  EXPECT_EQ(player->last_search()->value, 1.0);
 }
 
 }  // namespace

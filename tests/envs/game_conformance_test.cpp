@@ -60,6 +60,7 @@ TEST(GameConformance, RandomGamesObeyTheContract) {
       while (!state->is_terminal()) {
         ASSERT_LE(plies, info.max_game_length);
         EXPECT_EQ(state->returns(), (std::vector<double>{0.0, 0.0}));
+        EXPECT_TRUE(state->winning_cells().empty());
         legal = state->legal_actions();
         ASSERT_FALSE(legal.empty());
         std::vector<Action> into{99, 98};
@@ -99,6 +100,12 @@ TEST(GameConformance, RandomGamesObeyTheContract) {
       EXPECT_LE(std::abs(r[0]), 1.0);
       EXPECT_TRUE(state->legal_actions().empty());
       EXPECT_THROW(state->apply(0), Error);
+      // A winning line, where the game has one, is on the board and the winner's.
+      for (const auto& [row, col] : state->winning_cells()) {
+        ASSERT_TRUE(row >= 0 && row < info.board_height && col >= 0 && col < info.board_width);
+        EXPECT_NE(r[0], r[1]);
+        EXPECT_EQ(state->cell_owner(row, col), r[0] > r[1] ? 0 : 1);
+      }
       // The game rebuilds from its move list as text.
       std::vector<std::string> moves;
       for (Action a : state->history()) moves.push_back(state->action_to_string(a));

@@ -26,14 +26,28 @@ TEST(TicTacToe, RowColumnDiagonalWinsAndDraw) {
   EXPECT_EQ(s->cell_owner(0, 0), 1);  // a3 top-left
 }
 
+using Cells = std::vector<std::pair<int, int>>;
+
+TEST(TicTacToe, WinningCellsAreTheLineThatWon) {
+  EXPECT_EQ(play("tictactoe", "a1 a2 b1 b2 c1")->winning_cells(), (Cells{{2, 0}, {2, 1}, {2, 2}}));
+  EXPECT_EQ(play("tictactoe", "a1 c1 a2 b2 c2 a3")->winning_cells(), (Cells{{0, 0}, {1, 1}, {2, 2}}));
+  EXPECT_EQ(play("tictactoe", "a1 a2 b1 b2")->winning_cells(), Cells{});                 // not over
+  EXPECT_EQ(play("tictactoe", "a1 b2 a2 a3 c1 b1 b3 c3 c2")->winning_cells(), Cells{});  // a draw
+  // One move completing two lines: both are highlighted (x: b1 b3 a2 c2, then b2).
+  const Cells both = play("tictactoe", "b1 a1 b3 c1 a2 a3 c2 c3 b2")->winning_cells();
+  EXPECT_EQ(both, (Cells{{1, 0}, {1, 1}, {1, 2}, {0, 1}, {1, 1}, {2, 1}}));
+}
+
 TEST(Connect4, GravityVerticalAndDiagonalWins) {
   auto s = play("connect4", "4455667");  // x: 4 5 6 7 on the bottom row
   EXPECT_TRUE(s->is_terminal());
   EXPECT_EQ(s->returns(), (std::vector<double>{1.0, -1.0}));
   EXPECT_EQ(s->cell_owner(5, 3), 0);
   EXPECT_EQ(s->cell_owner(4, 3), 1);  // stacked above
-  s = play("connect4", "1213141");    // x: four in column 1
+  EXPECT_EQ(s->winning_cells(), (Cells{{5, 3}, {5, 4}, {5, 5}, {5, 6}}));
+  s = play("connect4", "1213141");  // x: four in column 1
   EXPECT_TRUE(s->is_terminal());
+  EXPECT_EQ(s->winning_cells(), (Cells{{2, 0}, {3, 0}, {4, 0}, {5, 0}}));
   s = play("connect4", "12233434544");  // x: diagonal 1..4 rising
   EXPECT_TRUE(s->is_terminal());
   EXPECT_EQ(s->returns()[0], 1.0);

@@ -103,5 +103,26 @@ TEST(SampleGrid, MapsUnitRangeToBytes) {
   EXPECT_EQ(*g.at(3, 1), 0);
 }
 
+// A ring8 scatter plot (400 px over [-3, 3]^2, 66.7 px per unit): each point a black 3 x 3
+// dot at its place, y up; the axes darker than the other whole-number grid lines.
+TEST(ScatterPlot, PointsAreDotsOnAGridWithAxes) {
+  const PlotExtent e = scatter_extent("ring8");
+  EXPECT_EQ(e.lo, -3.0);
+  EXPECT_EQ(e.hi, 3.0);
+  const Image img = scatter_plot(torch::tensor({{1.5, 1.5}, {-1.5, -2.25}}), "ring8", 400);
+  ASSERT_EQ(img.width, 400);
+  auto px = [](double v) { return static_cast<int>(std::lround((v + 3.0) * 400 / 6.0)); };
+  for (int d = -1; d <= 1; ++d) {
+    EXPECT_EQ(*img.at(px(1.5) + d, 400 - px(1.5) + d), 0);
+    EXPECT_EQ(*img.at(px(-1.5) + d, 400 - px(-2.25)), 0);
+  }
+  EXPECT_EQ(*img.at(px(1.5) + 3, 400 - px(1.5)), 255);  // a dot is 3 px wide, no more
+  EXPECT_EQ(*img.at(px(0), 37), 150);                   // the y axis (x = 0)
+  EXPECT_EQ(*img.at(37, 400 - px(0)), 150);             // the x axis
+  EXPECT_EQ(*img.at(px(2), 37), 225);                   // x = 2
+  EXPECT_EQ(*img.at(37, 400 - px(-1)), 225);            // y = -1
+  EXPECT_EQ(*img.at(px(0.5), 37), 255);                 // between grid lines
+}
+
 }  // namespace
 }  // namespace tp::gen

@@ -55,6 +55,74 @@ TEST(BoardView, EveryGameDrawsItsPiecesWhereTheStateHasThem) {
   }
 }
 
+sf::Vector2f midpoint(const BoardView& view, int r1, int c1, int r2, int c2) {
+  return (view.cell_centre(r1, c1) + view.cell_centre(r2, c2)) / 2.0f;
+}
+
+TEST(BoardView, AFinishedGameShowsTheLineThatWon) {
+  const auto registry = envs::make_game_registry();
+  // X takes the bottom row of Tic-tac-toe; Red the bottom row of Connect Four from column 4.
+  for (const auto& [game, moves] :
+       std::vector<std::pair<std::string, std::string>>{{"tictactoe", "a1 a2 b1 b2 c1"}, {"connect4", "4455667"}}) {
+    SCOPED_TRACE(game);
+    auto state = envs::state_from_moves(*registry.make(game), envs::split_move_list(moves));
+    const auto cells = state->winning_cells();
+    ASSERT_GE(cells.size(), 3u);
+    BoardView view(state->info(), nullptr);
+    const sf::Image image =
+        test::render(view.size().x, view.size().y, [&](sf::RenderTarget& t) { view.draw(t, {}, *state, nullptr); });
+    const sf::Color line = BoardView::winning_line_colour();
+    const int bottom = state->info().board_height - 1;
+    for (size_t i = 0; i + 1 < cells.size(); ++i)
+      EXPECT_EQ(
+          test::at(image, midpoint(view, cells[i].first, cells[i].second, cells[i + 1].first, cells[i + 1].second)),
+          line);
+    EXPECT_NE(test::at(image, midpoint(view, 0, 0, 0, 1)), line);  // elsewhere: no line
+    EXPECT_NE(test::at(image, midpoint(view, bottom - 1, 0, bottom - 1, 1)), line);
+    // One move before the end, nothing is highlighted.
+    auto before =
+        envs::state_from_moves(*registry.make(game), envs::split_move_list(moves.substr(0, moves.size() - 2)));
+    const sf::Image unfinished =
+        test::render(view.size().x, view.size().y, [&](sf::RenderTarget& t) { view.draw(t, {}, *before, nullptr); });
+    EXPECT_TRUE(test::pixels_of(unfinished, line).empty());
+  }
+}
+
+// Labels round the board name the cells as the game's moves do: columns above, rows at the
+// left (a drop game numbers its columns only).
+TEST(BoardView, CoordinatesAreDrawnRoundTheBoard) {
+  sf::Font font;
+  load_ui_font(font);
+  const auto registry = envs::make_game_registry();
+  for (const std::string game : {"tictactoe", "connect4", "othello"}) {
+    SCOPED_TRACE(game);
+    auto state = registry.make(game);
+    const BoardView plain(state->info(), nullptr), labelled(state->info(), &font);
+    auto draw = [&](const BoardView& v) {
+      return test::render(v.size().x, v.size().y, [&](sf::RenderTarget& t) { v.draw(t, {}, *state, nullptr); });
+    };
+    const sf::Image a = draw(plain), b = draw(labelled);
+    auto ink_near = [&](sf::Vector2f p) {
+      int n = 0;
+      for (int dy = -6; dy <= 6; ++dy)
+        for (int dx = -6; dx <= 6; ++dx)
+          n += a.getPixel(static_cast<unsigned>(p.x + dx), static_cast<unsigned>(p.y + dy)) !=
+               b.getPixel(static_cast<unsigned>(p.x + dx), static_cast<unsigned>(p.y + dy));
+      return n;
+    };
+    const auto& info = state->info();
+    for (int c = 0; c < info.board_width; ++c)
+      EXPECT_GT(ink_near({plain.cell_centre(0, c).x, 10}), 3) << "column " << c;
+    for (int r = 0; r < info.board_height; ++r) {
+      const int ink = ink_near({10, plain.cell_centre(r, 0).y});
+      if (info.drops)
+        EXPECT_EQ(ink, 0) << "row " << r;
+      else
+        EXPECT_GT(ink, 3) << "row " << r;
+    }
+  }
+}
+
 TEST(BoardSession, ClickPlacesAStoneWhereThePixelsSay) {
   sf::Font font;
   load_ui_font(font);
@@ -153,6 +221,7 @@ TEST(BoardSession, ButtonsUndoNewGamePassAndSwitchSides) {
   go.click({pass.left + 5, pass.top + 5});
   go.click({pass.left + 5, pass.top + 5});
   ASSERT_TRUE(go.state().is_terminal());
+  EXPECT_EQ(go.last_move(), "Black passes");  // the panel says who passed
   EXPECT_NE(go.result_text().find("Black wins (B+"), std::string::npos) << go.result_text();
   ASSERT_EQ(go.overlay().ownership.size(), 5u);
   EXPECT_EQ(go.overlay().ownership[0][0], 0);  // the whole board is Black's area

@@ -2,6 +2,7 @@
 // Pixel helpers for the view tests: render a view off-screen and look for colours.
 #include <SFML/Graphics.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <vector>
@@ -33,6 +34,15 @@ inline std::vector<sf::Vector2f> pixels_of(const sf::Image& image, sf::Color col
 inline int count_in_box(const sf::Image& image, sf::Color color, sf::FloatRect box) {
   int n = 0;
   for (const auto& p : pixels_of(image, color)) n += box.contains(p);
+  return n;
+}
+
+// Pixels in `box` where two pictures of the same size differ.
+inline int count_differing(const sf::Image& a, const sf::Image& b, sf::FloatRect box) {
+  int n = 0;
+  for (auto y = static_cast<unsigned>(std::max(0.0f, box.top)); y < static_cast<unsigned>(box.top + box.height); ++y)
+    for (auto x = static_cast<unsigned>(std::max(0.0f, box.left)); x < static_cast<unsigned>(box.left + box.width); ++x)
+      n += x < a.getSize().x && y < a.getSize().y && a.getPixel(x, y) != b.getPixel(x, y);
   return n;
 }
 

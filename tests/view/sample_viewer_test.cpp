@@ -8,6 +8,7 @@
 #include "apps/view/sample_viewer.h"
 #include "core/rng.h"
 #include "core/run_dir.h"
+#include "generative/sample_grid.h"
 #include "generative/data/idx.h"
 #include "tests/test_util.h"
 #include "tests/view/pixel_util.h"
@@ -109,6 +110,37 @@ TEST_F(SampleViewerTest, TilesShowTheSamplersImagesAndClassesAndWalksWork) {
         image.getPixel(static_cast<unsigned>(r.left + 14.5f * scale), static_cast<unsigned>(r.top + 14.5f * scale)),
         sf::Color(g, g, g))
         << j;
+  }
+}
+
+// A 2-D model (the shipped ring8 GAN): each sample is a dot where its coordinates say, on a
+// grid whose whole numbers are written along the axes.
+TEST(SampleViewerPoints, DotsSitAtTheSamplesCoordinatesWithNumberedAxes) {
+  sf::Font font;
+  load_ui_font(font);
+  gen::Sampler sampler("ring8-gan");
+  ASSERT_FALSE(sampler.is_image());
+  SampleViewer labelled(sampler, 64, 4, 6, &font), plain(sampler, 64, 4, 6, nullptr);
+  const sf::Image image =
+      test::render(labelled.size().x, labelled.size().y, [&](sf::RenderTarget& t) { labelled.draw(t); });
+  const sf::Image bare = test::render(plain.size().x, plain.size().y, [&](sf::RenderTarget& t) { plain.draw(t); });
+  const sf::FloatRect plot = labelled.plot_rect();
+  const gen::PlotExtent e = gen::scatter_extent("ring8");
+  const auto points = labelled.grid_samples();
+  ASSERT_EQ(points.size(0), 64);
+  for (int i = 0; i < 64; i += 9) {
+    const float x = points[i][0].item<float>(), y = points[i][1].item<float>();
+    if (x <= e.lo || x >= e.hi || y <= e.lo || y >= e.hi) continue;  // off the plot
+    const auto per_unit = static_cast<float>(plot.width / (e.hi - e.lo));
+    const sf::Vector2f at(plot.left + (x - static_cast<float>(e.lo)) * per_unit,
+                          plot.top + plot.height - (y - static_cast<float>(e.lo)) * per_unit);
+    EXPECT_EQ(test::at(image, at), sf::Color::Black) << "sample " << i << " (" << x << ", " << y << ")";
+  }
+  // The numbers -3..3: ink below the plot at each whole number, and left of it.
+  for (int v = -3; v <= 3; ++v) {
+    const float along = (static_cast<float>(v) + 3) * plot.width / 6;
+    EXPECT_GT(test::count_differing(image, bare, {plot.left + along - 8, plot.top + plot.height + 2, 16, 16}), 3) << v;
+    EXPECT_GT(test::count_differing(image, bare, {plot.left - 30, plot.top + plot.height - along - 8, 28, 16}), 3) << v;
   }
 }
 

@@ -125,6 +125,49 @@ TEST(ViewWindow, RealWindowShowsContinuousControlStates) {
   }
 }
 
+// A window resized from outside (its border dragged, a tiling window manager) shows the
+// scene scaled to fit between black bars, and clicks reach the views in scene coordinates.
+TEST(ViewWindow, ResizedWindowLetterboxesTheSceneAndMapsClicks) {
+  WindowOptions o;
+  o.size = {300, 200};
+  o.fps = 0;
+  o.quiet = true;
+  ViewWindow window(o);
+  const auto draw = [](sf::RenderTarget& t) {  // left half red, right half blue
+    t.clear(sf::Color(200, 30, 30));
+    sf::RectangleShape right({150, 200});
+    right.setPosition(150, 0);
+    right.setFillColor(sf::Color(30, 30, 200));
+    t.draw(right);
+  };
+  window.present(draw);
+  ASSERT_TRUE(test::resize_x11_window(window.native_handle(), 900, 300));
+  // The server reports the new size as an event; poll until it has arrived.
+  for (int i = 0; i < 200 && shown_on_screen(window).getSize() != sf::Vector2u(900, 300); ++i) window.poll();
+  std::vector<sf::Vector2i> clicks;
+  const auto on_event = [&](const sf::Event& e) {
+    if (e.type == sf::Event::MouseButtonPressed) clicks.emplace_back(e.mouseButton.x, e.mouseButton.y);
+  };
+  for (int i = 0; i < 20; ++i) window.poll(on_event);
+  window.present(draw);
+  const sf::Image shown = shown_on_screen(window);
+  ASSERT_EQ(shown.getSize(), sf::Vector2u(900, 300));
+  // Scale 1.5 (300 / 200): the scene is 450 x 300, centred with 225-pixel bars.
+  EXPECT_EQ(shown.getPixel(100, 150), sf::Color::Black);  // left bar
+  EXPECT_EQ(shown.getPixel(800, 150), sf::Color::Black);  // right bar
+  EXPECT_EQ(shown.getPixel(300, 150), sf::Color(200, 30, 30));
+  EXPECT_EQ(shown.getPixel(600, 150), sf::Color(30, 30, 200));
+  EXPECT_EQ(window.last_frame().getSize(), sf::Vector2u(300, 200));  // recordings keep the scene size
+  // A click at window pixel (225 + 1.5 * 100, 1.5 * 50) is scene point (100, 50).
+  sf::Event click;
+  click.type = sf::Event::MouseButtonPressed;
+  click.mouseButton = {sf::Mouse::Left, 375, 75};
+  window.handle_event(click, on_event);
+  ASSERT_EQ(clicks.size(), 1u);
+  EXPECT_EQ(clicks[0], sf::Vector2i(100, 50));
+  EXPECT_EQ(window.scene_point(225, 0), sf::Vector2f(0, 0));
+}
+
 TEST(ViewWindow, EscapeClosesAndKeysAreTracked) {
   WindowOptions o;
   o.size = {200, 100};

@@ -73,4 +73,13 @@ std::optional<sf::Image> capture_x11_window(unsigned long window, std::string* e
   return out;
 }
 
+bool resize_x11_window(unsigned long window, unsigned width, unsigned height) {
+  Display* display = XOpenDisplay(nullptr);
+  if (!display) return false;
+  XMoveResizeWindow(display, window, 0, 0, width, height);  // at the corner: XGetImage needs it all on screen
+  XSync(display, False);
+  XCloseDisplay(display);
+  return true;
+}
+
 }  // namespace tp::view::test

@@ -12,5 +12,9 @@ namespace tp::view::test {
 // The window's pixels, or nullopt (with the reason in `error`) when the display cannot be
 // opened, the window does not become viewable within 2 s, or the read fails.
 std::optional<sf::Image> capture_x11_window(unsigned long window, std::string* error = nullptr);
+// Resizes the window from outside, as a user dragging its border or a tiling window manager
+// does (XMoveResizeWindow over our own connection, to the screen's corner: XGetImage needs
+// all of the window on screen); false when the display cannot be opened.
+bool resize_x11_window(unsigned long window, unsigned width, unsigned height);
 
 }  // namespace tp::view::test
