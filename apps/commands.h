@@ -2,6 +2,7 @@
 // The torchplay subcommands: one source file per command (apps/commands/*.cpp), one
 // dispatch table (apps/main.cpp). Each takes the words after the command name and returns
 // the process exit code; errors are thrown (tp::UsageError -> 2, tp::Error -> 1).
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,26 @@ int train_alphazero(const Args& args);
 int train_policy_gradient(const std::string& algorithm, const Args& args);
 // gan | dcgan | cgan | wgan-gp | vae | ae | dae | sae
 int train_generative(const std::string& model, const Args& args);
+
+// `--show` of every train command: the run's learning curve live in a window
+// (apps/view/live_curves.h) while it trains. Lives as long as the command: its destructor
+// closes the window (on a terminal, after the final curve has been looked at: Escape).
+class TrainShow {
+ public:
+  TrainShow();
+  ~TrainShow();
+  TrainShow(const TrainShow&) = delete;
+  TrainShow& operator=(const TrainShow&) = delete;
+  void bind(OptionSet& set);
+  // `settings` with a hook that opens the window once the run directory exists. With --show,
+  // first checks for SFML and a display (a one-line error before any training).
+  RunSettings attach(RunSettings settings);
+
+ private:
+  struct Window;
+  bool show_ = false;
+  std::unique_ptr<Window> window_;
+};
 
 // `eval` variants: single-agent env (--env), board game (--game), generative model (--model).
 int eval_env(const Args& args);

@@ -246,16 +246,24 @@ OptionSet& OptionSet::add(const std::string& n, std::string* f, const std::strin
 }
 
 OptionSet& OptionSet::add(const std::string& name, bool* field, const std::string& help) {
+  return add_switch(name, field, help, true);
+}
+
+OptionSet& OptionSet::add_switch(const std::string& name, bool* field, const std::string& help, bool saved) {
   impl_->desc.add_options()(
       name.c_str(), po::value<bool>(field)->default_value(*field, format_value(*field))->implicit_value(true, "true"),
       help.c_str());
-  impl_->entries.push_back({name, true, [field] { return format_value(*field); }});
+  impl_->entries.push_back({name, saved, [field] { return format_value(*field); }});
   return *this;
 }
 
 OptionSet& OptionSet::add_transient(const std::string& name, std::string* field, const std::string& help) {
   impl_->add(name, field, help, false);
   return *this;
+}
+
+OptionSet& OptionSet::add_transient(const std::string& name, bool* field, const std::string& help) {
+  return add_switch(name, field, help, false);
 }
 
 OptionSet& OptionSet::enable_resume() {

@@ -33,6 +33,7 @@ class OptionSet {
   OptionSet& add(const std::string& name, bool* field, const std::string& help);
   // An option that is not saved into config.ini (e.g. --size shorthands).
   OptionSet& add_transient(const std::string& name, std::string* field, const std::string& help);
+  OptionSet& add_transient(const std::string& name, bool* field, const std::string& help);
   // Adds `--resume RUN_DIR`: the run's config.ini becomes the lowest-priority config source
   // (below the command line and --config); resume_dir() names the run after parse().
   OptionSet& enable_resume();
@@ -60,6 +61,7 @@ class OptionSet {
   std::string to_ini() const;
 
  private:
+  OptionSet& add_switch(const std::string& name, bool* field, const std::string& help, bool saved);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -143,6 +143,7 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   RunContext context(dir, metrics, &progress);
   progress.set_log_interval(plan.log_interval_s);
   if (!settings.quiet) std::fprintf(stderr, "run directory %s\n", dir.path().c_str());
+  if (settings.on_started) settings.on_started(dir.path());
 
   std::optional<std::pair<std::string, int64_t>> start_state;
   if (algorithm.steps_can_be_abandoned() && !checkpoints.store().latest())

@@ -6,6 +6,7 @@
 // checkpoint store, --resume, SIGINT/SIGTERM with a final checkpoint, progress, and the
 // result that commands print (a summary line and the `--json` line).
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,9 @@ struct RunSettings {
   std::string config_ini;  // the resolved options: RUN/config.ini and every checkpoint header
   int keep_checkpoints = 3;
   bool quiet = false;
+  // Called once the run directory and its metrics.csv exist, before the first step, with the
+  // directory's path (train --show opens its live chart there).
+  std::function<void(const std::string& run_dir)> on_started;
 };
 
 // The settings every train command takes from its parsed options: --run-dir, --resume,

@@ -16,13 +16,15 @@ int train_alphazero(const Args& args) {
   set.enable_resume();
   auto options = agents::AlphaZeroOptions::preset(set.peek(args, "game").value_or("tictactoe"));
   CommonOptions common;
+  TrainShow show;
   options.bind(set);
   common.bind(set);
+  show.bind(set);
   if (!set.parse(args)) return 0;
   options.validate();
   init_runtime(common);
-  return print_run_outcome(agents::train_alphazero(options, run_settings(set, common), common.seed, common.device),
-                           common);
+  return print_run_outcome(
+      agents::train_alphazero(options, show.attach(run_settings(set, common)), common.seed, common.device), common);
 }
 
 }  // namespace tp::app

@@ -17,12 +17,15 @@ int train_dqn(const Args& args) {
   auto options = agents::dqn::DqnOptions::preset(set.peek(args, "env").value_or("CartPole-v1"));
   CommonOptions common;
   common.threads = 1;  // DQN's networks are small: LibTorch's per-op overhead dominates
+  TrainShow show;
   options.bind(set);
   common.bind(set);
+  show.bind(set);
   if (!set.parse(args)) return 0;
   options.validate();
   init_runtime(common);
-  return print_run_outcome(agents::dqn::train(options, run_settings(set, common), common.seed, common.device), common);
+  return print_run_outcome(
+      agents::dqn::train(options, show.attach(run_settings(set, common)), common.seed, common.device), common);
 }
 
 }  // namespace tp::app

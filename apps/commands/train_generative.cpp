@@ -13,15 +13,17 @@ int train_generative(const std::string& algorithm, const Args& args) {
   OptionSet set("torchplay train " + algorithm + " [options]");
   set.enable_resume();
   auto cfg = gen::TrainConfig::preset(algorithm);
+  TrainShow show;
   cfg.bind(set);
+  show.bind(set);
   if (!set.parse(args)) return 0;
   init_runtime(cfg.common);
+  RunSettings settings = show.attach(run_settings(set, cfg.common));
   const auto train = gen::load_dataset(cfg.loop.data, gen::Split::Train, cfg.common.seed, cfg.loop.synthetic_size);
   const auto test = gen::load_dataset(cfg.loop.data, gen::Split::Test, cfg.common.seed,
                                       std::min<int64_t>(cfg.loop.synthetic_size, 10000));
   auto model = gen::make_model(cfg.model, gen::DataShape::of(train), torch::Device(cfg.common.device));
-  const RunOutcome outcome =
-      gen::train_model(*model, cfg.loop, train, test, run_settings(set, cfg.common), cfg.common.seed);
+  const RunOutcome outcome = gen::train_model(*model, cfg.loop, train, test, settings, cfg.common.seed);
   return print_run_outcome(outcome, cfg.common);
 }
 

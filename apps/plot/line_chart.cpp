@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <memory>
 
@@ -67,106 +69,113 @@ void pad(Range& r) {
 
 Colour series_colour(size_t i) { return kPalette[i % (sizeof kPalette / sizeof kPalette[0])]; }
 
-void write_line_chart_png(const LineChart& chart, const std::string& path) {
+namespace {
+
+// The data ranges, padded and (y) rounded to whole ticks, and where they land on the picture.
+struct Frame {
   Range xr, yr;
+  double xstep = 1, ystep = 1;
+  double left = 0, right = 0, top = 0, bottom = 0;
+  double px(double x) const { return left + (x - xr.lo) / (xr.hi - xr.lo) * (right - left); }
+  double py(double y) const { return bottom - (y - yr.lo) / (yr.hi - yr.lo) * (bottom - top); }
+};
+
+Frame chart_frame(const LineChart& chart) {
+  Frame f;
   for (const Series& s : chart.series) {
     for (size_t i = 0; i < s.x.size(); ++i) {
       if (!std::isfinite(s.y[i])) continue;
-      xr.add(s.x[i]);
-      yr.add(s.y[i]);
+      f.xr.add(s.x[i]);
+      f.yr.add(s.y[i]);
       if (!s.low.empty()) {
-        yr.add(s.low[i]);
-        yr.add(s.high[i]);
+        f.yr.add(s.low[i]);
+        f.yr.add(s.high[i]);
       }
     }
   }
-  TP_CHECK(!xr.empty() && !yr.empty(), "nothing to plot: no finite values");
-  pad(xr);
-  pad(yr);
-  const double ystep = tick_step(yr.hi - yr.lo, 6);
-  yr.lo = std::floor(yr.lo / ystep) * ystep;
-  yr.hi = std::ceil(yr.hi / ystep) * ystep;
-  const double xstep = tick_step(xr.hi - xr.lo, 7);
-
-  const int w = chart.width, h = chart.height;
-  std::unique_ptr<cairo_surface_t, void (*)(cairo_surface_t*)> surface(
-      cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), cairo_surface_destroy);
-  std::unique_ptr<cairo_t, void (*)(cairo_t*)> owner(cairo_create(surface.get()), cairo_destroy);
-  cairo_t* cr = owner.get();
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
-  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-
+  TP_CHECK(!f.xr.empty() && !f.yr.empty(), "nothing to plot: no finite values");
+  pad(f.xr);
+  pad(f.yr);
+  f.ystep = tick_step(f.yr.hi - f.yr.lo, 6);
+  f.yr.lo = std::floor(f.yr.lo / f.ystep) * f.ystep;
+  f.yr.hi = std::ceil(f.yr.hi / f.ystep) * f.ystep;
+  f.xstep = tick_step(f.xr.hi - f.xr.lo, 7);
   // Plot area, leaving room for the tick labels, the axis titles and the title.
-  const double left = 78, right = w - 20.0, top = chart.title.empty() ? 20.0 : 44.0, bottom = h - 58.0;
-  auto px = [&](double x) { return left + (x - xr.lo) / (xr.hi - xr.lo) * (right - left); };
-  auto py = [&](double y) { return bottom - (y - yr.lo) / (yr.hi - yr.lo) * (bottom - top); };
-  auto text = [&](const std::string& s, double x, double y, double size, double align_x, double align_y) {
-    cairo_set_font_size(cr, size);
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, s.c_str(), &e);
-    cairo_move_to(cr, x - e.width * align_x - e.x_bearing, y - e.height * align_y - e.y_bearing);
-    cairo_show_text(cr, s.c_str());
-  };
+  f.left = 78, f.right = chart.width - 20.0, f.top = chart.title.empty() ? 20.0 : 44.0, f.bottom = chart.height - 58.0;
+  return f;
+}
 
-  // Grid and ticks.
+// `s` at (x, y), aligned by the fractions of its extent (0: left/top, 0.5 centred, 1: right/bottom).
+void show_text(cairo_t* cr, const std::string& s, double x, double y, double size, double align_x, double align_y) {
+  cairo_set_font_size(cr, size);
+  cairo_text_extents_t e;
+  cairo_text_extents(cr, s.c_str(), &e);
+  cairo_move_to(cr, x - e.width * align_x - e.x_bearing, y - e.height * align_y - e.y_bearing);
+  cairo_show_text(cr, s.c_str());
+}
+
+void draw_axes(cairo_t* cr, const LineChart& chart, const Frame& f) {
   cairo_set_line_width(cr, 1);
-  for (double v = std::ceil(xr.lo / xstep) * xstep; v <= xr.hi + 1e-9 * xstep; v += xstep) {
+  for (double v = std::ceil(f.xr.lo / f.xstep) * f.xstep; v <= f.xr.hi + 1e-9 * f.xstep; v += f.xstep) {
     cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-    cairo_move_to(cr, std::round(px(v)) + 0.5, top);
-    cairo_line_to(cr, std::round(px(v)) + 0.5, bottom);
+    cairo_move_to(cr, std::round(f.px(v)) + 0.5, f.top);
+    cairo_line_to(cr, std::round(f.px(v)) + 0.5, f.bottom);
     cairo_stroke(cr);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    text(tick_label(std::fabs(v) < 1e-12 * xstep ? 0 : v, xstep), px(v), bottom + 6, 12, 0.5, 0);
+    show_text(cr, tick_label(std::fabs(v) < 1e-12 * f.xstep ? 0 : v, f.xstep), f.px(v), f.bottom + 6, 12, 0.5, 0);
   }
-  for (double v = yr.lo; v <= yr.hi + 1e-9 * ystep; v += ystep) {
+  for (double v = f.yr.lo; v <= f.yr.hi + 1e-9 * f.ystep; v += f.ystep) {
     cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-    cairo_move_to(cr, left, std::round(py(v)) + 0.5);
-    cairo_line_to(cr, right, std::round(py(v)) + 0.5);
+    cairo_move_to(cr, f.left, std::round(f.py(v)) + 0.5);
+    cairo_line_to(cr, f.right, std::round(f.py(v)) + 0.5);
     cairo_stroke(cr);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    text(tick_label(std::fabs(v) < 1e-12 * ystep ? 0 : v, ystep), left - 6, py(v), 12, 1, 0.5);
+    show_text(cr, tick_label(std::fabs(v) < 1e-12 * f.ystep ? 0 : v, f.ystep), f.left - 6, f.py(v), 12, 1, 0.5);
   }
   cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-  cairo_rectangle(cr, left + 0.5, top + 0.5, right - left, bottom - top);
+  cairo_rectangle(cr, f.left + 0.5, f.top + 0.5, f.right - f.left, f.bottom - f.top);
   cairo_stroke(cr);
-  text(chart.x_label, (left + right) / 2, h - 8.0, 14, 0.5, 1);
+  show_text(cr, chart.x_label, (f.left + f.right) / 2, chart.height - 8.0, 14, 0.5, 1);
   cairo_save(cr);
-  cairo_translate(cr, 18, (top + bottom) / 2);
+  cairo_translate(cr, 18, (f.top + f.bottom) / 2);
   cairo_rotate(cr, -M_PI / 2);
-  text(chart.y_label, 0, 0, 14, 0.5, 0.5);
+  show_text(cr, chart.y_label, 0, 0, 14, 0.5, 0.5);
   cairo_restore(cr);
-  if (!chart.title.empty()) text(chart.title, (left + right) / 2, 12, 16, 0.5, 0);
+  if (!chart.title.empty()) show_text(cr, chart.title, (f.left + f.right) / 2, 12, 16, 0.5, 0);
+}
 
-  // Bands under the lines, then the lines; clipped to the plot area.
-  cairo_save(cr);
-  cairo_rectangle(cr, left, top, right - left, bottom - top);
-  cairo_clip(cr);
-  for (size_t k = 0; k < chart.series.size(); ++k) {
-    const Series& s = chart.series[k];
-    if (s.low.empty()) continue;
-    const Colour c = series_colour(k);
-    cairo_set_source_rgba(cr, c.r, c.g, c.b, 0.22);
-    bool open = false;
-    size_t first = 0;
-    auto close_band = [&](size_t end) {  // the upper edge forward, the lower edge back
-      for (size_t j = end; j-- > first;) cairo_line_to(cr, px(s.x[j]), py(s.low[j]));
+// A series' min-max band: the upper edge forward, the lower edge back, one polygon per
+// stretch of finite values.
+void draw_band(cairo_t* cr, const Series& s, const Frame& f) {
+  bool open = false;
+  size_t first = 0;
+  for (size_t i = 0; i <= s.x.size(); ++i) {
+    const bool ok = i < s.x.size() && std::isfinite(s.low[i]) && std::isfinite(s.high[i]);
+    if (ok && !open) {
+      first = i;
+      cairo_move_to(cr, f.px(s.x[i]), f.py(s.high[i]));
+      open = true;
+    } else if (ok) {
+      cairo_line_to(cr, f.px(s.x[i]), f.py(s.high[i]));
+    } else if (open) {
+      for (size_t j = i; j-- > first;) cairo_line_to(cr, f.px(s.x[j]), f.py(s.low[j]));
       cairo_close_path(cr);
       cairo_fill(cr);
-    };
-    for (size_t i = 0; i <= s.x.size(); ++i) {
-      const bool ok = i < s.x.size() && std::isfinite(s.low[i]) && std::isfinite(s.high[i]);
-      if (ok && !open) {
-        first = i;
-        cairo_move_to(cr, px(s.x[i]), py(s.high[i]));
-        open = true;
-      } else if (ok) {
-        cairo_line_to(cr, px(s.x[i]), py(s.high[i]));
-      } else if (open) {
-        close_band(i);
-        open = false;
-      }
+      open = false;
     }
+  }
+}
+
+// Bands under the lines, then the lines (NaN: a gap); clipped to the plot area.
+void draw_series(cairo_t* cr, const LineChart& chart, const Frame& f) {
+  cairo_save(cr);
+  cairo_rectangle(cr, f.left, f.top, f.right - f.left, f.bottom - f.top);
+  cairo_clip(cr);
+  for (size_t k = 0; k < chart.series.size(); ++k) {
+    if (chart.series[k].low.empty()) continue;
+    const Colour c = series_colour(k);
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, 0.22);
+    draw_band(cr, chart.series[k], f);
   }
   cairo_set_line_width(cr, 2);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -181,50 +190,77 @@ void write_line_chart_png(const LineChart& chart, const std::string& path) {
         continue;
       }
       if (drawing)
-        cairo_line_to(cr, px(s.x[i]), py(s.y[i]));
+        cairo_line_to(cr, f.px(s.x[i]), f.py(s.y[i]));
       else
-        cairo_move_to(cr, px(s.x[i]), py(s.y[i]));
+        cairo_move_to(cr, f.px(s.x[i]), f.py(s.y[i]));
       drawing = true;
     }
     cairo_stroke(cr);
   }
   cairo_restore(cr);
+}
 
-  // Legend, top left inside the plot area.
-  if (chart.series.size() > 1 || !chart.series.front().label.empty()) {
-    cairo_set_font_size(cr, 12);
-    double widest = 0;
-    for (const Series& s : chart.series) {
-      cairo_text_extents_t e;
-      cairo_text_extents(cr, s.label.c_str(), &e);
-      widest = std::max(widest, e.x_advance);
-    }
-    const double lx = left + 10, ly = top + 10, row = 18;
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
-    cairo_rectangle(cr, lx, ly, widest + 44, row * chart.series.size() + 8);
-    cairo_fill(cr);
-    for (size_t k = 0; k < chart.series.size(); ++k) {
-      const Colour c = series_colour(k);
-      const double y = ly + 4 + row * (k + 0.5);
-      cairo_set_source_rgb(cr, c.r, c.g, c.b);
-      cairo_set_line_width(cr, 3);
-      cairo_move_to(cr, lx + 6, y);
-      cairo_line_to(cr, lx + 30, y);
-      cairo_stroke(cr);
-      cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-      text(chart.series[k].label, lx + 36, y, 12, 0, 0.5);
-    }
+// Top left inside the plot area; none for a single unlabelled series.
+void draw_legend(cairo_t* cr, const LineChart& chart, const Frame& f) {
+  if (chart.series.size() <= 1 && chart.series.front().label.empty()) return;
+  cairo_set_font_size(cr, 12);
+  double widest = 0;
+  for (const Series& s : chart.series) {
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s.label.c_str(), &e);
+    widest = std::max(widest, e.x_advance);
   }
+  const double lx = f.left + 10, ly = f.top + 10, row = 18;
+  cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+  cairo_rectangle(cr, lx, ly, widest + 44, row * chart.series.size() + 8);
+  cairo_fill(cr);
+  for (size_t k = 0; k < chart.series.size(); ++k) {
+    const Colour c = series_colour(k);
+    const double y = ly + 4 + row * (k + 0.5);
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+    cairo_set_line_width(cr, 3);
+    cairo_move_to(cr, lx + 6, y);
+    cairo_line_to(cr, lx + 30, y);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    show_text(cr, chart.series[k].label, lx + 36, y, 12, 0, 0.5);
+  }
+}
 
+}  // namespace
+
+Image render_line_chart(const LineChart& chart) {
+  TP_CHECK(chart.width > 0 && chart.height > 0, "a line chart needs a positive size");
+  const Frame frame = chart_frame(chart);
+  const int w = chart.width, h = chart.height;
+  std::unique_ptr<cairo_surface_t, void (*)(cairo_surface_t*)> surface(
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), cairo_surface_destroy);
+  std::unique_ptr<cairo_t, void (*)(cairo_t*)> owner(cairo_create(surface.get()), cairo_destroy);
+  cairo_t* cr = owner.get();
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  draw_axes(cr, chart, frame);
+  draw_series(cr, chart, frame);
+  draw_legend(cr, chart, frame);
   cairo_surface_flush(surface.get());
-  // Written beside, then renamed: a reader never sees half a picture.
-  const std::string temp = path + ".tmp";
-  const cairo_status_t status = cairo_surface_write_to_png(surface.get(), temp.c_str());
-  if (status != CAIRO_STATUS_SUCCESS) {
-    std::remove(temp.c_str());
-    TP_THROW(Error, "cannot write '", path, "': ", cairo_status_to_string(status));
-  }
-  TP_CHECK(std::rename(temp.c_str(), path.c_str()) == 0, "cannot write '", path, "'");
+  // RGB24: one native-endian 0x00RRGGBB word per pixel, rows `stride` bytes apart.
+  Image out(w, h, 3);
+  const unsigned char* data = cairo_image_surface_get_data(surface.get());
+  const int stride = cairo_image_surface_get_stride(surface.get());
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      uint32_t word;
+      std::memcpy(&word, data + static_cast<size_t>(y) * stride + static_cast<size_t>(x) * 4, sizeof word);
+      uint8_t* p = out.at(x, y);
+      p[0] = static_cast<uint8_t>(word >> 16), p[1] = static_cast<uint8_t>(word >> 8),
+      p[2] = static_cast<uint8_t>(word);
+    }
+  return out;
+}
+
+void write_line_chart_png(const LineChart& chart, const std::string& path) {
+  write_png(path, render_line_chart(chart));
 }
 
 }  // namespace tp::plot

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/png_image.h"
+
 namespace tp::plot {
 
 struct Series {
@@ -25,8 +27,10 @@ struct Colour {
 };
 Colour series_colour(size_t i);
 
-// Writes `chart` to `path` (PNG, RGB on white). A tp::Error when there is nothing to draw
-// (no finite point) or the file cannot be written.
+// `chart` as an RGB picture on white (the live view of `train --show` shows it). A tp::Error
+// when there is nothing to draw (no finite point).
+Image render_line_chart(const LineChart& chart);
+// The same written to `path` as a PNG (atomically); a tp::Error when it cannot be written.
 void write_line_chart_png(const LineChart& chart, const std::string& path);
 
 }  // namespace tp::plot

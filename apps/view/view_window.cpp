@@ -45,6 +45,7 @@ class SfmlMessages {
 }  // namespace
 
 ViewWindow::ViewWindow(WindowOptions options) : options_(std::move(options)) {
+  if (options_.handle_signals) interrupt_guard_.emplace();
   TP_CHECK_AS(UsageError, options_.fps >= 0, "--fps must be >= 0 (0: as fast as possible)");
   load_ui_font(font_);
   check_display();

@@ -27,6 +27,9 @@ struct WindowOptions {
   // (hold_final_frame). Watch commands set it for interactive runs only: a terminal on stdin
   // and no recording, so scripts and tests never wait for a key.
   bool hold_at_end = false;
+  // Install the SIGINT/SIGTERM handlers for the window's lifetime. Off when the process has
+  // its own (train --show: training owns them; the window still closes on a signal).
+  bool handle_signals = true;
 };
 
 // Throws tp::Error unless an X display can be reached: DISPLAY set and, for a local display
@@ -93,7 +96,7 @@ class ViewWindow {
   void letterbox(unsigned width, unsigned height);
 
   WindowOptions options_;
-  InterruptGuard interrupt_guard_;
+  std::optional<InterruptGuard> interrupt_guard_;
   int interrupt_signal_ = 0;
   sf::Font font_;
   // Created after the display check: SFML aborts the process when it cannot open a display.
