@@ -9,6 +9,7 @@
 #include "core/run_dir.h"
 #include "generative/data/idx.h"
 #include "tests/test_util.h"
+#include "tests/tiny_mnist.h"
 
 namespace tp::gen {
 namespace {
@@ -19,23 +20,6 @@ Json last_json(const std::string& output) {
   auto start = output.rfind('\n', end);
   return Json::parse(output.substr(start == std::string::npos ? 0 : start + 1,
                                    end - (start == std::string::npos ? 0 : start + 1) + 1));
-}
-
-// A folder of MNIST-format files: 64 training and 32 test images of 28x28 random blobs.
-void write_tiny_mnist(const std::string& dir) {
-  Rng rng(5);
-  for (const std::string split : {"train", "t10k"}) {
-    const int n = split == "train" ? 64 : 32;
-    IdxArray images{{n, 28, 28}, std::vector<uint8_t>(static_cast<size_t>(n) * 784)};
-    IdxArray labels{{n}, std::vector<uint8_t>(static_cast<size_t>(n))};
-    for (int i = 0; i < n; ++i) {
-      labels.data[i] = static_cast<uint8_t>(i % 10);
-      for (int p = 0; p < 784; ++p)
-        images.data[i * 784 + p] = (p / 28 > 5 + i % 10 && p / 28 < 20) ? 200 + rng.below(50) : rng.below(20);
-    }
-    write_file_atomic(dir + "/" + split + "-images-idx3-ubyte.gz", gzip_bytes(encode_idx(images)));
-    write_file_atomic(dir + "/" + split + "-labels-idx1-ubyte", encode_idx(labels));
-  }
 }
 
 TEST(GenerativeCli, GanOnRing8TrainsGeneratesAndEvaluates) {
@@ -95,7 +79,7 @@ TEST(GenerativeCli, GanOnRing8TrainsGeneratesAndEvaluates) {
 // checkpoint copy works and still evaluates.
 TEST(GenerativeCli, ModelsWithoutASamplerExportOnlyAsCheckpoints) {
   test::TempDir dir;
-  write_tiny_mnist(dir.file(""));
+  test::write_tiny_mnist(dir.file(""));
   const std::string run = dir.file("ae");
   auto r = test::run_torchplay("train ae --hidden 32 --data " + dir.path() +
                                " --threads 1 --quiet --epochs 1 --batch-size 32 --run-dir " + run);
@@ -112,7 +96,7 @@ TEST(GenerativeCli, ModelsWithoutASamplerExportOnlyAsCheckpoints) {
 
 TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
   test::TempDir dir;
-  write_tiny_mnist(dir.file(""));
+  test::write_tiny_mnist(dir.file(""));
   const std::string data = " --data " + dir.path() + " --threads 1 --quiet --epochs 1 --batch-size 32";
   Json j;
   auto r = test::run_torchplay("train cgan --ngf 8 --ndf 8" + data + " --run-dir " + dir.file("cgan"));
@@ -177,7 +161,7 @@ TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
 // generator with it: its FID lies well above the floor (training images vs the test set).
 TEST(GenerativeCli, ClassifierTrainsAndScoresAGeneratorsFidAndInceptionScore) {
   test::TempDir dir;
-  write_tiny_mnist(dir.file(""));
+  test::write_tiny_mnist(dir.file(""));
   const std::string common = " --threads 1 --quiet --json --seed 3", data = " --data " + dir.path() + common;
   auto r = test::run_torchplay("train classifier --features 32 --epochs 25 --batch-size 16" + data + " --run-dir " +
                                dir.file("cls"));
@@ -215,7 +199,7 @@ TEST(GenerativeCli, ClassifierTrainsAndScoresAGeneratorsFidAndInceptionScore) {
 
 TEST(GenerativeCli, SaeResumeAndBadInput) {
   test::TempDir dir;
-  write_tiny_mnist(dir.file(""));
+  test::write_tiny_mnist(dir.file(""));
   const std::string args =
       "train sae --hidden 16,8 --pretrain-epochs 1 --probe-epochs 2 --labels 40 --epochs 2 --batch-size 16 --threads 1 "
       "--quiet --json --data " +

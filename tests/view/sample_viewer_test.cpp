@@ -11,34 +11,17 @@
 #include "generative/sample_grid.h"
 #include "generative/data/idx.h"
 #include "tests/test_util.h"
+#include "tests/tiny_mnist.h"
 #include "tests/view/pixel_util.h"
 
 namespace tp::view {
 namespace {
 
-// 64 training and 32 test images of 28x28 bars with labels 0..9 (as tests/generative).
-void write_tiny_mnist(const std::string& dir) {
-  Rng rng(5);
-  for (const std::string split : {"train", "t10k"}) {
-    const int n = split == "train" ? 64 : 32;
-    gen::IdxArray images{{n, 28, 28}, std::vector<uint8_t>(static_cast<size_t>(n) * 784)};
-    gen::IdxArray labels{{n}, std::vector<uint8_t>(static_cast<size_t>(n))};
-    for (int i = 0; i < n; ++i) {
-      labels.data[static_cast<size_t>(i)] = static_cast<uint8_t>(i % 10);
-      for (int p = 0; p < 784; ++p)
-        images.data[static_cast<size_t>(i * 784 + p)] =
-            static_cast<uint8_t>((p / 28 > 5 + i % 10 && p / 28 < 20) ? 200 + rng.below(50) : rng.below(20));
-    }
-    write_file_atomic(dir + "/" + split + "-images-idx3-ubyte.gz", gen::gzip_bytes(gen::encode_idx(images)));
-    write_file_atomic(dir + "/" + split + "-labels-idx1-ubyte", gen::encode_idx(labels));
-  }
-}
-
 class SampleViewerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new tp::test::TempDir();
-    write_tiny_mnist(dir_->path());
+    tp::test::write_tiny_mnist(dir_->path());
     const auto r =
         tp::test::run_torchplay("train cgan --ngf 8 --ndf 8 --data " + dir_->path() +
                                 " --threads 1 --quiet --epochs 1 --batch-size 32 --run-dir " + dir_->file("cgan"));
