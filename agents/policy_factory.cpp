@@ -18,9 +18,18 @@ std::unique_ptr<Policy> make_policy(const std::string& spec, const envs::Env& en
   const CheckpointHeader header = CheckpointReader::read_header(path);
   TP_CHECK_AS(CheckpointError, header.env == env.id(), "checkpoint '", path, "' was trained on ", header.env, ", not ",
               env.id());
-  if (header.algorithm == dqn::kDqnAlgorithm) return dqn::load_dqn_policy(path, env, torch::Device(ctx.device));
-  if (pg::is_policy_gradient_algorithm(header.algorithm))
-    return pg::load_pg_policy(path, env, torch::Device(ctx.device), ctx.sample_actions, ctx.seed);
+  // Named by the spec as given ("dqn:cartpole-dqn", "ppo:runs/ppo-..."), as AlphaZero players
+  // are: the resolved path of a shipped model or a run's newest checkpoint is noise in a HUD.
+  if (header.algorithm == dqn::kDqnAlgorithm) {
+    auto policy = dqn::load_dqn_policy(path, env, torch::Device(ctx.device));
+    policy->set_name(header.algorithm + ":" + spec);
+    return policy;
+  }
+  if (pg::is_policy_gradient_algorithm(header.algorithm)) {
+    auto policy = pg::load_pg_policy(path, env, torch::Device(ctx.device), ctx.sample_actions, ctx.seed);
+    policy->set_name(header.algorithm + ":" + spec);
+    return policy;
+  }
   TP_THROW(CheckpointError, "checkpoint '", path, "' holds a '", header.algorithm,
            "' model, which cannot act in a single-agent env");
 }

@@ -425,11 +425,19 @@ bool CheckpointReader::inference_only() const {
   return it != header_.counters.end() && it->second != 0;
 }
 
-void write_inference_copy(const CheckpointReader& reader, const std::string& path) {
+void write_inference_copy(const CheckpointReader& reader, const std::string& path,
+                          const std::map<std::string, std::string>& replaced_bytes) {
+  for (const auto& entry : replaced_bytes)
+    TP_CHECK(reader.read_.count(entry.first), "cannot replace entry '", entry.first, "': playing does not read it");
   CheckpointHeader header = reader.header();
   header.counters[kInferenceOnlyCounter] = 1;
   CheckpointWriter writer(header);
-  for (const std::string& key : reader.read_) writer.add_tensor(key, reader.entries_.at(key));
+  for (const std::string& key : reader.read_) {
+    if (const auto r = replaced_bytes.find(key); r != replaced_bytes.end())
+      writer.add_bytes(key, r->second);
+    else
+      writer.add_tensor(key, reader.entries_.at(key));
+  }
   writer.write(path);
 }
 

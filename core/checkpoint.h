@@ -107,7 +107,8 @@ class CheckpointReader {
 
   // write_inference_copy keeps the entries read so far other than training state (optimizers,
   // generators): what a loader for play needed.
-  friend void write_inference_copy(const CheckpointReader& reader, const std::string& path);
+  friend void write_inference_copy(const CheckpointReader& reader, const std::string& path,
+                                   const std::map<std::string, std::string>& replaced_bytes);
 
  private:
   [[noreturn]] void fail(const std::string& what) const;
@@ -121,7 +122,10 @@ class CheckpointReader {
 
 // Writes to `path` (atomically) a checkpoint with `reader`'s header, marked inference-only,
 // and only the entries read from it so far: run a loader for play on `reader` first.
-void write_inference_copy(const CheckpointReader& reader, const std::string& path);
+// `replaced_bytes`: new contents for byte entries the loader read (export --simulations
+// rewrites an AlphaZero player's search budget); a key that was not read is an error.
+void write_inference_copy(const CheckpointReader& reader, const std::string& path,
+                          const std::map<std::string, std::string>& replaced_bytes = {});
 
 template <class Read>
 auto CheckpointReader::interpret(Read&& read) const -> decltype(read()) {

@@ -10,10 +10,11 @@ cd "$(dirname "$0")/.."
 TP=${TORCHPLAY:-build/torchplay}
 RUNS=runs/models
 
-# name | training command (after `torchplay train`) | measuring command (after `torchplay`, MODEL = the file)
+# name | training command (after `torchplay train`) | measuring command (after `torchplay`, MODEL = the
+# file) | export options (optional)
 MODELS=(
   "tictactoe|alphazero --game tictactoe|eval --game tictactoe --agent MODEL --exhaustive"
-  "connect4|alphazero --game connect4 --iterations 96|eval --agent MODEL --opponent mcts:1000 --games 100"
+  "connect4|alphazero --game connect4 --iterations 96|eval --agent MODEL --opponent mcts:1000 --games 100|--simulations 1600"
   "cartpole-dqn|dqn --env CartPole-v1 --seed 1|eval --agent MODEL --episodes 100"
   "cartpole-ppo|ppo --env CartPole-v1 --seed 1|eval --agent MODEL --episodes 100"
   "freeway-ppo|ppo --env MinAtar/Freeway-v1 --seed 1|eval --agent MODEL --episodes 100"
@@ -31,7 +32,7 @@ fi
 mkdir -p "$RUNS" models
 
 for m in "${MODELS[@]}"; do
-  IFS='|' read -r name train measure <<<"$m"
+  IFS='|' read -r name train measure export_options <<<"$m"
   if (($#)) && [[ " $* " != *" $name "* ]]; then continue; fi
   run="$RUNS/$name"
   echo "== $name: torchplay train $train" >&2
@@ -43,7 +44,8 @@ for m in "${MODELS[@]}"; do
   else
     "$TP" train $train --threads 1 --run-dir "$run"
   fi
-  "$TP" export --model "$run" --out "models/$name.tpck"
+  # shellcheck disable=SC2086
+  "$TP" export --model "$run" --out "models/$name.tpck" ${export_options:-}
   echo "== $name: torchplay ${measure//MODEL/models/$name.tpck}" >&2
   # shellcheck disable=SC2086
   "$TP" ${measure//MODEL/models/$name.tpck} --threads 1

@@ -55,7 +55,7 @@ LoadedAlphaZeroModel load_alphazero_model(CheckpointReader& reader, const envs::
   const std::string& path = reader.path();
   reader.expect(kAlphaZeroAlgorithm);
   LoadedAlphaZeroModel out;
-  out.info = AlphaZeroModelInfo::from_json(reader.bytes("player"), path);
+  out.info = AlphaZeroModelInfo::from_json(reader.bytes(kAlphaZeroPlayerEntry), path);
   const envs::GameInfo& info = game.info();
   TP_CHECK_AS(CheckpointError, out.info.game == info.name, "checkpoint '", path, "' was trained on ", out.info.game,
               ", not ", info.name);

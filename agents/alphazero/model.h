@@ -23,6 +23,9 @@ nets::ResidualTower make_alphazero_net(const envs::GameInfo& info, const AlphaZe
 
 // What a checkpoint needs to rebuild its player: the network shape and search settings
 // (stored as JSON bytes "player" next to the modules).
+// The checkpoint entry holding AlphaZeroModelInfo's JSON.
+inline constexpr char kAlphaZeroPlayerEntry[] = "player";
+
 struct AlphaZeroModelInfo {
   std::string game, game_options;
   int blocks = 0, filters = 0, value_hidden = 0;

@@ -210,7 +210,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
 
   CheckpointHeader checkpoint_header() const override {
     CheckpointHeader h;
-    h.algorithm = "alphazero";
+    h.algorithm = kAlphaZeroAlgorithm;
     h.env = o_.game;
     h.architecture = net_->signature();
     h.counters = {{"iteration", iteration_},
@@ -236,7 +236,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     m.value_hidden = o_.value_hidden;
     m.simulations = o_.play_simulations > 0 ? o_.play_simulations : o_.simulations;
     m.c_puct = o_.c_puct;
-    w.add_bytes("player", m.to_json());
+    w.add_bytes(kAlphaZeroPlayerEntry, m.to_json());
   }
 
   void load(CheckpointReader& r) override {
@@ -265,7 +265,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     return os.str();
   }
   void describe(Json& j) const override {
-    j["algorithm"] = "alphazero";
+    j["algorithm"] = kAlphaZeroAlgorithm;
     j["game"] = o_.game;
     j["iterations"] = iteration_;
     j["games"] = static_cast<long long>(games_played_);
@@ -361,7 +361,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
 RunOutcome train_alphazero(const AlphaZeroOptions& options, RunSettings settings, uint64_t seed,
                            const std::string& device) {
   AlphaZeroTraining training(options, seed, device);
-  settings.algorithm = "alphazero";
+  settings.algorithm = kAlphaZeroAlgorithm;
   settings.env = options.game;
   settings.keep_checkpoints = options.checkpoint_keep;
   if (!settings.quiet)

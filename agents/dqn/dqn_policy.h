@@ -20,6 +20,8 @@ class DqnPolicy final : public Policy {
  public:
   explicit DqnPolicy(nets::QNetwork net, std::string name = "dqn");
   std::string name() const override { return name_; }
+  // The name shown in HUDs and reports: make_policy uses the agent spec as the user gave it.
+  void set_name(std::string name) { name_ = std::move(name); }
   int act(const float* obs, const envs::Env& env) override;
   nets::QNetwork& network() { return net_; }
 

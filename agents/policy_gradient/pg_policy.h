@@ -30,6 +30,8 @@ class ActorCriticPolicy final : public Policy {
   };
   ActorCriticPolicy(nets::ActorCritic net, Settings settings);
   std::string name() const override { return s_.name; }
+  // The name shown in HUDs and reports: make_policy uses the agent spec as the user gave it.
+  void set_name(std::string name) { s_.name = std::move(name); }
   int act(const float* obs, const envs::Env& env) override;
   void act_continuous(const float* obs, const envs::Env& env, float* action) override;
   nets::ActorCritic& network() { return net_; }

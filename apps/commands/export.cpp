@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "agents/agent_spec.h"
 #include "agents/alphazero/model.h"
@@ -33,20 +34,30 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 struct Exported {
   torch::jit::Module module{"__torch__.torchplay.Unset"};
-  std::string contract;  // forward's arguments and results, for the summary line
+  std::string contract;                         // forward's arguments and results, for the summary line
+  std::map<std::string, std::string> replaced;  // entries the play-only copy gets new contents for
 };
 
 // Loads the network the checkpoint plays or samples with, as play, eval and generate load it
 // (which also marks the entries playing needs), and with `script` writes it as TorchScript.
-Exported load_and_script(CheckpointReader& reader, bool script) {
+// `simulations` > 0: an AlphaZero copy's default search budget (refused for other kinds).
+Exported load_and_script(CheckpointReader& reader, bool script, int simulations) {
   const std::string algorithm = reader.header().algorithm;
   const torch::Device cpu(torch::kCPU);
   Exported out;
+  TP_CHECK_AS(UsageError, simulations == 0 || algorithm == agents::kAlphaZeroAlgorithm,
+              "--simulations applies to AlphaZero checkpoints only ('", reader.path(), "' is ", algorithm, ")");
   if (algorithm == agents::kAlphaZeroAlgorithm) {
     const auto target = agents::agent_target(reader);
     TP_CHECK_AS(CheckpointError, target.has_value(), "checkpoint '", reader.path(), "' names no game");
     const auto game = envs::make_game_registry().make(target->name, target->options);
     const agents::LoadedAlphaZeroModel model = agents::load_alphazero_model(reader, *game, cpu);
+    if (simulations > 0) {
+      TP_CHECK_AS(UsageError, !script, "--simulations sets a checkpoint's search budget: export to a .tpck");
+      agents::AlphaZeroModelInfo player = model.info;
+      player.simulations = simulations;
+      out.replaced[agents::kAlphaZeroPlayerEntry] = player.to_json();
+    }
     if (script) out.module = nets::script_residual_tower(*model.net);
     out.contract = "forward(planes [B, " + std::to_string(game->info().num_planes) + ", " +
                    std::to_string(game->info().board_height) + ", " + std::to_string(game->info().board_width) +
@@ -91,12 +102,16 @@ Exported load_and_script(CheckpointReader& reader, bool script) {
 int cmd_export(const Args& args) {
   CommonOptions common;
   std::string model, out;
+  int simulations = 0;
   OptionSet set(
       "torchplay export --model CHECKPOINT --out FILE.pt|FILE.tpck\n"
       "FILE.pt: the network as a TorchScript module (docs/export.md); FILE.tpck: a checkpoint with only\n"
       "what playing needs (no optimizer or generator states)");
   set.add("model", &model, "a checkpoint file, a run directory (its newest checkpoint) or a shipped model's name")
-      .add("out", &out, "the file to write: .pt (TorchScript) or .tpck (inference-only checkpoint)");
+      .add("out", &out, "the file to write: .pt (TorchScript) or .tpck (inference-only checkpoint)")
+      .add("simulations", &simulations,
+           "AlphaZero, .tpck: the MCTS simulations per move play, eval, watch and gtp use by default (0: the "
+           "run's play-simulations)");
   common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !model.empty(), "--model is required");
@@ -107,7 +122,8 @@ int cmd_export(const Args& args) {
   init_runtime(common);
 
   CheckpointReader reader(agents::agent_checkpoint(model, {}));
-  Exported exported = load_and_script(reader, script);
+  TP_CHECK_AS(UsageError, simulations >= 0, "--simulations must be >= 0");
+  Exported exported = load_and_script(reader, script, simulations);
   if (script) {
     // Written beside, then renamed: an interrupted export leaves no half file under the name.
     const std::string temp = out + ".tmp";
@@ -119,15 +135,16 @@ int cmd_export(const Args& args) {
     }
     std::filesystem::rename(temp, out);
   } else {
-    write_inference_copy(reader, out);
+    write_inference_copy(reader, out, exported.replaced);
   }
   const auto bytes = static_cast<int64_t>(std::filesystem::file_size(out));
   if (!common.quiet) {
     if (script)
       std::printf("wrote %s (%.1f KiB): %s\n", out.c_str(), bytes / 1024.0, exported.contract.c_str());
     else
-      std::printf("wrote %s (%.1f KiB, %s): plays as %s does, cannot resume training\n", out.c_str(), bytes / 1024.0,
-                  reader.header().algorithm.c_str(), reader.path().c_str());
+      std::printf("wrote %s (%.1f KiB, %s): plays as %s does%s, cannot resume training\n", out.c_str(), bytes / 1024.0,
+                  reader.header().algorithm.c_str(), reader.path().c_str(),
+                  simulations > 0 ? (" with " + std::to_string(simulations) + " simulations per move").c_str() : "");
   }
   if (common.json) {
     Json j = Json::object();

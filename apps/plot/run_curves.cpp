@@ -93,6 +93,9 @@ double value_at(const Run& run, double x) {
   return run.y[i - 1] + t * (run.y[i] - run.y[i - 1]);
 }
 
+// More differing settings than this make a label no one reads: the runs' names say it better.
+constexpr size_t kMaxLabelSettings = 3;
+
 Series group_series(const std::vector<const Run*>& runs, const std::string& label) {
   Series s;
   s.label = label;
@@ -128,6 +131,17 @@ Series group_series(const std::vector<const Run*>& runs, const std::string& labe
     s.high.push_back(n ? mx : kNaN);
   }
   return s;
+}
+
+std::string shared_name(const std::vector<const Run*>& group) {
+  std::string name = group.front()->name;
+  for (const Run* r : group) {
+    size_t n = 0;
+    while (n < name.size() && n < r->name.size() && name[n] == r->name[n]) ++n;
+    name.resize(n);
+  }
+  while (!name.empty() && std::string("-_./ ").find(name.back()) != std::string::npos) name.pop_back();
+  return name.empty() ? group.front()->name : name;
 }
 
 }  // namespace
@@ -174,20 +188,25 @@ LineChart learning_curves(const std::vector<std::string>& args, const CurveOptio
     else
       it->push_back(&r);
   }
-  // A group's label: the settings that tell it from the others, else its first run's name.
+  // A group's label: the settings that tell it from the others (up to kMaxLabelSettings of
+  // them), else what its runs' names share ("ppo-1", "ppo-2", "ppo-3" -> "ppo").
   LineChart chart;
   for (const auto& g : groups) {
-    std::string label;
+    std::vector<std::string> differing;
     if (groups.size() > 1 && !o.each) {
       for (const auto& setting : g.front()->config) {  // not a structured binding: lambdas capture it
         const bool differs = std::any_of(groups.begin(), groups.end(), [&](const auto& other) {
           const auto found = other.front()->config.find(setting.first);
           return found == other.front()->config.end() || found->second != setting.second;
         });
-        if (differs) label += (label.empty() ? "" : ", ") + setting.first + "=" + setting.second;
+        if (differs) differing.push_back(setting.first + "=" + setting.second);
       }
     }
-    if (label.empty()) label = g.front()->name;
+    std::string label;
+    if (!differing.empty() && differing.size() <= kMaxLabelSettings)
+      for (const std::string& d : differing) label += (label.empty() ? "" : ", ") + d;
+    else
+      label = shared_name(g);
     if (g.size() > 1) label += " (mean of " + std::to_string(g.size()) + " seeds, min-max band)";
     chart.series.push_back(group_series(g, label));
   }

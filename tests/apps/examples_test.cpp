@@ -45,8 +45,8 @@ TEST(Examples, EachConfigRunsAndItsSettingsReachTheRun) {
     SCOPED_TRACE(name);
     const std::string text = read_text(entry.path().string());
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(text, m, command)) << "no '#   torchplay train ALGO --config examples/" << name
-                                                     << "' line";
+    ASSERT_TRUE(std::regex_search(text, m, command))
+        << "no '#   torchplay train ALGO --config examples/" << name << "' line";
     EXPECT_EQ(m[2].str(), name);
     const std::string algorithm = m[1];
     ASSERT_TRUE(kTinyBudget.count(algorithm)) << "no test budget for " << algorithm;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <regex>
 
+#include "agents/alphazero/model.h"
 #include "agents/policy_gradient/normalizers.h"
 #include "core/checkpoint.h"
 #include "envs/games/game_registry.h"
@@ -278,6 +279,28 @@ TEST(ExportCli, TorchScriptGameNetworksPlayThroughMcts) {
   EXPECT_NE(r.output.find("must return a tuple (policy logits, value)"), std::string::npos) << r.output;
 }
 
+// export --simulations sets the search budget a play-only AlphaZero copy plays with by
+// default; it is refused for TorchScript output and for other kinds of checkpoint.
+TEST(ExportCli, SimulationsSetsAnAlphaZeroCopysSearchBudget) {
+  test::TempDir dir;
+  auto r = test::run_torchplay("export --model tictactoe --simulations 64 --out " + dir.file("t.tpck"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("with 64 simulations per move"), std::string::npos) << r.output;
+  const auto game = envs::make_game_registry().make("tictactoe");
+  EXPECT_EQ(agents::load_alphazero_model(dir.file("t.tpck"), *game, torch::kCPU).info.simulations, 64);
+  r = test::run_torchplay("export --model tictactoe --out " + dir.file("same.tpck"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string shipped = test::test_data("../../models/tictactoe.tpck");
+  EXPECT_EQ(agents::load_alphazero_model(dir.file("same.tpck"), *game, torch::kCPU).info.simulations,
+            agents::load_alphazero_model(shipped, *game, torch::kCPU).info.simulations);
+  r = test::run_torchplay("export --model tictactoe --simulations 64 --out " + dir.file("t.pt"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("export to a .tpck"), std::string::npos) << r.output;
+  r = test::run_torchplay("export --model cartpole-dqn --simulations 64 --out " + dir.file("d.tpck"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("AlphaZero checkpoints only"), std::string::npos) << r.output;
+}
+
 // The shipped tic-tac-toe model (models/tictactoe.tpck) brings its game: no --game needed.
 TEST(ShippedModels, AShortNameBringsItsGame) {
   const auto r =
@@ -285,6 +308,10 @@ TEST(ShippedModels, AShortNameBringsItsGame) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("on tictactoe"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("2 games"), std::string::npos) << r.output;
+  // Env agents are named by the spec as given, not by the path it resolves to.
+  const auto dqn = test::run_torchplay("eval --agent cartpole-dqn --episodes 1 --threads 1");
+  ASSERT_EQ(dqn.exit_code, 0) << dqn.output;
+  EXPECT_NE(dqn.output.find("dqn:cartpole-dqn on CartPole-v1"), std::string::npos) << dqn.output;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "apps/plot/line_chart.h"
+#include "apps/plot/run_curves.h"
 #include "core/png_image.h"
 #include "tests/test_util.h"
 
@@ -71,6 +72,29 @@ TEST(PlotCli, SeedsBecomeAMeanInsideTheirBandAndConfigsSeparateCurves) {
   for (int y = 0; y < image.height; ++y)
     for (int xx = 0; xx < 70; ++xx) dark += image.at(xx, y)[0] < 100;
   EXPECT_GT(dark, 100);
+}
+
+// A curve is labelled by the settings that set it apart, while they are few; when many differ
+// (two algorithms' presets), by what its runs' names share.
+TEST(PlotCurves, LabelsNameTheDifferenceOrTheRunsSharedName) {
+  test::TempDir dir;
+  for (int seed : {1, 2}) {
+    write_run(dir.file("ppo-" + std::to_string(seed)), seed, "0.001", 10);
+    write_run(dir.file("a2c-" + std::to_string(seed)), seed, "0.01", 20);
+  }
+  auto chart = plot::learning_curves({dir.file("ppo-1"), dir.file("ppo-2"), dir.file("a2c-1"), dir.file("a2c-2")}, {});
+  ASSERT_EQ(chart.series.size(), 2u);
+  EXPECT_EQ(chart.series[0].label, "lr=0.001 (mean of 2 seeds, min-max band)");
+  EXPECT_EQ(chart.series[1].label, "lr=0.01 (mean of 2 seeds, min-max band)");
+  for (const std::string name : {"ppo-1", "ppo-2", "a2c-1", "a2c-2"}) {
+    std::ofstream config(dir.file(name + "/config.ini"), std::ios::app);
+    const bool ppo = name[0] == 'p';
+    config << "gamma = " << (ppo ? 0.98 : 0.99) << "\nnum-steps = " << (ppo ? 32 : 5) << "\nclip = " << ppo << "\n";
+  }
+  chart = plot::learning_curves({dir.file("ppo-1"), dir.file("ppo-2"), dir.file("a2c-1"), dir.file("a2c-2")}, {});
+  ASSERT_EQ(chart.series.size(), 2u);
+  EXPECT_EQ(chart.series[0].label, "ppo (mean of 2 seeds, min-max band)");
+  EXPECT_EQ(chart.series[1].label, "a2c (mean of 2 seeds, min-max band)");
 }
 
 TEST(PlotCli, MistakesAreOneLineErrors) {
