@@ -234,15 +234,18 @@ void BoardSession::draw(sf::RenderTarget& target) const {
   const envs::GameInfo& info = state_->info();
   const float x = static_cast<float>(board_.size().x) + 15;
   float y = 12;
+  // Every line fits the panel: a long agent name or path is shortened in the middle.
+  const float room = kPanelWidth - 25;
   auto line = [&](const std::string& text, sf::Color color, unsigned size = 15) {
-    draw_text(target, states, *font_, text, {x, y}, size, color);
+    draw_text(target, states, *font_, fit_text(*font_, text, size, room), {x, y}, size, color);
     y += static_cast<float>(size) + 9;
   };
   line(info.name, kText, 20);
   for (int p = 0; p < 2; ++p) {
     draw_circle(target, states, {x + 7, y + 9}, 7, board_.piece_color(p), sf::Color(120, 120, 120), 1);
     const std::string who = player(p) ? player(p)->name() : "you";
-    draw_text(target, states, *font_, player_name(info, p) + ": " + who, {x + 20, y}, 15, kText);
+    draw_text(target, states, *font_, fit_text(*font_, player_name(info, p) + ": " + who, 15, room - 20), {x + 20, y},
+              15, kText);
     y += 24;
   }
   y += 6;

@@ -3,6 +3,7 @@
 // pass/switch sides work, and the agent's search shows as an overlay.
 #include <gtest/gtest.h>
 
+#include "agents/game_player.h"
 #include "agents/game_player_factory.h"
 #include "apps/view/board_session.h"
 #include "apps/view/board_view.h"
@@ -259,6 +260,32 @@ TEST(BoardSession, AgentSearchOverlayShowsVisitCounts) {
                        without.getPixel(static_cast<unsigned>(ctr.x) + dx, static_cast<unsigned>(ctr.y) + dy);
     }
   EXPECT_GT(differing, 50);
+}
+
+// A player with a long name (a checkpoint path): the panel shortens it in the middle instead
+// of running past the window's edge.
+class LongNamedPlayer final : public agents::GamePlayer {
+ public:
+  std::string name() const override { return "alphazero(/home/someone/experiments/runs/alphazero-go-20261202-101112/)"; }
+  envs::Action select_action(const envs::GameState& state) override { return state.legal_actions().front(); }
+};
+
+TEST(BoardSession, LongPlayerNamesStayInsideThePanel) {
+  sf::Font font;
+  load_ui_font(font);
+  const auto registry = envs::make_game_registry();
+  auto initial = registry.make("go", "size=5");
+  BoardSession s(*initial, std::make_unique<LongNamedPlayer>(), nullptr, &font);
+  ASSERT_TRUE(s.update(true));
+  const sf::Image image = render_session(s);
+  const sf::Color panel = image.getPixel(s.size().x - 1, 2);
+  int ink_at_edge = 0, ink_in_panel = 0;
+  for (unsigned y = 0; y < 200; ++y) {
+    for (unsigned x = s.size().x - 8; x < s.size().x; ++x) ink_at_edge += image.getPixel(x, y) != panel;
+    for (unsigned x = s.board().size().x + 40; x < s.size().x - 40; ++x) ink_in_panel += image.getPixel(x, y) != panel;
+  }
+  EXPECT_EQ(ink_at_edge, 0);
+  EXPECT_GT(ink_in_panel, 200);  // the text is there, shortened
 }
 
 // On a 9x9 board a search visits most points: only the five most visited get their count.
