@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -299,6 +300,29 @@ TEST(ExportCli, SimulationsSetsAnAlphaZeroCopysSearchBudget) {
   r = test::run_torchplay("export --model cartpole-dqn --simulations 64 --out " + dir.file("d.tpck"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("AlphaZero checkpoints only"), std::string::npos) << r.output;
+}
+
+// Every file in models/ is a play-only checkpoint, listed with its figure in models/README.md
+// and reproduced by scripts/train_models.sh; the folder stays under the issue's 30 MB.
+TEST(ShippedModels, EachIsPlayOnlyDocumentedAndReproducible) {
+  const std::string models = test::test_data("../../models");
+  std::ifstream readme_in(models + "/README.md"), script_in(test::test_data("../../scripts/train_models.sh"));
+  const std::string readme((std::istreambuf_iterator<char>(readme_in)), std::istreambuf_iterator<char>());
+  const std::string script((std::istreambuf_iterator<char>(script_in)), std::istreambuf_iterator<char>());
+  uintmax_t bytes = 0;
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(models)) {
+    if (entry.path().extension() != ".tpck") continue;
+    const std::string name = entry.path().stem().string();
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(CheckpointReader(entry.path().string()).inference_only());
+    EXPECT_NE(readme.find("| `" + name + "` |"), std::string::npos) << "no row in models/README.md";
+    EXPECT_NE(script.find("\"" + name + "|"), std::string::npos) << "not in scripts/train_models.sh";
+    bytes += entry.file_size();
+    ++count;
+  }
+  EXPECT_GE(count, 10);
+  EXPECT_LT(bytes, 30u << 20);
 }
 
 // The shipped tic-tac-toe model (models/tictactoe.tpck) brings its game: no --game needed.
