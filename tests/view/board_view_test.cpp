@@ -266,7 +266,9 @@ TEST(BoardSession, AgentSearchOverlayShowsVisitCounts) {
 // of running past the window's edge.
 class LongNamedPlayer final : public agents::GamePlayer {
  public:
-  std::string name() const override { return "alphazero(/home/someone/experiments/runs/alphazero-go-20261202-101112/)"; }
+  std::string name() const override {
+    return "alphazero(/home/someone/experiments/runs/alphazero-go-20261202-101112/)";
+  }
   envs::Action select_action(const envs::GameState& state) override { return state.legal_actions().front(); }
 };
 
