@@ -46,7 +46,7 @@ std::string config_value(const CheckpointHeader& header, const std::string& key,
   return "";
 }
 
-// An env agent's target is in the header; a game agent's needs the "player" entry.
+// An env agent's target is in the header; a game agent's needs its player entry.
 bool plays_an_env(const CheckpointHeader& header) {
   return header.algorithm == dqn::kDqnAlgorithm || pg::is_policy_gradient_algorithm(header.algorithm);
 }
@@ -75,7 +75,7 @@ std::optional<AgentTarget> agent_target(CheckpointReader& reader) {
   const CheckpointHeader& header = reader.header();
   if (plays_an_env(header)) return env_target(header, reader.path());
   if (header.algorithm != kAlphaZeroAlgorithm) return std::nullopt;
-  const AlphaZeroModelInfo info = AlphaZeroModelInfo::from_json(reader.bytes("player"), reader.path());
+  const AlphaZeroModelInfo info = AlphaZeroModelInfo::from_json(reader.bytes(kAlphaZeroPlayerEntry), reader.path());
   return AgentTarget{AgentTarget::Kind::kGame, info.game, info.game_options};
 }
 

@@ -21,11 +21,11 @@ inline constexpr char kAlphaZeroAlgorithm[] = "alphazero";
 
 nets::ResidualTower make_alphazero_net(const envs::GameInfo& info, const AlphaZeroOptions& options);
 
-// What a checkpoint needs to rebuild its player: the network shape and search settings
-// (stored as JSON bytes "player" next to the modules).
 // The checkpoint entry holding AlphaZeroModelInfo's JSON.
 inline constexpr char kAlphaZeroPlayerEntry[] = "player";
 
+// What a checkpoint needs to rebuild its player: the network shape and search settings
+// (stored as JSON bytes kAlphaZeroPlayerEntry next to the modules).
 struct AlphaZeroModelInfo {
   std::string game, game_options;
   int blocks = 0, filters = 0, value_hidden = 0;

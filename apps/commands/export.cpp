@@ -121,8 +121,8 @@ int cmd_export(const Args& args) {
               "': the name must end in .pt (TorchScript) or .tpck (inference-only checkpoint)");
   init_runtime(common);
 
-  CheckpointReader reader(agents::agent_checkpoint(model, {}));
   TP_CHECK_AS(UsageError, simulations >= 0, "--simulations must be >= 0");
+  CheckpointReader reader(agents::agent_checkpoint(model, {}));
   Exported exported = load_and_script(reader, script, simulations);
   if (script) {
     // Written beside, then renamed: an interrupted export leaves no half file under the name.

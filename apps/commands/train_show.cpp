@@ -17,11 +17,8 @@ struct TrainShow::Window {
 
 TrainShow::TrainShow() : window_(std::make_unique<Window>()) {}
 
-TrainShow::~TrainShow() {
-#if TORCHPLAY_HAVE_SFML
-  window_->curves.reset();  // finish(): the final curve, held on a terminal, then closed
-#endif
-}
+// Destroying LiveCurves finishes it: the final curve, held on a terminal, then closed.
+TrainShow::~TrainShow() = default;
 
 void TrainShow::bind(OptionSet& set) {
   set.add_transient("show", &show_, "draw the learning curve live in a window while training (needs a display)");

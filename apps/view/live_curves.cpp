@@ -13,7 +13,6 @@
 #include "apps/view/shapes.h"
 #include "apps/view/view_window.h"
 #include "core/error.h"
-#include "core/run_dir.h"
 
 namespace tp::view {
 
@@ -37,16 +36,7 @@ bool load_chart(const std::string& run_dir, sf::Texture& texture, std::string& w
     chart.width = LiveCurves::kWidth;
     chart.height = LiveCurves::kHeight;
     chart.title = run_dir;
-    const Image rgb = plot::render_line_chart(chart);
-    std::vector<sf::Uint8> rgba(static_cast<size_t>(rgb.width) * static_cast<size_t>(rgb.height) * 4);
-    for (size_t i = 0, n = rgba.size() / 4; i < n; ++i) {
-      for (size_t k = 0; k < 3; ++k) rgba[i * 4 + k] = rgb.pixels[i * 3 + k];
-      rgba[i * 4 + 3] = 255;
-    }
-    if (texture.getSize() != sf::Vector2u(static_cast<unsigned>(rgb.width), static_cast<unsigned>(rgb.height)))
-      TP_CHECK(texture.create(static_cast<unsigned>(rgb.width), static_cast<unsigned>(rgb.height)),
-               "cannot create the chart texture");
-    texture.update(rgba.data());
+    TP_CHECK(texture.loadFromImage(to_sf_image(plot::render_line_chart(chart))), "cannot upload the chart");
     waiting.clear();
     return true;
   } catch (const Error& e) {

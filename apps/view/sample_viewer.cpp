@@ -19,17 +19,6 @@ const sf::Color kBackground(30, 30, 36), kSelectA(60, 220, 90), kSelectB(255, 15
 // Where a scatter plot sits: room for the y numbers at the left and the x numbers below.
 constexpr float kPlotLeft = 32, kPlotTop = 10, kPlotBelow = 26;
 
-sf::Image to_sf_image(const tp::Image& img) {
-  sf::Image out;
-  out.create(static_cast<unsigned>(img.width), static_cast<unsigned>(img.height));
-  for (int y = 0; y < img.height; ++y)
-    for (int x = 0; x < img.width; ++x) {
-      const uint8_t* p = img.at(x, y);
-      out.setPixel(static_cast<unsigned>(x), static_cast<unsigned>(y),
-                   img.channels == 1 ? sf::Color(p[0], p[0], p[0]) : sf::Color(p[0], p[1], p[2]));
-    }
-  return out;
-}
 }  // namespace
 
 SampleViewer::SampleViewer(gen::Sampler& sampler, int count, uint64_t seed, int walk_steps, const sf::Font* font)

@@ -4,6 +4,18 @@
 
 namespace tp::view {
 
+sf::Image to_sf_image(const Image& img) {
+  sf::Image out;
+  out.create(static_cast<unsigned>(img.width), static_cast<unsigned>(img.height));
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x) {
+      const uint8_t* p = img.at(x, y);
+      out.setPixel(static_cast<unsigned>(x), static_cast<unsigned>(y),
+                   img.channels == 1 ? sf::Color(p[0], p[0], p[0]) : sf::Color(p[0], p[1], p[2]));
+    }
+  return out;
+}
+
 void draw_polygon(sf::RenderTarget& target, const sf::RenderStates& states, const std::vector<sf::Vector2f>& points,
                   sf::Color fill) {
   sf::ConvexShape shape(points.size());

@@ -1,10 +1,12 @@
 #pragma once
 // Small drawing helpers shared by the views (filled polygons, thick segments, circles by
-// centre, text), so each view reads as geometry.
+// centre, text, torchplay pictures as SFML images), so each view reads as geometry.
 #include <SFML/Graphics.hpp>
 
 #include <string>
 #include <vector>
+
+#include "core/png_image.h"
 
 namespace tp::view {
 
@@ -26,6 +28,8 @@ float draw_text(sf::RenderTarget& target, const sf::RenderStates& states, const 
 // `text` shortened in the middle ("CartPole-v1   agent: dqn:/work/m...   episode 3/10") to fit
 // `max_width` pixels at `size`: long agent names must not push what follows off the window.
 std::string fit_text(const sf::Font& font, const std::string& text, unsigned size, float max_width);
+// A picture of torchplay's own (gray or RGB: a sample grid, a chart) as an SFML image.
+sf::Image to_sf_image(const Image& image);
 // Text centred on `centre`.
 void draw_text_centred(sf::RenderTarget& target, const sf::RenderStates& states, const sf::Font& font,
                        const std::string& text, sf::Vector2f centre, unsigned size, sf::Color color);

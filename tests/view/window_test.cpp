@@ -22,6 +22,15 @@ sf::Event key_event(sf::Event::EventType type, sf::Keyboard::Key code) {
   return e;
 }
 
+// A test window: `size`, no log lines, `fps` frames per second (0: no waiting).
+WindowOptions quiet_window(sf::Vector2u size, double fps = 30) {
+  WindowOptions o;
+  o.size = size;
+  o.fps = fps;
+  o.quiet = true;
+  return o;
+}
+
 // What the X server shows in the window right now (read back over its own connection).
 sf::Image shown_on_screen(const ViewWindow& window) {
   std::string error;
@@ -41,11 +50,7 @@ int differing_pixels(const sf::Image& a, const sf::Image& b) {
 // The pixels are read from the X window after present() (not redrawn from the stored
 // frame), so this fails when a frame is rendered but never reaches the screen.
 TEST(ViewWindow, RealWindowShowsThePresentedFrame) {
-  WindowOptions o;
-  o.size = {600, 400};
-  o.fps = 0;
-  o.quiet = true;
-  ViewWindow window(o);
+  ViewWindow window(quiet_window({600, 400}, 0));
   ASSERT_TRUE(window.is_open());
   window.poll();
   CartPoleView view;
@@ -79,11 +84,7 @@ TEST(ViewWindow, RealWindowShowsThePresentedFrame) {
 TEST(ViewWindow, RealWindowShowsContinuousControlStates) {
   const auto registry = envs::make_env_registry();
   auto pendulum = registry.make("Pendulum-v1");
-  WindowOptions o;
-  o.size = {500, 500};
-  o.fps = 0;
-  o.quiet = true;
-  ViewWindow window(o);
+  ViewWindow window(quiet_window({500, 500}, 0));
   ASSERT_TRUE(window.is_open());
   window.poll();
   const auto rod_view = make_env_view(*pendulum, nullptr);
@@ -104,8 +105,7 @@ TEST(ViewWindow, RealWindowShowsContinuousControlStates) {
   window.close();
 
   auto car = registry.make("MountainCarContinuous-v0");
-  o.size = {600, 400};
-  ViewWindow car_window(o);
+  ViewWindow car_window(quiet_window({600, 400}, 0));
   car_window.poll();
   const auto car_view = make_env_view(*car, nullptr);
   for (double pos : {-0.9, 0.3}) {
@@ -128,11 +128,7 @@ TEST(ViewWindow, RealWindowShowsContinuousControlStates) {
 // A window resized from outside (its border dragged, a tiling window manager) shows the
 // scene scaled to fit between black bars, and clicks reach the views in scene coordinates.
 TEST(ViewWindow, ResizedWindowLetterboxesTheSceneAndMapsClicks) {
-  WindowOptions o;
-  o.size = {300, 200};
-  o.fps = 0;
-  o.quiet = true;
-  ViewWindow window(o);
+  ViewWindow window(quiet_window({300, 200}, 0));
   const auto draw = [](sf::RenderTarget& t) {  // left half red, right half blue
     t.clear(sf::Color(200, 30, 30));
     sf::RectangleShape right({150, 200});
@@ -169,10 +165,7 @@ TEST(ViewWindow, ResizedWindowLetterboxesTheSceneAndMapsClicks) {
 }
 
 TEST(ViewWindow, EscapeClosesAndKeysAreTracked) {
-  WindowOptions o;
-  o.size = {200, 100};
-  o.quiet = true;
-  ViewWindow window(o);
+  ViewWindow window(quiet_window({200, 100}));
   window.handle_event(key_event(sf::Event::KeyPressed, sf::Keyboard::Left));
   EXPECT_TRUE(window.key_held(sf::Keyboard::Left));
   EXPECT_TRUE(window.take_pressed(sf::Keyboard::Left));
@@ -187,9 +180,7 @@ TEST(ViewWindow, EscapeClosesAndKeysAreTracked) {
 // The final frame stays up in interactive runs only: Space asks for the episodes again, and
 // Escape (or a run that is not interactive) ends at once.
 TEST(ViewWindow, HoldFinalFrameWaitsForSpaceOrEscape) {
-  WindowOptions o;
-  o.size = {200, 100};
-  o.quiet = true;
+  WindowOptions o = quiet_window({200, 100});
   const auto draw = [](sf::RenderTarget& t) { t.clear(sf::Color(10, 200, 30)); };
   {
     ViewWindow scripted(o);  // hold_at_end off: what tests and scripts get
@@ -241,10 +232,7 @@ TEST(KeyboardPolicy, ActsOnKeysAndStopsWhenClosed) {
   env->reset(1);
   std::vector<float> obs(4);
   env->observe(obs.data());
-  WindowOptions o;
-  o.size = {200, 100};
-  o.quiet = true;
-  ViewWindow window(o);
+  ViewWindow window(quiet_window({200, 100}));
   KeyboardPolicy human(window, env->action_names());
   window.handle_event(key_event(sf::Event::KeyPressed, sf::Keyboard::Right));
   EXPECT_EQ(human.act(obs.data(), *env), 1);
@@ -267,10 +255,7 @@ TEST(KeyboardPolicy, ContinuousLeftRightGiveTheBoxBoundsAndNoKeyZero) {
   env->observe(obs.data());
   EXPECT_EQ(describe_continuous_keys(*env->continuous_action_space()),
             "keys:  Left -2   Right +2   no key 0   Esc quit");
-  WindowOptions o;
-  o.size = {200, 100};
-  o.quiet = true;
-  ViewWindow window(o);
+  ViewWindow window(quiet_window({200, 100}));
   KeyboardPolicy human(window, env->action_names());
   float torque = 99;
   human.act_continuous(obs.data(), *env, &torque);
