@@ -1,6 +1,9 @@
 #include "core/checkpoint.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <caffe2/serialize/in_memory_adapter.h>
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/unpickler.h>
 #include <torch/torch.h>
 #include <zlib.h>
 
@@ -11,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "core/json.h"
@@ -144,10 +148,45 @@ CheckpointHeader parse_header(const std::string& data, const std::string& path, 
   return h;
 }
 
+// The bytes of each tensor record the unpickler read, by the address it read them to.
+using RecordBytes = std::unordered_map<const void*, size_t>;
+
+// torch::pickle_load, with each record's size kept: LibTorch's unpickler sizes a storage by the
+// element count the pickle states, not by its record's bytes, so the count is checked after.
+c10::IValue unpickle(const std::string& payload, RecordBytes& record_bytes) {
+  caffe2::serialize::PyTorchStreamReader archive(
+      std::make_shared<caffe2::serialize::MemoryReadAdapter>(payload.data(), payload.size()));
+  auto [pickle, pickle_size] = archive.getRecord("data.pkl");
+  size_t done = 0;
+  auto read = [&, data = static_cast<const char*>(pickle.get()), size = pickle_size](char* out, size_t n) -> size_t {
+    n = std::min(size - done, n);
+    std::memcpy(out, data + done, n);
+    done += n;
+    return n;
+  };
+  auto read_record = [&](const std::string& key) {
+    auto [bytes, size] = archive.getRecord("data/" + key);
+    record_bytes[bytes.get()] = size;
+    return std::move(bytes);
+  };
+  torch::jit::Unpickler unpickler(read, nullptr, nullptr, read_record, c10::nullopt);
+  unpickler.set_version(archive.version());
+  return unpickler.parse_ivalue();
+}
+
+// A storage reads no further than the record it was read from.
+bool within_its_record(const torch::Tensor& t, const RecordBytes& record_bytes) {
+  const c10::Storage& storage = t.storage();
+  if (storage.nbytes() == 0) return true;
+  const auto it = record_bytes.find(storage.data());
+  return it != record_bytes.end() && storage.nbytes() <= it->second;
+}
+
 }  // namespace
 
 // Contiguous from offset 0 over exactly as many bytes as its elements need: then every
 // element lies inside the storage, and a shifted offset or a longer storage is refused too.
+// (Sizes that are negative or whose product overflows never get here: c10 refuses them.)
 bool fits_its_storage(const torch::Tensor& t) {
   if (!t.defined()) return false;
   if (t.numel() == 0) return true;
@@ -372,8 +411,9 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
     fail(e.what());
   }
   c10::IValue value;
+  RecordBytes record_bytes;
   try {
-    value = torch::pickle_load(std::vector<char>(data.begin() + static_cast<std::ptrdiff_t>(off), data.end()));
+    value = unpickle(data.substr(off), record_bytes);
   } catch (const std::exception& e) {
     fail(std::string("unreadable tensor data: ") + e.what());
   }
@@ -382,6 +422,7 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
     if (!item.key().isString() || !item.value().isTensor()) fail("the tensor data holds something other than tensors");
     const torch::Tensor t = item.value().toTensor();
     const std::string key = item.key().toStringRef();
+    if (!within_its_record(t, record_bytes)) fail("tensor '" + key + "' claims more bytes than its record holds");
     if (!fits_its_storage(t)) fail("tensor '" + key + "' does not fit its storage");
     entries_.emplace(key, t);
   }

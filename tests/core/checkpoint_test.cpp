@@ -196,8 +196,8 @@ TEST(Checkpoint, PayloadIsReadAsDataNeverAsCode) {
   not_tensors.insert("x", 1);
   const std::vector<char> dict = torch::pickle_save(c10::IValue(not_tensors));
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {script.str(), "unreadable tensor data"},
-      {std::string(list.begin(), list.end()), "not a dictionary"},
+      {script.str(), "'__torch__.Module', which no checkpoint uses"},
+      {std::string(list.begin(), list.end()), "'torch.jit._pickle.build_intlist', which no checkpoint uses"},
       {std::string(dict.begin(), dict.end()), "something other than tensors"},
       {"PK\x03\x04 not a zip at all", "not a zip archive"},
   };
@@ -238,6 +238,12 @@ TEST(Checkpoint, DeclaredLengthsAreHeldToTheBytesPresent) {
        "run past their record"},
       {patched(pkl_entry, 20, std::string("\xff\xff\xff\x7f\xff\xff\xff\x7f", 8)), "lies outside it"},
       {patched(pkl_entry, 10, std::string("\x08\x00", 2)), "compressed record"},
+      // None, then LONG_BINPUT into slot 0x75000000 (found by fuzz_checkpoint: 31 GB reserved).
+      {patched(std::string("X\x04\x00\x00\x00"
+                           "blob",
+                           9),
+               0, std::string("Nr\x00\x00\x00\x75NNN", 9)),
+       "memo slot 1962934272"},
       {payload.substr(0, payload.size() - 10), "not a zip archive"},
   };
   for (const auto& [crafted, expected] : cases) {
@@ -248,6 +254,28 @@ TEST(Checkpoint, DeclaredLengthsAreHeldToTheBytesPresent) {
     } catch (const CheckpointError& e) {
       EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
     }
+  }
+}
+
+// LibTorch's unpickler sizes each storage by the element count the pickle states, not by the
+// bytes of the record it reads: a stated count past the record is refused, never read.
+TEST(Checkpoint, StoragesAreHeldToTheirRecords) {
+  test::TempDir dir;
+  Net net(8);
+  torch::optim::Adam opt(net->parameters(), 1e-3);
+  const std::string image = read_file(write_checkpoint(dir.file("a.tpck"), net, opt));
+  std::string payload = test::split_checkpoint(image).payload;
+  // A storage's persistent id ends with its element count (BININT1 'K' n), TUPLE, BINPERSID.
+  size_t at = payload.find("tQ");
+  while (at != std::string::npos && payload[at - 2] != 'K') at = payload.find("tQ", at + 1);
+  ASSERT_NE(at, std::string::npos);
+  payload[at - 1] = '\xff';
+  write_file_atomic(dir.file("p.tpck"), with_payload(image, payload));
+  try {
+    CheckpointReader r(dir.file("p.tpck"));
+    ADD_FAILURE() << "accepted a storage larger than its record";
+  } catch (const CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find("claims more bytes than its record holds"), std::string::npos) << e.what();
   }
 }
 
@@ -333,6 +361,10 @@ TEST(Checkpoint, TensorsMustFitTheirStorage) {
   EXPECT_FALSE(fits_its_storage(crafted(6, 2, {3}, {1})));        // a shifted view inside it
   EXPECT_FALSE(fits_its_storage(crafted(6, 0, {3}, {1})));        // spare storage
   EXPECT_FALSE(fits_its_storage(crafted(6, 0, {3, 2}, {1, 3})));  // a transposed one
+  EXPECT_TRUE(fits_its_storage(crafted(6, 0, {0, 5}, {5, 1})));   // empty: nothing to read
+  // Negative sizes and sizes whose product overflows are refused by c10 itself.
+  EXPECT_THROW(crafted(6, 0, {-2, -3}, {-3, 1}), c10::Error);
+  EXPECT_THROW(crafted(6, 0, {int64_t{1} << 62, 4}, {4, 1}), c10::Error);
 }
 
 TEST(Checkpoint, NotACheckpoint) {
