@@ -24,7 +24,7 @@ struct EvalGameOptions {
   std::string agent = "random", opponent = "random";
   int games = 100;
   int parallel_games = 64;
-  int agent_simulations = 0;
+  int agent_simulations = 0, opponent_simulations = 0;
   std::string positions;
   bool exhaustive = false;
 };
@@ -33,7 +33,7 @@ int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs:
   agents::GamePlayerContext ctx{common.seed, common.device, o.agent_simulations};
   auto a = agents::make_game_player(o.agent, initial, ctx);
   ctx.seed = common.seed + 1;
-  ctx.simulations = 0;
+  ctx.simulations = o.opponent_simulations;
   auto b = agents::make_game_player(o.opponent, initial, ctx);
   Progress progress("eval " + o.game, o.games, "games", common.quiet);
   agents::MatchEvalOptions opt;
@@ -138,12 +138,15 @@ int eval_game(const Args& args) {
       .add("games", &o.games, "match games; the agent moves first in even-numbered games")
       .add("parallel-games", &o.parallel_games, "games in flight (batched network evaluation)")
       .add("agent-simulations", &o.agent_simulations, "MCTS simulations per move for a checkpoint agent (0: its run's)")
+      .add("opponent-simulations", &o.opponent_simulations,
+           "MCTS simulations per move for a checkpoint opponent (0: its run's)")
       .add("positions", &o.positions, "connect4: Pons-format file; prints the agent's mistake rate")
       .add("exhaustive", &o.exhaustive, "check the agent's move in every reachable position against minimax");
   common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, o.games > 0 && o.parallel_games > 0, "--games and --parallel-games must be > 0");
-  TP_CHECK_AS(UsageError, o.agent_simulations >= 0, "--agent-simulations must be >= 0");
+  TP_CHECK_AS(UsageError, o.agent_simulations >= 0 && o.opponent_simulations >= 0,
+              "--agent-simulations and --opponent-simulations must be >= 0");
   TP_CHECK_AS(UsageError, !(o.exhaustive && !o.positions.empty()), "--exhaustive and --positions exclude each other");
   init_runtime(common);
   const envs::GameRegistry registry = envs::make_game_registry();
