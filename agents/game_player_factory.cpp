@@ -63,9 +63,7 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
       agent_checkpoint(spec, {"random", "minimax", "minimax:DEPTH", "mcts:N", "solver", "torchscript:FILE.pt"});
   const torch::Device device(ctx.device);
   LoadedAlphaZeroModel model = load_alphazero_model(path, game, device);
-  MctsOptions o;
-  o.simulations = ctx.simulations > 0 ? ctx.simulations : model.info.simulations;
-  o.c_puct = model.info.c_puct;
+  const MctsOptions o = model.info.play_options(ctx.simulations);
   auto evaluator = std::make_shared<NetworkEvaluator>(model.net, game.info(), device, 256);
   return std::make_unique<MctsPlayer>("alphazero(" + spec + ")", std::move(evaluator), o, ctx.seed);
 }

@@ -124,7 +124,7 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
             TrainingPosition pos;
             pos.planes.resize(plane_floats);
             st.encode(pos.planes.data());
-            tree.visit_policy(pos.policy);
+            tree.policy_target(pos.policy);
             slot.positions.push_back(std::move(pos));
             slot.position_players.push_back(player);
           }

@@ -44,6 +44,11 @@ Mcts::Mcts(MctsOptions options, uint64_t seed) : options_(options), rng_(seed) {
   TP_CHECK_AS(UsageError, options_.simulations > 0, "MCTS needs simulations > 0");
   TP_CHECK_AS(UsageError, options_.noise_fraction >= 0 && options_.noise_fraction <= 1,
               "Dirichlet noise fraction must be in [0, 1]");
+  TP_CHECK_AS(UsageError,
+              options_.considered_actions > 0 && options_.gumbel_c_visit >= 0 && options_.gumbel_c_scale >= 0,
+              "Gumbel search needs considered actions > 0 and c_visit, c_scale >= 0");
+  TP_CHECK_AS(UsageError, !(options_.gumbel && (options_.uct || options_.root_noise)),
+              "Gumbel search replaces UCT and root noise");
 }
 
 int Mcts::new_node() {
@@ -63,7 +68,8 @@ void Mcts::reset_tree(const envs::GameState& state) {
 }
 
 void Mcts::sync(const envs::GameState& state) {
-  if (!root_state_ || root_state_->info().num_actions != state.info().num_actions ||
+  // Sequential halving spends a fresh budget on a fresh root: no tree reuse.
+  if (!root_state_ || options_.gumbel || root_state_->info().num_actions != state.info().num_actions ||
       root_state_->info().name != state.info().name) {
     reset_tree(state);
     return;
@@ -124,11 +130,15 @@ void Mcts::compact(int new_root) {
   root_ = 0;
 }
 
-bool Mcts::done() const { return root_ >= 0 && nodes_[root_].visits >= options_.simulations; }
+bool Mcts::done() const {
+  // Gumbel: `simulations` visits of the root's children, after the root's own evaluation.
+  return root_ >= 0 && nodes_[root_].visits >= options_.simulations + (options_.gumbel ? 1 : 0);
+}
 
 int Mcts::root_visits() const { return root_ >= 0 ? nodes_[root_].visits : 0; }
 
 int Mcts::select_edge(const Node& node) {
+  if (options_.gumbel) return &node == &nodes_[root_] ? select_gumbel_root(node) : select_gumbel_interior(node);
   int best = node.first_edge;
   double best_score = -1e300;
   if (options_.uct) {
@@ -203,9 +213,12 @@ void Mcts::finish_simulation(const float* priors, float value) {
     edges_.push_back(Edge{a, p, -1, 0, 0.f});
   }
   const int leaf_player = leaf.player;
+  value = std::max(-1.f, std::min(1.f, value));
+  leaf.raw_value = value;
   if (leaf_ == root_ && noise_pending_) add_root_noise();
+  if (leaf_ == root_ && options_.gumbel) begin_gumbel_root();
   leaf_ = -1;
-  backup(leaf_player, std::max(-1.f, std::min(1.f, value)));
+  backup(leaf_player, value);
 }
 
 void Mcts::backup(int leaf_player, float value) {
@@ -257,6 +270,18 @@ void Mcts::visit_policy(std::vector<float>& out) const {
     out[edges_[e].action] = static_cast<float>(edges_[e].visits / total);
 }
 
+void Mcts::policy_target(std::vector<float>& out) const {
+  const Node& root = nodes_[root_];
+  if (!options_.gumbel || !root.expanded) {
+    visit_policy(out);
+    return;
+  }
+  std::vector<double> pi;
+  improved_policy(root, pi);
+  out.assign(root_state_->info().num_actions, 0.f);
+  for (int i = 0; i < root.num_edges; ++i) out[edges_[root.first_edge + i].action] = static_cast<float>(pi[i]);
+}
+
 double Mcts::root_value() const {
   const Node& root = nodes_[root_];
   double sum = 0.0;
@@ -271,6 +296,8 @@ double Mcts::root_value() const {
 envs::Action Mcts::select_move(double temperature) {
   const Node& root = nodes_[root_];
   TP_CHECK(root.expanded && root.num_edges > 0, "MCTS: no search was run before selecting a move");
+  if (options_.gumbel && (options_.gumbel_noise || temperature <= 0.0))
+    return edges_[sequential_halving_winner(root)].action;
   const int first = root.first_edge, n = root.num_edges;
   if (temperature <= 0.0) {
     int best_visits = -1, ties = 0, best = first;

@@ -3,6 +3,11 @@
 // PUCT selection, priors with illegal moves masked, Dirichlet noise at the root, visit-count
 // policies with a temperature, and tree reuse between moves. UCT selection (Kocsis &
 // Szepesvari 2006) is the same search with another scoring rule (the `mcts:N` baseline).
+// Gumbel AlphaZero (Danihelka et al. 2022, "Policy improvement by planning with Gumbel") is
+// the same search with other rules: Gumbel-Top-k sampling of the root actions, sequential
+// halving over them, deterministic interior selection, and an improved policy built from
+// completed Q-values as the training target, so that a few simulations still improve on the
+// network's policy.
 //
 // The search runs step-wise so many games can share one batched evaluator:
 // begin_simulation() descends to a leaf and returns the state to evaluate (nullptr when the
@@ -27,6 +32,16 @@ struct MctsOptions {
   bool root_noise = false;       // Dirichlet noise at the root (self-play only)
   double dirichlet_alpha = 0.3;  // per game (GameInfo::dirichlet_alpha)
   double noise_fraction = 0.25;  // epsilon (AlphaGo Zero)
+  // Gumbel search instead of PUCT (no Dirichlet noise, no tree reuse). Its root evaluation
+  // comes on top of `simulations`, as in the paper.
+  bool gumbel = false;
+  // The Gumbel draw at the root (self-play only, as root_noise for PUCT: it explores, and the
+  // move played is the halving's winner whatever the temperature). Without it the search is
+  // deterministic, and a temperature above 0 samples by visit counts as PUCT does.
+  bool gumbel_noise = false;
+  int considered_actions = 16;   // m: root actions drawn without replacement (paper: 16)
+  double gumbel_c_visit = 50.0;  // sigma(q) = (c_visit + max_b N(b)) * c_scale * q, q in [0, 1]
+  double gumbel_c_scale = 0.1;   // (mctx's defaults)
 };
 
 class Mcts {
@@ -48,11 +63,15 @@ class Mcts {
   int root_visits() const;
   // Visit counts of the root's children as a distribution over info().num_actions.
   void visit_policy(std::vector<float>& out) const;
+  // What self-play trains the policy towards: the visit distribution, or with Gumbel search
+  // softmax(logits + sigma(completed Q)) over the legal moves.
+  void policy_target(std::vector<float>& out) const;
   void visit_counts(std::vector<int>& out) const;
   // Mean value of the root from the side to move (0 before any visit).
   double root_value() const;
   // Temperature 0: the most visited move (ties broken at random); else sampled in
-  // proportion to visits^(1/temperature).
+  // proportion to visits^(1/temperature). Gumbel search: the move sequential halving kept
+  // (with gumbel_noise, whatever the temperature).
   envs::Action select_move(double temperature);
   const MctsOptions& options() const { return options_; }
   MctsOptions& mutable_options() { return options_; }
@@ -72,6 +91,7 @@ class Mcts {
     bool expanded = false;
     bool terminal = false;
     float terminal_value = 0;  // returns()[0] when terminal
+    float raw_value = 0;       // the evaluator's value, from `player`'s side (Gumbel)
   };
 
   void reset_tree(const envs::GameState& state);
@@ -81,6 +101,13 @@ class Mcts {
   void backup(int leaf_player, float value);
   void add_root_noise();
   void compact(int new_root);
+  // Gumbel search (mcts_gumbel.cpp).
+  void begin_gumbel_root();
+  int select_gumbel_root(const Node& root);
+  int select_gumbel_interior(const Node& node);
+  int sequential_halving_winner(const Node& root);
+  void completed_q(const Node& node, std::vector<double>& out) const;
+  void improved_policy(const Node& node, std::vector<double>& out) const;
 
   MctsOptions options_;
   Rng rng_;
@@ -91,10 +118,19 @@ class Mcts {
   std::vector<envs::Action> legal_;
   std::vector<double> noise_;
   std::vector<int> remap_;
+  std::vector<double> gumbel_;  // per root edge: g + log prior
+  std::vector<int> halving_;    // visits an action needs to be considered, per root simulation
+  std::vector<double> scores_;  // scratch
   int root_ = -1;
   int leaf_ = -1;
   bool noise_pending_ = false;
 };
+
+// Sequential halving as one schedule (mctx's get_sequence_of_considered_visits): entry k is
+// the visit count an action must have to be chosen by root simulation k, for `considered`
+// root actions and `simulations` simulations. Each phase gives every remaining action
+// max(1, simulations / (ceil(log2 considered) * remaining)) visits, then halves them.
+std::vector<int> sequential_halving_schedule(int considered, int simulations);
 
 // A sample from Dirichlet(alpha, ..., alpha) of size n (Marsaglia-Tsang gamma draws).
 void sample_dirichlet(Rng& rng, double alpha, int n, std::vector<double>& out);

@@ -6,6 +6,7 @@
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/text.h"
 
 namespace tp::agents {
 
@@ -26,6 +27,10 @@ std::string AlphaZeroModelInfo::to_json() const {
   j["value_hidden"] = value_hidden;
   j["simulations"] = simulations;
   j["c_puct"] = c_puct;
+  j["search"] = gumbel ? "gumbel" : "puct";
+  j["considered_actions"] = considered_actions;
+  j["gumbel_c_visit"] = gumbel_c_visit;
+  j["gumbel_c_scale"] = gumbel_c_scale;
   return j.dump();
 }
 
@@ -40,10 +45,32 @@ AlphaZeroModelInfo AlphaZeroModelInfo::from_json(const std::string& text, const 
     m.value_hidden = static_cast<int>(j.at("value_hidden").get<int64_t>());
     m.simulations = static_cast<int>(j.at("simulations").get<int64_t>());
     m.c_puct = j.at("c_puct").get<double>();
+    if (j.contains("search")) {
+      const std::string search = j.at("search").get<std::string>();
+      TP_CHECK(search == "puct" || search == "gumbel", "unknown search '", printable(search, 40), "'");
+      m.gumbel = search == "gumbel";
+      m.considered_actions = static_cast<int>(j.at("considered_actions").get<int64_t>());
+      m.gumbel_c_visit = j.at("gumbel_c_visit").get<double>();
+      m.gumbel_c_scale = j.at("gumbel_c_scale").get<double>();
+    }
+    TP_CHECK(
+        m.simulations > 0 && m.c_puct > 0 && m.considered_actions > 0 && m.gumbel_c_visit >= 0 && m.gumbel_c_scale >= 0,
+        "search settings out of range");
     return m;
-  } catch (const Error& e) {
-    TP_THROW(CheckpointError, "checkpoint '", path, "': malformed player settings (", e.what(), ")");
+  } catch (const std::exception& e) {  // tp::Error, or nlohmann's for a missing or mistyped field
+    TP_THROW(CheckpointError, "checkpoint '", path, "': malformed player settings (", printable(e.what(), 200), ")");
   }
+}
+
+MctsOptions AlphaZeroModelInfo::play_options(int simulations_override) const {
+  MctsOptions o;
+  o.simulations = simulations_override > 0 ? simulations_override : simulations;
+  o.c_puct = c_puct;
+  o.gumbel = gumbel;
+  o.considered_actions = considered_actions;
+  o.gumbel_c_visit = gumbel_c_visit;
+  o.gumbel_c_scale = gumbel_c_scale;
+  return o;
 }
 
 LoadedAlphaZeroModel load_alphazero_model(const std::string& path, const envs::GameState& game, torch::Device device) {

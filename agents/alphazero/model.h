@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "agents/alphazero/mcts.h"
 #include "envs/games/game.h"
 #include "nets/residual_tower.h"
 
@@ -31,6 +32,12 @@ struct AlphaZeroModelInfo {
   int blocks = 0, filters = 0, value_hidden = 0;
   int simulations = 0;
   double c_puct = 0;
+  // Gumbel search settings (absent from checkpoints made before it: PUCT).
+  bool gumbel = false;
+  int considered_actions = 16;
+  double gumbel_c_visit = 50.0, gumbel_c_scale = 0.1;
+  // The search the trained agent plays with: `simulations` unless overridden (> 0).
+  MctsOptions play_options(int simulations_override = 0) const;
   std::string to_json() const;
   static AlphaZeroModelInfo from_json(const std::string& text, const std::string& path);
 };

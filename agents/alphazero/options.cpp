@@ -93,6 +93,10 @@ void AlphaZeroOptions::bind(OptionSet& set) {
       .add("simulations", &o.simulations, "MCTS simulations per move (AGZ: 1600)")
       .add("play-simulations", &o.play_simulations,
            "MCTS simulations per move when the trained agent plays (eval, play, watch; 0: --simulations)")
+      .add("search", &o.search, "puct (AlphaZero) | gumbel (Gumbel AlphaZero: sequential halving, completed-Q targets)")
+      .add("considered-actions", &o.considered_actions, "gumbel: root actions sampled by Gumbel-Top-k (paper: 16)")
+      .add("gumbel-c-visit", &o.gumbel_c_visit, "gumbel: c_visit of sigma(q) = (c_visit + max N) * c_scale * q")
+      .add("gumbel-c-scale", &o.gumbel_c_scale, "gumbel: c_scale of sigma(q)")
       .add("c-puct", &o.c_puct, "PUCT exploration constant (AlphaZero c_init 1.25)")
       .add("dirichlet-alpha", &o.dirichlet_alpha, "root noise alpha (0: the game's own value)")
       .add("noise-fraction", &o.noise_fraction, "root noise weight epsilon (AGZ: 0.25)")
@@ -139,6 +143,11 @@ void AlphaZeroOptions::validate() {
   TP_CHECK_AS(UsageError, o.arena_simulations >= 0, "--arena-simulations must be >= 0");
   TP_CHECK_AS(UsageError, o.play_simulations >= 0, "--play-simulations must be >= 0");
   TP_CHECK_AS(UsageError, o.c_puct > 0, "--c-puct must be > 0");
+  TP_CHECK_AS(UsageError, o.search == "puct" || o.search == "gumbel", "--search must be puct or gumbel, got '",
+              o.search, "'");
+  TP_CHECK_AS(UsageError, o.considered_actions > 0, "--considered-actions must be > 0");
+  TP_CHECK_AS(UsageError, o.gumbel_c_visit >= 0 && o.gumbel_c_scale >= 0,
+              "--gumbel-c-visit and --gumbel-c-scale must be >= 0");
   TP_CHECK_AS(UsageError, o.dirichlet_alpha >= 0, "--dirichlet-alpha must be >= 0");
   TP_CHECK_AS(UsageError, o.noise_fraction >= 0 && o.noise_fraction <= 1, "--noise-fraction must be in [0, 1]");
   TP_CHECK_AS(UsageError, o.temperature_moves >= 0 && o.arena_temperature_moves >= 0, "temperature moves must be >= 0");

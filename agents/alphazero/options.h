@@ -25,6 +25,12 @@ struct AlphaZeroOptions {
   // checkpoint). Self-play's budget is kept small for throughput; searching more at play time
   // is free strength (KataGo also plays with more visits than it trains with). 0: --simulations.
   int play_simulations = 0;
+  // "puct" (AlphaZero) or "gumbel" (Gumbel AlphaZero, Danihelka et al. 2022: improves the
+  // policy with few simulations; no root noise, no temperature moves).
+  std::string search = "puct";
+  int considered_actions = 16;   // Gumbel: root actions sampled (paper: 16)
+  double gumbel_c_visit = 50.0;  // Gumbel: sigma(q) = (c_visit + max N) * c_scale * q
+  double gumbel_c_scale = 0.1;
   double c_puct = 1.25;          // AlphaZero pseudocode c_init
   double dirichlet_alpha = 0;    // 0: the game's own (AGZ Go: 0.03)
   double noise_fraction = 0.25;  // AGZ epsilon

@@ -236,6 +236,10 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     m.value_hidden = o_.value_hidden;
     m.simulations = o_.play_simulations > 0 ? o_.play_simulations : o_.simulations;
     m.c_puct = o_.c_puct;
+    m.gumbel = o_.search == "gumbel";
+    m.considered_actions = o_.considered_actions;
+    m.gumbel_c_visit = o_.gumbel_c_visit;
+    m.gumbel_c_scale = o_.gumbel_c_scale;
     w.add_bytes(kAlphaZeroPlayerEntry, m.to_json());
   }
 
@@ -273,20 +277,29 @@ class AlphaZeroTraining : public TrainingAlgorithm {
   }
 
  private:
-  MctsOptions self_play_mcts() const {
+  // The search both self-play and the arena use, at `simulations` per move.
+  MctsOptions search_options(int simulations) const {
     MctsOptions m;
-    m.simulations = o_.simulations;
+    m.simulations = simulations;
     m.c_puct = o_.c_puct;
-    m.root_noise = true;
+    m.gumbel = o_.search == "gumbel";
+    m.considered_actions = o_.considered_actions;
+    m.gumbel_c_visit = o_.gumbel_c_visit;
+    m.gumbel_c_scale = o_.gumbel_c_scale;
+    return m;
+  }
+
+  MctsOptions self_play_mcts() const {
+    MctsOptions m = search_options(o_.simulations);
+    m.root_noise = !m.gumbel;  // Gumbel's draw at the root explores instead
+    m.gumbel_noise = m.gumbel;
     m.dirichlet_alpha = o_.dirichlet_alpha > 0 ? o_.dirichlet_alpha : info_.dirichlet_alpha;
     m.noise_fraction = o_.noise_fraction;
     return m;
   }
 
   std::unique_ptr<GamePlayer> arena_player(const std::string& name, const std::unique_ptr<NetworkEvaluator>& ev) {
-    MctsOptions m;
-    m.simulations = o_.arena_simulations > 0 ? o_.arena_simulations : o_.simulations;
-    m.c_puct = o_.c_puct;
+    const MctsOptions m = search_options(o_.arena_simulations > 0 ? o_.arena_simulations : o_.simulations);
     // Non-owning: the evaluator outlives the player (both live in this trainer).
     return std::make_unique<MctsPlayer>(name, std::shared_ptr<Evaluator>(ev.get(), [](Evaluator*) {}), m, rng_());
   }

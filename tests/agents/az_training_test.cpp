@@ -102,6 +102,32 @@ TEST(AlphaZeroTraining, TicTacToeDefaultsPlayValueOptimallyEverywhere) {
   EXPECT_NE(r.output.find("\"losses\":0"), std::string::npos) << r.output;
 }
 
+// --search gumbel trains, and its checkpoint plays with the Gumbel search it trained with.
+TEST(AlphaZeroTraining, GumbelSearchTrainsAndItsCheckpointKeepsIt) {
+  test::TempDir dir;
+  const std::string run = dir.file("gumbel");
+  auto r = test::run_torchplay(std::string(kTiny) + "--iterations 1 --search gumbel --considered-actions 4 --run-dir " +
+                               run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string ckpt = run + "/checkpoints/ckpt-000000000001.tpck";
+  const auto game = envs::make_game_registry().make("tictactoe");
+  const AlphaZeroModelInfo info = load_alphazero_model(ckpt, *game, torch::kCPU).info;
+  EXPECT_TRUE(info.gumbel);
+  EXPECT_EQ(info.considered_actions, 4);
+  const MctsOptions play = info.play_options();
+  EXPECT_TRUE(play.gumbel);
+  EXPECT_EQ(play.simulations, 8);
+  r = test::run_torchplay("eval --game tictactoe --agent " + ckpt + " --opponent " + ckpt +
+                          " --opponent-simulations 4 --games 4 --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay("eval --game tictactoe --agent random --opponent " + ckpt +
+                          " --opponent-simulations -1 --games 4 --quiet");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = test::run_torchplay(std::string(kTiny) + "--iterations 1 --search gumble --run-dir " + dir.file("typo"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--search must be puct or gumbel"), std::string::npos) << r.output;
+}
+
 TEST(AlphaZeroTraining, UsageErrors) {
   auto r = test::run_torchplay("train alphazero --game chess");
   EXPECT_EQ(r.exit_code, 2);
