@@ -40,6 +40,7 @@ MatchReport evaluate_match(const envs::GameState& initial, GamePlayer& agent, Ga
   BatchedPlayOptions play;
   play.games = options.games;
   play.parallel = options.parallel;
+  play.temperature_moves = options.temperature_moves;
   play.on_game_done = options.on_game_done;
   const BatchedPlayResult result = play_match(initial, agent, opponent, play, evaluation_seed(options.seed));
   return match_report(result, agent.name(), opponent.name());

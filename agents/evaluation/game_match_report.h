@@ -24,6 +24,9 @@ struct MatchEvalOptions {
   int games = 100;
   int parallel = 64;  // games in flight (batched network evaluation)
   uint64_t seed = 1;  // the run seed; games use evaluation_seed(seed) (core/seeds.h)
+  // MCTS players choose the first plies of each game in proportion to visits (temperature 1),
+  // so that two deterministic agents play different games.
+  int temperature_moves = 0;
   std::function<void(int finished)> on_game_done;
 };
 

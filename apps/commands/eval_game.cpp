@@ -25,6 +25,7 @@ struct EvalGameOptions {
   int games = 100;
   int parallel_games = 64;
   int agent_simulations = 0, opponent_simulations = 0;
+  int temperature_moves = 0;
   std::string positions;
   bool exhaustive = false;
 };
@@ -40,6 +41,7 @@ int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs:
   opt.games = o.games;
   opt.parallel = o.parallel_games;
   opt.seed = common.seed;
+  opt.temperature_moves = o.temperature_moves;
   opt.on_game_done = [&](int done) { progress.update(done); };
   const agents::MatchReport r = agents::evaluate_match(initial, *a, *b, opt);
   progress.finish();
@@ -140,6 +142,9 @@ int eval_game(const Args& args) {
       .add("agent-simulations", &o.agent_simulations, "MCTS simulations per move for a checkpoint agent (0: its run's)")
       .add("opponent-simulations", &o.opponent_simulations,
            "MCTS simulations per move for a checkpoint opponent (0: its run's)")
+      .add("temperature-moves", &o.temperature_moves,
+           "match: MCTS agents choose the first N plies in proportion to visits (varied games between "
+           "deterministic agents)")
       .add("positions", &o.positions, "connect4: Pons-format file; prints the agent's mistake rate")
       .add("exhaustive", &o.exhaustive, "check the agent's move in every reachable position against minimax");
   common.bind(set);
@@ -147,6 +152,7 @@ int eval_game(const Args& args) {
   TP_CHECK_AS(UsageError, o.games > 0 && o.parallel_games > 0, "--games and --parallel-games must be > 0");
   TP_CHECK_AS(UsageError, o.agent_simulations >= 0 && o.opponent_simulations >= 0,
               "--agent-simulations and --opponent-simulations must be >= 0");
+  TP_CHECK_AS(UsageError, o.temperature_moves >= 0, "--temperature-moves must be >= 0");
   TP_CHECK_AS(UsageError, !(o.exhaustive && !o.positions.empty()), "--exhaustive and --positions exclude each other");
   init_runtime(common);
   const envs::GameRegistry registry = envs::make_game_registry();

@@ -118,8 +118,11 @@ TEST(AlphaZeroTraining, GumbelSearchTrainsAndItsCheckpointKeepsIt) {
   EXPECT_TRUE(play.gumbel);
   EXPECT_EQ(play.simulations, 8);
   r = test::run_torchplay("eval --game tictactoe --agent " + ckpt + " --opponent " + ckpt +
-                          " --opponent-simulations 4 --games 4 --quiet --json");
+                          " --opponent-simulations 4 --temperature-moves 2 --games 4 --quiet --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay("eval --game tictactoe --agent " + ckpt +
+                          " --opponent random --temperature-moves -1 --quiet");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
   r = test::run_torchplay("eval --game tictactoe --agent random --opponent " + ckpt +
                           " --opponent-simulations -1 --games 4 --quiet");
   EXPECT_EQ(r.exit_code, 2) << r.output;
