@@ -25,7 +25,9 @@ AlphaZeroOptions AlphaZeroOptions::preset(const std::string& game) {
     o.temperature_moves = 4;
     // Without random openings the network never sees positions like X a1 c1 c2 / O b1 c3
     // and misjudges them (O's double threat b3 wins); the exhaustive check finds them.
-    o.random_opening_plies = 6;
+    // 6 was enough on the machine it was tuned on; on an AVX-512 EPYC (other float kernels,
+    // so another trajectory) seed 1 left 2 positions, and 8 left 0 for seeds 1-3 on both.
+    o.random_opening_plies = 8;
     o.blocks = 2;
     o.filters = 32;
     o.value_hidden = 32;
