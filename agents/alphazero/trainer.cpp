@@ -228,19 +228,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     window_.save(w);
     w.add_rng("rng", rng_);
     w.add_torch_rng("torch_rng");
-    AlphaZeroModelInfo m;
-    m.game = o_.game;
-    m.game_options = o_.game_options;
-    m.blocks = o_.blocks;
-    m.filters = o_.filters;
-    m.value_hidden = o_.value_hidden;
-    m.simulations = o_.play_simulations > 0 ? o_.play_simulations : o_.simulations;
-    m.c_puct = o_.c_puct;
-    m.gumbel = o_.search == "gumbel";
-    m.considered_actions = o_.considered_actions;
-    m.gumbel_c_visit = o_.gumbel_c_visit;
-    m.gumbel_c_scale = o_.gumbel_c_scale;
-    w.add_bytes(kAlphaZeroPlayerEntry, m.to_json());
+    w.add_bytes(kAlphaZeroPlayerEntry, model_info().to_json());
   }
 
   void load(CheckpointReader& r) override {
@@ -277,10 +265,15 @@ class AlphaZeroTraining : public TrainingAlgorithm {
   }
 
  private:
-  // The search both self-play and the arena use, at `simulations` per move.
-  MctsOptions search_options(int simulations) const {
-    MctsOptions m;
-    m.simulations = simulations;
+  // What the checkpoint stores to rebuild the player: the network's shape and the search.
+  AlphaZeroModelInfo model_info() const {
+    AlphaZeroModelInfo m;
+    m.game = o_.game;
+    m.game_options = o_.game_options;
+    m.blocks = o_.blocks;
+    m.filters = o_.filters;
+    m.value_hidden = o_.value_hidden;
+    m.simulations = o_.play_simulations > 0 ? o_.play_simulations : o_.simulations;
     m.c_puct = o_.c_puct;
     m.gumbel = o_.search == "gumbel";
     m.considered_actions = o_.considered_actions;
@@ -288,6 +281,9 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     m.gumbel_c_scale = o_.gumbel_c_scale;
     return m;
   }
+
+  // Self-play and the arena search as the trained player does, at their own budgets.
+  MctsOptions search_options(int simulations) const { return model_info().play_options(simulations); }
 
   MctsOptions self_play_mcts() const {
     MctsOptions m = search_options(o_.simulations);
