@@ -11,6 +11,21 @@ namespace {
 // Priors are probabilities; the paper's rules add their logits, floored so a zero prior stays
 // finite.
 double logit(float prior) { return std::log(std::max(prior, 1e-30f)); }
+
+// Among the `n` edges from `first` with `visits` visits (any, when -1), the index of the one
+// with the highest g + logit + sigma(q); -1 when none has them.
+template <class Edges>
+int best_considered(const Edges& edges, int first, int n, const std::vector<double>& gumbel,
+                    const std::vector<double>& sigma_q, int visits) {
+  int best = -1;
+  double best_score = -1e300;
+  for (int i = 0; i < n; ++i) {
+    if (visits >= 0 && edges[first + i].visits != visits) continue;
+    const double score = gumbel[i] + sigma_q[i];
+    if (score > best_score) best_score = score, best = i;
+  }
+  return best;
+}
 }  // namespace
 
 std::vector<int> sequential_halving_schedule(int considered, int simulations) {
@@ -102,14 +117,9 @@ int Mcts::select_gumbel_root(const Node& root) {
   for (int i = 0; i < root.num_edges; ++i) child_visits += edges_[root.first_edge + i].visits;
   const int wanted = halving_[std::min(child_visits, static_cast<int>(halving_.size()) - 1)];
   completed_q(root, scores_);
-  int best = -1;
-  double best_score = -1e300;
-  for (int pass = 0; pass < 2 && best < 0; ++pass)  // pass 1: no action has the wanted visits
-    for (int i = 0; i < root.num_edges; ++i) {
-      if (pass == 0 && edges_[root.first_edge + i].visits != wanted) continue;
-      const double score = gumbel_[i] + scores_[i];
-      if (score > best_score) best_score = score, best = i;
-    }
+  int best = best_considered(edges_, root.first_edge, root.num_edges, gumbel_, scores_, wanted);
+  if (best < 0)  // no action has the wanted visits
+    best = best_considered(edges_, root.first_edge, root.num_edges, gumbel_, scores_, -1);
   return root.first_edge + best;
 }
 
@@ -134,14 +144,7 @@ int Mcts::sequential_halving_winner(const Node& root) {
   int most = 0;
   for (int i = 0; i < root.num_edges; ++i) most = std::max(most, edges_[root.first_edge + i].visits);
   completed_q(root, scores_);
-  int best = 0;
-  double best_score = -1e300;
-  for (int i = 0; i < root.num_edges; ++i) {
-    if (edges_[root.first_edge + i].visits != most) continue;
-    const double score = gumbel_[i] + scores_[i];
-    if (score > best_score) best_score = score, best = i;
-  }
-  return root.first_edge + best;
+  return root.first_edge + best_considered(edges_, root.first_edge, root.num_edges, gumbel_, scores_, most);
 }
 
 }  // namespace tp::agents
