@@ -14,7 +14,8 @@ struct Slot {
   std::unique_ptr<envs::GameState> state;
   std::unique_ptr<Mcts> trees[2];  // per side; self-play uses trees[0] for both
   bool synced = false;
-  bool pending = false;  // a leaf awaits evaluation
+  bool full_search = true;  // playout cap randomisation: this move's search is recorded
+  bool pending = false;     // a leaf awaits evaluation
   int group = -1;
   std::vector<TrainingPosition> positions;
   std::vector<int> position_players;
@@ -48,6 +49,10 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
                       bool shared_tree, bool record, const BatchedPlayOptions& opt, uint64_t seed) {
   TP_CHECK_AS(UsageError, opt.games > 0 && opt.parallel > 0, "games and parallel games must be > 0");
   TP_CHECK(!initial.is_terminal(), "cannot play from a finished position");
+  TP_CHECK_AS(UsageError, opt.full_search_prob > 0 && opt.full_search_prob <= 1,
+              "the full-search probability must be in (0, 1]");
+  TP_CHECK_AS(UsageError, opt.full_search_prob == 1 || opt.fast_simulations > 0,
+              "playout cap randomisation needs fast simulations > 0");
   const envs::GameInfo& info = initial.info();
   const int num_actions = info.num_actions;
   const int plane_floats = info.num_planes * info.board_height * info.board_width;
@@ -106,6 +111,15 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
         } else {
           Mcts& tree = *slot.trees[side];
           if (!slot.synced) {
+            if (record && opt.full_search_prob < 1) {
+              // Set before sync, which arms the root noise for the new root.
+              slot.full_search = rng.uniform() < opt.full_search_prob;
+              const MctsOptions& full = searches[side]->options;
+              MctsOptions& now = tree.mutable_options();
+              now.simulations = slot.full_search ? full.simulations : opt.fast_simulations;
+              now.root_noise = slot.full_search && full.root_noise;
+              now.gumbel_noise = slot.full_search && full.gumbel_noise;
+            }
             tree.sync(st);
             slot.synced = true;
           }
@@ -120,7 +134,7 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
             break;
           }
           const int ply = static_cast<int>(st.history().size()) - static_cast<int>(initial.history().size());
-          if (record) {
+          if (record && slot.full_search) {
             TrainingPosition pos;
             pos.planes.resize(plane_floats);
             st.encode(pos.planes.data());

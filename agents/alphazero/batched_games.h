@@ -31,6 +31,12 @@ struct BatchedPlayOptions {
   int parallel = 64;             // games in flight (the evaluation batch size)
   int temperature_moves = 0;     // plies that sample moves in proportion to visits, then greedy
   int random_opening_plies = 0;  // self-play: games start with k ~ U{0..K} random plies (not recorded)
+  // Self-play: playout cap randomisation (KataGo, Wu 2019). Each move is a full search (the
+  // search's own budget and root noise) with this probability, else a fast one of
+  // fast_simulations without noise; only full searches are recorded for training, so fast
+  // moves buy longer, stronger games (better value targets) cheaply. 1: every move is full.
+  double full_search_prob = 1.0;
+  int fast_simulations = 0;
   // Polled once per round; true stops early (result.interrupted).
   std::function<bool()> should_stop;
   std::function<void(int finished)> on_game_done;

@@ -1,5 +1,6 @@
 #include "agents/alphazero/mcts.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -47,6 +48,8 @@ Mcts::Mcts(MctsOptions options, uint64_t seed) : options_(options), rng_(seed) {
   TP_CHECK_AS(UsageError,
               options_.considered_actions > 0 && options_.gumbel_c_visit >= 0 && options_.gumbel_c_scale >= 0,
               "Gumbel search needs considered actions > 0 and c_visit, c_scale >= 0");
+  TP_CHECK_AS(UsageError, options_.fpu_reduction >= 0 && options_.forced_playouts >= 0,
+              "first-play-urgency reduction and forced playouts must be >= 0");
   TP_CHECK_AS(UsageError, !(options_.gumbel && (options_.uct || options_.root_noise)),
               "Gumbel search replaces UCT and root noise");
 }
@@ -151,11 +154,38 @@ int Mcts::select_edge(const Node& node) {
     }
     return best;
   }
+  return select_puct(node);
+}
+
+double Mcts::forced_visits(const Edge& edge, int child_visits) const {
+  return std::sqrt(options_.forced_playouts * edge.prior * child_visits);
+}
+
+int Mcts::select_puct(const Node& node) {
+  const bool noisy_root = &node == &nodes_[root_] && options_.root_noise;
+  const bool forcing = noisy_root && options_.forced_playouts > 0;
+  double unvisited_q = 0.0;  // AlphaZero: an unvisited child counts as a draw
+  int child_visits = 0;
+  if (options_.fpu_parent || forcing) {
+    double visited_prior = 0.0, value_sum = node.raw_value;
+    for (int e = node.first_edge; e < node.first_edge + node.num_edges; ++e)
+      if (edges_[e].visits > 0) {
+        visited_prior += edges_[e].prior;
+        value_sum += edges_[e].value_sum;
+        child_visits += edges_[e].visits;
+      }
+    const double reduction = noisy_root ? 0.0 : options_.fpu_reduction;
+    if (options_.fpu_parent) unvisited_q = value_sum / (1 + child_visits) - reduction * std::sqrt(visited_prior);
+  }
   const double sqrt_n = std::sqrt(static_cast<double>(std::max(1, node.visits)));
+  int best = node.first_edge;
+  double best_score = -1e300;
   for (int e = node.first_edge; e < node.first_edge + node.num_edges; ++e) {
     const Edge& x = edges_[e];
-    const double q = x.visits > 0 ? x.value_sum / x.visits : 0.0;
-    const double score = q + options_.c_puct * x.prior * sqrt_n / (1.0 + x.visits);
+    const double q = x.visits > 0 ? x.value_sum / x.visits : unvisited_q;
+    double score = q + options_.c_puct * x.prior * sqrt_n / (1.0 + x.visits);
+    // A child short of its forced playouts goes first (values lie in [-1, 1]).
+    if (forcing && x.visits < forced_visits(x, child_visits)) score += 1e6;
     if (score > best_score) best_score = score, best = e;
   }
   return best;
@@ -272,14 +302,56 @@ void Mcts::visit_policy(std::vector<float>& out) const {
 
 void Mcts::policy_target(std::vector<float>& out) const {
   const Node& root = nodes_[root_];
-  if (!options_.gumbel || !root.expanded) {
+  if (!root.expanded || (!options_.gumbel && !(options_.root_noise && options_.forced_playouts > 0))) {
     visit_policy(out);
+    return;
+  }
+  if (!options_.gumbel) {
+    pruned_visit_policy(out);
     return;
   }
   std::vector<double> pi;
   improved_policy(root, pi);
   out.assign(root_state_->info().num_actions, 0.f);
   for (int i = 0; i < root.num_edges; ++i) out[edges_[root.first_edge + i].action] = static_cast<float>(pi[i]);
+}
+
+// KataGo's policy target pruning: the most visited child c* keeps its visits; every other
+// child loses up to its forced playouts, as long as fewer visits would not have made PUCT
+// prefer it to c* (so only the visits it got for being forced go), and a child left with
+// one visit goes entirely.
+void Mcts::pruned_visit_policy(std::vector<float>& out) const {
+  const Node& root = nodes_[root_];
+  out.assign(root_state_->info().num_actions, 0.f);
+  int best = -1, child_visits = 0;
+  for (int e = root.first_edge; e < root.first_edge + root.num_edges; ++e) {
+    child_visits += edges_[e].visits;
+    if (best < 0 || edges_[e].visits > edges_[best].visits) best = e;
+  }
+  if (best < 0 || child_visits == 0) return;
+  const double sqrt_n = std::sqrt(static_cast<double>(std::max(1, root.visits)));
+  const auto exploration = [&](const Edge& x, double visits) {
+    return options_.c_puct * x.prior * sqrt_n / (1.0 + visits);
+  };
+  const Edge& top = edges_[best];
+  const double best_score = top.value_sum / top.visits + exploration(top, top.visits);
+  double total = 0.0;
+  std::vector<double> kept(root.num_edges, 0.0);
+  for (int i = 0; i < root.num_edges; ++i) {
+    const Edge& x = edges_[root.first_edge + i];
+    double n = x.visits;
+    if (root.first_edge + i != best && n > 0) {
+      const double q = x.value_sum / x.visits;
+      // The fewest visits at which PUCT would still not choose x over c*.
+      const double fewest = q < best_score ? std::ceil(options_.c_puct * x.prior * sqrt_n / (best_score - q) - 1.0) : n;
+      n = std::min(n, std::max({fewest, n - std::floor(forced_visits(x, child_visits)), 0.0}));
+      if (n <= 1.0) n = 0.0;
+    }
+    kept[i] = n;
+    total += n;
+  }
+  for (int i = 0; i < root.num_edges; ++i)
+    out[edges_[root.first_edge + i].action] = static_cast<float>(kept[i] / total);
 }
 
 double Mcts::root_value() const {

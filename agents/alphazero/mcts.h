@@ -42,6 +42,18 @@ struct MctsOptions {
   int considered_actions = 16;   // m: root actions drawn without replacement (paper: 16)
   double gumbel_c_visit = 50.0;  // sigma(q) = (c_visit + max_b N(b)) * c_scale * q, q in [0, 1]
   double gumbel_c_scale = 0.1;   // (mctx's defaults)
+  // KataGo's refinements of PUCT (Wu 2019, "Accelerating Self-Play Learning in Go").
+  // First-play urgency: the Q an unvisited child is scored with. AlphaZero's pseudocode uses
+  // 0 (a draw); with fpu_parent it is the parent's mean value minus
+  // fpu_reduction * sqrt(prior mass of the visited children), so a search explores less
+  // where its visited moves already look better than an unknown one (KataGo: 0.2). At a
+  // root with Dirichlet noise the reduction is 0, as in KataGo.
+  bool fpu_parent = false;
+  double fpu_reduction = 0.2;
+  // Forced playouts (self-play, with root noise): a root child with prior P among N child
+  // visits is chosen while it has fewer than sqrt(k P N) visits, so noise-boosted moves get
+  // looked at; policy_target() prunes those visits back out (KataGo: k = 2; 0: off).
+  double forced_playouts = 0.0;
 };
 
 class Mcts {
@@ -63,7 +75,8 @@ class Mcts {
   int root_visits() const;
   // Visit counts of the root's children as a distribution over info().num_actions.
   void visit_policy(std::vector<float>& out) const;
-  // What self-play trains the policy towards: the visit distribution, or with Gumbel search
+  // What self-play trains the policy towards: the visit distribution (with forced playouts
+  // pruned back out: KataGo's policy target pruning), or with Gumbel search
   // softmax(logits + sigma(completed Q)) over the legal moves.
   void policy_target(std::vector<float>& out) const;
   void visit_counts(std::vector<int>& out) const;
@@ -98,6 +111,9 @@ class Mcts {
   bool advance(envs::Action a);
   int new_node();
   int select_edge(const Node& node);
+  int select_puct(const Node& node);
+  double forced_visits(const Edge& edge, int child_visits) const;
+  void pruned_visit_policy(std::vector<float>& out) const;
   void backup(int leaf_player, float value);
   void add_root_noise();
   void compact(int new_root);

@@ -31,6 +31,8 @@ std::string AlphaZeroModelInfo::to_json() const {
   j["considered_actions"] = considered_actions;
   j["gumbel_c_visit"] = gumbel_c_visit;
   j["gumbel_c_scale"] = gumbel_c_scale;
+  j["fpu"] = fpu_parent ? "parent" : "zero";
+  j["fpu_reduction"] = fpu_reduction;
   return j.dump();
 }
 
@@ -53,9 +55,15 @@ AlphaZeroModelInfo AlphaZeroModelInfo::from_json(const std::string& text, const 
       m.gumbel_c_visit = j.at("gumbel_c_visit").get<double>();
       m.gumbel_c_scale = j.at("gumbel_c_scale").get<double>();
     }
-    TP_CHECK(
-        m.simulations > 0 && m.c_puct > 0 && m.considered_actions > 0 && m.gumbel_c_visit >= 0 && m.gumbel_c_scale >= 0,
-        "search settings out of range");
+    if (j.contains("fpu")) {
+      const std::string fpu = j.at("fpu").get<std::string>();
+      TP_CHECK(fpu == "zero" || fpu == "parent", "unknown first-play urgency '", printable(fpu, 40), "'");
+      m.fpu_parent = fpu == "parent";
+      m.fpu_reduction = j.at("fpu_reduction").get<double>();
+    }
+    TP_CHECK(m.fpu_reduction >= 0 && m.simulations > 0 && m.c_puct > 0 && m.considered_actions > 0 &&
+                 m.gumbel_c_visit >= 0 && m.gumbel_c_scale >= 0,
+             "search settings out of range");
     return m;
   } catch (const std::exception& e) {  // tp::Error, or nlohmann's for a missing or mistyped field
     TP_THROW(CheckpointError, "checkpoint '", path, "': malformed player settings (", printable(e.what(), 200), ")");
@@ -70,6 +78,8 @@ MctsOptions AlphaZeroModelInfo::play_options(int simulations_override) const {
   o.considered_actions = considered_actions;
   o.gumbel_c_visit = gumbel_c_visit;
   o.gumbel_c_scale = gumbel_c_scale;
+  o.fpu_parent = fpu_parent;
+  o.fpu_reduction = fpu_reduction;
   return o;
 }
 

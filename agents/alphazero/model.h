@@ -36,6 +36,9 @@ struct AlphaZeroModelInfo {
   bool gumbel = false;
   int considered_actions = 16;
   double gumbel_c_visit = 50.0, gumbel_c_scale = 0.1;
+  // First-play urgency (absent before it: AlphaZero's zero).
+  bool fpu_parent = false;
+  double fpu_reduction = 0.2;
   // The search the trained agent plays with: `simulations` unless overridden (> 0).
   MctsOptions play_options(int simulations_override = 0) const;
   std::string to_json() const;

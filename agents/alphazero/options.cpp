@@ -100,6 +100,14 @@ void AlphaZeroOptions::bind(OptionSet& set) {
       .add("gumbel-c-visit", &o.gumbel_c_visit, "gumbel: c_visit of sigma(q) = (c_visit + max N) * c_scale * q")
       .add("gumbel-c-scale", &o.gumbel_c_scale, "gumbel: c_scale of sigma(q)")
       .add("c-puct", &o.c_puct, "PUCT exploration constant (AlphaZero c_init 1.25)")
+      .add("fpu", &o.fpu, "first-play urgency, an unvisited move's Q: zero (AlphaZero) | parent (KataGo)")
+      .add("fpu-reduction", &o.fpu_reduction, "fpu parent: Q = parent mean - r sqrt(prior mass visited) (KataGo 0.2)")
+      .add("forced-playouts", &o.forced_playouts,
+           "self-play: root moves get sqrt(k P N) visits, pruned from the policy target (KataGo k = 2; 0: off)")
+      .add("full-search-prob", &o.full_search_prob,
+           "playout cap randomisation: share of moves searched fully and recorded (KataGo 0.25; 1: off)")
+      .add("fast-simulations", &o.fast_simulations,
+           "playout cap randomisation: the other moves' simulations (0: --simulations / 6, at least 2)")
       .add("dirichlet-alpha", &o.dirichlet_alpha, "root noise alpha (0: the game's own value)")
       .add("noise-fraction", &o.noise_fraction, "root noise weight epsilon (AGZ: 0.25)")
       .add("temperature-moves", &o.temperature_moves, "plies played with temperature 1, then greedy (AGZ: 30)")
@@ -111,6 +119,8 @@ void AlphaZeroOptions::bind(OptionSet& set) {
       .add("window-positions", &o.window_positions, "self-play window size in positions")
       .add("batch-size", &o.batch_size, "training minibatch (AGZ: 2048)")
       .add("steps-per-iteration", &o.steps_per_iteration, "training steps per iteration (AGZ: 1000)")
+      .add("samples-per-position", &o.samples_per_position,
+           "> 0: steps per iteration = ceil(this * new positions / batch size) instead (KataGo ~4)")
       .add("optimizer", &o.optimizer, "sgd | momentum | nesterov | adam | adamw | rmsprop (AGZ: momentum)")
       .add("lr", &o.lr, "learning rate (AGZ: 0.01, annealed to 1e-4)")
       .add("momentum", &o.momentum, "SGD momentum (AGZ: 0.9)")
@@ -150,6 +160,14 @@ void AlphaZeroOptions::validate() {
   TP_CHECK_AS(UsageError, o.considered_actions > 0, "--considered-actions must be > 0");
   TP_CHECK_AS(UsageError, o.gumbel_c_visit >= 0 && o.gumbel_c_scale >= 0,
               "--gumbel-c-visit and --gumbel-c-scale must be >= 0");
+  TP_CHECK_AS(UsageError, o.fpu == "zero" || o.fpu == "parent", "--fpu must be zero or parent, got '", o.fpu, "'");
+  TP_CHECK_AS(UsageError, o.fpu_reduction >= 0, "--fpu-reduction must be >= 0");
+  TP_CHECK_AS(UsageError, o.forced_playouts >= 0, "--forced-playouts must be >= 0");
+  TP_CHECK_AS(UsageError, o.forced_playouts == 0 || o.search == "puct",
+              "--forced-playouts needs --search puct (Gumbel search has no root noise to force)");
+  TP_CHECK_AS(UsageError, o.full_search_prob > 0 && o.full_search_prob <= 1, "--full-search-prob must be in (0, 1]");
+  TP_CHECK_AS(UsageError, o.fast_simulations >= 0, "--fast-simulations must be >= 0");
+  TP_CHECK_AS(UsageError, o.samples_per_position >= 0, "--samples-per-position must be >= 0");
   TP_CHECK_AS(UsageError, o.dirichlet_alpha >= 0, "--dirichlet-alpha must be >= 0");
   TP_CHECK_AS(UsageError, o.noise_fraction >= 0 && o.noise_fraction <= 1, "--noise-fraction must be in [0, 1]");
   TP_CHECK_AS(UsageError, o.temperature_moves >= 0 && o.arena_temperature_moves >= 0, "temperature moves must be >= 0");

@@ -31,7 +31,13 @@ struct AlphaZeroOptions {
   int considered_actions = 16;   // Gumbel: root actions sampled (paper: 16)
   double gumbel_c_visit = 50.0;  // Gumbel: sigma(q) = (c_visit + max N) * c_scale * q
   double gumbel_c_scale = 0.1;
-  double c_puct = 1.25;          // AlphaZero pseudocode c_init
+  double c_puct = 1.25;  // AlphaZero pseudocode c_init
+  // KataGo's refinements (Wu 2019), off by default (AlphaZero's rules):
+  std::string fpu = "zero";      // unvisited child's Q: "zero" (AlphaZero) | "parent" (KataGo)
+  double fpu_reduction = 0.2;    // parent: Q = parent mean - r sqrt(visited prior mass)
+  double forced_playouts = 0;    // self-play root: sqrt(k P N) forced visits, pruned from targets (KataGo k = 2)
+  double full_search_prob = 1;   // playout cap randomisation: P(full search) per move (KataGo 0.25)
+  int fast_simulations = 0;      // the other moves' budget (0: --simulations / 6, at least 2)
   double dirichlet_alpha = 0;    // 0: the game's own (AGZ Go: 0.03)
   double noise_fraction = 0.25;  // AGZ epsilon
   int temperature_moves = 30;    // AGZ: tau = 1 for the first 30 moves, then ~0
@@ -44,9 +50,13 @@ struct AlphaZeroOptions {
   int filters = 256;       // AGZ: 256
   int value_hidden = 256;  // AGZ: 256
   // Learner
-  int window_positions = 500000;       // AGZ: the last 500,000 games (positions here)
-  int batch_size = 2048;               // AGZ: 2048 (32 x 64)
-  int steps_per_iteration = 1000;      // AGZ: a checkpoint every 1000 steps
+  int window_positions = 500000;   // AGZ: the last 500,000 games (positions here)
+  int batch_size = 2048;           // AGZ: 2048 (32 x 64)
+  int steps_per_iteration = 1000;  // AGZ: a checkpoint every 1000 steps
+  // Sample reuse tied to the data: > 0 sets each iteration's steps to
+  // ceil(samples_per_position * new positions / batch_size) instead (KataGo trains each
+  // position about 4 times on average); 0: --steps-per-iteration.
+  double samples_per_position = 0;
   std::string optimizer = "momentum";  // AGZ: SGD with momentum 0.9
   double lr = 0.01;                    // AGZ: 10^-2 annealed to 10^-4
   double momentum = 0.9;

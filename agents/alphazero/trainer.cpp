@@ -108,6 +108,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
                                         "loss_policy",
                                         "loss_l2",
                                         "lr",
+                                        "train_steps",
                                         "arena_score",
                                         "arena_wins",
                                         "arena_draws",
@@ -133,13 +134,19 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     sp.parallel = o_.parallel_games;
     sp.temperature_moves = o_.temperature_moves;
     sp.random_opening_plies = o_.random_opening_plies;
+    sp.full_search_prob = o_.full_search_prob;
+    sp.fast_simulations = o_.fast_simulations > 0 ? o_.fast_simulations : std::max(2, o_.simulations / 6);
     sp.should_stop = stop;
     const BatchedPlayResult games = self_play(*initial_, search, sp, rng_());
     if (games.interrupted) return StepStatus::Abandoned;
     for (const auto& p : games.positions) window_.add(p);
     games_played_ += static_cast<int64_t>(games.games.size());
     // 2. Learner.
-    const LossTerms loss = learn(stop);
+    const int steps =
+        o_.samples_per_position > 0
+            ? static_cast<int>(std::ceil(o_.samples_per_position * games.positions.size() / o_.batch_size))
+            : o_.steps_per_iteration;
+    const LossTerms loss = learn(steps, stop);
     if (stop()) return StepStatus::Abandoned;
     // 3. Arena: candidate against the best.
     MatchScore arena;
@@ -181,6 +188,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
         {"loss_policy", loss.policy},
         {"loss_l2", loss.l2},
         {"lr", lr},
+        {"train_steps", steps},
         {"accepted", accepted ? 1.0 : 0.0},
         {"best_generation", best_generation_}};
     if (o_.arena_games > 0) {
@@ -279,6 +287,8 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     m.considered_actions = o_.considered_actions;
     m.gumbel_c_visit = o_.gumbel_c_visit;
     m.gumbel_c_scale = o_.gumbel_c_scale;
+    m.fpu_parent = o_.fpu == "parent";
+    m.fpu_reduction = o_.fpu_reduction;
     return m;
   }
 
@@ -291,6 +301,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     m.gumbel_noise = m.gumbel;
     m.dirichlet_alpha = o_.dirichlet_alpha > 0 ? o_.dirichlet_alpha : info_.dirichlet_alpha;
     m.noise_fraction = o_.noise_fraction;
+    m.forced_playouts = o_.forced_playouts;
     return m;
   }
 
@@ -311,15 +322,15 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     return !out.interrupted;
   }
 
-  LossTerms learn(const std::function<bool()>& stop) {
+  LossTerms learn(int steps, const std::function<bool()>& stop) {
     LossTerms sum;
-    if (o_.steps_per_iteration == 0 || window_.size() == 0) return sum;
+    if (steps == 0 || window_.size() == 0) return sum;
     const int b = o_.batch_size;
     auto planes = torch::empty({b, info_.num_planes, info_.board_height, info_.board_width});
     auto policy = torch::empty({b, info_.num_actions});
     auto z = torch::empty({b});
     net_->train();
-    for (int step = 0; step < o_.steps_per_iteration; ++step) {
+    for (int step = 0; step < steps; ++step) {
       if (stop()) break;
       window_.sample(b, *initial_, rng_, planes.data_ptr<float>(), policy.data_ptr<float>(), z.data_ptr<float>());
       auto [logits, v] = net_->forward(planes.to(device_));
@@ -340,7 +351,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
       ++train_steps_;
     }
     net_->eval();
-    const double n = o_.steps_per_iteration;
+    const double n = steps;
     sum.value /= n, sum.policy /= n, sum.l2 /= n;
     sum.total = sum.value + sum.policy + sum.l2;
     return sum;

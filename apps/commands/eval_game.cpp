@@ -2,6 +2,8 @@
 // positions (--positions) or the exhaustive check against minimax (--exhaustive); the
 // evaluations themselves live in agents/evaluation/.
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "agents/evaluation/exhaustive_check.h"
 #include "agents/evaluation/game_match_report.h"
@@ -69,31 +71,63 @@ int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs:
   return 0;
 }
 
+// One line per Pons set (its own mistake rate), then the total when there are several.
 int run_positions(const EvalGameOptions& o, const CommonOptions& common, const envs::GameState& initial) {
   TP_CHECK_AS(UsageError, o.game == "connect4", "--positions needs --game connect4 (Pons-format files)");
-  const auto items = agents::read_pons_positions(o.positions);
+  const std::vector<std::string> files = split_list(o.positions, "--positions");
+  std::vector<std::vector<agents::PonsPosition>> sets;
+  int64_t total = 0;
+  for (const auto& file : files) {  // every file is read before any search starts
+    sets.push_back(agents::read_pons_positions(file));
+    total += static_cast<int64_t>(sets.back().size());
+  }
   agents::GamePlayerContext ctx{common.seed, common.device, o.agent_simulations};
   auto player = agents::make_game_player(o.agent, initial, ctx);
-  Progress progress("positions", static_cast<int64_t>(items.size()), "positions", common.quiet);
-  agents::PositionTestOptions opt;
-  opt.parallel = o.parallel_games;
-  opt.seed = common.seed;
-  opt.check_exact_scores = o.agent == "solver";
-  opt.on_progress = [&](int64_t done) { progress.update(done); };
-  const agents::MistakeRateReport r = agents::connect4_mistake_rate(items, initial, *player, opt);
+  Progress progress("positions", total, "positions", common.quiet);
+  int64_t done_before = 0;
+  std::vector<agents::MistakeRateReport> reports;
+  for (const auto& set : sets) {
+    agents::PositionTestOptions opt;
+    opt.parallel = o.parallel_games;
+    opt.seed = common.seed;
+    opt.check_exact_scores = o.agent == "solver";
+    opt.on_progress = [&](int64_t done) { progress.update(done_before + done); };
+    reports.push_back(agents::connect4_mistake_rate(set, initial, *player, opt));
+    done_before += static_cast<int64_t>(set.size());
+  }
   progress.finish();
-  std::printf("%s on %s: %d positions, %d mistakes (mistake rate %.4f)\n", player->name().c_str(), o.positions.c_str(),
-              r.positions, r.mistakes, r.mistake_rate);
-  if (r.exact_scores) std::printf("exact scores reproduced: %d / %d\n", *r.exact_scores, r.positions);
-  if (common.json) {
+  int positions = 0, mistakes = 0;
+  Json per_set = Json::array();
+  for (size_t i = 0; i < files.size(); ++i) {
+    const agents::MistakeRateReport& r = reports[i];
+    positions += r.positions;
+    mistakes += r.mistakes;
+    std::printf("%s on %s: %d positions, %d mistakes (mistake rate %.4f)\n", player->name().c_str(), files[i].c_str(),
+                r.positions, r.mistakes, r.mistake_rate);
+    if (r.exact_scores) std::printf("exact scores reproduced: %d / %d\n", *r.exact_scores, r.positions);
     Json j = Json::object();
-    j["game"] = o.game;
-    j["agent"] = o.agent;
-    j["positions_file"] = o.positions;
+    j["positions_file"] = files[i];
     j["positions"] = r.positions;
     j["mistakes"] = r.mistakes;
     j["mistake_rate"] = r.mistake_rate;
     if (r.exact_scores) j["exact_scores"] = *r.exact_scores;
+    per_set.push_back(j);
+  }
+  const double rate = positions > 0 ? static_cast<double>(mistakes) / positions : 0.0;
+  if (files.size() > 1)
+    std::printf("%s on %zu sets: %d positions, %d mistakes (mistake rate %.4f)\n", player->name().c_str(), files.size(),
+                positions, mistakes, rate);
+  if (common.json) {
+    // One set: its fields at the top level; several: the totals, and each set under "sets".
+    Json j = files.size() == 1 ? per_set[0] : Json::object();
+    j["game"] = o.game;
+    j["agent"] = o.agent;
+    if (files.size() > 1) {
+      j["positions"] = positions;
+      j["mistakes"] = mistakes;
+      j["mistake_rate"] = rate;
+      j["sets"] = per_set;
+    }
     print_json_line(j.dump());
   }
   return 0;
@@ -145,7 +179,8 @@ int eval_game(const Args& args) {
       .add("temperature-moves", &o.temperature_moves,
            "match: MCTS agents choose the first N plies in proportion to visits (varied games between "
            "deterministic agents)")
-      .add("positions", &o.positions, "connect4: Pons-format file; prints the agent's mistake rate")
+      .add("positions", &o.positions,
+           "connect4: Pons-format files, comma-separated; prints the agent's mistake rate on each and in total")
       .add("exhaustive", &o.exhaustive, "check the agent's move in every reachable position against minimax");
   common.bind(set);
   if (!set.parse(args)) return 0;

@@ -11,6 +11,7 @@
 #include "agents/alphazero/model.h"
 #include "agents/alphazero/replay_window.h"
 #include "core/checkpoint.h"
+#include "core/json.h"
 #include "envs/games/game_registry.h"
 
 namespace tp::agents {
@@ -26,6 +27,14 @@ std::vector<std::string> lines(const std::string& path) {
   std::vector<std::string> out;
   std::string l;
   while (std::getline(in, l)) out.push_back(l);
+  return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::stringstream in(text);
+  std::vector<std::string> out;
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty()) out.push_back(l);
   return out;
 }
 
@@ -131,6 +140,33 @@ TEST(AlphaZeroTraining, GumbelSearchTrainsAndItsCheckpointKeepsIt) {
   EXPECT_NE(r.output.find("--search must be puct or gumbel"), std::string::npos) << r.output;
 }
 
+// KataGo's options train; the checkpoint plays with the first-play urgency it trained with;
+// --samples-per-position sets each iteration's steps from the positions it recorded.
+TEST(AlphaZeroTraining, KataGoOptionsTrainAndTheCheckpointKeepsTheFpu) {
+  test::TempDir dir;
+  const std::string run = dir.file("katago");
+  auto r = test::run_torchplay(std::string(kTiny) +
+                               "--iterations 2 --fpu parent --fpu-reduction 0.3 --forced-playouts 2 "
+                               "--full-search-prob 0.5 --fast-simulations 2 --samples-per-position 2 --run-dir " +
+                               run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto game = envs::make_game_registry().make("tictactoe");
+  const AlphaZeroModelInfo info =
+      load_alphazero_model(run + "/checkpoints/ckpt-000000000002.tpck", *game, torch::kCPU).info;
+  EXPECT_TRUE(info.fpu_parent);
+  EXPECT_DOUBLE_EQ(info.play_options().fpu_reduction, 0.3);
+  const auto positions = column(run + "/metrics.csv", "selfplay_positions");
+  const auto steps = column(run + "/metrics.csv", "train_steps");
+  ASSERT_EQ(positions.size(), 2u);
+  for (size_t i = 0; i < positions.size(); ++i)  // ceil(2 * positions / batch 16)
+    EXPECT_EQ(std::stoi(steps[i]), (2 * std::stoi(positions[i]) + 15) / 16) << positions[i];
+  for (const char* bad : {"--fpu first", "--forced-playouts -1", "--full-search-prob 0", "--fast-simulations -2",
+                          "--samples-per-position -1", "--search gumbel --forced-playouts 2"}) {
+    r = test::run_torchplay(std::string(kTiny) + bad + " --run-dir " + dir.file("bad"));
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.output;
+  }
+}
+
 TEST(AlphaZeroTraining, UsageErrors) {
   auto r = test::run_torchplay("train alphazero --game chess");
   EXPECT_EQ(r.exit_code, 2);
@@ -160,6 +196,26 @@ TEST(EvalGame, SolverReproducesThePonsFileAndMatchesPrintIntervals) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("\"draws\":6"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("CI"), std::string::npos) << r.output;
+}
+
+// Several Pons sets in one run: a line and a JSON entry per set, and the totals; a missing
+// file is refused by name before any search.
+TEST(EvalGame, PositionsReportEachSetAndTheTotal) {
+  const std::string l3 = test::test_data("connect4/Test_L3_R1"), l2 = test::test_data("connect4/Test_L2_R1");
+  auto r = test::run_torchplay("eval --game connect4 --agent solver --positions " + l3 + "," + l2 + " --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("on " + l3 + ": 1000 positions, 0 mistakes"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("on " + l2 + ": 1000 positions, 0 mistakes"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("on 2 sets: 2000 positions, 0 mistakes"), std::string::npos) << r.output;
+  const Json j = Json::parse(lines_of(r.output).back());
+  EXPECT_EQ(j.at("positions").get<int>(), 2000);
+  ASSERT_EQ(j.at("sets").size(), 2u);
+  EXPECT_EQ(j.at("sets")[1].at("positions_file").get<std::string>(), l2);
+  EXPECT_EQ(j.at("sets")[1].at("exact_scores").get<int>(), 1000);
+  r = test::run_torchplay("eval --game connect4 --agent solver --positions " + l3 + ",missing_set --quiet");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("missing_set"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("mistake rate"), std::string::npos) << r.output;
 }
 
 TEST(EvalGame, ExhaustiveCheckCountsEveryReachableTicTacToePosition) {
