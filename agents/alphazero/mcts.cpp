@@ -162,8 +162,9 @@ double Mcts::forced_visits(const Edge& edge, int child_visits) const {
 }
 
 int Mcts::select_puct(const Node& node) {
-  const bool noisy_root = &node == &nodes_[root_] && options_.root_noise;
-  const bool forcing = noisy_root && options_.forced_playouts > 0;
+  const bool at_root = &node == &nodes_[root_];
+  const bool noisy_root = at_root && options_.root_noise;
+  const bool forcing = at_root && forces_playouts();
   double unvisited_q = 0.0;  // AlphaZero: an unvisited child counts as a draw
   int child_visits = 0;
   if (options_.fpu_parent || forcing) {
@@ -302,12 +303,12 @@ void Mcts::visit_policy(std::vector<float>& out) const {
 
 void Mcts::policy_target(std::vector<float>& out) const {
   const Node& root = nodes_[root_];
-  if (!root.expanded || (!options_.gumbel && !(options_.root_noise && options_.forced_playouts > 0))) {
-    visit_policy(out);
+  if (forces_playouts()) {  // PUCT self-play (Gumbel search has no root noise)
+    pruned_visit_policy(out);
     return;
   }
-  if (!options_.gumbel) {
-    pruned_visit_policy(out);
+  if (!options_.gumbel || !root.expanded) {
+    visit_policy(out);
     return;
   }
   std::vector<double> pi;

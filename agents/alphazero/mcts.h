@@ -112,6 +112,8 @@ class Mcts {
   int new_node();
   int select_edge(const Node& node);
   int select_puct(const Node& node);
+  // Forced playouts apply: a self-play search (root noise) with forced_playouts > 0.
+  bool forces_playouts() const { return options_.root_noise && options_.forced_playouts > 0; }
   double forced_visits(const Edge& edge, int child_visits) const;
   void pruned_visit_policy(std::vector<float>& out) const;
   void backup(int leaf_player, float value);
