@@ -171,9 +171,16 @@ torch::jit::Module script_residual_tower(const ResidualTowerImpl& net) {
   };
   std::string h = conv_bn_relu("input_conv", "input_bn", "x");
   for (const auto& block : child(net, "blocks").children()) {
-    // ResidualBlockImpl::forward: relu(bn2(conv2(relu(bn1(conv1(x))))) + x)
-    const std::string y =
-        w.let("torch.relu(" + w.apply(child(*block, "bn1"), w.apply(child(*block, "conv1"), h)) + ")");
+    // ResidualBlockImpl::forward: relu(bn2(conv2(relu(bn1(conv1(x))))) + x); a
+    // GlobalPoolingBlockImpl adds a bias from the pooled channel group inside the first relu.
+    std::string first = w.apply(child(*block, "bn1"), w.apply(child(*block, "conv1"), h));
+    if (block->named_children().contains("pool_conv")) {
+      const std::string g =
+          w.let("torch.relu(" + w.apply(child(*block, "pool_bn"), w.apply(child(*block, "pool_conv"), h)) + ")");
+      const std::string pooled = w.let("torch.cat([" + g + ".mean([2, 3]), " + g + ".amax([2, 3])], 1)");
+      first = first + " + " + w.apply(child(*block, "pool_fc"), pooled) + ".unsqueeze(2).unsqueeze(3)";
+    }
+    const std::string y = w.let("torch.relu(" + first + ")");
     const std::string z = w.apply(child(*block, "bn2"), w.apply(child(*block, "conv2"), y));
     h = w.let("torch.relu(" + z + " + " + h + ")");
   }

@@ -1,6 +1,7 @@
 #include "agents/alphazero/batched_games.h"
 
 #include <memory>
+#include <numeric>
 
 #include "core/error.h"
 #include "core/timer.h"
@@ -152,9 +153,19 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
           const auto& h = st.history();
           rec.moves.assign(h.begin() + initial.history().size(), h.end());
           rec.returns = st.returns();
+          const std::vector<int> owners = st.territory();
           for (size_t i = 0; i < slot.positions.size(); ++i) {
-            slot.positions[i].z = static_cast<float>(rec.returns[slot.position_players[i]]);
-            result.positions.push_back(std::move(slot.positions[i]));
+            TrainingPosition& pos = slot.positions[i];
+            const int player = slot.position_players[i];
+            pos.z = static_cast<float>(rec.returns[player]);
+            if (!owners.empty()) {
+              pos.ownership.resize(owners.size());
+              for (size_t c = 0; c < owners.size(); ++c)
+                pos.ownership[c] = owners[c] < 0 ? 0.f : owners[c] == player ? 1.f : -1.f;
+              pos.score =
+                  std::accumulate(pos.ownership.begin(), pos.ownership.end(), 0.f) / static_cast<float>(owners.size());
+            }
+            result.positions.push_back(std::move(pos));
           }
           slot.game = -1;
           ++finished;

@@ -13,11 +13,15 @@
 namespace tp::agents {
 
 // One self-play position: input planes, the search policy and the final result for the
-// side to move (z in {-1, 0, 1}).
+// side to move (z in {-1, 0, 1}); in games scored by area (GameState::territory), also the
+// final owner of each cell (+1 the side to move, -1 the opponent, 0 neutral; row-major) and
+// the final area margin over the board area from the side to move's view (komi not included).
 struct TrainingPosition {
   std::vector<float> planes;
   std::vector<float> policy;
   float z = 0.f;
+  std::vector<float> ownership;  // empty for games without territory
+  float score = 0.f;
 };
 
 struct GameRecord {

@@ -15,7 +15,9 @@ nets::ResidualTower make_alphazero_net(const envs::GameInfo& info, const AlphaZe
       nets::ResidualTowerOptions(info.num_planes, info.board_height, info.board_width, info.num_actions)
           .blocks(o.blocks)
           .filters(o.filters)
-          .value_hidden(o.value_hidden));
+          .value_hidden(o.value_hidden)
+          .global_pooling_every(o.global_pooling)
+          .auxiliary_heads(o.auxiliary_heads()));
 }
 
 std::string AlphaZeroModelInfo::to_json() const {
@@ -25,6 +27,8 @@ std::string AlphaZeroModelInfo::to_json() const {
   j["blocks"] = blocks;
   j["filters"] = filters;
   j["value_hidden"] = value_hidden;
+  j["global_pooling"] = global_pooling;
+  j["auxiliary_heads"] = auxiliary_heads;
   j["simulations"] = simulations;
   j["c_puct"] = c_puct;
   j["search"] = gumbel ? "gumbel" : "puct";
@@ -46,6 +50,10 @@ AlphaZeroModelInfo AlphaZeroModelInfo::from_json(const std::string& text, const 
     m.filters = static_cast<int>(j.at("filters").get<int64_t>());
     m.value_hidden = static_cast<int>(j.at("value_hidden").get<int64_t>());
     m.simulations = static_cast<int>(j.at("simulations").get<int64_t>());
+    if (j.contains("global_pooling")) {
+      m.global_pooling = static_cast<int>(j.at("global_pooling").get<int64_t>());
+      m.auxiliary_heads = j.at("auxiliary_heads").get<bool>();
+    }
     m.c_puct = j.at("c_puct").get<double>();
     if (j.contains("search")) {
       const std::string search = j.at("search").get<std::string>();
@@ -61,6 +69,7 @@ AlphaZeroModelInfo AlphaZeroModelInfo::from_json(const std::string& text, const 
       m.fpu_parent = fpu == "parent";
       m.fpu_reduction = j.at("fpu_reduction").get<double>();
     }
+    TP_CHECK(m.global_pooling >= 0, "network settings out of range");
     TP_CHECK(m.fpu_reduction >= 0 && m.simulations > 0 && m.c_puct > 0 && m.considered_actions > 0 &&
                  m.gumbel_c_visit >= 0 && m.gumbel_c_scale >= 0,
              "search settings out of range");
@@ -100,6 +109,8 @@ LoadedAlphaZeroModel load_alphazero_model(CheckpointReader& reader, const envs::
   o.blocks = out.info.blocks;
   o.filters = out.info.filters;
   o.value_hidden = out.info.value_hidden;
+  o.global_pooling = out.info.global_pooling;
+  o.ownership_weight = out.info.auxiliary_heads ? 1.0 : 0.0;  // the heads exist; their weight is training's
   out.net = make_alphazero_net(info, o);
   TP_CHECK_AS(CheckpointError, reader.header().architecture == out.net->signature(), "checkpoint '", path,
               "' holds network ", reader.header().architecture, ", which does not fit this ", info.name, " board (",

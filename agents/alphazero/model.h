@@ -30,6 +30,9 @@ inline constexpr char kAlphaZeroPlayerEntry[] = "player";
 struct AlphaZeroModelInfo {
   std::string game, game_options;
   int blocks = 0, filters = 0, value_hidden = 0;
+  // KataGo's network additions (absent before them: none).
+  int global_pooling = 0;
+  bool auxiliary_heads = false;
   int simulations = 0;
   double c_puct = 0;
   // Gumbel search settings (absent from checkpoints made before it: PUCT).

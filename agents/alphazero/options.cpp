@@ -116,6 +116,12 @@ void AlphaZeroOptions::bind(OptionSet& set) {
       .add("blocks", &o.blocks, "residual blocks (AGZ: 19)")
       .add("filters", &o.filters, "convolution filters (AGZ: 256)")
       .add("value-hidden", &o.value_hidden, "hidden units of the value head (AGZ: 256)")
+      .add("global-pooling", &o.global_pooling, "every K-th residual block pools the board globally (KataGo; 0: none)")
+      .add("ownership-weight", &o.ownership_weight,
+           "loss weight of the auxiliary ownership head: each cell's final owner (area-scored games: go; "
+           "KataGo 1.5; 0: none)")
+      .add("score-weight", &o.score_weight,
+           "loss weight of the auxiliary score head: final area margin / board area (go; 0: none)")
       .add("window-positions", &o.window_positions, "self-play window size in positions")
       .add("batch-size", &o.batch_size, "training minibatch (AGZ: 2048)")
       .add("steps-per-iteration", &o.steps_per_iteration, "training steps per iteration (AGZ: 1000)")
@@ -174,6 +180,9 @@ void AlphaZeroOptions::validate() {
   TP_CHECK_AS(UsageError, o.random_opening_plies >= 0, "--random-opening-plies must be >= 0");
   TP_CHECK_AS(UsageError, o.blocks >= 0 && o.filters > 0 && o.value_hidden > 0,
               "--blocks must be >= 0, --filters and --value-hidden > 0");
+  TP_CHECK_AS(UsageError, o.global_pooling >= 0, "--global-pooling must be >= 0");
+  TP_CHECK_AS(UsageError, o.ownership_weight >= 0 && o.score_weight >= 0,
+              "--ownership-weight and --score-weight must be >= 0");
   TP_CHECK_AS(UsageError, o.window_positions > 0 && o.batch_size > 0 && o.steps_per_iteration >= 0,
               "--window-positions and --batch-size must be > 0, --steps-per-iteration >= 0");
   TP_CHECK_AS(UsageError, o.lr > 0 && o.l2 >= 0, "--lr must be > 0 and --l2 >= 0");

@@ -49,6 +49,13 @@ struct AlphaZeroOptions {
   int blocks = 19;         // AGZ: 19 residual blocks
   int filters = 256;       // AGZ: 256
   int value_hidden = 256;  // AGZ: 256
+  // KataGo's network additions (Wu 2019), off by default: every k-th residual block pools
+  // globally (0: none); auxiliary targets for games scored by area (Go): each cell's final
+  // owner and the final area margin, with these loss weights (0 and 0: no auxiliary heads).
+  int global_pooling = 0;
+  double ownership_weight = 0;  // KataGo: 1.5 (cross-entropy per cell, averaged)
+  double score_weight = 0;
+  bool auxiliary_heads() const { return ownership_weight > 0 || score_weight > 0; }
   // Learner
   int window_positions = 500000;   // AGZ: the last 500,000 games (positions here)
   int batch_size = 2048;           // AGZ: 2048 (32 x 64)

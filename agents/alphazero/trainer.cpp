@@ -28,8 +28,17 @@ namespace tp::agents {
 namespace {
 
 struct LossTerms {
-  double value = 0, policy = 0, l2 = 0, total = 0;
+  double value = 0, policy = 0, ownership = 0, score = 0, l2 = 0, total = 0;
 };
+
+// The ownership and score targets need a game scored by area (its terminal territory()).
+int ownership_cells(const AlphaZeroOptions& o, const envs::GameState& game) {
+  if (!o.auxiliary_heads()) return 0;
+  const envs::GameInfo& info = game.info();
+  TP_CHECK_AS(UsageError, !info.drops && !game.territory().empty(), "--ownership-weight and --score-weight need a ",
+              "game scored by area (go), not ", info.name);
+  return info.board_height * info.board_width;
+}
 
 std::vector<int> parse_milestones(const std::string& text) {
   std::vector<int> out;
@@ -63,7 +72,8 @@ class AlphaZeroTraining : public TrainingAlgorithm {
         info_(initial_->info()),
         device_(device),
         rng_(seed),
-        window_(o.window_positions, info_.num_planes * info_.board_height * info_.board_width, info_.num_actions),
+        window_(o.window_positions, info_.num_planes * info_.board_height * info_.board_width, info_.num_actions,
+                ownership_cells(o, *initial_)),
         milestones_(parse_milestones(o.lr_milestones)) {
     net_ = make_alphazero_net(info_, o_);
     best_ = make_alphazero_net(info_, o_);
@@ -95,25 +105,13 @@ class AlphaZeroTraining : public TrainingAlgorithm {
   std::string progress_metric() const override { return metric_; }
 
   std::vector<std::string> metric_columns() const override {
-    std::vector<std::string> columns = {"iteration",
-                                        "seconds",
-                                        "selfplay_games",
-                                        "selfplay_positions",
-                                        "window",
-                                        "selfplay_games_per_s",
-                                        "selfplay_sims_per_s",
-                                        "mean_game_length",
-                                        "loss_total",
-                                        "loss_value",
-                                        "loss_policy",
-                                        "loss_l2",
-                                        "lr",
-                                        "train_steps",
-                                        "arena_score",
-                                        "arena_wins",
-                                        "arena_draws",
-                                        "arena_losses",
-                                        "accepted",
+    std::vector<std::string> columns = {"iteration",           "seconds",          "selfplay_games",
+                                        "selfplay_positions",  "window",           "selfplay_games_per_s",
+                                        "selfplay_sims_per_s", "mean_game_length", "loss_total",
+                                        "loss_value",          "loss_policy",      "loss_l2",
+                                        "loss_ownership",      "loss_score",       "lr",
+                                        "train_steps",         "arena_score",      "arena_wins",
+                                        "arena_draws",         "arena_losses",     "accepted",
                                         "best_generation"};
     for (const auto& b : baseline_names_) columns.push_back("vs_" + b);
     return columns;
@@ -187,6 +185,8 @@ class AlphaZeroTraining : public TrainingAlgorithm {
         {"loss_value", loss.value},
         {"loss_policy", loss.policy},
         {"loss_l2", loss.l2},
+        {"loss_ownership", loss.ownership},
+        {"loss_score", loss.score},
         {"lr", lr},
         {"train_steps", steps},
         {"accepted", accepted ? 1.0 : 0.0},
@@ -281,6 +281,8 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     m.blocks = o_.blocks;
     m.filters = o_.filters;
     m.value_hidden = o_.value_hidden;
+    m.global_pooling = o_.global_pooling;
+    m.auxiliary_heads = o_.auxiliary_heads();
     m.simulations = o_.play_simulations > 0 ? o_.play_simulations : o_.simulations;
     m.c_puct = o_.c_puct;
     m.gumbel = o_.search == "gumbel";
@@ -322,38 +324,55 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     return !out.interrupted;
   }
 
+  // AlphaGo Zero's loss, (z - v)^2 - pi^T log p + c ||theta||^2, plus KataGo's auxiliary
+  // terms when enabled: per-cell ownership cross-entropy and the score's squared error.
   LossTerms learn(int steps, const std::function<bool()>& stop) {
     LossTerms sum;
     if (steps == 0 || window_.size() == 0) return sum;
     const int b = o_.batch_size;
+    const int cells = info_.board_height * info_.board_width;
     auto planes = torch::empty({b, info_.num_planes, info_.board_height, info_.board_width});
     auto policy = torch::empty({b, info_.num_actions});
     auto z = torch::empty({b});
+    auto ownership = torch::empty({b, o_.auxiliary_heads() ? cells : 0});
+    auto score = torch::empty({o_.auxiliary_heads() ? b : 0});
+    const ReplayBatch batch{planes.data_ptr<float>(), policy.data_ptr<float>(), z.data_ptr<float>(),
+                            ownership.data_ptr<float>(), score.data_ptr<float>()};
     net_->train();
     for (int step = 0; step < steps; ++step) {
       if (stop()) break;
-      window_.sample(b, *initial_, rng_, planes.data_ptr<float>(), policy.data_ptr<float>(), z.data_ptr<float>());
-      auto [logits, v] = net_->forward(planes.to(device_));
-      const auto value_loss = torch::mse_loss(v, z.to(device_));
-      const auto policy_loss = -(policy.to(device_) * torch::log_softmax(logits, 1)).sum(1).mean();
-      auto l2 = torch::zeros({}, logits.options());
+      window_.sample(b, *initial_, rng_, batch);
+      const nets::TowerOutputs out = net_->forward_all(planes.to(device_));
+      const auto value_loss = torch::mse_loss(out.value, z.to(device_));
+      const auto policy_loss = -(policy.to(device_) * torch::log_softmax(out.policy_logits, 1)).sum(1).mean();
+      auto ownership_loss = torch::zeros({}, out.value.options());
+      auto score_loss = torch::zeros({}, out.value.options());
+      if (o_.auxiliary_heads()) {
+        // Targets in [-1, 1] become probabilities of "the side to move owns it".
+        ownership_loss = o_.ownership_weight * torch::binary_cross_entropy_with_logits(
+                                                   out.ownership_logits, (ownership.to(device_) + 1) * 0.5);
+        score_loss = o_.score_weight * torch::mse_loss(out.score, score.to(device_));
+      }
+      auto l2 = torch::zeros({}, out.value.options());
       for (const auto& p : net_->named_parameters())
         if (p.key().find("bn") == std::string::npos && p.key().find(".bias") == std::string::npos)
           l2 = l2 + p.value().pow(2).sum();
       l2 = l2 * o_.l2;
-      const auto total = value_loss + policy_loss + l2;
+      const auto total = value_loss + policy_loss + ownership_loss + score_loss + l2;
       optimizer_->zero_grad();
       total.backward();
       optimizer_->step();
       sum.value += value_loss.item<double>();
       sum.policy += policy_loss.item<double>();
+      sum.ownership += ownership_loss.item<double>();
+      sum.score += score_loss.item<double>();
       sum.l2 += l2.item<double>();
       ++train_steps_;
     }
     net_->eval();
     const double n = steps;
-    sum.value /= n, sum.policy /= n, sum.l2 /= n;
-    sum.total = sum.value + sum.policy + sum.l2;
+    sum.value /= n, sum.policy /= n, sum.ownership /= n, sum.score /= n, sum.l2 /= n;
+    sum.total = sum.value + sum.policy + sum.ownership + sum.score + sum.l2;
     return sum;
   }
 

@@ -127,6 +127,22 @@ TEST(ExportRoundTrip, EveryNetworkKindGivesTorchplaysOutputsInPython) {
                {logits.detach(), value.detach()});
     ++cases;
   }
+  // With KataGo's global pooling (blocks 2 and 4) and auxiliary heads, which export leaves out.
+  {
+    nets::ResidualTower net(nets::ResidualTowerOptions(5, 5, 5, 26)
+                                .blocks(4)
+                                .filters(16)
+                                .value_hidden(32)
+                                .global_pooling_every(2)
+                                .auxiliary_heads(true));
+    randomize_batch_norm(*net);
+    net->eval();
+    const torch::Tensor x = torch::randint(0, 2, {kInputs, 5, 5, 5}).to(torch::kFloat32);
+    const auto [logits, value] = net->forward(x);
+    write_case(dir.path(), "alphazero_tower_pooled", nets::script_residual_tower(*net), {x},
+               {logits.detach(), value.detach()});
+    ++cases;
+  }
 
   // Generators and decoders, through the models' own generate().
   struct GenCase {
