@@ -54,6 +54,7 @@ int dispatch(const std::vector<std::string>& words) {
     return 0;
   }
   if (first == "--version") {
+    tp::init_runtime(tp::CommonOptions{});  // so the report shows the layout a command starts with
     std::cout << tp::version_report();
     return 0;
   }

@@ -1,12 +1,17 @@
 // Training throughput of the generative models (images or points per second of training
 // steps: forward, backward and optimizer updates), on random data of the real shapes, so it
-// needs no dataset. Thread count: LibTorch's default unless TORCHPLAY_BENCH_THREADS is set.
+// needs no dataset. Thread layout: torchplay's default (one intra-op thread, one OpenBLAS
+// thread), or TORCHPLAY_BENCH_THREADS intra-op threads; glibc keeps freed buffers as the CLI
+// does (tp::keep_freed_buffers: without it one-thread VAE steps varied 6-19 ms here). Rates
+// are per wall-clock second (UseRealTime), so a second thread's work counts.
 //   build-*/bench_generative --benchmark_filter=Vae
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdlib>
 
+#include "core/runtime.h"
 #include "generative/model_factory.h"
 
 namespace {
@@ -14,7 +19,9 @@ namespace {
 using tp::gen::DataShape;
 
 void set_threads() {
-  if (const char* t = std::getenv("TORCHPLAY_BENCH_THREADS")) torch::set_num_threads(std::atoi(t));
+  const char* t = std::getenv("TORCHPLAY_BENCH_THREADS");
+  tp::set_compute_threads(t ? std::max(1, std::atoi(t)) : 1);
+  tp::keep_freed_buffers();
 }
 
 DataShape fashion_shape() {
@@ -59,11 +66,18 @@ void BM_Gan2d(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_ImageModel, vae_mlp, "vae")->Args({128, 0})->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_ImageModel, dcgan, "dcgan")->Args({128, 64})->Args({128, 32})->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_ImageModel, cgan, "cgan")->Args({128, 32})->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_ImageModel, wgan_gp, "wgan-gp")->Args({128, 32})->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_ImageModel, classifier, "classifier")->Args({128, 0})->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Gan2d)->Arg(256)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImageModel, vae_mlp, "vae")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ImageModel, dcgan, "dcgan")
+    ->Args({128, 64})
+    ->Args({128, 32})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_ImageModel, cgan, "cgan")->Args({128, 32})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ImageModel, wgan_gp, "wgan-gp")->Args({128, 32})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ImageModel, classifier, "classifier")
+    ->Args({128, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_Gan2d)->Arg(256)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();

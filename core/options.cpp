@@ -343,7 +343,7 @@ std::string OptionSet::to_ini() const {
 
 void CommonOptions::bind(OptionSet& set, bool with_device) {
   set.add("seed", &seed, "random seed (C++ generators and LibTorch)");
-  set.add("threads", &threads, "LibTorch intra-op threads (0: one per core)");
+  set.add("threads", &threads, "LibTorch intra-op threads (0: the default, one; docs/performance.md)");
   if (with_device) set.add("device", &device, "cpu | cuda (where the networks run)");
   set.add("run-dir", &run_dir, "run directory (default runs/<algo>-<env>-<timestamp>)");
   set.add("quiet", &quiet, "no progress output");

@@ -69,7 +69,7 @@ class OptionSet {
 // The options every command shares (docs/architecture.md, "CLI conventions").
 struct CommonOptions {
   uint64_t seed = 1;
-  int threads = 0;             // 0: LibTorch's default (one per core)
+  int threads = 0;             // LibTorch intra-op threads; 0: the default layout (one)
   std::string device = "cpu";  // cpu | cuda
   std::string run_dir;         // empty: runs/<algo>-<env>-<timestamp>
   bool quiet = false;

@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <malloc.h>
+#include <sched.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/thread_env.h"
 #include "core/version.h"
 
 namespace tp {
@@ -19,7 +21,7 @@ void seed_torch(uint64_t seed) { torch::manual_seed(seed); }
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
-void init_runtime(const CommonOptions& common) {
+ThreadLayout init_runtime(const CommonOptions& common, CoreUse use) {
   const std::string& d = common.device;
   const bool is_cuda = d == "cuda" || d.rfind("cuda:", 0) == 0;
   TP_CHECK_AS(UsageError, d == "cpu" || is_cuda, "invalid --device '", d, "' (expected cpu or cuda)");
@@ -28,19 +30,48 @@ void init_runtime(const CommonOptions& common) {
   // 4.6 s job into 34 s; 100,000 never started).
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   TP_CHECK_AS(UsageError, common.threads >= 0 && common.threads <= 4 * cores, "--threads must be in [0, ", 4 * cores,
-              "] (0: one per core; this machine has ", cores, " cores)");
-  if (common.threads > 0) set_compute_threads(common.threads);
+              "] (0: the default layout; this machine has ", cores, " cores)");
+  // The default is one intra-op thread: on every workload measured (docs/performance.md) a
+  // second one gained at most ~10% on an idle machine and lost more beside a busy process.
+  // LibTorch's own default depends on how cpuinfo counts this CPU's cores, so it is never used.
+  set_compute_threads(use == CoreUse::kIntraOp && common.threads > 0 ? common.threads : 1);
   keep_freed_buffers();
   seed_torch(common.seed);
+  ThreadLayout layout = current_thread_layout();
+  if (use == CoreUse::kWorkers) layout.workers = common.threads > 0 ? common.threads : layout.cores;
+  return layout;
 }
 
 void set_compute_threads(int threads) {
   TP_CHECK(threads > 0, "thread count must be > 0");
   torch::set_num_threads(threads);
-  // OpenBLAS (Debian's pthread build) keeps its own thread pool that must be bounded too: its
-  // spinning workers cost more than they give on small matrices.
+  // OpenBLAS (Debian's pthread build) keeps its own pool beside LibTorch's; see runtime.h.
   using SetThreads = void (*)(int);
-  if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set_blas(threads);
+  if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set_blas(1);
+}
+
+ThreadLayout current_thread_layout() {
+  ThreadLayout layout;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  layout.cores = sched_getaffinity(0, sizeof(set), &set) == 0
+                     ? CPU_COUNT(&set)
+                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  layout.intra_op = torch::get_num_threads();
+  using GetThreads = int (*)();
+  auto get_blas = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  layout.blas = get_blas ? get_blas() : 1;
+  layout.openmp_wait = openmp_wait_policy();
+  return layout;
+}
+
+std::string describe(const ThreadLayout& layout) {
+  std::ostringstream os;
+  if (layout.workers > 1) os << layout.workers << " workers, ";
+  os << layout.intra_op << " intra-op (LibTorch/OpenMP)" << (layout.workers > 1 ? " each, " : ", ") << layout.blas
+     << " OpenBLAS, OpenMP wait " << layout.openmp_wait << ", " << layout.cores
+     << (layout.cores == 1 ? " core" : " cores");
+  return os.str();
 }
 
 void keep_freed_buffers() {
@@ -66,7 +97,7 @@ std::string version_report() {
   os << "torchplay " << TORCHPLAY_VERSION << "\n"
      << "LibTorch " << TORCH_VERSION_MAJOR << "." << TORCH_VERSION_MINOR << "." << TORCH_VERSION_PATCH << "\n"
      << "BLAS " << loaded_blas() << "\n"
-     << "threads " << torch::get_num_threads() << "\n"
+     << "threads " << describe(current_thread_layout()) << "\n"
      << "CUDA " << (cuda_available() ? "available" : "not available") << "\n";
   return os.str();
 }

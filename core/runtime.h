@@ -7,11 +7,35 @@
 
 namespace tp {
 
-// Seeds LibTorch's generator, sets its thread count and validates --device
-// (UsageError for a malformed device, Error when CUDA is asked for but unavailable).
-void init_runtime(const CommonOptions& common);
-// Bounds LibTorch's intra-op pool and OpenBLAS's own pool to `threads` (> 0).
+// How torchplay's work is spread over threads (docs/performance.md has the measurements
+// behind these choices).
+struct ThreadLayout {
+  int cores = 1;            // cores this process may run on (its CPU affinity)
+  int workers = 1;          // threads of the command's own that work side by side (self-play)
+  int intra_op = 1;         // LibTorch's OpenMP intra-op threads
+  int blas = 1;             // OpenBLAS threads
+  std::string openmp_wait;  // how idle OpenMP threads wait (core/thread_env.h)
+};
+
+// What a command does with the cores --threads gives it.
+enum class CoreUse {
+  kIntraOp,  // --threads N: N LibTorch intra-op threads; 0: one
+  kWorkers,  // --threads N: N workers with one intra-op thread each; 0: one per core
+};
+
+// Seeds LibTorch's generator, applies the thread layout for --threads and validates --device
+// (UsageError for a malformed device or thread count, Error when CUDA is asked for but
+// unavailable). Returns the layout applied.
+ThreadLayout init_runtime(const CommonOptions& common, CoreUse use = CoreUse::kIntraOp);
+// `threads` LibTorch intra-op threads (> 0) and one OpenBLAS thread: OpenBLAS splits each
+// product statically over its own spinning threads, which beside one busy process made DCGAN
+// 6-9x slower.
 void set_compute_threads(int threads);
+// The layout in effect now, read back from LibTorch and OpenBLAS (one worker).
+ThreadLayout current_thread_layout();
+// One line, e.g. "1 intra-op (LibTorch/OpenMP), 1 OpenBLAS, OpenMP wait passive, 2 cores";
+// with workers, "2 workers, 1 intra-op (LibTorch/OpenMP) each, ...".
+std::string describe(const ThreadLayout& layout);
 // Makes glibc keep freed buffers of up to 32 MiB in the heap instead of returning each one
 // to the kernel (its default for blocks over 128 KiB): a forward pass over a batch allocates
 // and frees activation buffers of that size every call, and mapping them afresh cost ~17% of
@@ -20,7 +44,8 @@ void keep_freed_buffers();
 // Seeds LibTorch's default generator (C++ components own tp::Rng seeded from the same seed).
 void seed_torch(uint64_t seed);
 bool cuda_available();
-// torchplay version, LibTorch version, the BLAS library actually loaded, thread count.
+// torchplay version, LibTorch version, the BLAS library actually loaded, the thread layout in
+// effect.
 std::string version_report();
 
 }  // namespace tp

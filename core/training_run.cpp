@@ -11,15 +11,17 @@
 #include "core/metrics.h"
 #include "core/progress.h"
 #include "core/run_dir.h"
+#include "core/runtime.h"
 #include "core/timer.h"
 
 namespace tp {
 
-RunSettings run_settings(const OptionSet& options, const CommonOptions& common) {
+RunSettings run_settings(const OptionSet& options, const CommonOptions& common, const ThreadLayout& layout) {
   RunSettings s;
   s.run_dir = common.run_dir;
   s.resume = options.resume_dir();
-  s.config_ini = options.to_ini();
+  // What --threads became, for whoever compares this run's speed with another's.
+  s.config_ini = options.to_ini() + "# thread layout: " + describe(layout) + "\n";
   s.quiet = common.quiet;
   return s;
 }

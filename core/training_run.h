@@ -13,6 +13,7 @@
 
 #include "core/json.h"
 #include "core/options.h"
+#include "core/runtime.h"
 
 namespace tp {
 
@@ -39,8 +40,9 @@ struct RunSettings {
 };
 
 // The settings every train command takes from its parsed options: --run-dir, --resume,
-// --quiet and the resolved config (the family sets algorithm, env and keep_checkpoints).
-RunSettings run_settings(const OptionSet& options, const CommonOptions& common);
+// --quiet and the resolved config, with the thread layout init_runtime applied as a comment
+// (the family sets algorithm, env and keep_checkpoints).
+RunSettings run_settings(const OptionSet& options, const CommonOptions& common, const ThreadLayout& layout);
 
 // What a step may use of the run: the metrics file, the run directory, the interrupt flag.
 class RunContext {

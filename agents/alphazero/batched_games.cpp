@@ -1,7 +1,11 @@
 #include "agents/alphazero/batched_games.h"
 
+#include <atomic>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <numeric>
+#include <thread>
 
 #include "core/error.h"
 #include "core/timer.h"
@@ -206,6 +210,52 @@ BatchedPlayResult self_play(const envs::GameState& initial, const BatchedSearch&
   GamePlayer* players[2] = {nullptr, nullptr};
   const BatchedSearch* searches[2] = {&search, &search};
   return run(initial, players, searches, true, true, options, seed);
+}
+
+BatchedPlayResult self_play(const envs::GameState& initial, const std::vector<BatchedSearch>& searches,
+                            const BatchedPlayOptions& options, uint64_t seed) {
+  TP_CHECK(!searches.empty(), "self-play needs at least one search");
+  const int workers = static_cast<int>(searches.size());
+  if (workers == 1) return self_play(initial, searches[0], options, seed);
+  Timer timer;
+  Rng seeds(seed);
+  std::vector<BatchedPlayResult> parts(workers);
+  std::vector<std::exception_ptr> errors(workers);
+  std::mutex progress_mutex;  // on_game_done reaches one reporter
+  std::atomic<int> finished{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < workers; ++w) {
+    BatchedPlayOptions part = options;
+    part.games = options.games / workers + (w < options.games % workers ? 1 : 0);
+    if (part.games == 0) continue;
+    if (options.on_game_done)
+      part.on_game_done = [&](int) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        options.on_game_done(++finished);
+      };
+    threads.emplace_back([&, w, part, worker_seed = seeds()] {
+      try {
+        parts[w] = self_play(initial, searches[w], part, worker_seed);
+      } catch (...) {
+        errors[w] = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  BatchedPlayResult result;
+  for (auto& p : parts) {
+    result.games.insert(result.games.end(), std::make_move_iterator(p.games.begin()),
+                        std::make_move_iterator(p.games.end()));
+    result.positions.insert(result.positions.end(), std::make_move_iterator(p.positions.begin()),
+                            std::make_move_iterator(p.positions.end()));
+    result.simulations += p.simulations;
+    result.evaluations += p.evaluations;
+    result.interrupted = result.interrupted || p.interrupted;
+  }
+  result.seconds = timer.seconds();
+  return result;
 }
 
 BatchedPlayResult play_match(const envs::GameState& initial, GamePlayer& a, GamePlayer& b,

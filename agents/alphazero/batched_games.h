@@ -60,6 +60,14 @@ struct BatchedPlayResult {
 BatchedPlayResult self_play(const envs::GameState& initial, const BatchedSearch& search,
                             const BatchedPlayOptions& options, uint64_t seed);
 
+// Self-play shared out over one worker thread per search: worker w plays every k-th game
+// share (games split as evenly as they go) with its own evaluator (several evaluators may
+// wrap one network: evaluation only reads it) and its own stream drawn from `seed`. Games and
+// positions come back in worker order, so a run is reproducible for a given worker count;
+// one search is exactly self_play above. An exception in a worker is rethrown here.
+BatchedPlayResult self_play(const envs::GameState& initial, const std::vector<BatchedSearch>& searches,
+                            const BatchedPlayOptions& options, uint64_t seed);
+
 // A match: `a` moves first in even-numbered games, `b` in odd ones. MCTS players (those with
 // batched_search()) are batched; others are asked move by move.
 BatchedPlayResult play_match(const envs::GameState& initial, GamePlayer& a, GamePlayer& b,

@@ -79,6 +79,9 @@ struct AlphaZeroOptions {
   std::string baselines = "random,mcts:200";
   int checkpoint_keep = 3;
   std::string size;  // --size N: shorthand folded into game_options by validate()
+  // Self-play worker threads, each with its own games and evaluator: not an option of its own
+  // but what --threads becomes (train_alphazero: init_runtime with CoreUse::kWorkers).
+  int self_play_workers = 1;
 
   // The defaults for `game` (tictactoe, connect4, gomoku, othello; others get the generic
   // small preset): what `--help` shows.

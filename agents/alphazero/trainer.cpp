@@ -88,6 +88,9 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     optimizer_ = nets::make_optimizer(net_->parameters(), oo);
     net_eval_ = std::make_unique<NetworkEvaluator>(net_, info_, device_, o_.parallel_games);
     best_eval_ = std::make_unique<NetworkEvaluator>(best_, info_, device_, o_.parallel_games);
+    // Further self-play workers evaluate the same best network through buffers of their own.
+    for (int w = 1; w < o_.self_play_workers; ++w)
+      worker_evals_.push_back(std::make_unique<NetworkEvaluator>(best_, info_, device_, o_.parallel_games));
     GamePlayerContext ctx;
     ctx.seed = seed + 7;
     ctx.device = device;
@@ -126,7 +129,8 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     const double lr = learning_rate(o_, milestones_, iteration_);
     nets::set_learning_rate(*optimizer_, lr);
     // 1. Self-play with the best network.
-    BatchedSearch search{best_eval_.get(), self_play_mcts()};
+    std::vector<BatchedSearch> searches{{best_eval_.get(), self_play_mcts()}};
+    for (const auto& eval : worker_evals_) searches.push_back({eval.get(), self_play_mcts()});
     BatchedPlayOptions sp;
     sp.games = o_.games_per_iteration;
     sp.parallel = o_.parallel_games;
@@ -135,7 +139,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     sp.full_search_prob = o_.full_search_prob;
     sp.fast_simulations = o_.fast_simulations > 0 ? o_.fast_simulations : std::max(2, o_.simulations / 6);
     sp.should_stop = stop;
-    const BatchedPlayResult games = self_play(*initial_, search, sp, rng_());
+    const BatchedPlayResult games = self_play(*initial_, searches, sp, rng_());
     if (games.interrupted) return StepStatus::Abandoned;
     for (const auto& p : games.positions) window_.add(p);
     games_played_ += static_cast<int64_t>(games.games.size());
@@ -388,6 +392,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
   nets::ResidualTower net_{nullptr}, best_{nullptr};
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<NetworkEvaluator> net_eval_, best_eval_;
+  std::vector<std::unique_ptr<NetworkEvaluator>> worker_evals_;  // self-play workers 2, 3, ...
   std::vector<std::unique_ptr<GamePlayer>> baselines_;
   std::vector<std::string> baseline_names_;
   int iteration_ = 0, best_generation_ = 0;

@@ -22,9 +22,12 @@ int train_alphazero(const Args& args) {
   show.bind(set);
   if (!set.parse(args)) return 0;
   options.validate();
-  init_runtime(common);
+  // Self-play workers take the cores; each searches its own games (docs/performance.md).
+  const ThreadLayout layout = init_runtime(common, CoreUse::kWorkers);
+  options.self_play_workers = layout.workers;
   return print_run_outcome(
-      agents::train_alphazero(options, show.attach(run_settings(set, common)), common.seed, common.device), common);
+      agents::train_alphazero(options, show.attach(run_settings(set, common, layout)), common.seed, common.device),
+      common);
 }
 
 }  // namespace tp::app

@@ -23,9 +23,9 @@ int train_dqn(const Args& args) {
   show.bind(set);
   if (!set.parse(args)) return 0;
   options.validate();
-  init_runtime(common);
+  const ThreadLayout layout = init_runtime(common);
   return print_run_outcome(
-      agents::dqn::train(options, show.attach(run_settings(set, common)), common.seed, common.device), common);
+      agents::dqn::train(options, show.attach(run_settings(set, common, layout)), common.seed, common.device), common);
 }
 
 }  // namespace tp::app

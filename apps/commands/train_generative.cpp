@@ -17,8 +17,8 @@ int train_generative(const std::string& algorithm, const Args& args) {
   cfg.bind(set);
   show.bind(set);
   if (!set.parse(args)) return 0;
-  init_runtime(cfg.common);
-  RunSettings settings = show.attach(run_settings(set, cfg.common));
+  const ThreadLayout layout = init_runtime(cfg.common);
+  RunSettings settings = show.attach(run_settings(set, cfg.common, layout));
   const auto train = gen::load_dataset(cfg.loop.data, gen::Split::Train, cfg.common.seed, cfg.loop.synthetic_size);
   const auto test = gen::load_dataset(cfg.loop.data, gen::Split::Test, cfg.common.seed,
                                       std::min<int64_t>(cfg.loop.synthetic_size, 10000));

@@ -180,6 +180,42 @@ TEST(BatchedGames, SelfPlayBatchesLeavesAcrossGamesAndRecordsPositions) {
   EXPECT_GT(r.simulations, 0);
 }
 
+// Self-play workers: each uses its own evaluator and a share of the games; the games are
+// legal and finished, the counts add up, progress counts every game once, and the same seed
+// and worker count give the same games again.
+TEST(BatchedGames, SelfPlayWorkersShareTheGamesReproducibly) {
+  const auto play = [](std::vector<SpyEvaluator>& spies, std::vector<int>* progress) {
+    std::vector<BatchedSearch> searches;
+    for (auto& spy : spies) {
+      searches.push_back({&spy, {}});
+      searches.back().options.simulations = 12;
+      searches.back().options.root_noise = true;
+    }
+    BatchedPlayOptions opt;
+    opt.games = 11;
+    opt.parallel = 4;
+    opt.temperature_moves = 9;
+    if (progress) opt.on_game_done = [progress](int finished) { progress->push_back(finished); };
+    return self_play(*ttt({}), searches, opt, 21);
+  };
+  std::vector<SpyEvaluator> spies(3);
+  std::vector<int> progress;
+  const auto r = play(spies, &progress);
+  ASSERT_EQ(r.games.size(), 11u);
+  EXPECT_EQ(r.positions.size(), replay_games(*ttt({}), r.games));
+  for (const auto& spy : spies) EXPECT_FALSE(spy.batch_sizes.empty());  // every worker searched
+  std::sort(progress.begin(), progress.end());
+  std::vector<int> expected(11);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(progress, expected);
+
+  std::vector<SpyEvaluator> again(3);
+  const auto r2 = play(again, nullptr);
+  ASSERT_EQ(r2.games.size(), r.games.size());
+  for (size_t g = 0; g < r.games.size(); ++g) EXPECT_EQ(r2.games[g].moves, r.games[g].moves) << "game " << g;
+  EXPECT_THROW(self_play(*ttt({}), std::vector<BatchedSearch>{}, BatchedPlayOptions{}, 1), Error);
+}
+
 TEST(BatchedGames, RandomOpeningPliesAreLegalAndNotRecorded) {
   SpyEvaluator spy;
   BatchedSearch search{&spy, {}};

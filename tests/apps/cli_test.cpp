@@ -1,7 +1,9 @@
 // Smoke tests of the real torchplay binary: exit codes and one-line errors.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 #include "core/json.h"
 #include "tests/test_util.h"
@@ -29,7 +31,41 @@ TEST(Cli, VersionReportsLibTorchBlasThreads) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("LibTorch 1.13"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("BLAS "), std::string::npos);
-  EXPECT_NE(r.output.find("threads "), std::string::npos);
+  EXPECT_NE(r.output.find("threads 1 intra-op (LibTorch/OpenMP), 1 OpenBLAS, OpenMP wait "), std::string::npos)
+      << r.output;
+}
+
+// libgomp's own report of its settings (OMP_DISPLAY_ENV) is the oracle: torchplay's start-up
+// hook must have set the passive wait policy before libgomp read its environment, and must
+// leave a user's own choice alone.
+TEST(Cli, OpenMPWaitsPassivelyUnlessTheUserChose) {
+  const char* bin = std::getenv("TORCHPLAY_BIN");
+  const std::string torchplay = bin ? bin : "torchplay";
+  auto r =
+      test::run_command("env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT OMP_DISPLAY_ENV=TRUE " + torchplay + " --version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("OMP_WAIT_POLICY = 'PASSIVE'"), std::string::npos) << r.output;
+
+  r = test::run_command("env -u GOMP_SPINCOUNT OMP_WAIT_POLICY=active OMP_DISPLAY_ENV=TRUE " + torchplay +
+                        " --version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("OMP_WAIT_POLICY = 'ACTIVE'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("OpenMP wait OMP_WAIT_POLICY=active"), std::string::npos) << r.output;
+}
+
+// --threads N is N intra-op threads and still one OpenBLAS thread; the run records it.
+TEST(Cli, ConfigIniRecordsTheThreadLayoutUsed) {
+  test::TempDir dir;
+  auto r = run_torchplay(
+      "train dqn --env CartPole-v1 --steps 200 --learning-starts 100 --eval-every 0 --threads 2 "
+      "--quiet --run-dir " +
+      dir.file("run"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(dir.file("run/config.ini"));
+  std::string ini((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(ini.find("# thread layout: 2 intra-op (LibTorch/OpenMP), 1 OpenBLAS, OpenMP wait passive"),
+            std::string::npos)
+      << ini;
 }
 
 TEST(Cli, UnknownCommandAndOptionExitTwoWithOneLine) {
