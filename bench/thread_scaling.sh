@@ -59,7 +59,7 @@ row() {  # load name t1 t2
 }
 
 printf "%-6s %-32s %9s %9s %7s\n" load workload t1 t2 "t1/t2"
-for round in $(seq "$rounds"); do
+for _ in $(seq "$rounds"); do
   for load in idle busy; do
     if [[ $load == busy ]]; then
       bash -c 'while :; do :; done' &
