@@ -21,6 +21,16 @@ std::string join(const std::vector<std::string>& v) {
   for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i];
   return s;
 }
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = line.find(',', start);
+    cells.push_back(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return cells;
+    start = comma + 1;
+  }
+}
 }  // namespace
 
 CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns, std::optional<double> resumed_at)
@@ -32,7 +42,15 @@ CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns
     std::string first;
     if (in.good() && std::getline(in, first)) {
       exists = true;
-      TP_CHECK(first == header, "metrics file '", path_, "' has header '", first, "', expected '", header, "'");
+      if (first != header) {
+        // A run made before a release added columns: its rows move under the new header, the
+        // new columns empty. Any other header is another kind of run.
+        TP_CHECK(add_columns(in, first), "metrics file '", path_, "' has header '", first, "', expected '", header,
+                 "'");
+        in.close();
+        in.open(path_);
+        std::getline(in, first);
+      }
       // Without a counter only rows a failed write cut short go.
       drop_rows_after(in, header, resumed_at ? *resumed_at : std::numeric_limits<double>::infinity());
     }
@@ -43,6 +61,32 @@ CsvMetrics::CsvMetrics(const std::string& path, std::vector<std::string> columns
     const bool written = std::fprintf(file_, "%s\n", header.c_str()) > 0;
     TP_CHECK(written && std::fflush(file_) == 0, "cannot write metrics file '", path_, "': ", std::strerror(errno));
   }
+}
+
+bool CsvMetrics::add_columns(std::istream& rows, const std::string& old_header) {
+  const std::vector<std::string> old_columns = split_csv_line(old_header);
+  std::vector<size_t> position(old_columns.size());  // where each old column goes
+  std::vector<bool> taken(columns_.size(), false);
+  for (size_t i = 0; i < old_columns.size(); ++i) {
+    const auto at = std::find(columns_.begin(), columns_.end(), old_columns[i]);
+    if (at == columns_.end() || taken[at - columns_.begin()]) return false;
+    position[i] = at - columns_.begin();
+    taken[position[i]] = true;
+  }
+  std::string text = join(columns_) + "\n", line;
+  while (std::getline(rows, line)) {
+    const std::vector<std::string> cells = split_csv_line(line);
+    // A row a failed write cut short stays as it was: drop_rows_after removes it.
+    if (rows.eof() || cells.size() != old_columns.size()) {
+      text += line + (rows.eof() ? "" : "\n");
+      continue;
+    }
+    std::vector<std::string> moved(columns_.size());
+    for (size_t i = 0; i < cells.size(); ++i) moved[position[i]] = cells[i];
+    text += join(moved) + "\n";
+  }
+  write_file_atomic(path_, text);
+  return true;
 }
 
 void CsvMetrics::drop_rows_after(std::istream& rows, const std::string& header, double resumed_at) {
@@ -91,19 +135,6 @@ void CsvMetrics::write(const std::vector<std::pair<std::string, double>>& values
   TP_CHECK(written && flushed && !std::ferror(file_), "cannot write metrics file '", path_,
            "': ", std::strerror(errno));
 }
-
-namespace {
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> cells;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = line.find(',', start);
-    cells.push_back(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) return cells;
-    start = comma + 1;
-  }
-}
-}  // namespace
 
 size_t MetricsTable::column(const std::string& name, const std::string& path) const {
   const auto it = std::find(columns.begin(), columns.end(), name);

@@ -13,7 +13,9 @@ namespace tp {
 
 class CsvMetrics {
  public:
-  // Opens `path`; an existing file must have the same header (resume) and is appended to.
+  // Opens `path`; an existing file (resume) is appended to. Its header must be `columns`, or
+  // a subset of them (a run logged before columns were added): its rows are then rewritten
+  // under the new header with the added columns empty. Any other header is a tp::Error.
   // With `resumed_at` (the counter of the checkpoint a run resumes from: step, iteration,
   // epoch), rows whose first column is above it are removed first: the interrupted process
   // logged them after its last checkpoint, and the resumed run logs them again. A last row
@@ -31,6 +33,9 @@ class CsvMetrics {
   const std::string& path() const { return path_; }
 
  private:
+  // Rewrites the file under the new header when every column of `old_header` is one of
+  // columns_ (once); false, leaving the file untouched, otherwise. `rows` follow the header.
+  bool add_columns(std::istream& rows, const std::string& old_header);
   // Rewrites the file without the rows (read from `rows`, after the header) whose first
   // column is above `resumed_at`.
   void drop_rows_after(std::istream& rows, const std::string& header, double resumed_at);

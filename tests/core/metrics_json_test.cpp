@@ -99,6 +99,28 @@ TEST(Metrics, ResumeDropsRowsLoggedAfterTheCheckpoint) {
   EXPECT_EQ(read_file(path), "iteration,loss\n1,1\n2,0.5\n3,0.33333333\n4,0.5\n");
 }
 
+// A run logged before a release added columns resumes: its rows move under the new header
+// (added columns empty, a cut row still dropped); a header with a column the run does not
+// log, or a repeated one, is still refused and the file left alone.
+TEST(Metrics, ResumeMovesAnOlderRunUnderAddedColumns) {
+  test::TempDir dir;
+  const std::string path = dir.file("metrics.csv");
+  write_file_atomic(path, "iteration,loss_l2,seconds\n1,0.5,10\n2,0.25,11\n3,0.125,1");
+  {
+    CsvMetrics m(path, {"iteration", "loss_l2", "loss_ownership", "loss_score", "seconds"}, 2.0);
+    m.write({{"iteration", 3}, {"loss_ownership", 0.7}, {"seconds", 12}});
+  }
+  EXPECT_EQ(read_file(path),
+            "iteration,loss_l2,loss_ownership,loss_score,seconds\n1,0.5,,,10\n2,0.25,,,11\n3,,0.7,,12\n");
+
+  const std::string other = dir.file("other.csv");
+  write_file_atomic(other, "iteration,elo\n1,3\n");
+  EXPECT_THROW(CsvMetrics(other, {"iteration", "loss"}), Error);
+  write_file_atomic(other, "iteration,iteration\n1,3\n");
+  EXPECT_THROW(CsvMetrics(other, {"iteration", "loss"}), Error);
+  EXPECT_EQ(read_file(other), "iteration,iteration\n1,3\n");
+}
+
 TEST(Json, DumpAndParseRoundTrip) {
   Json j = Json::object();
   j["name"] = "a \"quoted\"\nline";
