@@ -46,11 +46,14 @@ inline CommandResult run_command(const std::string& cmd) {
   return r;
 }
 
-// The torchplay binary under test (set by ctest), with arguments appended.
-inline CommandResult run_torchplay(const std::string& args) {
+// The torchplay binary under test: $TORCHPLAY_BIN (set by ctest), else the one on PATH.
+inline std::string torchplay_bin() {
   const char* bin = std::getenv("TORCHPLAY_BIN");
-  return run_command(std::string(bin ? bin : "torchplay") + " " + args);
+  return bin ? bin : "torchplay";
 }
+
+// The torchplay binary under test, with arguments appended.
+inline CommandResult run_torchplay(const std::string& args) { return run_command(torchplay_bin() + " " + args); }
 
 // tests/data/<name>: $TORCHPLAY_TEST_DATA if set, else the source tree's tests/data
 // (compiled in, so a test binary finds its data from any working directory).

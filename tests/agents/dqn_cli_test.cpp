@@ -61,8 +61,7 @@ TEST(DqnCli, ShortRunWritesRunDirAndItsCheckpointEvaluates) {
 TEST(DqnCli, SigtermCheckpointsAndResumeContinues) {
   tp::test::TempDir dir;
   const std::string run = dir.file("run");
-  const char* bin = std::getenv("TORCHPLAY_BIN");
-  const auto r = tp::test::run_command("timeout --preserve-status -s TERM 6 " + std::string(bin ? bin : "torchplay") +
+  const auto r = tp::test::run_command("timeout --preserve-status -s TERM 6 " + tp::test::torchplay_bin() +
                                        " train dqn --env CartPole-v1 --steps 100000000 --quiet --run-dir " + run);
   EXPECT_EQ(r.exit_code, 143) << r.output;
   EXPECT_NE(r.output.find("--resume"), std::string::npos) << r.output;

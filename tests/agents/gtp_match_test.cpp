@@ -24,15 +24,10 @@ namespace {
 
 constexpr const char* kGnuGo = "/usr/games/gnugo";
 
-std::string torchplay() {
-  const char* bin = std::getenv("TORCHPLAY_BIN");
-  return bin ? bin : "torchplay";
-}
-
 bool have_gnugo() { return access(kGnuGo, X_OK) == 0; }
 
 TEST(GtpClient, TalksToTorchplayGtp) {
-  GtpClient c(torchplay() + " gtp --agent random --size 7", 60.0);
+  GtpClient c(test::torchplay_bin() + " gtp --agent random --size 7", 60.0);
   EXPECT_EQ(c.expect_ok("protocol_version"), "2");
   EXPECT_EQ(c.expect_ok("name"), "torchplay");
   EXPECT_TRUE(c.knows("genmove"));
@@ -150,7 +145,7 @@ TEST(Match, IllegalMovesForfeitAndColoursAlternate) {
   test::TempDir dir;
   MatchOptions o;
   o.engine_a = write_stubborn_engine(dir);
-  o.engine_b = torchplay() + " gtp --agent random --seed 3";
+  o.engine_b = test::torchplay_bin() + " gtp --agent random --seed 3";
   o.size = 5;
   o.games = 2;
   o.log_dir = dir.path();
@@ -183,7 +178,7 @@ TEST(Match, IllegalMovesForfeitAndColoursAlternate) {
 TEST(Match, CleanupPhaseMakesTrompTaylorAgreeWithGnuGo) {
   if (!have_gnugo()) GTEST_SKIP() << "gnugo not installed";
   MatchOptions o;
-  o.engine_a = torchplay() + " gtp --agent random --seed 5";
+  o.engine_a = test::torchplay_bin() + " gtp --agent random --seed 5";
   o.engine_b = std::string(kGnuGo) + " --mode gtp --level 0 --chinese-rules";
   o.size = 7;
   o.games = 2;
@@ -227,10 +222,11 @@ TEST(MatchCli, AgainstGnuGoWritesSgfFilesAndJson) {
   if (!have_gnugo()) GTEST_SKIP() << "gnugo not installed";
   test::TempDir dir;
   const std::string run = dir.file("run");
-  const auto r = test::run_torchplay("match --black '" + torchplay() + " gtp --agent random' --white '" + kGnuGo +
-                                     " --mode gtp --level 0 --chinese-rules' --games 2 --size 5 --komi 0.5 --quiet"
-                                     " --json --run-dir " +
-                                     run);
+  const auto r =
+      test::run_torchplay("match --black '" + test::torchplay_bin() + " gtp --agent random' --white '" + kGnuGo +
+                          " --mode gtp --level 0 --chinese-rules' --games 2 --size 5 --komi 0.5 --quiet"
+                          " --json --run-dir " +
+                          run);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string last = r.output.substr(r.output.rfind('{'));
   const Json j = Json::parse(last);
@@ -261,7 +257,7 @@ TEST(GtpCli, PipedSessionThroughTheRealBinary) {
   test::TempDir dir;
   std::ofstream(dir.file("in.txt")) << "1 boardsize 5\n2 play b C3\n3 play w C3\n\x01\x02 garbage\n4 genmove w\n"
                                        "5 final_score\n6 quit\n";
-  const auto r = test::run_command(torchplay() + " gtp --agent random < " + dir.file("in.txt"));
+  const auto r = test::run_command(test::torchplay_bin() + " gtp --agent random < " + dir.file("in.txt"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output.rfind("=1\n\n=2\n\n?3 illegal move", 0), 0u) << r.output;
   EXPECT_NE(r.output.find("=4 "), std::string::npos);
@@ -314,7 +310,7 @@ TEST(GtpCli, FuzzedInputThroughTheRealBinary) {
   }
   input += "424242 protocol_version\n";
   std::ofstream(dir.file("fuzz.txt"), std::ios::binary) << input;
-  const auto r = test::run_command(torchplay() + " gtp --agent random --size 7 < " + dir.file("fuzz.txt"));
+  const auto r = test::run_command(test::torchplay_bin() + " gtp --agent random --size 7 < " + dir.file("fuzz.txt"));
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("=424242 2\n\n"), std::string::npos);
   int replies = 0;

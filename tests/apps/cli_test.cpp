@@ -1,11 +1,10 @@
 // Smoke tests of the real torchplay binary: exit codes and one-line errors.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fstream>
-#include <iterator>
 
 #include "core/json.h"
+#include "core/run_dir.h"
 #include "tests/test_util.h"
 
 namespace tp {
@@ -39,8 +38,7 @@ TEST(Cli, VersionReportsLibTorchBlasThreads) {
 // hook must have set the passive wait policy before libgomp read its environment, and must
 // leave a user's own choice alone.
 TEST(Cli, OpenMPWaitsPassivelyUnlessTheUserChose) {
-  const char* bin = std::getenv("TORCHPLAY_BIN");
-  const std::string torchplay = bin ? bin : "torchplay";
+  const std::string torchplay = test::torchplay_bin();
   auto r =
       test::run_command("env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT OMP_DISPLAY_ENV=TRUE " + torchplay + " --version");
   EXPECT_EQ(r.exit_code, 0);
@@ -61,8 +59,7 @@ TEST(Cli, ConfigIniRecordsTheThreadLayoutUsed) {
       "--quiet --run-dir " +
       dir.file("run"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  std::ifstream in(dir.file("run/config.ini"));
-  std::string ini((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string ini = read_file(dir.file("run/config.ini"));
   EXPECT_NE(ini.find("# thread layout: 2 intra-op (LibTorch/OpenMP), 1 OpenBLAS, OpenMP wait passive"),
             std::string::npos)
       << ini;

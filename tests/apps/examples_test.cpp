@@ -4,22 +4,17 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 
 #include "core/options.h"
+#include "core/run_dir.h"
 #include "tests/test_util.h"
 #include "tests/tiny_mnist.h"
 
 namespace tp {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // Budgets small enough for a test, per algorithm; the keys they override are not compared.
 const std::map<std::string, std::string> kTinyBudget = {
@@ -43,7 +38,7 @@ TEST(Examples, EachConfigRunsAndItsSettingsReachTheRun) {
     if (entry.path().extension() != ".ini") continue;
     const std::string name = entry.path().filename().string();
     SCOPED_TRACE(name);
-    const std::string text = read_text(entry.path().string());
+    const std::string text = read_file(entry.path().string());
     std::smatch m;
     ASSERT_TRUE(std::regex_search(text, m, command))
         << "no '#   torchplay train ALGO --config examples/" << name << "' line";

@@ -11,6 +11,7 @@
 #include "agents/alphazero/model.h"
 #include "agents/policy_gradient/normalizers.h"
 #include "core/checkpoint.h"
+#include "core/run_dir.h"
 #include "envs/games/game_registry.h"
 #include "generative/model_factory.h"
 #include "nets/torchscript.h"
@@ -223,8 +224,7 @@ TEST(ExportCli, WritesTorchScriptAndPlayOnlyCheckpoints) {
 
   // A shipped model's short name (models/, or $TORCHPLAY_MODELS) names the same agent, and a
   // mistyped one gets a hint.
-  const std::string bin = std::getenv("TORCHPLAY_BIN") ? std::getenv("TORCHPLAY_BIN") : "torchplay";
-  const std::string models = "TORCHPLAY_MODELS=" + dir.path() + " " + bin;
+  const std::string models = "TORCHPLAY_MODELS=" + dir.path() + " " + test::torchplay_bin();
   const auto named = test::run_command(models + " eval --agent play --episodes 5 --quiet --threads 1 --json");
   ASSERT_EQ(named.exit_code, 0) << named.output;
   const std::string nl = test::last_line(named.output);
@@ -322,9 +322,8 @@ TEST(ExportCli, SimulationsSetsAnAlphaZeroCopysSearchBudget) {
 // and reproduced by scripts/train_models.sh; the folder stays under the 30 MB.
 TEST(ShippedModels, EachIsPlayOnlyDocumentedAndReproducible) {
   const std::string models = test::test_data("../../models");
-  std::ifstream readme_in(models + "/README.md"), script_in(test::test_data("../../scripts/train_models.sh"));
-  const std::string readme((std::istreambuf_iterator<char>(readme_in)), std::istreambuf_iterator<char>());
-  const std::string script((std::istreambuf_iterator<char>(script_in)), std::istreambuf_iterator<char>());
+  const std::string readme = read_file(models + "/README.md");
+  const std::string script = read_file(test::test_data("../../scripts/train_models.sh"));
   uintmax_t bytes = 0;
   int count = 0;
   for (const auto& entry : std::filesystem::directory_iterator(models)) {

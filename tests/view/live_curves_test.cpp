@@ -12,6 +12,7 @@
 #include "apps/plot/run_curves.h"
 #include "apps/view/live_curves.h"
 #include "core/png_image.h"
+#include "core/run_dir.h"
 #include "tests/test_util.h"
 
 namespace tp::view {
@@ -89,13 +90,11 @@ TEST(LiveCurves, ShowRunsWithTheTrainingAndIsNotSavedInTheConfig) {
   auto r = test::run_torchplay("train ppo --env CartPole-v1 --steps 4000 --threads 1 --quiet --show --run-dir " +
                                dir.file("run"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  std::ifstream config(dir.file("run/config.ini"));
-  const std::string text((std::istreambuf_iterator<char>(config)), std::istreambuf_iterator<char>());
+  const std::string text = read_file(dir.file("run/config.ini"));
   EXPECT_EQ(text.find("show"), std::string::npos) << text;  // a resumed run does not reopen it
   // No display: a one-line error before any training (no run directory is made).
-  r = test::run_command(
-      "DISPLAY= " + std::string(std::getenv("TORCHPLAY_BIN") ? std::getenv("TORCHPLAY_BIN") : "torchplay") +
-      " train ppo --env CartPole-v1 --steps 4000 --show --run-dir " + dir.file("none"));
+  r = test::run_command("DISPLAY= " + test::torchplay_bin() +
+                        " train ppo --env CartPole-v1 --steps 4000 --show --run-dir " + dir.file("none"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("no display"), std::string::npos) << r.output;
   EXPECT_LE(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;

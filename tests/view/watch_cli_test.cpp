@@ -13,11 +13,7 @@
 namespace tp::view {
 namespace {
 
-// The binary under test (ctest sets TORCHPLAY_BIN), for commands run through a shell.
-std::string torchplay_bin() {
-  const char* bin = std::getenv("TORCHPLAY_BIN");
-  return bin ? bin : "torchplay";
-}
+using tp::test::torchplay_bin;
 
 int count_lines(const std::string& s) {
   int n = 0;
