@@ -1,7 +1,7 @@
 // Training throughput of the generative models (images or points per second of training
 // steps: forward, backward and optimizer updates), on random data of the real shapes, so it
-// needs no dataset. Thread layout: torchplay's default (one intra-op thread, one OpenBLAS
-// thread), or TORCHPLAY_BENCH_THREADS intra-op threads; glibc keeps freed buffers as the CLI
+// needs no dataset. Thread layout: one core, or TORCHPLAY_BENCH_THREADS cores used as `train`
+// uses them (data-parallel parts or intra-op threads), always one OpenBLAS thread; glibc keeps freed buffers as the CLI
 // does (tp::keep_freed_buffers: without it one-thread VAE steps varied 6-19 ms here). Rates
 // are per wall-clock second (UseRealTime), so a second thread's work counts.
 //   build-*/bench_generative --benchmark_filter=Vae
@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
 
 #include "core/runtime.h"
 #include "generative/model_factory.h"
@@ -18,9 +19,21 @@ namespace {
 
 using tp::gen::DataShape;
 
-void set_threads() {
+// TORCHPLAY_BENCH_THREADS means what --threads means to `train`: the cores a model may use,
+// as data-parallel parts when it splits batches, else as intra-op threads (give_cores).
+int bench_threads() {
   const char* t = std::getenv("TORCHPLAY_BENCH_THREADS");
-  tp::set_compute_threads(t ? std::max(1, std::atoi(t)) : 1);
+  return t ? std::max(1, std::atoi(t)) : 1;
+}
+
+void use_cores(tp::gen::GenerativeModel& model) {
+  tp::ThreadLayout layout = tp::current_thread_layout();
+  layout.workers = bench_threads();
+  tp::gen::give_cores(model, layout, bench_threads());
+}
+
+void set_threads() {
+  tp::set_compute_threads(1);
   tp::keep_freed_buffers();
 }
 
@@ -44,9 +57,13 @@ void run_steps(benchmark::State& state, tp::gen::GenerativeModel& model, const t
 void BM_ImageModel(benchmark::State& state, const char* algorithm) {
   set_threads();
   torch::manual_seed(0);
-  auto cfg = tp::gen::ModelConfig::preset(algorithm);
+  const std::string name = algorithm;
+  const bool conv = name == "vae_conv";  // the VAE with --arch conv
+  auto cfg = tp::gen::ModelConfig::preset(conv ? "vae" : name);
+  if (conv) cfg.vae.arch = "conv";
   cfg.gan.ngf = cfg.gan.ndf = state.range(1);
   auto model = tp::gen::make_model(cfg, fashion_shape());
+  use_cores(*model);
   const int64_t batch = state.range(0);
   auto x = torch::rand({batch, 1, 28, 28});
   auto y = torch::randint(10, {batch}, torch::kInt64);
@@ -60,18 +77,26 @@ void BM_Gan2d(benchmark::State& state) {
   DataShape s;
   s.synthetic = "ring8";
   auto model = tp::gen::make_model(cfg, s);
+  use_cores(*model);
   auto x = torch::randn({state.range(0), 2});
   run_steps(state, *model, x, {});
 }
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_ImageModel, vae_mlp, "vae")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ImageModel, vae_mlp, "vae")
+    ->Args({128, 0})
+    ->Args({64, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, dcgan, "dcgan")
     ->Args({128, 64})
     ->Args({128, 32})
+    ->Args({64, 32})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK_CAPTURE(BM_ImageModel, gan_mlp, "gan")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ImageModel, vae_conv, "vae_conv")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, cgan, "cgan")->Args({128, 32})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, wgan_gp, "wgan-gp")->Args({128, 32})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, classifier, "classifier")

@@ -40,19 +40,10 @@ void VecEnv::init(int threads) {
   returns_.assign(n, 0.0);
   lengths_.assign(n, 0);
   finished_.reserve(n);
-  const int parts = std::min(threads, static_cast<int>(n));
-  errors_.assign(static_cast<size_t>(parts), nullptr);
-  for (int w = 1; w < parts; ++w) workers_.emplace_back(&VecEnv::worker_loop, this, w);
+  pool_ = std::make_unique<PartPool>(std::min(threads, static_cast<int>(n)));
 }
 
-VecEnv::~VecEnv() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
-  }
-  start_cv_.notify_all();
-  for (auto& t : workers_) t.join();
-}
+VecEnv::~VecEnv() = default;
 
 void VecEnv::reset(uint64_t seed) {
   for (int i = 0; i < size(); ++i) {
@@ -89,28 +80,6 @@ void VecEnv::run_range(int begin, int end) {
       env.reset();
     }
     env.observe(row);
-  }
-}
-
-void VecEnv::worker_loop(int worker) {
-  uint64_t seen = 0;
-  while (true) {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      start_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
-    }
-    try {
-      run_range(chunk_begin(worker), chunk_begin(worker + 1));
-    } catch (...) {
-      errors_[static_cast<size_t>(worker)] = std::current_exception();
-    }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      --pending_;
-    }
-    done_cv_.notify_one();
   }
 }
 
@@ -152,29 +121,7 @@ void VecEnv::step_continuous(const float* actions) {
 }
 
 void VecEnv::step_all() {
-  if (!workers_.empty()) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      pending_ = static_cast<int>(workers_.size());
-      ++generation_;
-    }
-    start_cv_.notify_all();
-  }
-  try {
-    run_range(0, chunk_begin(1));
-  } catch (...) {
-    errors_[0] = std::current_exception();
-  }
-  if (!workers_.empty()) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_cv_.wait(lock, [&] { return pending_ == 0; });
-  }
-  for (auto& e : errors_)
-    if (e) {
-      std::exception_ptr err = e;
-      for (auto& x : errors_) x = nullptr;
-      std::rethrow_exception(err);
-    }
+  pool_->run([this](int part) { run_range(chunk_begin(part), chunk_begin(part + 1)); });
   finished_.clear();
   for (int i = 0; i < size(); ++i) {
     const size_t k = static_cast<size_t>(i);

@@ -6,14 +6,11 @@
 // observation of every episode that ended (what a truncated episode bootstraps from) and
 // each finished episode's return and length. Copies own their generators: the batch is the
 // same whatever the thread count.
-#include <condition_variable>
 #include <cstdint>
-#include <exception>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 
+#include "core/part_pool.h"
 #include "envs/env.h"
 
 namespace tp::envs {
@@ -35,7 +32,7 @@ class VecEnv {
   VecEnv& operator=(const VecEnv&) = delete;
 
   int size() const { return static_cast<int>(envs_.size()); }
-  int threads() const { return static_cast<int>(workers_.size()) + 1; }
+  int threads() const { return pool_->parts(); }
   const BoxSpace& observation_space() const { return envs_.front()->observation_space(); }
   DiscreteSpace action_space() const { return envs_.front()->action_space(); }
   // The copies' continuous action box, nullptr for discrete envs.
@@ -79,7 +76,6 @@ class VecEnv {
   // the finished episodes.
   void step_all();
   void run_range(int begin, int end);  // steps copies [begin, end)
-  void worker_loop(int worker);
   int chunk_begin(int part) const;
 
   std::vector<std::unique_ptr<Env>> envs_;
@@ -89,15 +85,8 @@ class VecEnv {
   std::vector<double> returns_;  // running episode returns
   std::vector<int> lengths_;
   std::vector<FinishedEpisode> finished_;
-  std::vector<std::exception_ptr> errors_;  // one per part
 
-  // Worker pool: part 0 runs on the calling thread, part w + 1 on workers_[w].
-  std::vector<std::thread> workers_;
-  std::mutex mutex_;
-  std::condition_variable start_cv_, done_cv_;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
-  bool stop_ = false;
+  std::unique_ptr<PartPool> pool_;  // part p steps the copies [chunk_begin(p), chunk_begin(p + 1))
   // The step in flight: discrete actions, or continuous rows of action_dim_ floats.
   const int* actions_ = nullptr;
   const float* continuous_actions_ = nullptr;

@@ -59,6 +59,9 @@ class GenerativeModel {
   // One optimization step; returns the values named by loss_names() (epoch means go to metrics.csv).
   virtual std::vector<std::string> loss_names() const = 0;
   virtual std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) = 0;
+  // Splits each training step's batch over `parts` threads (nets/data_parallel.h) and returns
+  // the number of parts it will use: 1 for a model that trains on one thread, or off the CPU.
+  virtual int split_batches(int /*parts*/) { return 1; }
   // End-of-epoch evaluation on the test split (test ELBO, accuracy, modes, ...).
   virtual std::vector<std::string> eval_names() const { return {}; }
   virtual std::vector<double> evaluate(const Dataset& test) = 0;

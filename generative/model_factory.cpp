@@ -33,4 +33,15 @@ std::unique_ptr<GenerativeModel> make_model(const ModelConfig& c, const DataShap
   return model;
 }
 
+ThreadLayout give_cores(GenerativeModel& model, const ThreadLayout& layout, int threads) {
+  const int parts = model.split_batches(layout.workers);
+  if (parts > 1) {
+    ThreadLayout in_effect = layout;
+    in_effect.workers = parts;
+    return in_effect;
+  }
+  set_compute_threads(threads > 0 ? threads : 1);
+  return current_thread_layout();
+}
+
 }  // namespace tp::gen

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/runtime.h"
 #include "generative/model.h"
 #include "generative/options.h"
 
@@ -17,5 +18,11 @@ const std::vector<std::string>& model_algorithms();
 // UsageError for an unknown algorithm.
 std::unique_ptr<GenerativeModel> make_model(const ModelConfig& config, const DataShape& shape,
                                             torch::Device device = torch::kCPU);
+
+// Gives `model` the cores of `layout` (from init_runtime with CoreUse::kWorkers): as
+// data-parallel parts when the model splits its batches (GenerativeModel::split_batches),
+// otherwise as intra-op threads, `threads` (--threads) of them or one when it is 0. Returns
+// the layout in effect.
+ThreadLayout give_cores(GenerativeModel& model, const ThreadLayout& layout, int threads);
 
 }  // namespace tp::gen

@@ -17,12 +17,13 @@ int train_generative(const std::string& algorithm, const Args& args) {
   cfg.bind(set);
   show.bind(set);
   if (!set.parse(args)) return 0;
-  const ThreadLayout layout = init_runtime(cfg.common);
-  RunSettings settings = show.attach(run_settings(set, cfg.common, layout));
+  const ThreadLayout cores = init_runtime(cfg.common, CoreUse::kWorkers);
   const auto train = gen::load_dataset(cfg.loop.data, gen::Split::Train, cfg.common.seed, cfg.loop.synthetic_size);
   const auto test = gen::load_dataset(cfg.loop.data, gen::Split::Test, cfg.common.seed,
                                       std::min<int64_t>(cfg.loop.synthetic_size, 10000));
   auto model = gen::make_model(cfg.model, gen::DataShape::of(train), torch::Device(cfg.common.device));
+  const ThreadLayout layout = gen::give_cores(*model, cores, cfg.common.threads);
+  RunSettings settings = show.attach(run_settings(set, cfg.common, layout));
   const RunOutcome outcome = gen::train_model(*model, cfg.loop, train, test, settings, cfg.common.seed);
   return print_run_outcome(outcome, cfg.common);
 }

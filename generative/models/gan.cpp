@@ -2,12 +2,15 @@
 
 #include <torch/torch.h>
 
+#include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "generative/eval/mode_coverage.h"
+#include "nets/data_parallel.h"
 #include "nets/dcgan.h"
 #include "nets/mlp.h"
 #include "nets/optimizer.h"
@@ -24,6 +27,11 @@ struct GanModel::Nets {
   nets::DCGANGenerator g_dc{nullptr}, g_ema_dc{nullptr};
   nets::DCGANDiscriminator d_dc{nullptr};
   std::unique_ptr<torch::optim::Optimizer> opt_g, opt_d;
+  nets::OptimizerOptions opt_g_options, opt_d_options;
+  // Part p's G and D (nets/data_parallel.h); [0] are G and D themselves.
+  std::function<std::shared_ptr<torch::nn::Module>()> make_g, make_d;
+  std::vector<std::shared_ptr<torch::nn::Module>> g_copies, d_copies;
+  std::unique_ptr<nets::DataParallel> parallel;
   torch::nn::Module& g() { return g_mlp ? static_cast<torch::nn::Module&>(*g_mlp) : *g_dc; }
   torch::nn::Module& d() { return d_mlp ? static_cast<torch::nn::Module&>(*d_mlp) : *d_dc; }
   torch::nn::Module& g_ema() { return g_ema_mlp ? static_cast<torch::nn::Module&>(*g_ema_mlp) : *g_ema_dc; }
@@ -51,11 +59,14 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
   if (options_.arch == "mlp") {
     const auto go = nets::MLPOptions(options_.z_dim + k, parse_sizes(options_.g_hidden, "--g-hidden"), s.flat_size())
                         .activation(options_.g_activation);
+    const auto dmo =
+        nets::MLPOptions((s.flat_size() + k) * options_.pack, parse_sizes(options_.d_hidden, "--d-hidden"), 1)
+            .activation(options_.d_activation);
     nets_->g_mlp = nets::MLP(go);
     if (options_.g_ema > 0) nets_->g_ema_mlp = nets::MLP(go);
-    nets_->d_mlp =
-        nets::MLP(nets::MLPOptions((s.flat_size() + k) * options_.pack, parse_sizes(options_.d_hidden, "--d-hidden"), 1)
-                      .activation(options_.d_activation));
+    nets_->d_mlp = nets::MLP(dmo);
+    nets_->make_g = [go] { return nets::MLP(go).ptr(); };
+    nets_->make_d = [dmo] { return nets::MLP(dmo).ptr(); };
   } else if (options_.arch == "dcgan") {
     TP_CHECK_AS(UsageError, s.is_image() && s.height == s.width,
                 "DCGAN networks need square images; use --arch mlp for 2-D data");
@@ -71,6 +82,8 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
     nets_->g_dc = nets::DCGANGenerator(dco);
     if (options_.g_ema > 0) nets_->g_ema_dc = nets::DCGANGenerator(dco);
     nets_->d_dc = nets::DCGANDiscriminator(dco);
+    nets_->make_g = [dco] { return nets::DCGANGenerator(dco).ptr(); };
+    nets_->make_d = [dco] { return nets::DCGANDiscriminator(dco).ptr(); };
   } else {
     TP_THROW(UsageError, "unknown GAN architecture '", options_.arch, "' (mlp, dcgan)");
   }
@@ -83,14 +96,40 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
   og.beta1 = options_.beta1;
   og.beta2 = options_.beta2;
   og.lr = options_.lr_g;
+  nets_->opt_g_options = og;
   nets_->opt_g = nets::make_optimizer(nets_->g().parameters(), og);
   og.lr = options_.lr_d;
+  nets_->opt_d_options = og;
   nets_->opt_d = nets::make_optimizer(nets_->d().parameters(), og);
+  split_batches(1);
+}
+
+int GanModel::split_batches(int parts) {
+  TP_CHECK(parts >= 1, "parts must be >= 1");
+  // A 2-D GAN's step (~1.5 ms) is too small to split: two parts ran at 0.7x one
+  // (bench_generative BM_Gan2d).
+  if (device_ != torch::kCPU || !shape_.is_image()) parts = 1;
+  auto g = nets_->g_mlp ? std::static_pointer_cast<torch::nn::Module>(nets_->g_mlp.ptr())
+                        : std::static_pointer_cast<torch::nn::Module>(nets_->g_dc.ptr());
+  auto d = nets_->d_mlp ? std::static_pointer_cast<torch::nn::Module>(nets_->d_mlp.ptr())
+                        : std::static_pointer_cast<torch::nn::Module>(nets_->d_dc.ptr());
+  nets_->g_copies = {g};
+  nets_->d_copies = {d};
+  // The copies' own initial weights are dropped: they share G's and D's (nets/data_parallel.h).
+  for (int p = 1; p < parts; ++p) {
+    nets_->g_copies.push_back(nets_->make_g());
+    nets_->d_copies.push_back(nets_->make_d());
+  }
+  nets_->parallel = std::make_unique<nets::DataParallel>(parts);
+  nets_->parallel->add_network(nets_->g_copies);
+  nets_->parallel->add_network(nets_->d_copies);
+  return parts;
 }
 
 GanModel::~GanModel() = default;
 
 void GanModel::move_to(torch::Device device) {
+  if (device != torch::kCPU) split_batches(1);
   nets_->g().to(device);
   nets_->d().to(device);
   if (nets_->has_ema()) nets_->g_ema().to(device);
@@ -111,27 +150,34 @@ torch::Tensor with_labels(const torch::Tensor& flat, const torch::Tensor& labels
 }
 }  // namespace
 
-torch::Tensor GanModel::g_forward(const torch::Tensor& z, const torch::Tensor& labels, bool averaged) {
-  if (nets_->g_dc) return (averaged ? nets_->g_ema_dc : nets_->g_dc)->forward(z, labels);
-  auto out = (averaged ? nets_->g_ema_mlp : nets_->g_mlp)->forward(with_labels(z, labels, num_classes()));
+torch::Tensor GanModel::g_forward(const torch::Tensor& z, const torch::Tensor& labels, bool averaged, int part) {
+  const auto& copy = nets_->g_copies[static_cast<size_t>(part)];
+  if (nets_->g_dc) {
+    if (averaged) return nets_->g_ema_dc->forward(z, labels);
+    return std::static_pointer_cast<nets::DCGANGeneratorImpl>(copy)->forward(z, labels);
+  }
+  auto in = with_labels(z, labels, num_classes());
+  auto out = averaged ? nets_->g_ema_mlp->forward(in) : std::static_pointer_cast<nets::MLPImpl>(copy)->forward(in);
   if (!shape_.is_image()) return out;
   return torch::tanh(out).view({z.size(0), shape_.channels, shape_.height, shape_.width});
 }
 
-torch::Tensor GanModel::d_forward(const torch::Tensor& x, const torch::Tensor& labels) {
-  if (nets_->d_dc) return nets_->d_dc->forward(x, labels);
+torch::Tensor GanModel::d_forward(const torch::Tensor& x, const torch::Tensor& labels, int part) {
+  const auto& copy = nets_->d_copies[static_cast<size_t>(part)];
+  if (nets_->d_dc) return std::static_pointer_cast<nets::DCGANDiscriminatorImpl>(copy)->forward(x, labels);
   const auto in = with_labels(x.flatten(1), labels, num_classes());
   TP_CHECK(in.size(0) % options_.pack == 0, "a batch of ", in.size(0), " does not split into packs of ", options_.pack);
-  return nets_->d_mlp->forward(in.view({in.size(0) / options_.pack, -1})).view({-1});
+  return std::static_pointer_cast<nets::MLPImpl>(copy)->forward(in.view({in.size(0) / options_.pack, -1})).view({-1});
 }
 
 torch::Tensor GanModel::gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake,
-                                         const torch::Tensor& labels) {
+                                         const torch::Tensor& labels, int part,
+                                         const c10::optional<at::Generator>& generator) {
   auto alpha_shape = std::vector<int64_t>(real.dim(), 1);
   alpha_shape[0] = real.size(0);
-  auto alpha = torch::rand(alpha_shape, real.options());
+  auto alpha = torch::rand(alpha_shape, generator, real.options());
   auto mixed = (alpha * real + (1 - alpha) * fake).detach().requires_grad_(true);
-  auto out = d_forward(mixed, labels);
+  auto out = d_forward(mixed, labels, part);
   auto grad = torch::autograd::grad({out.sum()}, {mixed}, {}, /*retain_graph=*/true, /*create_graph=*/true)[0];
   return (grad.flatten(1).norm(2, 1) - 1).pow(2).mean();
 }
@@ -149,41 +195,66 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x_i
   const auto labels = k > 0 && batch_y.defined() ? batch_y.narrow(0, 0, n) : torch::Tensor();
   TP_CHECK(k == 0 || labels.defined(), "a conditional GAN needs labelled batches");
 
-  // Discriminator / critic step.
-  torch::Tensor fake;
-  {
-    torch::NoGradGuard no_grad;
-    fake = g_forward(torch::randn({n, options_.z_dim}, on_model), labels);
-  }
-  auto d_real = d_forward(real, labels);
-  auto d_fake = d_forward(fake, labels);
-  torch::Tensor loss_d;
-  if (options_.loss == "ns") {
-    loss_d = F::binary_cross_entropy_with_logits(d_real, torch::full_like(d_real, 1.0 - options_.label_smoothing)) +
-             F::binary_cross_entropy_with_logits(d_fake, torch::zeros_like(d_fake));
-  } else {
-    loss_d = d_fake.mean() - d_real.mean() + options_.gp_weight * gradient_penalty(real, fake, labels);
-  }
-  nets_->opt_d->zero_grad();
-  loss_d.backward();
-  nets_->opt_d->step();
+  // Discriminator / critic step, then (every d_steps) the generator step: each a
+  // data-parallel step over the batch's shards (one shard, one thread, unless split_batches).
+  const bool ns = options_.loss == "ns";
+  auto rows = [](const torch::Tensor& t, const nets::Shard& s) {
+    return t.defined() ? t.narrow(0, s.begin, s.size) : torch::Tensor();
+  };
+  std::vector<std::array<double, 3>> d_values(nets_->g_copies.size(), {0, 0, 0});  // per part, weighted
+  nets_->parallel->run(
+      n,
+      [&](int part, const nets::Shard& s) {
+        const auto r = real.narrow(0, s.begin, s.size), lab = rows(labels, s);
+        torch::Tensor fake;
+        {
+          torch::NoGradGuard no_grad;
+          fake = g_forward(torch::randn({s.size, options_.z_dim}, s.generator, on_model), lab, false, part);
+        }
+        auto d_real = d_forward(r, lab, part);
+        auto d_fake = d_forward(fake, lab, part);
+        torch::Tensor loss_d;
+        if (ns) {
+          loss_d =
+              F::binary_cross_entropy_with_logits(d_real, torch::full_like(d_real, 1.0 - options_.label_smoothing)) +
+              F::binary_cross_entropy_with_logits(d_fake, torch::zeros_like(d_fake));
+        } else {
+          loss_d =
+              d_fake.mean() - d_real.mean() + options_.gp_weight * gradient_penalty(r, fake, lab, part, s.generator);
+        }
+        (loss_d * s.weight).backward();
+        // d_real / d_fake: mean D(x) and D(G(z)) as probabilities (ns) or critic values (wgan-gp).
+        d_values[static_cast<size_t>(part)] = {loss_d.item<double>() * s.weight,
+                                               (ns ? torch::sigmoid(d_real) : d_real).mean().item<double>() * s.weight,
+                                               (ns ? torch::sigmoid(d_fake) : d_fake).mean().item<double>() * s.weight};
+      },
+      options_.pack);
+  nets_->parallel->step(*nets_->opt_d, nets_->opt_d_options);
   ++d_updates_;
 
   double loss_g_value = std::numeric_limits<double>::quiet_NaN();
   if (d_updates_ % options_.d_steps == 0) {
-    auto gen = g_forward(torch::randn({n, options_.z_dim}, on_model), labels);
-    auto out = d_forward(gen, labels);
-    auto loss_g = options_.loss == "ns" ? F::softplus(-out).mean() : -out.mean();
-    nets_->opt_g->zero_grad();
-    loss_g.backward();
-    nets_->opt_g->step();
+    std::vector<double> g_values(nets_->g_copies.size(), 0.0);
+    nets_->parallel->run(
+        n,
+        [&](int part, const nets::Shard& s) {
+          const auto lab = rows(labels, s);
+          auto gen = g_forward(torch::randn({s.size, options_.z_dim}, s.generator, on_model), lab, false, part);
+          auto out = d_forward(gen, lab, part);
+          auto loss_g = ns ? F::softplus(-out).mean() : -out.mean();
+          (loss_g * s.weight).backward();
+          g_values[static_cast<size_t>(part)] = loss_g.item<double>() * s.weight;
+        },
+        options_.pack);
+    nets_->parallel->step(*nets_->opt_g, nets_->opt_g_options);
     if (nets_->has_ema()) nets::soft_update(nets_->g_ema(), nets_->g(), 1.0 - options_.g_ema);
-    loss_g_value = loss_g.item<double>();
+    loss_g_value = 0;
+    for (double v : g_values) loss_g_value += v;
   }
-  // d_real / d_fake: mean D(x) and D(G(z)) as probabilities (ns) or critic values (wgan-gp).
-  const bool ns = options_.loss == "ns";
-  return {loss_d.item<double>(), loss_g_value, (ns ? torch::sigmoid(d_real) : d_real).mean().item<double>(),
-          (ns ? torch::sigmoid(d_fake) : d_fake).mean().item<double>()};
+  std::array<double, 3> d_sums = {0, 0, 0};
+  for (const auto& v : d_values)
+    for (size_t i = 0; i < 3; ++i) d_sums[i] += v[i];
+  return {d_sums[0], loss_g_value, d_sums[1], d_sums[2]};
 }
 
 std::vector<std::string> GanModel::eval_names() const {

@@ -13,6 +13,9 @@
 // tracks the exponential moving average of its weights (Yazici et al. 2019, "The unusual
 // effectiveness of averaging in GAN training") and generate() samples from that copy. Images are mapped from
 // [0, 1] to G's tanh range [-1, 1] on the way in and back on the way out.
+#include <ATen/core/Generator.h>
+#include <c10/util/Optional.h>
+
 #include <memory>
 
 #include "generative/model.h"
@@ -27,6 +30,7 @@ class GanModel : public GenerativeModel {
   std::string architecture() const override;
   std::vector<std::string> loss_names() const override { return {"loss_d", "loss_g", "d_real", "d_fake"}; }
   std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) override;
+  int split_batches(int parts) override;
   std::vector<std::string> eval_names() const override;
   std::vector<double> evaluate(const Dataset& test) override;
   int64_t latent_dim() const override { return options_.z_dim; }
@@ -40,10 +44,13 @@ class GanModel : public GenerativeModel {
   void move_to(torch::Device device) override;
   struct Nets;
   // G and D on model-range tensors (images in [-1, 1], (N, C, H, W); points (N, 2)).
-  // `averaged`: run the moving-average copy of G (g_ema > 0) instead of G.
-  torch::Tensor g_forward(const torch::Tensor& z, const torch::Tensor& labels, bool averaged = false);
-  torch::Tensor d_forward(const torch::Tensor& x, const torch::Tensor& labels);
-  torch::Tensor gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& labels);
+  // `averaged`: run the moving-average copy of G (g_ema > 0) instead of G. `part`: run part
+  // `part`'s copy of the network (split_batches; 0 is the network itself).
+  torch::Tensor g_forward(const torch::Tensor& z, const torch::Tensor& labels, bool averaged = false, int part = 0);
+  torch::Tensor d_forward(const torch::Tensor& x, const torch::Tensor& labels, int part = 0);
+  // WGAN-GP's penalty on part `part`'s shard, its interpolation weights drawn from `generator`.
+  torch::Tensor gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& labels,
+                                 int part, const c10::optional<at::Generator>& generator);
   std::string algorithm_;
   GanOptions options_;
   std::unique_ptr<Nets> nets_;

@@ -2,10 +2,12 @@
 
 #include <torch/torch.h>
 
+#include <array>
 #include <cmath>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
+#include "nets/data_parallel.h"
 #include "nets/optimizer.h"
 #include "nets/torchscript.h"
 #include "nets/vae.h"
@@ -15,8 +17,12 @@ namespace tp::gen {
 namespace F = torch::nn::functional;
 
 struct VaeModel::Nets {
+  nets::VAEOptions vae_options;
   nets::VAE vae{nullptr};
+  nets::OptimizerOptions opt_options;
   std::unique_ptr<torch::optim::Optimizer> opt;
+  std::vector<nets::VAE> copies;                 // copies[p]: part p's network ([0] is vae)
+  std::unique_ptr<nets::DataParallel> parallel;  // one part until split_batches
 };
 
 VaeModel::VaeModel(VaeOptions o, DataShape shape)
@@ -25,23 +31,38 @@ VaeModel::VaeModel(VaeOptions o, DataShape shape)
   TP_CHECK_AS(UsageError, shape_.height == shape_.width, "the VAE needs square images");
   TP_CHECK_AS(UsageError, options_.beta >= 0, "--beta must be >= 0");
   TP_CHECK_AS(UsageError, options_.iw_samples > 0, "--iw-samples must be > 0");
-  nets_->vae = nets::VAE(nets::VAEOptions()
-                             .kind(options_.arch)
-                             .channels(shape_.channels)
-                             .image_size(shape_.height)
-                             .hidden(parse_sizes(options_.hidden, "--hidden"))
-                             .latent(options_.latent));
-  nets::OptimizerOptions oo;
-  oo.name = "adam";
-  oo.lr = options_.lr;
-  nets_->opt = nets::make_optimizer(nets_->vae->parameters(), oo);
+  nets_->vae_options = nets::VAEOptions()
+                           .kind(options_.arch)
+                           .channels(shape_.channels)
+                           .image_size(shape_.height)
+                           .hidden(parse_sizes(options_.hidden, "--hidden"))
+                           .latent(options_.latent);
+  nets_->vae = nets::VAE(nets_->vae_options);
+  nets_->opt_options.name = "adam";
+  nets_->opt_options.lr = options_.lr;
+  nets_->opt = nets::make_optimizer(nets_->vae->parameters(), nets_->opt_options);
+  split_batches(1);
 }
 
 VaeModel::~VaeModel() = default;
 
 void VaeModel::move_to(torch::Device device) {
+  if (device != torch::kCPU) split_batches(1);
   nets_->vae->to(device);
   nets::optimizer_state_to(*nets_->opt, device);
+}
+
+int VaeModel::split_batches(int parts) {
+  TP_CHECK(parts >= 1, "parts must be >= 1");
+  if (device_ != torch::kCPU) parts = 1;
+  nets_->copies = {nets_->vae};
+  // The copies' own initial weights are dropped: they share the network's (nets/data_parallel.h).
+  for (int p = 1; p < parts; ++p) nets_->copies.push_back(nets::VAE(nets_->vae_options));
+  nets_->parallel = std::make_unique<nets::DataParallel>(parts);
+  std::vector<std::shared_ptr<torch::nn::Module>> modules;
+  for (auto& c : nets_->copies) modules.push_back(c.ptr());
+  nets_->parallel->add_network(std::move(modules));
+  return parts;
 }
 
 std::string VaeModel::architecture() const { return nets_->vae->signature(); }
@@ -62,17 +83,24 @@ torch::Tensor kl_standard_normal(const torch::Tensor& mu, const torch::Tensor& l
 
 std::vector<double> VaeModel::train_step(int64_t, const torch::Tensor& x_in, const torch::Tensor&) {
   const auto x = on_device(x_in);
-  auto& vae = nets_->vae;
-  vae->train();
-  auto [mu, logvar] = vae->encode(x);
-  auto z = mu + (0.5 * logvar).exp() * torch::randn_like(mu);
-  auto rec = -log_bernoulli(vae->decode(z), x).mean();
-  auto kl = kl_standard_normal(mu, logvar).mean();
-  auto loss = rec + options_.beta * kl;
-  nets_->opt->zero_grad();
-  loss.backward();
-  nets_->opt->step();
-  return {loss.item<double>(), rec.item<double>(), kl.item<double>()};
+  nets_->vae->train();
+  std::vector<std::array<double, 3>> values(nets_->copies.size(), {0, 0, 0});  // per part, weighted
+  nets_->parallel->run(x.size(0), [&](int part, const nets::Shard& shard) {
+    auto& vae = nets_->copies[static_cast<size_t>(part)];
+    const auto xs = x.narrow(0, shard.begin, shard.size);
+    auto [mu, logvar] = vae->encode(xs);
+    auto z = mu + (0.5 * logvar).exp() * torch::randn(mu.sizes(), shard.generator, mu.options());
+    auto rec = -log_bernoulli(vae->decode(z), xs).mean() * shard.weight;
+    auto kl = kl_standard_normal(mu, logvar).mean() * shard.weight;
+    auto loss = rec + options_.beta * kl;
+    loss.backward();
+    values[static_cast<size_t>(part)] = {loss.item<double>(), rec.item<double>(), kl.item<double>()};
+  });
+  nets_->parallel->step(*nets_->opt, nets_->opt_options);
+  std::vector<double> sums(3, 0.0);
+  for (const auto& v : values)
+    for (size_t i = 0; i < 3; ++i) sums[i] += v[i];
+  return sums;
 }
 
 ElboReport VaeModel::elbo(const Dataset& data, uint64_t seed) {
