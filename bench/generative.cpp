@@ -95,6 +95,7 @@ BENCHMARK_CAPTURE(BM_ImageModel, dcgan, "dcgan")
     ->Args({64, 32})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK_CAPTURE(BM_ImageModel, dae, "dae")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, gan_mlp, "gan")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, vae_conv, "vae_conv")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, cgan, "cgan")->Args({128, 32})->Unit(benchmark::kMillisecond)->UseRealTime();

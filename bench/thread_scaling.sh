@@ -4,9 +4,10 @@
 # wall clock. Prints seconds (whole runs) or milliseconds per training step (the generative
 # models, from bench_generative), and the ratio of 2-thread to 1-thread throughput (t1 / t2):
 # above 1 means the second thread helped. Run it on an otherwise idle machine; it takes about
-# 10 minutes on 2 cores. The default layout (no --threads) is the 1-thread one, except for
-# train alphazero, whose --threads are self-play workers (default: one per core); the runs'
-# config.ini say which. For AlphaZero the self-play part of the iteration is printed as well.
+# 10 minutes on 2 cores. The default layout (no --threads) is the 1-thread one for DQN and
+# PPO; train alphazero's --threads are self-play workers and the generative models' are
+# data-parallel batch shards, one per core by default (the t2 column). For AlphaZero the
+# self-play part of the iteration is printed as well.
 #   bash bench/thread_scaling.sh [BUILD_DIR] [ROUNDS]
 set -euo pipefail
 build=${1:-build}
@@ -33,6 +34,7 @@ steps=(
   "vae step, ms (MLP, batch 128)|vae_mlp/128/0/"
   "dcgan step, ms (ngf 32, b. 128)|dcgan/128/32/"
   "dcgan step, ms (ngf 64, b. 128)|dcgan/128/64/"
+  "classifier step, ms (b. 128)|classifier/128/0/"
 )
 
 seconds_cli() {  # args threads -> wall seconds of the whole run (its run directory stays for selfplay_seconds)

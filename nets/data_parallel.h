@@ -74,4 +74,18 @@ class DataParallel {
   std::map<const torch::optim::Optimizer*, std::unique_ptr<ShardedOptimizer>> optimizers_;
 };
 
+// `net` followed by parts() - 1 modules of its architecture from make() (a TORCH_MODULE
+// holder each), registered with `parallel` as one network: copies[p] is part p's.
+template <class Holder, class Make>
+std::vector<Holder> add_copies(DataParallel& parallel, const Holder& net, const Make& make) {
+  std::vector<Holder> copies = {net};
+  std::vector<std::shared_ptr<torch::nn::Module>> modules = {net.ptr()};
+  for (int p = 1; p < parallel.parts(); ++p) {
+    copies.push_back(make());
+    modules.push_back(copies.back().ptr());
+  }
+  parallel.add_network(std::move(modules));
+  return copies;
+}
+
 }  // namespace tp::nets

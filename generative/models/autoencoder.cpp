@@ -5,6 +5,7 @@
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "nets/autoencoder.h"
+#include "nets/data_parallel.h"
 #include "nets/optimizer.h"
 
 namespace tp::gen {
@@ -17,10 +18,11 @@ void check_corruption(const std::string& c, double noise) {
   TP_CHECK_AS(UsageError, noise >= 0 && (c != "mask" || noise < 1), "--noise must be >= 0 (and < 1 for masking)");
 }
 
-torch::Tensor corrupt(const torch::Tensor& x, const std::string& c, double noise) {
+torch::Tensor corrupt(const torch::Tensor& x, const std::string& c, double noise,
+                      const c10::optional<at::Generator>& generator) {
   if (c == "none" || noise == 0) return x;
-  if (c == "mask") return x * (torch::rand_like(x) >= noise).to(x.dtype());
-  if (c == "gaussian") return x + noise * torch::randn_like(x);
+  if (c == "mask") return x * (torch::rand(x.sizes(), generator, x.options()) >= noise).to(x.dtype());
+  if (c == "gaussian") return x + noise * torch::randn(x.sizes(), generator, x.options());
   TP_THROW(UsageError, "unknown corruption '", c, "' (none, mask, gaussian)");
 }
 
@@ -41,8 +43,12 @@ FixedInputs reconstruction_inputs(int64_t n, const Dataset& test) {
 }
 
 struct AutoencoderModel::Nets {
+  nets::AutoencoderOptions ae_options{{}};
   nets::Autoencoder ae{nullptr};
+  nets::OptimizerOptions opt_options;
   std::unique_ptr<torch::optim::Optimizer> opt;
+  std::vector<nets::Autoencoder> copies;         // copies[p]: part p's network ([0] is ae)
+  std::unique_ptr<nets::DataParallel> parallel;  // one part until split_batches
 };
 
 AutoencoderModel::AutoencoderModel(std::string algorithm, AeOptions o, DataShape shape)
@@ -54,16 +60,27 @@ AutoencoderModel::AutoencoderModel(std::string algorithm, AeOptions o, DataShape
   check_corruption(options_.corruption, options_.noise);
   auto sizes = parse_sizes(options_.hidden, "--hidden");
   sizes.insert(sizes.begin(), shape_.flat_size());
-  nets_->ae = nets::Autoencoder(nets::AutoencoderOptions(sizes).activation(options_.activation));
-  nets::OptimizerOptions oo;
-  oo.name = "adam";
-  oo.lr = options_.lr;
-  nets_->opt = nets::make_optimizer(nets_->ae->parameters(), oo);
+  nets_->ae_options = nets::AutoencoderOptions(sizes).activation(options_.activation);
+  nets_->ae = nets::Autoencoder(nets_->ae_options);
+  nets_->opt_options.name = "adam";
+  nets_->opt_options.lr = options_.lr;
+  nets_->opt = nets::make_optimizer(nets_->ae->parameters(), nets_->opt_options);
+  split_batches(1);
+}
+
+int AutoencoderModel::split_batches(int parts) {
+  TP_CHECK(parts >= 1, "parts must be >= 1");
+  if (device_ != torch::kCPU) parts = 1;
+  nets_->parallel = std::make_unique<nets::DataParallel>(parts);
+  // The copies' own initial weights are dropped: they share the network's (nets/data_parallel.h).
+  nets_->copies = nets::add_copies(*nets_->parallel, nets_->ae, [&] { return nets::Autoencoder(nets_->ae_options); });
+  return parts;
 }
 
 AutoencoderModel::~AutoencoderModel() = default;
 
 void AutoencoderModel::move_to(torch::Device device) {
+  if (device != torch::kCPU) split_batches(1);
   nets_->ae->to(device);
   nets::optimizer_state_to(*nets_->opt, device);
 }
@@ -72,14 +89,22 @@ std::string AutoencoderModel::architecture() const { return algorithm_ + ":" + n
 
 std::vector<double> AutoencoderModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor&) {
   const auto target = on_device(x).flatten(1);
-  auto logits = nets_->ae->reconstruct_logits(corrupt(target, options_.corruption, options_.noise));
-  auto loss = F::binary_cross_entropy_with_logits(logits, target,
-                                                  F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) /
-              x.size(0);
-  nets_->opt->zero_grad();
-  loss.backward();
-  nets_->opt->step();
-  return {loss.item<double>()};
+  std::vector<double> losses(nets_->copies.size(), 0.0);  // per part, weighted
+  nets_->parallel->run(target.size(0), [&](int part, const nets::Shard& s) {
+    const auto t = target.narrow(0, s.begin, s.size);
+    auto logits = nets_->copies[static_cast<size_t>(part)]->reconstruct_logits(
+        corrupt(t, options_.corruption, options_.noise, s.generator));
+    // Summed over pixels, averaged over the batch: each shard's sum divided by the batch size.
+    auto loss = F::binary_cross_entropy_with_logits(
+                    logits, t, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) /
+                x.size(0);
+    loss.backward();
+    losses[static_cast<size_t>(part)] = loss.item<double>();
+  });
+  nets_->parallel->step(*nets_->opt, nets_->opt_options);
+  double total = 0;
+  for (double v : losses) total += v;
+  return {total};
 }
 
 std::vector<double> AutoencoderModel::evaluate(const Dataset& test) {

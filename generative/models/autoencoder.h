@@ -3,6 +3,9 @@
 // corrupted during training (masking: a random `noise` fraction of pixels set to 0; or
 // additive Gaussian noise of std `noise`), the target is always the clean image; the loss is
 // the Bernoulli cross-entropy of the reconstruction logits (nats per image).
+#include <ATen/core/Generator.h>
+#include <c10/util/Optional.h>
+
 #include <memory>
 
 #include "generative/model.h"
@@ -10,7 +13,9 @@
 namespace tp::gen {
 
 // Corrupts x for denoising training: none | mask | gaussian (UsageError otherwise).
-torch::Tensor corrupt(const torch::Tensor& x, const std::string& corruption, double noise);
+// `generator`: the random stream (a data-parallel part's); nullopt: LibTorch's default generator.
+torch::Tensor corrupt(const torch::Tensor& x, const std::string& corruption, double noise,
+                      const c10::optional<at::Generator>& generator = c10::nullopt);
 void check_corruption(const std::string& corruption, double noise);
 
 class AutoencoderModel : public GenerativeModel {
@@ -21,6 +26,7 @@ class AutoencoderModel : public GenerativeModel {
   std::string architecture() const override;
   std::vector<std::string> loss_names() const override { return {"loss"}; }
   std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) override;
+  int split_batches(int parts) override;
   std::vector<std::string> eval_names() const override { return {"test_reconstruction", "test_mse"}; }
   std::vector<double> evaluate(const Dataset& test) override;
   FixedInputs make_fixed_inputs(int64_t n, uint64_t gen_seed, const Dataset& test) const override;

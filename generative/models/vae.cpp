@@ -55,13 +55,9 @@ void VaeModel::move_to(torch::Device device) {
 int VaeModel::split_batches(int parts) {
   TP_CHECK(parts >= 1, "parts must be >= 1");
   if (device_ != torch::kCPU) parts = 1;
-  nets_->copies = {nets_->vae};
-  // The copies' own initial weights are dropped: they share the network's (nets/data_parallel.h).
-  for (int p = 1; p < parts; ++p) nets_->copies.push_back(nets::VAE(nets_->vae_options));
   nets_->parallel = std::make_unique<nets::DataParallel>(parts);
-  std::vector<std::shared_ptr<torch::nn::Module>> modules;
-  for (auto& c : nets_->copies) modules.push_back(c.ptr());
-  nets_->parallel->add_network(std::move(modules));
+  // The copies' own initial weights are dropped: they share the network's (nets/data_parallel.h).
+  nets_->copies = nets::add_copies(*nets_->parallel, nets_->vae, [&] { return nets::VAE(nets_->vae_options); });
   return parts;
 }
 

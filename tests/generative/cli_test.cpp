@@ -265,6 +265,20 @@ TEST(GenerativeCli, DataParallelRunsAreReproducibleAndResumeExactly) {
   EXPECT_NE(a.at("loss_d").get<double>(), last_json(r.output).at("loss_d").get<double>());
   EXPECT_TRUE(std::isfinite(a.at("loss_d").get<double>()));
 
+  // The denoising autoencoder (its own corruption noise per part) and the classifier
+  // (BatchNorm statistics per shard) reproduce as well.
+  for (const std::string model : {"dae --hidden 16", "classifier"}) {
+    const std::string run = "train " + model + " --epochs 1 --batch-size 16 --threads 2 --quiet --json --data " +
+                            dir.path() + " --run-dir " + dir.file(model.substr(0, 3));
+    r = test::run_torchplay(run + "1");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const Json first = last_json(r.output);
+    r = test::run_torchplay(run + "2");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(first.at("loss").get<double>(), last_json(r.output).at("loss").get<double>()) << model;
+    EXPECT_NE(read_file(dir.file(model.substr(0, 3) + "1/config.ini")).find("2 workers"), std::string::npos);
+  }
+
   r = test::run_torchplay(
       "train gan --data ring8 --epochs 1 --synthetic-size 512 --g-hidden 16 --d-hidden 16 --threads 2 --quiet "
       "--run-dir " +
