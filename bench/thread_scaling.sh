@@ -34,7 +34,6 @@ steps=(
   "vae step, ms (MLP, batch 128)|vae_mlp/128/0/"
   "dcgan step, ms (ngf 32, b. 128)|dcgan/128/32/"
   "dcgan step, ms (ngf 64, b. 128)|dcgan/128/64/"
-  "classifier step, ms (b. 128)|classifier/128/0/"
 )
 
 seconds_cli() {  # args threads -> wall seconds of the whole run (its run directory stays for selfplay_seconds)

@@ -23,8 +23,14 @@ DataShape DataShape::of(const Dataset& d) {
 }
 
 void GenerativeModel::to(torch::Device device) {
+  if (device != torch::kCPU) make_parts(1);  // data parallelism runs on the CPU only
   move_to(device);
   device_ = device;
+}
+
+int GenerativeModel::split_batches(int parts) {
+  TP_CHECK(parts >= 1, "parts must be >= 1, got ", parts);
+  return make_parts(device_ == torch::kCPU ? parts : 1);
 }
 
 torch::Tensor GenerativeModel::on_device(const torch::Tensor& t) const { return t.defined() ? t.to(device_) : t; }

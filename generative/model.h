@@ -59,9 +59,10 @@ class GenerativeModel {
   // One optimization step; returns the values named by loss_names() (epoch means go to metrics.csv).
   virtual std::vector<std::string> loss_names() const = 0;
   virtual std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) = 0;
-  // Splits each training step's batch over `parts` threads (nets/data_parallel.h) and returns
-  // the number of parts it will use: 1 for a model that trains on one thread, or off the CPU.
-  virtual int split_batches(int /*parts*/) { return 1; }
+  // Splits each training step's batch over `parts` (>= 1) threads (nets/data_parallel.h) and
+  // returns the number of parts it will use: 1 for a model that trains on one thread, and off
+  // the CPU.
+  int split_batches(int parts);
   // End-of-epoch evaluation on the test split (test ELBO, accuracy, modes, ...).
   virtual std::vector<std::string> eval_names() const { return {}; }
   virtual std::vector<double> evaluate(const Dataset& test) = 0;
@@ -100,6 +101,8 @@ class GenerativeModel {
   explicit GenerativeModel(DataShape shape) : shape_(std::move(shape)) {}
   // Moves every network and optimizer state of the model to `device`.
   virtual void move_to(torch::Device device) = 0;
+  // Makes the part copies for `parts` parts (1: none) and returns the parts the model uses.
+  virtual int make_parts(int /*parts*/) { return 1; }
   // `t` on device() (undefined stays undefined).
   torch::Tensor on_device(const torch::Tensor& t) const;
   DataShape shape_;

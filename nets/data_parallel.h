@@ -74,18 +74,27 @@ class DataParallel {
   std::map<const torch::optim::Optimizer*, std::unique_ptr<ShardedOptimizer>> optimizers_;
 };
 
-// `net` followed by parts() - 1 modules of its architecture from make() (a TORCH_MODULE
-// holder each), registered with `parallel` as one network: copies[p] is part p's.
-template <class Holder, class Make>
-std::vector<Holder> add_copies(DataParallel& parallel, const Holder& net, const Make& make) {
-  std::vector<Holder> copies = {net};
-  std::vector<std::shared_ptr<torch::nn::Module>> modules = {net.ptr()};
-  for (int p = 1; p < parallel.parts(); ++p) {
-    copies.push_back(make());
-    modules.push_back(copies.back().ptr());
+// One network split over parts: its DataParallel and its part copies (copies[p] is part p's,
+// copies[0] the network itself). Holder is a TORCH_MODULE holder.
+template <class Holder>
+struct SplitNetwork {
+  std::unique_ptr<DataParallel> parallel;
+  std::vector<Holder> copies;
+
+  // Splits `net` over `parts` parts, the copies made by make(); returns `parts`. The copies'
+  // own initial weights are dropped: they share the network's.
+  template <class Make>
+  int split(int parts, const Holder& net, const Make& make) {
+    parallel = std::make_unique<DataParallel>(parts);
+    copies = {net};
+    std::vector<std::shared_ptr<torch::nn::Module>> modules = {net.ptr()};
+    for (int p = 1; p < parts; ++p) {
+      copies.push_back(make());
+      modules.push_back(copies.back().ptr());
+    }
+    parallel->add_network(std::move(modules));
+    return parts;
   }
-  parallel.add_network(std::move(modules));
-  return copies;
-}
+};
 
 }  // namespace tp::nets

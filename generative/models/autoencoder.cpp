@@ -47,8 +47,7 @@ struct AutoencoderModel::Nets {
   nets::Autoencoder ae{nullptr};
   nets::OptimizerOptions opt_options;
   std::unique_ptr<torch::optim::Optimizer> opt;
-  std::vector<nets::Autoencoder> copies;         // copies[p]: part p's network ([0] is ae)
-  std::unique_ptr<nets::DataParallel> parallel;  // one part until split_batches
+  nets::SplitNetwork<nets::Autoencoder> split;  // its part copies (one part until split_batches)
 };
 
 AutoencoderModel::AutoencoderModel(std::string algorithm, AeOptions o, DataShape shape)
@@ -65,22 +64,16 @@ AutoencoderModel::AutoencoderModel(std::string algorithm, AeOptions o, DataShape
   nets_->opt_options.name = "adam";
   nets_->opt_options.lr = options_.lr;
   nets_->opt = nets::make_optimizer(nets_->ae->parameters(), nets_->opt_options);
-  split_batches(1);
+  make_parts(1);
 }
 
-int AutoencoderModel::split_batches(int parts) {
-  TP_CHECK(parts >= 1, "parts must be >= 1");
-  if (device_ != torch::kCPU) parts = 1;
-  nets_->parallel = std::make_unique<nets::DataParallel>(parts);
-  // The copies' own initial weights are dropped: they share the network's (nets/data_parallel.h).
-  nets_->copies = nets::add_copies(*nets_->parallel, nets_->ae, [&] { return nets::Autoencoder(nets_->ae_options); });
-  return parts;
+int AutoencoderModel::make_parts(int parts) {
+  return nets_->split.split(parts, nets_->ae, [&] { return nets::Autoencoder(nets_->ae_options); });
 }
 
 AutoencoderModel::~AutoencoderModel() = default;
 
 void AutoencoderModel::move_to(torch::Device device) {
-  if (device != torch::kCPU) split_batches(1);
   nets_->ae->to(device);
   nets::optimizer_state_to(*nets_->opt, device);
 }
@@ -89,10 +82,10 @@ std::string AutoencoderModel::architecture() const { return algorithm_ + ":" + n
 
 std::vector<double> AutoencoderModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor&) {
   const auto target = on_device(x).flatten(1);
-  std::vector<double> losses(nets_->copies.size(), 0.0);  // per part, weighted
-  nets_->parallel->run(target.size(0), [&](int part, const nets::Shard& s) {
+  std::vector<double> losses(nets_->split.copies.size(), 0.0);  // per part, weighted
+  nets_->split.parallel->run(target.size(0), [&](int part, const nets::Shard& s) {
     const auto t = target.narrow(0, s.begin, s.size);
-    auto logits = nets_->copies[static_cast<size_t>(part)]->reconstruct_logits(
+    auto logits = nets_->split.copies[static_cast<size_t>(part)]->reconstruct_logits(
         corrupt(t, options_.corruption, options_.noise, s.generator));
     // Summed over pixels, averaged over the batch: each shard's sum divided by the batch size.
     auto loss = F::binary_cross_entropy_with_logits(
@@ -101,7 +94,7 @@ std::vector<double> AutoencoderModel::train_step(int64_t, const torch::Tensor& x
     loss.backward();
     losses[static_cast<size_t>(part)] = loss.item<double>();
   });
-  nets_->parallel->step(*nets_->opt, nets_->opt_options);
+  nets_->split.parallel->step(*nets_->opt, nets_->opt_options);
   double total = 0;
   for (double v : losses) total += v;
   return {total};

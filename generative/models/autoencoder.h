@@ -26,7 +26,6 @@ class AutoencoderModel : public GenerativeModel {
   std::string architecture() const override;
   std::vector<std::string> loss_names() const override { return {"loss"}; }
   std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) override;
-  int split_batches(int parts) override;
   std::vector<std::string> eval_names() const override { return {"test_reconstruction", "test_mse"}; }
   std::vector<double> evaluate(const Dataset& test) override;
   FixedInputs make_fixed_inputs(int64_t n, uint64_t gen_seed, const Dataset& test) const override;
@@ -39,6 +38,7 @@ class AutoencoderModel : public GenerativeModel {
 
  private:
   void move_to(torch::Device device) override;
+  int make_parts(int parts) override;
   struct Nets;
   std::string algorithm_;
   AeOptions options_;

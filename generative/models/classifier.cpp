@@ -5,7 +5,6 @@
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "nets/classifier.h"
-#include "nets/data_parallel.h"
 #include "nets/optimizer.h"
 
 namespace tp::gen {
@@ -23,63 +22,41 @@ double classification_accuracy(const std::function<torch::Tensor(const torch::Te
 }
 
 struct ClassifierModel::Nets {
-  nets::SmallCNNOptions cnn_options;
   nets::SmallCNN cnn{nullptr};
-  nets::OptimizerOptions opt_options;
   std::unique_ptr<torch::optim::Optimizer> opt;
-  std::vector<nets::SmallCNN> copies;            // copies[p]: part p's network ([0] is cnn)
-  std::unique_ptr<nets::DataParallel> parallel;  // one part until split_batches
 };
 
 ClassifierModel::ClassifierModel(ClassifierOptions o, DataShape shape)
     : GenerativeModel(std::move(shape)), options_(std::move(o)), nets_(std::make_unique<Nets>()) {
   TP_CHECK_AS(UsageError, shape_.is_image() && shape_.num_classes > 1 && shape_.height == shape_.width,
               "the classifier needs labelled square images");
-  nets_->cnn_options = nets::SmallCNNOptions()
-                           .channels(shape_.channels)
-                           .image_size(shape_.height)
-                           .num_classes(shape_.num_classes)
-                           .features(options_.features);
-  nets_->cnn = nets::SmallCNN(nets_->cnn_options);
-  nets_->opt_options.name = "adam";
-  nets_->opt_options.lr = options_.lr;
-  nets_->opt = nets::make_optimizer(nets_->cnn->parameters(), nets_->opt_options);
-  split_batches(1);
-}
-
-int ClassifierModel::split_batches(int parts) {
-  TP_CHECK(parts >= 1, "parts must be >= 1");
-  if (device_ != torch::kCPU) parts = 1;
-  nets_->parallel = std::make_unique<nets::DataParallel>(parts);
-  // The copies' own initial weights are dropped: they share the network's (nets/data_parallel.h).
-  nets_->copies = nets::add_copies(*nets_->parallel, nets_->cnn, [&] { return nets::SmallCNN(nets_->cnn_options); });
-  return parts;
+  nets_->cnn = nets::SmallCNN(nets::SmallCNNOptions()
+                                  .channels(shape_.channels)
+                                  .image_size(shape_.height)
+                                  .num_classes(shape_.num_classes)
+                                  .features(options_.features));
+  nets::OptimizerOptions oo;
+  oo.name = "adam";
+  oo.lr = options_.lr;
+  nets_->opt = nets::make_optimizer(nets_->cnn->parameters(), oo);
 }
 
 ClassifierModel::~ClassifierModel() = default;
 
 void ClassifierModel::move_to(torch::Device device) {
-  if (device != torch::kCPU) split_batches(1);
   nets_->cnn->to(device);
   nets::optimizer_state_to(*nets_->opt, device);
 }
 
 std::string ClassifierModel::architecture() const { return nets_->cnn->signature(); }
 
-std::vector<double> ClassifierModel::train_step(int64_t, const torch::Tensor& x_in, const torch::Tensor& y_in) {
+std::vector<double> ClassifierModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor& y) {
   nets_->cnn->train();
-  const auto x = on_device(x_in), y = on_device(y_in);
-  std::vector<double> losses(nets_->copies.size(), 0.0);  // per part, weighted
-  nets_->parallel->run(x.size(0), [&](int part, const nets::Shard& s) {
-    auto logits = nets_->copies[static_cast<size_t>(part)]->forward(x.narrow(0, s.begin, s.size));
-    auto loss = torch::nn::functional::cross_entropy(logits, y.narrow(0, s.begin, s.size)) * s.weight;
-    loss.backward();
-    losses[static_cast<size_t>(part)] = loss.item<double>();
-  });
-  nets_->parallel->step(*nets_->opt, nets_->opt_options);
-  double total = 0;
-  for (double v : losses) total += v;
-  return {total};
+  auto loss = torch::nn::functional::cross_entropy(nets_->cnn->forward(on_device(x)), on_device(y));
+  nets_->opt->zero_grad();
+  loss.backward();
+  nets_->opt->step();
+  return {loss.item<double>()};
 }
 
 double ClassifierModel::test_accuracy(const Dataset& test) {

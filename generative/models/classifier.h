@@ -23,7 +23,6 @@ class ClassifierModel : public GenerativeModel, public SampleScorer {
   std::string architecture() const override;
   std::vector<std::string> loss_names() const override { return {"loss"}; }
   std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) override;
-  int split_batches(int parts) override;
   std::vector<std::string> eval_names() const override { return {"test_accuracy"}; }
   std::vector<double> evaluate(const Dataset& test) override;
   void save(CheckpointWriter& writer) const override;

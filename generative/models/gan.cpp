@@ -101,14 +101,13 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
   og.lr = options_.lr_d;
   nets_->opt_d_options = og;
   nets_->opt_d = nets::make_optimizer(nets_->d().parameters(), og);
-  split_batches(1);
+  make_parts(1);
 }
 
-int GanModel::split_batches(int parts) {
-  TP_CHECK(parts >= 1, "parts must be >= 1");
+int GanModel::make_parts(int parts) {
   // A 2-D GAN's step (~1.5 ms) is too small to split: two parts ran at 0.7x one
   // (bench_generative BM_Gan2d).
-  if (device_ != torch::kCPU || !shape_.is_image()) parts = 1;
+  if (!shape_.is_image()) parts = 1;
   auto g = nets_->g_mlp ? std::static_pointer_cast<torch::nn::Module>(nets_->g_mlp.ptr())
                         : std::static_pointer_cast<torch::nn::Module>(nets_->g_dc.ptr());
   auto d = nets_->d_mlp ? std::static_pointer_cast<torch::nn::Module>(nets_->d_mlp.ptr())
@@ -129,7 +128,6 @@ int GanModel::split_batches(int parts) {
 GanModel::~GanModel() = default;
 
 void GanModel::move_to(torch::Device device) {
-  if (device != torch::kCPU) split_batches(1);
   nets_->g().to(device);
   nets_->d().to(device);
   if (nets_->has_ema()) nets_->g_ema().to(device);

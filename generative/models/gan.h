@@ -30,7 +30,6 @@ class GanModel : public GenerativeModel {
   std::string architecture() const override;
   std::vector<std::string> loss_names() const override { return {"loss_d", "loss_g", "d_real", "d_fake"}; }
   std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) override;
-  int split_batches(int parts) override;
   std::vector<std::string> eval_names() const override;
   std::vector<double> evaluate(const Dataset& test) override;
   int64_t latent_dim() const override { return options_.z_dim; }
@@ -42,6 +41,7 @@ class GanModel : public GenerativeModel {
 
  private:
   void move_to(torch::Device device) override;
+  int make_parts(int parts) override;
   struct Nets;
   // G and D on model-range tensors (images in [-1, 1], (N, C, H, W); points (N, 2)).
   // `averaged`: run the moving-average copy of G (g_ema > 0) instead of G. `part`: run part

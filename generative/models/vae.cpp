@@ -21,8 +21,7 @@ struct VaeModel::Nets {
   nets::VAE vae{nullptr};
   nets::OptimizerOptions opt_options;
   std::unique_ptr<torch::optim::Optimizer> opt;
-  std::vector<nets::VAE> copies;                 // copies[p]: part p's network ([0] is vae)
-  std::unique_ptr<nets::DataParallel> parallel;  // one part until split_batches
+  nets::SplitNetwork<nets::VAE> split;  // its part copies (one part until split_batches)
 };
 
 VaeModel::VaeModel(VaeOptions o, DataShape shape)
@@ -41,24 +40,18 @@ VaeModel::VaeModel(VaeOptions o, DataShape shape)
   nets_->opt_options.name = "adam";
   nets_->opt_options.lr = options_.lr;
   nets_->opt = nets::make_optimizer(nets_->vae->parameters(), nets_->opt_options);
-  split_batches(1);
+  make_parts(1);
 }
 
 VaeModel::~VaeModel() = default;
 
 void VaeModel::move_to(torch::Device device) {
-  if (device != torch::kCPU) split_batches(1);
   nets_->vae->to(device);
   nets::optimizer_state_to(*nets_->opt, device);
 }
 
-int VaeModel::split_batches(int parts) {
-  TP_CHECK(parts >= 1, "parts must be >= 1");
-  if (device_ != torch::kCPU) parts = 1;
-  nets_->parallel = std::make_unique<nets::DataParallel>(parts);
-  // The copies' own initial weights are dropped: they share the network's (nets/data_parallel.h).
-  nets_->copies = nets::add_copies(*nets_->parallel, nets_->vae, [&] { return nets::VAE(nets_->vae_options); });
-  return parts;
+int VaeModel::make_parts(int parts) {
+  return nets_->split.split(parts, nets_->vae, [&] { return nets::VAE(nets_->vae_options); });
 }
 
 std::string VaeModel::architecture() const { return nets_->vae->signature(); }
@@ -80,9 +73,9 @@ torch::Tensor kl_standard_normal(const torch::Tensor& mu, const torch::Tensor& l
 std::vector<double> VaeModel::train_step(int64_t, const torch::Tensor& x_in, const torch::Tensor&) {
   const auto x = on_device(x_in);
   nets_->vae->train();
-  std::vector<std::array<double, 3>> values(nets_->copies.size(), {0, 0, 0});  // per part, weighted
-  nets_->parallel->run(x.size(0), [&](int part, const nets::Shard& shard) {
-    auto& vae = nets_->copies[static_cast<size_t>(part)];
+  std::vector<std::array<double, 3>> values(nets_->split.copies.size(), {0, 0, 0});  // per part, weighted
+  nets_->split.parallel->run(x.size(0), [&](int part, const nets::Shard& shard) {
+    auto& vae = nets_->split.copies[static_cast<size_t>(part)];
     const auto xs = x.narrow(0, shard.begin, shard.size);
     auto [mu, logvar] = vae->encode(xs);
     auto z = mu + (0.5 * logvar).exp() * torch::randn(mu.sizes(), shard.generator, mu.options());
@@ -92,7 +85,7 @@ std::vector<double> VaeModel::train_step(int64_t, const torch::Tensor& x_in, con
     loss.backward();
     values[static_cast<size_t>(part)] = {loss.item<double>(), rec.item<double>(), kl.item<double>()};
   });
-  nets_->parallel->step(*nets_->opt, nets_->opt_options);
+  nets_->split.parallel->step(*nets_->opt, nets_->opt_options);
   std::vector<double> sums(3, 0.0);
   for (const auto& v : values)
     for (size_t i = 0; i < 3; ++i) sums[i] += v[i];

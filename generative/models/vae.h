@@ -19,7 +19,6 @@ class VaeModel : public GenerativeModel, public LikelihoodBound {
   std::string architecture() const override;
   std::vector<std::string> loss_names() const override { return {"loss", "reconstruction", "kl"}; }
   std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) override;
-  int split_batches(int parts) override;
   std::vector<std::string> eval_names() const override { return {"test_neg_elbo", "test_reconstruction", "test_kl"}; }
   std::vector<double> evaluate(const Dataset& test) override;
   int64_t latent_dim() const override { return options_.latent; }
@@ -37,6 +36,7 @@ class VaeModel : public GenerativeModel, public LikelihoodBound {
 
  private:
   void move_to(torch::Device device) override;
+  int make_parts(int parts) override;
   struct Nets;
   VaeOptions options_;
   std::unique_ptr<Nets> nets_;

@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "core/checkpoint.h"
 #include "core/rng.h"
@@ -236,7 +238,8 @@ TEST(GenerativeCli, SaeResumeAndBadInput) {
 
 // --threads 2 splits each batch over two threads (nets/data_parallel.h): the run records the
 // layout, is reproducible, resumes exactly (each part's noise comes from the checkpointed
-// generator) and still trains; a 2-D GAN, too small to split, keeps one worker.
+// generator) and still trains. A 2-D GAN (too small to split) and the classifier (its dropout
+// draws from LibTorch's one default generator) keep one thread: --threads are intra-op threads.
 TEST(GenerativeCli, DataParallelRunsAreReproducibleAndResumeExactly) {
   test::TempDir dir;
   test::write_tiny_mnist(dir.file(""));
@@ -265,9 +268,11 @@ TEST(GenerativeCli, DataParallelRunsAreReproducibleAndResumeExactly) {
   EXPECT_NE(a.at("loss_d").get<double>(), last_json(r.output).at("loss_d").get<double>());
   EXPECT_TRUE(std::isfinite(a.at("loss_d").get<double>()));
 
-  // The denoising autoencoder (its own corruption noise per part) and the classifier
-  // (BatchNorm statistics per shard) reproduce as well.
-  for (const std::string model : {"dae --hidden 16", "classifier"}) {
+  // So do the VAE (its posterior samples per part), WGAN-GP (its interpolation weights) and
+  // the denoising autoencoder (its corruption noise).
+  const std::vector<std::pair<std::string, std::string>> models = {
+      {"vae --hidden 16 --latent 4", "loss"}, {"wgan-gp --ngf 8 --ndf 8", "loss_d"}, {"dae --hidden 16", "loss"}};
+  for (const auto& [model, key] : models) {
     const std::string run = "train " + model + " --epochs 1 --batch-size 16 --threads 2 --quiet --json --data " +
                             dir.path() + " --run-dir " + dir.file(model.substr(0, 3));
     r = test::run_torchplay(run + "1");
@@ -275,7 +280,7 @@ TEST(GenerativeCli, DataParallelRunsAreReproducibleAndResumeExactly) {
     const Json first = last_json(r.output);
     r = test::run_torchplay(run + "2");
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(first.at("loss").get<double>(), last_json(r.output).at("loss").get<double>()) << model;
+    EXPECT_EQ(first.at(key).get<double>(), last_json(r.output).at(key).get<double>()) << model;
     EXPECT_NE(read_file(dir.file(model.substr(0, 3) + "1/config.ini")).find("2 workers"), std::string::npos);
   }
 
@@ -286,6 +291,10 @@ TEST(GenerativeCli, DataParallelRunsAreReproducibleAndResumeExactly) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(read_file(dir.file("ring/config.ini")).find("# thread layout: 2 intra-op"), std::string::npos)
       << read_file(dir.file("ring/config.ini"));
+  r = test::run_torchplay("train classifier --epochs 1 --batch-size 16 --threads 2 --quiet --data " + dir.path() +
+                          " --run-dir " + dir.file("clf"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(read_file(dir.file("clf/config.ini")).find("# thread layout: 2 intra-op"), std::string::npos);
 }
 
 }  // namespace
