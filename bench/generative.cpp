@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <string>
 
 #include "core/runtime.h"
 #include "generative/model_factory.h"
@@ -53,14 +52,12 @@ void run_steps(benchmark::State& state, tp::gen::GenerativeModel& model, const t
       benchmark::Counter(static_cast<double>(x.size(0)), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-// algorithm, batch, width (ngf = ndf for DCGAN; unused otherwise)
-void BM_ImageModel(benchmark::State& state, const char* algorithm) {
+// algorithm, batch, width (ngf = ndf for DCGAN; unused otherwise); `vae_arch`: the VAE's --arch.
+void BM_ImageModel(benchmark::State& state, const char* algorithm, const char* vae_arch = "mlp") {
   set_threads();
   torch::manual_seed(0);
-  const std::string name = algorithm;
-  const bool conv = name == "vae_conv";  // the VAE with --arch conv
-  auto cfg = tp::gen::ModelConfig::preset(conv ? "vae" : name);
-  if (conv) cfg.vae.arch = "conv";
+  auto cfg = tp::gen::ModelConfig::preset(algorithm);
+  cfg.vae.arch = vae_arch;
   cfg.gan.ngf = cfg.gan.ndf = state.range(1);
   auto model = tp::gen::make_model(cfg, fashion_shape());
   use_cores(*model);
@@ -97,7 +94,7 @@ BENCHMARK_CAPTURE(BM_ImageModel, dcgan, "dcgan")
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, dae, "dae")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, gan_mlp, "gan")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_ImageModel, vae_conv, "vae_conv")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ImageModel, vae_conv, "vae", "conv")->Args({128, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, cgan, "cgan")->Args({128, 32})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, wgan_gp, "wgan-gp")->Args({128, 32})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ImageModel, classifier, "classifier")

@@ -62,7 +62,7 @@ void DataParallel::add_network(std::vector<std::shared_ptr<torch::nn::Module>> c
   networks_.back()->copies = std::move(copies);
 }
 
-void DataParallel::run(int64_t rows, const std::function<void(int, const Shard&)>& shard, int64_t unit) {
+std::vector<double> DataParallel::run(int64_t rows, const ShardFn& shard, int64_t unit) {
   TP_CHECK(unit >= 1 && rows >= 0 && rows % unit == 0, "DataParallel: ", rows, " rows do not split into units of ",
            unit);
   const int k = parts();
@@ -89,6 +89,7 @@ void DataParallel::run(int64_t rows, const std::function<void(int, const Shard&)
   const uint64_t seed = k > 1 ? draw_seed() : 0;
   const int64_t units = rows / unit;
   auto range = [&](int p) { return std::make_pair(units * p / k * unit, units * (p + 1) / k * unit); };
+  std::vector<std::vector<double>> values(static_cast<size_t>(k));
   pool_.run([&](int p) {
     const auto [begin, end] = range(p);
     if (end == begin) return;
@@ -101,15 +102,20 @@ void DataParallel::run(int64_t rows, const std::function<void(int, const Shard&)
       g.set_current_seed(seed + static_cast<uint64_t>(p));
       s.generator = g;
     }
-    shard(p, s);
+    values[static_cast<size_t>(p)] = shard(p, s);
   });
-  if (k == 1) return;
+  std::vector<double> sums;
+  for (const auto& v : values) {
+    if (sums.size() < v.size()) sums.resize(v.size(), 0.0);
+    for (size_t i = 0; i < v.size(); ++i) sums[i] += v[i];
+  }
+  if (k == 1) return sums;
   // Buffers (BatchNorm's running statistics): the mean over the parts that ran; a running mean
   // averaged this way is the running mean of the whole batch.
   std::vector<int> active;
   for (int p = 0; p < k; ++p)
     if (range(p).second > range(p).first) active.push_back(p);
-  if (active.empty()) return;
+  if (active.empty()) return sums;
   torch::NoGradGuard no_grad;
   for (auto& net : networks_) {
     std::vector<std::vector<torch::Tensor>> buffers;
@@ -125,6 +131,7 @@ void DataParallel::run(int64_t rows, const std::function<void(int, const Shard&)
       master_buffers[j].copy_(sum.div_(static_cast<double>(buffers.size())));
     }
   }
+  return sums;
 }
 
 DataParallel::ShardedOptimizer& DataParallel::sharded(torch::optim::Optimizer& optimizer,

@@ -54,8 +54,11 @@ class DataParallel {
   // networks' buffers and train/eval mode, then calls shard(p, s) for every part p whose
   // shard of `rows` is not empty, each on its own thread, and waits. Shards are contiguous
   // and as equal as possible, in whole multiples of `unit` rows (rows must be one). Afterwards
-  // every network's floating-point buffers are the mean of its copies'.
-  void run(int64_t rows, const std::function<void(int part, const Shard& shard)>& shard, int64_t unit = 1);
+  // every network's floating-point buffers are the mean of its copies'. Returns the sum, in
+  // part order and element by element, of the values the shards returned (each shard's
+  // weighted share of the batch's losses, say).
+  using ShardFn = std::function<std::vector<double>(int part, const Shard& shard)>;
+  std::vector<double> run(int64_t rows, const ShardFn& shard, int64_t unit = 1);
 
   // Sums every copy's gradients into the network parameters `optimizer` holds and steps it,
   // each part its share of the parameters (balanced by size). `options` are the ones

@@ -82,22 +82,19 @@ std::string AutoencoderModel::architecture() const { return algorithm_ + ":" + n
 
 std::vector<double> AutoencoderModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor&) {
   const auto target = on_device(x).flatten(1);
-  std::vector<double> losses(nets_->split.copies.size(), 0.0);  // per part, weighted
-  nets_->split.parallel->run(target.size(0), [&](int part, const nets::Shard& s) {
+  const auto loss = nets_->split.parallel->run(target.size(0), [&](int part, const nets::Shard& s) {
     const auto t = target.narrow(0, s.begin, s.size);
     auto logits = nets_->split.copies[static_cast<size_t>(part)]->reconstruct_logits(
         corrupt(t, options_.corruption, options_.noise, s.generator));
     // Summed over pixels, averaged over the batch: each shard's sum divided by the batch size.
-    auto loss = F::binary_cross_entropy_with_logits(
-                    logits, t, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) /
-                x.size(0);
-    loss.backward();
-    losses[static_cast<size_t>(part)] = loss.item<double>();
+    auto shard_loss = F::binary_cross_entropy_with_logits(
+                          logits, t, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum)) /
+                      x.size(0);
+    shard_loss.backward();
+    return std::vector<double>{shard_loss.item<double>()};
   });
   nets_->split.parallel->step(*nets_->opt, nets_->opt_options);
-  double total = 0;
-  for (double v : losses) total += v;
-  return {total};
+  return loss;
 }
 
 std::vector<double> AutoencoderModel::evaluate(const Dataset& test) {

@@ -2,7 +2,6 @@
 
 #include <torch/torch.h>
 
-#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -199,8 +198,8 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x_i
   auto rows = [](const torch::Tensor& t, const nets::Shard& s) {
     return t.defined() ? t.narrow(0, s.begin, s.size) : torch::Tensor();
   };
-  std::vector<std::array<double, 3>> d_values(nets_->g_copies.size(), {0, 0, 0});  // per part, weighted
-  nets_->parallel->run(
+  // Each shard returns its weighted share of the batch means: loss_d, d_real, d_fake.
+  const auto d_values = nets_->parallel->run(
       n,
       [&](int part, const nets::Shard& s) {
         const auto r = real.narrow(0, s.begin, s.size), lab = rows(labels, s);
@@ -222,9 +221,9 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x_i
         }
         (loss_d * s.weight).backward();
         // d_real / d_fake: mean D(x) and D(G(z)) as probabilities (ns) or critic values (wgan-gp).
-        d_values[static_cast<size_t>(part)] = {loss_d.item<double>() * s.weight,
-                                               (ns ? torch::sigmoid(d_real) : d_real).mean().item<double>() * s.weight,
-                                               (ns ? torch::sigmoid(d_fake) : d_fake).mean().item<double>() * s.weight};
+        return std::vector<double>{loss_d.item<double>() * s.weight,
+                                   (ns ? torch::sigmoid(d_real) : d_real).mean().item<double>() * s.weight,
+                                   (ns ? torch::sigmoid(d_fake) : d_fake).mean().item<double>() * s.weight};
       },
       options_.pack);
   nets_->parallel->step(*nets_->opt_d, nets_->opt_d_options);
@@ -232,8 +231,7 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x_i
 
   double loss_g_value = std::numeric_limits<double>::quiet_NaN();
   if (d_updates_ % options_.d_steps == 0) {
-    std::vector<double> g_values(nets_->g_copies.size(), 0.0);
-    nets_->parallel->run(
+    loss_g_value = nets_->parallel->run(
         n,
         [&](int part, const nets::Shard& s) {
           const auto lab = rows(labels, s);
@@ -241,18 +239,13 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x_i
           auto out = d_forward(gen, lab, part);
           auto loss_g = ns ? F::softplus(-out).mean() : -out.mean();
           (loss_g * s.weight).backward();
-          g_values[static_cast<size_t>(part)] = loss_g.item<double>() * s.weight;
+          return std::vector<double>{loss_g.item<double>() * s.weight};
         },
-        options_.pack);
+        options_.pack)[0];
     nets_->parallel->step(*nets_->opt_g, nets_->opt_g_options);
     if (nets_->has_ema()) nets::soft_update(nets_->g_ema(), nets_->g(), 1.0 - options_.g_ema);
-    loss_g_value = 0;
-    for (double v : g_values) loss_g_value += v;
   }
-  std::array<double, 3> d_sums = {0, 0, 0};
-  for (const auto& v : d_values)
-    for (size_t i = 0; i < 3; ++i) d_sums[i] += v[i];
-  return {d_sums[0], loss_g_value, d_sums[1], d_sums[2]};
+  return {d_values[0], loss_g_value, d_values[1], d_values[2]};
 }
 
 std::vector<std::string> GanModel::eval_names() const {

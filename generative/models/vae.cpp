@@ -2,7 +2,6 @@
 
 #include <torch/torch.h>
 
-#include <array>
 #include <cmath>
 
 #include "core/checkpoint.h"
@@ -73,8 +72,8 @@ torch::Tensor kl_standard_normal(const torch::Tensor& mu, const torch::Tensor& l
 std::vector<double> VaeModel::train_step(int64_t, const torch::Tensor& x_in, const torch::Tensor&) {
   const auto x = on_device(x_in);
   nets_->vae->train();
-  std::vector<std::array<double, 3>> values(nets_->split.copies.size(), {0, 0, 0});  // per part, weighted
-  nets_->split.parallel->run(x.size(0), [&](int part, const nets::Shard& shard) {
+  // Each shard's weighted share of the batch means; the parts' shares sum to them.
+  const auto sums = nets_->split.parallel->run(x.size(0), [&](int part, const nets::Shard& shard) {
     auto& vae = nets_->split.copies[static_cast<size_t>(part)];
     const auto xs = x.narrow(0, shard.begin, shard.size);
     auto [mu, logvar] = vae->encode(xs);
@@ -83,12 +82,9 @@ std::vector<double> VaeModel::train_step(int64_t, const torch::Tensor& x_in, con
     auto kl = kl_standard_normal(mu, logvar).mean() * shard.weight;
     auto loss = rec + options_.beta * kl;
     loss.backward();
-    values[static_cast<size_t>(part)] = {loss.item<double>(), rec.item<double>(), kl.item<double>()};
+    return std::vector<double>{loss.item<double>(), rec.item<double>(), kl.item<double>()};
   });
   nets_->split.parallel->step(*nets_->opt, nets_->opt_options);
-  std::vector<double> sums(3, 0.0);
-  for (const auto& v : values)
-    for (size_t i = 0; i < 3; ++i) sums[i] += v[i];
   return sums;
 }
 

@@ -35,11 +35,16 @@ TEST(DataParallel, ShardedGradientsSumToTheFullBatchGradient) {
     for (auto& n : nets) modules.push_back(n.ptr());
     dp.add_network(modules);
     std::vector<int64_t> sizes(static_cast<size_t>(parts), 0);
-    dp.run(10, [&](int part, const Shard& s) {
+    const auto summed = dp.run(10, [&](int part, const Shard& s) {
       sizes[static_cast<size_t>(part)] = s.size;
       auto out = nets[static_cast<size_t>(part)]->forward(x.narrow(0, s.begin, s.size));
       ((out - target.narrow(0, s.begin, s.size)).pow(2).mean() * s.weight).backward();
+      return std::vector<double>{static_cast<double>(s.size), s.weight};
     });
+    // run() returns the shards' values summed: all rows, weights adding up to one.
+    ASSERT_EQ(summed.size(), 2u);
+    EXPECT_EQ(summed[0], 10.0);
+    EXPECT_NEAR(summed[1], 1.0, 1e-12);
     int64_t total = 0;
     for (int64_t n : sizes) {
       EXPECT_GE(n, 10 / parts);
@@ -73,6 +78,7 @@ void set_gradients(DataParallel& dp, const std::vector<MLP>& nets, const std::ve
     torch::Tensor loss = torch::zeros({});
     for (size_t j = 0; j < params.size(); ++j) loss = loss + (params[j] * (g[j] / parts)).sum();
     loss.backward();
+    return std::vector<double>{};
   });
 }
 
@@ -123,8 +129,10 @@ TEST(DataParallel, BatchNormRunningMeanIsTheWholeBatchs) {
   dp.add_network({copies[0].ptr(), copies[1].ptr()});
   const auto x = torch::randn({8, 4}) * 3 + 1;
   whole->forward(x);
-  dp.run(8,
-         [&](int part, const Shard& s) { copies[static_cast<size_t>(part)]->forward(x.narrow(0, s.begin, s.size)); });
+  dp.run(8, [&](int part, const Shard& s) {
+    copies[static_cast<size_t>(part)]->forward(x.narrow(0, s.begin, s.size));
+    return std::vector<double>{};
+  });
   EXPECT_TRUE(torch::allclose(split->running_mean, whole->running_mean, 1e-5, 1e-6));
   EXPECT_FALSE(torch::equal(split->running_mean, torch::zeros({4})));
   EXPECT_EQ(split->num_batches_tracked.item<int64_t>(), 1);
@@ -138,6 +146,7 @@ TEST(DataParallel, PartsDrawTheirOwnReproducibleNoise) {
     dp.run(4, [&](int part, const Shard& s) {
       EXPECT_TRUE(s.generator.has_value());
       noise[static_cast<size_t>(part)] = torch::randn({s.size, 3}, s.generator);
+      return std::vector<double>{};
     });
     return noise;
   };
@@ -147,7 +156,10 @@ TEST(DataParallel, PartsDrawTheirOwnReproducibleNoise) {
   EXPECT_FALSE(torch::equal(a[0], c[0]));
   // One part draws from LibTorch's default generator, as the single-threaded step always did.
   DataParallel one(1);
-  one.run(4, [&](int, const Shard& s) { EXPECT_FALSE(s.generator.has_value()); });
+  one.run(4, [&](int, const Shard& s) {
+    EXPECT_FALSE(s.generator.has_value());
+    return std::vector<double>{};
+  });
 }
 
 TEST(DataParallel, RejectsMismatchedCopiesAndUnevenUnits) {
@@ -155,7 +167,7 @@ TEST(DataParallel, RejectsMismatchedCopiesAndUnevenUnits) {
   EXPECT_THROW(dp.add_network({MLP(mlp_options()).ptr()}), std::exception);
   EXPECT_THROW(dp.add_network({MLP(mlp_options()).ptr(), MLP(MLPOptions(6, {16}, 3)).ptr()}), std::exception);
   EXPECT_THROW(dp.run(
-                   5, [](int, const Shard&) {}, 2),
+                   5, [](int, const Shard&) { return std::vector<double>{}; }, 2),
                std::exception);
 }
 
