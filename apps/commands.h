@@ -24,6 +24,7 @@ int cmd_gtp(const Args& args);
 int cmd_export(const Args& args);
 int cmd_plot(const Args& args);
 int cmd_bench(const Args& args);
+int cmd_launch(const Args& args);
 
 // `train <algo>` targets, one file each (apps/commands/train_*.cpp).
 int train_dqn(const Args& args);

@@ -33,6 +33,7 @@ constexpr Command kCommands[] = {
     {"plot", "draw learning curves from run directories as a PNG", tp::app::cmd_plot},
     {"export", "write a checkpoint's network as TorchScript, or a play-only checkpoint", tp::app::cmd_export},
     {"bench", "measure throughput (env steps/s, ...)", tp::app::cmd_bench},
+    {"launch", "start the ranks of a distributed run on this machine (launch --nproc N -- ...)", tp::app::cmd_launch},
 };
 
 void print_usage(std::ostream& os) {

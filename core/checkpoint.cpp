@@ -392,6 +392,18 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
   } catch (const Error& e) {
     TP_THROW(CheckpointError, e.what());
   }
+  parse(data);
+}
+
+CheckpointReader CheckpointReader::from_image(const std::string& image, const std::string& origin) {
+  CheckpointReader reader;
+  reader.path_ = origin;
+  reader.parse(image);
+  return reader;
+}
+
+void CheckpointReader::parse(const std::string& data) {
+  const std::string& path = path_;
   size_t off = 0;
   header_ = parse_header(data, path, off);
   uint64_t len = 0;

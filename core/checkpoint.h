@@ -82,6 +82,9 @@ class CheckpointReader {
   static CheckpointHeader read_header(const std::string& path);
   // Reads and validates the whole file (header and payload CRC).
   explicit CheckpointReader(const std::string& path);
+  // The same checks on a file image (CheckpointWriter::encode(), received from another
+  // process); `origin` names it in errors.
+  static CheckpointReader from_image(const std::string& image, const std::string& origin);
 
   const CheckpointHeader& header() const { return header_; }
   const std::string& path() const { return path_; }
@@ -111,6 +114,8 @@ class CheckpointReader {
                                    const std::map<std::string, std::string>& replaced_bytes);
 
  private:
+  CheckpointReader() = default;
+  void parse(const std::string& data);  // header, checksums, payload: the entries
   [[noreturn]] void fail(const std::string& what) const;
   const torch::Tensor* find(const std::string& key) const;
   std::string path_;

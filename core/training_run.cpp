@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/metrics.h"
+#include "core/process_group.h"
 #include "core/progress.h"
 #include "core/run_dir.h"
 #include "core/runtime.h"
@@ -26,7 +27,14 @@ RunSettings run_settings(const OptionSet& options, const CommonOptions& common, 
   return s;
 }
 
-void RunContext::log(const std::vector<std::pair<std::string, double>>& row) { metrics_.write(row); }
+const RunDir& RunContext::dir() const {
+  TP_CHECK(dir_ != nullptr, "a following rank of a distributed run has no run directory");
+  return *dir_;
+}
+
+void RunContext::log(const std::vector<std::pair<std::string, double>>& row) {
+  if (metrics_) metrics_->write(row);
+}
 
 void RunContext::note(const std::string& line) {
   if (progress_) progress_->note(line);
@@ -124,9 +132,65 @@ void resume_from_newest(TrainingAlgorithm& algorithm, const RunCheckpoints& chec
   }
 }
 
+// The signal that stops the run: this process's, or in a distributed run the first any rank
+// received, agreed on by all ranks before each step so that they stop at the same one.
+int agreed_interrupt(ProcessGroup* group) {
+  const int here = pending_interrupt();
+  return group ? static_cast<int>(group->all_reduce_max(here)) : here;
+}
+
+// After the last step: every rank must hold the same networks (RunSettings::group).
+void check_replicas(const TrainingAlgorithm& algorithm, ProcessGroup& group, Json& result) {
+  const uint64_t digest = algorithm.replica_digest();
+  const bool identical = group.all_equal(static_cast<int64_t>(digest));
+  TP_CHECK(identical, group.describe(), ": the ranks' networks differ at the end of the run (replica digest ", digest,
+           ")");
+  result["world_size"] = group.world_size();
+  result["rank"] = group.rank();
+  result["replicas_identical"] = identical;
+  result["collective_bytes"] = static_cast<double>(group.payload_bytes());
+}
+
+// A following rank of a distributed run: the leader's start state, then the same steps.
+RunOutcome follow_training(TrainingAlgorithm& algorithm, const RunSettings& settings) {
+  Timer timer;
+  ProcessGroup& group = *settings.group;
+  std::string image;
+  group.broadcast_bytes(image);
+  CheckpointReader reader = CheckpointReader::from_image(image, "rank 0's start state");
+  const CheckpointHeader expected = algorithm.checkpoint_header();
+  reader.expect(expected.algorithm, expected.architecture);
+  algorithm.load(reader);
+  RunContext context(group);
+  const ProgressPlan plan = algorithm.progress_plan();
+  RunOutcome out;
+  InterruptGuard interrupts;
+  while (algorithm.progress_done() < plan.total) {
+    if (const int sig = agreed_interrupt(&group)) {
+      out.interrupted_by = sig;
+      break;
+    }
+    algorithm.step(context);
+    if (algorithm.evaluation_due()) algorithm.evaluate(context);
+  }
+  if (!out.interrupted_by) algorithm.finish(context);
+  out.wall_seconds = timer.seconds();
+  out.summary = group.describe() + " followed rank 0: " + algorithm.summary();
+  out.result = Json::object();
+  out.result["interrupted"] = out.interrupted_by != 0;
+  out.result["wall_seconds"] = out.wall_seconds;
+  algorithm.describe(out.result);
+  check_replicas(algorithm, group, out.result);
+  return out;
+}
+
 }  // namespace
 
 RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& settings) {
+  ProcessGroup* group = settings.group;
+  TP_CHECK_AS(UsageError, !group || !algorithm.steps_can_be_abandoned(),
+              "this trainer cannot run distributed (its steps can be abandoned half-way)");
+  if (group && !group->is_leader()) return follow_training(algorithm, settings);
   Timer timer;
   const bool resuming = !settings.resume.empty();
   const RunDir dir = resuming ? RunDir::open_existing(settings.resume)
@@ -143,6 +207,11 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   const ProgressPlan plan = algorithm.progress_plan();
   Progress progress(plan.label, plan.total, plan.unit, settings.quiet);
   RunContext context(dir, metrics, &progress);
+  context.set_group(group);
+  if (group) {  // every rank starts from this state
+    std::string image = checkpoints.writer(algorithm).encode();
+    group->broadcast_bytes(image);
+  }
   progress.set_log_interval(plan.log_interval_s);
   if (!settings.quiet) std::fprintf(stderr, "run directory %s\n", dir.path().c_str());
   if (settings.on_started) settings.on_started(dir.path());
@@ -156,7 +225,7 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   progress.update(algorithm.progress_done());
   // The run ends when the progress count reaches the plan's total (asked once, not per step).
   while (algorithm.progress_done() < plan.total) {
-    if (const int sig = pending_interrupt()) {  // between steps the state is consistent
+    if (const int sig = agreed_interrupt(group)) {  // between steps the state is consistent
       out.checkpoint = checkpoints.save_current(algorithm);
       out.interrupted_by = sig;
       break;
@@ -187,6 +256,7 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   out.result["interrupted"] = out.interrupted_by != 0;
   out.result["wall_seconds"] = out.wall_seconds;
   algorithm.describe(out.result);
+  if (group) check_replicas(algorithm, *group, out.result);
   if (out.interrupted_by)  // even with --quiet: the one way to know how to continue
     std::fprintf(stderr, "interrupted: checkpoint %s; continue with --resume %s\n", out.checkpoint.c_str(),
                  out.run_dir.c_str());

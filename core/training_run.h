@@ -18,6 +18,7 @@
 namespace tp {
 
 class Progress;
+class ProcessGroup;
 
 class CheckpointWriter;
 class CheckpointReader;
@@ -37,6 +38,12 @@ struct RunSettings {
   // Called once the run directory and its metrics.csv exist, before the first step, with the
   // directory's path (train --show opens its live chart there).
   std::function<void(const std::string& run_dir)> on_started;
+  // A distributed run (core/process_group.h; nullptr: this process alone). Rank 0 leads: it
+  // owns the run directory, metrics, progress and checkpoints, and starts every other rank
+  // from its state (a fresh one or the resumed checkpoint), sent as a checkpoint image. The
+  // others follow: the same steps, evaluations marked not leading, nothing written. An
+  // interrupt on any rank stops all of them at the same step.
+  ProcessGroup* group = nullptr;
 };
 
 // The settings every train command takes from its parsed options: --run-dir, --resume,
@@ -48,9 +55,17 @@ RunSettings run_settings(const OptionSet& options, const CommonOptions& common, 
 class RunContext {
  public:
   RunContext(const RunDir& dir, CsvMetrics& metrics, Progress* progress = nullptr)
-      : dir_(dir), metrics_(metrics), progress_(progress) {}
-  const RunDir& dir() const { return dir_; }
-  // One metrics.csv row (columns not named stay empty).
+      : dir_(&dir), metrics_(&metrics), progress_(progress) {}
+  // A following rank's context (RunSettings::group): no directory, no metrics.
+  explicit RunContext(ProcessGroup& group) : group_(&group) {}
+  // False on the following ranks of a distributed run: they skip what only the leader does
+  // (evaluations, pictures), keeping their state in step with it.
+  bool leader() const { return dir_ != nullptr; }
+  ProcessGroup* group() const { return group_; }
+  void set_group(ProcessGroup* group) { group_ = group; }
+  // The run directory; only the leader has one.
+  const RunDir& dir() const;
+  // One metrics.csv row (columns not named stay empty; nothing on a following rank).
   void log(const std::vector<std::pair<std::string, double>>& row);
   // One line on the screen above the progress bar (a periodic evaluation's result), unless
   // --quiet: what the metrics file gets, the person watching sees too.
@@ -59,9 +74,10 @@ class RunContext {
   bool stop_requested() const;
 
  private:
-  const RunDir& dir_;
-  CsvMetrics& metrics_;
-  Progress* progress_;
+  const RunDir* dir_ = nullptr;
+  CsvMetrics* metrics_ = nullptr;
+  Progress* progress_ = nullptr;
+  ProcessGroup* group_ = nullptr;
 };
 
 enum class StepStatus {
@@ -110,6 +126,9 @@ class TrainingAlgorithm {
   // True when step() can return Abandoned: the skeleton then keeps the start state in memory
   // until the first checkpoint exists, so an early interrupt still leaves one to resume from.
   virtual bool steps_can_be_abandoned() const { return false; }
+  // A digest of the state every rank of a distributed run holds alike (networks and
+  // optimizers), compared over the ranks when the run ends; 0 when there is none to compare.
+  virtual uint64_t replica_digest() const { return 0; }
 
   // The result: one human-readable line and the algorithm's fields of the `--json` object.
   virtual std::string summary() const = 0;

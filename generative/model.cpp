@@ -23,14 +23,29 @@ DataShape DataShape::of(const Dataset& d) {
 }
 
 void GenerativeModel::to(torch::Device device) {
-  if (device != torch::kCPU) make_parts(1);  // data parallelism runs on the CPU only
+  TP_CHECK_AS(UsageError, !group_ || device == torch::kCPU, "a distributed run trains on the CPU (Gloo)");
+  if (device != torch::kCPU) remake_parts(1);  // data parallelism runs on the CPU only
   move_to(device);
   device_ = device;
 }
 
 int GenerativeModel::split_batches(int parts) {
   TP_CHECK(parts >= 1, "parts must be >= 1, got ", parts);
-  return make_parts(device_ == torch::kCPU ? parts : 1);
+  return remake_parts(device_ == torch::kCPU ? parts : 1);
+}
+
+int GenerativeModel::remake_parts(int parts) {
+  const int made = make_parts(parts);
+  if (group_) join_group(*group_);  // the new DataParallel joins the run too
+  return made;
+}
+
+void GenerativeModel::distribute(ProcessGroup& group) {
+  TP_CHECK_AS(UsageError, device_ == torch::kCPU, "a distributed run trains on the CPU (Gloo), not on ", device_.str());
+  TP_CHECK_AS(UsageError, trains_distributed(), "train ", algorithm(),
+              " cannot run distributed (vae, ae, dae and the GANs can)");
+  join_group(group);
+  group_ = &group;
 }
 
 torch::Tensor GenerativeModel::on_device(const torch::Tensor& t) const { return t.defined() ? t.to(device_) : t; }

@@ -17,6 +17,7 @@
 namespace tp {
 class CheckpointWriter;
 class CheckpointReader;
+class ProcessGroup;
 }  // namespace tp
 
 namespace torch::jit {
@@ -63,6 +64,13 @@ class GenerativeModel {
   // returns the number of parts it will use: 1 for a model that trains on one thread, and off
   // the CPU.
   int split_batches(int parts);
+  // True for the models that can train as replicas of a distributed run (their steps run
+  // through nets::DataParallel): vae, ae, dae and the GANs.
+  virtual bool trains_distributed() const { return false; }
+  // Makes the model one replica of a distributed run (nets::DataParallel::join): each rank
+  // trains on its own rows of every batch and the gradients are summed over the ranks. A
+  // UsageError for a model that cannot and off the CPU.
+  void distribute(ProcessGroup& group);
   // End-of-epoch evaluation on the test split (test ELBO, accuracy, modes, ...).
   virtual std::vector<std::string> eval_names() const { return {}; }
   virtual std::vector<double> evaluate(const Dataset& test) = 0;
@@ -103,10 +111,16 @@ class GenerativeModel {
   virtual void move_to(torch::Device device) = 0;
   // Makes the part copies for `parts` parts (1: none) and returns the parts the model uses.
   virtual int make_parts(int /*parts*/) { return 1; }
+  // Joins every DataParallel of the model to `group` (models that train_distributed()).
+  virtual void join_group(ProcessGroup& /*group*/) {}
   // `t` on device() (undefined stays undefined).
   torch::Tensor on_device(const torch::Tensor& t) const;
   DataShape shape_;
   torch::Device device_ = torch::kCPU;
+
+ private:
+  int remake_parts(int parts);  // make_parts, then joins the group again
+  ProcessGroup* group_ = nullptr;
 };
 
 }  // namespace tp::gen

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <sstream>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/png_image.h"
+#include "core/process_group.h"
 #include "core/run_dir.h"
 #include "core/timer.h"
 #include "generative/data/batch_loader.h"
@@ -27,6 +29,30 @@ std::string samples_file(int64_t epoch) {
 }
 
 int grid_columns(const GenerativeModel& m) { return m.num_classes() > 0 ? static_cast<int>(m.num_classes()) : 8; }
+
+// Keeps LibTorch's default generator as it was: in a distributed run only the leader
+// evaluates, and every rank's generator must stay the same (it draws the batch orders and the
+// seeds of the ranks' noise streams).
+class GeneratorKept {
+ public:
+  explicit GeneratorKept(bool keep) {
+    if (!keep) return;
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    state_ = generator.get_state();
+  }
+  ~GeneratorKept() {
+    if (!state_.defined()) return;
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(state_);
+  }
+  GeneratorKept(const GeneratorKept&) = delete;
+  GeneratorKept& operator=(const GeneratorKept&) = delete;
+
+ private:
+  at::Tensor state_;
+};
 
 class GenerativeTraining : public TrainingAlgorithm {
  public:
@@ -76,11 +102,23 @@ class GenerativeTraining : public TrainingAlgorithm {
   }
   double metrics_position() const override { return static_cast<double>(epoch_); }
 
-  StepStatus step(RunContext& /*run*/) override {
+  StepStatus step(RunContext& run) override {
     Timer timer;
     epoch_closed_ = false;
     if (batch_ == 0 || !loader_) start_epoch();
     auto [x, y] = loader_->batch(batch_);
+    const int64_t rows = x.size(0);
+    if (const ProcessGroup* group = run.group()) {
+      // DDP: rank r trains on its block of every batch. A batch smaller than the world (an
+      // epoch's short last one) is skipped by every rank alike.
+      const int64_t w = group->world_size(), r = group->rank();
+      if (rows < w) {
+        ++batch_;
+        return StepStatus::Completed;
+      }
+      x = x.narrow(0, rows * r / w, rows * (r + 1) / w - rows * r / w);
+      if (y.defined()) y = y.narrow(0, rows * r / w, x.size(0));
+    }
     const auto values = model_.train_step(epoch_, x, y);
     TP_CHECK(values.size() == losses_.size(), "model returned ", values.size(), " losses for ", losses_.size(),
              " names");
@@ -91,7 +129,7 @@ class GenerativeTraining : public TrainingAlgorithm {
         sums[i] += values[i];
         counts[i] += 1;
       }
-    epoch_images_ += x.size(0);
+    epoch_images_ += rows;
     ++step_;
     ++batch_;
     const double seconds = timer.seconds();
@@ -103,9 +141,20 @@ class GenerativeTraining : public TrainingAlgorithm {
   // The epoch's end: the test evaluation, its metrics row and picture; the epoch is closed.
   bool evaluation_due() const override { return batch_ == loader_->batches_per_epoch(); }
   void evaluate(RunContext& run) override {
+    images_per_second_ = epoch_seconds_ > 0 ? static_cast<double>(epoch_images_) / epoch_seconds_ : 0.0;
+    if (run.leader()) evaluate_and_draw(run);
+    ++epoch_;
+    batch_ = 0;
+    sums_.zero_();
+    counts_.zero_();
+    epoch_closed_ = true;
+  }
+
+  // The epoch's metrics row, its line on the screen and its picture (the leader's part).
+  void evaluate_and_draw(RunContext& run) {
+    const GeneratorKept generator(run.group() != nullptr);
     const auto eval_values = model_.evaluate(test_);
     const auto evals = model_.eval_names();
-    images_per_second_ = epoch_seconds_ > 0 ? static_cast<double>(epoch_images_) / epoch_seconds_ : 0.0;
     std::vector<std::pair<std::string, double>> row = {{"epoch", static_cast<double>(epoch_ + 1)},
                                                        {"step", static_cast<double>(step_)},
                                                        {"train_seconds", train_seconds_},
@@ -128,11 +177,6 @@ class GenerativeTraining : public TrainingAlgorithm {
       write_png(run.dir().file(samples_file(epoch_ + 1)),
                 render_samples(picture, model_.shape().synthetic, grid_columns(model_)));
     }
-    ++epoch_;
-    batch_ = 0;
-    sums_.zero_();
-    counts_.zero_();
-    epoch_closed_ = true;
   }
 
   bool checkpoint_due() const override { return epoch_closed_; }
@@ -148,7 +192,10 @@ class GenerativeTraining : public TrainingAlgorithm {
   }
   void save(CheckpointWriter& w) const override {
     model_.save(w);
-    w.add_tensor("loop.perm", loader_ ? loader_->permutation() : torch::empty({0}, torch::kInt64));
+    // Before the first step of a resumed run the loader is not made yet: the order it will use.
+    w.add_tensor("loop.perm", loader_                 ? loader_->permutation()
+                              : saved_perm_.defined() ? saved_perm_
+                                                      : torch::empty({0}, torch::kInt64));
     w.add_tensor("loop.sums", sums_);
     w.add_tensor("loop.counts", counts_);
     w.add_tensor("loop.train_seconds", torch::tensor(train_seconds_, torch::kFloat64));
@@ -171,6 +218,12 @@ class GenerativeTraining : public TrainingAlgorithm {
     if (r.has("fixed.labels")) fixed_.labels = r.tensor("fixed.labels");
     if (r.has("fixed.x")) fixed_.x = r.tensor("fixed.x");
     r.load_torch_rng("torch_rng");
+  }
+
+  uint64_t replica_digest() const override {
+    CheckpointWriter w{CheckpointHeader{}};
+    model_.save(w);
+    return std::hash<std::string>{}(w.encode());
   }
 
   std::string summary() const override {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/process_group.h"
 
 namespace tp::nets {
 
@@ -86,7 +87,11 @@ std::vector<double> DataParallel::run(int64_t rows, const ShardFn& shard, int64_
       }
     }
   }
-  const uint64_t seed = k > 1 ? draw_seed() : 0;
+  TP_CHECK(!group_ || rows > 0, "DataParallel: ", group_ ? group_->describe() : "", " has no rows to run");
+  // A distributed rank's streams differ from every other rank's (splitmix64's increment).
+  const bool own_streams = k > 1 || group_;
+  const uint64_t seed =
+      own_streams ? draw_seed() + (group_ ? 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(group_->rank()) : 0) : 0;
   const int64_t units = rows / unit;
   auto range = [&](int p) { return std::make_pair(units * p / k * unit, units * (p + 1) / k * unit); };
   std::vector<std::vector<double>> values(static_cast<size_t>(k));
@@ -97,7 +102,7 @@ std::vector<double> DataParallel::run(int64_t rows, const ShardFn& shard, int64_
     s.begin = begin;
     s.size = end - begin;
     s.weight = static_cast<double>(s.size) / static_cast<double>(rows);
-    if (k > 1) {
+    if (own_streams) {
       at::Generator& g = generators_[static_cast<size_t>(p)];
       g.set_current_seed(seed + static_cast<uint64_t>(p));
       s.generator = g;
@@ -109,7 +114,22 @@ std::vector<double> DataParallel::run(int64_t rows, const ShardFn& shard, int64_
     if (sums.size() < v.size()) sums.resize(v.size(), 0.0);
     for (size_t i = 0; i < v.size(); ++i) sums[i] += v[i];
   }
-  if (k == 1) return sums;
+  if (group_) {
+    // The ranks' values weighted by their rows, and the rows, summed over the ranks.
+    auto packed = torch::zeros({static_cast<int64_t>(sums.size()) + 1}, torch::kFloat64);
+    auto* v = packed.data_ptr<double>();
+    for (size_t i = 0; i < sums.size(); ++i) v[i] = sums[i] * static_cast<double>(rows);
+    v[sums.size()] = static_cast<double>(rows);
+    std::vector<torch::Tensor> tensors = {packed};
+    group_->all_reduce_sum(tensors);
+    const double all_rows = v[sums.size()];
+    for (size_t i = 0; i < sums.size(); ++i) sums[i] = v[i] / all_rows;
+    rank_weight_ = static_cast<double>(rows) / all_rows;
+  }
+  if (k == 1) {
+    if (group_) all_reduce_buffers();
+    return sums;
+  }
   // Buffers (BatchNorm's running statistics): the mean over the parts that ran; a running mean
   // averaged this way is the running mean of the whole batch.
   std::vector<int> active;
@@ -131,7 +151,49 @@ std::vector<double> DataParallel::run(int64_t rows, const ShardFn& shard, int64_
       master_buffers[j].copy_(sum.div_(static_cast<double>(buffers.size())));
     }
   }
+  if (group_) all_reduce_buffers();
   return sums;
+}
+
+void DataParallel::join(ProcessGroup& group) { group_ = &group; }
+
+void DataParallel::all_reduce_gradients(const std::vector<torch::Tensor>& params) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> grads;
+  for (auto p : params) {
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+    grads.push_back(p.grad().reshape({-1}));
+  }
+  if (grads.empty()) return;
+  // One collective for all of them: the gradients weighted by this rank's share of the rows.
+  std::vector<torch::Tensor> flat = {torch::cat(grads).mul_(rank_weight_)};
+  group_->all_reduce_sum(flat);
+  int64_t offset = 0;
+  for (auto p : params) {
+    auto& g = p.mutable_grad();
+    g.copy_(flat[0].narrow(0, offset, g.numel()).view_as(g));
+    offset += g.numel();
+  }
+}
+
+void DataParallel::all_reduce_buffers() {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> buffers, flat;
+  for (auto& net : networks_)
+    for (auto b : net->copies[0]->buffers())
+      if (b.is_floating_point()) {
+        buffers.push_back(b);
+        flat.push_back(b.reshape({-1}).to(torch::kFloat64));
+      }
+  if (buffers.empty()) return;
+  std::vector<torch::Tensor> packed = {torch::cat(flat)};
+  group_->all_reduce_sum(packed);
+  packed[0].div_(static_cast<double>(group_->world_size()));
+  int64_t offset = 0;
+  for (auto& b : buffers) {
+    b.copy_(packed[0].narrow(0, offset, b.numel()).view_as(b));
+    offset += b.numel();
+  }
 }
 
 DataParallel::ShardedOptimizer& DataParallel::sharded(torch::optim::Optimizer& optimizer,
@@ -165,6 +227,7 @@ DataParallel::ShardedOptimizer& DataParallel::sharded(torch::optim::Optimizer& o
 void DataParallel::step(torch::optim::Optimizer& optimizer, const OptimizerOptions& options) {
   const int k = parts();
   if (k == 1) {
+    if (group_) all_reduce_gradients(optimizer.param_groups()[0].params());
     optimizer.step();
     return;
   }
@@ -198,26 +261,34 @@ void DataParallel::step(torch::optim::Optimizer& optimizer, const OptimizerOptio
       part->state().clear();
     }
   };
-  try {
-    pool_.run([&](int p) {
-      {
-        torch::NoGradGuard no_grad;
-        for (auto t : sharded_opt.owned[static_cast<size_t>(p)]) {
-          auto& grad = t.mutable_grad();
-          const auto it = copies_of.find(t.unsafeGetTensorImpl());
-          if (it == copies_of.end()) continue;
-          for (const auto& copy : it->second) {
-            const auto& g = copy.grad();
-            if (!g.defined()) continue;
-            if (grad.defined())
-              grad.add_(g);
-            else
-              grad = g.clone();
-          }
-        }
+  auto sum_copies = [&](int p) {
+    torch::NoGradGuard no_grad;
+    for (auto t : sharded_opt.owned[static_cast<size_t>(p)]) {
+      auto& grad = t.mutable_grad();
+      const auto it = copies_of.find(t.unsafeGetTensorImpl());
+      if (it == copies_of.end()) continue;
+      for (const auto& copy : it->second) {
+        const auto& g = copy.grad();
+        if (!g.defined()) continue;
+        if (grad.defined())
+          grad.add_(g);
+        else
+          grad = g.clone();
       }
-      sharded_opt.parts[static_cast<size_t>(p)]->step();
-    });
+    }
+  };
+  auto step_part = [&](int p) { sharded_opt.parts[static_cast<size_t>(p)]->step(); };
+  try {
+    if (group_) {  // the ranks' sum goes between this process's sum and the step
+      pool_.run(sum_copies);
+      all_reduce_gradients(optimizer.param_groups()[0].params());
+      pool_.run(step_part);
+    } else {
+      pool_.run([&](int p) {
+        sum_copies(p);
+        step_part(p);
+      });
+    }
   } catch (...) {
     give_back();
     throw;

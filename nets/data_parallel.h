@@ -26,6 +26,10 @@
 #include "core/part_pool.h"
 #include "nets/optimizer.h"
 
+namespace tp {
+class ProcessGroup;
+}
+
 namespace tp::nets {
 
 // One part's rows of the batch.
@@ -66,7 +70,19 @@ class DataParallel {
   // part: optimizer.step().
   void step(torch::optim::Optimizer& optimizer, const OptimizerOptions& options);
 
+  // Makes the networks one replica of a distributed run (core/process_group.h), with the
+  // semantics of PyTorch's DistributedDataParallel: each rank runs its own rows of every batch
+  // (rows > 0 on every rank), run() returns the values' mean over all ranks' rows, step() sums
+  // the ranks' gradients, each weighted by its share of the rows, before the optimizer steps,
+  // and floating buffers end as the ranks' mean, so replicas that start alike stay alike. Each
+  // rank draws its noise from streams of its own, even with one part.
+  void join(ProcessGroup& group);
+
  private:
+  // The distributed sum of `params`' gradients (undefined ones count as zeros).
+  void all_reduce_gradients(const std::vector<torch::Tensor>& params);
+  void all_reduce_buffers();
+
   struct Network;
   struct ShardedOptimizer;
   ShardedOptimizer& sharded(torch::optim::Optimizer& optimizer, const OptimizerOptions& options);
@@ -75,6 +91,8 @@ class DataParallel {
   std::vector<at::Generator> generators_;  // one per part
   std::vector<std::unique_ptr<Network>> networks_;
   std::map<const torch::optim::Optimizer*, std::unique_ptr<ShardedOptimizer>> optimizers_;
+  ProcessGroup* group_ = nullptr;
+  double rank_weight_ = 1;  // this rank's rows over all ranks' in the last run()
 };
 
 // One network split over parts: its DataParallel and its part copies (copies[p] is part p's,

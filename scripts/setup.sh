@@ -14,7 +14,7 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev
   xvfb xauth fonts-dejavu-core clang-format
   dataset-fashion-mnist gnugo ffmpeg
-  python3-torch libcairo2-dev
+  python3-torch libcairo2-dev libgloo-dev
 )
 # shellcheck disable=SC2206
 PACKAGES+=(${EXTRA_PACKAGES:-})

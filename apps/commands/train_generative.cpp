@@ -1,6 +1,8 @@
 // `torchplay train gan|dcgan|cgan|wgan-gp|vae|ae|dae|sae|classifier`: one command for every
 // generative model, a run of the shared loop (generative/train_loop.h). Parse, call, print.
 #include "apps/commands.h"
+#include "core/error.h"
+#include "core/process_group.h"
 #include "core/runtime.h"
 #include "generative/data/dataset.h"
 #include "generative/model_factory.h"
@@ -14,16 +16,26 @@ int train_generative(const std::string& algorithm, const Args& args) {
   set.enable_resume();
   auto cfg = gen::TrainConfig::preset(algorithm);
   TrainShow show;
+  DistOptions dist;
   cfg.bind(set);
   show.bind(set);
+  dist.bind(set);
   if (!set.parse(args)) return 0;
   const ThreadLayout cores = init_runtime(cfg.common, CoreUse::kWorkers);
+  const DistPlace place = resolve_dist_place(dist);
   const auto train = gen::load_dataset(cfg.loop.data, gen::Split::Train, cfg.common.seed, cfg.loop.synthetic_size);
   const auto test = gen::load_dataset(cfg.loop.data, gen::Split::Test, cfg.common.seed,
                                       std::min<int64_t>(cfg.loop.synthetic_size, 10000));
   auto model = gen::make_model(cfg.model, gen::DataShape::of(train), torch::Device(cfg.common.device));
   const ThreadLayout layout = gen::give_cores(*model, cores, cfg.common.threads);
+  // Several processes as one run (docs/distributed.md): --batch-size is the whole batch,
+  // each rank trains on its share of it.
+  TP_CHECK_AS(UsageError, place.world_size == 1 || model->trains_distributed(), "train ", algorithm,
+              " cannot run distributed (vae, ae, dae and the GANs can)");
+  const auto group = ProcessGroup::connect_if_distributed(place);
+  if (group) model->distribute(*group);
   RunSettings settings = show.attach(run_settings(set, cfg.common, layout));
+  settings.group = group.get();
   const RunOutcome outcome = gen::train_model(*model, cfg.loop, train, test, settings, cfg.common.seed);
   return print_run_outcome(outcome, cfg.common);
 }

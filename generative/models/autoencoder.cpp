@@ -71,6 +71,8 @@ int AutoencoderModel::make_parts(int parts) {
   return nets_->split.split(parts, nets_->ae, [&] { return nets::Autoencoder(nets_->ae_options); });
 }
 
+void AutoencoderModel::join_group(ProcessGroup& group) { nets_->split.parallel->join(group); }
+
 AutoencoderModel::~AutoencoderModel() = default;
 
 void AutoencoderModel::move_to(torch::Device device) {

@@ -39,6 +39,8 @@ class AutoencoderModel : public GenerativeModel {
  private:
   void move_to(torch::Device device) override;
   int make_parts(int parts) override;
+  bool trains_distributed() const override { return true; }
+  void join_group(ProcessGroup& group) override;
   struct Nets;
   std::string algorithm_;
   AeOptions options_;

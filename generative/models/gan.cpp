@@ -124,6 +124,8 @@ int GanModel::make_parts(int parts) {
   return parts;
 }
 
+void GanModel::join_group(ProcessGroup& group) { nets_->parallel->join(group); }
+
 GanModel::~GanModel() = default;
 
 void GanModel::move_to(torch::Device device) {

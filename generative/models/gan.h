@@ -42,6 +42,8 @@ class GanModel : public GenerativeModel {
  private:
   void move_to(torch::Device device) override;
   int make_parts(int parts) override;
+  bool trains_distributed() const override { return true; }
+  void join_group(ProcessGroup& group) override;
   struct Nets;
   // G and D on model-range tensors (images in [-1, 1], (N, C, H, W); points (N, 2)).
   // `averaged`: run the moving-average copy of G (g_ema > 0) instead of G. `part`: run part

@@ -53,6 +53,8 @@ int VaeModel::make_parts(int parts) {
   return nets_->split.split(parts, nets_->vae, [&] { return nets::VAE(nets_->vae_options); });
 }
 
+void VaeModel::join_group(ProcessGroup& group) { nets_->split.parallel->join(group); }
+
 std::string VaeModel::architecture() const { return nets_->vae->signature(); }
 
 namespace {

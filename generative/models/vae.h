@@ -37,6 +37,8 @@ class VaeModel : public GenerativeModel, public LikelihoodBound {
  private:
   void move_to(torch::Device device) override;
   int make_parts(int parts) override;
+  bool trains_distributed() const override { return true; }
+  void join_group(ProcessGroup& group) override;
   struct Nets;
   VaeOptions options_;
   std::unique_ptr<Nets> nets_;

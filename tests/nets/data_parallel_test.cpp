@@ -7,9 +7,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <future>
 #include <memory>
 #include <vector>
 
+#include "core/process_group.h"
+#include "core/rank_launcher.h"
 #include "nets/mlp.h"
 #include "nets/optimizer.h"
 
@@ -169,6 +172,96 @@ TEST(DataParallel, RejectsMismatchedCopiesAndUnevenUnits) {
   EXPECT_THROW(dp.run(
                    5, [](int, const Shard&) { return std::vector<double>{}; }, 2),
                std::exception);
+}
+
+// DistributedDataParallel's contract: ranks that each run their own rows of every batch (an
+// uneven split, and one part on one rank, two on the other) end with the parameters one
+// process gets on the whole batch, and bit-identical to each other. Ranks are threads here
+// (process_group_test); the CLI test runs them as processes.
+MLP copy_of(const MLP& net) {
+  MLP copy(mlp_options());
+  torch::NoGradGuard no_grad;
+  const auto from = net->parameters();
+  auto to = copy->parameters();
+  for (size_t j = 0; j < to.size(); ++j) to[j].copy_(from[j]);
+  return copy;
+}
+
+TEST(DataParallel, DistributedRanksTrainAsOneProcessOnTheWholeBatch) {
+  torch::set_num_threads(1);
+  torch::manual_seed(11);
+  const int64_t rows = 12, steps = 6;
+  const auto x = torch::randn({rows, 6}), target = torch::randn({rows, 3});  // fitted for `steps` steps
+  MLP reference(mlp_options());
+  std::vector<MLP> start;
+  for (int r = 0; r < 2; ++r) start.push_back(copy_of(reference));
+  OptimizerOptions o;
+  o.name = "adam";
+  o.lr = 0.01;
+  auto loss_of = [&](MLP& net, int64_t begin, int64_t size) {
+    return (net->forward(x.narrow(0, begin, size)) - target.narrow(0, begin, size)).pow(2).mean();
+  };
+  std::vector<double> reference_losses;
+  {
+    DataParallel dp(1);
+    dp.add_network({reference.ptr()});
+    auto adam = make_optimizer(reference->parameters(), o);
+    for (int64_t t = 0; t < steps; ++t) {
+      reference_losses.push_back(dp.run(rows, [&](int, const Shard& s) {
+        auto loss = loss_of(reference, s.begin, s.size) * s.weight;
+        loss.backward();
+        return std::vector<double>{loss.item<double>()};
+      })[0]);
+      dp.step(*adam, o);
+    }
+  }
+  const int port = free_port("127.0.0.1");
+  const int64_t split = 5;  // rank 0 runs rows [0, 5), rank 1 rows [5, 12)
+  std::vector<std::vector<double>> losses(2);
+  std::vector<std::future<void>> ranks;
+  for (int r = 0; r < 2; ++r)
+    ranks.push_back(std::async(std::launch::async, [&, r] {
+      DistPlace place;
+      place.master_port = port;
+      place.world_size = 2;
+      place.rank = r;
+      place.timeout_s = 20;
+      auto group = ProcessGroup::connect(place);
+      const int parts = r + 1;
+      MLP& net = start[static_cast<size_t>(r)];
+      std::vector<MLP> copies = {net};
+      std::vector<std::shared_ptr<torch::nn::Module>> modules = {net.ptr()};
+      for (int p = 1; p < parts; ++p) {
+        copies.push_back(copy_of(net));
+        modules.push_back(copies.back().ptr());
+      }
+      DataParallel dp(parts);
+      dp.add_network(modules);
+      dp.join(*group);
+      auto adam = make_optimizer(net->parameters(), o);
+      const int64_t begin = r == 0 ? 0 : split, size = r == 0 ? split : rows - split;
+      for (int64_t t = 0; t < steps; ++t) {
+        losses[static_cast<size_t>(r)].push_back(dp.run(size, [&](int part, const Shard& s) {
+          auto loss = loss_of(copies[static_cast<size_t>(part)], begin + s.begin, s.size) * s.weight;
+          loss.backward();
+          return std::vector<double>{loss.item<double>()};
+        })[0]);
+        dp.step(*adam, o);
+      }
+    }));
+  for (auto& r : ranks) r.get();
+  const auto want = reference->parameters();
+  const auto got0 = start[0]->parameters(), got1 = start[1]->parameters();
+  for (size_t j = 0; j < want.size(); ++j) {
+    EXPECT_TRUE(torch::allclose(got0[j], want[j], 1e-5, 1e-6)) << "param " << j;
+    EXPECT_TRUE(torch::equal(got0[j], got1[j])) << "param " << j;
+  }
+  for (int64_t t = 0; t < steps; ++t) {
+    // run() gives every rank the whole batch's mean loss.
+    EXPECT_NEAR(losses[0][static_cast<size_t>(t)], reference_losses[static_cast<size_t>(t)], 1e-5);
+    EXPECT_EQ(losses[0][static_cast<size_t>(t)], losses[1][static_cast<size_t>(t)]);
+  }
+  EXPECT_LT(reference_losses.back(), reference_losses.front());  // it learned something
 }
 
 }  // namespace
