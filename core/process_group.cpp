@@ -22,8 +22,8 @@ void DistOptions::bind(OptionSet& set) {
                     "distributed run: tcp://HOST:PORT of rank 0 (default: $MASTER_ADDR:$MASTER_PORT)");
   set.add_transient("world-size", &world_size, "distributed run: number of processes (default: $WORLD_SIZE or 1)");
   set.add_transient("rank", &rank, "distributed run: this process's rank, 0..world-size-1 (default: $RANK)");
-  set.add("dist-timeout", &timeout_s,
-          "distributed run: seconds to wait for the other ranks (rendezvous, each collective)");
+  set.add_transient("dist-timeout", &timeout_s,
+                    "distributed run: seconds to wait for the other ranks (rendezvous, each collective; default 60)");
 }
 
 namespace {
@@ -53,8 +53,14 @@ std::string text_of(const std::vector<uint8_t>& v) { return {v.begin(), v.end()}
 
 DistPlace resolve_dist_place(const DistOptions& o) {
   DistPlace place;
-  place.timeout_s = o.timeout_s;
-  TP_CHECK_AS(UsageError, o.timeout_s > 0, "--dist-timeout must be > 0");
+  size_t used = 0;
+  try {
+    place.timeout_s = std::stod(o.timeout_s, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  TP_CHECK_AS(UsageError, used == o.timeout_s.size() && used > 0 && place.timeout_s > 0 && place.timeout_s < 1e6,
+              "--dist-timeout '", printable(o.timeout_s), "' is not a number of seconds > 0");
   const std::string world = !o.world_size.empty() ? o.world_size : from_env("WORLD_SIZE");
   const std::string world_origin = !o.world_size.empty() ? "--world-size" : "WORLD_SIZE";
   if (!world.empty()) place.world_size = parse_count(world, world_origin);

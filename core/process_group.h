@@ -21,13 +21,13 @@ class OptionSet;
 // else from the variables torchrun (and `torchplay launch`) set: MASTER_ADDR, MASTER_PORT,
 // WORLD_SIZE, RANK, LOCAL_RANK.
 struct DistOptions {
-  std::string url;         // --dist-url: tcp://HOST:PORT
-  std::string world_size;  // --world-size (text: the options are not recorded in config.ini)
-  std::string rank;        // --rank
-  double timeout_s = 60;   // --dist-timeout: rendezvous and every collective
+  std::string url;               // --dist-url: tcp://HOST:PORT
+  std::string world_size;        // --world-size (text: the options are not recorded in config.ini)
+  std::string rank;              // --rank
+  std::string timeout_s = "60";  // --dist-timeout: seconds for the rendezvous and each collective
 
-  // Binds --dist-url, --world-size, --rank and --dist-timeout. They are left out of config.ini:
-  // each rank has its own, and a resumed run may use another layout.
+  // Binds --dist-url, --world-size, --rank and --dist-timeout. They are left out of config.ini
+  // (so also of checkpoints): each rank has its own, and a resumed run may use another layout.
   void bind(OptionSet& set);
 };
 

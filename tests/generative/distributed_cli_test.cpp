@@ -6,6 +6,7 @@
 #include <chrono>
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <string>
 
 #include "core/json.h"
@@ -98,6 +99,37 @@ TEST(DistributedCli, InterruptStopsEveryRankAtOneStepAndTheRunResumes) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(rank_json(r.output, 0).at("epochs").get<int>(), epochs_done + 1);
   EXPECT_TRUE(rank_json(r.output, 1).at("replicas_identical").get<bool>());
+}
+
+TEST(DistributedCli, AKilledRankStopsTheRunAndItsLastCheckpointResumes) {
+  test::TempDir dir;
+  test::write_tiny_mnist(dir.file(""));
+  const std::string run = dir.file("run");
+  const std::string train =
+      "train dcgan --ngf 8 --ndf 8 --batch-size 16 --threads 1 --quiet --json --data " + dir.path();
+  // kill -9 of rank 1 (found by its RANK variable) once a checkpoint exists: rank 0 cannot
+  // go on without it, launch stops it and exits with rank 1's 128 + 9.
+  const std::string script =
+      test::torchplay_bin() + " " + launch(2, train + " --epochs 500 --run-dir " + run) + " > " + dir.file("log") +
+      " 2>&1 & pid=$!; for i in $(seq 600); do ls " + run +
+      "/checkpoints/*.tpck >/dev/null 2>&1 && break; sleep 0.1; done; sleep 0.5; for p in $(pgrep -f -- \"run-dir " +
+      run +
+      "\"); do tr \"\\000\" \"\\n\" < /proc/$p/environ | grep -qx RANK=1 && kill -9 $p; done; wait $pid;"
+      " echo launch-exit=$?";
+  auto r = test::run_command("bash -c '" + script + "'");
+  const std::string log = read_file(dir.file("log"));
+  ASSERT_NE(r.output.find("launch-exit=137"), std::string::npos) << r.output << log;
+  EXPECT_NE(log.find("launch: rank 1 exited with code 137"), std::string::npos) << log;
+  // The newest checkpoint rank 0 wrote is whole: the run resumes from it, and goes one epoch on.
+  std::string newest;
+  for (const auto& f : std::filesystem::directory_iterator(run + "/checkpoints"))
+    if (f.path().extension() == ".tpck" && f.path().filename().string() > newest) newest = f.path().filename().string();
+  ASSERT_FALSE(newest.empty());
+  const int epochs_done = std::stoi(newest.substr(5, 12)) / 4;  // ckpt-<step>.tpck, 4 steps an epoch
+  r = test::run_torchplay(
+      launch(2, "train dcgan --resume " + run + " --epochs " + std::to_string(epochs_done + 1) + " --quiet --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output << log;
+  EXPECT_EQ(rank_json(r.output, 0).at("epochs").get<int>(), epochs_done + 1);
 }
 
 TEST(DistributedCli, LaunchPrefixesEachRanksLinesAndExitsWithTheFirstFailure) {
