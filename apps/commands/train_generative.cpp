@@ -36,6 +36,9 @@ int train_generative(const std::string& algorithm, const Args& args) {
   if (group) model->distribute(*group);
   RunSettings settings = show.attach(run_settings(set, cfg.common, layout));
   settings.group = group.get();
+  if (group)  // who ran it, beside the thread layout of each rank
+    settings.config_ini +=
+        "# distributed: " + std::to_string(group->world_size()) + " ranks, --batch-size split over them\n";
   const RunOutcome outcome = gen::train_model(*model, cfg.loop, train, test, settings, cfg.common.seed);
   return print_run_outcome(outcome, cfg.common);
 }

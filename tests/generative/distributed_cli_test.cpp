@@ -65,6 +65,7 @@ TEST(DistributedCli, TwoRanksOnHalfBatchesTrainAsOneProcessOnTheWholeBatch) {
   EXPECT_NEAR(leader.at("test_mse").get<double>(), one.at("test_mse").get<double>(), 1e-6);
   EXPECT_EQ(leader.at("steps").get<int>(), one.at("steps").get<int>());
   // Rank 0 alone wrote the run: its metrics have one row per epoch.
+  EXPECT_NE(read_file(dir.file("two/config.ini")).find("# distributed: 2 ranks"), std::string::npos);
   const std::string metrics = read_file(dir.file("two/metrics.csv"));
   EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 2) << metrics;
 }
