@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
@@ -29,6 +30,13 @@ int cmd_train(const Args& args) {
   }
   const std::string& algo = args[0];
   const Args rest(args.begin() + 1, args.end());
+  // Under torchrun or `torchplay launch`, a trainer that cannot join the run would train alone
+  // once per rank, each writing its own run: refused instead (docs/distributed.md).
+  const char* world = std::getenv("WORLD_SIZE");
+  const bool ranked = world && std::strcmp(world, "1") != 0 && std::strcmp(world, "") != 0;
+  if (ranked && (algo == "dqn" || algo == "alphazero" || algo == "ppo" || algo == "a2c" || algo == "a3c"))
+    TP_THROW(UsageError, "train ", algo, " does not run distributed yet (WORLD_SIZE=", printable(world),
+             " is set); docs/distributed.md lists the trainers that do");
   if (algo == "dqn") return train_dqn(rest);
   if (algo == "alphazero") return train_alphazero(rest);
   if (algo == "ppo" || algo == "a2c" || algo == "a3c") return train_policy_gradient(algo, rest);
