@@ -157,7 +157,7 @@ std::vector<double> DataParallel::run(int64_t rows, const ShardFn& shard, int64_
 
 void DataParallel::join(ProcessGroup& group) { group_ = &group; }
 
-void DataParallel::all_reduce_gradients(const std::vector<torch::Tensor>& params) {
+void all_reduce_gradients(ProcessGroup& group, const std::vector<torch::Tensor>& params, double weight) {
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> grads;
   for (auto p : params) {
@@ -166,8 +166,8 @@ void DataParallel::all_reduce_gradients(const std::vector<torch::Tensor>& params
   }
   if (grads.empty()) return;
   // One collective for all of them: the gradients weighted by this rank's share of the rows.
-  std::vector<torch::Tensor> flat = {torch::cat(grads).mul_(rank_weight_)};
-  group_->all_reduce_sum(flat);
+  std::vector<torch::Tensor> flat = {torch::cat(grads).mul_(weight)};
+  group.all_reduce_sum(flat);
   int64_t offset = 0;
   for (auto p : params) {
     auto& g = p.mutable_grad();
@@ -227,7 +227,7 @@ DataParallel::ShardedOptimizer& DataParallel::sharded(torch::optim::Optimizer& o
 void DataParallel::step(torch::optim::Optimizer& optimizer, const OptimizerOptions& options) {
   const int k = parts();
   if (k == 1) {
-    if (group_) all_reduce_gradients(optimizer.param_groups()[0].params());
+    if (group_) all_reduce_gradients(*group_, optimizer.param_groups()[0].params(), rank_weight_);
     optimizer.step();
     return;
   }
@@ -281,7 +281,7 @@ void DataParallel::step(torch::optim::Optimizer& optimizer, const OptimizerOptio
   try {
     if (group_) {  // the ranks' sum goes between this process's sum and the step
       pool_.run(sum_copies);
-      all_reduce_gradients(optimizer.param_groups()[0].params());
+      all_reduce_gradients(*group_, optimizer.param_groups()[0].params(), rank_weight_);
       pool_.run(step_part);
     } else {
       pool_.run([&](int p) {

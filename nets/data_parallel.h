@@ -79,8 +79,6 @@ class DataParallel {
   void join(ProcessGroup& group);
 
  private:
-  // The distributed sum of `params`' gradients (undefined ones count as zeros).
-  void all_reduce_gradients(const std::vector<torch::Tensor>& params);
   void all_reduce_buffers();
 
   struct Network;
@@ -94,6 +92,11 @@ class DataParallel {
   ProcessGroup* group_ = nullptr;
   double rank_weight_ = 1;  // this rank's rows over all ranks' in the last run()
 };
+
+// The sum over the ranks of `group` of each rank's gradients of `params` times `weight`
+// (undefined gradients count as zeros), in one all-reduce, into every rank's gradients: with
+// weight 1 / world size, DistributedDataParallel's mean.
+void all_reduce_gradients(ProcessGroup& group, const std::vector<torch::Tensor>& params, double weight);
 
 // One network split over parts: its DataParallel and its part copies (copies[p] is part p's,
 // copies[0] the network itself). Holder is a TORCH_MODULE holder.

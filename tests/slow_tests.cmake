@@ -16,6 +16,7 @@ set(TP_SLOW_TESTS
   PgTraining.A2cLearnsCartPole
   PgTraining.A3cWithTwoWorkersLearnsCartPole
   PgTraining.PpoWithGsdeReachesTheMountainCarGoalAndResumesExactly
+  DistributedCli.PpoOnTwoRanksSolvesCartPoleAndResumes
 )
 if(TARGET tp_view)
   list(APPEND TP_SLOW_TESTS WatchCli.DqnCheckpointPlaysTheEpisodeEvalScores)

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <torch/torch.h>
+
 #include "core/error.h"
+#include "core/process_group.h"
 
 namespace tp::agents::pg {
 
@@ -50,6 +53,29 @@ std::vector<double> RunningMeanStd::state() const {
   s.insert(s.end(), var_.begin(), var_.end());
   s.push_back(count_);
   return s;
+}
+
+void RunningMeanStd::combine_ranks(ProcessGroup& group, const RunningMeanStd& before) {
+  const size_t n = mean_.size();
+  TP_CHECK(before.mean_.size() == n, "running statistics: combining sizes ", before.mean_.size(), " and ", n);
+  // This rank's rows since `before`: their count, sum and sum of squares.
+  auto packed = torch::empty({static_cast<int64_t>(2 * n + 1)}, torch::kFloat64);
+  double* v = packed.data_ptr<double>();
+  for (size_t j = 0; j < n; ++j) {
+    v[j] = count_ * mean_[j] - before.count_ * before.mean_[j];
+    v[n + j] =
+        count_ * (var_[j] + mean_[j] * mean_[j]) - before.count_ * (before.var_[j] + before.mean_[j] * before.mean_[j]);
+  }
+  v[2 * n] = count_ - before.count_;
+  std::vector<torch::Tensor> tensors = {packed};
+  group.all_reduce_sum(tensors);
+  count_ = before.count_ + v[2 * n];
+  for (size_t j = 0; j < n; ++j) {
+    const double sum = before.count_ * before.mean_[j] + v[j];
+    const double squares = before.count_ * (before.var_[j] + before.mean_[j] * before.mean_[j]) + v[n + j];
+    mean_[j] = sum / count_;
+    var_[j] = std::max(0.0, squares / count_ - mean_[j] * mean_[j]);
+  }
 }
 
 void RunningMeanStd::set_state(const std::vector<double>& s) {

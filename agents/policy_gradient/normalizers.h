@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <vector>
 
+namespace tp {
+class ProcessGroup;
+}
+
 namespace tp::agents::pg {
 
 // Mean and variance of a stream of vectors, merged batch by batch (Chan et al.'s parallel
@@ -26,6 +30,11 @@ class RunningMeanStd {
   std::vector<double> state() const;
   void set_state(const std::vector<double>& state);
 
+  // A distributed run: every rank held `before` and has since merged rows of its own; after
+  // this every rank holds the statistics of `before` and all ranks' rows (their raw moments
+  // summed over the ranks).
+  void combine_ranks(ProcessGroup& group, const RunningMeanStd& before);
+
  private:
   std::vector<double> mean_, var_;
   double count_ = 1e-4;  // Gymnasium's epsilon start
@@ -42,6 +51,8 @@ class RewardScaler {
   // [running returns..., return statistics...] for checkpoints, and back.
   std::vector<double> state() const;
   void set_state(const std::vector<double>& state);
+  // The return statistics the rewards are scaled by (RunningMeanStd::combine_ranks).
+  RunningMeanStd& return_stats() { return stats_; }
 
  private:
   double gamma_;

@@ -100,6 +100,7 @@ EvalReport PgRun::evaluate_network(nets::ActorCritic& net, int episodes, uint64_
 }
 
 void PgRun::evaluate(RunContext& run) {
+  if (!run.leader()) return;  // a distributed run evaluates on rank 0
   const EvalReport rep = evaluate_network(net_, o_.eval_episodes, selection_seed(seed_));
   run.log({{"step", static_cast<double>(steps())},
            {"eval_return_mean", rep.return_stats.mean},
@@ -113,6 +114,7 @@ void PgRun::evaluate(RunContext& run) {
 }
 
 void PgRun::finish(RunContext& run) {
+  if (!run.leader()) return;
   train_seconds_ = timer_.seconds();
   train_steps_per_s_ = steps_per_second();
   final_ = evaluate_network(best_ ? best_ : net_, o_.final_eval_episodes, evaluation_seed(seed_));

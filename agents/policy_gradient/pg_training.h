@@ -14,6 +14,10 @@ namespace tp::agents::pg {
 
 // `options` bound from PgOptions::preset and validated; `seed` seeds the envs (LibTorch's
 // generator is seeded by init_runtime); `device` is where the network learns.
+// settings.group: PPO and A2C as ranks of a distributed run (docs/distributed.md): --num-envs
+// and --steps are the whole run's, each rank steps num_envs / world size of the envs (those a
+// single process would have, by seed), and every gradient step takes the ranks' mean. A3C is
+// refused.
 RunOutcome train(const PgOptions& options, RunSettings settings, uint64_t seed, const std::string& device = "cpu");
 
 }  // namespace tp::agents::pg

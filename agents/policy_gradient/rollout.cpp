@@ -53,6 +53,10 @@ Rollout RolloutCollector::collect(nets::ActorCritic& net, const at::Generator& g
   r.episode_ends = torch::empty({steps, n});
   // The network may live on another device; rollouts stay on the CPU, beside the envs.
   const torch::Device device = nets::device_of(*net);
+  // Distributed: the statistics every rank starts the rollout from (combined at its end).
+  const std::optional<RunningMeanStd> obs_before = group_ ? obs_stats_ : std::nullopt;
+  std::optional<RunningMeanStd> returns_before;
+  if (group_ && reward_scaler_) returns_before = reward_scaler_->return_stats();
   std::vector<int> discrete_actions(static_cast<size_t>(n));
   std::vector<float> rewards(static_cast<size_t>(n));
   const bool gsde = net->options().gsde;
@@ -105,6 +109,8 @@ Rollout RolloutCollector::collect(nets::ActorCritic& net, const at::Generator& g
     obs_ = observe_batch(vec_.obs(), n, /*update_stats=*/true);
   }
   r.next_values = net->value(obs_.to(device)).cpu();
+  if (obs_before) obs_stats_->combine_ranks(*group_, *obs_before);
+  if (returns_before) reward_scaler_->return_stats().combine_ranks(*group_, *returns_before);
   return r;
 }
 
@@ -159,6 +165,23 @@ void RolloutCollector::load(CheckpointReader& r, const std::string& prefix) {
   steps_ = static_cast<int64_t>(episodes.back());
   if (obs_stats_) obs_stats_->set_state(r.doubles(prefix + "obs_stats"));
   if (reward_scaler_) reward_scaler_->set_state(r.doubles(prefix + "reward_scaler"));
+}
+
+void RolloutCollector::load_shared(CheckpointReader& r, const std::string& prefix) {
+  const std::vector<double> episodes = r.doubles(prefix + "episodes");
+  TP_CHECK_AS(CheckpointError, episodes.size() == 2 * running_returns_.size() + 1, "checkpoint '", r.path(),
+              "': malformed episode state");
+  steps_ = static_cast<int64_t>(episodes.back());
+  if (obs_stats_) obs_stats_->set_state(r.doubles(prefix + "obs_stats"));
+  if (reward_scaler_) {
+    // Rank 0's return statistics; this rank's own running returns.
+    RunningMeanStd leader_returns = reward_scaler_->return_stats();
+    std::vector<double> state = r.doubles(prefix + "reward_scaler");
+    const size_t n = running_returns_.size();
+    TP_CHECK_AS(CheckpointError, state.size() > n, "checkpoint '", r.path(), "': malformed reward statistics");
+    leader_returns.set_state(std::vector<double>(state.begin() + static_cast<std::ptrdiff_t>(n), state.end()));
+    reward_scaler_->return_stats() = leader_returns;
+  }
 }
 
 }  // namespace tp::agents::pg

@@ -21,6 +21,7 @@
 namespace tp {
 class CheckpointWriter;
 class CheckpointReader;
+class ProcessGroup;
 }  // namespace tp
 
 namespace tp::agents::pg {
@@ -59,6 +60,13 @@ class RolloutCollector {
   // Env states, running returns, current observations and normalisers, under `prefix`.
   void save(CheckpointWriter& writer, const std::string& prefix) const;
   void load(CheckpointReader& reader, const std::string& prefix);
+  // What the ranks of a distributed run share (the normalisers and the step count), leaving
+  // this collector's own envs as they are: a following rank starting from rank 0's state.
+  void load_shared(CheckpointReader& reader, const std::string& prefix);
+
+  // Makes this collector one rank's share of a distributed run's envs: after each rollout the
+  // normalisers' statistics are combined over the ranks (RunningMeanStd::combine_ranks).
+  void join(ProcessGroup& group) { group_ = &group; }
 
  private:
   torch::Tensor observe_batch(const float* raw, int64_t rows, bool update_stats);
@@ -75,6 +83,7 @@ class RolloutCollector {
   std::vector<int> running_lengths_;
   std::vector<FinishedEpisode> finished_;
   int64_t steps_ = 0;
+  ProcessGroup* group_ = nullptr;
 };
 
 }  // namespace tp::agents::pg

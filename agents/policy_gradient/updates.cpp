@@ -4,7 +4,9 @@
 
 #include "agents/policy_gradient/gae.h"
 #include "agents/policy_gradient/losses.h"
+#include "core/process_group.h"
 #include "nets/action_distribution.h"
+#include "nets/data_parallel.h"
 #include "nets/layers.h"
 
 namespace tp::agents::pg {
@@ -25,9 +27,10 @@ Batch flatten(const nets::ActorCritic& net, const Rollout& r, const PgOptions& o
 }
 
 void gradient_step(nets::ActorCritic& net, torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
-                   double max_grad_norm) {
+                   double max_grad_norm, ProcessGroup* group) {
   optimizer.zero_grad();
   loss.backward();
+  if (group) nets::all_reduce_gradients(*group, net->parameters(), 1.0 / group->world_size());
   if (max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(net->parameters(), max_grad_norm);
   optimizer.step();
 }
@@ -35,7 +38,7 @@ void gradient_step(nets::ActorCritic& net, torch::optim::Optimizer& optimizer, c
 }  // namespace
 
 UpdateStats ppo_update(nets::ActorCritic& net, torch::optim::Optimizer& optimizer, const Rollout& rollout,
-                       const PgOptions& o, double clip) {
+                       const PgOptions& o, double clip, ProcessGroup* group) {
   const Batch b = flatten(net, rollout, o);
   const int64_t minibatch = b.size() / o.num_minibatches;
   UpdateStats stats;
@@ -55,7 +58,7 @@ UpdateStats ppo_update(nets::ActorCritic& net, torch::optim::Optimizer& optimize
       const torch::Tensor vl = value_loss(out.value, b.values.index_select(0, idx), b.returns.index_select(0, idx),
                                           o.clip_vloss ? clip : 0.0);
       const torch::Tensor entropy = dist.entropy().mean();
-      gradient_step(net, optimizer, pl.loss - o.ent_coef * entropy + o.vf_coef * vl, o.max_grad_norm);
+      gradient_step(net, optimizer, pl.loss - o.ent_coef * entropy + o.vf_coef * vl, o.max_grad_norm, group);
       stats.policy_loss += pl.loss.item<double>();
       stats.value_loss += vl.item<double>();
       stats.entropy += entropy.item<double>();
@@ -66,6 +69,11 @@ UpdateStats ppo_update(nets::ActorCritic& net, torch::optim::Optimizer& optimize
       ++steps;
     }
     stats.epochs = epoch + 1;
+    if (group && o.target_kl > 0) {  // every rank stops at the same epoch
+      std::vector<torch::Tensor> kl = {torch::tensor({epoch_kl / group->world_size()}, torch::kFloat64)};
+      group->all_reduce_sum(kl);
+      epoch_kl = kl[0].item<double>();
+    }
     // CleanRL stops on the last minibatch's KL; the epoch's mean is less noisy.
     if (o.target_kl > 0 && epoch_kl / epoch_steps > o.target_kl) break;
   }
@@ -93,9 +101,9 @@ A2cLoss a2c_loss(nets::ActorCritic& net, const Rollout& rollout, const PgOptions
 }
 
 UpdateStats a2c_update(nets::ActorCritic& net, torch::optim::Optimizer& optimizer, const Rollout& rollout,
-                       const PgOptions& o) {
+                       const PgOptions& o, ProcessGroup* group) {
   A2cLoss l = a2c_loss(net, rollout, o);
-  gradient_step(net, optimizer, l.loss, o.max_grad_norm);
+  gradient_step(net, optimizer, l.loss, o.max_grad_norm, group);
   return l.stats;
 }
 

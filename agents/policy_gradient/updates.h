@@ -7,6 +7,10 @@
 #include "agents/policy_gradient/rollout.h"
 #include "nets/actor_critic.h"
 
+namespace tp {
+class ProcessGroup;
+}
+
 namespace tp::agents::pg {
 
 // What the update logs (means over its gradient steps).
@@ -17,11 +21,14 @@ struct UpdateStats {
   int epochs = 0;  // PPO: epochs run (fewer when --target-kl stopped the update)
 };
 
-// `clip`: the clip range of this update (the caller anneals it).
+// `clip`: the clip range of this update (the caller anneals it). With `group` (a distributed
+// run, docs/distributed.md) each rank updates from its own rollout, and every gradient step
+// takes the ranks' mean gradient (clipped after the mean), so the ranks' networks stay equal;
+// --target-kl stops on the ranks' mean KL.
 UpdateStats ppo_update(nets::ActorCritic& net, torch::optim::Optimizer& optimizer, const Rollout& rollout,
-                       const PgOptions& options, double clip);
+                       const PgOptions& options, double clip, ProcessGroup* group = nullptr);
 UpdateStats a2c_update(nets::ActorCritic& net, torch::optim::Optimizer& optimizer, const Rollout& rollout,
-                       const PgOptions& options);
+                       const PgOptions& options, ProcessGroup* group = nullptr);
 
 // The loss of one rollout for A2C/A3C (-A log pi - ent H + vf V-loss), with its parts; the
 // caller runs backward and applies the gradients.

@@ -34,7 +34,7 @@ int cmd_train(const Args& args) {
   // once per rank, each writing its own run: refused instead (docs/distributed.md).
   const char* world = std::getenv("WORLD_SIZE");
   const bool ranked = world && std::strcmp(world, "1") != 0 && std::strcmp(world, "") != 0;
-  if (ranked && (algo == "dqn" || algo == "alphazero" || algo == "ppo" || algo == "a2c" || algo == "a3c"))
+  if (ranked && (algo == "dqn" || algo == "alphazero"))
     TP_THROW(UsageError, "train ", algo, " does not run distributed yet (WORLD_SIZE=", printable(world),
              " is set); docs/distributed.md lists the trainers that do");
   if (algo == "dqn") return train_dqn(rest);

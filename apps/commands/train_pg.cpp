@@ -3,6 +3,8 @@
 #include "agents/policy_gradient/pg_options.h"
 #include "agents/policy_gradient/pg_training.h"
 #include "apps/commands.h"
+#include "core/error.h"
+#include "core/process_group.h"
 #include "core/runtime.h"
 
 namespace tp::app {
@@ -18,14 +20,25 @@ int train_policy_gradient(const std::string& algorithm, const Args& args) {
   CommonOptions common;
   common.threads = 1;  // small networks: LibTorch's per-op overhead dominates
   TrainShow show;
+  DistOptions dist;
   options.bind(set);
   common.bind(set);
   show.bind(set);
+  dist.bind(set);
   if (!set.parse(args)) return 0;
   options.validate();
   const ThreadLayout layout = init_runtime(common);
-  return print_run_outcome(
-      agents::pg::train(options, show.attach(run_settings(set, common, layout)), common.seed, common.device), common);
+  // PPO and A2C as ranks of one run (docs/distributed.md): --num-envs is split over them.
+  const DistPlace place = resolve_dist_place(dist);
+  TP_CHECK_AS(UsageError, place.world_size == 1 || algorithm != "a3c",
+              "train a3c cannot run distributed (its workers are threads of one process); ppo and a2c can");
+  const auto group = ProcessGroup::connect_if_distributed(place);
+  RunSettings settings = show.attach(run_settings(set, common, layout));
+  settings.group = group.get();
+  if (group)
+    settings.config_ini +=
+        "# distributed: " + std::to_string(group->world_size()) + " ranks, --num-envs split over them\n";
+  return print_run_outcome(agents::pg::train(options, settings, common.seed, common.device), common);
 }
 
 }  // namespace tp::app

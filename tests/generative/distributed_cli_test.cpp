@@ -133,11 +133,48 @@ TEST(DistributedCli, AKilledRankStopsTheRunAndItsLastCheckpointResumes) {
   EXPECT_EQ(rank_json(r.output, 0).at("epochs").get<int>(), epochs_done + 1);
 }
 
+// PPO as 2 ranks, each stepping half of --num-envs (the envs one process would have), with
+// every gradient step the ranks' mean and the observation statistics combined after each
+// rollout: it solves CartPole as one process does, and the ranks end bit-identical. A run
+// stopped short resumes through launch (the followers take rank 0's normalisers and keep
+// their own envs).
+TEST(DistributedCli, PpoOnTwoRanksSolvesCartPoleAndResumes) {
+  test::TempDir dir;
+  auto r = test::run_torchplay(
+      launch(2, "train ppo --env CartPole-v1 --seed 1 --quiet --json --run-dir " + dir.file("solve")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json leader = rank_json(r.output, 0), follower = rank_json(r.output, 1);
+  ASSERT_TRUE(leader.is_object() && follower.is_object()) << r.output;
+  EXPECT_GE(leader.at("final_eval_mean").get<double>(), 475.0) << r.output;
+  EXPECT_TRUE(leader.at("replicas_identical").get<bool>());
+  EXPECT_TRUE(follower.at("replicas_identical").get<bool>());
+  EXPECT_EQ(leader.at("steps").get<int64_t>(), follower.at("steps").get<int64_t>());
+  EXPECT_NE(read_file(dir.file("solve/config.ini")).find("# distributed: 2 ranks"), std::string::npos);
+
+  r = test::run_torchplay(
+      launch(2, "train ppo --env CartPole-v1 --seed 2 --steps 4096 --quiet --json --run-dir " + dir.file("short")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay(launch(2, "train ppo --resume " + dir.file("short") + " --steps 8192 --quiet --json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(rank_json(r.output, 0).at("steps").get<int64_t>(), rank_json(r.output, 1).at("steps").get<int64_t>());
+  EXPECT_GE(rank_json(r.output, 0).at("steps").get<int64_t>(), 8192);
+  EXPECT_TRUE(rank_json(r.output, 1).at("replicas_identical").get<bool>());
+
+  // A3C's workers are threads of one process: refused.
+  r = test::run_torchplay(launch(2, "train a3c --env CartPole-v1 --steps 1000"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("train a3c cannot run distributed"), std::string::npos) << r.output;
+}
+
 TEST(DistributedCli, LaunchPrefixesEachRanksLinesAndExitsWithTheFirstFailure) {
+  test::TempDir dir;
   const auto start = std::chrono::steady_clock::now();
+  // Rank 1 fails once rank 0 has printed its line (a file says so), while rank 0 sleeps on.
+  const std::string said = dir.file("rank0-said-hello");
   auto r = test::run_torchplay(
       "launch --nproc 2 --grace 2 -- sh -c 'echo \"hello from $RANK of $WORLD_SIZE at $MASTER_ADDR\"; "
-      "if [ \"$RANK\" = 1 ]; then exit 3; fi; sleep 60'");
+      "if [ \"$RANK\" = 1 ]; then for i in $(seq 200); do [ -f " +
+      said + " ] && break; sleep 0.1; done; exit 3; fi; touch " + said + "; sleep 60'");
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_NE(r.output.find("[rank 0] hello from 0 of 2 at 127.0.0.1"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("[rank 1] hello from 1 of 2 at 127.0.0.1"), std::string::npos) << r.output;
@@ -157,9 +194,9 @@ TEST(DistributedCli, ModelsThatCannotRunDistributedAndBadPlacesAreRefused) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("train classifier cannot run distributed"), std::string::npos) << r.output;
   // Trainers that do not run distributed yet refuse to train once per rank.
-  r = test::run_torchplay(launch(2, "train ppo --env CartPole-v1 --steps 1000"));
+  r = test::run_torchplay(launch(2, "train dqn --env CartPole-v1 --steps 1000"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("[rank 1] torchplay: error: train ppo does not run distributed yet (WORLD_SIZE=2 is set)"),
+  EXPECT_NE(r.output.find("[rank 1] torchplay: error: train dqn does not run distributed yet (WORLD_SIZE=2 is set)"),
             std::string::npos)
       << r.output;
   r = test::run_torchplay("train ae --epochs 1 --world-size 2 --rank 2 --dist-url tcp://127.0.0.1:1 --data " +
