@@ -6,6 +6,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <cstdlib>
@@ -23,7 +24,8 @@ void DistOptions::bind(OptionSet& set) {
   set.add_transient("world-size", &world_size, "distributed run: number of processes (default: $WORLD_SIZE or 1)");
   set.add_transient("rank", &rank, "distributed run: this process's rank, 0..world-size-1 (default: $RANK)");
   set.add_transient("dist-timeout", &timeout_s,
-                    "distributed run: seconds to wait for the other ranks (rendezvous, each collective; default 60)");
+                    "distributed run: seconds to wait for the other ranks to arrive (default 60; a collective waits at "
+                    "least 30 minutes, for rank 0's evaluations)");
 }
 
 namespace {
@@ -199,7 +201,10 @@ class QuietC10dLog {
 std::unique_ptr<ProcessGroup> ProcessGroup::connect(const DistPlace& p) {
   const QuietC10dLog quiet;
   auto impl = std::make_unique<Impl>();
-  impl->timeout_s = p.timeout_s;
+  // A collective may wait for rank 0's evaluation or final checkpoint, which can take minutes:
+  // it waits at least 30 minutes. A rank that dies closes its connections, which the others
+  // notice at once.
+  impl->timeout_s = std::max(p.timeout_s, 1800.0);
   impl->store = open_store(p);
   try {
     rendezvous(*impl->store, p);
@@ -209,7 +214,7 @@ std::unique_ptr<ProcessGroup> ProcessGroup::connect(const DistPlace& p) {
     TP_THROW(Error, "rank ", p.rank, ": the rendezvous at ", p.master_addr, ":", p.master_port, " failed within ",
              p.timeout_s, " s: ", printable(Impl::first_line(e.what()), 200));
   }
-  const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(p.timeout_s * 1000));
+  const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(impl->timeout_s * 1000));
   auto options = c10d::ProcessGroupGloo::Options::create(timeout);
   // Gloo binds each rank to the interface that reaches the master ($GLOO_SOCKET_IFNAME picks
   // one explicitly, as in PyTorch).

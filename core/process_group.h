@@ -24,7 +24,7 @@ struct DistOptions {
   std::string url;               // --dist-url: tcp://HOST:PORT
   std::string world_size;        // --world-size (text: the options are not recorded in config.ini)
   std::string rank;              // --rank
-  std::string timeout_s = "60";  // --dist-timeout: seconds for the rendezvous and each collective
+  std::string timeout_s = "60";  // --dist-timeout: seconds for the rendezvous (collectives: >= 30 min)
 
   // Binds --dist-url, --world-size, --rank and --dist-timeout. They are left out of config.ini
   // (so also of checkpoints): each rank has its own, and a resumed run may use another layout.
@@ -38,7 +38,7 @@ struct DistPlace {
   int world_size = 1;
   int rank = 0;
   int local_rank = 0;
-  double timeout_s = 60;
+  double timeout_s = 60;  // the rendezvous; a collective waits max(this, 30 minutes)
 };
 
 // Options first, then the environment. UsageError for a malformed URL or number, a rank
