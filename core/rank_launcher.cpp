@@ -185,10 +185,12 @@ int launch_local_ranks(const LaunchOptions& o) {
     for (const Rank& rank : ranks)
       if (rank.running) ::kill(-rank.pid, sig);  // its process group: what it started too
   };
+  bool forwarded = false;  // the ranks were sent the user's signal: they stop on their own
   while (true) {
     if (const int sig = g_received) {
       g_received = 0;
       signal_all(sig);
+      forwarded = true;
     }
     std::vector<pollfd> fds;
     std::vector<std::pair<size_t, bool>> which;  // rank, is stderr
@@ -224,10 +226,13 @@ int launch_local_ranks(const LaunchOptions& o) {
         rank.exit_code = exit_code_of(status);
         if (rank.exit_code != 0 && first_failure == 0) {
           first_failure = rank.exit_code;
-          // The run cannot go on without this rank: the others are stopped.
-          signal_all(SIGTERM);
-          killing = true;
-          kill_at = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(o.grace_s * 1000));
+          // The run cannot go on without this rank: the others are stopped. After the user's
+          // signal they are stopping already (rank 0 may be writing its checkpoint).
+          if (!forwarded) {
+            signal_all(SIGTERM);
+            killing = true;
+            kill_at = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(o.grace_s * 1000));
+          }
         }
       } else {
         any_running = true;

@@ -18,7 +18,8 @@ struct LaunchOptions {
 // Starts the ranks with MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK, LOCAL_RANK and
 // LOCAL_WORLD_SIZE set, prefixes every line they print with "[rank R] " (stdout to stdout,
 // stderr to stderr), forwards SIGINT, SIGTERM and SIGHUP to all of them, and waits. When a
-// rank fails the others are sent SIGTERM (SIGKILL after grace_s). Returns 0 when every rank
+// rank fails (and no signal was forwarded: then all are stopping already) the others are sent
+// SIGTERM (SIGKILL after grace_s). Returns 0 when every rank
 // succeeded, else the first failing rank's exit code (128 + signal for a rank killed by one).
 int launch_local_ranks(const LaunchOptions& options);
 
