@@ -25,6 +25,7 @@ int cmd_export(const Args& args);
 int cmd_plot(const Args& args);
 int cmd_bench(const Args& args);
 int cmd_launch(const Args& args);
+int cmd_actor(const Args& args);
 
 // `train <algo>` targets, one file each (apps/commands/train_*.cpp).
 int train_dqn(const Args& args);

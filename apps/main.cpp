@@ -34,6 +34,8 @@ constexpr Command kCommands[] = {
     {"export", "write a checkpoint's network as TorchScript, or a play-only checkpoint", tp::app::cmd_export},
     {"bench", "measure throughput (env steps/s, ...)", tp::app::cmd_bench},
     {"launch", "start the ranks of a distributed run on this machine (launch --nproc N -- ...)", tp::app::cmd_launch},
+    {"actor", "play self-play games for a distributed AlphaZero learner (actor --learner tcp://HOST:PORT)",
+     tp::app::cmd_actor},
 };
 
 void print_usage(std::ostream& os) {

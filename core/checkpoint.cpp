@@ -648,4 +648,10 @@ std::optional<std::string> CheckpointStore::latest() const {
   return all.back();
 }
 
+uint64_t state_digest(const std::function<void(CheckpointWriter&)>& fill) {
+  CheckpointWriter w{CheckpointHeader{}};
+  fill(w);
+  return std::hash<std::string>{}(w.encode());
+}
+
 }  // namespace tp

@@ -13,6 +13,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -142,6 +143,10 @@ auto CheckpointReader::interpret(Read&& read) const -> decltype(read()) {
     fail(e.what());
   }
 }
+
+// A digest of the state `fill` adds to a writer (its encoded image): what distributed replicas
+// compare to check that they hold the same networks and optimizers (replica_digest).
+uint64_t state_digest(const std::function<void(CheckpointWriter&)>& fill);
 
 // The check every tensor read back passes (a crafted payload can describe a tensor its storage
 // does not hold, or a shifted view of it): contiguous, from offset 0, and exactly as large as

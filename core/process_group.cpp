@@ -1,6 +1,5 @@
 #include "core/process_group.h"
 
-#include <glog/logging.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
@@ -12,11 +11,18 @@
 #include <cstdlib>
 #include <thread>
 
+#include "core/c10d_support.h"
 #include "core/error.h"
+#include "core/key_value_store.h"
 #include "core/options.h"
 #include "core/text.h"
 
 namespace tp {
+
+using c10d_support::bytes_of;
+using c10d_support::first_line;
+using c10d_support::QuietC10dLog;
+using c10d_support::text_of;
 
 void DistOptions::bind(OptionSet& set) {
   set.add_transient("dist-url", &url,
@@ -48,9 +54,6 @@ std::string from_env(const char* name) {
   return v ? v : "";
 }
 
-std::vector<uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
-std::string text_of(const std::vector<uint8_t>& v) { return {v.begin(), v.end()}; }
-
 }  // namespace
 
 DistPlace resolve_dist_place(const DistOptions& o) {
@@ -77,13 +80,9 @@ DistPlace resolve_dist_place(const DistOptions& o) {
   if (place.world_size == 1) return place;
   std::string addr, port;
   if (!o.url.empty()) {
-    const std::string prefix = "tcp://";
-    const auto colon = o.url.rfind(':');
-    TP_CHECK_AS(UsageError, o.url.rfind(prefix, 0) == 0 && colon != std::string::npos && colon > prefix.size(),
-                "--dist-url '", printable(o.url), "' is not tcp://HOST:PORT");
-    addr = o.url.substr(prefix.size(), colon - prefix.size());
-    port = o.url.substr(colon + 1);
-    if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']') addr = addr.substr(1, addr.size() - 2);
+    const TcpAddress a = parse_tcp_url(o.url, "--dist-url");
+    addr = a.host;
+    port = std::to_string(a.port);
   } else {
     addr = from_env("MASTER_ADDR");
     port = from_env("MASTER_PORT");
@@ -110,7 +109,6 @@ struct ProcessGroup::Impl {
                " s): ", printable(first_line(e.what()), 200));
     }
   }
-  static std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 };
 
 namespace {
@@ -183,21 +181,6 @@ void rendezvous(c10d::TCPStore& store, const DistPlace& p) {
 
 }  // namespace
 
-namespace {
-// c10d logs each failed bind and connect attempt (through glog) before it throws; the error
-// connect() throws says it once, in one line.
-class QuietC10dLog {
- public:
-  QuietC10dLog() : level_(FLAGS_minloglevel) { FLAGS_minloglevel = std::max(level_, google::GLOG_FATAL); }
-  ~QuietC10dLog() { FLAGS_minloglevel = level_; }
-  QuietC10dLog(const QuietC10dLog&) = delete;
-  QuietC10dLog& operator=(const QuietC10dLog&) = delete;
-
- private:
-  int level_;
-};
-}  // namespace
-
 std::unique_ptr<ProcessGroup> ProcessGroup::connect(const DistPlace& p) {
   const QuietC10dLog quiet;
   auto impl = std::make_unique<Impl>();
@@ -212,7 +195,7 @@ std::unique_ptr<ProcessGroup> ProcessGroup::connect(const DistPlace& p) {
     throw;
   } catch (const std::exception& e) {
     TP_THROW(Error, "rank ", p.rank, ": the rendezvous at ", p.master_addr, ":", p.master_port, " failed within ",
-             p.timeout_s, " s: ", printable(Impl::first_line(e.what()), 200));
+             p.timeout_s, " s: ", printable(first_line(e.what()), 200));
   }
   const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(impl->timeout_s * 1000));
   auto options = c10d::ProcessGroupGloo::Options::create(timeout);
@@ -228,8 +211,7 @@ std::unique_ptr<ProcessGroup> ProcessGroup::connect(const DistPlace& p) {
     auto prefixed = c10::make_intrusive<c10d::PrefixStore>("torchplay/gloo", impl->store);
     impl->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(prefixed, p.rank, p.world_size, options);
   } catch (const std::exception& e) {
-    TP_THROW(Error, "rank ", p.rank,
-             " could not connect to the other ranks: ", printable(Impl::first_line(e.what()), 200));
+    TP_THROW(Error, "rank ", p.rank, " could not connect to the other ranks: ", printable(first_line(e.what()), 200));
   }
   return std::unique_ptr<ProcessGroup>(new ProcessGroup(std::move(impl), p.rank, p.world_size));
 }

@@ -113,6 +113,18 @@ void Progress::draw(int64_t done, const std::string& metric, bool final) {
   const double frac = total_ > 0 ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total_)) : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : -1.0;
   const std::string rate_text = format_rate(rate, unit_);
+  if (total_ <= 0) {  // open-ended work (a self-play actor): the count, the rate, the time so far
+    char counts[96];
+    std::snprintf(counts, sizeof counts, "%lld %s, %s, %s %s", static_cast<long long>(done), unit_.c_str(),
+                  rate_text.c_str(), final ? "took" : "running", format_duration(elapsed).c_str());
+    if (tty_)
+      std::fprintf(stderr, "\r\033[K%s%s",
+                   terminal_progress_line(label_, 0.0, counts, metric, terminal_columns()).c_str(), final ? "\n" : "");
+    else
+      std::fprintf(stderr, "%s: %s %s\n", label_.c_str(), counts, metric.c_str());
+    std::fflush(stderr);
+    return;
+  }
   if (tty_) {
     char counts[96];
     std::snprintf(counts, sizeof counts, "%3.0f%% %lld/%lld %s %s %s", frac * 100.0, static_cast<long long>(done),

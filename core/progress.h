@@ -13,7 +13,8 @@ std::string format_rate(double per_second, const std::string& unit);
 
 class Progress {
  public:
-  // `unit` names what is counted ("steps", "games", "images").
+  // `unit` names what is counted ("steps", "games", "images"); total <= 0: open-ended work,
+  // shown as the count, rate and time so far.
   Progress(std::string label, int64_t total, std::string unit, bool quiet);
   ~Progress();
   // Cheap to call often: draws at most 10 times a second (every `log_interval_s` off a tty).

@@ -27,6 +27,12 @@ RunSettings run_settings(const OptionSet& options, const CommonOptions& common, 
   return s;
 }
 
+void join_run(RunSettings& settings, ProcessGroup* group, const std::string& split) {
+  settings.group = group;
+  // Who ran it, beside the thread layout of each rank.
+  if (group) settings.config_ini += "# distributed: " + std::to_string(group->world_size()) + " ranks, " + split + "\n";
+}
+
 const RunDir& RunContext::dir() const {
   TP_CHECK(dir_ != nullptr, "a following rank of a distributed run has no run directory");
   return *dir_;

@@ -51,6 +51,10 @@ struct RunSettings {
 // (the family sets algorithm, env and keep_checkpoints).
 RunSettings run_settings(const OptionSet& options, const CommonOptions& common, const ThreadLayout& layout);
 
+// Makes `settings` a rank of `group`'s run (nothing for nullptr) and says so in its config.ini:
+// "# distributed: N ranks, <split>" (what the ranks divide, e.g. "--num-envs split over them").
+void join_run(RunSettings& settings, ProcessGroup* group, const std::string& split);
+
 // What a step may use of the run: the metrics file, the run directory, the interrupt flag.
 class RunContext {
  public:

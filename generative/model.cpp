@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "core/process_group.h"
 
 namespace tp::gen {
 
@@ -40,10 +41,14 @@ int GenerativeModel::remake_parts(int parts) {
   return made;
 }
 
+void GenerativeModel::check_distributable(int world_size) const {
+  TP_CHECK_AS(UsageError, world_size == 1 || trains_distributed(), "train ", algorithm(),
+              " cannot run distributed (vae, ae, dae and the GANs can)");
+}
+
 void GenerativeModel::distribute(ProcessGroup& group) {
   TP_CHECK_AS(UsageError, device_ == torch::kCPU, "a distributed run trains on the CPU (Gloo), not on ", device_.str());
-  TP_CHECK_AS(UsageError, trains_distributed(), "train ", algorithm(),
-              " cannot run distributed (vae, ae, dae and the GANs can)");
+  check_distributable(group.world_size());
   join_group(group);
   group_ = &group;
 }

@@ -71,6 +71,8 @@ class GenerativeModel {
   // trains on its own rows of every batch and the gradients are summed over the ranks. A
   // UsageError for a model that cannot and off the CPU.
   void distribute(ProcessGroup& group);
+  // UsageError for a world size > 1 when the model does not trains_distributed().
+  void check_distributable(int world_size) const;
   // End-of-epoch evaluation on the test split (test ELBO, accuracy, modes, ...).
   virtual std::vector<std::string> eval_names() const { return {}; }
   virtual std::vector<double> evaluate(const Dataset& test) = 0;

@@ -221,9 +221,7 @@ class GenerativeTraining : public TrainingAlgorithm {
   }
 
   uint64_t replica_digest() const override {
-    CheckpointWriter w{CheckpointHeader{}};
-    model_.save(w);
-    return std::hash<std::string>{}(w.encode());
+    return state_digest([&](CheckpointWriter& w) { model_.save(w); });
   }
 
   std::string summary() const override {

@@ -17,6 +17,7 @@ set(TP_SLOW_TESTS
   PgTraining.A3cWithTwoWorkersLearnsCartPole
   PgTraining.PpoWithGsdeReachesTheMountainCarGoalAndResumesExactly
   DistributedCli.PpoOnTwoRanksSolvesCartPoleAndResumes
+  DistributedAlphaZero.TicTacToeLearnerAndTwoActorsPlayValueOptimallyEverywhere
 )
 if(TARGET tp_view)
   list(APPEND TP_SLOW_TESTS WatchCli.DqnCheckpointPlaysTheEpisodeEvalScores)

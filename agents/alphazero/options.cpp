@@ -146,6 +146,9 @@ void AlphaZeroOptions::bind(OptionSet& set) {
       .add("baseline-games", &o.baseline_games, "games against each baseline per iteration (0: none)")
       .add("baselines", &o.baselines, "baseline opponents: random, minimax[:D], mcts:N, solver")
       .add("checkpoint-keep", &o.checkpoint_keep, "checkpoints kept in RUN/checkpoints")
+      .add("actors-port", &o.actors_port,
+           "distributed: serve self-play actors (torchplay actor --learner tcp://HOST:PORT) on this port and "
+           "train on their games instead of playing its own (0: play here)")
       .add_transient("size", &o.size, "board size shorthand: adds size=N to --game-options (go, gomoku)");
 }
 
@@ -195,6 +198,7 @@ void AlphaZeroOptions::validate() {
   TP_CHECK_AS(UsageError, o.arena_games >= 0 && o.baseline_games >= 0, "game counts must be >= 0");
   TP_CHECK_AS(UsageError, !o.gating || o.arena_games > 0, "--gating needs --arena-games > 0");
   TP_CHECK_AS(UsageError, o.checkpoint_keep > 0, "--checkpoint-keep must be > 0");
+  TP_CHECK_AS(UsageError, o.actors_port >= 0 && o.actors_port < 65536, "--actors-port must be in 0..65535");
 }
 
 }  // namespace tp::agents

@@ -78,6 +78,9 @@ struct AlphaZeroOptions {
   int baseline_games = 20;          // per baseline, each iteration (0: none)
   std::string baselines = "random,mcts:200";
   int checkpoint_keep = 3;
+  // Distributed AlphaZero (docs/distributed.md): > 0 serves self-play actor processes on this
+  // port; the learner then trains on their games and plays none itself.
+  int actors_port = 0;
   std::string size;  // --size N: shorthand folded into game_options by validate()
   // Self-play worker threads, each with its own games and evaluator: not an option of its own
   // but what --threads becomes (train_alphazero: init_runtime with CoreUse::kWorkers).

@@ -5,17 +5,22 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <thread>
 #include <sstream>
 
+#include "agents/alphazero/actor_hub.h"
 #include "agents/alphazero/batched_games.h"
 #include "agents/alphazero/model.h"
 #include "agents/alphazero/network_evaluator.h"
 #include "agents/alphazero/replay_window.h"
 #include "agents/alphazero/mcts_player.h"
+#include "agents/alphazero/self_play_config.h"
 #include "agents/game_player_factory.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/metrics.h"
+#include "core/options.h"
 #include "core/progress.h"
 #include "core/training_run.h"
 #include "core/timer.h"
@@ -26,6 +31,25 @@
 namespace tp::agents {
 
 namespace {
+
+// One iteration's self-play, played here or taken from the actors of a distributed run.
+struct SelfPlayTally {
+  int64_t games = 0, positions = 0, simulations = 0, plies = 0;
+  double play_seconds = 0;  // here: the self-play time; actors: the sum of their playing times
+  // Distributed runs only:
+  std::map<int64_t, std::pair<int64_t, double>> per_actor;  // id -> games, playing seconds
+  double age_sum = 0;                                       // generations behind the best network, summed over games
+  int64_t age_max = 0;
+  double wait_seconds = 0, ingest_seconds = 0;
+
+  // Games per second of the actors together (each at its own rate) or of local self-play.
+  double games_per_s() const {
+    if (per_actor.empty()) return games / std::max(1e-9, play_seconds);
+    double sum = 0;
+    for (const auto& [id, gs] : per_actor) sum += gs.first / std::max(1e-9, gs.second);
+    return sum;
+  }
+};
 
 struct LossTerms {
   double value = 0, policy = 0, ownership = 0, score = 0, l2 = 0, total = 0;
@@ -91,6 +115,15 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     // Further self-play workers evaluate the same best network through buffers of their own.
     for (int w = 1; w < o_.self_play_workers; ++w)
       worker_evals_.push_back(std::make_unique<NetworkEvaluator>(best_, info_, device_, o_.parallel_games));
+    if (o_.actors_port > 0) {
+      OptionSet published("the learner's options");
+      AlphaZeroOptions copy = o_;
+      copy.bind(published);
+      const int cells = info_.board_height * info_.board_width;
+      hub_ = std::make_unique<ActorHub>(
+          o_.actors_port, published.to_ini(),
+          PositionShape{info_.num_planes * cells, info_.num_actions, o_.auxiliary_heads() ? cells : 0});
+    }
     GamePlayerContext ctx;
     ctx.seed = seed + 7;
     ctx.device = device;
@@ -103,19 +136,48 @@ class AlphaZeroTraining : public TrainingAlgorithm {
 
   std::string network() const { return net_->signature(); }
 
+  // Tells the actors of a distributed run that it is over (they exit).
+  void release_actors() {
+    if (hub_) hub_->release(2.0);
+  }
+
   ProgressPlan progress_plan() const override { return {"alphazero " + o_.game, "iterations", o_.iterations, 0.0}; }
   int64_t progress_done() const override { return iteration_; }
   std::string progress_metric() const override { return metric_; }
 
   std::vector<std::string> metric_columns() const override {
-    std::vector<std::string> columns = {"iteration",           "seconds",          "selfplay_games",
-                                        "selfplay_positions",  "window",           "selfplay_games_per_s",
-                                        "selfplay_sims_per_s", "mean_game_length", "loss_total",
-                                        "loss_value",          "loss_policy",      "loss_l2",
-                                        "loss_ownership",      "loss_score",       "lr",
-                                        "train_steps",         "arena_score",      "arena_wins",
-                                        "arena_draws",         "arena_losses",     "accepted",
-                                        "best_generation"};
+    std::vector<std::string> columns = {"iteration",
+                                        "seconds",
+                                        "selfplay_games",
+                                        "selfplay_positions",
+                                        "window",
+                                        "selfplay_games_per_s",
+                                        "selfplay_sims_per_s",
+                                        "mean_game_length",
+                                        "loss_total",
+                                        "loss_value",
+                                        "loss_policy",
+                                        "loss_l2",
+                                        "loss_ownership",
+                                        "loss_score",
+                                        "lr",
+                                        "train_steps",
+                                        "arena_score",
+                                        "arena_wins",
+                                        "arena_draws",
+                                        "arena_losses",
+                                        "accepted",
+                                        "best_generation",
+                                        "actors",
+                                        "actor_games_per_s",
+                                        "ingest_games_per_s",
+                                        "network_age_mean",
+                                        "network_age_max",
+                                        "wait_seconds",
+                                        "ingest_seconds",
+                                        "learn_seconds",
+                                        "bytes_in",
+                                        "bytes_out"};
     for (const auto& b : baseline_names_) columns.push_back("vs_" + b);
     return columns;
   }
@@ -128,27 +190,17 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     Timer timer;
     const double lr = learning_rate(o_, milestones_, iteration_);
     nets::set_learning_rate(*optimizer_, lr);
-    // 1. Self-play with the best network.
-    std::vector<BatchedSearch> searches{{best_eval_.get(), self_play_mcts()}};
-    for (const auto& eval : worker_evals_) searches.push_back({eval.get(), self_play_mcts()});
-    BatchedPlayOptions sp;
-    sp.games = o_.games_per_iteration;
-    sp.parallel = o_.parallel_games;
-    sp.temperature_moves = o_.temperature_moves;
-    sp.random_opening_plies = o_.random_opening_plies;
-    sp.full_search_prob = o_.full_search_prob;
-    sp.fast_simulations = o_.fast_simulations > 0 ? o_.fast_simulations : std::max(2, o_.simulations / 6);
-    sp.should_stop = stop;
-    const BatchedPlayResult games = self_play(*initial_, searches, sp, rng_());
-    if (games.interrupted) return StepStatus::Abandoned;
-    for (const auto& p : games.positions) window_.add(p);
-    games_played_ += static_cast<int64_t>(games.games.size());
+    // 1. Self-play with the best network, here or by the actors.
+    SelfPlayTally games;
+    if (!(hub_ ? gather_from_actors(stop, run, games) : play_here(stop, games))) return StepStatus::Abandoned;
+    games_played_ += games.games;
     // 2. Learner.
-    const int steps =
-        o_.samples_per_position > 0
-            ? static_cast<int>(std::ceil(o_.samples_per_position * games.positions.size() / o_.batch_size))
-            : o_.steps_per_iteration;
+    const int steps = o_.samples_per_position > 0
+                          ? static_cast<int>(std::ceil(o_.samples_per_position * games.positions / o_.batch_size))
+                          : o_.steps_per_iteration;
+    Timer learn_timer;
     const LossTerms loss = learn(steps, stop);
+    const double learn_seconds = learn_timer.seconds();
     if (stop()) return StepStatus::Abandoned;
     // 3. Arena: candidate against the best.
     MatchScore arena;
@@ -164,6 +216,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     if (accepted) {
       nets::hard_update(*best_, *net_);
       ++best_generation_;
+      publish_best();  // actors switch while the baselines play
     }
     // 4. Baselines.
     std::vector<double> baseline_scores;
@@ -174,17 +227,16 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     }
     ++iteration_;
     const double seconds = timer.seconds();
-    double plies = 0;
-    for (const auto& g : games.games) plies += g.moves.size();
     std::vector<std::pair<std::string, double>> row = {
         {"iteration", iteration_},
         {"seconds", seconds},
-        {"selfplay_games", static_cast<double>(games.games.size())},
-        {"selfplay_positions", static_cast<double>(games.positions.size())},
+        {"selfplay_games", static_cast<double>(games.games)},
+        {"selfplay_positions", static_cast<double>(games.positions)},
         {"window", window_.size()},
-        {"selfplay_games_per_s", games.games.size() / std::max(1e-9, games.seconds)},
-        {"selfplay_sims_per_s", games.simulations / std::max(1e-9, games.seconds)},
-        {"mean_game_length", plies / std::max<size_t>(1, games.games.size())},
+        {"selfplay_games_per_s", games.games_per_s()},
+        {"selfplay_sims_per_s", games.simulations / std::max(1e-9, games.play_seconds)},
+        {"mean_game_length", static_cast<double>(games.plies) / std::max<int64_t>(1, games.games)},
+        {"learn_seconds", learn_seconds},
         {"loss_total", loss.total},
         {"loss_value", loss.value},
         {"loss_policy", loss.policy},
@@ -201,8 +253,21 @@ class AlphaZeroTraining : public TrainingAlgorithm {
       row.push_back({"arena_draws", arena.draws});
       row.push_back({"arena_losses", arena.losses});
     }
+    if (hub_) {
+      const double actors = static_cast<double>(games.per_actor.size());
+      row.push_back({"actors", actors});
+      row.push_back({"actor_games_per_s", actors > 0 ? games.games_per_s() / actors : 0.0});
+      row.push_back({"ingest_games_per_s", games.games / std::max(1e-9, seconds)});
+      row.push_back({"network_age_mean", games.age_sum / std::max<int64_t>(1, games.games)});
+      row.push_back({"network_age_max", static_cast<double>(games.age_max)});
+      row.push_back({"wait_seconds", games.wait_seconds});
+      row.push_back({"ingest_seconds", games.ingest_seconds});
+      row.push_back({"bytes_in", static_cast<double>(hub_->bytes_received())});
+      row.push_back({"bytes_out", static_cast<double>(hub_->bytes_fetched())});
+    }
     std::ostringstream metric;
     metric.precision(3);
+    if (hub_) metric << games.games << " games from " << games.per_actor.size() << " actors, ";
     metric << "loss " << loss.total << (o_.arena_games > 0 ? ", arena " : "");
     if (o_.arena_games > 0) metric << arena.score() << (accepted ? " (accepted)" : " (rejected)");
     for (size_t i = 0; i < baseline_scores.size(); ++i) {
@@ -277,39 +342,10 @@ class AlphaZeroTraining : public TrainingAlgorithm {
   }
 
  private:
-  // What the checkpoint stores to rebuild the player: the network's shape and the search.
-  AlphaZeroModelInfo model_info() const {
-    AlphaZeroModelInfo m;
-    m.game = o_.game;
-    m.game_options = o_.game_options;
-    m.blocks = o_.blocks;
-    m.filters = o_.filters;
-    m.value_hidden = o_.value_hidden;
-    m.global_pooling = o_.global_pooling;
-    m.auxiliary_heads = o_.auxiliary_heads();
-    m.simulations = o_.play_simulations > 0 ? o_.play_simulations : o_.simulations;
-    m.c_puct = o_.c_puct;
-    m.gumbel = o_.search == "gumbel";
-    m.considered_actions = o_.considered_actions;
-    m.gumbel_c_visit = o_.gumbel_c_visit;
-    m.gumbel_c_scale = o_.gumbel_c_scale;
-    m.fpu_parent = o_.fpu == "parent";
-    m.fpu_reduction = o_.fpu_reduction;
-    return m;
-  }
+  AlphaZeroModelInfo model_info() const { return model_info_of(o_); }
 
-  // Self-play and the arena search as the trained player does, at their own budgets.
+  // The arena searches as the trained player does, at its own budget.
   MctsOptions search_options(int simulations) const { return model_info().play_options(simulations); }
-
-  MctsOptions self_play_mcts() const {
-    MctsOptions m = search_options(o_.simulations);
-    m.root_noise = !m.gumbel;  // Gumbel's draw at the root explores instead
-    m.gumbel_noise = m.gumbel;
-    m.dirichlet_alpha = o_.dirichlet_alpha > 0 ? o_.dirichlet_alpha : info_.dirichlet_alpha;
-    m.noise_fraction = o_.noise_fraction;
-    m.forced_playouts = o_.forced_playouts;
-    return m;
-  }
 
   std::unique_ptr<GamePlayer> arena_player(const std::string& name, const std::unique_ptr<NetworkEvaluator>& ev) {
     const MctsOptions m = search_options(o_.arena_simulations > 0 ? o_.arena_simulations : o_.simulations);
@@ -326,6 +362,82 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     opt.should_stop = stop;
     out = play_match(*initial_, a, b, opt, rng_());
     return !out.interrupted;
+  }
+
+  // Self-play in this process, with --threads workers. False: interrupted.
+  bool play_here(const std::function<bool()>& stop, SelfPlayTally& t) {
+    const MctsOptions search = self_play_search(o_, info_);
+    std::vector<BatchedSearch> searches{{best_eval_.get(), search}};
+    for (const auto& eval : worker_evals_) searches.push_back({eval.get(), search});
+    BatchedPlayOptions sp = self_play_options(o_, o_.games_per_iteration);
+    sp.should_stop = stop;
+    const BatchedPlayResult r = self_play(*initial_, searches, sp, rng_());
+    if (r.interrupted) return false;
+    for (const auto& p : r.positions) window_.add(p);
+    t.games = static_cast<int64_t>(r.games.size());
+    t.positions = static_cast<int64_t>(r.positions.size());
+    t.simulations = r.simulations;
+    t.play_seconds = r.seconds;
+    for (const auto& g : r.games) t.plies += static_cast<int64_t>(g.moves.size());
+    return true;
+  }
+
+  // Makes the best network the one the actors play with, when it changed.
+  void publish_best() {
+    if (!hub_ || published_generation_ == best_generation_) return;
+    CheckpointHeader h;
+    h.algorithm = kAlphaZeroAlgorithm;
+    h.env = o_.game;
+    h.architecture = best_->signature();
+    h.counters = {{"generation", best_generation_}};
+    CheckpointWriter w(h);
+    w.add_module("best", *best_);
+    hub_->publish_network(best_generation_, w.encode());
+    published_generation_ = best_generation_;
+  }
+
+  // Takes the actors' games until this iteration has --games-per-iteration of them. Games the
+  // actors finished while the learner trained are already waiting. False: interrupted.
+  bool gather_from_actors(const std::function<bool()>& stop, RunContext& run, SelfPlayTally& t) {
+    publish_best();
+    Timer quiet, waiting;
+    while (t.games < o_.games_per_iteration) {
+      if (stop()) return false;
+      Timer ingest;
+      std::vector<std::string> dropped;
+      const auto received = hub_->take(dropped);
+      for (const auto& d : dropped) run.note("dropped a batch: " + d);
+      for (const auto& r : received) {
+        for (const auto& p : r.batch.positions) window_.add(p);
+        const int64_t age = std::max<int64_t>(0, best_generation_ - r.batch.generation);
+        t.games += r.batch.games;
+        t.positions += static_cast<int64_t>(r.batch.positions.size());
+        t.simulations += r.batch.simulations;
+        t.plies += r.batch.plies;
+        t.play_seconds += r.batch.seconds;
+        t.age_sum += static_cast<double>(age * r.batch.games);
+        t.age_max = std::max(t.age_max, age);
+        auto& actor = t.per_actor[r.actor];
+        actor.first += r.batch.games;
+        actor.second += r.batch.seconds;
+      }
+      t.ingest_seconds += ingest.seconds();
+      if (!received.empty()) {
+        quiet.reset();
+        continue;
+      }
+      if (quiet.seconds() > 30) {
+        run.note("waiting for self-play actors: " + std::to_string(t.games) + " of " +
+                 std::to_string(o_.games_per_iteration) +
+                 " games so far (start one with: torchplay actor --learner "
+                 "tcp://HOST:" +
+                 std::to_string(hub_->port()) + ")");
+        quiet.reset();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    t.wait_seconds = waiting.seconds() - t.ingest_seconds;
+    return true;
   }
 
   // AlphaGo Zero's loss, (z - v)^2 - pi^T log p + c ||theta||^2, plus KataGo's auxiliary
@@ -394,6 +506,8 @@ class AlphaZeroTraining : public TrainingAlgorithm {
   std::unique_ptr<NetworkEvaluator> net_eval_, best_eval_;
   std::vector<std::unique_ptr<NetworkEvaluator>> worker_evals_;  // self-play workers 2, 3, ...
   std::vector<std::unique_ptr<GamePlayer>> baselines_;
+  std::unique_ptr<ActorHub> hub_;  // a distributed run's actors (--actors-port)
+  int published_generation_ = -1;
   std::vector<std::string> baseline_names_;
   int iteration_ = 0, best_generation_ = 0;
   int64_t games_played_ = 0, train_steps_ = 0;
@@ -410,7 +524,10 @@ RunOutcome train_alphazero(const AlphaZeroOptions& options, RunSettings settings
   settings.keep_checkpoints = options.checkpoint_keep;
   if (!settings.quiet)
     std::fprintf(stderr, "alphazero on %s, network %s\n", options.game.c_str(), training.network().c_str());
-  return run_training(training, settings);
+  RunOutcome outcome = run_training(training, settings);
+  // An interrupted learner leaves its actors waiting: restarted with --resume, it takes them back.
+  if (outcome.interrupted_by == 0) training.release_actors();
+  return outcome;
 }
 
 }  // namespace tp::agents

@@ -33,10 +33,10 @@ class SyncRun final : public PgRun {
   }
 
   uint64_t replica_digest() const override {
-    CheckpointWriter w{CheckpointHeader{}};
-    w.add_module("online", *net_);
-    w.add_optimizer("optimizer", *optimizer_);
-    return std::hash<std::string>{}(w.encode());
+    return state_digest([&](CheckpointWriter& w) {
+      w.add_module("online", *net_);
+      w.add_optimizer("optimizer", *optimizer_);
+    });
   }
 
   StepStatus step(RunContext& run) override {
@@ -108,11 +108,15 @@ class SyncRun final : public PgRun {
 
 }  // namespace
 
+void check_distributable(const PgOptions& options, int world_size) {
+  TP_CHECK_AS(UsageError, world_size == 1 || options.algorithm != kA3c,
+              "train a3c cannot run distributed (its workers are threads of one process); ppo and a2c can");
+}
+
 RunOutcome train(const PgOptions& options, RunSettings settings, uint64_t seed, const std::string& device) {
   const auto registry = envs::make_env_registry();
   std::unique_ptr<PgRun> run;
-  TP_CHECK_AS(UsageError, !settings.group || options.algorithm != kA3c,
-              "train a3c cannot run distributed (its workers are threads of one process); ppo and a2c can");
+  check_distributable(options, settings.group ? settings.group->world_size() : 1);
   if (options.algorithm == kA3c)
     run = make_a3c_run(options, registry, seed, torch::Device(device));
   else

@@ -19,5 +19,7 @@ namespace tp::agents::pg {
 // single process would have, by seed), and every gradient step takes the ranks' mean. A3C is
 // refused.
 RunOutcome train(const PgOptions& options, RunSettings settings, uint64_t seed, const std::string& device = "cpu");
+// UsageError when `options` cannot train as a run of `world_size` > 1 processes (a3c).
+void check_distributable(const PgOptions& options, int world_size);
 
 }  // namespace tp::agents::pg

@@ -30,15 +30,11 @@ int train_generative(const std::string& algorithm, const Args& args) {
   const ThreadLayout layout = gen::give_cores(*model, cores, cfg.common.threads);
   // Several processes as one run (docs/distributed.md): --batch-size is the whole batch,
   // each rank trains on its share of it.
-  TP_CHECK_AS(UsageError, place.world_size == 1 || model->trains_distributed(), "train ", algorithm,
-              " cannot run distributed (vae, ae, dae and the GANs can)");
+  model->check_distributable(place.world_size);  // before connecting to the others
   const auto group = ProcessGroup::connect_if_distributed(place);
   if (group) model->distribute(*group);
   RunSettings settings = show.attach(run_settings(set, cfg.common, layout));
-  settings.group = group.get();
-  if (group)  // who ran it, beside the thread layout of each rank
-    settings.config_ini +=
-        "# distributed: " + std::to_string(group->world_size()) + " ranks, --batch-size split over them\n";
+  join_run(settings, group.get(), "--batch-size split over them");
   const RunOutcome outcome = gen::train_model(*model, cfg.loop, train, test, settings, cfg.common.seed);
   return print_run_outcome(outcome, cfg.common);
 }

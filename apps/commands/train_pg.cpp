@@ -30,14 +30,10 @@ int train_policy_gradient(const std::string& algorithm, const Args& args) {
   const ThreadLayout layout = init_runtime(common);
   // PPO and A2C as ranks of one run (docs/distributed.md): --num-envs is split over them.
   const DistPlace place = resolve_dist_place(dist);
-  TP_CHECK_AS(UsageError, place.world_size == 1 || algorithm != "a3c",
-              "train a3c cannot run distributed (its workers are threads of one process); ppo and a2c can");
+  agents::pg::check_distributable(options, place.world_size);  // before connecting to the others
   const auto group = ProcessGroup::connect_if_distributed(place);
   RunSettings settings = show.attach(run_settings(set, common, layout));
-  settings.group = group.get();
-  if (group)
-    settings.config_ini +=
-        "# distributed: " + std::to_string(group->world_size()) + " ranks, --num-envs split over them\n";
+  join_run(settings, group.get(), "--num-envs split over them");
   return print_run_outcome(agents::pg::train(options, settings, common.seed, common.device), common);
 }
 

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Distributed AlphaZero's scaling on this machine, and the model built from its measured parts
+# (docs/distributed.md, "Scaling model"). Runs a learner in its own process with 1 actor, then
+# with 2, each for ITERATIONS iterations of GAME's preset (plus any learner OPTIONS), all on
+# 127.0.0.1; then prints the games/s each gave (iterations 2.. : the first includes start-up),
+# the parts measured on the 1-actor run, the model's prediction for 2 actors beside the
+# measurement, and its predictions for 8, 64 and 512 actors with one core each.
+# Usage: scripts/az_actor_scaling.sh GAME ITERATIONS [LEARNER OPTIONS...]   (after scripts/setup.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+game=$1 iterations=$2
+shift 2
+bin=build/torchplay
+out=$(mktemp -d /tmp/az-scaling-XXXXXX)
+col() {  # CSV COLUMN: the column's values from row 3 on (iteration 2 onwards), one per line
+  awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+                        NR > 2 { print $c }' "$1"
+}
+sum() { awk '{ s += $1 } END { printf "%.6g\n", s }'; }
+for n in 1 2; do
+  port=$((20000 + RANDOM % 20000))
+  run=$out/actors$n
+  "$bin" train alphazero --game "$game" --iterations "$iterations" --threads 1 --quiet --actors-port "$port" \
+    --run-dir "$run" "$@" &
+  learner=$!
+  pids=()
+  for a in $(seq "$n"); do
+    "$bin" actor --learner "tcp://127.0.0.1:$port" --threads 1 --quiet --json --seed "$a" > "$out/actor$n-$a.json" &
+    pids+=($!)
+  done
+  wait $learner
+  for p in "${pids[@]}"; do wait "$p"; done
+  games=$(col "$run/metrics.csv" selfplay_games | sum)
+  seconds=$(col "$run/metrics.csv" seconds | sum)
+  echo "$n actor(s): $games games in $seconds s of iterations 2-$iterations: $(awk -v g="$games" -v s="$seconds" 'BEGIN { printf "%.3f", g / s }') games/s at the learner"
+done
+m=$out/actors1/metrics.csv
+games=$(col $m selfplay_games | sum)
+seconds=$(col $m seconds | sum)
+busy=$(paste -d' ' <(col $m seconds) <(col $m wait_seconds) <(col $m ingest_seconds) | awk '{ s += $1 - $2 - $3 } END { print s }')
+ingest=$(col $m ingest_seconds | sum)
+actor_rate=$(col $m actor_games_per_s | awk '{ s += $1; n++ } END { print s / n }')
+iters=$(col $m seconds | wc -l)
+field() { sed -n "s/.*\"$2\":\([0-9.e+-]*\).*/\1/p" "$1"; }  # JSON FILE KEY: a number
+fetch="$(field "$out/actor1-1.json" bytes_fetched) $(field "$out/actor1-1.json" networks) $(field "$out/actor1-1.json" fetch_seconds)"
+bytes_in=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "bytes_in") c = i; next } { v = $c } END { print v }' $m)
+measured2=$(awk -v g="$(col $out/actors2/metrics.csv selfplay_games | sum)" -v s="$(col $out/actors2/metrics.csv seconds | sum)" 'BEGIN { print g / s }')
+cores=$(nproc)
+awk -v r="$actor_rate" -v G="$(awk -v g="$games" -v i="$iters" 'BEGIN { print g / i }')" \
+    -v B="$(awk -v b="$busy" -v i="$iters" 'BEGIN { print b / i }')" -v ci="$(awk -v t="$ingest" -v g="$games" 'BEGIN { print t / g }')" \
+    -v C="$cores" -v m2="$measured2" -v fetch="$fetch" -v bytes_in="$bytes_in" -v total_games="$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "selfplay_games") c = i; next } { s += $c } END { print s }' $m)" '
+function min(a, b) { return a < b ? a : b }
+BEGIN {
+  split(fetch, f, " ");
+  S = f[2] > 0 ? f[1] / f[2] : 0;             # bytes of one network image
+  W = f[3] > 0 ? f[1] / f[3] : 0;             # store bytes/s one actor fetched at
+  per_game = bytes_in / (total_games + 1e-9);  # bytes one game sends to the learner
+  learner = G / (B + G * ci);                  # games/s the learner keeps up with
+  printf "parts (1-actor run): actor %.3f games/s while playing; learner busy %.2f s per iteration of %.1f games;\n", r, B, G;
+  printf "  ingest %.3g s/game; %.0f bytes/game in; network image %.0f bytes, fetched at %.3g MB/s; %d cores\n", ci, per_game, S, W / 1e6, C;
+  share = r * C / (1 + r * B / G);             # this machine: the learner takes its busy share of the cores
+  p2 = min(min(2 * r, share), learner);
+  printf "2 actors on this machine: predicted %.3f games/s, measured %.3f (%+.1f%%)\n", p2, m2, 100 * (m2 - p2) / p2;
+  for (k = 1; k <= 3; k++) {
+    N = k == 1 ? 8 : k == 2 ? 64 : 512;
+    net = W > 0 ? G * W / (N * S + G * per_game) : 1e30;  # one store thread serves images and games
+    p = min(min(N * r, learner), net);
+    what = p == N * r ? "actors (no saturation)" : p == learner ? "the learner (busy time per game)" : "the store (bytes per iteration)";
+    printf "%d actors, one core each: predicted %.2f games/s; the limit: %s\n", N, p, what;
+  }
+}'
+echo "runs kept in $out"
