@@ -30,8 +30,10 @@ TcpAddress parse_tcp_url(const std::string& url, const std::string& option) {
   } catch (const std::exception&) {
     used = 0;
   }
-  TP_CHECK_AS(UsageError, used == port.size() && used > 0 && value > 0 && value < 65536, option, " '", printable(url),
-              "': the port must be a number in 1..65535");
+  TP_CHECK_AS(UsageError, used == port.size() && used > 0, option, " '", printable(url), "': the port '",
+              printable(port), "' is not a number");
+  TP_CHECK_AS(UsageError, value > 0 && value < 65536, option, " '", printable(url), "': the port ", value,
+              " is outside 1..65535");
   a.port = static_cast<int>(value);
   return a;
 }

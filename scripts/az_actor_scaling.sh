@@ -32,19 +32,25 @@ for n in 1 2; do
   for p in "${pids[@]}"; do wait "$p"; done
   games=$(col "$run/metrics.csv" selfplay_games | sum)
   seconds=$(col "$run/metrics.csv" seconds | sum)
-  echo "$n actor(s): $games games in $seconds s of iterations 2-$iterations: $(awk -v g="$games" -v s="$seconds" 'BEGIN { printf "%.3f", g / s }') games/s at the learner"
+  # What the actors produced: their games over their wall time (--json summaries), and over
+  # their playing time. Unlike the learner's rate these do not depend on where iteration
+  # boundaries fall between batches (an iteration of one batch takes one actor's games).
+  produced=$(cat "$out"/actor$n-*.json | sed -n 's/.*"games":\([0-9]*\).*"wall_seconds":\([0-9.e+-]*\).*"games_per_s":\([0-9.e+-]*\).*/\1 \2 \3/p' |
+             awk '{ g += $1; p += $3; if ($2 > w) w = $2 } END { printf "%.3f %.3f", g / w, p }')
+  echo "$n actor(s): produced ${produced% *} games/s (${produced#* } while playing); the learner took $(awk -v g="$games" -v s="$seconds" 'BEGIN { printf "%.3f", g / s }') games/s over iterations 2-$iterations"
 done
 m=$out/actors1/metrics.csv
 games=$(col $m selfplay_games | sum)
 seconds=$(col $m seconds | sum)
 busy=$(paste -d' ' <(col $m seconds) <(col $m wait_seconds) <(col $m ingest_seconds) | awk '{ s += $1 - $2 - $3 } END { print s }')
 ingest=$(col $m ingest_seconds | sum)
-actor_rate=$(col $m actor_games_per_s | awk '{ s += $1; n++ } END { print s / n }')
+actor_rate=$(sed -n 's/.*"games_per_s":\([0-9.e+-]*\).*/\1/p' "$out/actor1-1.json")
 iters=$(col $m seconds | wc -l)
 field() { sed -n "s/.*\"$2\":\([0-9.e+-]*\).*/\1/p" "$1"; }  # JSON FILE KEY: a number
 fetch="$(field "$out/actor1-1.json" bytes_fetched) $(field "$out/actor1-1.json" networks) $(field "$out/actor1-1.json" fetch_seconds)"
 bytes_in=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "bytes_in") c = i; next } { v = $c } END { print v }' $m)
-measured2=$(awk -v g="$(col $out/actors2/metrics.csv selfplay_games | sum)" -v s="$(col $out/actors2/metrics.csv seconds | sum)" 'BEGIN { print g / s }')
+measured2=$(cat "$out"/actor2-*.json | sed -n 's/.*"games":\([0-9]*\).*"wall_seconds":\([0-9.e+-]*\).*/\1 \2/p' |
+            awk '{ g += $1; if ($2 > w) w = $2 } END { print g / w }')
 cores=$(nproc)
 awk -v r="$actor_rate" -v G="$(awk -v g="$games" -v i="$iters" 'BEGIN { print g / i }')" \
     -v B="$(awk -v b="$busy" -v i="$iters" 'BEGIN { print b / i }')" -v ci="$(awk -v t="$ingest" -v g="$games" 'BEGIN { print t / g }')" \
@@ -60,7 +66,8 @@ BEGIN {
   printf "  ingest %.3g s/game; %.0f bytes/game in; network image %.0f bytes, fetched at %.3g MB/s; %d cores\n", ci, per_game, S, W / 1e6, C;
   share = r * C / (1 + r * B / G);             # this machine: the learner takes its busy share of the cores
   p2 = min(min(2 * r, share), learner);
-  printf "2 actors on this machine: predicted %.3f games/s, measured %.3f (%+.1f%%)\n", p2, m2, 100 * (m2 - p2) / p2;
+  printf "2 actors on this machine: predicted %.3f games/s (%s), the actors produced %.3f (%+.1f%%)\n", p2,
+         p2 == learner ? "the learner saturates: compare the rate it took" : "actor-bound", m2, 100 * (m2 - p2) / p2;
   for (k = 1; k <= 3; k++) {
     N = k == 1 ? 8 : k == 2 ? 64 : 512;
     net = W > 0 ? G * W / (N * S + G * per_game) : 1e30;  # one store thread serves images and games

@@ -64,7 +64,10 @@ class SelfPlayActor {
   // Connects, reads the learner's options and registers for an id.
   void join(double timeout_s) {
     store_ = KeyValueStore::connect(a_.learner, timeout_s);
-    const auto config = store_->get(keys::kConfig);
+    // A learner publishes its options right after it starts serving: give it a moment.
+    std::optional<std::string> config;
+    for (Timer waited; !(config = store_->get(keys::kConfig)) && waited.seconds() < 10;)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     TP_CHECK(config.has_value(), "the server at ", a_.learner.str(), " is not a torchplay AlphaZero learner");
     AlphaZeroOptions o;
     OptionSet set("the learner's options");
@@ -79,10 +82,24 @@ class SelfPlayActor {
     note("actor " + std::to_string(id_) + " joined the learner at " + a_.learner.str() + " (" + o_.game + ")");
   }
 
+  // Connects again until the learner answers or learner_timeout_s passes: a learner that is
+  // restarting may accept a connection and drop it while it comes up.
   void rejoin() {
     store_.reset();
     ++summary_.reconnects;
-    join(a_.learner_timeout_s);
+    Timer waited;
+    while (true) {
+      try {
+        join(std::max(1.0, a_.learner_timeout_s - waited.seconds()));
+        return;
+      } catch (const ConnectionLost&) {
+        store_.reset();
+        if (waited.seconds() >= a_.learner_timeout_s)
+          TP_THROW(ConnectionLost, "the learner at ", a_.learner.str(), " did not come back within ",
+                   a_.learner_timeout_s, " s");
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
   }
 
   // The game, network and evaluators, made again only when the learner's run changed.

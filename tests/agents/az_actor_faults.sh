@@ -52,7 +52,8 @@ wait_past "$(newest)"
 kill -9 $learner; wait $learner 2>/dev/null   # the learner dies mid-run
 sleep 1
 # shellcheck disable=SC2086
-"$bin" train alphazero --resume "$run" --quiet > "$dir/learner2.log" 2>&1 || fail "the resumed learner failed"
+timeout 300 "$bin" train alphazero --resume "$run" --quiet > "$dir/learner2.log" 2>&1 ||
+  fail "the resumed learner failed or did not finish within 300 s (exit $?)"
 wait $a2 || fail "actor 2 exited with $?"
 wait $a3 || fail "actor 3 exited with $?"
 for a in 2 3; do
