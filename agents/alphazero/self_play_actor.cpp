@@ -171,10 +171,13 @@ class SelfPlayActor {
       if (pending_interrupt()) return true;
       if (since_poll.seconds() < 0.5) return false;
       since_poll.reset();
+      if (!store_) return false;
       try {
         ended = store_->has(keys::kStop);
       } catch (const ConnectionLost&) {
-        // The learner is away: finish the games and send them once it is back.
+        // The learner is away: finish the games and send them once it is back. The dead
+        // connection goes now (c10d's watcher thread spins on a closed socket until then).
+        store_.reset();
       }
       return ended;
     };
@@ -197,6 +200,7 @@ class SelfPlayActor {
   }
 
   void send(const SelfPlayBatch& batch) {
+    if (!store_) TP_THROW(ConnectionLost, "the connection dropped while playing");
     const std::string bytes = batch.encode(shape_);
     store_->set(keys::batch(id_, sequence_), bytes);
     store_->add(keys::sent(id_), 1);
