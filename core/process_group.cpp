@@ -78,17 +78,15 @@ DistPlace resolve_dist_place(const DistOptions& o) {
   const std::string local = from_env("LOCAL_RANK");
   place.local_rank = local.empty() ? place.rank : parse_count(local, "LOCAL_RANK");
   if (place.world_size == 1) return place;
-  std::string addr, port;
-  if (!o.url.empty()) {
+  if (!o.url.empty()) {  // parse_tcp_url checks the port
     const TcpAddress a = parse_tcp_url(o.url, "--dist-url");
-    addr = a.host;
-    port = std::to_string(a.port);
-  } else {
-    addr = from_env("MASTER_ADDR");
-    port = from_env("MASTER_PORT");
-    TP_CHECK_AS(UsageError, !addr.empty() && !port.empty(), "a world size of ", place.world_size,
-                " needs rank 0's address: --dist-url tcp://HOST:PORT or MASTER_ADDR and MASTER_PORT");
+    place.master_addr = a.host;
+    place.master_port = a.port;
+    return place;
   }
+  const std::string addr = from_env("MASTER_ADDR"), port = from_env("MASTER_PORT");
+  TP_CHECK_AS(UsageError, !addr.empty() && !port.empty(), "a world size of ", place.world_size,
+              " needs rank 0's address: --dist-url tcp://HOST:PORT or MASTER_ADDR and MASTER_PORT");
   place.master_addr = addr;
   place.master_port = parse_count(port, "the master port");
   TP_CHECK_AS(UsageError, place.master_port > 0 && place.master_port < 65536, "the master port ", port,

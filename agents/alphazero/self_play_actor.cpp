@@ -102,14 +102,10 @@ class SelfPlayActor {
     }
   }
 
-  // The game, network and evaluators, made again only when the learner's run changed.
+  // The game, network and evaluators for the learner's options, made at every join (a few
+  // milliseconds): a learner restarted with --resume may run another game or network, and the
+  // weights are fetched again anyway.
   void build(const AlphaZeroOptions& o) {
-    if (net_ && o.game == o_.game && o.game_options == o_.game_options && o.blocks == o_.blocks &&
-        o.filters == o_.filters && o.value_hidden == o_.value_hidden && o.global_pooling == o_.global_pooling &&
-        o.auxiliary_heads() == o_.auxiliary_heads()) {
-      o_ = o;
-      return;
-    }
     o_ = o;
     initial_ = registry_.make(o_.game, o_.game_options);
     const envs::GameInfo& info = initial_->info();
