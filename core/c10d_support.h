@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,32 @@ class QuietC10dLog {
 
  private:
   int level_;
+};
+
+// c10d 1.13's TCPStore client opens a second connection, used only by watchKey(), and reads it
+// on a thread of its own. That thread aborts the whole process (an uncaught std::system_error)
+// when the connection is reset, as by a server killed at the wrong moment, and spins on it
+// once the server has closed it. torchplay never watches keys, so a client retires that
+// connection right after connecting: the thread is handed a local socket that never speaks
+// again, and the real connection is shut. Usage:
+//   auto before = WatchConnectionPlug::sockets_to(port);
+//   store = make_intrusive<TCPStore>(host, client options);
+//   WatchConnectionPlug plug(before, port, [&] { store->check({"k"}); });  // destroy it after the store
+class WatchConnectionPlug {
+ public:
+  // The sockets this process holds whose peer port is `port`.
+  static std::set<int> sockets_to(int port);
+  // Retires the watch connection: of the two sockets to `port` opened since `before`, the one
+  // that has sent nothing after `query` (a request on the store) was sent on the other. Does
+  // nothing when the two cannot be told apart.
+  WatchConnectionPlug(const std::set<int>& before, int port, const std::function<void()>& query);
+  ~WatchConnectionPlug();
+  WatchConnectionPlug(const WatchConnectionPlug&) = delete;
+  WatchConnectionPlug& operator=(const WatchConnectionPlug&) = delete;
+  bool plugged() const { return spare_ >= 0; }
+
+ private:
+  int spare_ = -1;  // our end of the socket pair the watch thread now reads
 };
 
 }  // namespace tp::c10d_support

@@ -39,6 +39,7 @@ TcpAddress parse_tcp_url(const std::string& url, const std::string& option) {
 }
 
 struct KeyValueStore::Impl {
+  std::unique_ptr<c10d_support::WatchConnectionPlug> plug;  // outlives the store
   c10::intrusive_ptr<c10d::TCPStore> store;
 };
 
@@ -88,8 +89,11 @@ std::unique_ptr<KeyValueStore> KeyValueStore::connect(const TcpAddress& address,
   while (true) {
     try {
       const double left = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
+      const auto before = c10d_support::WatchConnectionPlug::sockets_to(address.port);
       impl->store = c10::make_intrusive<c10d::TCPStore>(
           address.host, store_options(address.port, false, std::max(1.0, std::min(left, kOperationTimeoutS))));
+      impl->plug = std::make_unique<c10d_support::WatchConnectionPlug>(before, address.port,
+                                                                       [&] { impl->store->check({"tpkv/plug"}); });
       impl->store->setTimeout(std::chrono::milliseconds(int64_t(kOperationTimeoutS * 1000)));
       return std::unique_ptr<KeyValueStore>(new KeyValueStore(std::move(impl), address));
     } catch (const std::exception&) {

@@ -95,6 +95,7 @@ DistPlace resolve_dist_place(const DistOptions& o) {
 }
 
 struct ProcessGroup::Impl {
+  std::unique_ptr<c10d_support::WatchConnectionPlug> plug;  // outlives the store
   c10::intrusive_ptr<c10d::TCPStore> store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
   double timeout_s = 60;
@@ -186,8 +187,13 @@ std::unique_ptr<ProcessGroup> ProcessGroup::connect(const DistPlace& p) {
   // it waits at least 30 minutes. A rank that dies closes its connections, which the others
   // notice at once.
   impl->timeout_s = std::max(p.timeout_s, 1800.0);
+  // A rank other than 0 must not be aborted by c10d's watch thread when rank 0 dies.
+  const auto before = c10d_support::WatchConnectionPlug::sockets_to(p.master_port);
   impl->store = open_store(p);
   try {
+    if (p.rank != 0)
+      impl->plug = std::make_unique<c10d_support::WatchConnectionPlug>(before, p.master_port,
+                                                                       [&] { impl->store->check({rank_key(p.rank)}); });
     rendezvous(*impl->store, p);
   } catch (const Error&) {
     throw;

@@ -4,9 +4,16 @@
 // the run survives kill -9 of an actor and of the learner.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "agents/alphazero/self_play_batch.h"
 #include "core/json.h"
@@ -109,6 +116,50 @@ TEST(KeyValueStore, ClientsComeAndGoAndNoticeAServerThatWentAway) {
   EXPECT_THROW(parse_tcp_url("127.0.0.1:80", "--learner"), UsageError);
   EXPECT_THROW(parse_tcp_url("tcp://host:0", "--learner"), UsageError);
   EXPECT_EQ(parse_tcp_url("tcp://[::1]:29500", "--learner").host, "::1");
+}
+
+// c10d 1.13's TCPStore client keeps a second connection for watchKey, read by a thread of its
+// own that aborts the process (an uncaught exception) when that connection is reset, and
+// spins on it once it is closed. A learner killed at the wrong moment resets it;
+// KeyValueStore retires it at connect. Here a bare listener takes a client's two connections
+// and closes them, gracefully and then with a reset: the client must neither spin nor die,
+// and must report the lost server as ConnectionLost.
+TEST(KeyValueStore, AClosedOrResetConnectionIsConnectionLostNotASpinOrAnAbort) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const int port = ntohs(addr.sin_port);
+  const auto cpu_seconds = [] {
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+  };
+  for (const bool reset : {false, true}) {
+    SCOPED_TRACE(reset ? "reset" : "closed");
+    std::vector<int> accepted;
+    std::thread acceptor([&] {
+      for (int i = 0; i < 2; ++i) accepted.push_back(::accept(listener, nullptr, nullptr));
+    });
+    auto client = KeyValueStore::connect({"127.0.0.1", port}, 10);
+    acceptor.join();
+    for (const int s : accepted) {
+      ASSERT_GE(s, 0);
+      const linger now{1, 0};  // close with RST, as a killed peer with unread data does
+      if (reset) ::setsockopt(s, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+      ::close(s);
+    }
+    const double cpu = cpu_seconds();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_LT(cpu_seconds() - cpu, 0.2) << "a thread spins on the closed connection";
+    EXPECT_THROW(client->get("k"), ConnectionLost);
+  }
+  ::close(listener);
 }
 
 // The learner in the background, two actors in the foreground until it ends the run.
