@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/byte_record.h"
 #include "core/error.h"
 
 namespace tp::agents {
@@ -11,61 +12,16 @@ namespace {
 
 constexpr char kMagic[8] = {'T', 'P', 'A', 'Z', 'B', 'A', 'T', '1'};
 
-class Writer {
- public:
-  template <class T>
-  void put(T v) {
-    out.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  void floats(const std::vector<float>& v) { out.append(reinterpret_cast<const char*>(v.data()), v.size() * 4); }
-  std::string out;
-};
-
-class Reader {
- public:
-  Reader(const std::string& in, const std::string& origin) : in_(in), origin_(origin) {}
-  template <class T>
-  T get() {
-    T v;
-    std::memcpy(&v, take(sizeof v), sizeof v);
-    return v;
-  }
-  void floats(std::vector<float>& v, size_t n) {
-    v.resize(n);
-    std::memcpy(v.data(), take(n * 4), n * 4);
-  }
-  void byte_floats(std::vector<float>& v, size_t n) {
-    const auto* p = reinterpret_cast<const uint8_t*>(take(n));
-    v.assign(p, p + n);
-  }
-  size_t left() const { return in_.size() - at_; }
-  [[noreturn]] void fail(const std::string& what) const {
-    TP_THROW(DataError, "self-play batch from ", origin_, " is corrupt: ", what);
-  }
-
- private:
-  const char* take(size_t n) {
-    if (n > left()) fail("it ends early");
-    const char* p = in_.data() + at_;
-    at_ += n;
-    return p;
-  }
-  const std::string& in_;
-  const std::string& origin_;
-  size_t at_ = 0;
-};
-
 bool planes_fit_bytes(const std::vector<TrainingPosition>& positions) {
   for (const auto& p : positions)
-    for (float v : p.planes)
-      if (!(v >= 0.f && v <= 255.f && v == std::floor(v))) return false;
+    if (!fits_bytes(p.planes.data(), p.planes.size())) return false;
   return true;
 }
 
 }  // namespace
 
 std::string SelfPlayBatch::encode(const PositionShape& shape) const {
-  Writer w;
+  RecordWriter w;
   w.out.append(kMagic, sizeof kMagic);
   w.put<int64_t>(generation);
   w.put<int64_t>(games);
@@ -85,11 +41,11 @@ std::string SelfPlayBatch::encode(const PositionShape& shape) const {
     if (as_bytes)
       for (float v : p.planes) w.put<uint8_t>(static_cast<uint8_t>(v));
     else
-      w.floats(p.planes);
-    w.floats(p.policy);
+      w.array(p.planes);
+    w.array(p.policy);
     w.put<float>(p.z);
     if (shape.cells > 0) {
-      w.floats(p.ownership);
+      w.array(p.ownership);
       w.put<float>(p.score);
     }
   }
@@ -97,10 +53,8 @@ std::string SelfPlayBatch::encode(const PositionShape& shape) const {
 }
 
 SelfPlayBatch SelfPlayBatch::decode(const std::string& bytes, const PositionShape& shape, const std::string& origin) {
-  Reader r(bytes, origin);
-  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
-    r.fail("it does not start with the batch marker");
-  for (size_t i = 0; i < sizeof kMagic; ++i) r.get<char>();
+  RecordReader r(bytes, "self-play batch from " + origin);
+  r.expect_marker(kMagic, sizeof kMagic);
   SelfPlayBatch b;
   b.generation = r.get<int64_t>();
   b.games = r.get<int64_t>();
@@ -126,11 +80,11 @@ SelfPlayBatch SelfPlayBatch::decode(const std::string& bytes, const PositionShap
     if (as_bytes)
       r.byte_floats(p.planes, size_t(planes));
     else
-      r.floats(p.planes, size_t(planes));
-    r.floats(p.policy, size_t(actions));
+      r.array(p.planes, size_t(planes));
+    r.array(p.policy, size_t(actions));
     p.z = r.get<float>();
     if (cells > 0) {
-      r.floats(p.ownership, size_t(cells));
+      r.array(p.ownership, size_t(cells));
       p.score = r.get<float>();
     }
     double mass = 0;

@@ -9,11 +9,12 @@
 #include <thread>
 #include <sstream>
 
-#include "agents/alphazero/actor_hub.h"
+#include "agents/actor_link.h"
 #include "agents/alphazero/batched_games.h"
 #include "agents/alphazero/model.h"
 #include "agents/alphazero/network_evaluator.h"
 #include "agents/alphazero/replay_window.h"
+#include "agents/alphazero/self_play_batch.h"
 #include "agents/alphazero/mcts_player.h"
 #include "agents/alphazero/self_play_config.h"
 #include "agents/game_player_factory.h"
@@ -120,9 +121,8 @@ class AlphaZeroTraining : public TrainingAlgorithm {
       AlphaZeroOptions copy = o_;
       copy.bind(published);
       const int cells = info_.board_height * info_.board_width;
-      hub_ = std::make_unique<ActorHub>(
-          o_.actors_port, published.to_ini(),
-          PositionShape{info_.num_planes * cells, info_.num_actions, o_.auxiliary_heads() ? cells : 0});
+      hub_ = std::make_unique<ActorHub>(o_.actors_port, "alphazero", published.to_ini());
+      batch_shape_ = {info_.num_planes * cells, info_.num_actions, o_.auxiliary_heads() ? cells : 0};
     }
     GamePlayerContext ctx;
     ctx.seed = seed + 7;
@@ -405,21 +405,27 @@ class AlphaZeroTraining : public TrainingAlgorithm {
       if (stop()) return false;
       Timer ingest;
       std::vector<std::string> dropped;
-      const auto received = hub_->take(dropped);
+      std::vector<std::pair<int64_t, SelfPlayBatch>> received;
+      for (const auto& r : hub_->take(dropped)) try {
+          received.emplace_back(r.actor,
+                                SelfPlayBatch::decode(r.bytes, batch_shape_, "actor " + std::to_string(r.actor)));
+        } catch (const DataError& e) {
+          dropped.push_back(e.what());
+        }
       for (const auto& d : dropped) run.note("dropped a batch: " + d);
-      for (const auto& r : received) {
-        for (const auto& p : r.batch.positions) window_.add(p);
-        const int64_t age = std::max<int64_t>(0, best_generation_ - r.batch.generation);
-        t.games += r.batch.games;
-        t.positions += static_cast<int64_t>(r.batch.positions.size());
-        t.simulations += r.batch.simulations;
-        t.plies += r.batch.plies;
-        t.play_seconds += r.batch.seconds;
-        t.age_sum += static_cast<double>(age * r.batch.games);
+      for (const auto& [actor_id, batch] : received) {
+        for (const auto& p : batch.positions) window_.add(p);
+        const int64_t age = std::max<int64_t>(0, best_generation_ - batch.generation);
+        t.games += batch.games;
+        t.positions += static_cast<int64_t>(batch.positions.size());
+        t.simulations += batch.simulations;
+        t.plies += batch.plies;
+        t.play_seconds += batch.seconds;
+        t.age_sum += static_cast<double>(age * batch.games);
         t.age_max = std::max(t.age_max, age);
-        auto& actor = t.per_actor[r.actor];
-        actor.first += r.batch.games;
-        actor.second += r.batch.seconds;
+        auto& actor = t.per_actor[actor_id];
+        actor.first += batch.games;
+        actor.second += batch.seconds;
       }
       t.ingest_seconds += ingest.seconds();
       if (!received.empty()) {
@@ -428,10 +434,8 @@ class AlphaZeroTraining : public TrainingAlgorithm {
       }
       if (quiet.seconds() > 30) {
         run.note("waiting for self-play actors: " + std::to_string(t.games) + " of " +
-                 std::to_string(o_.games_per_iteration) +
-                 " games so far (start one with: torchplay actor --learner "
-                 "tcp://HOST:" +
-                 std::to_string(hub_->port()) + ")");
+                 std::to_string(o_.games_per_iteration) + " games so far (start one with: " + hub_->actor_command() +
+                 ")");
         quiet.reset();
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -507,6 +511,7 @@ class AlphaZeroTraining : public TrainingAlgorithm {
   std::vector<std::unique_ptr<NetworkEvaluator>> worker_evals_;  // self-play workers 2, 3, ...
   std::vector<std::unique_ptr<GamePlayer>> baselines_;
   std::unique_ptr<ActorHub> hub_;  // a distributed run's actors (--actors-port)
+  PositionShape batch_shape_;      // of the games they send
   int published_generation_ = -1;
   std::vector<std::string> baseline_names_;
   int iteration_ = 0, best_generation_ = 0;

@@ -1,5 +1,7 @@
 #include "agents/dqn/dqn_options.h"
 
+#include <cmath>
+
 #include "core/error.h"
 #include "core/options.h"
 #include "envs/registry.h"
@@ -54,7 +56,15 @@ void DqnOptions::bind(OptionSet& s) {
            "last | best: the network the run hands out (best: best periodic evaluation)")
       .add("checkpoint-every", &o.checkpoint_every, "env steps between checkpoints (0: only at the end)")
       .add("keep-checkpoints", &o.keep_checkpoints, "checkpoints kept in RUN/checkpoints")
-      .add("save-replay", &o.save_replay, "store the replay memory in checkpoints (exact --resume)");
+      .add("save-replay", &o.save_replay, "store the replay memory in checkpoints (exact --resume)")
+      .add("actors-port", &o.actors_port,
+           "serve distributed actors on this port (torchplay actor --learner tcp://HOST:PORT) and learn only from "
+           "their transitions (0: act here)")
+      .add("actor-epsilon", &o.actor_epsilon, "actors: Ape-X base epsilon")
+      .add("actor-epsilon-alpha", &o.actor_epsilon_alpha, "actors: Ape-X epsilon exponent alpha")
+      .add("actor-epsilons", &o.actor_epsilons, "actors: distinct epsilons the actor ids cycle through")
+      .add("actor-batch-steps", &o.actor_batch_steps, "actors: env steps sent together")
+      .add("actor-sync-every", &o.actor_sync_every, "gradient steps between networks published to the actors");
 }
 
 std::string env_family(const std::string& env_id, const envs::Env& env) {
@@ -156,6 +166,17 @@ void DqnOptions::validate() const {
               obs_storage == "auto" || obs_storage == "float" || obs_storage == "byte" || obs_storage == "bit",
               "--obs-storage must be auto, float, byte or bit");
   TP_CHECK_AS(UsageError, dense_kernel == "auto" || dense_kernel == "off", "--dense-kernel must be auto or off");
+  TP_CHECK_AS(UsageError, actors_port >= 0 && actors_port < 65536, "--actors-port must be in 0..65535");
+  TP_CHECK_AS(UsageError, actor_epsilon >= 0 && actor_epsilon <= 1, "--actor-epsilon must be in [0, 1]");
+  TP_CHECK_AS(UsageError, actor_epsilon_alpha >= 0, "--actor-epsilon-alpha must be >= 0");
+  TP_CHECK_AS(UsageError, actor_epsilons > 0 && actor_batch_steps > 0 && actor_sync_every > 0,
+              "--actor-epsilons, --actor-batch-steps and --actor-sync-every must be > 0");
+}
+
+double DqnOptions::actor_epsilon_of(int64_t id) const {
+  if (actor_epsilons == 1) return actor_epsilon;
+  const double i = static_cast<double>(id % actor_epsilons);
+  return std::pow(actor_epsilon, 1.0 + actor_epsilon_alpha * i / (actor_epsilons - 1));
 }
 
 }  // namespace tp::agents::dqn

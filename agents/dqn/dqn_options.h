@@ -75,6 +75,21 @@ struct DqnOptions {
   int keep_checkpoints = 3;
   bool save_replay = false;  // put the replay memory into checkpoints (exact --resume)
 
+  // Distributed actors (Ape-X, Horgan et al. 2018; docs/distributed.md). With actors_port > 0
+  // the learner takes no env steps: `torchplay actor` processes act, each with its own
+  // epsilon_i = actor_epsilon^(1 + actor_epsilon_alpha * i / (actor_epsilons - 1)) for actor
+  // i (mod actor_epsilons), and send n-step transitions with their priorities. steps counts
+  // the transitions the learner takes; training rounds keep --train-every's ratio to them.
+  int actors_port = 0;
+  double actor_epsilon = 0.4;      // Ape-X's epsilon
+  double actor_epsilon_alpha = 7;  // Ape-X's alpha
+  int actor_epsilons = 8;          // how many distinct epsilons the actor ids cycle through
+  int actor_batch_steps = 100;     // env steps an actor sends together
+  int64_t actor_sync_every = 100;  // gradient steps between networks published to the actors
+
+  // The epsilon of actor `id`.
+  double actor_epsilon_of(int64_t id) const;
+
   // The defaults for `env_id`: the tuned classic-control preset for vector observations,
   // else the paper's settings. UsageError for an unknown env.
   static DqnOptions preset(const std::string& env_id);

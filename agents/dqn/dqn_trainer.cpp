@@ -72,9 +72,7 @@ std::optional<EpisodeStats> DqnTrainer::step() {
     const int64_t slot = memory_.add(t);
     if (per_) per_->on_add(slot);
   });
-  ++steps_;
-  if (steps_ > o_.learning_starts && steps_ % o_.train_every == 0 && memory_.size() >= o_.batch_size) train_round();
-
+  count_step();
   if (!r.done()) {
     std::swap(obs_, next_obs_);
     return std::nullopt;
@@ -86,6 +84,19 @@ std::optional<EpisodeStats> DqnTrainer::step() {
   env_->reset();
   env_->observe(obs_.data());
   return done;
+}
+
+void DqnTrainer::ingest(const TransitionBatch& b, int64_t i) {
+  const int64_t at = i * b.obs_size;
+  const int64_t slot = memory_.add({b.obs.data() + at, b.actions[i], b.rewards[i], b.next_obs.data() + at,
+                                    b.terminated[i] != 0, b.truncated[i] != 0, b.n_steps[i]});
+  if (per_) per_->on_add(slot, b.priorities[i]);
+  count_step();
+}
+
+void DqnTrainer::count_step() {
+  ++steps_;
+  if (steps_ > o_.learning_starts && steps_ % o_.train_every == 0 && memory_.size() >= o_.batch_size) train_round();
 }
 
 void DqnTrainer::train_round() {

@@ -15,6 +15,7 @@
 #include "agents/dqn/prioritized_sampler.h"
 #include "agents/dqn/replay_memory.h"
 #include "agents/dqn/schedule.h"
+#include "agents/dqn/transition_batch.h"
 #include "agents/episode_loop.h"
 #include "core/rng.h"
 #include "envs/env.h"
@@ -45,6 +46,11 @@ class DqnTrainer {
 
   // One env step and, when due, one training round; returns the episode that just ended.
   std::optional<EpisodeStats> step();
+  // A learner of distributed actors (options.actors_port): transition `i` of an actor's batch
+  // with the priority the actor gave it, counted as one step; a training round follows when
+  // due, as after an env step here.
+  void ingest(const TransitionBatch& batch, int64_t i);
+  void count_episodes(int64_t n) { episodes_ += n; }
 
   int64_t steps() const { return steps_; }
   int64_t updates() const { return updates_; }
@@ -80,6 +86,8 @@ class DqnTrainer {
   bool load(CheckpointReader& reader);
 
  private:
+  // After each transition enters the memory: count the step, train when due.
+  void count_step();
   void train_round();
 
   DqnOptions o_;

@@ -6,10 +6,16 @@
 #include <memory>
 #include <numeric>
 
+#include <chrono>
+#include <thread>
+
+#include "agents/actor_link.h"
 #include "agents/dqn/dqn_policy.h"
 #include "agents/dqn/dqn_trainer.h"
+#include "agents/dqn/transition_batch.h"
 #include "agents/dqn/greedy_eval.h"
 #include "core/checkpoint.h"
+#include "core/options.h"
 #include "core/seeds.h"
 #include "core/timer.h"
 #include "envs/registry.h"
@@ -18,10 +24,19 @@ namespace tp::agents::dqn {
 
 namespace {
 
+using MetricsRow = std::vector<std::pair<std::string, double>>;
+
 class DqnTraining : public TrainingAlgorithm {
  public:
   DqnTraining(const DqnOptions& o, std::unique_ptr<envs::Env> env, uint64_t seed, torch::Device device)
-      : o_(o), seed_(seed), trainer_(o, std::move(env), seed, device), start_steps_(0) {}
+      : o_(o), seed_(seed), trainer_(o, std::move(env), seed, device), start_steps_(0) {
+    if (o_.actors_port > 0) {
+      OptionSet published("the learner's options");
+      DqnOptions copy = o_;
+      copy.bind(published);
+      hub_ = std::make_unique<ActorHub>(o_.actors_port, "dqn", published.to_ini());
+    }
+  }
 
   // One line naming what trains: network, replay memory and update path.
   void print_setup() const {
@@ -39,34 +54,36 @@ class DqnTraining : public TrainingAlgorithm {
   std::string progress_metric() const override {
     if (returns_.empty()) return "";
     char buf[96];
-    std::snprintf(buf, sizeof buf, "return(20) %.1f eps %.3f", mean_of_last(20), trainer_.epsilon());
+    if (hub_)
+      std::snprintf(buf, sizeof buf, "return(20) %.1f, %lld actors", mean_of_last(20),
+                    static_cast<long long>(hub_->actors_registered()));
+    else
+      std::snprintf(buf, sizeof buf, "return(20) %.1f eps %.3f", mean_of_last(20), trainer_.epsilon());
     return buf;
   }
 
   std::vector<std::string> metric_columns() const override {
-    return {"step",    "episode",     "episode_return",   "episode_length",  "loss",   "q_mean",
-            "epsilon", "steps_per_s", "eval_return_mean", "eval_return_std", "wall_s", "dense_kernel"};
+    std::vector<std::string> c = {"step",   "episode",     "episode_return", "episode_length",   "loss",
+                                  "q_mean", "epsilon",     "steps_per_s",    "eval_return_mean", "eval_return_std",
+                                  "wall_s", "dense_kernel"};
+    // A learner of distributed actors: who acted, with how old a network, and the traffic.
+    if (hub_) c.insert(c.end(), {"actor", "actors", "network_age", "bytes_in", "bytes_out"});
+    return c;
   }
   double metrics_position() const override { return static_cast<double>(trainer_.steps()); }
 
   StepStatus step(RunContext& run) override {
+    if (hub_) return learn_from_actors(run);
     const double epsilon = trainer_.epsilon();
-    if (const auto ep = trainer_.step()) {
-      const LossStats loss = trainer_.take_loss_stats();
-      run.log({{"step", static_cast<double>(trainer_.steps())},
-               {"episode", static_cast<double>(trainer_.episodes())},
-               {"episode_return", ep->episode_return},
-               {"episode_length", static_cast<double>(ep->length)},
-               {"loss", loss.loss},
-               {"q_mean", loss.q_mean},
-               {"epsilon", epsilon},
-               {"steps_per_s", steps_per_second()},
-               {"wall_s", timer_.seconds()},
-               {"dense_kernel", dense_kernel()}});
-      returns_.push_back(ep->episode_return);
-      if (returns_.size() > 100) returns_.pop_front();
-    }
+    if (const auto ep = trainer_.step()) log_episode(run, *ep, epsilon, {});
     return StepStatus::Completed;
+  }
+  // Waiting for actors may be interrupted before a step is done.
+  bool steps_can_be_abandoned() const override { return hub_ != nullptr; }
+
+  // Tells the actors of a distributed run that it is over (they exit).
+  void release_actors() {
+    if (hub_) hub_->release(2.0);
   }
 
   bool evaluation_due() const override { return o_.eval_every > 0 && trainer_.steps() % o_.eval_every == 0; }
@@ -118,6 +135,11 @@ class DqnTraining : public TrainingAlgorithm {
   }
   void describe(Json& j) const override {
     j["env"] = o_.env;
+    if (hub_) {
+      j["actors"] = static_cast<long long>(hub_->actors_registered());
+      j["bytes_in"] = static_cast<long long>(hub_->bytes_received());
+      j["bytes_out"] = static_cast<long long>(hub_->bytes_fetched());
+    }
     j["steps"] = static_cast<long long>(trainer_.steps());
     j["updates"] = static_cast<long long>(trainer_.updates());
     j["episodes"] = static_cast<long long>(trainer_.episodes());
@@ -145,6 +167,94 @@ class DqnTraining : public TrainingAlgorithm {
            static_cast<double>(k);
   }
   double dense_kernel() const { return trainer_.learner().uses_dense_kernel() ? 1.0 : 0.0; }
+
+  void log_episode(RunContext& run, const EpisodeStats& ep, double epsilon, const MetricsRow& extra) {
+    const LossStats loss = trainer_.take_loss_stats();
+    MetricsRow row = {{"step", static_cast<double>(trainer_.steps())},
+                      {"episode", static_cast<double>(trainer_.episodes())},
+                      {"episode_return", ep.episode_return},
+                      {"episode_length", static_cast<double>(ep.length)},
+                      {"loss", loss.loss},
+                      {"q_mean", loss.q_mean},
+                      {"epsilon", epsilon},
+                      {"steps_per_s", steps_per_second()},
+                      {"wall_s", timer_.seconds()},
+                      {"dense_kernel", dense_kernel()}};
+    row.insert(row.end(), extra.begin(), extra.end());
+    run.log(row);
+    returns_.push_back(ep.episode_return);
+    if (returns_.size() > 100) returns_.pop_front();
+  }
+
+  // Ape-X's learner: one transition an actor sent per step, into replay with its priority;
+  // training rounds follow as after env steps here. The episodes of a batch are logged when
+  // its last transition is in.
+  StepStatus learn_from_actors(RunContext& run) {
+    while (pending_.empty() || pending_.front().batch.size() == 0) {
+      if (!pending_.empty()) {
+        finish_batch(run);
+        continue;
+      }
+      if (!take_from_actors(run)) return StepStatus::Abandoned;
+    }
+    trainer_.ingest(pending_.front().batch, next_transition_++);
+    if (next_transition_ == pending_.front().batch.size()) finish_batch(run);
+    if (trainer_.updates() - published_updates_ >= o_.actor_sync_every) publish_network();
+    return StepStatus::Completed;
+  }
+
+  void finish_batch(RunContext& run) {
+    const Pending& p = pending_.front();
+    const auto& b = p.batch;
+    for (size_t e = 0; e < b.episode_returns.size(); ++e, trainer_.count_episodes(1))
+      log_episode(run, {b.episode_returns[e], b.episode_lengths[e]}, o_.actor_epsilon_of(p.actor),
+                  {{"actor", static_cast<double>(p.actor)},
+                   {"actors", static_cast<double>(hub_->actors_registered())},
+                   {"network_age", static_cast<double>(p.network_age)},
+                   {"bytes_in", static_cast<double>(hub_->bytes_received())},
+                   {"bytes_out", static_cast<double>(hub_->bytes_fetched())}});
+    pending_.pop_front();
+    next_transition_ = 0;
+  }
+
+  // Waits for the actors' next batches. False: interrupted.
+  bool take_from_actors(RunContext& run) {
+    if (published_updates_ < 0) publish_network();
+    const int obs_size = static_cast<int>(trainer_.env().observation_space().size());
+    const int actions = trainer_.env().action_space().n;
+    Timer quiet;
+    while (!run.stop_requested()) {
+      std::vector<std::string> dropped;
+      for (const auto& r : hub_->take(dropped)) try {
+          Pending p{r.actor,
+                    TransitionBatch::decode(r.bytes, obs_size, actions, o_.n_step, "actor " + std::to_string(r.actor)),
+                    0};
+          p.network_age = std::max<int64_t>(0, trainer_.updates() - p.batch.generation);
+          pending_.push_back(std::move(p));
+        } catch (const DataError& e) {
+          dropped.push_back(e.what());
+        }
+      for (const auto& d : dropped) run.note("dropped a batch: " + d);
+      if (!pending_.empty()) return true;
+      if (quiet.seconds() > 30) {
+        run.note("waiting for actors at step " + std::to_string(trainer_.steps()) +
+                 " (start one with: " + hub_->actor_command() + ")");
+        quiet.reset();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+
+  // The online network, numbered by the updates behind it, for the actors.
+  void publish_network() {
+    CheckpointHeader h = trainer_.checkpoint_header();
+    h.counters = {{"generation", trainer_.updates()}};
+    CheckpointWriter w(h);
+    w.add_module("online", *trainer_.learner().online());
+    hub_->publish_network(trainer_.updates(), w.encode());
+    published_updates_ = trainer_.updates();
+  }
   void log_evaluation(RunContext& run, const EvalReport& rep) {
     run.note(evaluation_line(trainer_.steps(), rep));
     run.log({{"step", static_cast<double>(trainer_.steps())},
@@ -163,6 +273,15 @@ class DqnTraining : public TrainingAlgorithm {
   bool with_replay_ = true, finished_ = false;
   double train_seconds_ = 0.0, train_steps_per_s_ = 0.0;
   EvalReport final_;
+  std::unique_ptr<ActorHub> hub_;  // a learner of distributed actors (--actors-port)
+  struct Pending {
+    int64_t actor = 0;
+    TransitionBatch batch;
+    int64_t network_age = 0;  // updates the learner made since the actor's network
+  };
+  std::deque<Pending> pending_;  // batches taken, not yet all in replay
+  int64_t next_transition_ = 0;  // in pending_.front()
+  int64_t published_updates_ = -1;
 };
 
 }  // namespace
@@ -175,7 +294,10 @@ RunOutcome train(const DqnOptions& options, RunSettings settings, uint64_t seed,
   settings.env = options.env;
   settings.keep_checkpoints = options.keep_checkpoints;
   if (!settings.quiet) training.print_setup();
-  return run_training(training, settings);
+  RunOutcome outcome = run_training(training, settings);
+  // An interrupted learner leaves its actors waiting for --resume.
+  if (!outcome.interrupted_by) training.release_actors();
+  return outcome;
 }
 
 }  // namespace tp::agents::dqn

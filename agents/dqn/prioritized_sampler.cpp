@@ -18,6 +18,12 @@ PrioritizedSampler::PrioritizedSampler(int64_t capacity, double alpha, double ep
 
 void PrioritizedSampler::on_add(int64_t slot) { tree_.set(slot, max_priority_); }
 
+void PrioritizedSampler::on_add(int64_t slot, float abs_td_error) {
+  const double p = std::pow(static_cast<double>(std::fabs(abs_td_error)) + eps_, alpha_);
+  max_priority_ = std::max(max_priority_, p);
+  tree_.set(slot, p);
+}
+
 void PrioritizedSampler::sample(int64_t memory_size, double beta, Rng& rng, ReplayBatch& batch) const {
   const double total = tree_.total();
   const auto b = static_cast<double>(batch.indices.size());
@@ -36,11 +42,7 @@ void PrioritizedSampler::sample(int64_t memory_size, double beta, Rng& rng, Repl
 }
 
 void PrioritizedSampler::update(const std::vector<int64_t>& indices, const float* abs_td_errors) {
-  for (size_t k = 0; k < indices.size(); ++k) {
-    const double p = std::pow(static_cast<double>(std::fabs(abs_td_errors[k])) + eps_, alpha_);
-    tree_.set(indices[k], p);
-    max_priority_ = std::max(max_priority_, p);
-  }
+  for (size_t k = 0; k < indices.size(); ++k) on_add(indices[k], abs_td_errors[k]);
 }
 
 void PrioritizedSampler::save(CheckpointWriter& w, const std::string& prefix) const {

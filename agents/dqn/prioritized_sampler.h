@@ -19,6 +19,8 @@ class PrioritizedSampler {
 
   // A transition was written to `slot`: it gets the maximal priority so it is replayed soon.
   void on_add(int64_t slot);
+  // ... or the priority of a TD error already known (Ape-X: the actor computed it).
+  void on_add(int64_t slot, float abs_td_error);
   // Stratified sampling (one draw in each of B equal slices of the total priority) into
   // batch.indices, and the normalized importance weights for `beta` into batch.weights.
   void sample(int64_t memory_size, double beta, Rng& rng, ReplayBatch& batch) const;

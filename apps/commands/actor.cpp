@@ -1,8 +1,13 @@
-// `torchplay actor --learner tcp://HOST:PORT`: a self-play actor of distributed AlphaZero
-// (agents/alphazero/self_play_actor.h, docs/distributed.md). Parse, call, print.
+// `torchplay actor --learner tcp://HOST:PORT`: an actor of a distributed run
+// (docs/distributed.md), of whichever algorithm the learner trains: AlphaZero self-play
+// (agents/alphazero/self_play_actor.h) or Ape-X DQN (agents/dqn/dqn_actor.h). Parse, call,
+// print.
+#include <cmath>
 #include <cstdio>
 
+#include "agents/actor_link.h"
 #include "agents/alphazero/self_play_actor.h"
+#include "agents/dqn/dqn_actor.h"
 #include "apps/commands.h"
 #include "core/json.h"
 #include "core/runtime.h"
@@ -12,19 +17,25 @@ namespace tp::app {
 int cmd_actor(const Args& args) {
   OptionSet set(
       "torchplay actor --learner tcp://HOST:PORT [options]\n"
-      "Plays self-play games for a distributed AlphaZero run: the learner (train alphazero --actors-port PORT)\n"
-      "sends its options and each new best network; the actor sends back finished games until the learner\n"
-      "ends the run. Start, stop or restart actors at any time; when the learner goes away the actor keeps\n"
-      "its games and reconnects (docs/distributed.md).");
+      "Acts for a distributed run: the learner (train alphazero|dqn --actors-port PORT) sends its options and\n"
+      "its networks; the actor sends back experience until the learner ends the run: AlphaZero's finished\n"
+      "self-play games, or DQN's n-step transitions with their priorities (Ape-X, each actor with its own\n"
+      "epsilon). Start, stop or restart actors at any time; when the learner goes away the actor keeps what\n"
+      "it holds and reconnects (docs/distributed.md).");
   std::string learner;
   agents::SelfPlayActorOptions o;
+  int64_t max_steps = 0;
+  int max_queued = 0;
   CommonOptions common;
   set.add("learner", &learner, "the learner's tcp://HOST:PORT (its --actors-port)")
       .add("learner-timeout", &o.learner_timeout_s,
            "seconds to keep trying to reach the learner, at start and after losing it")
-      .add("max-queued", &o.max_queued, "batches sent but not yet taken by the learner before this actor waits")
-      .add("games-per-batch", &o.games_per_batch, "games played and sent together (0: the learner's --parallel-games)")
-      .add("max-games", &o.max_games, "stop after this many games (0: when the learner ends the run)")
+      .add("max-queued", &max_queued,
+           "batches sent but not yet taken by the learner before this actor waits (0: 2 for alphazero, 8 for dqn)")
+      .add("games-per-batch", &o.games_per_batch,
+           "alphazero: games played and sent together (0: the learner's --parallel-games)")
+      .add("max-games", &o.max_games, "alphazero: stop after this many games (0: when the learner ends the run)")
+      .add("max-steps", &max_steps, "dqn: stop after this many env steps (0: when the learner ends the run)")
       .add("seed", &common.seed, "random seed (each actor also mixes in the id the learner gives it)")
       .add("threads", &common.threads, "self-play worker threads (0: one per core)")
       .add("device", &common.device, "cpu | cuda")
@@ -34,8 +45,48 @@ int cmd_actor(const Args& args) {
   TP_CHECK_AS(UsageError, !learner.empty(), "actor needs --learner tcp://HOST:PORT");
   o.learner = parse_tcp_url(learner, "--learner");
   TP_CHECK_AS(UsageError, o.learner_timeout_s > 0, "--learner-timeout must be > 0");
-  TP_CHECK_AS(UsageError, o.max_queued > 0, "--max-queued must be > 0");
+  TP_CHECK_AS(UsageError, max_queued >= 0, "--max-queued must be >= 0");
   TP_CHECK_AS(UsageError, o.games_per_batch >= 0 && o.max_games >= 0, "--games-per-batch and --max-games must be >= 0");
+  TP_CHECK_AS(UsageError, max_steps >= 0, "--max-steps must be >= 0");
+  if (agents::learner_kind(o.learner, o.learner_timeout_s) == "dqn") {
+    init_runtime(common, CoreUse::kIntraOp);
+    agents::dqn::DqnActorOptions d;
+    d.learner = o.learner;
+    d.learner_timeout_s = o.learner_timeout_s;
+    d.max_queued = max_queued > 0 ? max_queued : 8;
+    d.max_steps = max_steps;
+    d.seed = common.seed;
+    d.quiet = common.quiet;
+    const agents::dqn::DqnActorSummary s = agents::dqn::run_dqn_actor(d);
+    if (common.json) {
+      Json j;
+      j["algorithm"] = "dqn";
+      j["steps"] = static_cast<long long>(s.steps);
+      j["transitions"] = static_cast<long long>(s.transitions);
+      j["episodes"] = static_cast<long long>(s.episodes);
+      j["batches"] = static_cast<long long>(s.batches);
+      j["reconnects"] = static_cast<long long>(s.reconnects);
+      j["networks"] = static_cast<long long>(s.networks);
+      j["bytes_sent"] = static_cast<long long>(s.bytes_sent);
+      j["bytes_fetched"] = static_cast<long long>(s.bytes_fetched);
+      j["epsilon"] = s.epsilon;
+      if (std::isfinite(s.mean_return)) j["mean_return"] = s.mean_return;
+      j["act_seconds"] = s.act_seconds;
+      j["wall_seconds"] = s.wall_seconds;
+      j["steps_per_s"] = s.steps / std::max(1e-9, s.act_seconds);
+      j["interrupted"] = s.interrupted_by != 0;
+      std::printf("%s\n", j.dump().c_str());
+    } else if (!common.quiet) {
+      std::printf(
+          "actor: %lld env steps, %lld episodes (epsilon %.4g, %.0f steps/s while acting), %lld networks "
+          "fetched, %lld reconnects\n",
+          static_cast<long long>(s.steps), static_cast<long long>(s.episodes), s.epsilon,
+          s.steps / std::max(1e-9, s.act_seconds), static_cast<long long>(s.networks),
+          static_cast<long long>(s.reconnects));
+    }
+    return s.interrupted_by ? 128 + s.interrupted_by : 0;
+  }
+  o.max_queued = max_queued > 0 ? max_queued : 2;
   const ThreadLayout layout = init_runtime(common, CoreUse::kWorkers);
   o.workers = layout.workers;
   o.seed = common.seed;
@@ -44,6 +95,7 @@ int cmd_actor(const Args& args) {
   const agents::SelfPlayActorSummary s = agents::run_self_play_actor(o);
   if (common.json) {
     Json j;
+    j["algorithm"] = "alphazero";
     j["games"] = static_cast<long long>(s.games);
     j["batches"] = static_cast<long long>(s.batches);
     j["positions"] = static_cast<long long>(s.positions);

@@ -80,7 +80,7 @@ TEST(SelfPlayBatch, CorruptOrForeignBatchesAreDataErrors) {
   };
   fails(bytes.substr(0, bytes.size() - 1), shape, "bytes for 1 positions");
   fails(bytes.substr(0, 20), shape, "ends early");
-  fails("x" + bytes.substr(1), shape, "batch marker");
+  fails("x" + bytes.substr(1), shape, "marker");
   fails(bytes, PositionShape{4, 9, 0}, "this game");
   std::string bad_policy = bytes;
   bad_policy[bad_policy.size() - 5] = '\x7f';  // the last policy float's top byte: a huge value
@@ -145,8 +145,18 @@ TEST(KeyValueStore, AClosedOrResetConnectionIsConnectionLostNotASpinOrAnAbort) {
     std::vector<int> accepted;
     std::thread acceptor([&] {
       for (int i = 0; i < 2; ++i) accepted.push_back(::accept(listener, nullptr, nullptr));
+      // Once connected, the client asks its first connection whether a key exists (a c10d
+      // CHECK of "tpkv/plug": 26 bytes); the answer is one byte, 1: not ready.
+      char request[26];
+      for (size_t got = 0; got < sizeof request;) {
+        const ssize_t n = ::recv(accepted[0], request + got, sizeof request - got, 0);
+        if (n <= 0) return;
+        got += static_cast<size_t>(n);
+      }
+      const char not_ready = 1;
+      ::send(accepted[0], &not_ready, 1, MSG_NOSIGNAL);
     });
-    auto client = KeyValueStore::connect({"127.0.0.1", port}, 10);
+    auto client = KeyValueStore::connect({"127.0.0.1", port}, 5);
     acceptor.join();
     for (const int s : accepted) {
       ASSERT_GE(s, 0);
