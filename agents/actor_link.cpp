@@ -120,6 +120,9 @@ std::string ActorLink::rejoin(double timeout_s) {
   store_.reset();
   ++reconnects_;
   Timer waited;
+  // A learner that was just killed may still take connections for a moment while its
+  // process ends, and then reset them: give it that moment before knocking again.
+  pause_ms(1000);
   while (true) {
     try {
       return join(std::max(1.0, timeout_s - waited.seconds()));

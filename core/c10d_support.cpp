@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,12 +25,14 @@ int peer_port(int fd) {
   return -1;
 }
 
-// Data segments the socket has sent (0: none yet, or not a TCP socket).
-uint32_t data_segments_sent(int fd) {
+// Whether anything was written to the socket: bytes still in its send queue, or data
+// segments it sent.
+bool has_sent(int fd) {
+  int queued = 0;
+  if (::ioctl(fd, SIOCOUTQ, &queued) == 0 && queued > 0) return true;
   tcp_info info{};
   socklen_t len = sizeof info;
-  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return 0;
-  return info.tcpi_data_segs_out;
+  return ::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_data_segs_out > 0;
 }
 
 // c10d's WatchResponseType::KEY_CALLBACK_REGISTERED: the watch thread takes it as the answer
@@ -55,13 +59,15 @@ std::set<int> WatchConnectionPlug::sockets_to(int port) {
 
 WatchConnectionPlug::WatchConnectionPlug(const std::set<int>& before, int port, const std::function<void()>& query) {
   // The client's own connection carries `query`; the watch connection never carries anything.
+  // Until the watch connection is retired its thread can abort the process, so `query` must
+  // not wait for an answer.
   query();
   std::vector<int> silent;
   int opened = 0;
   for (const int fd : sockets_to(port)) {
     if (before.count(fd)) continue;
     ++opened;
-    if (data_segments_sent(fd) == 0) silent.push_back(fd);
+    if (!has_sent(fd)) silent.push_back(fd);
   }
   if (opened != 2 || silent.size() != 1) return;
   const int watch = silent.front();

@@ -38,14 +38,14 @@ class QuietC10dLog {
 // again, and the real connection is shut. Usage:
 //   auto before = WatchConnectionPlug::sockets_to(port);
 //   store = make_intrusive<TCPStore>(host, client options);
-//   WatchConnectionPlug plug(before, port, [&] { store->check({"k"}); });  // destroy it after the store
+//   WatchConnectionPlug plug(before, port, [&] { store->set("k", {}); });  // destroy it after the store
 class WatchConnectionPlug {
  public:
   // The sockets this process holds whose peer port is `port`.
   static std::set<int> sockets_to(int port);
   // Retires the watch connection: of the two sockets to `port` opened since `before`, the one
-  // that has sent nothing after `query` (a request on the store) was sent on the other. Does
-  // nothing when the two cannot be told apart.
+  // that has sent nothing after `query` (a request on the store that needs no answer, such as
+  // a set) was sent on the other. Does nothing when the two cannot be told apart.
   WatchConnectionPlug(const std::set<int>& before, int port, const std::function<void()>& query);
   ~WatchConnectionPlug();
   WatchConnectionPlug(const WatchConnectionPlug&) = delete;

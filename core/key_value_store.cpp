@@ -93,10 +93,12 @@ std::unique_ptr<KeyValueStore> KeyValueStore::connect(const TcpAddress& address,
       impl->store = c10::make_intrusive<c10d::TCPStore>(
           address.host, store_options(address.port, false, std::max(1.0, std::min(left, kOperationTimeoutS))));
       impl->plug = std::make_unique<c10d_support::WatchConnectionPlug>(before, address.port,
-                                                                       [&] { impl->store->check({"tpkv/plug"}); });
+                                                                       [&] { impl->store->set("tpkv/client", {}); });
       impl->store->setTimeout(std::chrono::milliseconds(int64_t(kOperationTimeoutS * 1000)));
       return std::unique_ptr<KeyValueStore>(new KeyValueStore(std::move(impl), address));
     } catch (const std::exception&) {
+      impl->store.reset();  // a store half set up goes at once, its watch thread with it
+      impl->plug.reset();
       if (std::chrono::steady_clock::now() >= deadline)
         TP_THROW(ConnectionLost, "nothing answers at ", address.str(), " within ", timeout_s, " s");
       std::this_thread::sleep_for(std::chrono::milliseconds(200));

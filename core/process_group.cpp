@@ -192,8 +192,8 @@ std::unique_ptr<ProcessGroup> ProcessGroup::connect(const DistPlace& p) {
   impl->store = open_store(p);
   try {
     if (p.rank != 0)
-      impl->plug = std::make_unique<c10d_support::WatchConnectionPlug>(before, p.master_port,
-                                                                       [&] { impl->store->check({rank_key(p.rank)}); });
+      impl->plug = std::make_unique<c10d_support::WatchConnectionPlug>(
+          before, p.master_port, [&] { impl->store->set("torchplay/client/" + std::to_string(p.rank), {}); });
     rendezvous(*impl->store, p);
   } catch (const Error&) {
     throw;
