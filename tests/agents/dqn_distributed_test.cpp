@@ -3,8 +3,9 @@
 // 127.0.0.1 that solves CartPole.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
-#include <set>
+#include <vector>
 
 #include "agents/dqn/dqn_options.h"
 #include "agents/dqn/prioritized_sampler.h"
@@ -95,19 +96,22 @@ TEST(ApeX, ActorsCycleThroughTheirEpsilonsAndPrioritiesComeFromTheirTdErrors) {
 }
 
 // A learner in the background and two actors until it ends the run: the learner's greedy
-// network solves CartPole, and both actors, each with its own epsilon, fed it.
+// network solves CartPole, and both actors, each with its own epsilon, fed it. Which network
+// each batch was acted with depends on timing, so the run is not reproducible step for step:
+// 6 of 6 runs solved it, 5 of them with two busy loops beside it (docs/distributed.md).
 TEST(DistributedDqn, CartPoleLearnerAndTwoActorsSolveIt) {
   test::TempDir dir;
   const std::string run = dir.file("apex");
   const std::string port = std::to_string(free_port("127.0.0.1"));
   const std::string bin = test::torchplay_bin();
   const std::string actor = bin + " actor --learner tcp://127.0.0.1:" + port + " --quiet --json";
-  const std::string script = bin + " train dqn --env CartPole-v1 --seed 2 --json --quiet --actors-port " + port +
-                             " --run-dir " + run + " > " + dir.file("learner.log") + " 2>&1 & learner=$!; " + actor +
-                             " --seed 1 > " + dir.file("a1.log") + " 2>&1 & a1=$!; " + actor + " --seed 2 > " +
-                             dir.file("a2.log") +
-                             " 2>&1; echo a2-exit=$?; wait $a1; echo a1-exit=$?;"
-                             " wait $learner; echo learner-exit=$?";
+  // Ape-X's N is the number of actors: with 2, one explores at 0.4 and one at 0.4^8.
+  const std::string script =
+      bin + " train dqn --env CartPole-v1 --seed 2 --json --quiet --actor-epsilons 2 --actors-port " + port +
+      " --run-dir " + run + " > " + dir.file("learner.log") + " 2>&1 & learner=$!; " + actor + " --seed 1 > " +
+      dir.file("a1.log") + " 2>&1 & a1=$!; " + actor + " --seed 2 > " + dir.file("a2.log") +
+      " 2>&1; echo a2-exit=$?; wait $a1; echo a1-exit=$?;"
+      " wait $learner; echo learner-exit=$?";
   const auto r = test::run_command("sh -c '" + script + "'");
   const std::string logs =
       read_file(dir.file("learner.log")) + read_file(dir.file("a1.log")) + read_file(dir.file("a2.log"));
@@ -118,16 +122,19 @@ TEST(DistributedDqn, CartPoleLearnerAndTwoActorsSolveIt) {
   EXPECT_EQ(learner.at("steps").get<int64_t>(), 80000);
   EXPECT_EQ(learner.at("actors").get<int64_t>(), 2);
   EXPECT_GE(learner.at("final_eval_mean").get<double>(), 475.0) << logs;
-  std::set<double> epsilons;
+  std::vector<double> epsilons;
   int64_t steps = 0;
   for (const char* log : {"a1.log", "a2.log"}) {
     const Json a = Json::parse(test::last_line(read_file(dir.file(log))));
     EXPECT_EQ(a.at("algorithm").get<std::string>(), "dqn");
     EXPECT_GT(a.at("steps").get<int64_t>(), 1000) << log;
-    epsilons.insert(a.at("epsilon").get<double>());
+    epsilons.push_back(a.at("epsilon").get<double>());
     steps += a.at("steps").get<int64_t>();
   }
-  EXPECT_EQ(epsilons, (std::set<double>{0.4, 0.4 * 0.4}));
+  std::sort(epsilons.begin(), epsilons.end());
+  ASSERT_EQ(epsilons.size(), 2u);
+  EXPECT_NEAR(epsilons[0], std::pow(0.4, 8), 1e-12);
+  EXPECT_NEAR(epsilons[1], 0.4, 1e-12);
   // The learner took every transition the actors sent, and no more (up to the batches still
   // queued when it ended the run).
   EXPECT_GE(steps, 80000);
