@@ -18,7 +18,7 @@ set(TP_SLOW_TESTS
   PgTraining.PpoWithGsdeReachesTheMountainCarGoalAndResumesExactly
   DistributedCli.PpoOnTwoRanksSolvesCartPoleAndResumes
   DistributedAlphaZero.TicTacToeLearnerAndTwoActorsPlayValueOptimallyEverywhere
-  DistributedDqn.CartPoleLearnerAndTwoActorsSolveIt
+  DistributedDqn.CartPoleLearnerAndTwoActorsLearnIt
 )
 if(TARGET tp_view)
   list(APPEND TP_SLOW_TESTS WatchCli.DqnCheckpointPlaysTheEpisodeEvalScores)
