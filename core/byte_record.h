@@ -21,7 +21,7 @@ class RecordWriter {
   }
   template <class T>
   void array(const std::vector<T>& v) {
-    out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    if (!v.empty()) out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
   std::string out;
 };
@@ -40,7 +40,7 @@ class RecordReader {
   void array(std::vector<T>& v, size_t n) {
     if (n > left() / sizeof(T)) fail("it ends early");
     v.resize(n);
-    std::memcpy(v.data(), take(n * sizeof(T)), n * sizeof(T));
+    if (n > 0) std::memcpy(v.data(), take(n * sizeof(T)), n * sizeof(T));  // an empty vector's data() may be null
   }
   // n bytes widened to floats (arrays of small whole numbers travel as bytes).
   void byte_floats(std::vector<float>& v, size_t n) {
