@@ -206,13 +206,16 @@ class DqnTraining : public TrainingAlgorithm {
   void finish_batch(RunContext& run) {
     const Pending& p = pending_.front();
     const auto& b = p.batch;
-    for (size_t e = 0; e < b.episode_returns.size(); ++e, trainer_.count_episodes(1))
-      log_episode(run, {b.episode_returns[e], b.episode_lengths[e]}, o_.actor_epsilon_of(p.actor),
-                  {{"actor", static_cast<double>(p.actor)},
-                   {"actors", static_cast<double>(hub_->actors_registered())},
-                   {"network_age", static_cast<double>(p.network_age)},
-                   {"bytes_in", static_cast<double>(hub_->bytes_received())},
-                   {"bytes_out", static_cast<double>(hub_->bytes_fetched())}});
+    if (!b.episode_returns.empty()) {
+      // The store's counters once per batch, not once per episode: each is a round trip.
+      const MetricsRow actor_columns = {{"actor", static_cast<double>(p.actor)},
+                                        {"actors", static_cast<double>(hub_->actors_registered())},
+                                        {"network_age", static_cast<double>(p.network_age)},
+                                        {"bytes_in", static_cast<double>(hub_->bytes_received())},
+                                        {"bytes_out", static_cast<double>(hub_->bytes_fetched())}};
+      for (size_t e = 0; e < b.episode_returns.size(); ++e, trainer_.count_episodes(1))
+        log_episode(run, {b.episode_returns[e], b.episode_lengths[e]}, o_.actor_epsilon_of(p.actor), actor_columns);
+    }
     pending_.pop_front();
     next_transition_ = 0;
   }

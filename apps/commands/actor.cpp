@@ -49,6 +49,8 @@ int cmd_actor(const Args& args) {
   TP_CHECK_AS(UsageError, o.games_per_batch >= 0 && o.max_games >= 0, "--games-per-batch and --max-games must be >= 0");
   TP_CHECK_AS(UsageError, max_steps >= 0, "--max-steps must be >= 0");
   if (agents::learner_kind(o.learner, o.learner_timeout_s) == "dqn") {
+    TP_CHECK_AS(UsageError, common.device == "cpu", "a dqn actor acts on the cpu (--device ", common.device,
+                " is for alphazero actors)");
     init_runtime(common, CoreUse::kIntraOp);
     agents::dqn::DqnActorOptions d;
     d.learner = o.learner;
