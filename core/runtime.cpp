@@ -39,6 +39,9 @@ ThreadLayout init_runtime(const CommonOptions& common, CoreUse use) {
   seed_torch(common.seed);
   ThreadLayout layout = current_thread_layout();
   if (use == CoreUse::kWorkers) layout.workers = common.threads > 0 ? common.threads : layout.cores;
+  if (use == CoreUse::kOneIntraOp && common.threads > 1)
+    layout.note = "--threads " + std::to_string(common.threads) +
+                  " kept one intra-op thread: this network's products are too small to split";
   return layout;
 }
 
@@ -71,6 +74,7 @@ std::string describe(const ThreadLayout& layout) {
   os << layout.intra_op << " intra-op (LibTorch/OpenMP)" << (layout.workers > 1 ? " each, " : ", ") << layout.blas
      << " OpenBLAS, OpenMP wait " << layout.openmp_wait << ", " << layout.cores
      << (layout.cores == 1 ? " core" : " cores");
+  if (!layout.note.empty()) os << " (" << layout.note << ")";
   return os.str();
 }
 

@@ -15,12 +15,19 @@ struct ThreadLayout {
   int intra_op = 1;         // LibTorch's OpenMP intra-op threads
   int blas = 1;             // OpenBLAS threads
   std::string openmp_wait;  // how idle OpenMP threads wait (core/thread_env.h)
+  std::string note;         // why the layout differs from what --threads asked ("": it does not)
 };
 
 // What a command does with the cores --threads gives it.
 enum class CoreUse {
   kIntraOp,  // --threads N: N LibTorch intra-op threads; 0: one
   kWorkers,  // --threads N: N workers with one intra-op thread each; 0: one per core
+  // --threads N: one intra-op thread whatever N. For commands whose products are too small to
+  // split (DQN's MLP and MinAtar networks): a second intra-op thread only waits at each
+  // operator's fork-join, 0.5-1.0x idle and 2-3.5x slower beside a busy process
+  // (docs/performance.md), so --threads is how many cores they may use, not how many they split
+  // each product over.
+  kOneIntraOp,
 };
 
 // Seeds LibTorch's generator, applies the thread layout for --threads and validates --device

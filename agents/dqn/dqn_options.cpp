@@ -125,6 +125,11 @@ nets::QNetworkOptions DqnOptions::network_options(const envs::Env& env) const {
   return n;
 }
 
+CoreUse DqnOptions::core_use() const {
+  const auto probe = envs::make_env_registry().make(env, envs::parse_env_kwargs(env_options));
+  return network_options(*probe).torso == "nature" ? CoreUse::kIntraOp : CoreUse::kOneIntraOp;
+}
+
 nets::OptimizerOptions DqnOptions::optimizer_options() const {
   nets::OptimizerOptions opt;
   opt.name = optimizer;

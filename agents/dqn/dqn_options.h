@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/runtime.h"
 #include "envs/env.h"
 #include "nets/optimizer.h"
 #include "nets/q_networks.h"
@@ -103,6 +104,9 @@ struct DqnOptions {
   std::string resolved_obs_storage(const envs::Env& env) const;
   // UsageError for inconsistent values.
   void validate() const;
+  // How --threads is used: one intra-op thread for the networks the dense kernel computes
+  // (mlp, minatar: products too small to split), intra-op threads for the Nature CNN.
+  CoreUse core_use() const;
 };
 
 // "minatar" for MinAtar/* ids, "classic" for vector observations, else "paper".

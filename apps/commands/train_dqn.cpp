@@ -16,14 +16,14 @@ int train_dqn(const Args& args) {
   set.enable_resume();
   auto options = agents::dqn::DqnOptions::preset(set.peek(args, "env").value_or("CartPole-v1"));
   CommonOptions common;
-  common.threads = 1;  // DQN's networks are small: LibTorch's per-op overhead dominates
+  common.threads = 1;  // DQN's networks are small: LibTorch's per-op overhead dominates (core_use)
   TrainShow show;
   options.bind(set);
   common.bind(set);
   show.bind(set);
   if (!set.parse(args)) return 0;
   options.validate();
-  const ThreadLayout layout = init_runtime(common);
+  const ThreadLayout layout = init_runtime(common, options.core_use());
   return print_run_outcome(
       agents::dqn::train(options, show.attach(run_settings(set, common, layout)), common.seed, common.device), common);
 }

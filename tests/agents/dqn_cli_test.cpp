@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "core/json.h"
 #include "tests/test_util.h"
@@ -84,4 +86,43 @@ TEST(DqnCli, DefaultsSolveCartPole) {
   EXPECT_EQ(j.at("steps").get<int64_t>(), 80000);
   EXPECT_EQ(j.at("final_eval_episodes").get<int64_t>(), 100);
   EXPECT_GE(j.at("final_eval_mean").get<double>(), 475.0) << r.output;
+}
+
+// Issue 17: `--threads 2` is never slower than one for DQN's small networks, because it runs the
+// same single intra-op thread (CoreUse::kOneIntraOp), and so it learns exactly the same:
+// metrics.csv equal apart from the clock columns, and config.ini says why.
+TEST(DqnCli, TwoThreadsRunTheSameLayoutAsOneForSmallNetworks) {
+  tp::test::TempDir dir;
+  auto metrics_without_clock = [](const std::string& run) {
+    std::ifstream in(run + "/metrics.csv");
+    std::string header, line, out;
+    std::getline(in, header);
+    std::vector<bool> clock;
+    std::stringstream hs(header);
+    for (std::string col; std::getline(hs, col, ',');) clock.push_back(col == "wall_s" || col == "steps_per_s");
+    while (std::getline(in, line)) {
+      std::stringstream ls(line);
+      size_t i = 0;
+      for (std::string cell; std::getline(ls, cell, ','); ++i)
+        if (i >= clock.size() || !clock[i]) out += cell + ",";
+      out += "\n";
+    }
+    return out;
+  };
+  std::string runs[2];
+  for (const int threads : {1, 2}) {
+    runs[threads - 1] = dir.file("run" + std::to_string(threads));
+    const auto r = run_torchplay(
+        "train dqn --env CartPole-v1 --steps 3000 --learning-starts 200 --eval-every 1000 "
+        "--final-eval-episodes 3 --seed 4 --quiet --json --threads " +
+        std::to_string(threads) + " --run-dir " + runs[threads - 1]);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  const std::string one = metrics_without_clock(runs[0]);
+  EXPECT_GT(std::count(one.begin(), one.end(), '\n'), 10);
+  EXPECT_EQ(one, metrics_without_clock(runs[1]));
+  std::ifstream config(runs[1] + "/config.ini");
+  const std::string text((std::istreambuf_iterator<char>(config)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("1 intra-op (LibTorch/OpenMP)"), std::string::npos) << text;
+  EXPECT_NE(text.find("--threads 2 kept one intra-op thread"), std::string::npos) << text;
 }
