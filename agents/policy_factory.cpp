@@ -8,6 +8,8 @@
 #include "agents/dqn/dqn_policy.h"
 #include "agents/policy_gradient/pg_options.h"
 #include "agents/policy_gradient/pg_policy.h"
+#include "agents/pqn/pqn_options.h"
+#include "agents/pqn/pqn_policy.h"
 
 namespace tp::agents {
 
@@ -22,6 +24,11 @@ std::unique_ptr<Policy> make_policy(const std::string& spec, const envs::Env& en
   // are: the resolved path of a shipped model or a run's newest checkpoint is noise in a HUD.
   if (header.algorithm == dqn::kDqnAlgorithm) {
     auto policy = dqn::load_dqn_policy(path, env, torch::Device(ctx.device));
+    policy->set_name(header.algorithm + ":" + spec);
+    return policy;
+  }
+  if (header.algorithm == pqn::kPqnAlgorithm) {
+    auto policy = pqn::load_pqn_policy(path, env, torch::Device(ctx.device));
     policy->set_name(header.algorithm + ":" + spec);
     return policy;
   }

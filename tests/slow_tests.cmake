@@ -14,6 +14,7 @@ set(TP_SLOW_TESTS
   GnuGoDiff.RandomGamesAgreeOnLegalityAndScore
   PgTraining.PpoDefaultsSolveCartPoleAndEvalReproducesTheFigure
   PgTraining.A2cLearnsCartPole
+  PqnTraining.CartPoleSolvedIn100kStepsAndEvalReproducesTheFigure
   PgTraining.A3cWithTwoWorkersLearnsCartPole
   PgTraining.PpoWithGsdeReachesTheMountainCarGoalAndResumesExactly
   DistributedCli.PpoOnTwoRanksSolvesCartPoleAndResumes

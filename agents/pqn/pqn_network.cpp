@@ -1,0 +1,143 @@
+#include "agents/pqn/pqn_network.h"
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "nets/layers.h"
+#include "nets/target_update.h"
+
+namespace tp::agents::pqn {
+
+namespace nn = torch::nn;
+
+namespace {
+
+std::string join(const std::vector<int64_t>& v, const char* sep) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? sep : "") + std::to_string(v[i]);
+  return s;
+}
+
+std::vector<int64_t> parse_ints(const std::string& text, const std::string& spec) {
+  std::vector<int64_t> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t end = std::min(text.find(',', start), text.size());
+    try {
+      out.push_back(std::stoll(text.substr(start, end - start)));
+    } catch (const std::exception&) {
+      TP_THROW(Error, "malformed PQN network spec '", spec, "'");
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+// flax's nn.LayerNorm on an NHWC feature map normalises each cell over its channels; on
+// LibTorch's NCHW that is a LayerNorm over dim 1.
+class ChannelLayerNormImpl : public nn::Module {
+ public:
+  explicit ChannelLayerNormImpl(int64_t channels) {
+    norm_ = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({channels})));
+  }
+  torch::Tensor forward(const torch::Tensor& x) {
+    return norm_->forward(x.permute({0, 2, 3, 1})).permute({0, 3, 1, 2});
+  }
+
+ private:
+  nn::LayerNorm norm_{nullptr};
+};
+TORCH_MODULE(ChannelLayerNorm);
+
+}  // namespace
+
+PqnNetworkImpl::PqnNetworkImpl(PqnNetworkOptions options) : options_(std::move(options)) {
+  const auto& o = options_;
+  TP_CHECK_AS(UsageError, o.num_actions > 0, "PQN network needs at least one action");
+  TP_CHECK_AS(UsageError, !o.input_shape.empty(), "PQN network needs an input shape");
+  torso_ = register_module("torso", nn::Sequential());
+  int64_t features = 0;
+  if (o.torso == "mlp") {
+    TP_CHECK_AS(UsageError, !o.hidden.empty(), "the PQN mlp needs at least one hidden layer");
+    int64_t in = 1;
+    for (int64_t d : o.input_shape) in *= d;
+    torso_->push_back(nn::Flatten());
+    for (int64_t width : o.hidden) {
+      TP_CHECK_AS(UsageError, width > 0, "hidden widths must be > 0");
+      torso_->push_back(nn::Linear(in, width));
+      if (o.layer_norm) torso_->push_back(nn::LayerNorm(nn::LayerNormOptions({width})));
+      torso_->push_back(nets::make_activation(o.activation));
+      in = width;
+    }
+    features = in;
+  } else if (o.torso == "minatar") {
+    TP_CHECK_AS(UsageError, o.input_shape.size() == 3, "the minatar PQN network needs a {C, H, W} input");
+    const int64_t c = o.input_shape[0], h = o.input_shape[1] - 2, w = o.input_shape[2] - 2;
+    TP_CHECK_AS(UsageError, h > 0 && w > 0, "minatar PQN network input too small");
+    torso_->push_back(nn::Conv2d(nn::Conv2dOptions(c, 16, 3).stride(1)));
+    if (o.layer_norm) torso_->push_back(ChannelLayerNorm(16));
+    torso_->push_back(nn::ReLU());
+    torso_->push_back(nn::Flatten());
+    torso_->push_back(nn::Linear(16 * h * w, 128));
+    if (o.layer_norm) torso_->push_back(nn::LayerNorm(nn::LayerNormOptions({128})));
+    torso_->push_back(nn::ReLU());
+    features = 128;
+  } else {
+    TP_THROW(UsageError, "unknown PQN network torso '", o.torso, "' (mlp, minatar)");
+  }
+  head_ = register_module("head", nn::Linear(features, o.num_actions));
+}
+
+torch::Tensor PqnNetworkImpl::forward(torch::Tensor x) { return head_->forward(torso_->forward(x)); }
+
+std::string PqnNetworkImpl::signature() const {
+  const auto& o = options_;
+  std::string s = "pqn:" + o.torso + ":" + join(o.input_shape, "x") + ":";
+  s += o.torso == "mlp" ? join(o.hidden, "-") + "-" + o.activation : "16c3-128";
+  return s + (o.layer_norm ? ":ln:" : ":plain:") + std::to_string(o.num_actions);
+}
+
+std::string to_spec(const PqnNetworkOptions& o) {
+  return "torso=" + o.torso + ";shape=" + join(o.input_shape, ",") + ";actions=" + std::to_string(o.num_actions) +
+         ";hidden=" + join(o.hidden, ",") + ";activation=" + o.activation + ";layer_norm=" + (o.layer_norm ? "1" : "0");
+}
+
+PqnNetworkOptions pqn_network_options_from_spec(const std::string& spec) {
+  PqnNetworkOptions o;
+  int found = 0;
+  size_t start = 0;
+  while (start < spec.size()) {
+    const size_t end = std::min(spec.find(';', start), spec.size());
+    const std::string item = spec.substr(start, end - start);
+    const size_t eq = item.find('=');
+    TP_CHECK(eq != std::string::npos, "malformed PQN network spec '", spec, "'");
+    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    ++found;
+    if (key == "torso")
+      o.torso = value;
+    else if (key == "shape")
+      o.input_shape = parse_ints(value, spec);
+    else if (key == "actions")
+      o.num_actions = parse_ints(value, spec).at(0);
+    else if (key == "hidden")
+      o.hidden = parse_ints(value, spec);
+    else if (key == "activation")
+      o.activation = value;
+    else if (key == "layer_norm")
+      o.layer_norm = value == "1";
+    else
+      TP_THROW(Error, "unknown key '", key, "' in PQN network spec '", spec, "'");
+    start = end + 1;
+  }
+  TP_CHECK(found == 6, "incomplete PQN network spec '", spec, "'");
+  return o;
+}
+
+PqnNetwork clone_pqn_network(const PqnNetwork& net) {
+  PqnNetwork copy(net->options());
+  copy->to(nets::device_of(*net));
+  nets::hard_update(*copy, *net);
+  return copy;
+}
+
+}  // namespace tp::agents::pqn
