@@ -13,6 +13,8 @@
 #include "envs/minatar/space_invaders.h"
 #include "envs/registry.h"
 #include "envs/snake/snake.h"
+#include "envs/wrappers/flicker.h"
+#include "envs/wrappers/observation_mask.h"
 
 namespace tp::envs {
 
@@ -31,6 +33,21 @@ void add_minatar(EnvRegistry& r, const std::string& name, const std::string& wha
   }
 }
 
+// Flickering MinAtar (minimal action set): each frame blanked with probability
+// blank_probability= (0.5), the partially observed variant of issue 17's recurrent agents.
+template <class Game>
+void add_flickering_minatar(EnvRegistry& r, const std::string& name) {
+  const std::string id = "MinAtar/Flickering" + name + "-v1";
+  r.add({id, "MinAtar " + name + " with each frame blanked with probability 0.5 (blank_probability=)",
+         [id](const EnvKwargs& kw) {
+           EnvKwargs game_kw = kw;
+           const double p = kwarg_double(kw, "blank_probability", 0.5);
+           game_kw.erase("blank_probability");
+           auto game = std::make_unique<Game>(MinAtarOptions::from_kwargs(game_kw, id, true), id);
+           return std::unique_ptr<Env>(std::make_unique<Flicker>(std::move(game), p, id));
+         }});
+}
+
 }  // namespace
 
 EnvRegistry make_env_registry() {
@@ -38,6 +55,13 @@ EnvRegistry make_env_registry() {
   r.add({"CartPole-v1", "balance a pole on a cart (Gymnasium 0.29 classic control)", [](const EnvKwargs& kw) {
            check_known_kwargs(kw, {}, "CartPole-v1");
            return std::unique_ptr<Env>(std::make_unique<CartPole>());
+         }});
+  r.add({"MaskedCartPole-v1",
+         "CartPole-v1 observing cart position and pole angle only, no velocities (partially observed)",
+         [](const EnvKwargs& kw) {
+           check_known_kwargs(kw, {}, "MaskedCartPole-v1");
+           return std::unique_ptr<Env>(std::make_unique<ObservationMask>(std::make_unique<CartPole>(),
+                                                                         std::vector<int>{0, 2}, "MaskedCartPole-v1"));
          }});
   r.add({"MountainCar-v0", "drive an underpowered car up a hill (Gymnasium 0.29 classic control)",
          [](const EnvKwargs& kw) {
@@ -69,6 +93,11 @@ EnvRegistry make_env_registry() {
   add_minatar<Freeway>(r, "Freeway", "cross a road of cars (2500 frames)");
   add_minatar<Asterix>(r, "Asterix", "collect gold, dodge enemies");
   add_minatar<Seaquest>(r, "Seaquest", "shoot enemies, rescue divers, mind the oxygen");
+  add_flickering_minatar<Breakout>(r, "Breakout");
+  add_flickering_minatar<SpaceInvaders>(r, "SpaceInvaders");
+  add_flickering_minatar<Freeway>(r, "Freeway");
+  add_flickering_minatar<Asterix>(r, "Asterix");
+  add_flickering_minatar<Seaquest>(r, "Seaquest");
   r.add({"Snake-v0", "grow a snake by eating food on a 10x10 grid (size=, max_episode_steps=)", &Snake::from_kwargs});
   return r;
 }

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "envs/wrappers/frame_stack.h"
 
 namespace tp::envs {
 
@@ -32,7 +33,16 @@ const EnvSpec& EnvRegistry::spec(const std::string& id) const {
 }
 
 std::unique_ptr<Env> EnvRegistry::make(const std::string& id, const EnvKwargs& kwargs) const {
-  return spec(id).make(kwargs);
+  const auto stack = kwargs.find("frame_stack");
+  if (stack == kwargs.end()) return spec(id).make(kwargs);
+  const double k = kwarg_double(kwargs, "frame_stack", 1);
+  TP_CHECK_AS(UsageError, k >= 1 && k <= 64 && k == static_cast<int>(k),
+              "env option frame_stack needs a whole number in [1, 64], got '", stack->second, "'");
+  EnvKwargs rest = kwargs;
+  rest.erase("frame_stack");
+  auto env = spec(id).make(rest);
+  if (k == 1) return env;
+  return std::make_unique<FrameStack>(std::move(env), static_cast<int>(k));
 }
 
 std::vector<std::string> EnvRegistry::ids() const {

@@ -23,7 +23,8 @@ struct EnvSpec {
 class EnvRegistry {
  public:
   void add(EnvSpec spec);
-  // Throws UsageError listing the known names when `id` is unknown.
+  // Throws UsageError listing the known names when `id` is unknown. Every env also takes
+  // frame_stack=k: its last k observations stacked (envs/wrappers/frame_stack.h).
   std::unique_ptr<Env> make(const std::string& id, const EnvKwargs& kwargs = {}) const;
   bool contains(const std::string& id) const;
   std::vector<std::string> ids() const;  // registration order

@@ -50,9 +50,15 @@ Trace play(Env& env, Rng& rng, int steps) {
 
 // One ctest entry per env (each test process start loads LibTorch, so the checks below run
 // as named steps of a single test rather than as ~150 separate tests).
+// A parameter is an env id, optionally followed by "|" and env options (e.g. frame_stack=4).
 class EnvConformance : public ::testing::TestWithParam<std::string> {
  protected:
-  std::unique_ptr<Env> make() const { return registry_.make(GetParam()); }
+  std::string id() const { return GetParam().substr(0, GetParam().find('|')); }
+  EnvKwargs kwargs() const {
+    const size_t bar = GetParam().find('|');
+    return bar == std::string::npos ? EnvKwargs{} : parse_env_kwargs(GetParam().substr(bar + 1));
+  }
+  std::unique_ptr<Env> make() const { return registry_.make(id(), kwargs()); }
   EnvRegistry registry_ = make_env_registry();
 
   void SpacesAreConsistent() {
@@ -77,7 +83,7 @@ class EnvConformance : public ::testing::TestWithParam<std::string> {
       EXPECT_GT(env->action_space().n, 0);
     }
     EXPECT_EQ(static_cast<int>(env->action_names().size()), env->action_space().n);
-    EXPECT_EQ(env->id(), GetParam());
+    EXPECT_EQ(env->id(), id());
     EXPECT_GT(env->max_episode_steps(), 0);
   }
 
@@ -233,7 +239,11 @@ class EnvConformance : public ::testing::TestWithParam<std::string> {
     EXPECT_THROW(env->set_state(st), Error);
   }
 
-  void UnknownKwargIsAUsageError() { EXPECT_THROW(registry_.make(GetParam(), {{"no_such_option", "1"}}), UsageError); }
+  void UnknownKwargIsAUsageError() {
+    EnvKwargs bad = kwargs();
+    bad["no_such_option"] = "1";
+    EXPECT_THROW(registry_.make(id(), bad), UsageError);
+  }
 
  public:
   void run_all() {
@@ -267,6 +277,11 @@ std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllEnvs, EnvConformance, ::testing::ValuesIn(make_env_registry().ids()), test_name);
+// The frame_stack option every env takes, on a vector, a grid (flickering) and a continuous env.
+INSTANTIATE_TEST_SUITE_P(FrameStacked, EnvConformance,
+                         ::testing::Values("MaskedCartPole-v1|frame_stack=4",
+                                           "MinAtar/FlickeringBreakout-v1|frame_stack=2", "Pendulum-v1|frame_stack=3"),
+                         test_name);
 
 TEST(EnvRegistry, UnknownNameListsTheKnownOnes) {
   const auto registry = make_env_registry();
@@ -283,7 +298,8 @@ TEST(EnvRegistry, ShipsTheIssueEnvs) {
   const auto registry = make_env_registry();
   for (const char* id : {"CartPole-v1", "MountainCar-v0", "Acrobot-v1", "MinAtar/Breakout-v1",
                          "MinAtar/SpaceInvaders-v1", "MinAtar/Freeway-v1", "MinAtar/Asterix-v1", "MinAtar/Seaquest-v1",
-                         "Snake-v0", "Pendulum-v1", "MountainCarContinuous-v0"})
+                         "Snake-v0", "Pendulum-v1", "MountainCarContinuous-v0", "MaskedCartPole-v1",
+                         "MinAtar/FlickeringBreakout-v1", "MinAtar/FlickeringSpaceInvaders-v1"})
     EXPECT_TRUE(registry.contains(id)) << id;
 }
 

@@ -70,6 +70,40 @@ TEST(CartPoleView, PositiveAngleLeansRight) {
   EXPECT_EQ(test::at(image, mirrored), sf::Color::White);
 }
 
+// The masked and frame-stacked CartPoles are drawn by CartPole's view: the same pixels as the
+// plain env's for the same play.
+TEST(CartPoleView, MaskedAndStackedCartPolesDrawTheSameScene) {
+  const auto registry = envs::make_env_registry();
+  auto plain = registry.make("CartPole-v1");
+  auto masked = registry.make("MaskedCartPole-v1");
+  auto stacked = registry.make("CartPole-v1", {{"frame_stack", "4"}});
+  const auto plain_view = make_env_view(*plain, nullptr);
+  const auto masked_view = make_env_view(*masked, nullptr);
+  const auto stacked_view = make_env_view(*stacked, nullptr);
+  ASSERT_EQ(masked_view->size(), plain_view->size());
+  ASSERT_EQ(stacked_view->size(), plain_view->size());
+  for (envs::Env* env : {plain.get(), masked.get(), stacked.get()}) env->reset(3);
+  for (int t = 0; t < 12; ++t) {
+    for (envs::Env* env : {plain.get(), masked.get(), stacked.get()}) env->step(t % 3 == 0 ? 0 : 1);
+    if (t % 4 != 3) continue;
+    auto draw = [](const EnvView& view, const envs::Env& env) {
+      const auto obs = observe(env);
+      return render(600, 400, [&](sf::RenderTarget& target) { view.draw(target, {}, obs.data()); });
+    };
+    const sf::Image want = draw(*plain_view, *plain);
+    int count = 0;
+    drawn_pole_angle(want, CartPoleView::axle(observe(*plain)[0]), &count);
+    ASSERT_GT(count, 1000);
+    for (const auto& [view, env] : {std::pair<const EnvView*, const envs::Env*>{masked_view.get(), masked.get()},
+                                    {stacked_view.get(), stacked.get()}}) {
+      const sf::Image got = draw(*view, *env);
+      ASSERT_EQ(got.getSize(), want.getSize());
+      EXPECT_TRUE(std::equal(got.getPixelsPtr(), got.getPixelsPtr() + 600 * 400 * 4, want.getPixelsPtr()))
+          << env->id() << " step " << t;
+    }
+  }
+}
+
 TEST(MountainCarView, CarSitsOnTheHillAtItsPosition) {
   const auto registry = envs::make_env_registry();
   auto env = registry.make("MountainCar-v0");
