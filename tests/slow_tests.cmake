@@ -19,6 +19,7 @@ set(TP_SLOW_TESTS
   DistributedCli.PpoOnTwoRanksSolvesCartPoleAndResumes
   DistributedAlphaZero.TicTacToeLearnerAndTwoActorsPlayValueOptimallyEverywhere
   DistributedDqn.CartPoleLearnerAndTwoActorsLearnIt
+  R2d2Trainer.LearnsMaskedCartPole
 )
 if(TARGET tp_view)
   list(APPEND TP_SLOW_TESTS WatchCli.DqnCheckpointPlaysTheEpisodeEvalScores)
