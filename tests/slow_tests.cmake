@@ -20,6 +20,7 @@ set(TP_SLOW_TESTS
   DistributedAlphaZero.TicTacToeLearnerAndTwoActorsPlayValueOptimallyEverywhere
   DistributedDqn.CartPoleLearnerAndTwoActorsLearnIt
   R2d2Trainer.LearnsMaskedCartPole
+  R2d2Cli.ShortRunCheckpointsAndResumeContinues
 )
 if(TARGET tp_view)
   list(APPEND TP_SLOW_TESTS WatchCli.DqnCheckpointPlaysTheEpisodeEvalScores)

@@ -5,10 +5,12 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "agents/r2d2/r2d2_trainer.h"
 #include "agents/r2d2/recurrent_eval.h"
 #include "core/checkpoint.h"
+#include "core/json.h"
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
@@ -117,4 +119,21 @@ TEST(R2d2Trainer, LearnsMaskedCartPole) {
   const auto env = tp::envs::make_env_registry().make(o.env, {});
   const tp::agents::EvalReport rep = evaluate_recurrent(t->policy_network(), *env, 20, 99);
   EXPECT_GE(rep.return_stats.mean, 150.0) << "greedy mean over 20 episodes";
+}
+
+TEST(R2d2Cli, ShortRunCheckpointsAndResumeContinues) {
+  tp::test::TempDir dir;
+  const std::string run = dir.file("run");
+  const auto first = run_torchplay(
+      "train r2d2 --env CartPole-v1 --steps 2000 --checkpoint-every 1000 --eval-every 0 "
+      "--final-eval-episodes 2 --quiet --json --run-dir " +
+      run);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_TRUE(std::filesystem::exists(run + "/checkpoints/ckpt-000000002000.tpck"));
+  const auto res = run_torchplay("train r2d2 --resume " + run + " --steps 3000 --final-eval-episodes 2 --json --quiet");
+  ASSERT_EQ(res.exit_code, 0) << res.output;
+  const tp::Json j = tp::Json::parse(tp::test::last_line(res.output));
+  EXPECT_EQ(j.at("steps").get<int64_t>(), 3000);
+  EXPECT_EQ(j.at("run_dir").get<std::string>(), run);
+  EXPECT_GT(j.at("updates").get<int64_t>(), 0);
 }
