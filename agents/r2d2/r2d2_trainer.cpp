@@ -93,7 +93,9 @@ std::vector<FinishedEpisode> R2d2Trainer::step() {
     envs_[u]->observe(next_obs.data());
     for (Sequence& s : builders_[u].add(obs + i * obs_size_, h + i * hs, c + i * hs, action, r.reward, next_obs.data(),
                                         r.terminated, r.truncated))
-      sampler_.on_add(replay_.add(s));
+      // A sequence no longer than the burn-in has no loss step (an episode of <= burn_in
+      // steps): its zero priority would only shrink every other importance weight.
+      if (s.length > o_.burn_in) sampler_.on_add(replay_.add(s));
     returns_[u] += r.reward;
     lengths_[u] += 1;
     if (r.done()) {
