@@ -29,6 +29,8 @@ int cmd_actor(const Args& args);
 
 // `train <algo>` targets, one file each (apps/commands/train_*.cpp).
 int train_dqn(const Args& args);
+int train_pqn(const Args& args);
+int train_r2d2(const Args& args);
 int train_alphazero(const Args& args);
 // ppo | a2c | a3c
 int train_policy_gradient(const std::string& algorithm, const Args& args);

@@ -20,6 +20,8 @@ set(TP_SLOW_TESTS
   DistributedCli.PpoOnTwoRanksSolvesCartPoleAndResumes
   DistributedAlphaZero.TicTacToeLearnerAndTwoActorsPlayValueOptimallyEverywhere
   DistributedDqn.CartPoleLearnerAndTwoActorsLearnIt
+  R2d2Trainer.LearnsMaskedCartPole
+  R2d2Cli.ShortRunCheckpointsAndResumeContinues
 )
 if(TARGET tp_view)
   list(APPEND TP_SLOW_TESTS WatchCli.DqnCheckpointPlaysTheEpisodeEvalScores)

@@ -8,9 +8,6 @@
 
 namespace tp::app {
 
-// train_pqn.cpp; declared here, not in apps/commands.h, so adding it did not rebuild every command.
-int train_pqn(const Args& args);
-
 namespace {
 const char* const kGenerative[] = {"gan", "dcgan", "cgan", "wgan-gp", "vae", "ae", "dae", "sae", "classifier"};
 
@@ -18,6 +15,7 @@ void print_train_usage(std::ostream& os) {
   os << "Usage: torchplay train <algo> [options]\n\nAlgorithms:\n"
      << "  dqn         Deep Q-Network (Mnih et al. 2015) and extensions, on an env\n"
      << "  pqn         Parallel Q-learning: LayerNorm, Q(lambda), no replay or target net (Gallici et al. 2024)\n"
+     << "  r2d2        R2D2 (Kapturowski et al. 2019) and DRQN: recurrent Q-learning, on an env\n"
      << "  ppo         Proximal Policy Optimization (Schulman et al. 2017), on an env\n"
      << "  a2c a3c     advantage actor-critic, synchronous and asynchronous (Mnih et al. 2016)\n"
      << "  alphazero   AlphaGo Zero self-play with MCTS, on a board game\n"
@@ -38,18 +36,19 @@ int cmd_train(const Args& args) {
   // once per rank, each writing its own run: refused instead (docs/distributed.md).
   const char* world = std::getenv("WORLD_SIZE");
   const bool ranked = world && std::strcmp(world, "1") != 0 && std::strcmp(world, "") != 0;
-  if (ranked && (algo == "dqn" || algo == "pqn" || algo == "alphazero"))
+  if (ranked && (algo == "dqn" || algo == "pqn" || algo == "r2d2" || algo == "alphazero"))
     TP_THROW(UsageError, "train ", algo, " does not run distributed yet (WORLD_SIZE=", printable(world),
              " is set); docs/distributed.md lists the trainers that do");
   if (algo == "dqn") return train_dqn(rest);
   if (algo == "pqn") return train_pqn(rest);
+  if (algo == "r2d2") return train_r2d2(rest);
   if (algo == "alphazero") return train_alphazero(rest);
   if (algo == "ppo" || algo == "a2c" || algo == "a3c") return train_policy_gradient(algo, rest);
   for (const char* g : kGenerative)
     if (algo == g) return train_generative(algo, rest);
   if (!algo.empty() && algo[0] == '-')
     TP_THROW(UsageError, "train needs an algorithm before options, e.g. 'torchplay train dqn ", algo, "'");
-  std::vector<std::string> algorithms = {"dqn", "pqn", "ppo", "a2c", "a3c", "alphazero"};
+  std::vector<std::string> algorithms = {"dqn", "pqn", "r2d2", "ppo", "a2c", "a3c", "alphazero"};
   algorithms.insert(algorithms.end(), std::begin(kGenerative), std::end(kGenerative));
   std::string known;
   for (const std::string& a : algorithms) known += (known.empty() ? "" : ", ") + a;
