@@ -51,16 +51,29 @@ TEST(Cli, OpenMPWaitsPassivelyUnlessTheUserChose) {
   EXPECT_NE(r.output.find("OpenMP wait OMP_WAIT_POLICY=active"), std::string::npos) << r.output;
 }
 
-// --threads N is N intra-op threads and still one OpenBLAS thread; the run records it.
+// --threads N is N intra-op threads and still one OpenBLAS thread; the run records it. DQN's
+// small networks keep one intra-op thread, and its config.ini says why.
 TEST(Cli, ConfigIniRecordsTheThreadLayoutUsed) {
   test::TempDir dir;
   auto r = run_torchplay(
-      "train dqn --env CartPole-v1 --steps 200 --learning-starts 100 --eval-every 0 --threads 2 "
-      "--quiet --run-dir " +
+      "train ppo --env CartPole-v1 --steps 512 --num-envs 4 --num-steps 128 --threads 2 "
+      "--final-eval-episodes 2 --quiet --run-dir " +
       dir.file("run"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::string ini = read_file(dir.file("run/config.ini"));
+  std::string ini = read_file(dir.file("run/config.ini"));
   EXPECT_NE(ini.find("# thread layout: 2 intra-op (LibTorch/OpenMP), 1 OpenBLAS, OpenMP wait passive"),
+            std::string::npos)
+      << ini;
+  r = run_torchplay(
+      "train dqn --env CartPole-v1 --steps 200 --learning-starts 100 --eval-every 0 --threads 2 "
+      "--quiet --run-dir " +
+      dir.file("dqn"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ini = read_file(dir.file("dqn/config.ini"));
+  EXPECT_NE(ini.find("# thread layout: 1 intra-op (LibTorch/OpenMP), 1 OpenBLAS, OpenMP wait passive"),
+            std::string::npos)
+      << ini;
+  EXPECT_NE(ini.find("(--threads 2 kept one intra-op thread: this network's products are too small to split)"),
             std::string::npos)
       << ini;
 }
