@@ -18,4 +18,17 @@ void wilson_interval(double p, int n, double z, double& low, double& high) {
   high = std::min(1.0, centre + half);
 }
 
+void RecentReturns::add(double episode_return) {
+  values_.push_back(episode_return);
+  if (values_.size() > capacity_) values_.pop_front();
+}
+
+double RecentReturns::mean_of_last(size_t n) const {
+  const size_t k = std::min(n, values_.size());
+  if (k == 0) return std::nan("");
+  double sum = 0;
+  for (auto it = values_.end() - static_cast<std::ptrdiff_t>(k); it != values_.end(); ++it) sum += *it;
+  return sum / static_cast<double>(k);
+}
+
 }  // namespace tp

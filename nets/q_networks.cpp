@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "nets/layers.h"
 #include "nets/mlp.h"
+#include "nets/network_spec.h"
 #include "nets/target_update.h"
 
 namespace tp::nets {
@@ -104,61 +105,21 @@ std::string QNetworkImpl::signature() const {
   return s;
 }
 
-namespace {
-std::string join(const std::vector<int64_t>& v) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
-  return s;
-}
-std::vector<int64_t> parse_ints(const std::string& text, const std::string& spec) {
-  std::vector<int64_t> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t end = std::min(text.find(',', start), text.size());
-    try {
-      out.push_back(std::stoll(text.substr(start, end - start)));
-    } catch (const std::exception&) {
-      TP_THROW(Error, "malformed Q network spec '", spec, "'");
-    }
-    start = end + 1;
-  }
-  return out;
-}
-}  // namespace
-
 std::string to_spec(const QNetworkOptions& o) {
-  return "torso=" + o.torso + ";shape=" + join(o.input_shape) + ";actions=" + std::to_string(o.num_actions) +
-         ";hidden=" + join(o.hidden) + ";activation=" + o.activation + ";dueling=" + (o.dueling ? "1" : "0");
+  return "torso=" + o.torso + ";shape=" + join_ints(o.input_shape) + ";actions=" + std::to_string(o.num_actions) +
+         ";hidden=" + join_ints(o.hidden) + ";activation=" + o.activation + ";dueling=" + (o.dueling ? "1" : "0");
 }
 
 QNetworkOptions q_network_options_from_spec(const std::string& spec) {
+  const std::string what = "Q network spec";
+  const auto v = parse_network_spec(spec, {"torso", "shape", "actions", "hidden", "activation", "dueling"}, what);
   QNetworkOptions o;
-  int found = 0;
-  size_t start = 0;
-  while (start < spec.size()) {
-    const size_t end = std::min(spec.find(';', start), spec.size());
-    const std::string item = spec.substr(start, end - start);
-    const size_t eq = item.find('=');
-    TP_CHECK(eq != std::string::npos, "malformed Q network spec '", spec, "'");
-    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-    ++found;
-    if (key == "torso")
-      o.torso = value;
-    else if (key == "shape")
-      o.input_shape = parse_ints(value, spec);
-    else if (key == "actions")
-      o.num_actions = parse_ints(value, spec).at(0);
-    else if (key == "hidden")
-      o.hidden = parse_ints(value, spec);
-    else if (key == "activation")
-      o.activation = value;
-    else if (key == "dueling")
-      o.dueling = value == "1";
-    else
-      TP_THROW(Error, "unknown key '", key, "' in Q network spec '", spec, "'");
-    start = end + 1;
-  }
-  TP_CHECK(found == 6, "incomplete Q network spec '", spec, "'");
+  o.torso = v.at("torso");
+  o.input_shape = parse_ints(v.at("shape"), what, spec);
+  o.num_actions = parse_ints(v.at("actions"), what, spec).at(0);
+  o.hidden = parse_ints(v.at("hidden"), what, spec);
+  o.activation = v.at("activation");
+  o.dueling = v.at("dueling") == "1";
   return o;
 }
 

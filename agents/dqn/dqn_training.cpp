@@ -18,6 +18,7 @@
 #include "core/options.h"
 #include "core/seeds.h"
 #include "core/timer.h"
+#include "core/stats.h"
 #include "envs/registry.h"
 
 namespace tp::agents::dqn {
@@ -55,10 +56,10 @@ class DqnTraining : public TrainingAlgorithm {
     if (returns_.empty()) return "";
     char buf[96];
     if (hub_)
-      std::snprintf(buf, sizeof buf, "return(20) %.1f, %lld actors", mean_of_last(20),
+      std::snprintf(buf, sizeof buf, "return(20) %.1f, %lld actors", returns_.mean_of_last(20),
                     static_cast<long long>(hub_->actors_registered()));
     else
-      std::snprintf(buf, sizeof buf, "return(20) %.1f eps %.3f", mean_of_last(20), trainer_.epsilon());
+      std::snprintf(buf, sizeof buf, "return(20) %.1f eps %.3f", returns_.mean_of_last(20), trainer_.epsilon());
     return buf;
   }
 
@@ -148,7 +149,7 @@ class DqnTraining : public TrainingAlgorithm {
     j["dense_kernel"] = trainer_.learner().uses_dense_kernel();
     // The measure of the MinAtar paper's curves: returns of the training episodes themselves
     // (with exploration), here the mean of the last 100; beside the greedy evaluation below.
-    if (!returns_.empty()) j["train_return_last100"] = mean_of_last(100);
+    if (!returns_.empty()) j["train_return_last100"] = returns_.mean_of_last(100);
     if (!finished_) return;
     j["final_policy"] = trainer_.has_best() ? "best" : "last";
     j["final_eval_episodes"] = o_.final_eval_episodes;
@@ -159,12 +160,6 @@ class DqnTraining : public TrainingAlgorithm {
  private:
   double steps_per_second() const {
     return static_cast<double>(trainer_.steps() - start_steps_) / std::max(1e-9, timer_.seconds());
-  }
-  // The mean of the newest n training-episode returns (fewer when fewer have ended).
-  double mean_of_last(size_t n) const {
-    const size_t k = std::min(n, returns_.size());
-    return std::accumulate(returns_.end() - static_cast<std::ptrdiff_t>(k), returns_.end(), 0.0) /
-           static_cast<double>(k);
   }
   double dense_kernel() const { return trainer_.learner().uses_dense_kernel() ? 1.0 : 0.0; }
 
@@ -182,8 +177,7 @@ class DqnTraining : public TrainingAlgorithm {
                       {"dense_kernel", dense_kernel()}};
     row.insert(row.end(), extra.begin(), extra.end());
     run.log(row);
-    returns_.push_back(ep.episode_return);
-    if (returns_.size() > 100) returns_.pop_front();
+    returns_.add(ep.episode_return);
   }
 
   // Ape-X's learner: one transition an actor sent per step, into replay with its priority;
@@ -272,7 +266,7 @@ class DqnTraining : public TrainingAlgorithm {
   mutable DqnTrainer trainer_;  // evaluation and the policy accessors are non-const
   int64_t start_steps_;
   Timer timer_;
-  std::deque<double> returns_;  // the last 100 training-episode returns (this process)
+  RecentReturns returns_;  // the last 100 training-episode returns (this process)
   bool with_replay_ = true, finished_ = false;
   double train_seconds_ = 0.0, train_steps_per_s_ = 0.0;
   EvalReport final_;

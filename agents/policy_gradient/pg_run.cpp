@@ -10,6 +10,7 @@
 #include "agents/policy_gradient/pg_policy.h"
 #include "core/checkpoint.h"
 #include "core/seeds.h"
+#include "core/stats.h"
 #include "nets/target_update.h"
 #include "nets/layers.h"
 
@@ -42,7 +43,7 @@ ProgressPlan PgRun::progress_plan() const { return {o_.algorithm + " " + o_.env,
 std::string PgRun::progress_metric() const {
   if (returns_.empty()) return "";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "return(20) %.1f", mean_of_last(20));
+  std::snprintf(buf, sizeof buf, "return(20) %.1f", returns_.mean_of_last(20));
   return buf;
 }
 
@@ -60,8 +61,7 @@ void PgRun::log_episodes(RunContext& run, const std::vector<FinishedEpisode>& ep
              {"episode_return", e.episode_return},
              {"episode_length", static_cast<double>(e.length)},
              {"wall_s", timer_.seconds()}});
-    returns_.push_back(e.episode_return);
-    if (returns_.size() > 100) returns_.pop_front();
+    returns_.add(e.episode_return);
   }
 }
 
@@ -192,18 +192,13 @@ void PgRun::describe(Json& j) const {
   j["episodes"] = static_cast<long long>(episodes_);
   j["train_seconds"] = train_seconds_;
   j["steps_per_second"] = train_steps_per_s_;
-  if (!returns_.empty()) j["train_return_last100"] = mean_of_last(100);
+  if (!returns_.empty()) j["train_return_last100"] = returns_.mean_of_last(100);
   if (!finished_) return;
   j["final_policy"] = best_ ? "best" : "last";
   j["final_eval_actions"] = o_.eval_sample ? "sampled" : "mode";
   j["final_eval_episodes"] = o_.final_eval_episodes;
   j["final_eval_mean"] = final_.return_stats.mean;
   j["final_eval_std"] = final_.return_stats.std;
-}
-
-double PgRun::mean_of_last(size_t n) const {
-  const size_t k = std::min(n, returns_.size());
-  return std::accumulate(returns_.end() - static_cast<std::ptrdiff_t>(k), returns_.end(), 0.0) / static_cast<double>(k);
 }
 
 double PgRun::steps_per_second() const {

@@ -15,6 +15,7 @@
 #include "agents/policy_gradient/updates.h"
 #include "core/timer.h"
 #include "core/training_run.h"
+#include "core/stats.h"
 #include "envs/env.h"
 #include "nets/actor_critic.h"
 
@@ -71,12 +72,11 @@ class PgRun : public TrainingAlgorithm {
  private:
   bool crossed(int64_t every) const;
   EvalReport evaluate_network(nets::ActorCritic& net, int episodes, uint64_t seed) const;
-  double mean_of_last(size_t n) const;
   double steps_per_second() const;
 
   int64_t step_start_ = 0;
   int64_t episodes_ = 0;
-  std::deque<double> returns_;  // the last 100 training-episode returns
+  RecentReturns returns_;  // the last 100 training-episode returns
   nets::ActorCritic best_{nullptr};
   double best_return_ = 0;
   bool finished_ = false;

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "nets/layers.h"
+#include "nets/network_spec.h"
 #include "nets/target_update.h"
 
 namespace tp::agents::pqn {
@@ -11,27 +12,6 @@ namespace tp::agents::pqn {
 namespace nn = torch::nn;
 
 namespace {
-
-std::string join(const std::vector<int64_t>& v, const char* sep) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? sep : "") + std::to_string(v[i]);
-  return s;
-}
-
-std::vector<int64_t> parse_ints(const std::string& text, const std::string& spec) {
-  std::vector<int64_t> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t end = std::min(text.find(',', start), text.size());
-    try {
-      out.push_back(std::stoll(text.substr(start, end - start)));
-    } catch (const std::exception&) {
-      TP_THROW(Error, "malformed PQN network spec '", spec, "'");
-    }
-    start = end + 1;
-  }
-  return out;
-}
 
 // flax's nn.LayerNorm on an NHWC feature map normalises each cell over its channels; on
 // LibTorch's NCHW that is a LayerNorm over dim 1.
@@ -92,44 +72,28 @@ torch::Tensor PqnNetworkImpl::forward(torch::Tensor x) { return head_->forward(t
 
 std::string PqnNetworkImpl::signature() const {
   const auto& o = options_;
-  std::string s = "pqn:" + o.torso + ":" + join(o.input_shape, "x") + ":";
-  s += o.torso == "mlp" ? join(o.hidden, "-") + "-" + o.activation : "16c3-128";
+  std::string s = "pqn:" + o.torso + ":" + nets::join_ints(o.input_shape, "x") + ":";
+  s += o.torso == "mlp" ? nets::join_ints(o.hidden, "-") + "-" + o.activation : "16c3-128";
   return s + (o.layer_norm ? ":ln:" : ":plain:") + std::to_string(o.num_actions);
 }
 
 std::string to_spec(const PqnNetworkOptions& o) {
-  return "torso=" + o.torso + ";shape=" + join(o.input_shape, ",") + ";actions=" + std::to_string(o.num_actions) +
-         ";hidden=" + join(o.hidden, ",") + ";activation=" + o.activation + ";layer_norm=" + (o.layer_norm ? "1" : "0");
+  return "torso=" + o.torso + ";shape=" + nets::join_ints(o.input_shape, ",") +
+         ";actions=" + std::to_string(o.num_actions) + ";hidden=" + nets::join_ints(o.hidden, ",") +
+         ";activation=" + o.activation + ";layer_norm=" + (o.layer_norm ? "1" : "0");
 }
 
 PqnNetworkOptions pqn_network_options_from_spec(const std::string& spec) {
+  const std::string what = "PQN network spec";
+  const auto v =
+      nets::parse_network_spec(spec, {"torso", "shape", "actions", "hidden", "activation", "layer_norm"}, what);
   PqnNetworkOptions o;
-  int found = 0;
-  size_t start = 0;
-  while (start < spec.size()) {
-    const size_t end = std::min(spec.find(';', start), spec.size());
-    const std::string item = spec.substr(start, end - start);
-    const size_t eq = item.find('=');
-    TP_CHECK(eq != std::string::npos, "malformed PQN network spec '", spec, "'");
-    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-    ++found;
-    if (key == "torso")
-      o.torso = value;
-    else if (key == "shape")
-      o.input_shape = parse_ints(value, spec);
-    else if (key == "actions")
-      o.num_actions = parse_ints(value, spec).at(0);
-    else if (key == "hidden")
-      o.hidden = parse_ints(value, spec);
-    else if (key == "activation")
-      o.activation = value;
-    else if (key == "layer_norm")
-      o.layer_norm = value == "1";
-    else
-      TP_THROW(Error, "unknown key '", key, "' in PQN network spec '", spec, "'");
-    start = end + 1;
-  }
-  TP_CHECK(found == 6, "incomplete PQN network spec '", spec, "'");
+  o.torso = v.at("torso");
+  o.input_shape = nets::parse_ints(v.at("shape"), what, spec);
+  o.num_actions = nets::parse_ints(v.at("actions"), what, spec).at(0);
+  o.hidden = nets::parse_ints(v.at("hidden"), what, spec);
+  o.activation = v.at("activation");
+  o.layer_norm = v.at("layer_norm") == "1";
   return o;
 }
 

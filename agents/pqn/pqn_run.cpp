@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/seeds.h"
 #include "core/timer.h"
+#include "core/stats.h"
 #include "envs/registry.h"
 #include "envs/vec_env.h"
 #include "nets/layers.h"
@@ -63,7 +64,7 @@ class PqnRun final : public TrainingAlgorithm {
   std::string progress_metric() const override {
     if (returns_.empty()) return "";
     char buf[64];
-    std::snprintf(buf, sizeof buf, "return(20) %.1f eps %.2f", mean_of_last(20), o_.epsilon(steps_));
+    std::snprintf(buf, sizeof buf, "return(20) %.1f eps %.2f", returns_.mean_of_last(20), o_.epsilon(steps_));
     return buf;
   }
   std::vector<std::string> metric_columns() const override {
@@ -218,7 +219,7 @@ class PqnRun final : public TrainingAlgorithm {
     j["episodes"] = static_cast<long long>(episodes_);
     j["train_seconds"] = train_seconds_;
     j["steps_per_second"] = train_steps_per_s_;
-    if (!returns_.empty()) j["train_return_last100"] = mean_of_last(100);
+    if (!returns_.empty()) j["train_return_last100"] = returns_.mean_of_last(100);
     if (!finished_) return;
     j["final_policy"] = best_ ? "best" : "last";
     j["final_eval_episodes"] = o_.final_eval_episodes;
@@ -334,8 +335,7 @@ class PqnRun final : public TrainingAlgorithm {
              {"episode_return", episode_return},
              {"episode_length", static_cast<double>(length)},
              {"wall_s", timer_.seconds()}});
-    returns_.push_back(episode_return);
-    if (returns_.size() > 100) returns_.pop_front();
+    returns_.add(episode_return);
   }
 
   EvalReport evaluate_network(const PqnNetwork& net, int episodes, uint64_t seed) const {
@@ -344,11 +344,6 @@ class PqnRun final : public TrainingAlgorithm {
   }
 
   bool crossed(int64_t every) const { return every > 0 && steps_ / every > step_start_ / every; }
-  double mean_of_last(size_t n) const {
-    const size_t k = std::min(n, returns_.size());
-    return std::accumulate(returns_.end() - static_cast<std::ptrdiff_t>(k), returns_.end(), 0.0) /
-           static_cast<double>(k);
-  }
   double steps_per_second() const {
     return static_cast<double>(steps_ - start_steps_) / std::max(1e-9, timer_.seconds());
   }
@@ -367,7 +362,7 @@ class PqnRun final : public TrainingAlgorithm {
   // The last rollout, [T, N(, ...)].
   torch::Tensor obs_buf_, actions_, rewards_, terminated_, done_, next_max_q_;
   int64_t steps_ = 0, updates_ = 0, episodes_ = 0, start_steps_ = 0, step_start_ = 0;
-  std::deque<double> returns_;  // the last 100 training-episode returns
+  RecentReturns returns_;  // the last 100 training-episode returns
   PqnNetwork best_{nullptr};
   double best_return_ = 0;
   Timer timer_;

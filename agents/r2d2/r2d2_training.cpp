@@ -10,6 +10,7 @@
 #include "core/checkpoint.h"
 #include "core/seeds.h"
 #include "core/timer.h"
+#include "core/stats.h"
 #include "envs/registry.h"
 
 namespace tp::agents::r2d2 {
@@ -37,7 +38,7 @@ class R2d2Training : public TrainingAlgorithm {
   std::string progress_metric() const override {
     if (returns_.empty()) return "";
     char buf[64];
-    std::snprintf(buf, sizeof buf, "return(20) %.1f", mean_of_last(20));
+    std::snprintf(buf, sizeof buf, "return(20) %.1f", returns_.mean_of_last(20));
     return buf;
   }
   std::vector<std::string> metric_columns() const override {
@@ -59,8 +60,7 @@ class R2d2Training : public TrainingAlgorithm {
                {"q_mean", q},
                {"steps_per_s", steps_per_second()},
                {"wall_s", timer_.seconds()}});
-      returns_.push_back(e.episode_return);
-      if (returns_.size() > 100) returns_.pop_front();
+      returns_.add(e.episode_return);
     }
     return StepStatus::Completed;
   }
@@ -114,7 +114,7 @@ class R2d2Training : public TrainingAlgorithm {
     j["episodes"] = static_cast<long long>(trainer_.episodes());
     j["train_seconds"] = train_seconds_;
     j["steps_per_second"] = steps_per_s_;
-    if (!returns_.empty()) j["train_return_last100"] = mean_of_last(100);
+    if (!returns_.empty()) j["train_return_last100"] = returns_.mean_of_last(100);
     if (!finished_) return;
     j["final_policy"] = trainer_.has_best() ? "best" : "last";
     j["final_eval_episodes"] = o_.final_eval_episodes;
@@ -125,11 +125,6 @@ class R2d2Training : public TrainingAlgorithm {
  private:
   double steps_per_second() const {
     return static_cast<double>(trainer_.steps() - start_steps_) / std::max(1e-9, timer_.seconds());
-  }
-  double mean_of_last(size_t n) const {
-    const size_t k = std::min(n, returns_.size());
-    return std::accumulate(returns_.end() - static_cast<std::ptrdiff_t>(k), returns_.end(), 0.0) /
-           static_cast<double>(k);
   }
   void log_evaluation(RunContext& run, const EvalReport& rep) {
     run.note(evaluation_line(trainer_.steps(), rep));
@@ -144,7 +139,7 @@ class R2d2Training : public TrainingAlgorithm {
   mutable R2d2Trainer trainer_;
   int64_t start_steps_ = 0;
   Timer timer_;
-  std::deque<double> returns_;
+  RecentReturns returns_;
   bool finished_ = false;
   double train_seconds_ = 0, steps_per_s_ = 0;
   EvalReport final_;
