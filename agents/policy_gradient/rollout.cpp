@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "agents/vec_env_checkpoint.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "nets/action_distribution.h"
@@ -121,13 +122,7 @@ std::vector<FinishedEpisode> RolloutCollector::take_finished() {
 }
 
 void RolloutCollector::save(CheckpointWriter& w, const std::string& prefix) const {
-  std::vector<double> states;
-  for (int i = 0; i < vec_.size(); ++i) {
-    const std::vector<double> s = vec_.env(i).get_state();
-    states.push_back(static_cast<double>(s.size()));
-    states.insert(states.end(), s.begin(), s.end());
-  }
-  w.add_tensor(prefix + "env_states", torch::tensor(states, torch::kFloat64));
+  save_env_states(w, prefix + "env_states", vec_);
   w.add_tensor(prefix + "obs", obs_);
   std::vector<double> episodes(running_returns_);
   episodes.insert(episodes.end(), running_lengths_.begin(), running_lengths_.end());
@@ -138,19 +133,7 @@ void RolloutCollector::save(CheckpointWriter& w, const std::string& prefix) cons
 }
 
 void RolloutCollector::load(CheckpointReader& r, const std::string& prefix) {
-  const std::vector<double> states = r.doubles(prefix + "env_states");
-  size_t at = 0;
-  for (int i = 0; i < vec_.size(); ++i) {
-    TP_CHECK_AS(CheckpointError, at < states.size(), "checkpoint '", r.path(), "': env states are truncated");
-    const size_t len = static_cast<size_t>(states[at]);
-    TP_CHECK_AS(CheckpointError, at + 1 + len <= states.size(), "checkpoint '", r.path(),
-                "': env states are truncated");
-    vec_.env(i).set_state(std::vector<double>(states.begin() + static_cast<std::ptrdiff_t>(at + 1),
-                                              states.begin() + static_cast<std::ptrdiff_t>(at + 1 + len)));
-    at += 1 + len;
-  }
-  TP_CHECK_AS(CheckpointError, at == states.size(), "checkpoint '", r.path(), "' holds states of more envs than ",
-              vec_.size(), " (--num-envs differs)");
+  load_env_states(r, prefix + "env_states", vec_);
   const torch::Tensor obs = r.tensor(prefix + "obs");
   TP_CHECK_AS(CheckpointError, obs.sizes() == obs_.sizes(), "checkpoint '", r.path(),
               "': observation batch does not match --num-envs and the env");

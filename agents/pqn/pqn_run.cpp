@@ -14,6 +14,7 @@
 #include "agents/pqn/pqn_network.h"
 #include "agents/pqn/pqn_policy.h"
 #include "agents/pqn/q_lambda.h"
+#include "agents/vec_env_checkpoint.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/seeds.h"
@@ -139,13 +140,7 @@ class PqnRun final : public TrainingAlgorithm {
     w.add_tensor("best_return", torch::tensor({best_ ? best_return_ : std::nan("")}, torch::kFloat64));
     if (best_) w.add_module("best", *best_);
     w.add_optimizer("optimizer", *optimizer_);
-    std::vector<double> states;
-    for (int i = 0; i < vec_.size(); ++i) {
-      const std::vector<double> s = vec_.env(i).get_state();
-      states.push_back(static_cast<double>(s.size()));
-      states.insert(states.end(), s.begin(), s.end());
-    }
-    w.add_tensor("env_states", torch::tensor(states, torch::kFloat64));
+    save_env_states(w, "env_states", vec_);
     w.add_tensor("obs", obs_);
     std::vector<double> episodes(running_returns_);
     episodes.insert(episodes.end(), running_lengths_.begin(), running_lengths_.end());
@@ -168,19 +163,7 @@ class PqnRun final : public TrainingAlgorithm {
     }
     r.load_optimizer("optimizer", *optimizer_);
     nets::optimizer_state_to(*optimizer_, device_);
-    const std::vector<double> states = r.doubles("env_states");
-    size_t at = 0;
-    for (int i = 0; i < vec_.size(); ++i) {
-      TP_CHECK_AS(CheckpointError, at < states.size(), "checkpoint '", r.path(), "': env states are truncated");
-      const size_t len = static_cast<size_t>(states[at]);
-      TP_CHECK_AS(CheckpointError, at + 1 + len <= states.size(), "checkpoint '", r.path(),
-                  "': env states are truncated");
-      vec_.env(i).set_state(std::vector<double>(states.begin() + static_cast<std::ptrdiff_t>(at + 1),
-                                                states.begin() + static_cast<std::ptrdiff_t>(at + 1 + len)));
-      at += 1 + len;
-    }
-    TP_CHECK_AS(CheckpointError, at == states.size(), "checkpoint '", r.path(), "' holds states of more envs than ",
-                vec_.size(), " (--num-envs differs)");
+    load_env_states(r, "env_states", vec_);
     const torch::Tensor obs = r.tensor("obs");
     TP_CHECK_AS(CheckpointError, obs.sizes() == obs_.sizes(), "checkpoint '", r.path(),
                 "': observation batch does not match --num-envs and the env");
