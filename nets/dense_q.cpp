@@ -4,11 +4,17 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include "core/error.h"
 #include "nets/mlp.h"
 #include "nets/q_networks.h"
+#include "nets/vector_clones.h"
 
 namespace tp::nets {
 
@@ -77,48 +83,338 @@ void relu_backward(const float* out, float* delta, int64_t n) {
     if (!(out[i] > 0.f)) delta[i] = 0.f;
 }
 
-// The convolution's data movement. The kernel size and the filter count are template
-// arguments where they are the MinAtar network's (3x3, 16 filters), so the compiler unrolls
-// those loops as it did when the kernel hard-coded that network (bench_dqn's MinAtar case was
-// about 14% slower with run-time bounds, in three loaded readings); 0 reads them at run time.
-
-// im2col: one row per (sample, output position) of a stride-1 unpadded convolution, columns
-// in the weight's (channel, ky, kx) order.
-template <int64_t KH, int64_t KW>
-void im2col(const DenseQPlan::Conv& c, const float* x, int64_t batch, float* cols) {
-  const int64_t kh = KH ? KH : c.kernel_h, kw = KW ? KW : c.kernel_w;
-  float* row = cols;
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t oy = 0; oy < c.out_h; ++oy)
-      for (int64_t ox = 0; ox < c.out_w; ++ox)
-        for (int64_t ch = 0; ch < c.channels; ++ch)
-          for (int64_t ky = 0; ky < kh; ++ky) {
-            const float* src = x + ((b * c.channels + ch) * c.height + oy + ky) * c.width + ox;
-            for (int64_t kx = 0; kx < kw; ++kx) *row++ = src[kx];
-          }
+// dst[c][r] = src[r][c] for a row-major src [rows, cols]. In 8x8 blocks of AVX2 shuffles
+// where the CPU has them (a scalar transpose of the MinAtar net's 1024x128 weight took ~140 us,
+// a tenth of an update), element by element at the edges and elsewhere.
+void transpose_scalar(const float* src, int64_t rows, int64_t cols, float* dst, int64_t rows_done, int64_t cols_done) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = r < rows_done ? cols_done : 0; c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
 }
 
-// The product's rows [batch, position, filter] into Flatten's order [batch, filter,
-// position], through the ReLU if there is one.
-template <int64_t F>
-void rows_to_features(const float* rows, int64_t batch, int64_t positions, int64_t filters, bool relu,
-                      float* features) {
-  const int64_t f = F ? F : filters;
-  const float floor = relu ? 0.f : -std::numeric_limits<float>::infinity();
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t pos = 0; pos < positions; ++pos)
-      for (int64_t j = 0; j < f; ++j)
-        features[(b * f + j) * positions + pos] = std::max(rows[(b * positions + pos) * f + j], floor);
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) inline void transpose_block8(const float* src, int64_t cols, float* dst, int64_t rows) {
+  __m256 r[8], t[8];
+  for (int j = 0; j < 8; ++j) r[j] = _mm256_loadu_ps(src + j * cols);
+  for (int j = 0; j < 8; j += 2) {
+    t[j] = _mm256_unpacklo_ps(r[j], r[j + 1]);
+    t[j + 1] = _mm256_unpackhi_ps(r[j], r[j + 1]);
+  }
+  for (int j = 0; j < 8; j += 4) {
+    r[j] = _mm256_shuffle_ps(t[j], t[j + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[j + 1] = _mm256_shuffle_ps(t[j], t[j + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[j + 2] = _mm256_shuffle_ps(t[j + 1], t[j + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[j + 3] = _mm256_shuffle_ps(t[j + 1], t[j + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int j = 0; j < 4; ++j) {
+    _mm256_storeu_ps(dst + j * rows, _mm256_permute2f128_ps(r[j], r[j + 4], 0x20));
+    _mm256_storeu_ps(dst + (j + 4) * rows, _mm256_permute2f128_ps(r[j], r[j + 4], 0x31));
+  }
 }
 
-// The reverse permutation, for dL/d(features).
-template <int64_t F>
-void features_to_rows(const float* features, int64_t batch, int64_t positions, int64_t filters, float* rows) {
-  const int64_t f = F ? F : filters;
+__attribute__((target("avx2"))) void transpose_avx2(const float* src, int64_t rows, int64_t cols, float* dst) {
+  const int64_t rows8 = rows / 8 * 8, cols8 = cols / 8 * 8;
+  // The inner loop runs along the shorter side, so the partly written lines of dst (or the
+  // partly read lines of src) of one sweep are still in L1 for the next.
+  if (rows <= cols) {
+    for (int64_t c0 = 0; c0 < cols8; c0 += 8)
+      for (int64_t r0 = 0; r0 < rows8; r0 += 8)
+        transpose_block8(src + r0 * cols + c0, cols, dst + c0 * rows + r0, rows);
+  } else {
+    for (int64_t r0 = 0; r0 < rows8; r0 += 8)
+      for (int64_t c0 = 0; c0 < cols8; c0 += 8)
+        transpose_block8(src + r0 * cols + c0, cols, dst + c0 * rows + r0, rows);
+  }
+  transpose_scalar(src, rows, cols, dst, rows8, cols8);  // the edges
+}
+
+// compact() below for x > 0, eight at a time: AVX2 has no compress instruction, so a table
+// maps each 8-bit mask of passing lanes to the permutation that packs them to the front.
+constexpr std::array<uint64_t, 256> make_pack_table() {
+  std::array<uint64_t, 256> table{};
+  for (int mask = 0; mask < 256; ++mask) {
+    uint64_t lanes = 0;
+    int out = 0;
+    for (int lane = 0; lane < 8; ++lane)
+      if (mask & (1 << lane)) lanes |= static_cast<uint64_t>(lane) << (8 * out++);
+    table[static_cast<size_t>(mask)] = lanes;
+  }
+  return table;
+}
+constexpr std::array<uint64_t, 256> kPackTable = make_pack_table();
+
+// Writes 8 elements per step at the end (the caller leaves room for 8 more than n).
+__attribute__((target("avx2,popcnt"))) int64_t compact_positive_avx2(const float* x, int64_t n, int32_t* index,
+                                                                     float* value, int64_t size) {
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256i step = _mm256_set1_epi32(8);
+  __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    const int mask = _mm256_movemask_ps(_mm256_cmp_ps(v, zero, _CMP_GT_OQ));
+    const __m256i perm = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<int64_t>(kPackTable[mask])));
+    _mm256_storeu_ps(value + size, _mm256_permutevar8x32_ps(v, perm));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(index + size), _mm256_permutevar8x32_epi32(idx, perm));
+    size += _mm_popcnt_u32(static_cast<unsigned>(mask));
+    idx = _mm256_add_epi32(idx, step);
+  }
+  for (; i < n; ++i) {
+    index[size] = static_cast<int32_t>(i);
+    value[size] = x[i];
+    size += x[i] > 0.f ? 1 : 0;
+  }
+  return size;
+}
+#endif
+
+void transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return transpose_avx2(src, rows, cols, dst);
+#endif
+  transpose_scalar(src, rows, cols, dst, 0, 0);
+}
+
+// Eight floats, for the loops below: GCC's vector extension, so each TP_VECTOR_CLONES copy
+// keeps them in its own registers (AVX2: one ymm each; baseline: two xmm).
+typedef float Float8 __attribute__((vector_size(32)));
+typedef float Float8Unaligned __attribute__((vector_size(32), aligned(4), may_alias));
+inline Float8 load8(const float* p) { return *reinterpret_cast<const Float8Unaligned*>(p); }
+inline void store8(float* p, Float8 v) { *reinterpret_cast<Float8Unaligned*>(p) = v; }
+
+// z[0, 8R) = init + sum_k value[k] * rows[index[k] * stride + (0, 8R)], the sum held in R
+// registers (init null: 0).
+template <int R>
+inline __attribute__((always_inline)) void sum_rows_block(const float* init, const int32_t* index, const float* value,
+                                                          int64_t count, const float* rows, int64_t stride, float* z) {
+  Float8 acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = init ? load8(init + 8 * r) : Float8{};
+  for (int64_t k = 0; k < count; ++k) {
+    const float* row = rows + static_cast<int64_t>(index[k]) * stride;
+    const float v = value[k];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) acc[r] += v * load8(row + 8 * r);
+  }
+  for (int r = 0; r < R; ++r) store8(z + 8 * r, acc[r]);
+}
+
+// The same for z[0, n): blocks of 64 and 8 floats, then a scalar tail.
+inline __attribute__((always_inline)) void sum_rows(const float* init, const int32_t* index, const float* value,
+                                                    int64_t count, const float* rows, int64_t stride, int64_t n,
+                                                    float* z) {
+  int64_t o = 0;
+  for (; o + 64 <= n; o += 64)
+    sum_rows_block<8>(init ? init + o : nullptr, index, value, count, rows + o, stride, z + o);
+  for (; o + 8 <= n; o += 8) sum_rows_block<1>(init ? init + o : nullptr, index, value, count, rows + o, stride, z + o);
+  for (; o < n; ++o) {
+    float sum = init ? init[o] : 0.f;
+    for (int64_t k = 0; k < count; ++k) sum += value[k] * rows[static_cast<int64_t>(index[k]) * stride + o];
+    z[o] = sum;
+  }
+}
+
+// out[k] = the dot product of d[0, n) with rows[index[k]], for k < count; d is held in
+// registers 64 floats at a time.
+inline __attribute__((always_inline)) void dot_rows(const int32_t* index, int64_t count, const float* rows,
+                                                    int64_t stride, const float* d, int64_t n, float* out) {
+  std::fill_n(out, count, 0.f);
+  int64_t o = 0;
+  for (; o + 64 <= n; o += 64) {
+    Float8 dv[8];
+    for (int r = 0; r < 8; ++r) dv[r] = load8(d + o + 8 * r);
+    for (int64_t k = 0; k < count; ++k) {
+      const float* row = rows + static_cast<int64_t>(index[k]) * stride + o;
+      Float8 acc0 = dv[0] * load8(row), acc1 = dv[1] * load8(row + 8);
+#pragma GCC unroll 3
+      for (int r = 2; r < 8; r += 2) {
+        acc0 += dv[r] * load8(row + 8 * r);
+        acc1 += dv[r + 1] * load8(row + 8 * r + 8);
+      }
+      const Float8 acc = acc0 + acc1;
+      float sum = 0.f;
+      for (int j = 0; j < 8; ++j) sum += acc[j];
+      out[k] += sum;
+    }
+  }
+  for (int64_t k = 0; k < count && o < n; ++k) {
+    const float* row = rows + static_cast<int64_t>(index[k]) * stride;
+    float sum = 0.f;
+    for (int64_t j = o; j < n; ++j) sum += row[j] * d[j];
+    out[k] += sum;
+  }
+}
+
+// Appends (i, x[i]) for the i < n with keep(x[i]) at index/value[size...] and returns the new
+// size. Branch-free: which elements pass depends on the data, so a branch would mispredict
+// often; every element is written at the end, and the end moves past the kept ones only.
+// index and value need room for size + n.
+template <class Keep>
+inline __attribute__((always_inline)) int64_t compact(const float* x, int64_t n, Keep keep, int32_t* index,
+                                                      float* value, int64_t size) {
+  for (int64_t i = 0; i < n; ++i) {
+    index[size] = static_cast<int32_t>(i);
+    value[size] = x[i];
+    size += keep(x[i]) ? 1 : 0;
+  }
+  return size;
+}
+
+// compact(x, n, x > 0, ...), on AVX2 where the CPU has it. index and value need room for
+// size + n + 8.
+int64_t compact_positive(const float* x, int64_t n, int32_t* index, float* value, int64_t size) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+  if (avx2) return compact_positive_avx2(x, n, index, value, size);
+#endif
+  return compact(
+      x, n, [](float v) { return v > 0.f; }, index, value, size);
+}
+
+// y[0, n) += a x[0, n), eight floats at a time (GCC's loop vectorizer leaves this scalar
+// when n is a small constant: it cannot rule out that x and y overlap).
+inline __attribute__((always_inline)) void add_scaled(float a, const float* x, int64_t n, float* y) {
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) store8(y + j, load8(y + j) + a * load8(x + j));
+  for (; j < n; ++j) y[j] += a * x[j];
+}
+
+// Per-sample nonzeros: sample b's are (index[k], value[k]) for k in [begin[b], begin[b + 1]).
+struct SampleNonzeros {
+  const int64_t* begin;
+  const int32_t* index;
+  const float* value;
+};
+
+// The convolution by scattering: every nonzero input x adds x * w[channel, ky, kx, :] to the
+// (up to kh * kw) output positions it reaches, or with kBackward, adds x * delta[that
+// position, :] to grad[channel, ky, kx, :]. wt and grad are [channel, ky, kx, filter]; out
+// and delta [batch, position, filter]. Zeros cost nothing, and MinAtar's inputs are mostly
+// zeros. F > 0 fixes the filter count at compile time (the MinAtar net's 16 is two AVX2
+// registers), F = 0 reads it at run time.
+template <int64_t F, bool kBackward>
+inline __attribute__((always_inline)) void scatter_conv_impl(const DenseQPlan::Conv& c, const SampleNonzeros& x,
+                                                             int64_t batch, const float* wt, float* grad,
+                                                             const float* delta, float* out) {
+  const int64_t f = F ? F : c.layer.fan_out, positions = c.out_h * c.out_w, plane = c.height * c.width;
+  for (int64_t b = 0; b < batch; ++b) {
+    float* ob = kBackward ? nullptr : out + b * positions * f;
+    const float* db = kBackward ? delta + b * positions * f : nullptr;
+    for (int64_t k = x.begin[b]; k < x.begin[b + 1]; ++k) {
+      const float v = x.value[k];
+      const int64_t ch = x.index[k] / plane, iy = x.index[k] % plane / c.width, ix = x.index[k] % c.width;
+      // Output (iy - ky, ix - kx) must exist.
+      const int64_t ky0 = std::max<int64_t>(0, iy - c.out_h + 1), ky1 = std::min(c.kernel_h - 1, iy);
+      const int64_t kx0 = std::max<int64_t>(0, ix - c.out_w + 1), kx1 = std::min(c.kernel_w - 1, ix);
+      for (int64_t ky = ky0; ky <= ky1; ++ky)
+        for (int64_t kx = kx0; kx <= kx1; ++kx) {
+          const int64_t pos = (iy - ky) * c.out_w + (ix - kx), tap = (ch * c.kernel_h + ky) * c.kernel_w + kx;
+          if constexpr (kBackward)
+            add_scaled(v, db + pos * f, f, grad + tap * f);
+          else
+            add_scaled(v, wt + tap * f, f, ob + pos * f);
+        }
+    }
+  }
+}
+
+// out [batch, position, filter] = bias + the convolution of the inputs x.
+TP_VECTOR_CLONES
+void scatter_conv(const DenseQPlan::Conv& c, const SampleNonzeros& x, int64_t batch, const float* wt, const float* bias,
+                  float* out) {
+  const int64_t f = c.layer.fan_out, positions = c.out_h * c.out_w;
+  for (int64_t i = 0; i < batch * positions; ++i) std::copy_n(bias, f, out + i * f);
+  if (f == 16)
+    scatter_conv_impl<16, false>(c, x, batch, wt, nullptr, nullptr, out);
+  else
+    scatter_conv_impl<0, false>(c, x, batch, wt, nullptr, nullptr, out);
+}
+
+// grad_t [channel, ky, kx, filter] = the convolution weight's gradient from delta_rows
+// [batch, position, filter].
+TP_VECTOR_CLONES
+void scatter_conv_grad(const DenseQPlan::Conv& c, const SampleNonzeros& x, int64_t batch, const float* delta_rows,
+                       float* grad_t) {
+  std::fill_n(grad_t, c.layer.fan_in * c.layer.fan_out, 0.f);
+  if (c.layer.fan_out == 16)
+    scatter_conv_impl<16, true>(c, x, batch, nullptr, grad_t, delta_rows, nullptr);
+  else
+    scatter_conv_impl<0, true>(c, x, batch, nullptr, grad_t, delta_rows, nullptr);
+}
+
+// The nonzero inputs of a sparse layer, grouped by input: input i's are (sample[k], value[k])
+// for k in [begin[i], begin[i + 1]), samples in increasing order.
+struct SparseInputs {
+  const int64_t* begin;
+  const int32_t* sample;
+  const float* value;
+  int64_t inputs;
+};
+
+// z[sample[k]][0, n) += value[k] * row[0, n) for k < count: one weight row, held in
+// registers 64 floats at a time, added into the rows of every sample that has the input.
+inline __attribute__((always_inline)) void scatter_row(const float* row, int64_t n, const int32_t* sample,
+                                                       const float* value, int64_t count, float* z) {
+  int64_t o = 0;
+  for (; o + 64 <= n; o += 64) {
+    Float8 w[8];
+    for (int r = 0; r < 8; ++r) w[r] = load8(row + o + 8 * r);
+    for (int64_t k = 0; k < count; ++k) {
+      float* zk = z + static_cast<int64_t>(sample[k]) * n + o;
+      const float v = value[k];
+#pragma GCC unroll 8
+      for (int r = 0; r < 8; ++r) store8(zk + 8 * r, load8(zk + 8 * r) + v * w[r]);
+    }
+  }
+  for (int64_t k = 0; k < count; ++k)
+    for (int64_t j = o; j < n; ++j) z[static_cast<int64_t>(sample[k]) * n + j] += value[k] * row[j];
+}
+
+// z = x W^T + bias for `batch` samples, from wt = W^T [inputs, fan_out]: each nonzero input's
+// row of wt is read once, and the batch's z rows (16 KB for 32 samples of 128) stay in cache.
+TP_VECTOR_CLONES
+void sparse_affine_t(const SparseInputs& x, int64_t batch, const float* wt, const float* bias, int64_t fan_out,
+                     float* z) {
+  for (int64_t b = 0; b < batch; ++b) std::copy_n(bias, fan_out, z + b * fan_out);
+  for (int64_t i = 0; i < x.inputs; ++i) {
+    const int64_t begin = x.begin[i], count = x.begin[i + 1] - begin;
+    if (count > 0) scatter_row(wt + i * fan_out, fan_out, x.sample + begin, x.value + begin, count, z);
+  }
+}
+
+// The same from W as stored, [fan_out, inputs], from each sample's nonzeros (feature_of maps
+// their indices to W's columns): cheaper than transposing W for one or two samples (acting).
+void sparse_affine(const SampleNonzeros& x, const int32_t* feature_of, int64_t batch, const float* w, const float* bias,
+                   int64_t fan_out, int64_t inputs, float* z) {
   for (int64_t b = 0; b < batch; ++b)
-    for (int64_t j = 0; j < f; ++j)
-      for (int64_t pos = 0; pos < positions; ++pos)
-        rows[(b * positions + pos) * f + j] = features[(b * f + j) * positions + pos];
+    for (int64_t o = 0; o < fan_out; ++o) {
+      const float* wo = w + o * inputs;
+      float sum = bias[o];
+      for (int64_t k = x.begin[b]; k < x.begin[b + 1]; ++k) sum += x.value[k] * wo[feature_of[x.index[k]]];
+      z[b * fan_out + o] = sum;
+    }
+}
+
+// dW^T = x^T delta: grad_t[i] = the sum over the samples with a nonzero input i of
+// x[sample, i] delta[sample]. Every row is written; inputs no sample had get zero rows.
+TP_VECTOR_CLONES
+void sparse_weight_grad_t(const SparseInputs& x, const float* delta, int64_t fan_out, float* grad_t) {
+  for (int64_t i = 0; i < x.inputs; ++i)
+    sum_rows(nullptr, x.sample + x.begin[i], x.value + x.begin[i], x.begin[i + 1] - x.begin[i], delta, fan_out, fan_out,
+             grad_t + i * fan_out);
+}
+
+// dL/dx = delta W where x was nonzero, 0 elsewhere: the inputs are ReLU outputs, so a zero is
+// where the ReLU did not pass, and LibTorch's ReLU backward gives 0 there too.
+TP_VECTOR_CLONES
+void sparse_input_grad(const SparseInputs& x, int64_t batch, const float* wt, const float* delta, int64_t fan_out,
+                       float* dots, float* dx) {
+  std::fill_n(dx, batch * x.inputs, 0.f);
+  for (int64_t i = 0; i < x.inputs; ++i) {
+    const int64_t begin = x.begin[i], count = x.begin[i + 1] - begin;
+    if (count == 0) continue;
+    dot_rows(x.sample + begin, count, delta, fan_out, wt + i * fan_out, fan_out, dots);
+    for (int64_t k = 0; k < count; ++k) dx[static_cast<int64_t>(x.sample[begin + k]) * x.inputs + i] = dots[k];
+  }
 }
 
 std::string shape_string(const std::vector<int64_t>& v) {
@@ -247,7 +543,7 @@ class PlanBuilder {
     if (!no_padding) return decline("a padded convolution");
     if ((*o.dilation())[0] != 1 || (*o.dilation())[1] != 1 || o.groups() != 1 || !o.bias())
       return decline("a dilated, grouped or bias-free convolution");
-    // Strides are a small change to the im2col below, but no network here has a strided
+    // Strides are a small change to the scatter, but no network here has a strided
     // convolution the kernel could otherwise compute, so none would test it.
     if ((*o.stride())[0] != 1 || (*o.stride())[1] != 1) return decline("a strided convolution");
     DenseQPlan::Conv c;
@@ -299,6 +595,15 @@ DenseQKernel::DenseQKernel(DenseQPlan plan) : plan_(std::move(plan)) {
   kept_.acts.resize(torso_layers);
   scratch_.acts.resize(torso_layers);
   weights_.dense.resize(plan_.dense.size());
+  sparse_first_ = plan_.conv && plan_.conv->layer.relu && !plan_.dense.empty();
+  if (plan_.conv) {
+    // The conv computes [position, filter]; Flatten (and W's columns) order [filter, position].
+    const int64_t positions = plan_.conv->out_h * plan_.conv->out_w, f = plan_.conv->layer.fan_out;
+    feature_of_.resize(static_cast<size_t>(positions * f));
+    for (int64_t pos = 0; pos < positions; ++pos)
+      for (int64_t j = 0; j < f; ++j)
+        feature_of_[static_cast<size_t>(pos * f + j)] = static_cast<int32_t>(j * positions + pos);
+  }
 }
 
 void DenseQKernel::fill_weights(const QNetworkImpl& net, bool with_grads, Weights& w) const {
@@ -315,6 +620,7 @@ void DenseQKernel::fill_weights(const QNetworkImpl& net, bool with_grads, Weight
              "DenseQKernel: the network does not match the plan");
     p.weight = weight.data_ptr<float>();
     p.bias = bias.data_ptr<float>();
+    p.version = weight._version();
     if (!with_grads) return;
     auto grad_of = [](torch::Tensor& t) {
       torch::Tensor& g = t.mutable_grad();
@@ -338,21 +644,92 @@ const float* DenseQKernel::layer_input(const Pass& p, size_t l) const {
   return plan_.conv ? p.features.data() : p.input;
 }
 
-void DenseQKernel::conv_forward(const Ptrs& conv, const float* x, int64_t batch, Pass& p) const {
+void DenseQKernel::conv_forward(const Ptrs& conv, const float* x, int64_t batch, Pass& p, bool group) {
   const DenseQPlan::Conv& c = *plan_.conv;
   const int64_t positions = c.out_h * c.out_w, k = c.layer.fan_in, f = c.layer.fan_out;
-  p.cols.resize(static_cast<size_t>(batch * positions * k));
-  if (c.kernel_h == 3 && c.kernel_w == 3)
-    im2col<3, 3>(c, x, batch, p.cols.data());
-  else
-    im2col<0, 0>(c, x, batch, p.cols.data());
-  p.conv_out.resize(static_cast<size_t>(batch * positions * f));
-  affine(p.cols.data(), conv.weight, conv.bias, p.conv_out.data(), batch * positions, f, k);
-  p.features.resize(static_cast<size_t>(batch * f * positions));
-  if (f == 16)
-    rows_to_features<16>(p.conv_out.data(), batch, positions, f, c.layer.relu, p.features.data());
-  else
-    rows_to_features<0>(p.conv_out.data(), batch, positions, f, c.layer.relu, p.features.data());
+  const int64_t outputs = positions * f;
+  conv_weight_t_.resize(static_cast<size_t>(k * f));
+  transpose(conv.weight, f, k, conv_weight_t_.data());
+  // The observation's nonzeros, then the scatter.
+  p.obs_begin.assign(1, 0);
+  p.obs_index.resize(static_cast<size_t>(batch * plan_.input_size));
+  p.obs_value.resize(p.obs_index.size());
+  for (int64_t b = 0; b < batch; ++b)
+    p.obs_begin.push_back(compact(
+        x + b * plan_.input_size, plan_.input_size, [](float v) { return v != 0.f; }, p.obs_index.data(),
+        p.obs_value.data(), p.obs_begin.back()));
+  p.conv_out.resize(static_cast<size_t>(batch * outputs));
+  scatter_conv(c, SampleNonzeros{p.obs_begin.data(), p.obs_index.data(), p.obs_value.data()}, batch,
+               conv_weight_t_.data(), conv.bias, p.conv_out.data());
+  // For a sparse first layer, the ReLU'd output's nonzeros per sample (its ReLU is the filter).
+  p.sparse = false;
+  if (sparse_first_) {
+    p.out_begin.assign(1, 0);
+    p.out_index.resize(p.conv_out.size() + 8);
+    p.out_value.resize(p.conv_out.size() + 8);
+    for (int64_t b = 0; b < batch; ++b)
+      p.out_begin.push_back(compact_positive(p.conv_out.data() + b * outputs, outputs, p.out_index.data(),
+                                             p.out_value.data(), p.out_begin.back()));
+    p.sparse =
+        static_cast<double>(p.out_begin.back()) <= plan_.sparse_max_density * static_cast<double>(batch * outputs);
+  }
+  if (!p.sparse) {
+    // [batch, position, filter] through the ReLU into Flatten's order [batch, filter, position].
+    const float floor = c.layer.relu ? 0.f : -std::numeric_limits<float>::infinity();
+    p.features.resize(static_cast<size_t>(batch * f * positions));
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t j = 0; j < f; ++j)
+        for (int64_t pos = 0; pos < positions; ++pos)
+          p.features[static_cast<size_t>((b * f + j) * positions + pos)] =
+              std::max(p.conv_out[static_cast<size_t>((b * positions + pos) * f + j)], floor);
+    return;
+  }
+  if (!group) return;
+  // Grouped by feature (Flatten's index): a counting sort of the per-sample nonzeros, so each
+  // feature's samples come out in increasing order.
+  const int64_t nonzero = p.out_begin.back();
+  p.input_begin.assign(static_cast<size_t>(outputs + 1), 0);
+  for (int64_t n = 0; n < nonzero; ++n) ++p.input_begin[static_cast<size_t>(feature_of_[p.out_index[n]]) + 1];
+  for (int64_t i = 0; i < outputs; ++i) p.input_begin[i + 1] += p.input_begin[i];
+  p.input_sample.resize(static_cast<size_t>(nonzero));
+  p.input_value.resize(static_cast<size_t>(nonzero));
+  next_slot_.assign(p.input_begin.begin(), p.input_begin.end() - 1);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t n = p.out_begin[b]; n < p.out_begin[b + 1]; ++n) {
+      const auto slot = static_cast<size_t>(next_slot_[static_cast<size_t>(feature_of_[p.out_index[n]])]++);
+      p.input_sample[slot] = static_cast<int32_t>(b);
+      p.input_value[slot] = p.out_value[n];
+    }
+}
+
+void DenseQKernel::sparse_forward(const Ptrs& layer, Pass& p, float* z, bool keep) {
+  const DenseQPlan::Layer& l = plan_.dense[0];
+  if (!keep && p.batch < kTransposeFrom) {
+    sparse_affine(SampleNonzeros{p.out_begin.data(), p.out_index.data(), p.out_value.data()}, feature_of_.data(),
+                  p.batch, layer.weight, layer.bias, l.fan_out, l.fan_in, z);
+    return;
+  }
+  const float* wt = nullptr;
+  if (keep) {
+    // The online network, whose weights change every update; backward reads this copy.
+    p.weight_t.resize(static_cast<size_t>(l.fan_in * l.fan_out));
+    transpose(layer.weight, l.fan_out, l.fan_in, p.weight_t.data());
+    wt = p.weight_t.data();
+  } else {
+    // Usually the target network, which changes once per sync: its W^T is reused while the
+    // weight tensor is the same and unmodified (LibTorch's version counter counts in-place
+    // writes; nets::optimizer_step counts its own, and nets::FlatParameters' parameters share
+    // the flat tensor's counter).
+    if (layer.weight != cached_t_.weight || layer.version != cached_t_.version || cached_t_.values.empty()) {
+      cached_t_.values.resize(static_cast<size_t>(l.fan_in * l.fan_out));
+      transpose(layer.weight, l.fan_out, l.fan_in, cached_t_.values.data());
+      cached_t_.weight = layer.weight;
+      cached_t_.version = layer.version;
+    }
+    wt = cached_t_.values.data();
+  }
+  const SparseInputs x{p.input_begin.data(), p.input_sample.data(), p.input_value.data(), l.fan_in};
+  sparse_affine_t(x, p.batch, wt, layer.bias, l.fan_out, z);
 }
 
 void DenseQKernel::forward(const QNetworkImpl& net, const float* x, int64_t batch, float* q, bool keep) {
@@ -361,7 +738,7 @@ void DenseQKernel::forward(const QNetworkImpl& net, const float* x, int64_t batc
   fill_weights(net, /*with_grads=*/false, w);
   p.input = x;
   p.batch = batch;
-  if (plan_.conv) conv_forward(w.conv, x, batch, p);
+  if (plan_.conv) conv_forward(w.conv, x, batch, p, /*group=*/keep || batch >= kTransposeFrom);
   const size_t n = plan_.dense.size();
   for (size_t l = 0; l < n; ++l) {
     const DenseQPlan::Layer& layer = plan_.dense[l];
@@ -370,7 +747,10 @@ void DenseQKernel::forward(const QNetworkImpl& net, const float* x, int64_t batc
       p.acts[l].resize(static_cast<size_t>(batch * layer.fan_out));
       out = p.acts[l].data();
     }
-    affine(layer_input(p, l), w.dense[l].weight, w.dense[l].bias, out, batch, layer.fan_out, layer.fan_in);
+    if (l == 0 && p.sparse)
+      sparse_forward(w.dense[0], p, out, keep);
+    else
+      affine(layer_input(p, l), w.dense[l].weight, w.dense[l].bias, out, batch, layer.fan_out, layer.fan_in);
     if (layer.relu) relu(out, batch * layer.fan_out);
   }
   if (!plan_.dueling) return;
@@ -430,6 +810,11 @@ void DenseQKernel::backward(QNetworkImpl& net, const float* dq) {
   // delta_ is dL/d(output of layer l), after that layer's ReLU if it has one.
   for (size_t l = n; l-- > 0;) {
     const DenseQPlan::Layer& layer = plan_.dense[l];
+    if (l == 0 && kept_.sparse) {
+      sparse_backward(w.dense[0], delta_.data());
+      delta_.swap(delta_prev_);
+      break;
+    }
     const float* in = layer_input(kept_, l);
     matmul_tn(delta_.data(), in, w.dense[l].grad_weight, layer.fan_out, layer.fan_in, batch);  // dW = delta^T x
     bias_grad(delta_.data(), batch, layer.fan_out, w.dense[l].grad_bias);
@@ -442,17 +827,32 @@ void DenseQKernel::backward(QNetworkImpl& net, const float* dq) {
   if (plan_.conv) conv_backward(w.conv, delta_.data());
 }
 
+void DenseQKernel::sparse_backward(const Ptrs& layer, const float* delta) {
+  const DenseQPlan::Layer& l = plan_.dense[0];
+  const SparseInputs x{kept_.input_begin.data(), kept_.input_sample.data(), kept_.input_value.data(), l.fan_in};
+  grad_t_.resize(static_cast<size_t>(l.fan_in * l.fan_out));
+  sparse_weight_grad_t(x, delta, l.fan_out, grad_t_.data());
+  transpose(grad_t_.data(), l.fan_in, l.fan_out, layer.grad_weight);
+  bias_grad(delta, kept_.batch, l.fan_out, layer.grad_bias);
+  delta_prev_.resize(static_cast<size_t>(kept_.batch * l.fan_in));
+  dots_.resize(static_cast<size_t>(kept_.batch));
+  sparse_input_grad(x, kept_.batch, kept_.weight_t.data(), delta, l.fan_out, dots_.data(), delta_prev_.data());
+}
+
 void DenseQKernel::conv_backward(const Ptrs& conv, const float* delta) {
-  // delta is dL/d(features) in [batch, filter, position] order; back to one row per
-  // (sample, position), then dW = delta^T cols.
+  // delta is dL/d(features) in [batch, filter, position] order; to [batch, position, filter]
+  // rows, then the scatter's weight gradient.
   const DenseQPlan::Conv& c = *plan_.conv;
   const int64_t batch = kept_.batch, positions = c.out_h * c.out_w, f = c.layer.fan_out, k = c.layer.fan_in;
   delta_prev_.resize(static_cast<size_t>(batch * positions * f));
-  if (f == 16)
-    features_to_rows<16>(delta, batch, positions, f, delta_prev_.data());
-  else
-    features_to_rows<0>(delta, batch, positions, f, delta_prev_.data());
-  matmul_tn(delta_prev_.data(), kept_.cols.data(), conv.grad_weight, f, k, batch * positions);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t j = 0; j < f; ++j)
+      for (int64_t pos = 0; pos < positions; ++pos)
+        delta_prev_[static_cast<size_t>((b * positions + pos) * f + j)] = delta[(b * f + j) * positions + pos];
+  grad_t_.resize(static_cast<size_t>(k * f));
+  scatter_conv_grad(c, SampleNonzeros{kept_.obs_begin.data(), kept_.obs_index.data(), kept_.obs_value.data()}, batch,
+                    delta_prev_.data(), grad_t_.data());
+  transpose(grad_t_.data(), k, f, conv.grad_weight);
   bias_grad(delta_prev_.data(), batch * positions, f, conv.grad_bias);
 }
 

@@ -1,5 +1,7 @@
 #include "nets/flat_parameters.h"
 
+#include <torch/csrc/autograd/variable.h>
+
 #include <torch/torch.h>
 
 namespace tp::nets {
@@ -27,6 +29,10 @@ void FlatParameters::rebind() {
       view.copy_(p.detach());
       p.set_data(view);
     }
+    // Share the flat tensor's in-place write count, as a view shares its base's: an optimizer
+    // step on the flat tensor then counts as a write to every parameter (readers that cache
+    // what they derive from the weights, nets::DenseQKernel, check it).
+    torch::autograd::impl::set_version_counter(p, torch::autograd::impl::version_counter(flat_));
     // Autograd accumulates into an existing gradient in place (first-order backward), so
     // the per-parameter gradients land in the flat gradient.
     p.mutable_grad() = grad_.narrow(0, offset, n).view(p.sizes());

@@ -2,7 +2,8 @@
 // One contiguous tensor for all parameters of a module (and one for their gradients): each
 // parameter becomes a view into it, so an optimizer step or a gradient-norm clip is a few
 // ops on one tensor instead of a few per parameter. For small networks (DQN's MLPs and the
-// MinAtar net) LibTorch's per-op overhead dominates, and this removes most of it.
+// MinAtar net) LibTorch's per-op overhead dominates, and this removes most of it. The
+// parameters share the flat tensor's version counter, as views share their base's.
 #include <torch/nn/module.h>
 #include <torch/types.h>
 

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "nets/rmsprop_kernel.h"
 
 namespace tp::nets {
 
@@ -34,6 +35,58 @@ std::unique_ptr<optim::Optimizer> make_optimizer(std::vector<torch::Tensor> para
         std::move(params), optim::AdamWOptions(o.lr).betas({o.beta1, o.beta2}).eps(o.eps).weight_decay(o.weight_decay));
   TP_THROW(UsageError, "unknown optimizer '", n,
            "' (sgd, momentum, nesterov, adagrad, rmsprop, centered_rmsprop, adam, adamw)");
+}
+
+namespace {
+
+bool cpu_float(const torch::Tensor& t) {
+  return t.defined() && t.is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
+}
+
+// The fused RMSprop step, or false (nothing changed) when some parameter does not qualify.
+bool fused_rmsprop_step(optim::RMSprop& optimizer) {
+  struct Work {
+    RmspropScalars o;
+    torch::Tensor p;
+    optim::RMSpropParamState* state;
+  };
+  std::vector<Work> work;
+  for (auto& group : optimizer.param_groups()) {
+    const auto& go = static_cast<const optim::RMSpropOptions&>(group.options());
+    const RmspropScalars o{static_cast<float>(go.lr()),       static_cast<float>(go.alpha()),
+                           static_cast<float>(go.eps()),      static_cast<float>(go.weight_decay()),
+                           static_cast<float>(go.momentum()), go.centered()};
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      auto it = optimizer.state().find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+      if (it == optimizer.state().end()) return false;
+      auto* state = static_cast<optim::RMSpropParamState*>(it->second.get());
+      if (!cpu_float(p) || !cpu_float(p.grad()) || !cpu_float(state->square_avg())) return false;
+      if (o.centered && !cpu_float(state->grad_avg())) return false;
+      if (o.momentum > 0.f && !cpu_float(state->momentum_buffer())) return false;
+      work.push_back({o, p, state});
+    }
+  }
+  for (Work& w : work) {
+    torch::NoGradGuard no_grad;  // the parameter is a leaf that requires grad: written in place
+    w.state->step(w.state->step() + 1);
+    rmsprop_update(w.o, w.p.numel(), w.p.data_ptr<float>(), w.p.grad().data_ptr<float>(),
+                   w.state->square_avg().data_ptr<float>(),
+                   w.o.centered ? w.state->grad_avg().data_ptr<float>() : nullptr,
+                   w.o.momentum > 0.f ? w.state->momentum_buffer().data_ptr<float>() : nullptr);
+    // Written through a raw pointer: count it as LibTorch counts an in-place op (autograd
+    // checks saved tensors against it; nets::DenseQKernel's cached W^T too).
+    torch::autograd::impl::bump_version(w.p);
+  }
+  return true;
+}
+
+}  // namespace
+
+void optimizer_step(optim::Optimizer& optimizer) {
+  if (auto* rmsprop = dynamic_cast<optim::RMSprop*>(&optimizer))
+    if (fused_rmsprop_step(*rmsprop)) return;
+  optimizer.step();
 }
 
 void set_learning_rate(optim::Optimizer& optimizer, double lr) {

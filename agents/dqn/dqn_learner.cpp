@@ -40,6 +40,7 @@ DqnLearner::~DqnLearner() = default;
 
 void DqnLearner::after_load() {
   flat_->rebind();
+  if (dense_) dense_->forget_weights();
   target_->to(settings_.device);
   nets::optimizer_state_to(*optimizer_, settings_.device);
 }
@@ -140,7 +141,7 @@ UpdateResult DqnLearner::update(const ReplayBatch& b) {
 
 void DqnLearner::clip_and_step() {
   if (settings_.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(flat_->flat(), settings_.max_grad_norm);
-  optimizer_->step();
+  nets::optimizer_step(*optimizer_);
 }
 
 void DqnLearner::sync_target_hard() { nets::hard_update(*target_, *online_); }

@@ -5,6 +5,8 @@
 #include <torch/torch.h>
 
 #include "nets/dense_q.h"
+#include "nets/flat_parameters.h"
+#include "nets/optimizer.h"
 #include "nets/q_networks.h"
 
 using tp::nets::DenseQKernel;
@@ -155,5 +157,95 @@ TEST(DenseQKernel, MatchesAutogradOnEveryAcceptedNetwork) {
       EXPECT_TRUE(torch::allclose(params[i].value().grad(), grads_ref[i], 1e-4, 1e-5))
           << name << ": gradient of " << params[i].key() << "\n"
           << params[i].value().grad() - grads_ref[i];
+  }
+}
+
+namespace {
+// Q values and parameter gradients of `net` at x by autograd, the reference below.
+std::pair<torch::Tensor, std::vector<torch::Tensor>> autograd_reference(QNetwork& net, const torch::Tensor& x,
+                                                                        const torch::Tensor& dq) {
+  for (auto& p : net->parameters()) p.mutable_grad() = torch::Tensor();
+  const torch::Tensor q = net->forward(x);
+  q.backward(dq);
+  std::vector<torch::Tensor> grads;
+  for (auto& p : net->parameters()) grads.push_back(p.grad().clone());
+  return {q.detach(), grads};
+}
+
+// MinAtar-like observations: binary, `density` of them 1.
+torch::Tensor binary_batch(int64_t n, double density) {
+  return (torch::rand({n, 4, 10, 10}) < density).to(torch::kFloat32);
+}
+}  // namespace
+
+// The Linear layer after the convolution runs on the conv's nonzero outputs below a density
+// threshold and as a BLAS product above it. Both, at a sparse and a dense input, with the
+// transposed-weight path (a batch of 7) and the gathering one (2 samples), match autograd.
+TEST(DenseQKernel, SparseAndDenseFirstLayerMatchAutograd) {
+  for (bool dueling : {false, true})
+    for (double threshold : {0.0, 1.0})
+      for (double input_density : {0.05, 0.5}) {
+        const std::string name = std::string(dueling ? "dueling" : "plain") + ", threshold " +
+                                 std::to_string(threshold) + ", input density " + std::to_string(input_density);
+        torch::manual_seed(5);
+        QNetwork net(minatar(dueling));
+        auto plan = DenseQPlan::from(*net);
+        ASSERT_TRUE(plan.has_value());
+        plan->sparse_max_density = threshold;
+        DenseQKernel kernel(std::move(*plan));
+        const int64_t actions = 6;
+        for (int64_t batch : {2, 7}) {
+          const torch::Tensor x = binary_batch(batch, input_density);
+          torch::Tensor q = torch::empty({batch, actions});
+          kernel.forward(*net, x.data_ptr<float>(), batch, q.data_ptr<float>(), /*keep=*/false);
+          EXPECT_TRUE(torch::allclose(q, net->forward(x).detach(), 1e-5, 1e-5)) << name << ", batch " << batch;
+        }
+        const int64_t batch = 7;
+        const torch::Tensor x = binary_batch(batch, input_density), dq = torch::randn({batch, actions});
+        const auto [q_ref, grads_ref] = autograd_reference(net, x, dq);
+        for (auto& p : net->parameters()) p.mutable_grad() = torch::full_like(p, 5.0);
+        torch::Tensor q = torch::empty({batch, actions});
+        kernel.forward(*net, x.data_ptr<float>(), batch, q.data_ptr<float>(), /*keep=*/true);
+        EXPECT_TRUE(torch::allclose(q, q_ref, 1e-5, 1e-5)) << name;
+        kernel.backward(*net, dq.data_ptr<float>());
+        const auto params = net->named_parameters();
+        for (size_t i = 0; i < params.size(); ++i)
+          EXPECT_TRUE(torch::allclose(params[i].value().grad(), grads_ref[i], 1e-4, 1e-5))
+              << name << ": gradient of " << params[i].key();
+      }
+}
+
+// Passes that are not kept reuse W^T of the first dense layer while its weights are unchanged.
+// A change in place, by a LibTorch op or by nets::optimizer_step's raw writes, must be seen.
+TEST(DenseQKernel, ReusedTransposedWeightsFollowInPlaceChanges) {
+  torch::manual_seed(6);
+  QNetwork net(minatar(false));
+  auto plan = DenseQPlan::from(*net);
+  ASSERT_TRUE(plan.has_value());
+  plan->sparse_max_density = 1.0;
+  DenseQKernel kernel(std::move(*plan));
+  tp::nets::FlatParameters flat(*net);
+  tp::nets::OptimizerOptions options;
+  options.name = "centered_rmsprop";
+  options.lr = 0.01;
+  auto optimizer = tp::nets::make_optimizer({flat.flat()}, options);
+  const int64_t batch = 8, actions = 6;
+  const torch::Tensor x = binary_batch(batch, 0.1);
+  auto expect_matches = [&](const std::string& after) {
+    torch::Tensor q = torch::empty({batch, actions});
+    kernel.forward(*net, x.data_ptr<float>(), batch, q.data_ptr<float>(), /*keep=*/false);
+    torch::NoGradGuard no_grad;
+    EXPECT_TRUE(torch::allclose(q, net->forward(x), 1e-5, 1e-5)) << "after " << after;
+  };
+  expect_matches("the first pass");
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : net->parameters()) p.mul_(0.5);
+  }
+  expect_matches("an in-place multiplication");
+  for (int step = 0; step < 3; ++step) {  // the first step is LibTorch's (it creates the state)
+    flat.flat().grad().copy_(torch::randn_like(flat.flat()));
+    tp::nets::optimizer_step(*optimizer);
+    expect_matches("optimizer step " + std::to_string(step + 1));
   }
 }
