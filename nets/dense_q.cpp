@@ -176,7 +176,10 @@ void transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
 }
 
 // Eight floats, for the loops below: GCC's vector extension, so each TP_VECTOR_CLONES copy
-// keeps them in its own registers (AVX2: one ymm each; baseline: two xmm).
+// keeps them in its own registers (AVX2: one ymm each; baseline: two xmm). They are passed by
+// value only between inlined functions of this file, so GCC's note that the baseline ABI
+// passes them differently from AVX's does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
 typedef float Float8 __attribute__((vector_size(32)));
 typedef float Float8Unaligned __attribute__((vector_size(32), aligned(4), may_alias));
 inline Float8 load8(const float* p) { return *reinterpret_cast<const Float8Unaligned*>(p); }
