@@ -167,10 +167,17 @@ __attribute__((target("avx2,popcnt"))) int64_t compact_positive_avx2(const float
 }
 #endif
 
+#if defined(__x86_64__) && defined(__GNUC__)
+// Whether the functions above (AVX2 and popcnt) may run on this CPU: read once.
+bool cpu_has_avx2() {
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+  return avx2;
+}
+#endif
+
 void transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) return transpose_avx2(src, rows, cols, dst);
+  if (cpu_has_avx2()) return transpose_avx2(src, rows, cols, dst);
 #endif
   transpose_scalar(src, rows, cols, dst, 0, 0);
 }
@@ -185,13 +192,11 @@ typedef float Float8Unaligned __attribute__((vector_size(32), aligned(4), may_al
 inline Float8 load8(const float* p) { return *reinterpret_cast<const Float8Unaligned*>(p); }
 inline void store8(float* p, Float8 v) { *reinterpret_cast<Float8Unaligned*>(p) = v; }
 
-// z[0, 8R) = init + sum_k value[k] * rows[index[k] * stride + (0, 8R)], the sum held in R
-// registers (init null: 0).
+// z[0, 8R) = sum_k value[k] * rows[index[k] * stride + (0, 8R)], the sum held in R registers.
 template <int R>
-inline __attribute__((always_inline)) void sum_rows_block(const float* init, const int32_t* index, const float* value,
-                                                          int64_t count, const float* rows, int64_t stride, float* z) {
-  Float8 acc[R];
-  for (int r = 0; r < R; ++r) acc[r] = init ? load8(init + 8 * r) : Float8{};
+inline __attribute__((always_inline)) void sum_rows_block(const int32_t* index, const float* value, int64_t count,
+                                                          const float* rows, int64_t stride, float* z) {
+  Float8 acc[R] = {};
   for (int64_t k = 0; k < count; ++k) {
     const float* row = rows + static_cast<int64_t>(index[k]) * stride;
     const float v = value[k];
@@ -202,15 +207,13 @@ inline __attribute__((always_inline)) void sum_rows_block(const float* init, con
 }
 
 // The same for z[0, n): blocks of 64 and 8 floats, then a scalar tail.
-inline __attribute__((always_inline)) void sum_rows(const float* init, const int32_t* index, const float* value,
-                                                    int64_t count, const float* rows, int64_t stride, int64_t n,
-                                                    float* z) {
+inline __attribute__((always_inline)) void sum_rows(const int32_t* index, const float* value, int64_t count,
+                                                    const float* rows, int64_t stride, int64_t n, float* z) {
   int64_t o = 0;
-  for (; o + 64 <= n; o += 64)
-    sum_rows_block<8>(init ? init + o : nullptr, index, value, count, rows + o, stride, z + o);
-  for (; o + 8 <= n; o += 8) sum_rows_block<1>(init ? init + o : nullptr, index, value, count, rows + o, stride, z + o);
+  for (; o + 64 <= n; o += 64) sum_rows_block<8>(index, value, count, rows + o, stride, z + o);
+  for (; o + 8 <= n; o += 8) sum_rows_block<1>(index, value, count, rows + o, stride, z + o);
   for (; o < n; ++o) {
-    float sum = init ? init[o] : 0.f;
+    float sum = 0.f;
     for (int64_t k = 0; k < count; ++k) sum += value[k] * rows[static_cast<int64_t>(index[k]) * stride + o];
     z[o] = sum;
   }
@@ -266,8 +269,7 @@ inline __attribute__((always_inline)) int64_t compact(const float* x, int64_t n,
 // size + n + 8.
 int64_t compact_positive(const float* x, int64_t n, int32_t* index, float* value, int64_t size) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
-  if (avx2) return compact_positive_avx2(x, n, index, value, size);
+  if (cpu_has_avx2()) return compact_positive_avx2(x, n, index, value, size);
 #endif
   return compact(
       x, n, [](float v) { return v > 0.f; }, index, value, size);
@@ -402,7 +404,7 @@ void sparse_affine(const SampleNonzeros& x, const int32_t* feature_of, int64_t b
 TP_VECTOR_CLONES
 void sparse_weight_grad_t(const SparseInputs& x, const float* delta, int64_t fan_out, float* grad_t) {
   for (int64_t i = 0; i < x.inputs; ++i)
-    sum_rows(nullptr, x.sample + x.begin[i], x.value + x.begin[i], x.begin[i + 1] - x.begin[i], delta, fan_out, fan_out,
+    sum_rows(x.sample + x.begin[i], x.value + x.begin[i], x.begin[i + 1] - x.begin[i], delta, fan_out, fan_out,
              grad_t + i * fan_out);
 }
 
