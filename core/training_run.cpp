@@ -179,6 +179,7 @@ RunOutcome follow_training(TrainingAlgorithm& algorithm, const RunSettings& sett
     algorithm.step(context);
     if (algorithm.evaluation_due()) algorithm.evaluate(context);
   }
+  algorithm.steps_ended();
   if (!out.interrupted_by) algorithm.finish(context);
   out.wall_seconds = timer.seconds();
   out.summary = group.describe() + " followed rank 0: " + algorithm.summary();
@@ -248,6 +249,7 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
     }
     if (progress.due()) progress.update(algorithm.progress_done(), algorithm.progress_metric());
   }
+  algorithm.steps_ended();
   if (!out.interrupted_by) {
     algorithm.finish(context);
     out.checkpoint = checkpoints.save_finished(algorithm);

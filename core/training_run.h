@@ -116,6 +116,9 @@ class TrainingAlgorithm {
   // Periodic evaluation, after a step when evaluation_due().
   virtual bool evaluation_due() const { return false; }
   virtual void evaluate(RunContext& /*run*/) {}
+  // Once the steps stop, whether the run finished or was interrupted (before finish()): where
+  // a trainer stops its clock, so an interrupted run still reports its rate.
+  virtual void steps_ended() {}
   // After the last step: the final evaluation, if any.
   virtual void finish(RunContext& /*run*/) {}
 

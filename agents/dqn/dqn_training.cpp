@@ -95,9 +95,11 @@ class DqnTraining : public TrainingAlgorithm {
 
   // The network the run hands out (the best evaluated one or the last), on the seeds of
   // `torchplay eval --seed S`.
-  void finish(RunContext& run) override {
+  void steps_ended() override {
     train_seconds_ = timer_.seconds();
     train_steps_per_s_ = steps_per_second();
+  }
+  void finish(RunContext& run) override {
     final_ = evaluate_q_network(trainer_.policy_network(), trainer_.env(), o_.final_eval_episodes,
                                 evaluation_seed(seed_), o_.eval_epsilon);
     log_evaluation(run, final_);

@@ -9,6 +9,7 @@
 
 #include "agents/policy_gradient/pg_policy.h"
 #include "core/checkpoint.h"
+#include "core/periodic.h"
 #include "core/seeds.h"
 #include "core/stats.h"
 #include "nets/target_update.h"
@@ -85,9 +86,7 @@ double PgRun::progress_fraction() const {
   return std::min(1.0, static_cast<double>(steps()) / static_cast<double>(o_.steps));
 }
 
-bool PgRun::crossed(int64_t every) const { return every > 0 && steps() / every > step_start_ / every; }
-
-bool PgRun::evaluation_due() const { return crossed(o_.eval_every); }
+bool PgRun::evaluation_due() const { return passed_multiple(step_start_, steps(), o_.eval_every); }
 
 EvalReport PgRun::evaluate_network(nets::ActorCritic& net, int episodes, uint64_t seed) const {
   ActorCriticPolicy::Settings s;
@@ -113,10 +112,13 @@ void PgRun::evaluate(RunContext& run) {
   }
 }
 
-void PgRun::finish(RunContext& run) {
-  if (!run.leader()) return;
+void PgRun::steps_ended() {
   train_seconds_ = timer_.seconds();
   train_steps_per_s_ = steps_per_second();
+}
+
+void PgRun::finish(RunContext& run) {
+  if (!run.leader()) return;
   final_ = evaluate_network(best_ ? best_ : net_, o_.final_eval_episodes, evaluation_seed(seed_));
   run.log({{"step", static_cast<double>(steps())},
            {"eval_return_mean", final_.return_stats.mean},
@@ -125,7 +127,9 @@ void PgRun::finish(RunContext& run) {
   finished_ = true;
 }
 
-bool PgRun::checkpoint_due() const { return crossed(o_.checkpoint_every) && steps() < o_.steps; }
+bool PgRun::checkpoint_due() const {
+  return passed_multiple(step_start_, steps(), o_.checkpoint_every) && steps() < o_.steps;
+}
 
 CheckpointHeader PgRun::checkpoint_header() const {
   CheckpointHeader h;

@@ -33,6 +33,7 @@ class PgRun : public TrainingAlgorithm {
 
   bool evaluation_due() const override;
   void evaluate(RunContext& run) override;
+  void steps_ended() override;
   void finish(RunContext& run) override;
   bool checkpoint_due() const override;
   int64_t checkpoint_number() const override { return steps(); }
@@ -70,7 +71,6 @@ class PgRun : public TrainingAlgorithm {
   int64_t start_steps_ = 0;
 
  private:
-  bool crossed(int64_t every) const;
   EvalReport evaluate_network(nets::ActorCritic& net, int episodes, uint64_t seed) const;
   double steps_per_second() const;
 

@@ -17,6 +17,7 @@
 #include "agents/vec_env_checkpoint.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
+#include "core/periodic.h"
 #include "core/seeds.h"
 #include "core/timer.h"
 #include "core/stats.h"
@@ -96,7 +97,7 @@ class PqnRun final : public TrainingAlgorithm {
     return StepStatus::Completed;
   }
 
-  bool evaluation_due() const override { return crossed(o_.eval_every); }
+  bool evaluation_due() const override { return passed_multiple(step_start_, steps_, o_.eval_every); }
   void evaluate(RunContext& run) override {
     const EvalReport rep = evaluate_network(net_, o_.eval_episodes, selection_seed(seed_));
     run.log({{"step", static_cast<double>(steps_)},
@@ -109,9 +110,11 @@ class PqnRun final : public TrainingAlgorithm {
       best_return_ = rep.return_stats.mean;
     }
   }
-  void finish(RunContext& run) override {
+  void steps_ended() override {
     train_seconds_ = timer_.seconds();
     train_steps_per_s_ = steps_per_second();
+  }
+  void finish(RunContext& run) override {
     final_ = evaluate_network(best_ ? best_ : net_, o_.final_eval_episodes, evaluation_seed(seed_));
     run.log({{"step", static_cast<double>(steps_)},
              {"eval_return_mean", final_.return_stats.mean},
@@ -120,7 +123,9 @@ class PqnRun final : public TrainingAlgorithm {
     finished_ = true;
   }
 
-  bool checkpoint_due() const override { return crossed(o_.checkpoint_every) && steps_ < o_.steps; }
+  bool checkpoint_due() const override {
+    return passed_multiple(step_start_, steps_, o_.checkpoint_every) && steps_ < o_.steps;
+  }
   int64_t checkpoint_number() const override { return steps_; }
   CheckpointHeader checkpoint_header() const override {
     CheckpointHeader h;
@@ -326,7 +331,6 @@ class PqnRun final : public TrainingAlgorithm {
     return agents::evaluate(*eval_env_, policy, episodes, seed);
   }
 
-  bool crossed(int64_t every) const { return every > 0 && steps_ / every > step_start_ / every; }
   double steps_per_second() const {
     return static_cast<double>(steps_ - start_steps_) / std::max(1e-9, timer_.seconds());
   }

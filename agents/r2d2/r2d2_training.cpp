@@ -8,6 +8,7 @@
 #include "agents/r2d2/r2d2_trainer.h"
 #include "agents/r2d2/recurrent_eval.h"
 #include "core/checkpoint.h"
+#include "core/periodic.h"
 #include "core/seeds.h"
 #include "core/timer.h"
 #include "core/stats.h"
@@ -16,11 +17,6 @@
 namespace tp::agents::r2d2 {
 
 namespace {
-
-// True when the counter passed a multiple of `every` in the last `stride` steps.
-bool crossed(int64_t count, int64_t stride, int64_t every) {
-  return every > 0 && count / every != (count - stride) / every;
-}
 
 class R2d2Training : public TrainingAlgorithm {
  public:
@@ -65,13 +61,17 @@ class R2d2Training : public TrainingAlgorithm {
     return StepStatus::Completed;
   }
 
-  bool evaluation_due() const override { return crossed(trainer_.steps(), o_.num_envs, o_.eval_every); }
+  bool evaluation_due() const override {
+    return passed_multiple(trainer_.steps() - o_.num_envs, trainer_.steps(), o_.eval_every);
+  }
   void evaluate(RunContext& run) override {
     log_evaluation(run, trainer_.evaluate_periodic(o_.eval_episodes, selection_seed(seed_)));
   }
-  void finish(RunContext& run) override {
+  void steps_ended() override {
     train_seconds_ = timer_.seconds();
     steps_per_s_ = steps_per_second();
+  }
+  void finish(RunContext& run) override {
     final_ =
         evaluate_recurrent(trainer_.policy_network(), trainer_.env(), o_.final_eval_episodes, evaluation_seed(seed_));
     log_evaluation(run, final_);
@@ -79,7 +79,8 @@ class R2d2Training : public TrainingAlgorithm {
   }
 
   bool checkpoint_due() const override {
-    return crossed(trainer_.steps(), o_.num_envs, o_.checkpoint_every) && trainer_.steps() < o_.steps;
+    return passed_multiple(trainer_.steps() - o_.num_envs, trainer_.steps(), o_.checkpoint_every) &&
+           trainer_.steps() < o_.steps;
   }
   int64_t checkpoint_number() const override { return trainer_.steps(); }
   CheckpointHeader checkpoint_header() const override { return trainer_.checkpoint_header(); }

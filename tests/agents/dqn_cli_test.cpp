@@ -63,10 +63,18 @@ TEST(DqnCli, ShortRunWritesRunDirAndItsCheckpointEvaluates) {
 TEST(DqnCli, SigtermCheckpointsAndResumeContinues) {
   tp::test::TempDir dir;
   const std::string run = dir.file("run");
-  const auto r = tp::test::run_command("timeout --preserve-status -s TERM 6 " + tp::test::torchplay_bin() +
-                                       " train dqn --env CartPole-v1 --steps 100000000 --quiet --run-dir " + run);
+  const auto r =
+      tp::test::run_command("timeout --preserve-status -s TERM 6 " + tp::test::torchplay_bin() +
+                            " train dqn --env CartPole-v1 --steps 100000000 --quiet --json --run-dir " + run);
   EXPECT_EQ(r.exit_code, 143) << r.output;
   EXPECT_NE(r.output.find("--resume"), std::string::npos) << r.output;
+  // The interrupted run's result still has its training time and rate.
+  const auto json_at = r.output.find("{\"run_dir\"");
+  ASSERT_NE(json_at, std::string::npos) << r.output;
+  const tp::Json stopped = tp::Json::parse(r.output.substr(json_at, r.output.find('\n', json_at) - json_at));
+  EXPECT_TRUE(stopped.at("interrupted").get<bool>());
+  EXPECT_GT(stopped.at("train_seconds").get<double>(), 1.0);
+  EXPECT_GT(stopped.at("steps_per_second").get<double>(), 0.0);
   ASSERT_TRUE(std::filesystem::exists(run + "/checkpoints"));
   // --steps 1 on resume: nothing left to train, the loaded run is evaluated and saved.
   const auto res = run_torchplay("train dqn --resume " + run + " --steps 1 --final-eval-episodes 2 --json --quiet");

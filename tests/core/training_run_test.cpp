@@ -11,6 +11,7 @@
 
 #include "core/checkpoint.h"
 #include "core/error.h"
+#include "core/periodic.h"
 #include "core/run_dir.h"
 #include "core/training_run.h"
 #include "tests/test_util.h"
@@ -26,6 +27,7 @@ class Counter : public TrainingAlgorithm {
   Counter(int64_t total, int64_t checkpoint_every) : total_(total), checkpoint_every_(checkpoint_every) {}
   int64_t interrupt_at = -1;
   bool abandon = false;
+  int64_t steps_ended_at = -1;  // the counter when the skeleton said the steps ended
 
   ProgressPlan progress_plan() const override { return {"count", "steps", total_}; }
   int64_t progress_done() const override { return n_; }
@@ -47,6 +49,7 @@ class Counter : public TrainingAlgorithm {
   }
   bool evaluation_due() const override { return n_ % 3 == 0; }
   void evaluate(RunContext& run) override { run.log({{"step", static_cast<double>(n_)}, {"eval", 1.0}}); }
+  void steps_ended() override { steps_ended_at = n_; }
   void finish(RunContext& run) override { run.log({{"step", static_cast<double>(n_)}, {"eval", 2.0}}); }
   bool checkpoint_due() const override { return n_ % checkpoint_every_ == 0; }
   int64_t checkpoint_number() const override { return n_; }
@@ -105,6 +108,16 @@ void expect_each_step_logged_once(const std::string& metrics_path) {
   EXPECT_EQ(rows.size(), 10u + 3u + 1u);
 }
 
+TEST(PassedMultiple, CountsEveryMultipleAStrideReachesOrJumps) {
+  EXPECT_TRUE(passed_multiple(96, 104, 100));    // jumped over 100
+  EXPECT_TRUE(passed_multiple(92, 100, 100));    // landed on it
+  EXPECT_FALSE(passed_multiple(100, 108, 100));  // left it: counted on the previous stride
+  EXPECT_FALSE(passed_multiple(0, 99, 100));
+  EXPECT_TRUE(passed_multiple(0, 250, 100));  // two multiples in one stride: due once
+  EXPECT_FALSE(passed_multiple(0, 1000, 0));  // off
+  EXPECT_FALSE(passed_multiple(0, 1000, -5));
+}
+
 TEST(TrainingRun, FreshRunWritesConfigMetricsCheckpointsAndResult) {
   test::TempDir dir;
   Counter c(10, 4);
@@ -125,6 +138,7 @@ TEST(TrainingRun, FreshRunWritesConfigMetricsCheckpointsAndResult) {
   EXPECT_EQ(out.result.at("checkpoint").get<std::string>(), out.checkpoint);
   EXPECT_FALSE(out.result.at("interrupted").get<bool>());
   EXPECT_EQ(out.summary, "counted to 10");
+  EXPECT_EQ(c.steps_ended_at, 10);
 }
 
 TEST(TrainingRun, SignalBetweenStepsCheckpointsTheCurrentStateAndResumeFinishesExactly) {
@@ -144,6 +158,7 @@ TEST(TrainingRun, SignalBetweenStepsCheckpointsTheCurrentStateAndResumeFinishesE
   EXPECT_EQ(out.exit_code(), 130);
   EXPECT_EQ(CheckpointReader::read_header(out.checkpoint).counter("n"), 6);
   EXPECT_TRUE(out.result.at("interrupted").get<bool>());
+  EXPECT_EQ(first.steps_ended_at, 6);  // an interrupted run stops its clock too
 
   Counter second(10, 4);
   const RunOutcome done = run_training(second, settings(dir.file("run"), true));
