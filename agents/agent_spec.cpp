@@ -5,6 +5,8 @@
 #include "agents/alphazero/model.h"
 #include "agents/dqn/dqn_policy.h"
 #include "agents/policy_gradient/pg_options.h"
+#include "agents/pqn/pqn_options.h"
+#include "agents/r2d2/r2d2_options.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/options.h"
@@ -48,7 +50,8 @@ std::string config_value(const CheckpointHeader& header, const std::string& key,
 
 // An env agent's target is in the header; a game agent's needs its player entry.
 bool plays_an_env(const CheckpointHeader& header) {
-  return header.algorithm == dqn::kDqnAlgorithm || pg::is_policy_gradient_algorithm(header.algorithm);
+  return header.algorithm == dqn::kDqnAlgorithm || header.algorithm == pqn::kPqnAlgorithm ||
+         header.algorithm == r2d2::kR2d2Algorithm || pg::is_policy_gradient_algorithm(header.algorithm);
 }
 
 AgentTarget env_target(const CheckpointHeader& header, const std::string& path) {

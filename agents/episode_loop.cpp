@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "core/error.h"
 #include "envs/random_actions.h"
@@ -66,19 +67,26 @@ Summary summarize(const std::vector<double>& v) {
   return s;
 }
 
-EvalReport evaluate(envs::Env& env, Policy& policy, int episodes, uint64_t seed,
-                    const std::function<void(int)>& on_episode) {
+EvalReport eval_report(std::vector<double> returns, std::vector<double> lengths) {
   EvalReport rep;
-  for (int i = 0; i < episodes; ++i) {
-    env.reset(seed + static_cast<uint64_t>(i));
-    EpisodeResult r = run_episode(env, policy);
-    rep.returns.push_back(r.episode_return);
-    rep.lengths.push_back(r.length);
-    if (on_episode) on_episode(i + 1);
-  }
+  rep.returns = std::move(returns);
+  rep.lengths = std::move(lengths);
   rep.return_stats = summarize(rep.returns);
   rep.length_stats = summarize(rep.lengths);
   return rep;
+}
+
+EvalReport evaluate(envs::Env& env, Policy& policy, int episodes, uint64_t seed,
+                    const std::function<void(int)>& on_episode) {
+  std::vector<double> returns, lengths;
+  for (int i = 0; i < episodes; ++i) {
+    env.reset(seed + static_cast<uint64_t>(i));
+    EpisodeResult r = run_episode(env, policy);
+    returns.push_back(r.episode_return);
+    lengths.push_back(r.length);
+    if (on_episode) on_episode(i + 1);
+  }
+  return eval_report(std::move(returns), std::move(lengths));
 }
 
 std::string evaluation_line(int64_t step, const EvalReport& report) {

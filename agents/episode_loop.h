@@ -39,6 +39,9 @@ struct EvalReport {
   Summary return_stats, length_stats;
 };
 
+// A report of these episodes, with their summaries.
+EvalReport eval_report(std::vector<double> returns, std::vector<double> lengths);
+
 // "eval at step 50000: return 497.66 +- 16.39 over 100 episodes": the line a periodic
 // evaluation puts on the screen during training.
 std::string evaluation_line(int64_t step, const EvalReport& report);

@@ -10,6 +10,8 @@
 #include "agents/policy_gradient/pg_policy.h"
 #include "agents/pqn/pqn_options.h"
 #include "agents/pqn/pqn_policy.h"
+#include "agents/r2d2/r2d2_options.h"
+#include "agents/r2d2/r2d2_policy.h"
 
 namespace tp::agents {
 
@@ -29,6 +31,11 @@ std::unique_ptr<Policy> make_policy(const std::string& spec, const envs::Env& en
   }
   if (header.algorithm == pqn::kPqnAlgorithm) {
     auto policy = pqn::load_pqn_policy(path, env, torch::Device(ctx.device));
+    policy->set_name(header.algorithm + ":" + spec);
+    return policy;
+  }
+  if (header.algorithm == r2d2::kR2d2Algorithm) {
+    auto policy = r2d2::load_r2d2_policy(path, env, torch::Device(ctx.device));
     policy->set_name(header.algorithm + ":" + spec);
     return policy;
   }

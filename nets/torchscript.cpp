@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "nets/channel_layer_norm.h"
 #include "nets/dcgan.h"
 #include "nets/mlp.h"
 #include "nets/vae.h"
@@ -125,6 +126,15 @@ std::string ScriptWriter::apply(const nn::Module& m, const std::string& x) {
     return let("torch.instance_norm(" + x + ", " + weight + ", " + bias + ", " + mean + ", " + var + ", " +
                (stats ? "False" : "True") + ", 0.0, " + script_float(o.eps()) + ", False)");
   }
+  auto layer_norm = [&](const nn::LayerNormImpl& l, const std::string& in) {
+    const auto& o = l.options;
+    const std::string weight = optional("ln_weight", l.weight);
+    return let("torch.layer_norm(" + in + ", " + ints(o.normalized_shape()) + ", " + weight + ", " +
+               optional("ln_bias", l.bias) + ", " + script_float(o.eps()) + ")");
+  };
+  if (const auto* l = m.as<nn::LayerNorm>()) return layer_norm(*l, x);
+  if (const auto* c = m.as<ChannelLayerNorm>())
+    return let(layer_norm(*c->norm(), let(x + ".permute([0, 2, 3, 1])")) + ".permute([0, 3, 1, 2])");
   if (m.as<nn::ReLU>()) return let("torch.relu(" + x + ")");
   if (m.as<nn::Tanh>()) return let("torch.tanh(" + x + ")");
   if (m.as<nn::Sigmoid>()) return let("torch.sigmoid(" + x + ")");

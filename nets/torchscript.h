@@ -27,7 +27,8 @@ class ScriptWriter {
   std::string attribute(const std::string& hint, const torch::Tensor& tensor);
   // Code applying `module` to the tensor variable `in`: a Sequential, an MLP or one of the
   // layers torchplay's networks use (Linear, Conv2d, ConvTranspose2d, BatchNorm1d/2d,
-  // GroupNorm, InstanceNorm2d, the activations, Flatten, Unflatten, Dropout, Identity).
+  // GroupNorm, InstanceNorm2d, LayerNorm, ChannelLayerNorm, the activations, Flatten,
+  // Unflatten, Dropout, Identity).
   // Returns the variable holding the result; a layer of another kind is a tp::Error.
   std::string apply(const torch::nn::Module& module, const std::string& in);
   // A new variable holding `expression` (TorchScript); returns its name.

@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "agents/dqn/dqn_policy.h"
-#include "agents/dqn/greedy_eval.h"
+#include "agents/greedy_q.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "nets/target_update.h"
@@ -134,7 +134,7 @@ LossStats DqnTrainer::take_loss_stats() {
 }
 
 EvalReport DqnTrainer::evaluate_online(int episodes, uint64_t seed) {
-  EvalReport rep = evaluate_q_network(learner_.online(), *env_, episodes, seed, o_.eval_epsilon);
+  EvalReport rep = evaluate_greedy_q(learner_.online(), *env_, episodes, seed, o_.eval_epsilon);
   if (o_.final_policy == "best" && rep.return_stats.mean > best_return_) {
     best_return_ = rep.return_stats.mean;
     if (!best_) {

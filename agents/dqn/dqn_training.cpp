@@ -13,7 +13,7 @@
 #include "agents/dqn/dqn_policy.h"
 #include "agents/dqn/dqn_trainer.h"
 #include "agents/dqn/transition_batch.h"
-#include "agents/dqn/greedy_eval.h"
+#include "agents/greedy_q.h"
 #include "core/checkpoint.h"
 #include "core/options.h"
 #include "core/seeds.h"
@@ -100,8 +100,8 @@ class DqnTraining : public TrainingAlgorithm {
     train_steps_per_s_ = steps_per_second();
   }
   void finish(RunContext& run) override {
-    final_ = evaluate_q_network(trainer_.policy_network(), trainer_.env(), o_.final_eval_episodes,
-                                evaluation_seed(seed_), o_.eval_epsilon);
+    final_ = evaluate_greedy_q(trainer_.policy_network(), trainer_.env(), o_.final_eval_episodes,
+                               evaluation_seed(seed_), o_.eval_epsilon);
     log_evaluation(run, final_);
     finished_ = true;
   }

@@ -3,33 +3,15 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "nets/channel_layer_norm.h"
 #include "nets/layers.h"
 #include "nets/network_spec.h"
 #include "nets/target_update.h"
+#include "nets/torchscript.h"
 
 namespace tp::agents::pqn {
 
 namespace nn = torch::nn;
-
-namespace {
-
-// flax's nn.LayerNorm on an NHWC feature map normalises each cell over its channels; on
-// LibTorch's NCHW that is a LayerNorm over dim 1.
-class ChannelLayerNormImpl : public nn::Module {
- public:
-  explicit ChannelLayerNormImpl(int64_t channels) {
-    norm_ = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({channels})));
-  }
-  torch::Tensor forward(const torch::Tensor& x) {
-    return norm_->forward(x.permute({0, 2, 3, 1})).permute({0, 3, 1, 2});
-  }
-
- private:
-  nn::LayerNorm norm_{nullptr};
-};
-TORCH_MODULE(ChannelLayerNorm);
-
-}  // namespace
 
 PqnNetworkImpl::PqnNetworkImpl(PqnNetworkOptions options) : options_(std::move(options)) {
   const auto& o = options_;
@@ -55,7 +37,7 @@ PqnNetworkImpl::PqnNetworkImpl(PqnNetworkOptions options) : options_(std::move(o
     const int64_t c = o.input_shape[0], h = o.input_shape[1] - 2, w = o.input_shape[2] - 2;
     TP_CHECK_AS(UsageError, h > 0 && w > 0, "minatar PQN network input too small");
     torso_->push_back(nn::Conv2d(nn::Conv2dOptions(c, 16, 3).stride(1)));
-    if (o.layer_norm) torso_->push_back(ChannelLayerNorm(16));
+    if (o.layer_norm) torso_->push_back(nets::ChannelLayerNorm(16));
     torso_->push_back(nn::ReLU());
     torso_->push_back(nn::Flatten());
     torso_->push_back(nn::Linear(16 * h * w, 128));
@@ -69,6 +51,11 @@ PqnNetworkImpl::PqnNetworkImpl(PqnNetworkOptions options) : options_(std::move(o
 }
 
 torch::Tensor PqnNetworkImpl::forward(torch::Tensor x) { return head_->forward(torso_->forward(x)); }
+
+torch::jit::Module script_pqn_network(const PqnNetworkImpl& net) {
+  nets::ScriptWriter w("PqnNetwork");
+  return w.finish("x", w.apply(*net.head(), w.apply(*net.torso(), "x")));
+}
 
 std::string PqnNetworkImpl::signature() const {
   const auto& o = options_;

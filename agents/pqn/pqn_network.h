@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+namespace torch::jit {
+struct Module;
+}
+
 namespace tp::agents::pqn {
 
 struct PqnNetworkOptions {
@@ -30,6 +34,8 @@ class PqnNetworkImpl : public torch::nn::Module {
   // [B, ...input_shape] -> [B, num_actions]
   torch::Tensor forward(torch::Tensor x);
   const PqnNetworkOptions& options() const { return options_; }
+  const torch::nn::Sequential& torso() const { return torso_; }
+  const torch::nn::Linear& head() const { return head_; }
   // e.g. "pqn:mlp:4:256-256-relu:ln:2"; checkpoints refuse a mismatch.
   std::string signature() const;
 
@@ -44,6 +50,9 @@ TORCH_MODULE(PqnNetwork);
 // naming a malformed spec).
 std::string to_spec(const PqnNetworkOptions& options);
 PqnNetworkOptions pqn_network_options_from_spec(const std::string& spec);
+
+// forward(x: [B, ...input_shape]) -> Q values [B, actions], as TorchScript (`torchplay export`).
+torch::jit::Module script_pqn_network(const PqnNetworkImpl& net);
 
 // A fresh network with the same options and copied parameters.
 PqnNetwork clone_pqn_network(const PqnNetwork& net);

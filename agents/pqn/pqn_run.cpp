@@ -12,7 +12,7 @@
 
 #include "agents/episode_loop.h"
 #include "agents/pqn/pqn_network.h"
-#include "agents/pqn/pqn_policy.h"
+#include "agents/greedy_q.h"
 #include "agents/pqn/q_lambda.h"
 #include "agents/vec_env_checkpoint.h"
 #include "core/checkpoint.h"
@@ -327,8 +327,7 @@ class PqnRun final : public TrainingAlgorithm {
   }
 
   EvalReport evaluate_network(const PqnNetwork& net, int episodes, uint64_t seed) const {
-    PqnPolicy policy(clone_pqn_network(net));
-    return agents::evaluate(*eval_env_, policy, episodes, seed);
+    return evaluate_greedy_q(net, *eval_env_, episodes, seed);  // no layer acts differently in eval mode
   }
 
   double steps_per_second() const {

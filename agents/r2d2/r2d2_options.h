@@ -13,6 +13,9 @@ class OptionSet;
 
 namespace tp::agents::r2d2 {
 
+// The algorithm name in the header of every `train r2d2` checkpoint.
+inline constexpr char kR2d2Algorithm[] = "r2d2";
+
 struct R2d2Options {
   std::string env = "CartPole-v1";
   std::string env_options;

@@ -29,8 +29,6 @@ struct CheckpointHeader;
 
 namespace tp::agents::r2d2 {
 
-inline constexpr char kR2d2Algorithm[] = "r2d2";
-
 struct FinishedEpisode {
   int actor = 0;
   double episode_return = 0;

@@ -1,6 +1,7 @@
 #include "agents/r2d2/recurrent_eval.h"
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -44,12 +45,7 @@ EvalReport evaluate_recurrent(R2d2Network& net, const envs::Env& prototype, int 
       }
     }
   }
-  EvalReport rep;
-  rep.returns = returns;
-  rep.lengths = lengths;
-  rep.return_stats = summarize(returns);
-  rep.length_stats = summarize(lengths);
-  return rep;
+  return eval_report(std::move(returns), std::move(lengths));
 }
 
 }  // namespace tp::agents::r2d2

@@ -1,7 +1,7 @@
 #pragma once
 // Greedy evaluation of a recurrent Q network: many episodes at once, one batched forward per
 // step, each episode carrying its own LSTM state from a zero state at its reset. Episode i is
-// reset with seed `seed + i`, as in agents::evaluate and dqn::evaluate_q_network.
+// reset with seed `seed + i`, as in agents::evaluate and agents::evaluate_greedy_q.
 #include <cstdint>
 
 #include "agents/episode_loop.h"

@@ -12,6 +12,8 @@
 #include "agents/dqn/dqn_policy.h"
 #include "agents/policy_gradient/pg_options.h"
 #include "agents/policy_gradient/pg_policy.h"
+#include "agents/pqn/pqn_options.h"
+#include "agents/pqn/pqn_policy.h"
 #include "apps/commands.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -64,16 +66,25 @@ Exported load_and_script(CheckpointReader& reader, bool script, int simulations)
                    "]) -> (policy logits [B, " + std::to_string(game->info().num_actions) + "], value [B])";
     return out;
   }
-  if (algorithm == agents::dqn::kDqnAlgorithm || agents::pg::is_policy_gradient_algorithm(algorithm)) {
+  if (algorithm == agents::dqn::kDqnAlgorithm || algorithm == agents::pqn::kPqnAlgorithm ||
+      agents::pg::is_policy_gradient_algorithm(algorithm)) {
     const auto target = agents::agent_target(reader);
     TP_CHECK_AS(CheckpointError, target.has_value(), "checkpoint '", reader.path(), "' names no env");
     const auto env = envs::make_env_registry().make(target->name, envs::parse_env_kwargs(target->options));
     std::string shape;
     for (int d : env->observation_space().shape) shape += ", " + std::to_string(d);
+    const std::string q_contract =
+        "forward(obs [B" + shape + "]) -> Q values [B, " + std::to_string(env->action_space().n) + "]";
     if (algorithm == agents::dqn::kDqnAlgorithm) {
-      auto policy = agents::dqn::load_dqn_policy(reader, *env, cpu);
-      if (script) out.module = nets::script_q_network(*policy->network());
-      out.contract = "forward(obs [B" + shape + "]) -> Q values [B, " + std::to_string(env->action_space().n) + "]";
+      auto net = agents::dqn::load_dqn_network(reader, *env, cpu);
+      if (script) out.module = nets::script_q_network(*net);
+      out.contract = q_contract;
+      return out;
+    }
+    if (algorithm == agents::pqn::kPqnAlgorithm) {
+      auto net = agents::pqn::load_pqn_network(reader, *env, cpu);
+      if (script) out.module = agents::pqn::script_pqn_network(*net);
+      out.contract = q_contract;
       return out;
     }
     auto policy = agents::pg::load_pg_policy(reader, *env, cpu, /*sample=*/false, /*seed=*/1);

@@ -6,7 +6,7 @@
 #include "core/error.h"
 #include "agents/dqn/dqn_policy.h"
 #include "agents/dqn/dqn_trainer.h"
-#include "agents/dqn/greedy_eval.h"
+#include "agents/greedy_q.h"
 #include "core/checkpoint.h"
 #include "envs/registry.h"
 #include "tests/test_util.h"
@@ -104,8 +104,8 @@ TEST(DqnTrainer, BatchedEvaluationMatchesThePolicyPath) {
   run_steps(*t, 600);
   const auto registry = tp::envs::make_env_registry();
   auto env = registry.make("CartPole-v1");
-  const auto batched = evaluate_q_network(t->learner().online(), *env, 8, 1234);
-  DqnPolicy policy(tp::nets::clone_q_network(t->learner().online()));
-  const auto sequential = tp::agents::evaluate(*env, policy, 8, 1234);
+  const auto batched = tp::agents::evaluate_greedy_q(t->learner().online(), *env, 8, 1234);
+  auto policy = tp::agents::greedy_policy_of(tp::nets::clone_q_network(t->learner().online()), "dqn");
+  const auto sequential = tp::agents::evaluate(*env, *policy, 8, 1234);
   EXPECT_EQ(batched.returns, sequential.returns);
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "agents/r2d2/r2d2_policy.h"
 #include "agents/r2d2/r2d2_trainer.h"
 #include "agents/r2d2/recurrent_eval.h"
 #include "core/checkpoint.h"
@@ -136,4 +137,47 @@ TEST(R2d2Cli, ShortRunCheckpointsAndResumeContinues) {
   EXPECT_EQ(j.at("steps").get<int64_t>(), 3000);
   EXPECT_EQ(j.at("run_dir").get<std::string>(), run);
   EXPECT_GT(j.at("updates").get<int64_t>(), 0);
+  // eval and watch take the checkpoint (the env comes from it); the final evaluation used
+  // eval's seeds, so eval reproduces its mean exactly.
+  const auto e = run_torchplay("eval --agent " + run + " --episodes 2 --json --quiet");
+  ASSERT_EQ(e.exit_code, 0) << e.output;
+  const tp::Json ej = tp::Json::parse(tp::test::last_line(e.output));
+  EXPECT_DOUBLE_EQ(ej.at("return_mean").get<double>(), j.at("final_eval_mean").get<double>());
+  const auto wrong_env = run_torchplay("eval --env MountainCar-v0 --episodes 1 --quiet --agent " + run);
+  EXPECT_NE(wrong_env.exit_code, 0) << wrong_env.output;
+}
+
+TEST(R2d2Policy, ArchitectureStringsRoundTripAndMalformedOnesAreRefused) {
+  for (const auto& [obs, torso, lstm, dueling, actions] :
+       {std::tuple<int64_t, std::vector<int64_t>, int64_t, bool, int64_t>{4, {64}, 64, true, 2},
+        {2, {}, 512, false, 3},
+        {6, {128, 32}, 16, true, 5}}) {
+    R2d2NetworkOptions o;
+    o.obs_size = obs;
+    o.torso = torso;
+    o.lstm_size = lstm;
+    o.dueling = dueling;
+    o.num_actions = actions;
+    const std::string sig = R2d2Network(o)->signature();
+    EXPECT_EQ(R2d2Network(r2d2_network_options_from_signature(sig, "x"))->signature(), sig);
+  }
+  for (const std::string bad : {"", "r2d2", "r2d2:4:64-lstm64:dueling", "dqn:4:64-lstm64:dueling:2",
+                                "r2d2:4:64-lstm:dueling:2", "r2d2:4:64-lstm64:fancy:2", "r2d2:0:lstm8:plain:2",
+                                "r2d2:4:-64-lstm64:plain:2", "r2d2:4:64-lstm64:plain:2:9", "r2d2:4:64:plain:2"})
+    EXPECT_THROW(r2d2_network_options_from_signature(bad, "x"), tp::CheckpointError) << bad;
+}
+
+// The Policy that eval and watch use, one step at a time with its own LSTM state, acts as the
+// trainer's batched evaluation does on the same seeds.
+TEST(R2d2Policy, ActsAsTheBatchedEvaluation) {
+  torch::set_num_threads(1);
+  R2d2Options o = R2d2Options::preset("MaskedCartPole-v1");
+  o.env = "MaskedCartPole-v1";
+  auto t = make_trainer(o, 2);
+  while (t->steps() < 3'000) t->step();
+  const auto env = tp::envs::make_env_registry().make(o.env, {});
+  const auto batched = evaluate_recurrent(t->policy_network(), *env, 6, 77);
+  R2d2Policy policy(clone_network(t->policy_network()), "r2d2");
+  const auto sequential = tp::agents::evaluate(*env, policy, 6, 77);
+  EXPECT_EQ(batched.returns, sequential.returns);
 }

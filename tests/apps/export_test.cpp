@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "agents/alphazero/model.h"
+#include "agents/pqn/pqn_network.h"
 #include "agents/policy_gradient/normalizers.h"
 #include "core/checkpoint.h"
 #include "core/run_dir.h"
@@ -74,6 +75,29 @@ TEST(ExportRoundTrip, EveryNetworkKindGivesTorchplaysOutputsInPython) {
     batch.insert(batch.end(), c.shape.begin(), c.shape.end());
     const torch::Tensor x = torch::randn(batch);
     write_case(dir.path(), c.name, nets::script_q_network(*net), {x}, {net->forward(x).detach()});
+    ++cases;
+  }
+
+  // PQN networks: LayerNorm per hidden layer and, on MinAtar, over the channels of each cell
+  // (its scale and shift moved off 1 and 0, as training moves them); and without LayerNorm.
+  for (const auto& [name, torso, layer_norm] : {std::tuple<std::string, std::string, bool>{"pqn_mlp", "mlp", true},
+                                                {"pqn_mlp_plain", "mlp", false},
+                                                {"pqn_minatar", "minatar", true}}) {
+    agents::pqn::PqnNetworkOptions o;
+    o.torso = torso;
+    o.input_shape = torso == "mlp" ? std::vector<int64_t>{6} : std::vector<int64_t>{4, 10, 10};
+    o.num_actions = 3;
+    o.hidden = {32, 16};
+    o.layer_norm = layer_norm;
+    agents::pqn::PqnNetwork net(o);
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : net->parameters()) p.add_(torch::randn_like(p) * 0.3);
+    }
+    std::vector<int64_t> batch = {kInputs};
+    batch.insert(batch.end(), o.input_shape.begin(), o.input_shape.end());
+    const torch::Tensor x = torch::randn(batch);
+    write_case(dir.path(), name, agents::pqn::script_pqn_network(*net), {x}, {net->forward(x).detach()});
     ++cases;
   }
 
@@ -270,6 +294,36 @@ TEST(ExportCli, WritesTorchScriptAndPlayOnlyCheckpoints) {
 
 // A board-game network made outside torchplay's checkpoints (here: scripted directly) plays
 // through MCTS; one whose outputs break the contract is refused with the shapes it returned.
+// PQN: the TorchScript module and the play-only copy play as the run's checkpoint does.
+TEST(ExportCli, PqnCheckpointsExportAndPlayAsTheRunDoes) {
+  test::TempDir dir;
+  const std::string run = dir.file("run");
+  auto r = test::run_torchplay(
+      "train pqn --env CartPole-v1 --steps 4096 --eval-every 0 --final-eval-episodes 5 "
+      "--quiet --threads 1 --run-dir " +
+      run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay("export --model " + run + " --out " + dir.file("q.pt") + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("forward(obs [B, 4]) -> Q values [B, 2]"), std::string::npos) << r.output;
+  r = test::run_torchplay("export --model " + run + " --out " + dir.file("play.tpck") + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(CheckpointReader(dir.file("play.tpck")).inference_only());
+  const std::regex mean("\"return_mean\":[^,]+");
+  std::vector<std::string> means;
+  for (const std::string& agent : {run, dir.file("play.tpck"), "torchscript:" + dir.file("q.pt")}) {
+    const auto e = test::run_torchplay("eval --env CartPole-v1 --agent " + agent +
+                                       " --episodes 10 --seed 3 --quiet --threads 1 --json");
+    ASSERT_EQ(e.exit_code, 0) << e.output;
+    std::smatch m;
+    const std::string line = test::last_line(e.output);
+    ASSERT_TRUE(std::regex_search(line, m, mean)) << line;
+    means.push_back(m.str());
+  }
+  EXPECT_EQ(means[0], means[1]);
+  EXPECT_EQ(means[0], means[2]);
+}
+
 TEST(ExportCli, TorchScriptGameNetworksPlayThroughMcts) {
   test::TempDir dir;
   torch::manual_seed(3);

@@ -1,18 +1,39 @@
-#include "agents/dqn/greedy_eval.h"
+#include "agents/greedy_q.h"
 
 #include <torch/torch.h>
 
-#include <memory>
-#include <vector>
+#include <utility>
 
+#include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/rng.h"
-#include "nets/layers.h"
 
-namespace tp::agents::dqn {
+namespace tp::agents {
 
-EvalReport evaluate_q_network(nets::QNetwork& net, const envs::Env& prototype, int episodes, uint64_t seed,
-                              double epsilon) {
+GreedyQPolicy::GreedyQPolicy(QFunction q, std::vector<int64_t> obs_shape, torch::Device device, std::string name)
+    : q_(std::move(q)), device_(device), name_(std::move(name)) {
+  shape_ = {1};
+  shape_.insert(shape_.end(), obs_shape.begin(), obs_shape.end());
+}
+
+int GreedyQPolicy::act(const float* obs, const envs::Env&) {
+  c10::InferenceMode guard;
+  const torch::Tensor x = torch::from_blob(const_cast<float*>(obs), shape_).to(device_);
+  return static_cast<int>(q_(x).argmax(1).item<int64_t>());
+}
+
+void check_network_fits(const CheckpointReader& reader, const std::vector<int64_t>& input_shape, int64_t num_actions,
+                        const std::string& signature, const envs::Env& env) {
+  std::vector<int64_t> shape;
+  for (int d : env.observation_space().shape) shape.push_back(d);
+  TP_CHECK_AS(CheckpointError, input_shape == shape && num_actions == env.action_space().n, "checkpoint '",
+              reader.path(), "' does not fit the spaces of ", env.id());
+  TP_CHECK_AS(CheckpointError, reader.header().architecture == signature, "checkpoint '", reader.path(),
+              "' has architecture '", reader.header().architecture, "', which its network spec does not rebuild");
+}
+
+EvalReport evaluate_greedy_q(const QFunction& q, torch::Device device, const envs::Env& prototype, int episodes,
+                             uint64_t seed, double epsilon) {
   TP_CHECK(episodes > 0, "evaluation needs at least one episode");
   c10::InferenceMode guard;
   const auto n = static_cast<size_t>(episodes);
@@ -27,7 +48,6 @@ EvalReport evaluate_q_network(nets::QNetwork& net, const envs::Env& prototype, i
   std::vector<int64_t> shape{static_cast<int64_t>(episodes)};
   for (int d : prototype.observation_space().shape) shape.push_back(d);
   torch::Tensor obs = torch::zeros(shape);  // on the CPU, where the envs write; moved per step
-  const torch::Device device = nets::device_of(*net);
   float* obs_ptr = obs.data_ptr<float>();
   std::vector<size_t> active(n);
   for (size_t i = 0; i < n; ++i) active[i] = i;
@@ -37,7 +57,7 @@ EvalReport evaluate_q_network(nets::QNetwork& net, const envs::Env& prototype, i
     // Rows 0..k-1 hold the observations of the k running episodes.
     for (size_t k = 0; k < active.size(); ++k) envs[active[k]]->observe(obs_ptr + static_cast<int64_t>(k) * obs_size);
     const torch::Tensor rows = obs.narrow(0, 0, static_cast<int64_t>(active.size())).to(device);
-    const torch::Tensor actions = net->forward(rows).argmax(1).to(torch::kCPU).contiguous();
+    const torch::Tensor actions = q(rows).argmax(1).to(torch::kCPU).contiguous();
     const int64_t* a = actions.data_ptr<int64_t>();
     std::vector<size_t> still;
     still.reserve(active.size());
@@ -52,12 +72,7 @@ EvalReport evaluate_q_network(nets::QNetwork& net, const envs::Env& prototype, i
     }
     active.swap(still);
   }
-  EvalReport rep;
-  rep.returns = returns;
-  rep.lengths = lengths;
-  rep.return_stats = summarize(returns);
-  rep.length_stats = summarize(lengths);
-  return rep;
+  return eval_report(std::move(returns), std::move(lengths));
 }
 
-}  // namespace tp::agents::dqn
+}  // namespace tp::agents
