@@ -4,6 +4,10 @@
 
 namespace tp::agents::r2d2 {
 
+namespace {
+constexpr int64_t kConvFilters = 16;  // MinAtar DQN's convolution
+}  // namespace
+
 RecurrentState RecurrentState::zeros(int64_t batch, int64_t size, torch::Device device) {
   auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device);
   return {torch::zeros({1, batch, size}, opts), torch::zeros({1, batch, size}, opts)};
@@ -13,6 +17,16 @@ R2d2NetworkImpl::R2d2NetworkImpl(R2d2NetworkOptions o) : options_(std::move(o)) 
   TP_CHECK(options_.obs_size > 0 && options_.num_actions > 0 && options_.lstm_size > 0, "bad r2d2 network sizes");
   torso_ = torch::nn::Sequential();
   int64_t in = options_.obs_size;
+  if (!options_.planes.empty()) {
+    const auto& p = options_.planes;
+    TP_CHECK(p.size() == 3 && p[0] > 0 && p[1] > 2 && p[2] > 2 && p[0] * p[1] * p[2] == options_.obs_size,
+             "bad r2d2 conv input");
+    torso_->push_back(torch::nn::Unflatten(torch::nn::UnflattenOptions(1, p)));
+    torso_->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(p[0], kConvFilters, 3)));
+    torso_->push_back(torch::nn::ReLU());
+    torso_->push_back(torch::nn::Flatten());
+    in = kConvFilters * (p[1] - 2) * (p[2] - 2);
+  }
   for (int64_t w : options_.torso) {
     TP_CHECK(w > 0, "bad r2d2 torso width");
     torso_->push_back(torch::nn::Linear(in, w));
@@ -37,7 +51,13 @@ std::pair<torch::Tensor, RecurrentState> R2d2NetworkImpl::forward(const torch::T
 }
 
 std::string R2d2NetworkImpl::signature() const {
-  std::string s = "r2d2:" + std::to_string(options_.obs_size) + ":";
+  std::string s = "r2d2:";
+  if (options_.planes.empty()) {
+    s += std::to_string(options_.obs_size) + ":";
+  } else {
+    for (size_t i = 0; i < options_.planes.size(); ++i) s += (i ? "x" : "") + std::to_string(options_.planes[i]);
+    s += ":c" + std::to_string(kConvFilters) + "-";
+  }
   for (int64_t w : options_.torso) s += std::to_string(w) + "-";
   s += "lstm" + std::to_string(options_.lstm_size) + (options_.dueling ? ":dueling:" : ":plain:") +
        std::to_string(options_.num_actions);

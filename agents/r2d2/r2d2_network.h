@@ -1,5 +1,6 @@
 #pragma once
-// R2D2's recurrent Q network (Kapturowski et al. 2019): an MLP torso on vector observations,
+// R2D2's recurrent Q network (Kapturowski et al. 2019): a torso (on image planes such as
+// MinAtar's, first MinAtar DQN's convolution: 16 3x3 filters, valid, ReLU; then MLP widths),
 // one torch::nn::LSTM layer, and a dueling head (Wang et al. 2016) or a linear one.
 // Time-major: observations [T, B, obs], recurrent state (h, c) each [1, B, H].
 #include <torch/torch.h>
@@ -11,7 +12,8 @@
 namespace tp::agents::r2d2 {
 
 struct R2d2NetworkOptions {
-  int64_t obs_size = 0;
+  int64_t obs_size = 0;         // flattened observation size
+  std::vector<int64_t> planes;  // {C, H, W}: image observations, conv first; empty: a vector
   int64_t num_actions = 0;
   std::vector<int64_t> torso = {64};  // MLP widths before the LSTM
   int64_t lstm_size = 64;
@@ -30,7 +32,8 @@ class R2d2NetworkImpl : public torch::nn::Module {
   // obs [T, B, obs], state [1, B, H] -> Q [T, B, A] and the state after the last step.
   std::pair<torch::Tensor, RecurrentState> forward(const torch::Tensor& obs, const RecurrentState& state);
   const R2d2NetworkOptions& options() const { return options_; }
-  // e.g. "r2d2:4:64-lstm64:dueling:2": checkpoints refuse a mismatch.
+  // e.g. "r2d2:4:64-lstm64:dueling:2", "r2d2:4x10x10:c16-128-lstm512:dueling:3": checkpoints
+  // refuse a mismatch.
   std::string signature() const;
 
  private:

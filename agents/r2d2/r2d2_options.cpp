@@ -10,7 +10,7 @@ namespace tp::agents::r2d2 {
 
 void R2d2Options::bind(OptionSet& s) {
   R2d2Options& o = *this;
-  s.add("env", &o.env, "environment (see torchplay envs; vector observations)")
+  s.add("env", &o.env, "environment (see torchplay envs; vector observations or image planes)")
       .add("env-options", &o.env_options, "env settings as key=value,...")
       .add("steps", &o.steps, "env steps to train, over all actors")
       .add("torso", &o.torso, "MLP widths before the LSTM, comma separated (empty: none)")
@@ -71,6 +71,18 @@ R2d2Options R2d2Options::preset(const std::string& env_id) {
     o.eval_episodes = 20;
     o.final_policy = "best";
     o.checkpoint_every = 20'000;
+  } else {
+    // Image planes (MinAtar): the conv torso, then MinAtar DQN's 128-unit layer. Short
+    // sequences: a sequence no longer than the burn-in teaches nothing, and MinAtar episodes
+    // under a random policy last about 10 frames, so the paper's burn-in of 40 never lets
+    // learning start. Replay of 10,000 sequences (each adds 10 new frames: about MinAtar DQN's
+    // 100k transitions) keeps observations stored as floats near 350 MB.
+    // Not tuned: no long MinAtar run of r2d2 has been made yet (docs/r2d2.md).
+    o.steps = 5'000'000;
+    o.torso = "128";
+    o.seq_length = 20;
+    o.burn_in = 5;
+    o.replay_size = 10'000;
   }
   return o;
 }

@@ -48,14 +48,27 @@ bool parse_size(const std::string& s, int64_t& out) {
 }  // namespace
 
 R2d2NetworkOptions r2d2_network_options_from_signature(const std::string& signature, const std::string& path) {
-  // r2d2:OBS:W1-W2-...-lstmH:dueling|plain:ACTIONS
+  // r2d2:OBS:W1-W2-...-lstmH:dueling|plain:ACTIONS, OBS a size or CxHxW (then the torso
+  // starts with the convolution, "c16-").
   const std::vector<std::string> parts = fields(signature, ':');
   R2d2NetworkOptions o;
-  bool ok = parts.size() == 5 && parts[0] == "r2d2" && parse_size(parts[1], o.obs_size) &&
-            (parts[3] == "dueling" || parts[3] == "plain") && parse_size(parts[4], o.num_actions);
+  bool ok = parts.size() == 5 && parts[0] == "r2d2" && (parts[3] == "dueling" || parts[3] == "plain") &&
+            parse_size(parts[4], o.num_actions);
+  if (ok && parts[1].find('x') != std::string::npos) {
+    o.obs_size = 1;
+    for (const std::string& d : fields(parts[1], 'x')) {
+      int64_t size = 0;
+      ok = ok && parse_size(d, size);
+      o.planes.push_back(size);
+      o.obs_size *= size;
+    }
+    ok = ok && o.planes.size() == 3 && parts[2].rfind("c16-", 0) == 0;
+  } else {
+    ok = ok && parse_size(parts[1], o.obs_size);
+  }
   if (ok) {
     o.dueling = parts[3] == "dueling";
-    std::vector<std::string> layers = fields(parts[2], '-');
+    std::vector<std::string> layers = fields(o.planes.empty() ? parts[2] : parts[2].substr(4), '-');
     ok = !layers.empty() && layers.back().rfind("lstm", 0) == 0 && parse_size(layers.back().substr(4), o.lstm_size);
     o.torso.clear();
     for (size_t i = 0; ok && i + 1 < layers.size(); ++i) {
@@ -64,6 +77,7 @@ R2d2NetworkOptions r2d2_network_options_from_signature(const std::string& signat
       o.torso.push_back(width);
     }
   }
+  ok = ok && (o.planes.empty() || (o.planes[1] > 2 && o.planes[2] > 2));
   TP_CHECK_AS(CheckpointError, ok, "checkpoint '", path, "' has a malformed r2d2 architecture '", printable(signature),
               "'");
   return o;

@@ -16,10 +16,13 @@ namespace tp::agents::r2d2 {
 namespace {
 R2d2NetworkOptions network_options(const R2d2Options& o, const envs::Env& env) {
   envs::require_discrete_actions(env, "r2d2");
-  TP_CHECK_AS(UsageError, env.observation_space().shape.size() == 1, "r2d2 takes vector observations; ", env.id(),
-              " has ", env.observation_space().to_string());
+  const auto& shape = env.observation_space().shape;
+  TP_CHECK_AS(UsageError, shape.size() == 1 || (shape.size() == 3 && shape[1] > 2 && shape[2] > 2),
+              "r2d2 takes vector observations or image planes {C, H, W} (H, W > 2); ", env.id(), " has ",
+              env.observation_space().to_string());
   R2d2NetworkOptions n;
   n.obs_size = env.observation_space().size();
+  if (shape.size() == 3) n.planes.assign(shape.begin(), shape.end());
   n.num_actions = env.action_space().n;
   n.torso = o.torso.empty() ? std::vector<int64_t>{} : parse_widths(o.torso, "--torso");
   n.lstm_size = o.lstm_size;

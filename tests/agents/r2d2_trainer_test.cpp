@@ -93,8 +93,8 @@ TEST(R2d2Trainer, CheckpointOfAnotherArchitectureIsRefused) {
 }
 
 TEST(R2d2Cli, BadOptionsAreOneLineUsageErrors) {
-  for (const std::string args : {"--bogus", "--burn-in 30 --seq-length 20", "--recurrent-state maybe",
-                                 "--env Pendulum-v1", "--env MinAtar/Breakout-v1"}) {
+  for (const std::string args :
+       {"--bogus", "--burn-in 30 --seq-length 20", "--recurrent-state maybe", "--env Pendulum-v1"}) {
     const auto r = run_torchplay("train r2d2 " + args + " --quiet");
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << args << ": " << r.output;
@@ -147,12 +147,36 @@ TEST(R2d2Cli, ShortRunCheckpointsAndResumeContinues) {
   EXPECT_NE(wrong_env.exit_code, 0) << wrong_env.output;
 }
 
+// MinAtar planes go through the convolution: a short run on the flickering Breakout trains,
+// checkpoints and evaluates through `torchplay eval` with the figure it reported.
+TEST(R2d2Cli, ImagePlanesTrainThroughTheConvTorso) {
+  tp::test::TempDir dir;
+  const std::string run = dir.file("run");
+  const auto r = run_torchplay(
+      "train r2d2 --env MinAtar/FlickeringBreakout-v1 --steps 1200 --learning-starts 400 --seq-length 8 "
+      "--burn-in 2 --lstm-size 16 --batch-size 8 --num-envs 2 --eval-every 0 --final-eval-episodes 2 "
+      "--quiet --json --threads 1 --run-dir " +
+      run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const tp::Json j = tp::Json::parse(tp::test::last_line(r.output));
+  EXPECT_GT(j.at("updates").get<int64_t>(), 0);
+  const tp::CheckpointHeader h = tp::CheckpointReader::read_header(j.at("checkpoint").get<std::string>());
+  EXPECT_EQ(h.architecture, "r2d2:4x10x10:c16-128-lstm16:dueling:3");
+  const auto e = run_torchplay("eval --agent " + run + " --episodes 2 --json --quiet --threads 1");
+  ASSERT_EQ(e.exit_code, 0) << e.output;
+  const tp::Json ej = tp::Json::parse(tp::test::last_line(e.output));
+  EXPECT_DOUBLE_EQ(ej.at("return_mean").get<double>(), j.at("final_eval_mean").get<double>());
+}
+
 TEST(R2d2Policy, ArchitectureStringsRoundTripAndMalformedOnesAreRefused) {
   for (const auto& [obs, torso, lstm, dueling, actions] :
        {std::tuple<int64_t, std::vector<int64_t>, int64_t, bool, int64_t>{4, {64}, 64, true, 2},
         {2, {}, 512, false, 3},
-        {6, {128, 32}, 16, true, 5}}) {
+        {6, {128, 32}, 16, true, 5},
+        {400, {128}, 32, true, 3},
+        {400, {}, 8, false, 6}}) {
     R2d2NetworkOptions o;
+    if (obs == 400) o.planes = {4, 10, 10};  // the conv torso
     o.obs_size = obs;
     o.torso = torso;
     o.lstm_size = lstm;
@@ -161,9 +185,11 @@ TEST(R2d2Policy, ArchitectureStringsRoundTripAndMalformedOnesAreRefused) {
     const std::string sig = R2d2Network(o)->signature();
     EXPECT_EQ(R2d2Network(r2d2_network_options_from_signature(sig, "x"))->signature(), sig);
   }
-  for (const std::string bad : {"", "r2d2", "r2d2:4:64-lstm64:dueling", "dqn:4:64-lstm64:dueling:2",
-                                "r2d2:4:64-lstm:dueling:2", "r2d2:4:64-lstm64:fancy:2", "r2d2:0:lstm8:plain:2",
-                                "r2d2:4:-64-lstm64:plain:2", "r2d2:4:64-lstm64:plain:2:9", "r2d2:4:64:plain:2"})
+  for (const std::string bad :
+       {"", "r2d2", "r2d2:4:64-lstm64:dueling", "dqn:4:64-lstm64:dueling:2", "r2d2:4:64-lstm:dueling:2",
+        "r2d2:4:64-lstm64:fancy:2", "r2d2:0:lstm8:plain:2", "r2d2:4:-64-lstm64:plain:2", "r2d2:4:64-lstm64:plain:2:9",
+        "r2d2:4:64:plain:2", "r2d2:4x10x10:128-lstm64:plain:2", "r2d2:4x10:c16-lstm64:plain:2",
+        "r2d2:4x2x10:c16-lstm64:plain:2", "r2d2:4xx10:c16-lstm64:plain:2"})
     EXPECT_THROW(r2d2_network_options_from_signature(bad, "x"), tp::CheckpointError) << bad;
 }
 
