@@ -42,7 +42,8 @@ void R2d2Options::bind(OptionSet& s) {
       .add("final-eval-episodes", &o.final_eval_episodes, "episodes of the final evaluation")
       .add("final-policy", &o.final_policy, "last | best: the network the run hands out")
       .add("checkpoint-every", &o.checkpoint_every, "env steps between checkpoints (0: only at the end)")
-      .add("keep-checkpoints", &o.keep_checkpoints, "checkpoints kept in RUN/checkpoints");
+      .add("keep-checkpoints", &o.keep_checkpoints, "checkpoints kept in RUN/checkpoints")
+      .add("save-replay", &o.save_replay, "store the replay memory in checkpoints (exact --resume)");
 }
 
 R2d2Options R2d2Options::preset(const std::string& env_id) {

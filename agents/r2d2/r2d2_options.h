@@ -59,6 +59,10 @@ struct R2d2Options {
   std::string final_policy = "last";  // last | best
   int64_t checkpoint_every = 100'000;
   int keep_checkpoints = 3;
+  // The replay memory in checkpoints: an exact --resume, at the cost of writing the whole
+  // replay each time (about 350 MB for MinAtar's 10,000 sequences). Off, as in dqn: a resumed
+  // run refills the replay before it updates again.
+  bool save_replay = false;
 
   double actor_epsilon_of(int i) const;
   static R2d2Options preset(const std::string& env_id);

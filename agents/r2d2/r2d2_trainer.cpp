@@ -193,11 +193,13 @@ void R2d2Trainer::save(CheckpointWriter& w) const {
   }
   w.add_tensor("actor_h", state_.h);
   w.add_tensor("actor_c", state_.c);
-  replay_.save(w, "replay/");
-  sampler_.save(w, "per/");
+  if (o_.save_replay) {
+    replay_.save(w, "replay/");
+    sampler_.save(w, "per/");
+  }
 }
 
-void R2d2Trainer::load(CheckpointReader& r) {
+bool R2d2Trainer::load(CheckpointReader& r) {
   r.expect(kR2d2Algorithm, architecture());
   const CheckpointHeader& h = r.header();
   steps_ = h.counter("steps");
@@ -235,8 +237,13 @@ void R2d2Trainer::load(CheckpointReader& r) {
               r.path(), "': actor states do not match --num-envs");
   state_.h.copy_(ah);
   state_.c.copy_(ac);
-  replay_.load(r, "replay/");
-  sampler_.load(r, "per/");
+  // Without a stored replay the run refills it: updates wait for batch_size sequences.
+  const bool has_replay = r.has("replay/cursor");
+  if (has_replay) {
+    replay_.load(r, "replay/");
+    sampler_.load(r, "per/");
+  }
+  return has_replay;
 }
 
 }  // namespace tp::agents::r2d2

@@ -63,7 +63,8 @@ class R2d2Trainer {
 
   CheckpointHeader checkpoint_header() const;
   void save(CheckpointWriter& writer) const;
-  void load(CheckpointReader& reader);
+  // True when the checkpoint held the replay memory (saved with save_replay): an exact resume.
+  bool load(CheckpointReader& reader);
 
  private:
   R2d2Options o_;

@@ -86,8 +86,11 @@ class R2d2Training : public TrainingAlgorithm {
   CheckpointHeader checkpoint_header() const override { return trainer_.checkpoint_header(); }
   void save(CheckpointWriter& writer) const override { trainer_.save(writer); }
   void load(CheckpointReader& reader) override {
-    trainer_.load(reader);
+    with_replay_ = trainer_.load(reader);
     start_steps_ = trainer_.steps();
+  }
+  std::string resume_note() const override {
+    return with_replay_ ? "" : "(no replay memory in the checkpoint: it refills, so the run is not exact)";
   }
 
   std::string summary() const override {
@@ -139,6 +142,7 @@ class R2d2Training : public TrainingAlgorithm {
   uint64_t seed_;
   mutable R2d2Trainer trainer_;
   int64_t start_steps_ = 0;
+  bool with_replay_ = true;
   Timer timer_;
   RecentReturns returns_;
   bool finished_ = false;

@@ -52,7 +52,8 @@ std::vector<double> run_until(R2d2Trainer& t, int64_t steps) {
 
 TEST(R2d2Trainer, ResumeGivesTheSameUpdatesAsAnUninterruptedRun) {
   torch::set_num_threads(1);
-  const R2d2Options o = small_options();
+  R2d2Options o = small_options();
+  o.save_replay = true;
   auto straight = make_trainer(o, 5);
   run_until(*straight, 600);
   const auto straight_tail = run_until(*straight, 1200);
@@ -77,6 +78,29 @@ TEST(R2d2Trainer, ResumeGivesTheSameUpdatesAsAnUninterruptedRun) {
   auto a = straight->online()->parameters();
   auto b = resumed->online()->parameters();
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i]));
+}
+
+// Without --save-replay the checkpoint leaves the replay out; the resumed trainer refills it
+// and updates again once it holds a batch.
+TEST(R2d2Trainer, ResumeWithoutTheReplayRefillsIt) {
+  torch::set_num_threads(1);
+  const R2d2Options o = small_options();
+  auto first = make_trainer(o, 5);
+  run_until(*first, 600);
+  ASSERT_GT(first->updates(), 0);
+  tp::test::TempDir dir;
+  tp::CheckpointWriter w(first->checkpoint_header());
+  first->save(w);
+  w.write(dir.file("ckpt.tpck"));
+  tp::CheckpointReader r(dir.file("ckpt.tpck"));
+  EXPECT_FALSE(r.has("replay/obs"));
+  auto resumed = make_trainer(o, 77);
+  EXPECT_FALSE(resumed->load(r));
+  const int64_t updates = resumed->updates();
+  EXPECT_EQ(updates, first->updates());
+  // Its first steps find an empty replay: they must wait, not sample from nothing.
+  run_until(*resumed, 800);
+  EXPECT_GT(resumed->updates(), updates);
 }
 
 TEST(R2d2Trainer, CheckpointOfAnotherArchitectureIsRefused) {
