@@ -55,8 +55,6 @@ inline std::string torchplay_bin() {
 // The torchplay binary under test, with arguments appended.
 inline CommandResult run_torchplay(const std::string& args) { return run_command(torchplay_bin() + " " + args); }
 
-// tests/data/<name>: $TORCHPLAY_TEST_DATA if set, else the source tree's tests/data
-// (compiled in, so a test binary finds its data from any working directory).
 // The last line of a command's output (e.g. its `--json` line).
 inline std::string last_line(const std::string& s) {
   std::string t = s;
@@ -65,6 +63,8 @@ inline std::string last_line(const std::string& s) {
   return t.substr(at == std::string::npos ? 0 : at + 1);
 }
 
+// tests/data/<name>: $TORCHPLAY_TEST_DATA if set, else the source tree's tests/data
+// (compiled in, so a test binary finds its data from any working directory).
 inline std::string test_data(const std::string& name) {
   const char* dir = std::getenv("TORCHPLAY_TEST_DATA");
 #ifdef TP_TEST_DATA_DIR

@@ -4,23 +4,18 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "core/checkpoint.h"
 #include "core/json.h"
 #include "nets/actor_critic.h"
 #include "tests/test_util.h"
+#include "tests/train_run.h"
 
 using tp::test::last_line;
 using tp::test::run_torchplay;
+using tp::test::train_json;
 
 namespace {
-
-tp::Json train(const std::string& args) {
-  const auto r = run_torchplay(args + " --quiet --json");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return tp::Json::parse(last_line(r.output));
-}
 
 // The trained network's parameters, flattened, from a checkpoint.
 torch::Tensor online_parameters(const std::string& path) {
@@ -50,23 +45,11 @@ TEST(PgCli, BadOptionsAreOneLineUsageErrors) {
 // (as after a kill: the newer checkpoint is removed) ends with the same network, bit for bit,
 // as the run that went straight through (normalisers and annealed schedules included).
 TEST(PgTraining, PpoResumeEqualsAnUninterruptedRun) {
-  namespace fs = std::filesystem;
-  tp::test::TempDir dir;
-  const tp::Json straight = train(
-      "train ppo --env CartPole-v1 --seed 3 --steps 2048 --num-envs 4 --num-steps 128 --update-epochs 2"
-      " --num-minibatches 4 --norm-obs --norm-reward --eval-every 0 --final-eval-episodes 2"
-      " --checkpoint-every 1024 --run-dir " +
-      dir.file("a"));
-  fs::copy(dir.file("a"), dir.file("b"), fs::copy_options::recursive);
-  ASSERT_TRUE(fs::remove(dir.file("b/checkpoints/ckpt-000000002048.tpck")));
-  ASSERT_TRUE(fs::exists(dir.file("b/checkpoints/ckpt-000000001024.tpck")));
-  const tp::Json resumed = train("train ppo --resume " + dir.file("b"));
-  EXPECT_EQ(resumed.at("steps"), straight.at("steps"));
-  EXPECT_EQ(resumed.at("episodes"), straight.at("episodes"));
-  EXPECT_EQ(resumed.at("final_eval_mean"), straight.at("final_eval_mean"));
-  const torch::Tensor a = online_parameters(straight.at("checkpoint").get<std::string>());
-  const torch::Tensor b = online_parameters(resumed.at("checkpoint").get<std::string>());
-  EXPECT_TRUE(torch::equal(a, b)) << "max difference " << (a - b).abs().max().item<double>();
+  tp::test::expect_resume_equals_straight(
+      "ppo",
+      "--env CartPole-v1 --seed 3 --steps 2048 --num-envs 4 --num-steps 128 --update-epochs 2 --num-minibatches 4"
+      " --norm-obs --norm-reward --eval-every 0 --final-eval-episodes 2 --checkpoint-every 1024",
+      "ckpt-000000002048.tpck", online_parameters);
 }
 
 // Issue 14's PPO target for one seed: the CartPole defaults (100k steps) reach a
@@ -74,7 +57,7 @@ TEST(PgTraining, PpoResumeEqualsAnUninterruptedRun) {
 // same figure.
 TEST(PgTraining, PpoDefaultsSolveCartPoleAndEvalReproducesTheFigure) {
   tp::test::TempDir dir;
-  const tp::Json j = train("train ppo --env CartPole-v1 --seed 1 --run-dir " + dir.file("run"));
+  const tp::Json j = train_json("train ppo --env CartPole-v1 --seed 1 --run-dir " + dir.file("run"));
   EXPECT_EQ(j.at("final_eval_episodes").get<int>(), 100);
   EXPECT_GE(j.at("final_eval_mean").get<double>(), 475.0);
   const auto ev = run_torchplay("eval --env CartPole-v1 --seed 1 --episodes 100 --json --quiet --agent " +
@@ -91,7 +74,7 @@ TEST(PgTraining, PpoDefaultsSolveCartPoleAndEvalReproducesTheFigure) {
 // target (>= 475 within 500k steps) is measured in docs/policy_gradient.md.
 TEST(PgTraining, A2cLearnsCartPole) {
   tp::test::TempDir dir;
-  const tp::Json j = train("train a2c --env CartPole-v1 --seed 1 --steps 100000 --run-dir " + dir.file("run"));
+  const tp::Json j = train_json("train a2c --env CartPole-v1 --seed 1 --steps 100000 --run-dir " + dir.file("run"));
   EXPECT_GE(j.at("final_eval_mean").get<double>(), 75.0);
   EXPECT_EQ(j.at("updates").get<int64_t>(), 100000 / (8 * 5));
 }
@@ -103,7 +86,7 @@ TEST(PgTraining, A2cLearnsCartPole) {
 // seeds 1-5) is in docs/policy_gradient.md.
 TEST(PgTraining, A3cWithTwoWorkersLearnsCartPole) {
   tp::test::TempDir dir;
-  const tp::Json j = train(
+  const tp::Json j = train_json(
       "train a3c --env CartPole-v1 --seed 1 --workers 2 --steps 200000 --final-policy best --eval-every 20000"
       " --run-dir " +
       dir.file("run"));
@@ -118,17 +101,9 @@ TEST(PgTraining, A3cWithTwoWorkersLearnsCartPole) {
 // steps ends with the network of the uninterrupted run, bit for bit: each rollout draws its
 // noise matrices afresh from the saved generator.
 TEST(PgTraining, PpoWithGsdeReachesTheMountainCarGoalAndResumesExactly) {
-  namespace fs = std::filesystem;
-  tp::test::TempDir dir;
-  const tp::Json straight = train("train ppo --env MountainCarContinuous-v0 --seed 3 --steps 4000 --run-dir " +
-                                  dir.file("a") + " --checkpoint-every 2000");
+  const tp::Json straight = tp::test::expect_resume_equals_straight(
+      "ppo", "--env MountainCarContinuous-v0 --seed 3 --steps 4000 --checkpoint-every 2000", "ckpt-000000004000.tpck",
+      online_parameters);
   EXPECT_EQ(straight.at("final_policy").get<std::string>(), "best");
   EXPECT_GE(straight.at("final_eval_mean").get<double>(), 80.0);
-  fs::copy(dir.file("a"), dir.file("b"), fs::copy_options::recursive);
-  ASSERT_TRUE(fs::remove(dir.file("b/checkpoints/ckpt-000000004000.tpck")));
-  const tp::Json resumed = train("train ppo --resume " + dir.file("b"));
-  EXPECT_EQ(resumed.at("final_eval_mean"), straight.at("final_eval_mean"));
-  const torch::Tensor a = online_parameters(straight.at("checkpoint").get<std::string>());
-  const torch::Tensor b = online_parameters(resumed.at("checkpoint").get<std::string>());
-  EXPECT_TRUE(torch::equal(a, b)) << "max difference " << (a - b).abs().max().item<double>();
 }

@@ -4,17 +4,18 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "agents/pqn/pqn_network.h"
 #include "agents/pqn/q_lambda.h"
 #include "core/checkpoint.h"
 #include "core/json.h"
 #include "tests/test_util.h"
+#include "tests/train_run.h"
 
 using tp::agents::pqn::q_lambda_targets;
 using tp::test::last_line;
 using tp::test::run_torchplay;
+using tp::test::train_json;
 
 namespace {
 
@@ -35,12 +36,6 @@ struct Example {
 void expect_near(const torch::Tensor& got, std::vector<float> want) {
   const torch::Tensor w = torch::tensor(want).reshape({3, 3});
   EXPECT_TRUE(torch::allclose(got, w, 1e-6, 1e-6)) << "got\n" << got << "\nwant\n" << w;
-}
-
-tp::Json train(const std::string& args) {
-  const auto r = run_torchplay(args + " --quiet --json");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return tp::Json::parse(last_line(r.output));
 }
 
 torch::Tensor online_parameters(const std::string& path) {
@@ -131,23 +126,11 @@ TEST(PqnCli, BadOptionsAreOneLineUsageErrors) {
 // Same seed, one LibTorch thread: a run resumed from its checkpoint at 2048 of 4096 steps (as
 // after a kill: the newer checkpoint is removed) ends with the same network, bit for bit.
 TEST(PqnTraining, ResumeEqualsAnUninterruptedRun) {
-  namespace fs = std::filesystem;
-  tp::test::TempDir dir;
-  const tp::Json straight = train(
-      "train pqn --env CartPole-v1 --seed 3 --steps 4096 --num-envs 8 --num-steps 32 --update-epochs 2"
-      " --num-minibatches 4 --hidden 32,32 --eval-every 0 --final-eval-episodes 2 --checkpoint-every 2048"
-      " --run-dir " +
-      dir.file("a"));
-  fs::copy(dir.file("a"), dir.file("b"), fs::copy_options::recursive);
-  ASSERT_TRUE(fs::remove(dir.file("b/checkpoints/ckpt-000000004096.tpck")));
-  ASSERT_TRUE(fs::exists(dir.file("b/checkpoints/ckpt-000000002048.tpck")));
-  const tp::Json resumed = train("train pqn --resume " + dir.file("b"));
-  EXPECT_EQ(resumed.at("steps"), straight.at("steps"));
-  EXPECT_EQ(resumed.at("episodes"), straight.at("episodes"));
-  EXPECT_EQ(resumed.at("final_eval_mean"), straight.at("final_eval_mean"));
-  const torch::Tensor a = online_parameters(straight.at("checkpoint").get<std::string>());
-  const torch::Tensor b = online_parameters(resumed.at("checkpoint").get<std::string>());
-  EXPECT_TRUE(torch::equal(a, b)) << "max difference " << (a - b).abs().max().item<double>();
+  tp::test::expect_resume_equals_straight(
+      "pqn",
+      "--env CartPole-v1 --seed 3 --steps 4096 --num-envs 8 --num-steps 32 --update-epochs 2 --num-minibatches 4"
+      " --hidden 32,32 --eval-every 0 --final-eval-episodes 2 --checkpoint-every 2048",
+      "ckpt-000000004096.tpck", online_parameters);
 }
 
 // Seeded learning: the CartPole preset cut to 100k steps (epsilon and lr schedules scale with
@@ -155,7 +138,7 @@ TEST(PqnTraining, ResumeEqualsAnUninterruptedRun) {
 // the same figure. About 20 s on the 2-core machine.
 TEST(PqnTraining, CartPoleSolvedIn100kStepsAndEvalReproducesTheFigure) {
   tp::test::TempDir dir;
-  const tp::Json j = train("train pqn --env CartPole-v1 --seed 1 --steps 100000 --run-dir " + dir.file("run"));
+  const tp::Json j = train_json("train pqn --env CartPole-v1 --seed 1 --steps 100000 --run-dir " + dir.file("run"));
   EXPECT_EQ(j.at("final_eval_episodes").get<int>(), 100);
   EXPECT_GE(j.at("final_eval_mean").get<double>(), 475.0);
   const auto ev = run_torchplay("eval --env CartPole-v1 --seed 1 --episodes 100 --json --quiet --agent " +
