@@ -47,14 +47,37 @@ torch::Tensor first_output(const c10::IValue& out, const std::string& name) {
   TP_THROW(Error, name, " returned neither a tensor nor a tuple starting with one");
 }
 
+// A module with an `initial_state(batch: int) -> (h, c)` method is recurrent (docs/export.md):
+// forward(obs, h, c) -> (outputs, h, c), the state carried from step to step and started afresh
+// from initial_state(1) at each episode.
 class TorchScriptPolicy final : public Policy {
  public:
   TorchScriptPolicy(torch::jit::Module module, std::string name, const envs::Env& env, torch::Device device)
-      : module_(std::move(module)), name_(std::move(name)), device_(device) {
+      : module_(std::move(module)),
+        name_(std::move(name)),
+        device_(device),
+        recurrent_(module_.find_method("initial_state").has_value()) {
     shape_ = {1};
     for (int d : env.observation_space().shape) shape_.push_back(d);
+    begin_episode();
   }
   std::string name() const override { return name_; }
+
+  void begin_episode() override {
+    if (!recurrent_) return;
+    c10::InferenceMode guard;
+    c10::IValue state;
+    try {
+      state = module_.run_method("initial_state", int64_t{1});
+    } catch (const std::exception& e) {  // c10::Error, or the interpreter's JITException
+      TP_THROW(Error, name_, " failed in initial_state(1): ", reason(e));
+    }
+    TP_CHECK(state.isTuple() && state.toTupleRef().elements().size() == 2 &&
+                 state.toTupleRef().elements()[0].isTensor() && state.toTupleRef().elements()[1].isTensor(),
+             name_, ": initial_state must return a tuple (h, c) of tensors");
+    h_ = state.toTupleRef().elements()[0].toTensor().to(device_);
+    c_ = state.toTupleRef().elements()[1].toTensor().to(device_);
+  }
 
   int act(const float* obs, const envs::Env& env) override {
     const torch::Tensor scores = run(obs, env.action_space().n, "actions");
@@ -71,12 +94,20 @@ class TorchScriptPolicy final : public Policy {
   torch::Tensor run(const float* obs, int64_t n, const char* what) {
     c10::InferenceMode guard;
     const torch::Tensor x = torch::from_blob(const_cast<float*>(obs), shape_).to(device_);
-    torch::Tensor out;
+    c10::IValue result;
     try {
-      out = first_output(module_.forward({x}), name_);
+      result = recurrent_ ? module_.forward({x, h_, c_}) : module_.forward({x});
     } catch (const std::exception& e) {  // c10::Error, or the interpreter's JITException
       TP_THROW(Error, name_, " failed on an observation of shape ", c10::IntArrayRef(shape_), ": ", reason(e));
     }
+    if (recurrent_) {
+      TP_CHECK(result.isTuple() && result.toTupleRef().elements().size() == 3 &&
+                   result.toTupleRef().elements()[1].isTensor() && result.toTupleRef().elements()[2].isTensor(),
+               name_, " has initial_state, so forward(obs, h, c) must return (outputs, h, c)");
+      h_ = result.toTupleRef().elements()[1].toTensor();
+      c_ = result.toTupleRef().elements()[2].toTensor();
+    }
+    const torch::Tensor out = first_output(result, name_);
     TP_CHECK(out.dim() == 2 && out.size(0) == 1 && out.size(1) == n, name_, " returned ", out.sizes(),
              "; expected [1, ", n, "] (one value per ", what, ")");
     return out.cpu();
@@ -85,7 +116,9 @@ class TorchScriptPolicy final : public Policy {
   torch::jit::Module module_;
   std::string name_;
   torch::Device device_;
+  bool recurrent_;
   std::vector<int64_t> shape_;
+  torch::Tensor h_, c_;  // the recurrent state, when recurrent_
 };
 
 }  // namespace

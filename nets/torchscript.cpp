@@ -157,8 +157,31 @@ std::string ScriptWriter::apply(const nn::Module& m, const std::string& x) {
   TP_THROW(Error, "TorchScript export: no translation for a layer of type ", m.name());
 }
 
-torch::jit::Module ScriptWriter::finish(const std::string& arguments, const std::string& result) {
-  const std::string source = "def forward(self, " + arguments + "):\n" + body_ + "    return " + result + "\n";
+std::pair<std::string, std::string> ScriptWriter::lstm_step(const nn::LSTMImpl& lstm, const std::string& x,
+                                                            const std::string& h, const std::string& c) {
+  const auto& o = lstm.options;
+  TP_CHECK(o.num_layers() == 1 && !o.bidirectional() && o.proj_size() == 0 && !o.batch_first(),
+           "TorchScript export: only a one-layer, one-direction LSTM without projection");
+  const auto params = lstm.named_parameters(/*recurse=*/false);
+  const int64_t n = o.hidden_size();
+  std::string gates = "torch.matmul(" + x + ", " + attribute("weight_ih", params["weight_ih_l0"]) + ".t())";
+  if (o.bias()) gates += " + " + attribute("bias_ih", params["bias_ih_l0"]);
+  gates += " + torch.matmul(" + h + "[0], " + attribute("weight_hh", params["weight_hh_l0"]) + ".t())";
+  if (o.bias()) gates += " + " + attribute("bias_hh", params["bias_hh_l0"]);
+  const std::string g = let(gates);
+  auto gate = [&](int k, const char* fn) {
+    return let(std::string(fn) + "(" + g + ".narrow(1, " + std::to_string(k * n) + ", " + std::to_string(n) + "))");
+  };
+  const std::string in = gate(0, "torch.sigmoid"), forget = gate(1, "torch.sigmoid"), cell = gate(2, "torch.tanh"),
+                    out = gate(3, "torch.sigmoid");
+  const std::string c1 = let(forget + " * " + c + "[0] + " + in + " * " + cell);
+  return {let(out + " * torch.tanh(" + c1 + ")"), c1};
+}
+
+torch::jit::Module ScriptWriter::finish(const std::string& arguments, const std::string& result,
+                                        const std::string& other_methods) {
+  const std::string source =
+      "def forward(self, " + arguments + "):\n" + body_ + "    return " + result + "\n" + other_methods;
   module_.define(source);
   module_.eval();
   return module_;

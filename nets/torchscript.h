@@ -7,6 +7,7 @@
 #include <torch/csrc/jit/api/module.h>
 
 #include <string>
+#include <utility>
 
 #include "nets/actor_critic.h"
 #include "nets/q_networks.h"
@@ -31,11 +32,18 @@ class ScriptWriter {
   // Unflatten, Dropout, Identity).
   // Returns the variable holding the result; a layer of another kind is a tp::Error.
   std::string apply(const torch::nn::Module& module, const std::string& in);
+  // One step of a one-layer, one-direction torch::nn::LSTM on the input variable `x` [B, in]
+  // from the state variables `h`, `c` [1, B, H] (as the LSTM takes them); returns the new
+  // state's variables (h, c), each [B, H]. The gates are LibTorch's: i, f, g, o.
+  std::pair<std::string, std::string> lstm_step(const torch::nn::LSTMImpl& lstm, const std::string& x,
+                                                const std::string& h, const std::string& c);
   // A new variable holding `expression` (TorchScript); returns its name.
   std::string let(const std::string& expression);
   // The module with `def forward(self, ARGUMENTS):` running the lines so far and returning
-  // `result` (e.g. "q" or "(logits, value)").
-  torch::jit::Module finish(const std::string& arguments, const std::string& result);
+  // `result` (e.g. "q" or "(logits, value)"), and `other_methods` (TorchScript source) defined
+  // after it.
+  torch::jit::Module finish(const std::string& arguments, const std::string& result,
+                            const std::string& other_methods = "");
 
  private:
   torch::jit::Module module_;

@@ -1,6 +1,7 @@
 #include "agents/r2d2/r2d2_network.h"
 
 #include "core/error.h"
+#include "nets/torchscript.h"
 
 namespace tp::agents::r2d2 {
 
@@ -62,6 +63,19 @@ std::string R2d2NetworkImpl::signature() const {
   s += "lstm" + std::to_string(options_.lstm_size) + (options_.dueling ? ":dueling:" : ":plain:") +
        std::to_string(options_.num_actions);
   return s;
+}
+
+torch::jit::Module script_r2d2_network(const R2d2NetworkImpl& net) {
+  const R2d2NetworkOptions& o = net.options();
+  nets::ScriptWriter w("R2d2Network");
+  const std::string x = w.apply(*net.torso(), w.let("obs.reshape([obs.size(0), " + std::to_string(o.obs_size) + "])"));
+  const auto [h, c] = w.lstm_step(*net.lstm(), x, "h", "c");
+  std::string q = w.apply(*net.advantage_head(), h);
+  if (o.dueling) q = w.let(w.apply(*net.value_head(), h) + " + " + q + " - " + q + ".mean(1, keepdim=True)");
+  const std::string zeros = "torch.zeros([1, batch, " + std::to_string(o.lstm_size) + "])";
+  return w.finish(
+      "obs, h, c", "(" + q + ", " + h + ".unsqueeze(0), " + c + ".unsqueeze(0))",
+      "def initial_state(self, batch: int) -> Tuple[Tensor, Tensor]:\n    return (" + zeros + ", " + zeros + ")\n");
 }
 
 R2d2Network clone_network(const R2d2Network& net) {

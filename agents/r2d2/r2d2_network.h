@@ -9,6 +9,10 @@
 #include <tuple>
 #include <vector>
 
+namespace torch::jit {
+struct Module;
+}
+
 namespace tp::agents::r2d2 {
 
 struct R2d2NetworkOptions {
@@ -36,6 +40,11 @@ class R2d2NetworkImpl : public torch::nn::Module {
   // refuse a mismatch.
   std::string signature() const;
 
+  const torch::nn::Sequential& torso() const { return torso_; }
+  const torch::nn::LSTM& lstm() const { return lstm_; }
+  const torch::nn::Linear& value_head() const { return value_; }  // null without the dueling head
+  const torch::nn::Linear& advantage_head() const { return advantage_; }
+
  private:
   R2d2NetworkOptions options_;
   torch::nn::Sequential torso_{nullptr};
@@ -43,6 +52,11 @@ class R2d2NetworkImpl : public torch::nn::Module {
   torch::nn::Linear value_{nullptr}, advantage_{nullptr};
 };
 TORCH_MODULE(R2d2Network);
+
+// The network as a TorchScript module acting one step at a time (`torchplay export`,
+// docs/export.md): forward(obs [B, ...obs shape], h [1, B, H], c [1, B, H]) -> (Q [B, A], h, c),
+// and initial_state(batch: int) -> (h, c), the zero state each episode starts from.
+torch::jit::Module script_r2d2_network(const R2d2NetworkImpl& net);
 
 // A fresh network with the same options and copied parameters.
 R2d2Network clone_network(const R2d2Network& net);

@@ -14,6 +14,8 @@
 #include "agents/policy_gradient/pg_policy.h"
 #include "agents/pqn/pqn_options.h"
 #include "agents/pqn/pqn_policy.h"
+#include "agents/r2d2/r2d2_options.h"
+#include "agents/r2d2/r2d2_policy.h"
 #include "apps/commands.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -67,7 +69,7 @@ Exported load_and_script(CheckpointReader& reader, bool script, int simulations)
     return out;
   }
   if (algorithm == agents::dqn::kDqnAlgorithm || algorithm == agents::pqn::kPqnAlgorithm ||
-      agents::pg::is_policy_gradient_algorithm(algorithm)) {
+      algorithm == agents::r2d2::kR2d2Algorithm || agents::pg::is_policy_gradient_algorithm(algorithm)) {
     const auto target = agents::agent_target(reader);
     TP_CHECK_AS(CheckpointError, target.has_value(), "checkpoint '", reader.path(), "' names no env");
     const auto env = envs::make_env_registry().make(target->name, envs::parse_env_kwargs(target->options));
@@ -85,6 +87,14 @@ Exported load_and_script(CheckpointReader& reader, bool script, int simulations)
       auto net = agents::pqn::load_pqn_network(reader, *env, cpu);
       if (script) out.module = agents::pqn::script_pqn_network(*net);
       out.contract = q_contract;
+      return out;
+    }
+    if (algorithm == agents::r2d2::kR2d2Algorithm) {
+      auto net = agents::r2d2::load_r2d2_network(reader, *env, cpu);
+      if (script) out.module = agents::r2d2::script_r2d2_network(*net);
+      const std::string state = "[1, B, " + std::to_string(net->options().lstm_size) + "]";
+      out.contract = "forward(obs [B" + shape + "], h " + state + ", c " + state + ") -> (Q values [B, " +
+                     std::to_string(env->action_space().n) + "], h, c); initial_state(B) -> zero (h, c)";
       return out;
     }
     auto policy = agents::pg::load_pg_policy(reader, *env, cpu, /*sample=*/false, /*seed=*/1);

@@ -10,8 +10,10 @@
 
 #include "agents/alphazero/model.h"
 #include "agents/pqn/pqn_network.h"
+#include "agents/r2d2/r2d2_network.h"
 #include "agents/policy_gradient/normalizers.h"
 #include "core/checkpoint.h"
+#include "core/json.h"
 #include "core/run_dir.h"
 #include "envs/games/game_registry.h"
 #include "generative/model_factory.h"
@@ -49,6 +51,15 @@ void randomize_batch_norm(torch::nn::Module& net) {
 }
 
 std::string checker() { return test::test_data("../apps/check_torchscript.py"); }
+
+// `torchplay eval ARGS`'s mean return from its --json line (NaN, which equals nothing, when
+// the command failed). `torchplay`: the binary, with an environment to run it in.
+double eval_mean(const std::string& args, const std::string& torchplay = test::torchplay_bin()) {
+  const auto e = test::run_command(torchplay + " eval " + args + " --quiet --threads 1 --json");
+  EXPECT_EQ(e.exit_code, 0) << e.output;
+  if (e.exit_code != 0) return std::nan("");
+  return Json::parse(test::last_line(e.output)).at("return_mean").get<double>();
+}
 
 TEST(ExportRoundTrip, EveryNetworkKindGivesTorchplaysOutputsInPython) {
   test::TempDir dir;
@@ -98,6 +109,29 @@ TEST(ExportRoundTrip, EveryNetworkKindGivesTorchplaysOutputsInPython) {
     batch.insert(batch.end(), o.input_shape.begin(), o.input_shape.end());
     const torch::Tensor x = torch::randn(batch);
     write_case(dir.path(), name, agents::pqn::script_pqn_network(*net), {x}, {net->forward(x).detach()});
+    ++cases;
+  }
+
+  // R2D2's recurrent networks, one step from a given (h, c): an MLP torso with the dueling
+  // head, and the MinAtar convolution with a linear head.
+  for (const auto& [name, planes, dueling] : {std::tuple<std::string, std::vector<int64_t>, bool>{"r2d2_mlp", {}, true},
+                                              {"r2d2_minatar", {4, 10, 10}, false}}) {
+    agents::r2d2::R2d2NetworkOptions o;
+    o.planes = planes;
+    o.obs_size = planes.empty() ? 6 : 400;
+    o.num_actions = 3;
+    o.torso = {32};
+    o.lstm_size = 16;
+    o.dueling = dueling;
+    agents::r2d2::R2d2Network net(o);
+    std::vector<int64_t> batch = {kInputs};
+    if (planes.empty()) batch.push_back(o.obs_size);
+    batch.insert(batch.end(), planes.begin(), planes.end());
+    const torch::Tensor x = planes.empty() ? torch::randn(batch) : torch::bernoulli(torch::full(batch, 0.2));
+    const torch::Tensor h = torch::randn({1, kInputs, 16}), c = torch::randn({1, kInputs, 16});
+    const auto [q, state] = net->forward(x.reshape({1, kInputs, o.obs_size}), {h, c});
+    write_case(dir.path(), name, agents::r2d2::script_r2d2_network(*net), {x, h, c},
+               {q[0].detach(), state.h.detach(), state.c.detach()});
     ++cases;
   }
 
@@ -234,26 +268,13 @@ TEST(ExportCli, WritesTorchScriptAndPlayOnlyCheckpoints) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const CheckpointReader copy(dir.file("play.tpck"));
   EXPECT_TRUE(copy.inference_only());
-  const auto full = test::run_torchplay("eval --agent " + run + " --episodes 5 --quiet --threads 1 --json");
-  const auto slim =
-      test::run_torchplay("eval --agent " + dir.file("play.tpck") + " --episodes 5 --quiet --threads 1 --json");
-  ASSERT_EQ(full.exit_code, 0) << full.output;
-  ASSERT_EQ(slim.exit_code, 0) << slim.output;
-  const std::regex mean("\"return_mean\":[^,]+");
-  std::smatch a, b;
-  const std::string fl = test::last_line(full.output), sl = test::last_line(slim.output);
-  ASSERT_TRUE(std::regex_search(fl, a, mean)) << fl;
-  ASSERT_TRUE(std::regex_search(sl, b, mean)) << sl;
-  EXPECT_EQ(a.str(), b.str());
+  const double mean = eval_mean("--agent " + run + " --episodes 5");
+  EXPECT_EQ(eval_mean("--agent " + dir.file("play.tpck") + " --episodes 5"), mean);
 
   // A shipped model's short name (models/, or $TORCHPLAY_MODELS) names the same agent, and a
   // mistyped one gets a hint.
   const std::string models = "TORCHPLAY_MODELS=" + dir.path() + " " + test::torchplay_bin();
-  const auto named = test::run_command(models + " eval --agent play --episodes 5 --quiet --threads 1 --json");
-  ASSERT_EQ(named.exit_code, 0) << named.output;
-  const std::string nl = test::last_line(named.output);
-  ASSERT_TRUE(std::regex_search(nl, b, mean)) << nl;
-  EXPECT_EQ(a.str(), b.str());
+  EXPECT_EQ(eval_mean("--agent play --episodes 5", models), mean);
   r = test::run_command(models + " eval --env CartPole-v1 --agent plya --episodes 1");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("did you mean 'play'?"), std::string::npos) << r.output;
@@ -268,12 +289,7 @@ TEST(ExportCli, WritesTorchScriptAndPlayOnlyCheckpoints) {
 
   // The exported module plays as the checkpoint does (`--agent torchscript:FILE.pt`), and on
   // an env whose observations it does not take, it fails with the interpreter's reason.
-  const auto scripted = test::run_torchplay("eval --env CartPole-v1 --agent torchscript:" + dir.file("q.pt") +
-                                            " --episodes 5 --quiet --threads 1 --json");
-  ASSERT_EQ(scripted.exit_code, 0) << scripted.output;
-  const std::string tl = test::last_line(scripted.output);
-  ASSERT_TRUE(std::regex_search(tl, b, mean)) << tl;
-  EXPECT_EQ(a.str(), b.str());
+  EXPECT_EQ(eval_mean("--env CartPole-v1 --agent torchscript:" + dir.file("q.pt") + " --episodes 5"), mean);
   r = test::run_torchplay("eval --env Acrobot-v1 --agent torchscript:" + dir.file("q.pt") + " --episodes 1 --quiet");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("cannot be multiplied"), std::string::npos) << r.output;
@@ -309,19 +325,34 @@ TEST(ExportCli, PqnCheckpointsExportAndPlayAsTheRunDoes) {
   r = test::run_torchplay("export --model " + run + " --out " + dir.file("play.tpck") + " --threads 1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(CheckpointReader(dir.file("play.tpck")).inference_only());
-  const std::regex mean("\"return_mean\":[^,]+");
-  std::vector<std::string> means;
-  for (const std::string& agent : {run, dir.file("play.tpck"), "torchscript:" + dir.file("q.pt")}) {
-    const auto e = test::run_torchplay("eval --env CartPole-v1 --agent " + agent +
-                                       " --episodes 10 --seed 3 --quiet --threads 1 --json");
-    ASSERT_EQ(e.exit_code, 0) << e.output;
-    std::smatch m;
-    const std::string line = test::last_line(e.output);
-    ASSERT_TRUE(std::regex_search(line, m, mean)) << line;
-    means.push_back(m.str());
-  }
-  EXPECT_EQ(means[0], means[1]);
-  EXPECT_EQ(means[0], means[2]);
+  const double mean = eval_mean("--env CartPole-v1 --agent " + run + " --episodes 10 --seed 3");
+  EXPECT_EQ(eval_mean("--env CartPole-v1 --agent " + dir.file("play.tpck") + " --episodes 10 --seed 3"), mean);
+  EXPECT_EQ(eval_mean("--env CartPole-v1 --agent torchscript:" + dir.file("q.pt") + " --episodes 10 --seed 3"), mean);
+}
+
+// An R2D2 checkpoint exports as a recurrent module (forward takes and returns the LSTM state;
+// initial_state gives the zero one), and `--agent torchscript:` carries that state through each
+// episode: the module plays the episodes the checkpoint plays. Without the state carried (zero
+// at every step) the scores differ: the test can tell.
+TEST(ExportCli, R2d2CheckpointsExportAsRecurrentModulesAndPlayAsTheRunDoes) {
+  test::TempDir dir;
+  const std::string run = dir.file("run");
+  auto r = test::run_torchplay(
+      "train r2d2 --env MaskedCartPole-v1 --steps 6000 --eval-every 0 --final-eval-episodes 2 --quiet --threads 1 "
+      "--run-dir " +
+      run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay("export --model " + run + " --out " + dir.file("r2d2.pt") + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("forward(obs [B, 2], h [1, B, 64], c [1, B, 64]) -> (Q values [B, 2], h, c)"),
+            std::string::npos)
+      << r.output;
+  r = test::run_torchplay("export --model " + run + " --out " + dir.file("play.tpck") + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const double mean = eval_mean("--agent " + run + " --episodes 10 --seed 3");
+  EXPECT_EQ(eval_mean("--agent " + dir.file("play.tpck") + " --episodes 10 --seed 3"), mean);
+  EXPECT_EQ(eval_mean("--env MaskedCartPole-v1 --agent torchscript:" + dir.file("r2d2.pt") + " --episodes 10 --seed 3"),
+            mean);
 }
 
 TEST(ExportCli, TorchScriptGameNetworksPlayThroughMcts) {
