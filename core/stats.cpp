@@ -18,9 +18,28 @@ void wilson_interval(double p, int n, double z, double& low, double& high) {
   high = std::min(1.0, centre + half);
 }
 
-void RecentReturns::add(double episode_return) {
+void RecentReturns::add(double episode_return, int64_t step) {
   values_.push_back(episode_return);
   if (values_.size() > capacity_) values_.pop_front();
+  windowed_.emplace_back(step, episode_return);
+  while (windowed_.front().first <= step - kStepWindow) windowed_.pop_front();
+}
+
+size_t RecentReturns::count_since(int64_t first_step) const {
+  size_t n = 0;
+  for (const auto& [step, value] : windowed_) n += step > first_step;
+  return n;
+}
+
+double RecentReturns::mean_since(int64_t first_step) const {
+  double sum = 0;
+  size_t n = 0;
+  for (const auto& [step, value] : windowed_)
+    if (step > first_step) {
+      sum += value;
+      ++n;
+    }
+  return n ? sum / static_cast<double>(n) : std::nan("");
 }
 
 double RecentReturns::mean_of_last(size_t n) const {

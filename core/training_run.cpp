@@ -271,4 +271,13 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   return out;
 }
 
+void add_training_returns(Json& summary, const RecentReturns& returns, int64_t steps) {
+  if (returns.empty()) return;
+  summary["train_return_last100"] = returns.mean_of_last(100);
+  const int64_t since = steps - RecentReturns::kStepWindow;
+  if (returns.count_since(since) == 0) return;
+  summary["train_return_last_100k_steps"] = returns.mean_since(since);
+  summary["train_episodes_last_100k_steps"] = returns.count_since(since);
+}
+
 }  // namespace tp

@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "core/options.h"
 #include "core/runtime.h"
+#include "core/stats.h"
 
 namespace tp {
 
@@ -156,5 +157,11 @@ struct RunOutcome {
 
 // Runs (or, with settings.resume, continues) `algorithm` to the end or to an interrupt.
 RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& settings);
+
+// The summary's figures of the training episodes themselves (with exploration; after a
+// --resume, those since it): train_return_last100, and the MinAtar paper's measure, the mean
+// return of the episodes that ended in the last 100k of the run's `steps` with their count
+// (train_return_last_100k_steps, train_episodes_last_100k_steps).
+void add_training_returns(Json& summary, const RecentReturns& returns, int64_t steps);
 
 }  // namespace tp

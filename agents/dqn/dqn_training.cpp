@@ -149,9 +149,8 @@ class DqnTraining : public TrainingAlgorithm {
     j["train_seconds"] = train_seconds_;
     j["steps_per_second"] = train_steps_per_s_;
     j["dense_kernel"] = trainer_.learner().uses_dense_kernel();
-    // The measure of the MinAtar paper's curves: returns of the training episodes themselves
-    // (with exploration), here the mean of the last 100; beside the greedy evaluation below.
-    if (!returns_.empty()) j["train_return_last100"] = returns_.mean_of_last(100);
+    // Beside the greedy evaluation below: the training episodes' returns, the MinAtar paper's measure.
+    add_training_returns(j, returns_, trainer_.steps());
     if (!finished_) return;
     j["final_policy"] = trainer_.has_best() ? "best" : "last";
     j["final_eval_episodes"] = o_.final_eval_episodes;
@@ -179,7 +178,7 @@ class DqnTraining : public TrainingAlgorithm {
                       {"dense_kernel", dense_kernel()}};
     row.insert(row.end(), extra.begin(), extra.end());
     run.log(row);
-    returns_.add(ep.episode_return);
+    returns_.add(ep.episode_return, trainer_.steps());
   }
 
   // Ape-X's learner: one transition an actor sent per step, into replay with its priority;

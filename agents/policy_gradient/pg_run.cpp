@@ -62,7 +62,7 @@ void PgRun::log_episodes(RunContext& run, const std::vector<FinishedEpisode>& ep
              {"episode_return", e.episode_return},
              {"episode_length", static_cast<double>(e.length)},
              {"wall_s", timer_.seconds()}});
-    returns_.add(e.episode_return);
+    returns_.add(e.episode_return, steps());
   }
 }
 
@@ -196,7 +196,7 @@ void PgRun::describe(Json& j) const {
   j["episodes"] = static_cast<long long>(episodes_);
   j["train_seconds"] = train_seconds_;
   j["steps_per_second"] = train_steps_per_s_;
-  if (!returns_.empty()) j["train_return_last100"] = returns_.mean_of_last(100);
+  add_training_returns(j, returns_, steps());
   if (!finished_) return;
   j["final_policy"] = best_ ? "best" : "last";
   j["final_eval_actions"] = o_.eval_sample ? "sampled" : "mode";

@@ -207,7 +207,7 @@ class PqnRun final : public TrainingAlgorithm {
     j["episodes"] = static_cast<long long>(episodes_);
     j["train_seconds"] = train_seconds_;
     j["steps_per_second"] = train_steps_per_s_;
-    if (!returns_.empty()) j["train_return_last100"] = returns_.mean_of_last(100);
+    add_training_returns(j, returns_, steps_);
     if (!finished_) return;
     j["final_policy"] = best_ ? "best" : "last";
     j["final_eval_episodes"] = o_.final_eval_episodes;
@@ -323,7 +323,7 @@ class PqnRun final : public TrainingAlgorithm {
              {"episode_return", episode_return},
              {"episode_length", static_cast<double>(length)},
              {"wall_s", timer_.seconds()}});
-    returns_.add(episode_return);
+    returns_.add(episode_return, steps_);
   }
 
   EvalReport evaluate_network(const PqnNetwork& net, int episodes, uint64_t seed) const {

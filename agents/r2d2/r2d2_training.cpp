@@ -56,7 +56,7 @@ class R2d2Training : public TrainingAlgorithm {
                {"q_mean", q},
                {"steps_per_s", steps_per_second()},
                {"wall_s", timer_.seconds()}});
-      returns_.add(e.episode_return);
+      returns_.add(e.episode_return, trainer_.steps());
     }
     return StepStatus::Completed;
   }
@@ -118,7 +118,7 @@ class R2d2Training : public TrainingAlgorithm {
     j["episodes"] = static_cast<long long>(trainer_.episodes());
     j["train_seconds"] = train_seconds_;
     j["steps_per_second"] = steps_per_s_;
-    if (!returns_.empty()) j["train_return_last100"] = returns_.mean_of_last(100);
+    add_training_returns(j, returns_, trainer_.steps());
     if (!finished_) return;
     j["final_policy"] = trainer_.has_best() ? "best" : "last";
     j["final_eval_episodes"] = o_.final_eval_episodes;

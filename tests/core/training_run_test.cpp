@@ -118,6 +118,35 @@ TEST(PassedMultiple, CountsEveryMultipleAStrideReachesOrJumps) {
   EXPECT_FALSE(passed_multiple(0, 1000, -5));
 }
 
+// The summary's training returns: the newest 100, and the MinAtar paper's measure over the
+// episodes that ended in the last 100k env steps of the run, worked by hand.
+TEST(TrainingReturns, LastHundredAndTheLast100kStepsOfTheRun) {
+  tp::RecentReturns r;
+  tp::Json empty;
+  tp::add_training_returns(empty, r, 1000);
+  EXPECT_TRUE(empty.empty());
+  // 300 episodes, one every 1,000 steps, each returning its index: steps 1,000 ... 300,000.
+  for (int i = 1; i <= 300; ++i) r.add(i, 1000 * i);
+  tp::Json j;
+  tp::add_training_returns(j, r, 300'500);
+  EXPECT_DOUBLE_EQ(j.at("train_return_last100").get<double>(), 250.5);  // 201 ... 300
+  // The window (200,500, 300,500] holds episodes 201 ... 300.
+  EXPECT_EQ(j.at("train_episodes_last_100k_steps").get<int64_t>(), 100);
+  EXPECT_DOUBLE_EQ(j.at("train_return_last_100k_steps").get<double>(), 250.5);
+  // A run that went on 150k steps without finishing an episode has none in its window.
+  tp::Json late;
+  tp::add_training_returns(late, r, 450'000);
+  EXPECT_FALSE(late.contains("train_return_last_100k_steps"));
+  EXPECT_TRUE(late.contains("train_return_last100"));
+  // Short episodes: 500 in the last 100k steps, more than the newest 100.
+  tp::RecentReturns many;
+  for (int i = 1; i <= 1000; ++i) many.add(i % 2, 200 * i);  // steps 200 ... 200,000
+  tp::Json k;
+  tp::add_training_returns(k, many, 200'000);
+  EXPECT_EQ(k.at("train_episodes_last_100k_steps").get<int64_t>(), 500);  // steps 100,200 ... 200,000
+  EXPECT_DOUBLE_EQ(k.at("train_return_last_100k_steps").get<double>(), 0.5);
+}
+
 TEST(TrainingRun, FreshRunWritesConfigMetricsCheckpointsAndResult) {
   test::TempDir dir;
   Counter c(10, 4);
