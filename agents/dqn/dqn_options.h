@@ -51,12 +51,18 @@ struct DqnOptions {
   // Loss and optimizer: Huber (delta 1) on the TD error, centered RMSProp as in MinAtar.
   double huber_delta = 1.0;
   double max_grad_norm = 0.0;  // 0: no clipping (the paper clips the error, i.e. Huber)
-  bool clip_rewards = true;    // Mnih et al. 2015: rewards clipped to [-1, 1]
+  // MinAtar's dqn.py learns from the raw reward. Only Seaquest's surfacing bonus (up to 10)
+  // exceeds 1, so clipping, as Mnih et al. 2015 do on Atari, changes Seaquest alone.
+  bool clip_rewards = false;
   std::string optimizer = "centered_rmsprop";
-  double lr = 2.5e-4;          // STEP_SIZE
-  double rms_alpha = 0.95;     // SQUARED_GRAD_MOMENTUM
-  double rms_momentum = 0.95;  // GRAD_MOMENTUM
-  double optim_eps = 0.01;     // MIN_SQUARED_GRAD
+  double lr = 2.5e-4;       // STEP_SIZE
+  double rms_alpha = 0.95;  // SQUARED_GRAD_MOMENTUM
+  // MinAtar's GRAD_MOMENTUM (0.95) never reached its optimizer: PyTorch's RMSprop ran with
+  // momentum 0, which produced the paper's curves. Its author calls this intended (the 0.95 is
+  // the decay of centered RMSProp's gradient average, here rms_alpha) and the constant was
+  // deleted (kenjyoung/MinAtar PR #37, 2024). Momentum 0.95 makes each step ~20x larger.
+  double rms_momentum = 0.0;
+  double optim_eps = 0.01;  // MIN_SQUARED_GRAD
 
   // Exploration: epsilon 1 -> 0.1 linearly over 100k frames after the random phase.
   double epsilon_start = 1.0;             // EPSILON

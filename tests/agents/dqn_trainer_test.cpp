@@ -109,3 +109,31 @@ TEST(DqnTrainer, BatchedEvaluationMatchesThePolicyPath) {
   const auto sequential = tp::agents::evaluate(*env, *policy, 8, 1234);
   EXPECT_EQ(batched.returns, sequential.returns);
 }
+
+// MinAtar's examples/dqn.py as it ran for the paper's curves: centered RMSProp with momentum 0
+// (GRAD_MOMENTUM = 0.95 was never passed to the optimizer) and raw rewards (Seaquest's
+// surfacing bonus reaches 10). docs/dqn.md, "Defaults", has the history.
+TEST(DqnOptions, MinAtarPresetIsTheSettingsOfMinAtarsDqnPy) {
+  const DqnOptions o = DqnOptions::preset("MinAtar/Seaquest-v1");
+  EXPECT_EQ(o.optimizer, "centered_rmsprop");
+  EXPECT_DOUBLE_EQ(o.lr, 2.5e-4);
+  EXPECT_DOUBLE_EQ(o.rms_alpha, 0.95);
+  EXPECT_DOUBLE_EQ(o.rms_momentum, 0.0);
+  EXPECT_DOUBLE_EQ(o.optim_eps, 0.01);
+  EXPECT_FALSE(o.clip_rewards);
+  EXPECT_DOUBLE_EQ(o.huber_delta, 1.0);
+  EXPECT_DOUBLE_EQ(o.max_grad_norm, 0.0);
+  EXPECT_EQ(o.batch_size, 32);
+  EXPECT_EQ(o.replay_size, 100'000);
+  EXPECT_EQ(o.learning_starts, 5'000);
+  EXPECT_EQ(o.train_every, 1);
+  EXPECT_EQ(o.target_sync_every, 1'000);
+  EXPECT_DOUBLE_EQ(o.target_tau, 0.0);
+  EXPECT_DOUBLE_EQ(o.gamma, 0.99);
+  EXPECT_DOUBLE_EQ(o.epsilon_start, 1.0);
+  EXPECT_DOUBLE_EQ(o.epsilon_end, 0.1);
+  EXPECT_EQ(o.epsilon_decay_steps, 100'000);
+  EXPECT_EQ(o.steps, 5'000'000);
+  EXPECT_FALSE(o.double_dqn || o.dueling || o.prioritized);
+  EXPECT_EQ(o.n_step, 1);
+}
