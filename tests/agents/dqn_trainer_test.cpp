@@ -1,5 +1,5 @@
 // The training loop: exact resume from a checkpoint, batched evaluation equal to the
-// Policy path, and a seeded learning test on CartPole.
+// Policy path, a seeded learning test on CartPole, and the MinAtar preset's settings.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
