@@ -75,6 +75,29 @@ std::vector<ActorHub::Received> ActorHub::take(std::vector<std::string>& dropped
   return out;
 }
 
+bool ActorHub::wait_for_batches(const std::function<bool()>& stop, const std::function<void(Received&)>& accept,
+                                const std::function<void(const std::string&)>& note, const std::string& position) {
+  Timer quiet;
+  while (!stop()) {
+    std::vector<std::string> dropped;
+    bool accepted = false;
+    for (Received& r : take(dropped)) try {
+        accept(r);
+        accepted = true;
+      } catch (const DataError& e) {
+        dropped.push_back(e.what());
+      }
+    for (const auto& d : dropped) note("dropped a batch: " + d);
+    if (accepted) return true;
+    if (quiet.seconds() > 30) {
+      note("waiting for actors at " + position + " (start one with: " + actor_command() + ")");
+      quiet.reset();
+    }
+    pause_ms(5);
+  }
+  return false;
+}
+
 int64_t ActorHub::actors_registered() { return store_->add(keys::kActors, 0); }
 int64_t ActorHub::bytes_received() const { return store_->bytes_received(); }
 int64_t ActorHub::bytes_fetched() { return store_->add(keys::kFetchedBytes, 0); }

@@ -7,7 +7,7 @@
 // one that starts registers at once, and one that loses the learner reconnects.
 //
 // The keys, under tp/actors/:
-//   kind            the learner's algorithm ("alphazero", "dqn"); config: its options (ini)
+//   kind            the learner's algorithm ("alphazero", "dqn", "r2d2"); config: its options (ini)
 //   net             the newest network as a checkpoint image; net/generation: its number
 //   actors          registration counter: an actor's id is add(actors, 1) - 1
 //   a/ID/b/SEQ      the actor's SEQ-th batch
@@ -46,6 +46,12 @@ class ActorHub {
   // Every batch the actors have stored since the last call, oldest first per actor; a batch
   // that went missing is described in `dropped`.
   std::vector<Received> take(std::vector<std::string>& dropped);
+  // Waits for batches: each one take() returns goes to `accept`, which decodes it and may
+  // throw DataError (that batch is dropped, and `note` says why). Every 30 s without one,
+  // `note` says the learner waits at `position` and how to start an actor. True once a batch
+  // was accepted; false when `stop` says so first.
+  bool wait_for_batches(const std::function<bool()>& stop, const std::function<void(Received&)>& accept,
+                        const std::function<void(const std::string&)>& note, const std::string& position);
 
   int64_t actors_registered();
   int64_t bytes_received() const;  // batches
@@ -65,7 +71,7 @@ class ActorHub {
   double publish_seconds_ = 0;
 };
 
-// The learner's algorithm at `learner` ("alphazero", "dqn"). ConnectionLost when nothing
+// The learner's algorithm at `learner` ("alphazero", "dqn", "r2d2"). ConnectionLost when nothing
 // answers within timeout_s; Error when the server is not a torchplay learner.
 std::string learner_kind(const TcpAddress& learner, double timeout_s);
 

@@ -6,9 +6,6 @@
 #include <memory>
 #include <numeric>
 
-#include <chrono>
-#include <thread>
-
 #include "agents/actor_link.h"
 #include "agents/dqn/dqn_policy.h"
 #include "agents/dqn/dqn_trainer.h"
@@ -220,28 +217,16 @@ class DqnTraining : public TrainingAlgorithm {
     if (published_updates_ < 0) publish_network();
     const int obs_size = static_cast<int>(trainer_.env().observation_space().size());
     const int actions = trainer_.env().action_space().n;
-    Timer quiet;
-    while (!run.stop_requested()) {
-      std::vector<std::string> dropped;
-      for (const auto& r : hub_->take(dropped)) try {
+    return hub_->wait_for_batches(
+        [&] { return run.stop_requested(); },
+        [&](ActorHub::Received& r) {
           Pending p{r.actor,
                     TransitionBatch::decode(r.bytes, obs_size, actions, o_.n_step, "actor " + std::to_string(r.actor)),
                     0};
           p.network_age = std::max<int64_t>(0, trainer_.updates() - p.batch.generation);
           pending_.push_back(std::move(p));
-        } catch (const DataError& e) {
-          dropped.push_back(e.what());
-        }
-      for (const auto& d : dropped) run.note("dropped a batch: " + d);
-      if (!pending_.empty()) return true;
-      if (quiet.seconds() > 30) {
-        run.note("waiting for actors at step " + std::to_string(trainer_.steps()) +
-                 " (start one with: " + hub_->actor_command() + ")");
-        quiet.reset();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return false;
+        },
+        [&](const std::string& line) { run.note(line); }, "step " + std::to_string(trainer_.steps()));
   }
 
   // The online network, numbered by the updates behind it, for the actors.

@@ -37,6 +37,12 @@ void R2d2Options::bind(OptionSet& s) {
       .add("num-envs", &o.num_envs, "actors: env copies stepped together, each with its own epsilon")
       .add("actor-epsilon", &o.actor_epsilon, "actors: base epsilon (epsilon_i = base^(1 + alpha i/(K-1)))")
       .add("actor-epsilon-alpha", &o.actor_epsilon_alpha, "actors: epsilon exponent alpha")
+      .add("actors-port", &o.actors_port,
+           "serve distributed actors on this port (torchplay actor --learner tcp://HOST:PORT) and learn only from "
+           "their sequences (0: act in this process)")
+      .add("actor-batch-steps", &o.actor_batch_steps,
+           "distributed actors: vector steps whose sequences are sent together")
+      .add("actor-sync-every", &o.actor_sync_every, "updates between networks published to distributed actors")
       .add("eval-every", &o.eval_every, "env steps between greedy evaluations (0: only at the end)")
       .add("eval-episodes", &o.eval_episodes, "episodes per periodic evaluation")
       .add("final-eval-episodes", &o.final_eval_episodes, "episodes of the final evaluation")
@@ -119,6 +125,9 @@ void R2d2Options::validate() const {
   TP_CHECK_AS(UsageError, num_envs > 0 && num_envs <= 4096, "--num-envs must be in [1, 4096]");
   TP_CHECK_AS(UsageError, actor_epsilon >= 0 && actor_epsilon <= 1 && actor_epsilon_alpha >= 0,
               "--actor-epsilon must be in [0, 1] and --actor-epsilon-alpha >= 0");
+  TP_CHECK_AS(UsageError, actors_port >= 0 && actors_port < 65536, "--actors-port must be in 0..65535");
+  TP_CHECK_AS(UsageError, actor_batch_steps > 0 && actor_sync_every > 0,
+              "--actor-batch-steps and --actor-sync-every must be > 0");
   TP_CHECK_AS(UsageError, eval_every >= 0 && checkpoint_every >= 0, "--eval-every and --checkpoint-every must be >= 0");
   TP_CHECK_AS(UsageError, eval_episodes > 0 && final_eval_episodes > 0, "evaluation episodes must be > 0");
   TP_CHECK_AS(UsageError, final_policy == "last" || final_policy == "best", "--final-policy must be last or best");

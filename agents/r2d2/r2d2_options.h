@@ -52,6 +52,14 @@ struct R2d2Options {
   double actor_epsilon = 0.4;
   double actor_epsilon_alpha = 7.0;
 
+  // Distributed actors (docs/distributed.md): with a port, the learner serves `torchplay actor`
+  // processes and learns only from what they send. Each runs --num-envs copies with the
+  // epsilons above, sends its sequences every actor_batch_steps vector steps and fetches the
+  // online network when actor_sync_every updates made a new one.
+  int actors_port = 0;
+  int actor_batch_steps = 50;
+  int64_t actor_sync_every = 50;
+
   // Evaluation and checkpoints.
   int64_t eval_every = 50'000;
   int eval_episodes = 10;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "agents/dqn/replay_memory.h"
+#include "agents/r2d2/actor_sequences.h"
 #include "agents/r2d2/recurrent_eval.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -13,7 +14,6 @@
 
 namespace tp::agents::r2d2 {
 
-namespace {
 R2d2NetworkOptions network_options(const R2d2Options& o, const envs::Env& env) {
   envs::require_discrete_actions(env, "r2d2");
   const auto& shape = env.observation_space().shape;
@@ -29,24 +29,16 @@ R2d2NetworkOptions network_options(const R2d2Options& o, const envs::Env& env) {
   n.dueling = o.dueling;
   return n;
 }
-}  // namespace
 
 R2d2Trainer::R2d2Trainer(const R2d2Options& o, const envs::Env& prototype, uint64_t seed, torch::Device device)
     : o_(o),
+      loss_(loss_settings(o)),
       device_(device),
-      obs_size_(prototype.observation_space().size()),
-      num_actions_(prototype.action_space().n),
       replay_(o.replay_size, o.seq_length, prototype.observation_space().size(), o.lstm_size),
       sampler_(o.replay_size, o.priority_exponent, 1e-6),
+      actors_(prototype, o.num_envs, o.lstm_size, o.seq_length, seed),
       rng_(seed ^ 0x2d2d2d2dULL) {
-  const R2d2NetworkOptions net = network_options(o, prototype);
-  loss_.burn_in = o.burn_in;
-  loss_.n_step = o.n_step;
-  loss_.gamma = o.gamma;
-  loss_.eta = o.priority_eta;
-  loss_.rescale_eps = o.rescale_eps;
-  loss_.stored_state = o.recurrent_state == "stored";
-  online_ = R2d2Network(net);
+  online_ = R2d2Network(network_options(o, prototype));
   online_->to(device_);
   target_ = clone_network(online_);
   nets::OptimizerOptions opt;
@@ -54,71 +46,30 @@ R2d2Trainer::R2d2Trainer(const R2d2Options& o, const envs::Env& prototype, uint6
   opt.lr = o.lr;
   opt.eps = o.adam_eps;
   optimizer_ = nets::make_optimizer(online_->parameters(), opt);
-  const int k = o.num_envs;
-  for (int i = 0; i < k; ++i) {
-    envs_.push_back(prototype.clone());
-    envs_.back()->reset(seed + static_cast<uint64_t>(i));
-    builders_.emplace_back(obs_size_, o.lstm_size, o.seq_length);
-  }
-  obs_ = torch::zeros({1, k, obs_size_});
-  for (int i = 0; i < k; ++i) envs_[static_cast<size_t>(i)]->observe(obs_.data_ptr<float>() + i * obs_size_);
-  state_ = RecurrentState::zeros(k, o.lstm_size);
-  returns_.assign(static_cast<size_t>(k), 0.0);
-  lengths_.assign(static_cast<size_t>(k), 0);
+  for (int i = 0; i < o.num_envs; ++i) epsilons_.push_back(o.actor_epsilon_of(i));
 }
 
 std::vector<FinishedEpisode> R2d2Trainer::step() {
-  const int k = o_.num_envs;
-  torch::Tensor q;
-  RecurrentState next;
-  {
-    c10::InferenceMode guard;
-    auto [qv, st] = online_->forward(obs_.to(device_), {state_.h.to(device_), state_.c.to(device_)});
-    q = qv[0].to(torch::kCPU).contiguous();
-    next = {st.h.to(torch::kCPU).clone(), st.c.to(torch::kCPU).clone()};
-  }
-  const torch::Tensor greedy = q.argmax(1).contiguous();
-  const int64_t* g = greedy.data_ptr<int64_t>();
-  const int64_t hs = o_.lstm_size;
-  float* obs = obs_.data_ptr<float>();
-  const float* h = state_.h.data_ptr<float>();
-  const float* c = state_.c.data_ptr<float>();
-  float* nh = next.h.data_ptr<float>();
-  float* nc = next.c.data_ptr<float>();
-  std::vector<float> next_obs(static_cast<size_t>(obs_size_));
-  std::vector<FinishedEpisode> ended;
-  for (int i = 0; i < k; ++i) {
-    const auto u = static_cast<size_t>(i);
-    int64_t action = g[i];
-    if (rng_.uniform() < o_.actor_epsilon_of(i))
-      action = static_cast<int64_t>(rng_.below(static_cast<uint32_t>(num_actions_)));
-    const envs::StepResult r = envs_[u]->step(static_cast<int>(action));
-    envs_[u]->observe(next_obs.data());
-    for (Sequence& s : builders_[u].add(obs + i * obs_size_, h + i * hs, c + i * hs, action, r.reward, next_obs.data(),
-                                        r.terminated, r.truncated))
-      // A sequence no longer than the burn-in has no loss step (an episode of <= burn_in
-      // steps): its zero priority would only shrink every other importance weight.
-      if (s.length > o_.burn_in) sampler_.on_add(replay_.add(s));
-    returns_[u] += r.reward;
-    lengths_[u] += 1;
-    if (r.done()) {
-      ended.push_back({i, returns_[u], lengths_[u]});
-      ++episodes_;
-      returns_[u] = 0;
-      lengths_[u] = 0;
-      envs_[u]->reset();
-      envs_[u]->observe(obs + i * obs_size_);
-      std::fill(nh + i * hs, nh + (i + 1) * hs, 0.0f);
-      std::fill(nc + i * hs, nc + (i + 1) * hs, 0.0f);
-    } else {
-      std::copy(next_obs.begin(), next_obs.end(), obs + i * obs_size_);
-    }
-  }
-  state_ = next;
-  steps_ += k;
+  std::vector<FinishedEpisode> ended = actors_.step(online_, device_, epsilons_, rng_, [&](Sequence& s) {
+    // A sequence no longer than the burn-in has no loss step (an episode of <= burn_in
+    // steps): its zero priority would only shrink every other importance weight.
+    if (s.length > o_.burn_in) sampler_.on_add(replay_.add(s));
+  });
+  episodes_ += static_cast<int64_t>(ended.size());
+  steps_ += o_.num_envs;
   ++vector_steps_;
   if (steps_ >= o_.learning_starts && replay_.size() >= o_.batch_size && vector_steps_ % o_.train_every == 0) update();
   return ended;
+}
+
+void R2d2Trainer::ingest(const ActorSequences& batch) {
+  for (size_t i = 0; i < batch.sequences.size(); ++i)
+    if (batch.sequences[i].length > o_.burn_in) sampler_.on_add(replay_.add(batch.sequences[i]), batch.priorities[i]);
+  steps_ += batch.frames;
+  episodes_ += static_cast<int64_t>(batch.episodes.size());
+  if (steps_ < o_.learning_starts || replay_.size() < o_.batch_size) return;
+  update_credit_ += static_cast<double>(batch.frames) / (static_cast<double>(o_.num_envs) * o_.train_every);
+  for (; update_credit_ >= 1.0; update_credit_ -= 1.0) update();
 }
 
 void R2d2Trainer::update() {
@@ -146,7 +97,7 @@ void R2d2Trainer::update() {
 }
 
 EvalReport R2d2Trainer::evaluate_periodic(int episodes, uint64_t seed) {
-  EvalReport rep = evaluate_recurrent(online_, *envs_.front(), episodes, seed);
+  EvalReport rep = evaluate_recurrent(online_, actors_.env(0), episodes, seed);
   if (o_.final_policy == "best" && (!best_ || rep.return_stats.mean > best_return_)) {
     best_ = clone_network(online_);
     best_return_ = rep.return_stats.mean;
@@ -185,14 +136,7 @@ void R2d2Trainer::save(CheckpointWriter& w) const {
   w.add_optimizer("optimizer", *optimizer_);
   w.add_rng("rng", rng_);
   w.add_torch_rng("torch_rng");
-  for (size_t i = 0; i < envs_.size(); ++i) {
-    const std::string p = "actor" + std::to_string(i) + "/";
-    w.add_tensor(p + "env_state", torch::tensor(envs_[i]->get_state(), torch::kFloat64));
-    w.add_tensor(p + "builder", torch::tensor(builders_[i].state(), torch::kFloat64));
-    w.add_tensor(p + "episode", torch::tensor({returns_[i], static_cast<double>(lengths_[i])}, torch::kFloat64));
-  }
-  w.add_tensor("actor_h", state_.h);
-  w.add_tensor("actor_c", state_.c);
+  actors_.save(w);
   if (o_.save_replay) {
     replay_.save(w, "replay/");
     sampler_.save(w, "per/");
@@ -216,27 +160,7 @@ bool R2d2Trainer::load(CheckpointReader& r) {
   r.load_optimizer("optimizer", *optimizer_);
   r.load_rng("rng", rng_);
   r.load_torch_rng("torch_rng");
-  for (size_t i = 0; i < envs_.size(); ++i) {
-    const std::string p = "actor" + std::to_string(i) + "/";
-    TP_CHECK_AS(CheckpointError, r.has(p + "env_state"), "checkpoint '", r.path(), "' has no actor ", i,
-                " (it was trained with fewer --num-envs)");
-    const std::vector<double> es = r.doubles(p + "env_state");
-    const std::vector<double> bs = r.doubles(p + "builder");
-    const std::vector<double> ep = r.doubles(p + "episode");
-    TP_CHECK_AS(CheckpointError, ep.size() == 2, "checkpoint '", r.path(), "': malformed episode progress");
-    r.interpret([&] {
-      envs_[i]->set_state(es);
-      builders_[i].set_state(bs);
-    });
-    envs_[i]->observe(obs_.data_ptr<float>() + static_cast<int64_t>(i) * obs_size_);
-    returns_[i] = ep[0];
-    lengths_[i] = static_cast<int64_t>(ep[1]);
-  }
-  const torch::Tensor ah = r.tensor("actor_h"), ac = r.tensor("actor_c");
-  TP_CHECK_AS(CheckpointError, ah.sizes() == state_.h.sizes() && ac.sizes() == state_.c.sizes(), "checkpoint '",
-              r.path(), "': actor states do not match --num-envs");
-  state_.h.copy_(ah);
-  state_.c.copy_(ac);
+  actors_.load(r);
   // Without a stored replay the run refills it: updates wait for batch_size sequences.
   const bool has_replay = r.has("replay/cursor");
   if (has_replay) {

@@ -16,6 +16,7 @@
 #include "agents/episode_loop.h"
 #include "agents/r2d2/r2d2_network.h"
 #include "agents/r2d2/r2d2_options.h"
+#include "agents/r2d2/recurrent_actors.h"
 #include "agents/r2d2/sequence_loss.h"
 #include "agents/r2d2/sequence_replay.h"
 #include "core/rng.h"
@@ -29,11 +30,11 @@ struct CheckpointHeader;
 
 namespace tp::agents::r2d2 {
 
-struct FinishedEpisode {
-  int actor = 0;
-  double episode_return = 0;
-  int64_t length = 0;
-};
+struct ActorSequences;
+
+// The network `options` ask for on `env`; UsageError for an env without vector observations
+// or image planes, or without discrete actions.
+R2d2NetworkOptions network_options(const R2d2Options& options, const envs::Env& env);
 
 class R2d2Trainer {
  public:
@@ -43,6 +44,10 @@ class R2d2Trainer {
 
   // One step of every actor (num_envs env steps) and, when due, one update.
   std::vector<FinishedEpisode> step();
+  // A learner of distributed actors (--actors-port): a batch of sequences with the priorities
+  // the actor computed, its frames counted as steps; then the updates those frames are due
+  // (one per --train-every x --num-envs frames, as in one process).
+  void ingest(const ActorSequences& batch);
   // One gradient step on a prioritized minibatch of sequences.
   void update();
   // Greedy evaluation of the online network; with --final-policy best keeps the best one.
@@ -56,7 +61,7 @@ class R2d2Trainer {
   int64_t episodes() const { return episodes_; }
   const SequenceReplay& replay() const { return replay_; }
   R2d2Network& online() { return online_; }
-  const envs::Env& env() const { return *envs_.front(); }
+  const envs::Env& env() const { return actors_.env(0); }
   std::string architecture() const { return online_->signature(); }
   // Mean loss and Q since the last call (NaN before the first update).
   std::pair<double, double> take_loss_stats();
@@ -70,22 +75,17 @@ class R2d2Trainer {
   R2d2Options o_;
   LossSettings loss_;
   torch::Device device_;
-  std::vector<std::unique_ptr<envs::Env>> envs_;
-  int64_t obs_size_;
-  int num_actions_;
   R2d2Network online_{nullptr}, target_{nullptr};
   std::optional<R2d2Network> best_;
   double best_return_ = 0;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   SequenceReplay replay_;
   dqn::PrioritizedSampler sampler_;
-  std::vector<SequenceBuilder> builders_;
-  torch::Tensor obs_;     // [1, K, obs] on the CPU
-  RecurrentState state_;  // [1, K, H] on the CPU
-  std::vector<double> returns_;
-  std::vector<int64_t> lengths_;
+  RecurrentActors actors_;
+  std::vector<double> epsilons_;  // actor i's
   Rng rng_;
   int64_t steps_ = 0, updates_ = 0, episodes_ = 0, vector_steps_ = 0;
+  double update_credit_ = 0;  // updates due to ingested frames, not yet made
   double loss_sum_ = 0, q_sum_ = 0;
   int64_t loss_count_ = 0;
 };

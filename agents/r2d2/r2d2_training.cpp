@@ -2,12 +2,17 @@
 
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <deque>
+#include <memory>
 #include <numeric>
 
+#include "agents/actor_link.h"
+#include "agents/r2d2/actor_sequences.h"
 #include "agents/r2d2/r2d2_trainer.h"
 #include "agents/r2d2/recurrent_eval.h"
 #include "core/checkpoint.h"
+#include "core/options.h"
 #include "core/periodic.h"
 #include "core/seeds.h"
 #include "core/timer.h"
@@ -21,7 +26,14 @@ namespace {
 class R2d2Training : public TrainingAlgorithm {
  public:
   R2d2Training(const R2d2Options& o, const envs::Env& prototype, uint64_t seed, torch::Device device)
-      : o_(o), seed_(seed), trainer_(o, prototype, seed, device) {}
+      : o_(o), seed_(seed), trainer_(o, prototype, seed, device) {
+    if (o_.actors_port > 0) {
+      OptionSet published("the learner's options");
+      R2d2Options copy = o_;
+      copy.bind(published);
+      hub_ = std::make_unique<ActorHub>(o_.actors_port, "r2d2", published.to_ini());
+    }
+  }
 
   void print_setup() const {
     std::fprintf(stderr, "r2d2 on %s: network %s, %d actors, sequences %d (burn-in %d, %s start state), replay %lld\n",
@@ -33,37 +45,39 @@ class R2d2Training : public TrainingAlgorithm {
   int64_t progress_done() const override { return trainer_.steps(); }
   std::string progress_metric() const override {
     if (returns_.empty()) return "";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "return(20) %.1f", returns_.mean_of_last(20));
+    char buf[96];
+    if (hub_)
+      std::snprintf(buf, sizeof buf, "return(20) %.1f, %lld actors", returns_.mean_of_last(20),
+                    static_cast<long long>(hub_->actors_registered()));
+    else
+      std::snprintf(buf, sizeof buf, "return(20) %.1f", returns_.mean_of_last(20));
     return buf;
   }
   std::vector<std::string> metric_columns() const override {
-    return {"step", "episode", "episode_return", "episode_length",   "actor",           "epsilon",
-            "loss", "q_mean",  "steps_per_s",    "eval_return_mean", "eval_return_std", "wall_s"};
+    std::vector<std::string> c = {"step", "episode", "episode_return", "episode_length",   "actor",           "epsilon",
+                                  "loss", "q_mean",  "steps_per_s",    "eval_return_mean", "eval_return_std", "wall_s"};
+    // A learner of distributed actors: which actor process, with how old a network, and the traffic
+    // ("actor" stays the env copy, whose epsilon is beside it).
+    if (hub_) c.insert(c.end(), {"actor_id", "actors", "network_age", "bytes_in", "bytes_out"});
+    return c;
   }
   double metrics_position() const override { return static_cast<double>(trainer_.steps()); }
 
   StepStatus step(RunContext& run) override {
-    for (const FinishedEpisode& e : trainer_.step()) {
-      const auto [loss, q] = trainer_.take_loss_stats();
-      run.log({{"step", static_cast<double>(trainer_.steps())},
-               {"episode", static_cast<double>(trainer_.episodes())},
-               {"episode_return", e.episode_return},
-               {"episode_length", static_cast<double>(e.length)},
-               {"actor", e.actor},
-               {"epsilon", o_.actor_epsilon_of(e.actor)},
-               {"loss", loss},
-               {"q_mean", q},
-               {"steps_per_s", steps_per_second()},
-               {"wall_s", timer_.seconds()}});
-      returns_.add(e.episode_return, trainer_.steps());
-    }
+    steps_before_ = trainer_.steps();
+    if (hub_) return learn_from_actors(run);
+    for (const FinishedEpisode& e : trainer_.step()) log_episode(run, e, {});
     return StepStatus::Completed;
   }
+  // Waiting for actors may be interrupted before a step is done.
+  bool steps_can_be_abandoned() const override { return hub_ != nullptr; }
 
-  bool evaluation_due() const override {
-    return passed_multiple(trainer_.steps() - o_.num_envs, trainer_.steps(), o_.eval_every);
+  // Tells the actors of a distributed run that it is over (they exit).
+  void release_actors() {
+    if (hub_) hub_->release(2.0);
   }
+
+  bool evaluation_due() const override { return passed_multiple(steps_before_, trainer_.steps(), o_.eval_every); }
   void evaluate(RunContext& run) override {
     log_evaluation(run, trainer_.evaluate_periodic(o_.eval_episodes, selection_seed(seed_)));
   }
@@ -79,8 +93,7 @@ class R2d2Training : public TrainingAlgorithm {
   }
 
   bool checkpoint_due() const override {
-    return passed_multiple(trainer_.steps() - o_.num_envs, trainer_.steps(), o_.checkpoint_every) &&
-           trainer_.steps() < o_.steps;
+    return passed_multiple(steps_before_, trainer_.steps(), o_.checkpoint_every) && trainer_.steps() < o_.steps;
   }
   int64_t checkpoint_number() const override { return trainer_.steps(); }
   CheckpointHeader checkpoint_header() const override { return trainer_.checkpoint_header(); }
@@ -111,6 +124,11 @@ class R2d2Training : public TrainingAlgorithm {
   }
   void describe(Json& j) const override {
     j["env"] = o_.env;
+    if (hub_) {
+      j["actors"] = static_cast<long long>(hub_->actors_registered());
+      j["bytes_in"] = static_cast<long long>(hub_->bytes_received());
+      j["bytes_out"] = static_cast<long long>(hub_->bytes_fetched());
+    }
     j["recurrent_state"] = o_.recurrent_state;
     j["burn_in"] = o_.burn_in;
     j["steps"] = static_cast<long long>(trainer_.steps());
@@ -127,6 +145,69 @@ class R2d2Training : public TrainingAlgorithm {
   }
 
  private:
+  using MetricsRow = std::vector<std::pair<std::string, double>>;
+
+  void log_episode(RunContext& run, const FinishedEpisode& e, const MetricsRow& extra) {
+    const auto [loss, q] = trainer_.take_loss_stats();
+    MetricsRow row = {{"step", static_cast<double>(trainer_.steps())},
+                      {"episode", static_cast<double>(trainer_.episodes())},
+                      {"episode_return", e.episode_return},
+                      {"episode_length", static_cast<double>(e.length)},
+                      {"actor", e.actor},
+                      {"epsilon", o_.actor_epsilon_of(e.actor)},
+                      {"loss", loss},
+                      {"q_mean", q},
+                      {"steps_per_s", steps_per_second()},
+                      {"wall_s", timer_.seconds()}};
+    row.insert(row.end(), extra.begin(), extra.end());
+    run.log(row);
+    returns_.add(e.episode_return, trainer_.steps());
+  }
+
+  // R2D2's learner of distributed actors: one batch of sequences per step, into replay with
+  // the actor's priorities, then the updates its frames are due.
+  StepStatus learn_from_actors(RunContext& run) {
+    if (published_updates_ < 0) publish_network();
+    const int64_t obs_size = trainer_.env().observation_space().size();
+    const int actions = trainer_.env().action_space().n;
+    while (pending_.empty()) {
+      const bool got = hub_->wait_for_batches(
+          [&] { return run.stop_requested(); },
+          [&](ActorHub::Received& r) {
+            pending_.push_back({r.actor, ActorSequences::decode(r.bytes, o_.seq_length, obs_size, o_.lstm_size, actions,
+                                                                o_.num_envs, "actor " + std::to_string(r.actor))});
+          },
+          [&](const std::string& line) { run.note(line); }, "step " + std::to_string(trainer_.steps()));
+      if (!got) return StepStatus::Abandoned;
+    }
+    const Pending p = std::move(pending_.front());
+    pending_.pop_front();
+    const ActorSequences& batch = p.batch;
+    const int64_t network_age = std::max<int64_t>(0, trainer_.updates() - batch.generation);
+    trainer_.ingest(batch);
+    if (!batch.episodes.empty()) {
+      // The store's counters once per batch, not once per episode: each is a round trip.
+      const MetricsRow extra = {{"actor_id", static_cast<double>(p.actor)},
+                                {"actors", static_cast<double>(hub_->actors_registered())},
+                                {"network_age", static_cast<double>(network_age)},
+                                {"bytes_in", static_cast<double>(hub_->bytes_received())},
+                                {"bytes_out", static_cast<double>(hub_->bytes_fetched())}};
+      for (const FinishedEpisode& e : batch.episodes) log_episode(run, e, extra);
+    }
+    if (trainer_.updates() - published_updates_ >= o_.actor_sync_every) publish_network();
+    return StepStatus::Completed;
+  }
+
+  // The online network, numbered by the updates behind it, for the actors.
+  void publish_network() {
+    CheckpointHeader h = trainer_.checkpoint_header();
+    h.counters = {{"generation", trainer_.updates()}};
+    CheckpointWriter w(h);
+    w.add_module("online", *trainer_.online());
+    hub_->publish_network(trainer_.updates(), w.encode());
+    published_updates_ = trainer_.updates();
+  }
+
   double steps_per_second() const {
     return static_cast<double>(trainer_.steps() - start_steps_) / std::max(1e-9, timer_.seconds());
   }
@@ -148,6 +229,14 @@ class R2d2Training : public TrainingAlgorithm {
   bool finished_ = false;
   double train_seconds_ = 0, steps_per_s_ = 0;
   EvalReport final_;
+  int64_t steps_before_ = 0;       // at the start of the last step
+  std::unique_ptr<ActorHub> hub_;  // a learner of distributed actors (--actors-port)
+  struct Pending {
+    int64_t actor = 0;
+    ActorSequences batch;
+  };
+  std::deque<Pending> pending_;  // batches taken, not yet ingested
+  int64_t published_updates_ = -1;
 };
 
 }  // namespace
@@ -160,7 +249,10 @@ RunOutcome train(const R2d2Options& options, RunSettings settings, uint64_t seed
   settings.env = options.env;
   settings.keep_checkpoints = options.keep_checkpoints;
   if (!settings.quiet) training.print_setup();
-  return run_training(training, settings);
+  RunOutcome outcome = run_training(training, settings);
+  // An interrupted learner leaves its actors waiting for --resume.
+  if (!outcome.interrupted_by) training.release_actors();
+  return outcome;
 }
 
 }  // namespace tp::agents::r2d2

@@ -3,10 +3,22 @@
 #include <algorithm>
 #include <cmath>
 
+#include "agents/r2d2/r2d2_options.h"
 #include "agents/r2d2/value_rescale.h"
 #include "core/error.h"
 
 namespace tp::agents::r2d2 {
+
+LossSettings loss_settings(const R2d2Options& o) {
+  LossSettings s;
+  s.burn_in = o.burn_in;
+  s.n_step = o.n_step;
+  s.gamma = o.gamma;
+  s.eta = o.priority_eta;
+  s.rescale_eps = o.rescale_eps;
+  s.stored_state = o.recurrent_state == "stored";
+  return s;
+}
 
 Targets rescaled_double_q_targets(const torch::Tensor& rewards, const torch::Tensor& lengths,
                                   const torch::Tensor& terminal, const torch::Tensor& online_q,
@@ -81,6 +93,19 @@ LossOutput sequence_loss(R2d2Network& online, R2d2Network& target, const Sequenc
   out.priorities = sequence_priorities(td.detach().abs(), y.mask, s.eta).to(torch::kCPU);
   out.q_mean = ((q_taken.detach() * y.mask).sum() / y.mask.sum().clamp_min(1.0)).item<double>();
   return out;
+}
+
+torch::Tensor initial_priorities(R2d2Network& net, const SequenceBatch& batch, const LossSettings& s) {
+  torch::NoGradGuard guard;
+  const int64_t m = batch.actions.size(0), b = batch.actions.size(1);
+  const torch::Device device = batch.obs.device();
+  const RecurrentState start =
+      s.stored_state ? batch.state : RecurrentState::zeros(b, net->options().lstm_size, device);
+  // Unrolled in one piece: the burn-in steps carry no gradient here anyway.
+  const torch::Tensor q = net->forward(batch.obs, start).first;
+  const Targets y = rescaled_double_q_targets(batch.rewards, batch.lengths, batch.terminal, q, q, s);
+  const torch::Tensor q_taken = q.narrow(0, 0, m).gather(2, batch.actions.unsqueeze(2)).squeeze(2);
+  return sequence_priorities(((y.values - q_taken) * y.mask).abs(), y.mask, s.eta).to(torch::kCPU);
 }
 
 }  // namespace tp::agents::r2d2

@@ -13,6 +13,8 @@
 
 namespace tp::agents::r2d2 {
 
+struct R2d2Options;
+
 struct LossSettings {
   int64_t burn_in = 0;
   int n_step = 5;
@@ -21,6 +23,10 @@ struct LossSettings {
   double rescale_eps = 1e-3;
   bool stored_state = true;  // false: DRQN's zero start state
 };
+
+// The settings `options` give (--burn-in, --n-step, --gamma, --priority-eta, --rescale-eps,
+// --recurrent-state).
+LossSettings loss_settings(const R2d2Options& options);
 
 struct Targets {
   torch::Tensor values;  // [m, B] rescaled targets (0 where masked)
@@ -45,5 +51,10 @@ struct LossOutput {
 // weights [B]: importance-sampling weights.
 LossOutput sequence_loss(R2d2Network& online, R2d2Network& target, const SequenceBatch& batch,
                          const torch::Tensor& weights, const LossSettings& s);
+
+// The priorities sequences enter replay with when an actor sends them (R2D2's actors compute
+// them, as Ape-X's do): the loss's priorities with `net` as both the online and the target
+// network, without gradient.
+torch::Tensor initial_priorities(R2d2Network& net, const SequenceBatch& batch, const LossSettings& s);
 
 }  // namespace tp::agents::r2d2

@@ -89,6 +89,14 @@ void SequenceBuilder::set_state(const std::vector<double>& d) {
   }
 }
 
+SequenceBatch stack_sequences(const std::vector<Sequence>& seqs, int64_t length, int64_t obs_size, int64_t state_size) {
+  const auto n = static_cast<int64_t>(seqs.size());
+  SequenceReplay stack(std::max<int64_t>(n, 1), length, obs_size, state_size);
+  std::vector<int64_t> slots;
+  for (const Sequence& s : seqs) slots.push_back(stack.add(s));
+  return stack.gather(slots);
+}
+
 SequenceReplay::SequenceReplay(int64_t capacity, int64_t length, int64_t obs_size, int64_t state_size)
     : capacity_(capacity), length_(length), obs_size_(obs_size), state_size_(state_size) {
   TP_CHECK(capacity > 0, "replay capacity must be > 0");
@@ -102,6 +110,11 @@ SequenceReplay::SequenceReplay(int64_t capacity, int64_t length, int64_t obs_siz
 }
 
 int64_t SequenceReplay::add(const Sequence& s) {
+  TP_CHECK(static_cast<int64_t>(s.obs.size()) == (length_ + 1) * obs_size_ &&
+               static_cast<int64_t>(s.actions.size()) == length_ && static_cast<int64_t>(s.rewards.size()) == length_ &&
+               static_cast<int64_t>(s.h.size()) == state_size_ && static_cast<int64_t>(s.c.size()) == state_size_ &&
+               s.length >= 1 && s.length <= length_,
+           "a sequence does not have the replay's shapes");
   const int64_t i = next_;
   std::copy(s.obs.begin(), s.obs.end(), obs_[i].data_ptr<float>());
   std::copy(s.actions.begin(), s.actions.end(), actions_[i].data_ptr<int64_t>());

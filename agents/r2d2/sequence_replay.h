@@ -65,6 +65,10 @@ struct SequenceBatch {
   RecurrentState state;    // stored start states [1, B, H]
 };
 
+// Sequences of `length` steps stacked into a minibatch (an actor's, to compute their priorities).
+SequenceBatch stack_sequences(const std::vector<Sequence>& sequences, int64_t length, int64_t obs_size,
+                              int64_t state_size);
+
 class SequenceReplay {
  public:
   SequenceReplay(int64_t capacity, int64_t length, int64_t obs_size, int64_t state_size);
