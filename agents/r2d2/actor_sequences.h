@@ -9,8 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "agents/r2d2/recurrent_actors.h"
-#include "agents/r2d2/sequence_replay.h"
+#include "agents/r2d2/sequence.h"
 
 namespace tp::agents::r2d2 {
 

@@ -23,12 +23,6 @@ class CheckpointReader;
 
 namespace tp::agents::r2d2 {
 
-struct FinishedEpisode {
-  int actor = 0;  // the env copy
-  double episode_return = 0;
-  int64_t length = 0;
-};
-
 class RecurrentActors {
  public:
   // `count` copies of `prototype`, copy i reset with seed + i; sequences of `seq_length` steps

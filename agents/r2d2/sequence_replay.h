@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agents/r2d2/r2d2_network.h"
+#include "agents/r2d2/sequence.h"
 
 namespace tp {
 class CheckpointWriter;
@@ -19,15 +20,6 @@ class CheckpointReader;
 }  // namespace tp
 
 namespace tp::agents::r2d2 {
-
-struct Sequence {
-  std::vector<float> obs;  // (m + 1) * obs_size; frames past length + 1 are zero
-  std::vector<int64_t> actions;
-  std::vector<float> rewards;  // m each; zero past length
-  int64_t length = 0;          // valid steps (m unless the episode ended inside)
-  bool terminal = false;       // the step at length - 1 ended the episode in a terminal state
-  std::vector<float> h, c;     // the actor's recurrent state before the first step
-};
 
 // Cuts one actor's stream of steps into sequences.
 class SequenceBuilder {
