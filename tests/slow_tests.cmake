@@ -20,6 +20,7 @@ set(TP_SLOW_TESTS
   DistributedCli.PpoOnTwoRanksSolvesCartPoleAndResumes
   DistributedAlphaZero.TicTacToeLearnerAndTwoActorsPlayValueOptimallyEverywhere
   DistributedDqn.CartPoleLearnerAndTwoActorsLearnIt
+  DistributedR2d2.MaskedCartPoleLearnerAndTwoActorsLearnIt
   R2d2Trainer.LearnsMaskedCartPole
   R2d2Cli.ShortRunCheckpointsAndResumeContinues
 )
