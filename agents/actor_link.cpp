@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/checkpoint.h"
 #include "core/interrupt.h"
 #include "core/timer.h"
 
@@ -198,9 +199,31 @@ bool ActorLink::run_ended() {
   return true;
 }
 
-void ActorLoop::run(ActorLink& link, double learner_timeout_s, int max_queued) {
+void ActorLoop::join(const std::string& config) {
+  generation_ = -1;  // the learner may be another run now: fetch its network afresh
+  joined(config);
+}
+
+bool ActorLoop::refresh_network(ActorLink& link) {
+  const auto generation = link.generation([] { return pending_interrupt() != 0; });
+  if (!generation) return false;
+  if (*generation == generation_) return true;
+  Timer fetch;
+  const std::string image = link.network();
+  traffic_.fetch_seconds += fetch.seconds();
+  CheckpointReader reader = CheckpointReader::from_image(image, "the learner's network");
+  load_network(reader);
+  generation_ = reader.header().counter("generation");
+  ++traffic_.networks;
+  traffic_.bytes_fetched += static_cast<int64_t>(image.size());
+  return true;
+}
+
+ActorTraffic ActorLoop::run(ActorLink& link, double learner_timeout_s, int max_queued) {
+  Timer wall;
+  traffic_ = ActorTraffic{};
   const auto interrupted = [] { return pending_interrupt() != 0; };
-  joined(link.join(learner_timeout_s));
+  join(link.join(learner_timeout_s));
   std::string unsent;  // produced, not yet stored on the learner
   bool holding = false;
   while (true) {
@@ -208,18 +231,24 @@ void ActorLoop::run(ActorLink& link, double learner_timeout_s, int max_queued) {
       if (holding) {
         link.send(unsent);
         holding = false;
-        if (sent(unsent)) break;
+        ++traffic_.batches;
+        traffic_.bytes_sent += static_cast<int64_t>(unsent.size());
+        if (sent()) break;
       }
-      if (!link.wait_for_room(max_queued, interrupted) || !refresh_network()) break;
+      if (!link.wait_for_room(max_queued, interrupted) || !refresh_network(link)) break;
       if (!produce(unsent)) break;
       holding = true;
     } catch (const ConnectionLost& e) {
       note(std::string("lost the learner (") + e.what() + "); reconnecting for up to " +
            std::to_string(static_cast<int>(learner_timeout_s)) + " s" + (holding ? ", holding a batch" : ""));
-      joined(link.rejoin(learner_timeout_s));
+      join(link.rejoin(learner_timeout_s));
     }
   }
   if (link.ended()) note("the learner ended the run");
+  traffic_.reconnects = link.reconnects();
+  traffic_.interrupted_by = pending_interrupt();
+  traffic_.wall_seconds = wall.seconds();
+  return traffic_;
 }
 
 }  // namespace tp::agents

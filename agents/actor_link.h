@@ -25,6 +25,10 @@
 
 #include "core/key_value_store.h"
 
+namespace tp {
+class CheckpointReader;
+}
+
 namespace tp::agents {
 
 // The learner's end.
@@ -115,25 +119,52 @@ class ActorLink {
   bool acknowledged_ = false;
 };
 
+// What every actor reports about its exchange with the learner.
+struct ActorTraffic {
+  int64_t batches = 0;        // stored on the learner
+  int64_t bytes_sent = 0;     // their size
+  int64_t networks = 0;       // network images loaded
+  int64_t bytes_fetched = 0;  // their size
+  double fetch_seconds = 0;   // getting them from the learner's store
+  int64_t reconnects = 0;
+  double wall_seconds = 0;
+  int interrupted_by = 0;  // the signal, when one stopped the actor
+};
+
 // An actor's main loop, one for every algorithm: join; then, until the learner ends the run,
-// the actor has done its share or a signal comes: wait for room, refresh the network,
-// produce a batch, send it. A lost learner is joined again, and the batch in hand is sent
-// once it is back.
+// the actor has done its share or a signal comes: wait for room, fetch the learner's network
+// when its generation changed, produce a batch, send it. A lost learner is joined again, and
+// the batch in hand is sent once it is back.
 class ActorLoop {
  public:
   virtual ~ActorLoop() = default;
-  void run(ActorLink& link, double learner_timeout_s, int max_queued);
+  // Joins the learner and acts until the run ends, the actor has done its share or a signal
+  // comes. Returns the exchange with the learner, counted.
+  ActorTraffic run(ActorLink& link, double learner_timeout_s, int max_queued);
 
  protected:
   // Builds what the learner's options (`config`) ask for; called at every join.
   virtual void joined(const std::string& config) = 0;
-  // Loads the learner's newest network when it changed. False: stop.
-  virtual bool refresh_network() = 0;
+  // Loads the learner's network from its checkpoint image (expect() the algorithm and the
+  // network's signature, then load the module).
+  virtual void load_network(CheckpointReader& image) = 0;
   // The next batch, encoded. False: stop (the run ended or a signal came meanwhile).
   virtual bool produce(std::string& batch) = 0;
-  // Counts the batch just stored. True: the actor has done its share.
-  virtual bool sent(const std::string& batch) = 0;
+  // Counts the batch produce() made, now stored on the learner. True: the actor has done its
+  // share.
+  virtual bool sent() = 0;
   virtual void note(const std::string& line) = 0;
+
+  // The generation of the learner's network in use; -1 before the first (and after a join).
+  int64_t generation() const { return generation_; }
+
+ private:
+  void join(const std::string& config);
+  // Loads the learner's newest network when its generation changed. False: stop.
+  bool refresh_network(ActorLink& link);
+
+  ActorTraffic traffic_;
+  int64_t generation_ = -1;
 };
 
 }  // namespace tp::agents

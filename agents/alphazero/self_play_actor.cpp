@@ -31,10 +31,7 @@ class SelfPlayActor : public ActorLoop {
       : a_(o), link_(o.learner, "alphazero"), rng_(o.seed), progress_("actor", o.max_games, "games", o.quiet) {}
 
   SelfPlayActorSummary run() {
-    Timer wall;
-    ActorLoop::run(link_, a_.learner_timeout_s, a_.max_queued);
-    summary_.interrupted_by = pending_interrupt();
-    summary_.wall_seconds = wall.seconds();
+    static_cast<ActorTraffic&>(summary_) = ActorLoop::run(link_, a_.learner_timeout_s, a_.max_queued);
     progress_.finish(metric(), summary_.interrupted_by == 0 && a_.max_games > 0);
     return summary_;
   }
@@ -50,8 +47,6 @@ class SelfPlayActor : public ActorLoop {
     o.validate();
     o.self_play_workers = a_.workers;
     build(o);
-    generation_ = -1;
-    summary_.reconnects = link_.reconnects();
     note("actor " + std::to_string(link_.id()) + " joined the learner at " + a_.learner.str() + " (" + o_.game + ")");
   }
 
@@ -71,23 +66,11 @@ class SelfPlayActor : public ActorLoop {
               o_.auxiliary_heads() ? info.board_height * info.board_width : 0};
   }
 
-  // Loads the learner's newest best network when its generation changed. False: stop.
-  bool refresh_network() override {
-    const auto generation = link_.generation([] { return pending_interrupt() != 0; });
-    if (!generation) return false;
-    if (*generation == generation_) return true;
-    Timer fetch;
-    const std::string image = link_.network();
-    summary_.fetch_seconds += fetch.seconds();
-    CheckpointReader reader = CheckpointReader::from_image(image, "the learner's network");
-    reader.expect(kAlphaZeroAlgorithm, net_->signature());
-    reader.load_module("best", *net_);
+  void load_network(CheckpointReader& image) override {
+    image.expect(kAlphaZeroAlgorithm, net_->signature());
+    image.load_module("best", *net_);
     net_->to(torch::Device(a_.device));
     net_->eval();
-    generation_ = reader.header().counter("generation");
-    ++summary_.networks;
-    summary_.bytes_fetched += static_cast<int64_t>(image.size());
-    return true;
   }
 
   bool produce(std::string& batch) override {
@@ -124,7 +107,7 @@ class SelfPlayActor : public ActorLoop {
     const BatchedPlayResult r = self_play(*initial_, searches, sp, seed);
     if (r.interrupted) return false;
     out = SelfPlayBatch{};
-    out.generation = generation_;
+    out.generation = generation();
     out.games = static_cast<int64_t>(r.games.size());
     out.seconds = r.seconds;
     out.simulations = r.simulations;
@@ -133,13 +116,11 @@ class SelfPlayActor : public ActorLoop {
     return true;
   }
 
-  bool sent(const std::string& bytes) override {
+  bool sent() override {
     const SelfPlayBatch& batch = unsent_;
-    ++summary_.batches;
     summary_.games += batch.games;
     summary_.positions += static_cast<int64_t>(batch.positions.size());
     summary_.play_seconds += batch.seconds;
-    summary_.bytes_sent += static_cast<int64_t>(bytes.size());
     progress_.update(summary_.games, metric());
     return a_.max_games > 0 && summary_.games >= a_.max_games;
   }
@@ -147,7 +128,7 @@ class SelfPlayActor : public ActorLoop {
   std::string metric() const {
     char line[160];
     std::snprintf(line, sizeof line, "actor %lld, network generation %lld, %.2f games/s while playing",
-                  static_cast<long long>(link_.id()), static_cast<long long>(generation_),
+                  static_cast<long long>(link_.id()), static_cast<long long>(generation()),
                   summary_.games / std::max(1e-9, summary_.play_seconds));
     return line;
   }
@@ -168,7 +149,6 @@ class SelfPlayActor : public ActorLoop {
   std::vector<std::unique_ptr<NetworkEvaluator>> evaluators_;
   PositionShape shape_;
   SelfPlayBatch unsent_;  // the batch played last
-  int64_t generation_ = -1;
   SelfPlayActorSummary summary_;
 };
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "agents/actor_link.h"
 #include "core/key_value_store.h"
 
 namespace tp::agents {
@@ -23,13 +24,9 @@ struct SelfPlayActorOptions {
   bool quiet = false;
 };
 
-struct SelfPlayActorSummary {
-  int64_t games = 0, batches = 0, positions = 0, reconnects = 0;
-  int64_t bytes_sent = 0, bytes_fetched = 0;
-  int64_t networks = 0;  // network images fetched
-  double play_seconds = 0, wall_seconds = 0;
-  double fetch_seconds = 0;  // getting network images from the learner's store
-  int interrupted_by = 0;    // the signal, when one stopped the actor
+struct SelfPlayActorSummary : ActorTraffic {
+  int64_t games = 0, positions = 0;
+  double play_seconds = 0;
 };
 
 // Runs until the learner ends the run, max_games, or a signal. Error when the learner cannot

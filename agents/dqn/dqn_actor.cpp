@@ -25,19 +25,13 @@ namespace tp::agents::dqn {
 
 namespace {
 
-bool interrupted() { return pending_interrupt() != 0; }
-
 class DqnActor : public ActorLoop {
  public:
   explicit DqnActor(const DqnActorOptions& a)
       : a_(a), link_(a.learner, "dqn"), rng_(a.seed), progress_("actor", a.max_steps, "steps", a.quiet) {}
 
   DqnActorSummary run() {
-    Timer wall;
-    ActorLoop::run(link_, a_.learner_timeout_s, a_.max_queued);
-    summary_.interrupted_by = pending_interrupt();
-    summary_.wall_seconds = wall.seconds();
-    summary_.reconnects = link_.reconnects();
+    static_cast<ActorTraffic&>(summary_) = ActorLoop::run(link_, a_.learner_timeout_s, a_.max_queued);
     summary_.mean_return = summary_.episodes > 0 ? return_sum_ / static_cast<double>(summary_.episodes)
                                                  : std::numeric_limits<double>::quiet_NaN();
     progress_.finish(metric(), summary_.interrupted_by == 0 && a_.max_steps > 0);
@@ -66,7 +60,6 @@ class DqnActor : public ActorLoop {
     env_->observe(obs_.data());
     episode_return_ = 0;
     episode_length_ = 0;
-    generation_ = -1;
     epsilon_ = o_.actor_epsilon_of(link_.id());
     summary_.epsilon = epsilon_;
     char line[200];
@@ -75,20 +68,10 @@ class DqnActor : public ActorLoop {
     note(line);
   }
 
-  // Loads the learner's newest network when its generation changed. False: stop.
-  bool refresh_network() override {
-    const auto generation = link_.generation(interrupted);
-    if (!generation) return false;
-    if (*generation == generation_) return true;
-    const std::string image = link_.network();
-    CheckpointReader reader = CheckpointReader::from_image(image, "the learner's network");
-    reader.expect(kDqnAlgorithm, net_->signature());
-    reader.load_module("online", *net_);
+  void load_network(CheckpointReader& image) override {
+    image.expect(kDqnAlgorithm, net_->signature());
+    image.load_module("online", *net_);
     net_->eval();
-    generation_ = reader.header().counter("generation");
-    ++summary_.networks;
-    summary_.bytes_fetched += static_cast<int64_t>(image.size());
-    return true;
   }
 
   int greedy(const float* obs) {
@@ -110,7 +93,7 @@ class DqnActor : public ActorLoop {
     Timer timer;
     out = TransitionBatch{};
     out.obs_size = obs_size_;
-    out.generation = generation_;
+    out.generation = generation();
     int steps = o_.actor_batch_steps;
     if (a_.max_steps > 0) steps = static_cast<int>(std::min<int64_t>(steps, a_.max_steps - summary_.steps));
     const int actions = env_->action_space().n;
@@ -164,15 +147,13 @@ class DqnActor : public ActorLoop {
     return p;
   }
 
-  bool sent(const std::string& bytes) override {
+  bool sent() override {
     const TransitionBatch& batch = unsent_;
-    ++summary_.batches;
     summary_.steps += batch.frames;
     summary_.transitions += batch.size();
     summary_.episodes += static_cast<int64_t>(batch.episode_returns.size());
     for (float r : batch.episode_returns) return_sum_ += r;
     summary_.act_seconds += batch.seconds;
-    summary_.bytes_sent += static_cast<int64_t>(bytes.size());
     progress_.update(summary_.steps, metric());
     return a_.max_steps > 0 && summary_.steps >= a_.max_steps;
   }
@@ -180,7 +161,7 @@ class DqnActor : public ActorLoop {
   std::string metric() const {
     char line[160];
     std::snprintf(line, sizeof line, "actor %lld, epsilon %.4g, network generation %lld, %.0f steps/s while acting",
-                  static_cast<long long>(link_.id()), epsilon_, static_cast<long long>(generation_),
+                  static_cast<long long>(link_.id()), epsilon_, static_cast<long long>(generation()),
                   summary_.steps / std::max(1e-9, summary_.act_seconds));
     return line;
   }
@@ -199,7 +180,7 @@ class DqnActor : public ActorLoop {
   nets::QNetwork net_{nullptr};
   std::unique_ptr<NStepBuffer> n_step_;
   TransitionBatch unsent_;  // the batch produced last
-  int64_t obs_size_ = 0, generation_ = -1;
+  int64_t obs_size_ = 0;
   std::vector<float> obs_, next_obs_;
   double epsilon_ = 1, episode_return_ = 0, return_sum_ = 0;
   int episode_length_ = 0;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "agents/actor_link.h"
 #include "core/key_value_store.h"
 
 namespace tp::agents::dqn {
@@ -22,12 +23,10 @@ struct DqnActorOptions {
   bool quiet = false;
 };
 
-struct DqnActorSummary {
-  int64_t steps = 0, transitions = 0, episodes = 0, batches = 0, networks = 0, reconnects = 0;
-  int64_t bytes_sent = 0, bytes_fetched = 0;
-  double epsilon = 0, act_seconds = 0, wall_seconds = 0;
+struct DqnActorSummary : ActorTraffic {
+  int64_t steps = 0, transitions = 0, episodes = 0;
+  double epsilon = 0, act_seconds = 0;
   double mean_return = 0;  // of its episodes (NaN when none ended)
-  int interrupted_by = 0;
 };
 
 // Runs until the learner ends the run, max_steps, or a signal. Error when the learner cannot

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "agents/dqn/schedule.h"
 #include "core/error.h"
 #include "core/options.h"
 #include "envs/registry.h"
@@ -179,9 +180,7 @@ void DqnOptions::validate() const {
 }
 
 double DqnOptions::actor_epsilon_of(int64_t id) const {
-  if (actor_epsilons == 1) return actor_epsilon;
-  const double i = static_cast<double>(id % actor_epsilons);
-  return std::pow(actor_epsilon, 1.0 + actor_epsilon_alpha * i / (actor_epsilons - 1));
+  return apex_epsilon(actor_epsilon, actor_epsilon_alpha, id % actor_epsilons, actor_epsilons);
 }
 
 }  // namespace tp::agents::dqn

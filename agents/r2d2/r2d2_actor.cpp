@@ -25,19 +25,13 @@ namespace tp::agents::r2d2 {
 
 namespace {
 
-bool interrupted() { return pending_interrupt() != 0; }
-
 class R2d2Actor : public ActorLoop {
  public:
   explicit R2d2Actor(const R2d2ActorOptions& a)
       : a_(a), link_(a.learner, "r2d2"), rng_(a.seed), progress_("actor", a.max_steps, "steps", a.quiet) {}
 
   R2d2ActorSummary run() {
-    Timer wall;
-    ActorLoop::run(link_, a_.learner_timeout_s, a_.max_queued);
-    summary_.interrupted_by = pending_interrupt();
-    summary_.wall_seconds = wall.seconds();
-    summary_.reconnects = link_.reconnects();
+    static_cast<ActorTraffic&>(summary_) = ActorLoop::run(link_, a_.learner_timeout_s, a_.max_queued);
     summary_.mean_return = summary_.episodes > 0 ? return_sum_ / static_cast<double>(summary_.episodes)
                                                  : std::numeric_limits<double>::quiet_NaN();
     progress_.finish(metric(), summary_.interrupted_by == 0 && a_.max_steps > 0);
@@ -62,9 +56,7 @@ class R2d2Actor : public ActorLoop {
     // Actors started with the same --seed still see different episodes: the id is mixed in.
     actors_ = std::make_unique<RecurrentActors>(*prototype, o_.num_envs, o_.lstm_size, o_.seq_length,
                                                 rng_() + static_cast<uint64_t>(link_.id()) * 0x9E3779B97F4A7C15ULL);
-    epsilons_.clear();
-    for (int i = 0; i < o_.num_envs; ++i) epsilons_.push_back(o_.actor_epsilon_of(i));
-    generation_ = -1;
+    epsilons_ = o_.actor_epsilons();
     summary_.envs = o_.num_envs;
     char line[200];
     std::snprintf(line, sizeof line, "actor %lld joined the learner at %s (%s, %d envs, epsilons %.4g..%.4g)",
@@ -73,20 +65,10 @@ class R2d2Actor : public ActorLoop {
     note(line);
   }
 
-  // Loads the learner's newest network when its generation changed. False: stop.
-  bool refresh_network() override {
-    const auto generation = link_.generation(interrupted);
-    if (!generation) return false;
-    if (*generation == generation_) return true;
-    const std::string image = link_.network();
-    CheckpointReader reader = CheckpointReader::from_image(image, "the learner's network");
-    reader.expect(kR2d2Algorithm, net_->signature());
-    reader.load_module("online", *net_);
+  void load_network(CheckpointReader& image) override {
+    image.expect(kR2d2Algorithm, net_->signature());
+    image.load_module("online", *net_);
     net_->eval();
-    generation_ = reader.header().counter("generation");
-    ++summary_.networks;
-    summary_.bytes_fetched += static_cast<int64_t>(image.size());
-    return true;
   }
 
   bool produce(std::string& batch) override {
@@ -96,11 +78,11 @@ class R2d2Actor : public ActorLoop {
   }
 
   // --actor-batch-steps steps of every env copy into `out`: the sequences they completed
-  // (those longer than the burn-in, as the one-process trainer keeps), with priorities.
+  // (those worth replaying, as the one-process trainer keeps), with priorities.
   void act(ActorSequences& out) {
     Timer timer;
     out = ActorSequences{};
-    out.generation = generation_;
+    out.generation = generation();
     out.seq_length = o_.seq_length;
     out.obs_size = obs_size_;
     out.state_size = o_.lstm_size;
@@ -109,7 +91,7 @@ class R2d2Actor : public ActorLoop {
       steps = std::min<int64_t>(steps, (a_.max_steps - summary_.steps + o_.num_envs - 1) / o_.num_envs);
     for (int64_t s = 0; s < steps; ++s) {
       const auto ended = actors_->step(net_, torch::kCPU, epsilons_, rng_, [&](Sequence& seq) {
-        if (seq.length > o_.burn_in) out.sequences.push_back(std::move(seq));
+        if (worth_replaying(seq, o_.burn_in)) out.sequences.push_back(std::move(seq));
       });
       out.episodes.insert(out.episodes.end(), ended.begin(), ended.end());
     }
@@ -123,15 +105,13 @@ class R2d2Actor : public ActorLoop {
     out.seconds = timer.seconds();
   }
 
-  bool sent(const std::string& bytes) override {
+  bool sent() override {
     const ActorSequences& batch = unsent_;
-    ++summary_.batches;
     summary_.steps += batch.frames;
     summary_.sequences += static_cast<int64_t>(batch.sequences.size());
     summary_.episodes += static_cast<int64_t>(batch.episodes.size());
     for (const FinishedEpisode& e : batch.episodes) return_sum_ += e.episode_return;
     summary_.act_seconds += batch.seconds;
-    summary_.bytes_sent += static_cast<int64_t>(bytes.size());
     progress_.update(summary_.steps, metric());
     return a_.max_steps > 0 && summary_.steps >= a_.max_steps;
   }
@@ -139,7 +119,7 @@ class R2d2Actor : public ActorLoop {
   std::string metric() const {
     char line[160];
     std::snprintf(line, sizeof line, "actor %lld, %d envs, network generation %lld, %.0f steps/s while acting",
-                  static_cast<long long>(link_.id()), o_.num_envs, static_cast<long long>(generation_),
+                  static_cast<long long>(link_.id()), o_.num_envs, static_cast<long long>(generation()),
                   summary_.steps / std::max(1e-9, summary_.act_seconds));
     return line;
   }
@@ -159,7 +139,7 @@ class R2d2Actor : public ActorLoop {
   std::unique_ptr<RecurrentActors> actors_;
   std::vector<double> epsilons_;
   ActorSequences unsent_;  // the batch produced last
-  int64_t obs_size_ = 0, generation_ = -1;
+  int64_t obs_size_ = 0;
   double return_sum_ = 0;
   R2d2ActorSummary summary_;
 };

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "agents/actor_link.h"
 #include "core/key_value_store.h"
 
 namespace tp::agents::r2d2 {
@@ -23,13 +24,11 @@ struct R2d2ActorOptions {
   bool quiet = false;
 };
 
-struct R2d2ActorSummary {
-  int64_t steps = 0, sequences = 0, episodes = 0, batches = 0, networks = 0, reconnects = 0;
-  int64_t bytes_sent = 0, bytes_fetched = 0;
+struct R2d2ActorSummary : ActorTraffic {
+  int64_t steps = 0, sequences = 0, episodes = 0;
   int envs = 0;
-  double act_seconds = 0, wall_seconds = 0;
+  double act_seconds = 0;
   double mean_return = 0;  // of its episodes (NaN when none ended)
-  int interrupted_by = 0;
 };
 
 // Runs until the learner ends the run, max_steps, or a signal. Error when the learner cannot

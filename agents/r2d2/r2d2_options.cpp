@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "agents/dqn/schedule.h"
 #include "core/error.h"
 #include "core/options.h"
 #include "envs/registry.h"
@@ -135,8 +136,13 @@ void R2d2Options::validate() const {
 }
 
 double R2d2Options::actor_epsilon_of(int i) const {
-  if (num_envs == 1) return actor_epsilon;
-  return std::pow(actor_epsilon, 1.0 + actor_epsilon_alpha * i / (num_envs - 1));
+  return dqn::apex_epsilon(actor_epsilon, actor_epsilon_alpha, i, num_envs);
+}
+
+std::vector<double> R2d2Options::actor_epsilons() const {
+  std::vector<double> epsilons;
+  for (int i = 0; i < num_envs; ++i) epsilons.push_back(actor_epsilon_of(i));
+  return epsilons;
 }
 
 }  // namespace tp::agents::r2d2

@@ -6,6 +6,7 @@
 // preset for the env, bind, parse, validate.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tp {
 class OptionSet;
@@ -72,7 +73,9 @@ struct R2d2Options {
   // run refills the replay before it updates again.
   bool save_replay = false;
 
+  // The epsilon of env copy i (Ape-X's ladder over --num-envs), and all of them.
   double actor_epsilon_of(int i) const;
+  std::vector<double> actor_epsilons() const;
   static R2d2Options preset(const std::string& env_id);
   void bind(OptionSet& set);
   // UsageError for inconsistent values.

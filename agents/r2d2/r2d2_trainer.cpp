@@ -46,14 +46,12 @@ R2d2Trainer::R2d2Trainer(const R2d2Options& o, const envs::Env& prototype, uint6
   opt.lr = o.lr;
   opt.eps = o.adam_eps;
   optimizer_ = nets::make_optimizer(online_->parameters(), opt);
-  for (int i = 0; i < o.num_envs; ++i) epsilons_.push_back(o.actor_epsilon_of(i));
+  epsilons_ = o.actor_epsilons();
 }
 
 std::vector<FinishedEpisode> R2d2Trainer::step() {
   std::vector<FinishedEpisode> ended = actors_.step(online_, device_, epsilons_, rng_, [&](Sequence& s) {
-    // A sequence no longer than the burn-in has no loss step (an episode of <= burn_in
-    // steps): its zero priority would only shrink every other importance weight.
-    if (s.length > o_.burn_in) sampler_.on_add(replay_.add(s));
+    if (worth_replaying(s, o_.burn_in)) sampler_.on_add(replay_.add(s));
   });
   episodes_ += static_cast<int64_t>(ended.size());
   steps_ += o_.num_envs;
@@ -64,7 +62,8 @@ std::vector<FinishedEpisode> R2d2Trainer::step() {
 
 void R2d2Trainer::ingest(const ActorSequences& batch) {
   for (size_t i = 0; i < batch.sequences.size(); ++i)
-    if (batch.sequences[i].length > o_.burn_in) sampler_.on_add(replay_.add(batch.sequences[i]), batch.priorities[i]);
+    if (worth_replaying(batch.sequences[i], o_.burn_in))
+      sampler_.on_add(replay_.add(batch.sequences[i]), batch.priorities[i]);
   steps_ += batch.frames;
   episodes_ += static_cast<int64_t>(batch.episodes.size());
   if (steps_ < o_.learning_starts || replay_.size() < o_.batch_size) return;

@@ -16,6 +16,11 @@ struct Sequence {
   std::vector<float> h, c;     // the actor's recurrent state before the first step
 };
 
+// Whether replaying `s` teaches anything: a sequence no longer than the burn-in (an episode
+// of <= burn_in steps) has no loss step, and its zero priority would only shrink every other
+// importance weight. The one-process trainer, the actors and the learner all keep only these.
+inline bool worth_replaying(const Sequence& s, int burn_in) { return s.length > burn_in; }
+
 struct FinishedEpisode {
   int actor = 0;  // the env copy
   double episode_return = 0;

@@ -15,6 +15,25 @@
 
 namespace tp::app {
 
+namespace {
+
+// Prints the actor's own figures (`j`) with the exchange with the learner every actor has.
+void print_json(Json& j, const agents::ActorTraffic& t) {
+  j["batches"] = static_cast<long long>(t.batches);
+  j["reconnects"] = static_cast<long long>(t.reconnects);
+  j["networks"] = static_cast<long long>(t.networks);
+  j["bytes_sent"] = static_cast<long long>(t.bytes_sent);
+  j["bytes_fetched"] = static_cast<long long>(t.bytes_fetched);
+  j["fetch_seconds"] = t.fetch_seconds;
+  j["wall_seconds"] = t.wall_seconds;
+  j["interrupted"] = t.interrupted_by != 0;
+  std::printf("%s\n", j.dump().c_str());
+}
+
+int exit_code(const agents::ActorTraffic& t) { return t.interrupted_by ? 128 + t.interrupted_by : 0; }
+
+}  // namespace
+
 int cmd_actor(const Args& args) {
   OptionSet set(
       "torchplay actor --learner tcp://HOST:PORT [options]\n"
@@ -71,17 +90,10 @@ int cmd_actor(const Args& args) {
       j["steps"] = static_cast<long long>(s.steps);
       j["sequences"] = static_cast<long long>(s.sequences);
       j["episodes"] = static_cast<long long>(s.episodes);
-      j["batches"] = static_cast<long long>(s.batches);
-      j["reconnects"] = static_cast<long long>(s.reconnects);
-      j["networks"] = static_cast<long long>(s.networks);
-      j["bytes_sent"] = static_cast<long long>(s.bytes_sent);
-      j["bytes_fetched"] = static_cast<long long>(s.bytes_fetched);
       if (std::isfinite(s.mean_return)) j["mean_return"] = s.mean_return;
       j["act_seconds"] = s.act_seconds;
-      j["wall_seconds"] = s.wall_seconds;
       j["steps_per_s"] = s.steps / std::max(1e-9, s.act_seconds);
-      j["interrupted"] = s.interrupted_by != 0;
-      std::printf("%s\n", j.dump().c_str());
+      print_json(j, s);
     } else if (!common.quiet) {
       std::printf(
           "actor: %lld env steps in %d envs, %lld sequences, %lld episodes (%.0f steps/s while acting), %lld "
@@ -90,7 +102,7 @@ int cmd_actor(const Args& args) {
           static_cast<long long>(s.episodes), s.steps / std::max(1e-9, s.act_seconds),
           static_cast<long long>(s.networks), static_cast<long long>(s.reconnects));
     }
-    return s.interrupted_by ? 128 + s.interrupted_by : 0;
+    return exit_code(s);
   }
   if (kind == "dqn") {
     TP_CHECK_AS(UsageError, common.device == "cpu", "a dqn actor acts on the cpu (--device ", common.device,
@@ -110,18 +122,11 @@ int cmd_actor(const Args& args) {
       j["steps"] = static_cast<long long>(s.steps);
       j["transitions"] = static_cast<long long>(s.transitions);
       j["episodes"] = static_cast<long long>(s.episodes);
-      j["batches"] = static_cast<long long>(s.batches);
-      j["reconnects"] = static_cast<long long>(s.reconnects);
-      j["networks"] = static_cast<long long>(s.networks);
-      j["bytes_sent"] = static_cast<long long>(s.bytes_sent);
-      j["bytes_fetched"] = static_cast<long long>(s.bytes_fetched);
       j["epsilon"] = s.epsilon;
       if (std::isfinite(s.mean_return)) j["mean_return"] = s.mean_return;
       j["act_seconds"] = s.act_seconds;
-      j["wall_seconds"] = s.wall_seconds;
       j["steps_per_s"] = s.steps / std::max(1e-9, s.act_seconds);
-      j["interrupted"] = s.interrupted_by != 0;
-      std::printf("%s\n", j.dump().c_str());
+      print_json(j, s);
     } else if (!common.quiet) {
       std::printf(
           "actor: %lld env steps, %lld episodes (epsilon %.4g, %.0f steps/s while acting), %lld networks "
@@ -130,7 +135,7 @@ int cmd_actor(const Args& args) {
           s.steps / std::max(1e-9, s.act_seconds), static_cast<long long>(s.networks),
           static_cast<long long>(s.reconnects));
     }
-    return s.interrupted_by ? 128 + s.interrupted_by : 0;
+    return exit_code(s);
   }
   o.max_queued = max_queued > 0 ? max_queued : 2;
   const ThreadLayout layout = init_runtime(common, CoreUse::kWorkers);
@@ -143,25 +148,17 @@ int cmd_actor(const Args& args) {
     Json j;
     j["algorithm"] = "alphazero";
     j["games"] = static_cast<long long>(s.games);
-    j["batches"] = static_cast<long long>(s.batches);
     j["positions"] = static_cast<long long>(s.positions);
-    j["reconnects"] = static_cast<long long>(s.reconnects);
-    j["networks"] = static_cast<long long>(s.networks);
-    j["bytes_sent"] = static_cast<long long>(s.bytes_sent);
-    j["bytes_fetched"] = static_cast<long long>(s.bytes_fetched);
     j["play_seconds"] = s.play_seconds;
-    j["fetch_seconds"] = s.fetch_seconds;
-    j["wall_seconds"] = s.wall_seconds;
     j["games_per_s"] = s.games / std::max(1e-9, s.play_seconds);
-    j["interrupted"] = s.interrupted_by != 0;
-    std::printf("%s\n", j.dump().c_str());
+    print_json(j, s);
   } else if (!common.quiet) {
     std::printf(
         "actor: %lld games in %lld batches (%.2f games/s while playing), %lld networks fetched, %lld reconnects\n",
         static_cast<long long>(s.games), static_cast<long long>(s.batches), s.games / std::max(1e-9, s.play_seconds),
         static_cast<long long>(s.networks), static_cast<long long>(s.reconnects));
   }
-  return s.interrupted_by ? 128 + s.interrupted_by : 0;
+  return exit_code(s);
 }
 
 }  // namespace tp::app

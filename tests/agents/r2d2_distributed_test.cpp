@@ -57,6 +57,21 @@ ActorSequences sample_batch(bool whole_numbers) {
   return b;
 }
 
+// Every actor (one process or distributed) runs the whole Ape-X ladder over its env copies,
+// the formula the DQN actors use by id.
+TEST(R2d2Options, ActorEpsilonsAreApeXsLadderOverTheEnvCopies) {
+  R2d2Options o;
+  o.num_envs = 8;
+  const std::vector<double> eps = o.actor_epsilons();
+  ASSERT_EQ(eps.size(), 8u);
+  EXPECT_DOUBLE_EQ(eps.front(), 0.4);                // 0.4^(1 + 7 i / (K - 1))
+  EXPECT_NEAR(eps.back(), std::pow(0.4, 8), 1e-12);  // the greediest
+  EXPECT_NEAR(eps[3], std::pow(0.4, 4), 1e-12);
+  for (size_t i = 1; i < eps.size(); ++i) EXPECT_LT(eps[i], eps[i - 1]);
+  o.num_envs = 1;
+  EXPECT_EQ(o.actor_epsilons(), std::vector<double>{0.4});
+}
+
 TEST(ActorSequences, RoundTripWithByteOrFloatObservations) {
   for (const bool whole : {true, false}) {
     const ActorSequences b = sample_batch(whole);
