@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace tp::test {
@@ -61,6 +63,45 @@ inline std::string last_line(const std::string& s) {
   while (!t.empty() && t.back() == '\n') t.pop_back();
   const size_t at = t.rfind('\n');
   return t.substr(at == std::string::npos ? 0 : at + 1);
+}
+
+// A distributed run on this machine: the learner (`torchplay <learner_args> --actors-port
+// <port>`) in the background and two actors (`torchplay actor --learner tcp://127.0.0.1:<port>
+// <actor_args> --seed 1|2`) in the foreground until the learner ends the run. Each process's
+// output goes to learner.log, a1.log and a2.log in `dir`.
+struct LearnerAndActors {
+  int learner_exit = -1;
+  std::array<int, 2> actor_exit = {-1, -1};
+  std::string learner_log;
+  std::array<std::string, 2> actor_log;
+  std::string all_logs() const { return learner_log + actor_log[0] + actor_log[1]; }
+};
+
+inline LearnerAndActors run_learner_and_two_actors(const TempDir& dir, int port, const std::string& learner_args,
+                                                   const std::string& actor_args) {
+  const std::string bin = torchplay_bin(), at = std::to_string(port);
+  const std::string actor = bin + " actor --learner tcp://127.0.0.1:" + at + " " + actor_args;
+  const std::string script = bin + " " + learner_args + " --actors-port " + at + " > " + dir.file("learner.log") +
+                             " 2>&1 & learner=$!; " + actor + " --seed 1 > " + dir.file("a1.log") + " 2>&1 & a1=$!; " +
+                             actor + " --seed 2 > " + dir.file("a2.log") +
+                             " 2>&1; echo a2-exit=$?; wait $a1; echo a1-exit=$?; wait $learner; echo learner-exit=$?";
+  const CommandResult r = run_command("sh -c '" + script + "'");
+  const auto exit_of = [&](const std::string& who) {
+    const size_t at_key = r.output.find(who + "-exit=");
+    return at_key == std::string::npos ? -1 : std::atoi(r.output.c_str() + at_key + who.size() + 6);
+  };
+  const auto read = [&](const std::string& name) {
+    std::ifstream in(dir.file(name));
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  LearnerAndActors run;
+  run.learner_exit = exit_of("learner");
+  run.actor_exit = {exit_of("a1"), exit_of("a2")};
+  run.learner_log = read("learner.log");
+  run.actor_log = {read("a1.log"), read("a2.log")};
+  return run;
 }
 
 // tests/data/<name>: $TORCHPLAY_TEST_DATA if set, else the source tree's tests/data

@@ -177,32 +177,25 @@ TEST(KeyValueStore, AClosedOrResetConnectionIsConnectionLostNotASpinOrAnAbort) {
 TEST(DistributedAlphaZero, TicTacToeLearnerAndTwoActorsPlayValueOptimallyEverywhere) {
   test::TempDir dir;
   const std::string run = dir.file("ttt");
-  const std::string port = std::to_string(free_port("127.0.0.1"));
-  const std::string bin = test::torchplay_bin();
-  const std::string actor = bin + " actor --learner tcp://127.0.0.1:" + port + " --threads 1 --quiet --json";
-  const std::string script =
-      bin + " train alphazero --game tictactoe --iterations 30 --threads 1 --quiet --seed 1 --actors-port " + port +
-      " --run-dir " + run + " > " + dir.file("learner.log") + " 2>&1 & learner=$!; " + actor + " --seed 1 > " +
-      dir.file("a1.log") + " 2>&1 & a1=$!; " + actor + " --seed 2 > " + dir.file("a2.log") +
-      " 2>&1; echo a2-exit=$?; wait $a1; echo a1-exit=$?;"
-      " wait $learner; echo learner-exit=$?";
-  auto r = test::run_command("sh -c '" + script + "'");
-  const std::string logs =
-      read_file(dir.file("learner.log")) + read_file(dir.file("a1.log")) + read_file(dir.file("a2.log"));
-  ASSERT_NE(r.output.find("learner-exit=0"), std::string::npos) << r.output << logs;
-  EXPECT_NE(r.output.find("a1-exit=0"), std::string::npos) << r.output << logs;
-  EXPECT_NE(r.output.find("a2-exit=0"), std::string::npos) << r.output << logs;
+  const auto r = test::run_learner_and_two_actors(
+      dir, free_port("127.0.0.1"),
+      "train alphazero --game tictactoe --iterations 30 --threads 1 --quiet --seed 1 --run-dir " + run,
+      "--threads 1 --quiet --json");
+  const std::string logs = r.all_logs();
+  ASSERT_EQ(r.learner_exit, 0) << logs;
+  EXPECT_EQ(r.actor_exit[0], 0) << logs;
+  EXPECT_EQ(r.actor_exit[1], 0) << logs;
   // Both actors played, and the learner's metrics say so.
-  const Json a1 = Json::parse(test::last_line(read_file(dir.file("a1.log"))));
-  const Json a2 = Json::parse(test::last_line(read_file(dir.file("a2.log"))));
+  const Json a1 = Json::parse(test::last_line(r.actor_log[0]));
+  const Json a2 = Json::parse(test::last_line(r.actor_log[1]));
   EXPECT_GT(a1.at("games").get<int>(), 0);
   EXPECT_GT(a2.at("games").get<int>(), 0);
   const std::string metrics = read_file(run + "/metrics.csv");
   EXPECT_NE(metrics.find("actors"), std::string::npos);
-  r = test::run_torchplay("eval --game tictactoe --agent " + run +
-                          "/checkpoints/ckpt-000000000030.tpck --exhaustive --threads 1 --quiet --json");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("\"positions\":4520,\"suboptimal\":0}"), std::string::npos) << r.output << metrics;
+  const auto eval = test::run_torchplay("eval --game tictactoe --agent " + run +
+                                        "/checkpoints/ckpt-000000000030.tpck --exhaustive --threads 1 --quiet --json");
+  ASSERT_EQ(eval.exit_code, 0) << eval.output;
+  EXPECT_NE(eval.output.find("\"positions\":4520,\"suboptimal\":0}"), std::string::npos) << eval.output << metrics;
 }
 
 // kill -9 of an actor, a restarted actor, kill -9 of the learner and --resume

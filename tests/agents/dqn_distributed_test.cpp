@@ -103,31 +103,23 @@ TEST(ApeX, ActorsCycleThroughTheirEpsilonsAndPrioritiesComeFromTheirTdErrors) {
 TEST(DistributedDqn, CartPoleLearnerAndTwoActorsLearnIt) {
   test::TempDir dir;
   const std::string run = dir.file("apex");
-  const std::string port = std::to_string(free_port("127.0.0.1"));
-  const std::string bin = test::torchplay_bin();
-  const std::string actor = bin + " actor --learner tcp://127.0.0.1:" + port + " --quiet --json";
   // Ape-X's N is the number of actors: with 2, one explores at 0.4 and one at 0.4^8.
-  const std::string script =
-      bin + " train dqn --env CartPole-v1 --seed 2 --json --quiet --actor-epsilons 2 --actors-port " + port +
-      " --run-dir " + run + " > " + dir.file("learner.log") + " 2>&1 & learner=$!; " + actor + " --seed 1 > " +
-      dir.file("a1.log") + " 2>&1 & a1=$!; " + actor + " --seed 2 > " + dir.file("a2.log") +
-      " 2>&1; echo a2-exit=$?; wait $a1; echo a1-exit=$?;"
-      " wait $learner; echo learner-exit=$?";
-  const auto r = test::run_command("sh -c '" + script + "'");
-  const std::string logs =
-      read_file(dir.file("learner.log")) + read_file(dir.file("a1.log")) + read_file(dir.file("a2.log"));
-  ASSERT_NE(r.output.find("learner-exit=0"), std::string::npos) << r.output << logs;
-  EXPECT_NE(r.output.find("a1-exit=0"), std::string::npos) << r.output << logs;
-  EXPECT_NE(r.output.find("a2-exit=0"), std::string::npos) << r.output << logs;
-  const Json learner = Json::parse(test::last_line(read_file(dir.file("learner.log"))));
+  const auto r = test::run_learner_and_two_actors(
+      dir, free_port("127.0.0.1"),
+      "train dqn --env CartPole-v1 --seed 2 --json --quiet --actor-epsilons 2 --run-dir " + run, "--quiet --json");
+  const std::string logs = r.all_logs();
+  ASSERT_EQ(r.learner_exit, 0) << logs;
+  EXPECT_EQ(r.actor_exit[0], 0) << logs;
+  EXPECT_EQ(r.actor_exit[1], 0) << logs;
+  const Json learner = Json::parse(test::last_line(r.learner_log));
   EXPECT_EQ(learner.at("steps").get<int64_t>(), 80000);
   EXPECT_EQ(learner.at("actors").get<int64_t>(), 2);
   // A random policy averages about 22; the single process reaches 475 (DqnCli.DefaultsSolveCartPole).
   EXPECT_GE(learner.at("final_eval_mean").get<double>(), 100.0) << logs;
   std::vector<double> epsilons;
   int64_t steps = 0;
-  for (const char* log : {"a1.log", "a2.log"}) {
-    const Json a = Json::parse(test::last_line(read_file(dir.file(log))));
+  for (const std::string& log : r.actor_log) {
+    const Json a = Json::parse(test::last_line(log));
     EXPECT_EQ(a.at("algorithm").get<std::string>(), "dqn");
     EXPECT_GT(a.at("steps").get<int64_t>(), 1000) << log;
     epsilons.push_back(a.at("epsilon").get<double>());

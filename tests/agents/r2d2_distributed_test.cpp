@@ -166,22 +166,14 @@ TEST(ActorSequences, InitialPrioritiesAreTheLossPrioritiesUnderTheActorsNetwork)
 TEST(DistributedR2d2, MaskedCartPoleLearnerAndTwoActorsLearnIt) {
   test::TempDir dir;
   const std::string run = dir.file("r2d2");
-  const std::string port = std::to_string(free_port("127.0.0.1"));
-  const std::string bin = test::torchplay_bin();
-  const std::string actor = bin + " actor --learner tcp://127.0.0.1:" + port + " --quiet --json";
-  const std::string script =
-      bin + " train r2d2 --env MaskedCartPole-v1 --seed 1 --steps 30000 --json --quiet --actors-port " + port +
-      " --run-dir " + run + " > " + dir.file("learner.log") + " 2>&1 & learner=$!; " + actor + " --seed 1 > " +
-      dir.file("a1.log") + " 2>&1 & a1=$!; " + actor + " --seed 2 > " + dir.file("a2.log") +
-      " 2>&1; echo a2-exit=$?; wait $a1; echo a1-exit=$?;"
-      " wait $learner; echo learner-exit=$?";
-  const auto r = test::run_command("sh -c '" + script + "'");
-  const std::string logs =
-      read_file(dir.file("learner.log")) + read_file(dir.file("a1.log")) + read_file(dir.file("a2.log"));
-  ASSERT_NE(r.output.find("learner-exit=0"), std::string::npos) << r.output << logs;
-  EXPECT_NE(r.output.find("a1-exit=0"), std::string::npos) << r.output << logs;
-  EXPECT_NE(r.output.find("a2-exit=0"), std::string::npos) << r.output << logs;
-  const Json learner = Json::parse(test::last_line(read_file(dir.file("learner.log"))));
+  const auto r = test::run_learner_and_two_actors(
+      dir, free_port("127.0.0.1"),
+      "train r2d2 --env MaskedCartPole-v1 --seed 1 --steps 30000 --json --quiet --run-dir " + run, "--quiet --json");
+  const std::string logs = r.all_logs();
+  ASSERT_EQ(r.learner_exit, 0) << logs;
+  EXPECT_EQ(r.actor_exit[0], 0) << logs;
+  EXPECT_EQ(r.actor_exit[1], 0) << logs;
+  const Json learner = Json::parse(test::last_line(r.learner_log));
   EXPECT_GE(learner.at("steps").get<int64_t>(), 30000);
   EXPECT_EQ(learner.at("actors").get<int64_t>(), 2);
   // One update per 8 frames, as in one process.
@@ -189,8 +181,8 @@ TEST(DistributedR2d2, MaskedCartPoleLearnerAndTwoActorsLearnIt) {
   // A random policy averages about 22.
   EXPECT_GE(learner.at("final_eval_mean").get<double>(), 100.0) << logs;
   int64_t steps = 0;
-  for (const char* log : {"a1.log", "a2.log"}) {
-    const Json a = Json::parse(test::last_line(read_file(dir.file(log))));
+  for (const std::string& log : r.actor_log) {
+    const Json a = Json::parse(test::last_line(log));
     EXPECT_EQ(a.at("algorithm").get<std::string>(), "r2d2");
     EXPECT_EQ(a.at("envs").get<int64_t>(), 8) << log;
     EXPECT_GT(a.at("sequences").get<int64_t>(), 100) << log;
