@@ -29,6 +29,8 @@ std::string taken(int64_t id) { return actor(id) + "taken"; }
 
 namespace {
 void pause_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+// An actor stops waiting and acting once a signal came (SIGINT, SIGTERM).
+bool interrupted() { return pending_interrupt() != 0; }
 }  // namespace
 
 ActorHub::ActorHub(int port, const std::string& kind, const std::string& config_ini)
@@ -205,7 +207,7 @@ void ActorLoop::join(const std::string& config) {
 }
 
 bool ActorLoop::refresh_network(ActorLink& link) {
-  const auto generation = link.generation([] { return pending_interrupt() != 0; });
+  const auto generation = link.generation(interrupted);
   if (!generation) return false;
   if (*generation == generation_) return true;
   Timer fetch;
@@ -222,7 +224,6 @@ bool ActorLoop::refresh_network(ActorLink& link) {
 ActorTraffic ActorLoop::run(ActorLink& link, double learner_timeout_s, int max_queued) {
   Timer wall;
   traffic_ = ActorTraffic{};
-  const auto interrupted = [] { return pending_interrupt() != 0; };
   join(link.join(learner_timeout_s));
   std::string unsent;  // produced, not yet stored on the learner
   bool holding = false;

@@ -1,7 +1,5 @@
 #include "agents/dqn/dqn_options.h"
 
-#include <cmath>
-
 #include "agents/dqn/schedule.h"
 #include "core/error.h"
 #include "core/options.h"

@@ -1,7 +1,5 @@
 #include "agents/r2d2/r2d2_options.h"
 
-#include <cmath>
-
 #include "agents/dqn/schedule.h"
 #include "core/error.h"
 #include "core/options.h"
