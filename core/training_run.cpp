@@ -1,5 +1,6 @@
 #include "core/training_run.h"
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -55,6 +56,8 @@ namespace {
 // Header counter of the checkpoint written after finish(): resuming it has nothing to do
 // unless the total was raised (and would log the final rows twice).
 constexpr char kFinishedCounter[] = "run_finished";
+// Header counter: the run's wall milliseconds up to the checkpoint (RunContext::wall_seconds).
+constexpr char kWallCounter[] = "run_wall_ms";
 
 // The checkpoint writer and store of one run: every checkpoint carries the run's config.
 class RunCheckpoints {
@@ -62,9 +65,13 @@ class RunCheckpoints {
   RunCheckpoints(const RunDir& dir, const RunSettings& settings)
       : store_(dir.checkpoints_dir(), settings.keep_checkpoints), config_(settings.config_ini) {}
 
+  // The run whose wall time each checkpoint records (none: not recorded).
+  void record_wall_time_of(const RunContext& run) { run_ = &run; }
+
   CheckpointWriter writer(const TrainingAlgorithm& algorithm) const {
     CheckpointHeader h = algorithm.checkpoint_header();
     h.config = config_;
+    if (run_) h.counters[kWallCounter] = std::llround(run_->wall_seconds() * 1000.0);
     CheckpointWriter w(h);
     algorithm.save(w);
     return w;
@@ -98,12 +105,15 @@ class RunCheckpoints {
  private:
   CheckpointStore store_;
   std::string config_;
+  const RunContext* run_ = nullptr;
   std::string last_;
   int64_t last_number_ = -1;
 };
 
-void resume_from_newest(TrainingAlgorithm& algorithm, const RunCheckpoints& checkpoints, const RunDir& dir,
-                        bool quiet) {
+// Loads the newest intact checkpoint into `algorithm`; returns the run's wall seconds up to it
+// (0 for checkpoints written before they were recorded).
+double resume_from_newest(TrainingAlgorithm& algorithm, const RunCheckpoints& checkpoints, const RunDir& dir,
+                          bool quiet) {
   const std::vector<std::string> all = checkpoints.store().list();
   TP_CHECK_AS(UsageError, !all.empty(), "--resume: run '", dir.path(), "' has no checkpoint");
   // A damaged newest checkpoint (a disk error, a copy cut short) falls back to the one before,
@@ -136,6 +146,8 @@ void resume_from_newest(TrainingAlgorithm& algorithm, const RunCheckpoints& chec
                  static_cast<long long>(algorithm.progress_done()), reader.path().c_str(), note.empty() ? "" : " ",
                  note.c_str());
   }
+  const auto wall = reader.header().counters.find(kWallCounter);
+  return wall == reader.header().counters.end() ? 0.0 : static_cast<double>(wall->second) / 1000.0;
 }
 
 // The signal that stops the run: this process's, or in a distributed run the first any rank
@@ -203,7 +215,7 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   const RunDir dir = resuming ? RunDir::open_existing(settings.resume)
                               : RunDir::create(settings.algorithm, settings.env, settings.run_dir);
   RunCheckpoints checkpoints(dir, settings);
-  if (resuming) resume_from_newest(algorithm, checkpoints, dir, settings.quiet);
+  const double wall_before = resuming ? resume_from_newest(algorithm, checkpoints, dir, settings.quiet) : 0.0;
   // The resolved options: a resumed run's own config.ini with the command line's changes
   // (written once the checkpoint has loaded: a refused resume leaves the run as it was).
   dir.write_config(settings.config_ini);
@@ -213,8 +225,9 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   InterruptGuard interrupts;
   const ProgressPlan plan = algorithm.progress_plan();
   Progress progress(plan.label, plan.total, plan.unit, settings.quiet);
-  RunContext context(dir, metrics, &progress);
+  RunContext context(dir, metrics, &progress, wall_before);
   context.set_group(group);
+  checkpoints.record_wall_time_of(context);
   if (group) {  // every rank starts from this state
     std::string image = checkpoints.writer(algorithm).encode();
     group->broadcast_bytes(image);
@@ -263,6 +276,7 @@ RunOutcome run_training(TrainingAlgorithm& algorithm, const RunSettings& setting
   out.result["checkpoint"] = out.checkpoint;
   out.result["interrupted"] = out.interrupted_by != 0;
   out.result["wall_seconds"] = out.wall_seconds;
+  out.result["run_wall_seconds"] = context.wall_seconds();
   algorithm.describe(out.result);
   if (group) check_replicas(algorithm, *group, out.result);
   if (out.interrupted_by)  // even with --quiet: the one way to know how to continue

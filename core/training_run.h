@@ -15,6 +15,7 @@
 #include "core/options.h"
 #include "core/runtime.h"
 #include "core/stats.h"
+#include "core/timer.h"
 
 namespace tp {
 
@@ -59,8 +60,9 @@ void join_run(RunSettings& settings, ProcessGroup* group, const std::string& spl
 // What a step may use of the run: the metrics file, the run directory, the interrupt flag.
 class RunContext {
  public:
-  RunContext(const RunDir& dir, CsvMetrics& metrics, Progress* progress = nullptr)
-      : dir_(&dir), metrics_(&metrics), progress_(progress) {}
+  // `wall_before`: the wall seconds of the run's parts before this one (a resumed checkpoint's).
+  RunContext(const RunDir& dir, CsvMetrics& metrics, Progress* progress = nullptr, double wall_before = 0)
+      : dir_(&dir), metrics_(&metrics), progress_(progress), wall_before_(wall_before) {}
   // A following rank's context (RunSettings::group): no directory, no metrics.
   explicit RunContext(ProcessGroup& group) : group_(&group) {}
   // False on the following ranks of a distributed run: they skip what only the leader does
@@ -77,12 +79,17 @@ class RunContext {
   void note(const std::string& line);
   // A SIGINT/SIGTERM arrived: a long step polls this and returns StepStatus::Abandoned.
   bool stop_requested() const;
+  // Wall seconds of the whole run: every part before a --resume (checkpoints keep the sum)
+  // and this one so far. The metrics' wall column, which goes on across resumes.
+  double wall_seconds() const { return wall_before_ + clock_.seconds(); }
 
  private:
   const RunDir* dir_ = nullptr;
   CsvMetrics* metrics_ = nullptr;
   Progress* progress_ = nullptr;
   ProcessGroup* group_ = nullptr;
+  double wall_before_ = 0;
+  Timer clock_;
 };
 
 enum class StepStatus {
@@ -145,11 +152,13 @@ class TrainingAlgorithm {
 
 struct RunOutcome {
   std::string run_dir;
-  std::string checkpoint;  // the newest checkpoint when the run ended
-  int interrupted_by = 0;  // the signal; 0 when the run finished
-  double wall_seconds = 0;
-  std::string summary;  // the algorithm's line
-  Json result;          // run_dir, checkpoint, interrupted, wall_seconds + the algorithm's fields
+  std::string checkpoint;   // the newest checkpoint when the run ended
+  int interrupted_by = 0;   // the signal; 0 when the run finished
+  double wall_seconds = 0;  // this process's
+  std::string summary;      // the algorithm's line
+  // run_dir, checkpoint, interrupted, wall_seconds, run_wall_seconds (with the parts before
+  // a --resume) + the algorithm's fields
+  Json result;
 
   // 0, or 128 + signal after an interrupt (130 for SIGINT, 143 for SIGTERM).
   int exit_code() const;

@@ -171,7 +171,7 @@ class DqnTraining : public TrainingAlgorithm {
                       {"q_mean", loss.q_mean},
                       {"epsilon", epsilon},
                       {"steps_per_s", steps_per_second()},
-                      {"wall_s", timer_.seconds()},
+                      {"wall_s", run.wall_seconds()},
                       {"dense_kernel", dense_kernel()}};
     row.insert(row.end(), extra.begin(), extra.end());
     run.log(row);
@@ -243,7 +243,7 @@ class DqnTraining : public TrainingAlgorithm {
     run.log({{"step", static_cast<double>(trainer_.steps())},
              {"eval_return_mean", rep.return_stats.mean},
              {"eval_return_std", rep.return_stats.std},
-             {"wall_s", timer_.seconds()},
+             {"wall_s", run.wall_seconds()},
              {"dense_kernel", dense_kernel()}});
   }
 

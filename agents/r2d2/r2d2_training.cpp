@@ -158,7 +158,7 @@ class R2d2Training : public TrainingAlgorithm {
                       {"loss", loss},
                       {"q_mean", q},
                       {"steps_per_s", steps_per_second()},
-                      {"wall_s", timer_.seconds()}};
+                      {"wall_s", run.wall_seconds()}};
     row.insert(row.end(), extra.begin(), extra.end());
     run.log(row);
     returns_.add(e.episode_return, trainer_.steps());
@@ -216,7 +216,7 @@ class R2d2Training : public TrainingAlgorithm {
     run.log({{"step", static_cast<double>(trainer_.steps())},
              {"eval_return_mean", rep.return_stats.mean},
              {"eval_return_std", rep.return_stats.std},
-             {"wall_s", timer_.seconds()}});
+             {"wall_s", run.wall_seconds()}});
   }
 
   R2d2Options o_;

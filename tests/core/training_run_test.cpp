@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -28,6 +29,8 @@ class Counter : public TrainingAlgorithm {
   int64_t interrupt_at = -1;
   bool abandon = false;
   int64_t steps_ended_at = -1;  // the counter when the skeleton said the steps ended
+  int step_ms = 0;              // each step sleeps this long (a run whose wall time is known)
+  double first_step_wall = -1;  // RunContext::wall_seconds() in this process's first step
 
   ProgressPlan progress_plan() const override { return {"count", "steps", total_}; }
   int64_t progress_done() const override { return n_; }
@@ -42,6 +45,8 @@ class Counter : public TrainingAlgorithm {
         return StepStatus::Abandoned;
       }
     }
+    if (step_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(step_ms));
+    if (first_step_wall < 0) first_step_wall = run.wall_seconds();
     ++n_;
     sum_ += n_;
     run.log({{"step", static_cast<double>(n_)}, {"sum", static_cast<double>(sum_)}});
@@ -195,6 +200,28 @@ TEST(TrainingRun, SignalBetweenStepsCheckpointsTheCurrentStateAndResumeFinishesE
   EXPECT_EQ(second.n(), 10);
   EXPECT_EQ(second.sum(), 55);
   expect_each_step_logged_once(dir.file("run/metrics.csv"));
+}
+
+// The run's wall time (the metrics' wall column, run_wall_seconds) goes on across a resume: the
+// checkpoints keep it; the command's own wall_seconds is this process's.
+TEST(TrainingRun, WallTimeGoesOnAcrossAResume) {
+  test::TempDir dir;
+  Counter first(10, 4);
+  first.step_ms = 20;
+  first.interrupt_at = 6;  // six steps of at least 20 ms, then the checkpoint of step 6
+  const RunOutcome out = run_training(first, settings(dir.file("run"), false));
+  const int64_t saved_ms = CheckpointReader::read_header(out.checkpoint).counter("run_wall_ms");
+  EXPECT_GE(saved_ms, 120);
+  EXPECT_GE(out.result.at("run_wall_seconds").get<double>(), saved_ms / 1000.0);
+
+  Counter second(10, 4);
+  second.step_ms = 20;
+  const RunOutcome done = run_training(second, settings(dir.file("run"), true));
+  EXPECT_GE(second.first_step_wall, saved_ms / 1000.0 + 0.02);  // counted on from the checkpoint
+  const double run_wall = done.result.at("run_wall_seconds").get<double>();
+  EXPECT_GE(run_wall, saved_ms / 1000.0 + 0.08);  // and four more steps
+  EXPECT_GT(run_wall, done.wall_seconds);         // the command's own time is this part's alone
+  EXPECT_GE(CheckpointReader::read_header(done.checkpoint).counter("run_wall_ms"), saved_ms + 80);
 }
 
 TEST(TrainingRun, AbandonedStepKeepsTheNewestCheckpointAndResumeDropsLaterRows) {
