@@ -5,7 +5,8 @@
 # (over 10 s on one input) or escaped exception fails the run and leaves the reproducer in
 # BUILD_DIR/fuzz/artifacts; replay it with `BUILD_DIR/tests/fuzz/fuzz_NAME FILE`.
 # Memory: resident memory and any single allocation are capped at 4 GiB.
-# Usage: scripts/fuzz.sh [SECONDS] [NAME...]   Environment: BUILD_DIR (default build-sanitize).
+# Usage: scripts/fuzz.sh [SECONDS] [NAME...]   Environment: BUILD_DIR (default build-sanitize),
+# JOBS (targets run at once; default: the number of cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build-sanitize}
@@ -19,26 +20,46 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:strict_strin
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 work="$BUILD_DIR/fuzz"
 mkdir -p "$work/artifacts"
-failed=()
 for name in "${names[@]}"; do
-  bin="$BUILD_DIR/tests/fuzz/fuzz_$name"
-  if [ ! -x "$bin" ]; then
-    echo "fuzz: no target $bin (configure with -DTORCHPLAY_FUZZ=ON, e.g. scripts/sanitize.sh)" >&2
+  if [ ! -x "$BUILD_DIR/tests/fuzz/fuzz_$name" ]; then
+    echo "fuzz: no target $BUILD_DIR/tests/fuzz/fuzz_$name (configure with -DTORCHPLAY_FUZZ=ON, e.g. scripts/sanitize.sh)" >&2
     exit 1
   fi
+done
+
+# One target: its log and, on a finding, NAME.failed (a background job's exit status is not
+# kept once another job is waited for).
+fuzz_one() {
+  local name=$1
   mkdir -p "$work/$name"
-  echo "fuzz: $name for ${seconds}s"
-  if ! "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-      -artifact_prefix="$work/artifacts/$name-" "$work/$name" "tests/fuzz/corpus/$name" \
+  rm -f "$work/$name.failed"
+  if ! "$BUILD_DIR/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+      -print_final_stats=1 -artifact_prefix="$work/artifacts/$name-" "$work/$name" "tests/fuzz/corpus/$name" \
       > "$work/$name.log" 2>&1; then
+    touch "$work/$name.failed"
+  fi
+}
+
+# The targets run JOBS at a time (default: one per core); each is single-threaded.
+jobs=${JOBS:-$(nproc)}
+for name in "${names[@]}"; do
+  while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+  echo "fuzz: $name for ${seconds}s"
+  fuzz_one "$name" &
+done
+wait
+failed=()
+for name in "${names[@]}"; do
+  echo -n "fuzz: $name: "
+  grep -E "^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)" "$work/$name.log" | tr '\n' ' ' || true
+  echo
+  if [ -e "$work/$name.failed" ]; then
     failed+=("$name")
     tail -n 40 "$work/$name.log" >&2
   fi
-  grep -E "^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)" "$work/$name.log" | tr '\n' ' ' || true
-  echo
 done
 if ((${#failed[@]})); then
   echo "fuzz: findings in ${failed[*]} (reproducers in $work/artifacts)" >&2
   exit 1
 fi
-echo "fuzz: ${#names[@]} targets, ${seconds}s each, no findings"
+echo "fuzz: ${#names[@]} targets, ${seconds}s each, ${jobs} at a time, no findings"
