@@ -113,9 +113,11 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     optimizer_ = nets::make_optimizer(net_->parameters(), oo);
     net_eval_ = std::make_unique<NetworkEvaluator>(net_, info_, device_, o_.parallel_games);
     best_eval_ = std::make_unique<NetworkEvaluator>(best_, info_, device_, o_.parallel_games);
-    // Further self-play workers evaluate the same best network through buffers of their own.
-    for (int w = 1; w < o_.self_play_workers; ++w)
-      worker_evals_.push_back(std::make_unique<NetworkEvaluator>(best_, info_, device_, o_.parallel_games));
+    // Further self-play workers evaluate the same best network through buffers of their own
+    // (none for a learner of distributed actors: it plays no self-play games itself).
+    if (o_.actors_port <= 0)
+      for (int w = 1; w < o_.self_play_workers; ++w)
+        worker_evals_.push_back(std::make_unique<NetworkEvaluator>(best_, info_, device_, o_.parallel_games));
     if (o_.actors_port > 0) {
       OptionSet published("the learner's options");
       AlphaZeroOptions copy = o_;

@@ -6,11 +6,13 @@
 set -u
 bin=$1 dir=$2 port=$3
 run=$dir/run
-# About half a second an iteration, so each fault lands mid-run.
+# About a third to half a second an iteration. The faults land in the first half or so (a new
+# actor under load takes seconds to start, while the learner goes on with the other): the
+# iterations leave room for that, so that the learner is still running when it is killed.
 tiny="--game tictactoe --games-per-iteration 24 --parallel-games 6 --simulations 16 --blocks 1 --filters 8
       --value-hidden 8 --steps-per-iteration 100 --batch-size 16 --arena-games 4 --arena-simulations 4
       --baseline-games 0 --threads 1 --quiet --seed 3"
-iterations=12
+iterations=24
 
 fail() {
   echo "faults: FAILED: $*"
