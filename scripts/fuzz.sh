@@ -41,9 +41,9 @@ fuzz_one() {
 }
 
 # The targets run JOBS at a time (default: one per core); each is single-threaded.
-jobs=${JOBS:-$(nproc)}
+at_once=${JOBS:-$(nproc)}
 for name in "${names[@]}"; do
-  while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+  while (($(jobs -rp | wc -l) >= at_once)); do wait -n || true; done
   echo "fuzz: $name for ${seconds}s"
   fuzz_one "$name" &
 done
@@ -62,4 +62,4 @@ if ((${#failed[@]})); then
   echo "fuzz: findings in ${failed[*]} (reproducers in $work/artifacts)" >&2
   exit 1
 fi
-echo "fuzz: ${#names[@]} targets, ${seconds}s each, ${jobs} at a time, no findings"
+echo "fuzz: ${#names[@]} targets, ${seconds}s each, ${at_once} at a time, no findings"
