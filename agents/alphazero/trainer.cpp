@@ -113,18 +113,17 @@ class AlphaZeroTraining : public TrainingAlgorithm {
     optimizer_ = nets::make_optimizer(net_->parameters(), oo);
     net_eval_ = std::make_unique<NetworkEvaluator>(net_, info_, device_, o_.parallel_games);
     best_eval_ = std::make_unique<NetworkEvaluator>(best_, info_, device_, o_.parallel_games);
-    // Further self-play workers evaluate the same best network through buffers of their own
-    // (none for a learner of distributed actors: it plays no self-play games itself).
-    if (o_.actors_port <= 0)
-      for (int w = 1; w < o_.self_play_workers; ++w)
-        worker_evals_.push_back(std::make_unique<NetworkEvaluator>(best_, info_, device_, o_.parallel_games));
-    if (o_.actors_port > 0) {
+    if (o_.actors_port > 0) {  // a learner of distributed actors: it plays no self-play games itself
       OptionSet published("the learner's options");
       AlphaZeroOptions copy = o_;
       copy.bind(published);
       const int cells = info_.board_height * info_.board_width;
       hub_ = std::make_unique<ActorHub>(o_.actors_port, "alphazero", published.to_ini());
       batch_shape_ = {info_.num_planes * cells, info_.num_actions, o_.auxiliary_heads() ? cells : 0};
+    } else {
+      // Further self-play workers evaluate the same best network through buffers of their own.
+      for (int w = 1; w < o_.self_play_workers; ++w)
+        worker_evals_.push_back(std::make_unique<NetworkEvaluator>(best_, info_, device_, o_.parallel_games));
     }
     GamePlayerContext ctx;
     ctx.seed = seed + 7;
