@@ -85,6 +85,11 @@ int eval_model(const Args& args) {
     std::printf("classifier FID: %.3f (floor, train vs test: %.3f)\n", c.generated.fid, c.train.fid);
     std::printf("classifier IS:  %.3f +- %.3f (train images: %.3f, test images: %.3f)\n", c.generated.inception_score,
                 c.generated.inception_score_std, c.train.inception_score, c.test_inception_score);
+    std::printf("classes of samples (%%):");
+    for (double share : c.generated.class_shares) std::printf(" %.1f", 100.0 * share);
+    std::printf(" (train images:");
+    for (double share : c.train.class_shares) std::printf(" %.1f", 100.0 * share);
+    std::printf(")\n");
     std::printf("  %lld samples, classifier %s\n", static_cast<long long>(c.samples), classifier.path.c_str());
     j["fid"] = c.generated.fid;
     j["fid_floor"] = c.train.fid;
@@ -92,6 +97,8 @@ int eval_model(const Args& args) {
     j["inception_score_std"] = c.generated.inception_score_std;
     j["inception_score_train"] = c.train.inception_score;
     j["inception_score_test"] = c.test_inception_score;
+    j["class_shares"] = c.generated.class_shares;
+    j["class_shares_train"] = c.train.class_shares;
     j["samples"] = static_cast<long long>(c.samples);
   }
   if (r.likelihood) {

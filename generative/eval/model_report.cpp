@@ -58,9 +58,13 @@ ClassifierReport classifier_report(GenerativeModel& model, const Dataset& test, 
 SampleScores score_samples(SampleScorer& scorer, const torch::Tensor& images, const torch::Tensor& test_features) {
   SampleScores s;
   s.fid = frechet_distance(scorer.features(images), test_features);
-  const auto is = inception_score(scorer.probabilities(images));
+  const auto probs = scorer.probabilities(images);
+  const auto is = inception_score(probs);
   s.inception_score = is.mean;
   s.inception_score_std = is.std;
+  const auto counts = torch::bincount(probs.argmax(1), {}, probs.size(1)).to(torch::kFloat64);
+  const auto shares = (counts / std::max<int64_t>(1, images.size(0))).contiguous();
+  s.class_shares.assign(shares.data_ptr<double>(), shares.data_ptr<double>() + shares.numel());
   return s;
 }
 

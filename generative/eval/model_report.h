@@ -17,9 +17,12 @@
 
 namespace tp::gen {
 
-// Classifier FID and Inception Score (mean and std over splits) of one set of images.
+// Classifier FID and Inception Score (mean and std over splits) of one set of images, and
+// the share of the images the classifier assigns to each class (its argmax): an
+// unconditional generator that favours some classes shows it here, and in the FID.
 struct SampleScores {
   double fid = 0, inception_score = 0, inception_score_std = 0;
+  std::vector<double> class_shares;
 };
 
 struct ClassifierReport {

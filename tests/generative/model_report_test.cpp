@@ -95,6 +95,37 @@ TEST(ModelReport, ClassifierFidOfImagesAgainstThemselvesIsZeroAndOfNoiseLarge) {
   EXPECT_LE(same.inception_score, 10.0);
 }
 
+TEST(ModelReport, ClassSharesCountTheClassifiersChoicePerSample) {
+  torch::set_num_threads(1);
+  const auto test = bar_images(200, 2);
+  auto clf = small_model("classifier", DataShape::of(test));
+  SampleScorer* scorer = clf->sample_scorer();
+  const auto test_features = scorer->features(test.x);
+  // One image repeated: every sample is the same class.
+  const auto one = test.x.narrow(0, 0, 1).expand({50, -1, -1, -1}).contiguous();
+  const SampleScores repeated = score_samples(*scorer, one, test_features);
+  ASSERT_EQ(repeated.class_shares.size(), static_cast<size_t>(DataShape::of(test).num_classes));
+  const auto top = scorer->probabilities(one.narrow(0, 0, 1)).argmax(1).item<int64_t>();
+  for (size_t c = 0; c < repeated.class_shares.size(); ++c)
+    EXPECT_DOUBLE_EQ(repeated.class_shares[c], static_cast<int64_t>(c) == top ? 1.0 : 0.0) << c;
+  // Two images, 30 and 10 copies: shares 0.75 and 0.25 when the classifier tells them apart.
+  const auto two =
+      torch::cat({test.x.narrow(0, 0, 1).expand({30, -1, -1, -1}), test.x.narrow(0, 1, 1).expand({10, -1, -1, -1})})
+          .contiguous();
+  const auto classes = scorer->probabilities(two).argmax(1);
+  const SampleScores mixed = score_samples(*scorer, two, test_features);
+  double total = 0;
+  for (double share : mixed.class_shares) total += share;
+  EXPECT_NEAR(total, 1.0, 1e-12);
+  const int64_t a = classes[0].item<int64_t>(), b = classes[30].item<int64_t>();
+  if (a != b) {
+    EXPECT_DOUBLE_EQ(mixed.class_shares[static_cast<size_t>(a)], 0.75);
+    EXPECT_DOUBLE_EQ(mixed.class_shares[static_cast<size_t>(b)], 0.25);
+  } else {
+    EXPECT_DOUBLE_EQ(mixed.class_shares[static_cast<size_t>(a)], 1.0);
+  }
+}
+
 TEST(ModelReport, ImageGeneratorScoredWithAClassifierBesideItsFloor) {
   torch::set_num_threads(1);
   const auto test = bar_images(60, 2);
