@@ -33,6 +33,8 @@ void GanOptions::bind(OptionSet& s) {
            "MLP discriminator hidden activation: leaky_relu0.2 | relu | tanh | elu | ...")
       .add("ngf", &ngf, "DCGAN generator width")
       .add("ndf", &ndf, "DCGAN discriminator width")
+      .add("minibatch-std", &minibatch_std,
+           "DCGAN discriminator: add a plane of the batch's feature standard deviation before its last layer")
       .add("lr-g", &lr_g, "generator Adam learning rate")
       .add("lr-d", &lr_d, "discriminator Adam learning rate")
       .add("beta1", &beta1, "Adam beta1")

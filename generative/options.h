@@ -29,6 +29,7 @@ struct GanOptions {
   int64_t pack = 1;              // PacGAN (Lin et al. 2018): the MLP D judges `pack` samples jointly (1: plain GAN)
   double label_smoothing = 0.0;  // one-sided: real targets 1 - s (Salimans et al. 2016 use 0.1)
   double gp_weight = 10.0;       // WGAN-GP lambda (Gulrajani et al.)
+  bool minibatch_std = false;    // DCGAN D: minibatch standard deviation plane (Karras et al. 2018)
   double g_ema = 0.0;            // > 0: samples come from an exponential moving average of G's weights
                                  // with this decay per G step (Yazici et al. 2019); 0: from G itself
   bool conditional = false;      // cgan: class label into G and D (Mirza & Osindero 2014)

@@ -72,7 +72,7 @@ DCGANDiscriminatorImpl::DCGANDiscriminatorImpl(DCGANOptions o) : options_(std::m
           nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
           nn::Conv2d(nn::Conv2dOptions(ndf, 2 * ndf, 4).stride(2).padding(1).bias(options_.d_norm() == "none")),
           make_norm2d(options_.d_norm(), 2 * ndf), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
-          nn::Conv2d(nn::Conv2dOptions(2 * ndf, 1, base))));
+          nn::Conv2d(nn::Conv2dOptions(2 * ndf + (options_.minibatch_std() ? 1 : 0), 1, base))));
   init_weights(*net_, "normal0.02");  // the Sequential (held by a shared_ptr) holds every layer
 }
 
@@ -82,11 +82,19 @@ torch::Tensor DCGANDiscriminatorImpl::forward(const torch::Tensor& x, const torc
     TP_CHECK(labels.defined(), "a conditional discriminator needs class labels");
     in = torch::cat({x, one_hot_planes(labels, options_.num_classes(), x.size(2), x.size(3))}, 1);
   }
-  return net_->forward(in).view({-1});
+  if (!options_.minibatch_std()) return net_->forward(in).view({-1});
+  auto layer = net_->begin();
+  auto h = in;
+  for (size_t i = 0; i + 1 < net_->size(); ++i, ++layer) h = layer->forward(h);
+  // Biased std over the batch (0 for a batch of one), averaged over features and positions.
+  const auto spread = h.var(0, /*unbiased=*/false).add(1e-8).sqrt().mean();
+  h = torch::cat({h, spread.expand({h.size(0), 1, h.size(2), h.size(3)})}, 1);
+  return layer->forward(h).view({-1});
 }
 
 std::string DCGANDiscriminatorImpl::signature() const {
-  return "dcgan-d:" + common_signature(options_) + ":ndf" + std::to_string(options_.ndf()) + ":" + options_.d_norm();
+  return "dcgan-d:" + common_signature(options_) + ":ndf" + std::to_string(options_.ndf()) + ":" + options_.d_norm() +
+         (options_.minibatch_std() ? ":mbstd" : "");
 }
 
 }  // namespace tp::nets

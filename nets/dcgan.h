@@ -23,6 +23,10 @@ struct DCGANOptions {
   TORCH_ARG(int64_t, num_classes) = 0;  // > 0: conditional (label into G and D)
   // Discriminator normalization: "batch" (DCGAN); WGAN-GP needs a per-sample one ("layer"/"none").
   TORCH_ARG(std::string, d_norm) = "batch";
+  // Minibatch standard deviation (Karras et al. 2018): the discriminator's last layer also sees
+  // one plane holding the batch's mean per-feature standard deviation, so a generator whose
+  // samples are too alike in a batch is told apart from the data.
+  TORCH_ARG(bool, minibatch_std) = false;
 };
 
 class DCGANGeneratorImpl : public torch::nn::Module {
@@ -49,7 +53,7 @@ class DCGANDiscriminatorImpl : public torch::nn::Module {
 
  private:
   DCGANOptions options_;
-  torch::nn::Sequential net_{nullptr};
+  torch::nn::Sequential net_{nullptr};  // its last layer maps to the logit
 };
 TORCH_MODULE(DCGANDiscriminator);
 

@@ -77,7 +77,8 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
                    .ngf(options_.ngf)
                    .ndf(options_.ndf)
                    .num_classes(k)
-                   .d_norm(options_.loss == "wgan-gp" ? "layer" : "batch");
+                   .d_norm(options_.loss == "wgan-gp" ? "layer" : "batch")
+                   .minibatch_std(options_.minibatch_std);
     nets_->g_dc = nets::DCGANGenerator(dco);
     if (options_.g_ema > 0) nets_->g_ema_dc = nets::DCGANGenerator(dco);
     nets_->d_dc = nets::DCGANDiscriminator(dco);

@@ -47,6 +47,36 @@ TEST(DCGAN, LayerNormCriticHasNoBatchNorm) {
   EXPECT_ANY_THROW(DCGANGenerator(DCGANOptions().image_size(30)));
 }
 
+TEST(DCGAN, MinibatchStdPlaneMakesTheLogitDependOnTheBatch) {
+  torch::manual_seed(0);
+  const auto o = DCGANOptions().ndf(8).d_norm("layer");  // no BatchNorm: samples otherwise independent
+  DCGANDiscriminator plain(o), mbstd(DCGANOptions(o).minibatch_std(true));
+  plain->eval();
+  mbstd->eval();
+  const auto a = torch::rand({1, 1, 28, 28}) * 2 - 1, b = torch::rand({1, 1, 28, 28}) * 2 - 1;
+  const auto c = torch::zeros({1, 1, 28, 28});
+  EXPECT_TRUE(torch::allclose(plain->forward(torch::cat({a, b}))[0], plain->forward(torch::cat({a, c}))[0]));
+  EXPECT_FALSE(torch::allclose(mbstd->forward(torch::cat({a, b}))[0], mbstd->forward(torch::cat({a, c}))[0]));
+  // The same parameter names as the plain discriminator (its checkpoints keep loading); the
+  // logit layer has one more input plane.
+  const auto pp = plain->named_parameters(), mp = mbstd->named_parameters();
+  ASSERT_EQ(pp.size(), mp.size());
+  for (const auto& item : pp) ASSERT_TRUE(mp.contains(item.key())) << item.key();
+  EXPECT_EQ(mp["net.5.weight"].size(1), 2 * 8 + 1);
+  EXPECT_NE(plain->signature(), mbstd->signature());
+  // Logit layer reading only the std plane: a batch of identical images has spread
+  // sqrt(1e-8) at each of the 7x7 positions, so the logit is 49e-4.
+  {
+    torch::NoGradGuard no_grad;
+    mp["net.5.weight"].zero_();
+    mp["net.5.weight"].select(1, 16).fill_(1.0);
+    mp["net.5.bias"].zero_();
+  }
+  const auto same = mbstd->forward(torch::cat({a, a, a}));
+  EXPECT_TRUE(torch::allclose(same, torch::full({3}, 49e-4), 1e-4, 1e-7)) << same;
+  EXPECT_GT(mbstd->forward(torch::cat({a, b}))[0].item<float>(), 49e-4 * 10);
+}
+
 TEST(VAE, MlpAndConvShapes) {
   for (const std::string kind : {"mlp", "conv"}) {
     VAE vae(VAEOptions().kind(kind).hidden({32}).latent(5));
