@@ -21,6 +21,12 @@ TrainConfig TrainConfig::preset(const std::string& algorithm) {
   return c;
 }
 
+TrainConfig TrainConfig::recorded_base(const std::string& algorithm) {
+  TrainConfig c;
+  c.model.algorithm = algorithm;
+  return c;
+}
+
 void TrainConfig::bind(OptionSet& set) {
   loop.bind(set);
   model.bind(set);
@@ -68,7 +74,7 @@ LoadedModel load_model_checkpoint(CheckpointReader& reader, torch::Device device
   TP_CHECK_AS(CheckpointError, std::find(algos.begin(), algos.end(), out.header.algorithm) != algos.end(), out.path,
               " is a '", out.header.algorithm, "' checkpoint, not a generative model");
   // The recorded config.ini, parsed by the same option binding that wrote it.
-  out.config = TrainConfig::preset(out.header.algorithm);
+  out.config = TrainConfig::recorded_base(out.header.algorithm);
   {
     OptionSet set("checkpoint config");
     out.config.bind(set);

@@ -18,6 +18,11 @@ struct TrainConfig {
   ModelConfig model;
 
   static TrainConfig preset(const std::string& algorithm);
+  // The base a recorded config.ini (a checkpoint's, a resumed run's) is read over: every
+  // option's own default, not the preset's. A record holds every option that existed when it
+  // was written, so one it lacks was added later, and its own default (off) is how that run
+  // trained; a preset turning it on would rebuild another model.
+  static TrainConfig recorded_base(const std::string& algorithm);
   void bind(OptionSet& set);
 };
 

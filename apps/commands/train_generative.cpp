@@ -14,7 +14,9 @@ namespace tp::app {
 int train_generative(const std::string& algorithm, const Args& args) {
   OptionSet set("torchplay train " + algorithm + " [options]");
   set.enable_resume();
-  auto cfg = gen::TrainConfig::preset(algorithm);
+  // A resumed run's config.ini is read over the options' own defaults (model_io.h).
+  auto cfg =
+      set.peek(args, "resume") ? gen::TrainConfig::recorded_base(algorithm) : gen::TrainConfig::preset(algorithm);
   TrainShow show;
   DistOptions dist;
   cfg.bind(set);

@@ -282,6 +282,37 @@ TEST(StackedAutoencoder, ProbeTrainsOnlyTheHeadAndReportsTheAccuracyBeforeFineTu
   EXPECT_TRUE(r0.result.at("test_accuracy_before_finetuning").is_null());
 }
 
+TEST(ModelIo, AnOptionMissingFromAnOlderRecordTakesItsOwnDefaultNotThePresets) {
+  torch::set_num_threads(1);
+  const auto train = blob_images(32, 1), test = blob_images(8, 2);
+  // A dcgan run recorded before --minibatch-std existed: its config.ini has no such key, and
+  // its discriminator has no spread plane. Today's dcgan preset turns the plane on.
+  ASSERT_TRUE(TrainConfig::preset("dcgan").model.gan.minibatch_std);
+  TestRun a;
+  auto cfg = TrainConfig::preset("dcgan");
+  cfg.model.gan.minibatch_std = false;
+  cfg.model.gan.ngf = cfg.model.gan.ndf = 4;
+  cfg.loop.epochs = 1;
+  cfg.loop.grid_samples = 4;
+  OptionSet set("t");
+  cfg.bind(set);
+  set.parse({});
+  std::string ini, line;
+  std::istringstream lines(set.to_ini());
+  while (std::getline(lines, line))
+    if (line.rfind("minibatch-std", 0) != 0) ini += line + "\n";
+  ASSERT_EQ(ini.find("minibatch-std"), std::string::npos);
+  auto m = make_model(cfg.model, DataShape::of(train));
+  train_model(*m, cfg.loop, train, test, settings_for(*a.run, false, ini), cfg.common.seed);
+  const auto loaded = load_model_checkpoint(a.run->path());
+  EXPECT_FALSE(loaded.config.model.gan.minibatch_std);
+  EXPECT_EQ(loaded.model->architecture(), m->architecture());
+  // Recorded options still win over the base: the record's widths and batch size.
+  EXPECT_EQ(loaded.config.model.gan.ngf, 4);
+  EXPECT_EQ(loaded.config.loop.batch_size, cfg.loop.batch_size);
+  EXPECT_EQ(loaded.config.model.gan.lr_g, cfg.model.gan.lr_g);
+}
+
 TEST(ModelIo, CheckpointRebuildsTheModel) {
   torch::set_num_threads(1);
   const auto train = blob_images(64, 1), test = blob_images(20, 2);
