@@ -82,13 +82,15 @@ torch::Tensor DCGANDiscriminatorImpl::forward(const torch::Tensor& x, const torc
     TP_CHECK(labels.defined(), "a conditional discriminator needs class labels");
     in = torch::cat({x, one_hot_planes(labels, options_.num_classes(), x.size(2), x.size(3))}, 1);
   }
-  if (!options_.minibatch_std()) return net_->forward(in).view({-1});
+  // Every layer but the logit one, then (with minibatch_std) the spread plane, then the logit.
   auto layer = net_->begin();
   auto h = in;
   for (size_t i = 0; i + 1 < net_->size(); ++i, ++layer) h = layer->forward(h);
-  // Biased std over the batch (0 for a batch of one), averaged over features and positions.
-  const auto spread = h.var(0, /*unbiased=*/false).add(1e-8).sqrt().mean();
-  h = torch::cat({h, spread.expand({h.size(0), 1, h.size(2), h.size(3)})}, 1);
+  if (options_.minibatch_std()) {
+    // Biased std over the batch (0 for a batch of one), averaged over features and positions.
+    const auto spread = h.var(0, /*unbiased=*/false).add(1e-8).sqrt().mean();
+    h = torch::cat({h, spread.expand({h.size(0), 1, h.size(2), h.size(3)})}, 1);
+  }
   return layer->forward(h).view({-1});
 }
 

@@ -85,10 +85,13 @@ int eval_model(const Args& args) {
     std::printf("classifier FID: %.3f (floor, train vs test: %.3f)\n", c.generated.fid, c.train.fid);
     std::printf("classifier IS:  %.3f +- %.3f (train images: %.3f, test images: %.3f)\n", c.generated.inception_score,
                 c.generated.inception_score_std, c.train.inception_score, c.test_inception_score);
+    auto print_percentages = [](const std::vector<double>& shares) {
+      for (double share : shares) std::printf(" %.1f", 100.0 * share);
+    };
     std::printf("classes of samples (%%):");
-    for (double share : c.generated.class_shares) std::printf(" %.1f", 100.0 * share);
+    print_percentages(c.generated.class_shares);
     std::printf(" (train images:");
-    for (double share : c.train.class_shares) std::printf(" %.1f", 100.0 * share);
+    print_percentages(c.train.class_shares);
     std::printf(")\n");
     std::printf("  %lld samples, classifier %s\n", static_cast<long long>(c.samples), classifier.path.c_str());
     j["fid"] = c.generated.fid;
