@@ -5,6 +5,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <string>
 
 #include "generative/data/dataset.h"
 
@@ -34,6 +35,20 @@ class SampleScorer {
   virtual ~SampleScorer() = default;
   virtual torch::Tensor features(const torch::Tensor& images) = 0;
   virtual torch::Tensor probabilities(const torch::Tensor& images) = 0;
+};
+
+// A model that translates images (pix2pix): it learns to map the input a task's fixed rule
+// makes from an image (generative/image_tasks.h) back to the image. Evaluation compares its
+// outputs on test inputs with the test images themselves.
+class ImageTranslator {
+ public:
+  virtual ~ImageTranslator() = default;
+  virtual const std::string& task() const = 0;
+  // The model's inputs for images (N, C, H, W) in [0, 1]: the task's rule.
+  virtual torch::Tensor source(const torch::Tensor& images) const = 0;
+  // Outputs (N, C, H, W) in [0, 1] for inputs as source() makes them. Eval mode, no gradients;
+  // a model with noise draws it from a fixed stream, so one input always gives one output.
+  virtual torch::Tensor translate(const torch::Tensor& inputs) = 0;
 };
 
 }  // namespace tp::gen

@@ -28,6 +28,7 @@ namespace tp::gen {
 
 class LikelihoodBound;  // generative/capabilities.h
 class SampleScorer;
+class ImageTranslator;
 
 // What the networks are built for: images (C, H, W) or 2-D points, and the class count.
 struct DataShape {
@@ -96,6 +97,7 @@ class GenerativeModel {
   // Capabilities (generative/capabilities.h) for evaluation; nullptr when the model has none.
   virtual LikelihoodBound* likelihood_bound() { return nullptr; }
   virtual SampleScorer* sample_scorer() { return nullptr; }
+  virtual ImageTranslator* translator() { return nullptr; }
 
   // Checkpoints hold CPU tensors on load (core/checkpoint.h): load(), then to(device()).
   virtual void save(CheckpointWriter& writer) const = 0;

@@ -4,14 +4,15 @@
 #include "generative/models/autoencoder.h"
 #include "generative/models/classifier.h"
 #include "generative/models/gan.h"
+#include "generative/models/pix2pix.h"
 #include "generative/models/stacked_autoencoder.h"
 #include "generative/models/vae.h"
 
 namespace tp::gen {
 
 const std::vector<std::string>& model_algorithms() {
-  static const std::vector<std::string> names = {"gan", "dcgan", "cgan", "wgan-gp",   "vae",
-                                                 "ae",  "dae",   "sae",  "classifier"};
+  static const std::vector<std::string> names = {"gan", "dcgan", "cgan", "wgan-gp",    "vae",
+                                                 "ae",  "dae",   "sae",  "classifier", "pix2pix"};
   return names;
 }
 
@@ -23,6 +24,7 @@ std::unique_ptr<GenerativeModel> make_on_cpu(const ModelConfig& c, const DataSha
   if (a == "ae" || a == "dae") return std::make_unique<AutoencoderModel>(a, c.ae, shape);
   if (a == "sae") return std::make_unique<StackedAutoencoderModel>(c.ae, shape);
   if (a == "classifier") return std::make_unique<ClassifierModel>(c.classifier, shape);
+  if (a == "pix2pix") return std::make_unique<Pix2PixModel>(c.pix2pix, shape);
   TP_THROW(UsageError, "unknown generative algorithm '", a, "'");
 }
 }  // namespace

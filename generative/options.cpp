@@ -75,6 +75,20 @@ void ClassifierOptions::bind(OptionSet& s) {
   s.add("lr", &lr, "Adam learning rate").add("features", &features, "feature layer size (FID features)");
 }
 
+void Pix2PixOptions::bind(OptionSet& s) {
+  s.add("task", &task, "what the model learns to undo: edges (edge map -> image) | inpaint (grey centre -> image)")
+      .add("ngf", &ngf, "U-Net width")
+      .add("ndf", &ndf, "PatchGAN width")
+      .add("d-layers", &d_layers, "PatchGAN stride-2 layers (1: 16x16 patches, 2: 34x34, 3: 70x70)")
+      .add("l1-weight", &l1_weight, "weight of the L1 loss (lambda)")
+      .add("gan-weight", &gan_weight, "weight of the adversarial loss (0: L1 alone, no discriminator)")
+      .add("dropout", &dropout, "U-Net decoder dropout, also at test time (the noise source)")
+      .add("skips", &skips, "U-Net skip connections (false: plain encoder-decoder)")
+      .add("lr", &lr, "Adam learning rate (G and D)")
+      .add("beta1", &beta1, "Adam beta1")
+      .add("beta2", &beta2, "Adam beta2");
+}
+
 ModelConfig ModelConfig::preset(const std::string& a) {
   ModelConfig c;
   c.algorithm = a;
@@ -118,9 +132,9 @@ ModelConfig ModelConfig::preset(const std::string& a) {
     c.ae.corruption = "mask";
   } else if (a == "sae") {
     c.ae.corruption = "mask";
-  } else if (a != "vae" && a != "ae" && a != "classifier") {
+  } else if (a != "vae" && a != "ae" && a != "classifier" && a != "pix2pix") {
     TP_THROW(UsageError, "unknown generative algorithm '", a,
-             "' (gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae, classifier)");
+             "' (gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae, classifier, pix2pix)");
   }
   return c;
 }
@@ -132,6 +146,8 @@ void ModelConfig::bind(OptionSet& s) {
     ae.bind(s);
   else if (algorithm == "classifier")
     classifier.bind(s);
+  else if (algorithm == "pix2pix")
+    pix2pix.bind(s);
   else
     gan.bind(s);
 }
@@ -154,6 +170,9 @@ TrainLoopOptions TrainLoopOptions::preset(const std::string& a) {
     o.epochs = 30;  // fine-tuning epochs on the labelled subset
   } else if (a == "classifier") {
     o.epochs = 5;
+  } else if (a == "pix2pix") {
+    o.epochs = 5;
+    o.batch_size = 64;
   }
   return o;
 }

@@ -73,12 +73,27 @@ struct ClassifierOptions {
   void bind(OptionSet& set);
 };
 
+// pix2pix (Isola et al. 2017): U-Net G, PatchGAN D on (input, output) pairs, L1 + adversarial loss.
+struct Pix2PixOptions {
+  std::string task = "edges";  // edges | inpaint (generative/image_tasks.h)
+  int64_t ngf = 32, ndf = 32;  // Isola et al.: 64; 32 for the CPU (28x28 images)
+  int64_t d_layers = 2;        // PatchGAN stride-2 layers: 2 sees 34x34 patches (Isola et al.: 3, 70x70 of 256x256)
+  double l1_weight = 100;      // Isola et al.: lambda 100
+  double gan_weight = 1;       // 0: the U-Net on L1 alone (the paper's ablation; no D is trained)
+  double dropout = 0.5;        // decoder dropout, in training and at test time
+  bool skips = true;           // false: encoder-decoder without skip connections (ablation)
+  double lr = 2e-4, beta1 = 0.5, beta2 = 0.999;  // Isola et al.: Adam 2e-4, beta1 0.5
+
+  void bind(OptionSet& set);
+};
+
 struct ModelConfig {
   std::string algorithm;
   GanOptions gan;
   VaeOptions vae;
   AeOptions ae;
   ClassifierOptions classifier;
+  Pix2PixOptions pix2pix;
 
   // The defaults of `algorithm` (UsageError for an unknown one).
   static ModelConfig preset(const std::string& algorithm);

@@ -35,6 +35,22 @@ Image image_grid(const torch::Tensor& images, int columns, int padding) {
   return tile_grid(tiles, columns, padding, 64);
 }
 
+torch::Tensor image_tensor(const Image& image, int64_t channels) {
+  TP_CHECK(channels == 1 || channels == 3, "image_tensor makes 1 or 3 channels, not ", channels);
+  TP_CHECK(image.width > 0 && image.height > 0 && (image.channels == 1 || image.channels == 3) &&
+               image.pixels.size() == static_cast<size_t>(image.width) * image.height * image.channels,
+           "image_tensor needs a whole 1- or 3-channel image");
+  auto t = torch::from_blob(const_cast<uint8_t*>(image.pixels.data()), {image.height, image.width, image.channels},
+                            torch::kUInt8)
+               .to(torch::kFloat32)
+               .div(255.0)
+               .permute({2, 0, 1})
+               .unsqueeze(0);
+  if (image.channels == 3 && channels == 1) t = t.mean(1, true);
+  if (image.channels == 1 && channels == 3) t = t.repeat({1, 3, 1, 1});
+  return t.contiguous();
+}
+
 PlotExtent scatter_extent(const std::string& synthetic) {
   if (synthetic == "ring8") return {-3.0, 3.0};
   if (synthetic == "grid25") return {-5.5, 5.5};

@@ -22,6 +22,9 @@ PlotExtent scatter_extent(const std::string& synthetic);
 // whole numbers (the axes x = 0, y = 0 darker), the modes of `synthetic` (ring8, grid25,
 // moons; empty: none) in grey, and the points as black 3 x 3 dots.
 Image scatter_plot(const torch::Tensor& points, const std::string& synthetic, int size = 400);
+// A picture as a (1, channels, H, W) tensor in [0, 1] (the inverse of image_grid for one
+// tile): RGB is averaged to grey for channels 1, grey repeated for channels 3.
+torch::Tensor image_tensor(const Image& image, int64_t channels);
 // Either of the above, by the tensor's shape.
 Image render_samples(const torch::Tensor& samples, const std::string& synthetic, int columns);
 

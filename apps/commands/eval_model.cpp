@@ -3,6 +3,8 @@
 //     --samples samples vs the test set, with the floor (training images vs the test set);
 //   2-D generators: modes covered and high-quality share (2,500 samples);
 //   vae: also the test ELBO and the importance-weighted log-likelihood bound (k samples);
+//   pix2pix: L1, PSNR, SSIM of the outputs for --samples test images, and with --classifier
+//     their FID and the share the classifier puts in the original image's class;
 //   ae / dae: test reconstruction; sae / classifier: test accuracy.
 #include <cstdio>
 
@@ -26,7 +28,8 @@ int eval_model(const Args& args) {
   set.add("model", &model_path, "generative model checkpoint, or its run directory")
       .add("classifier", &classifier_path,
            "classifier checkpoint (torchplay train classifier) for FID / IS of image models")
-      .add("samples", &samples, "generated samples scored for FID / IS (2-D models: 2500 by protocol)")
+      .add("samples", &samples,
+           "generated samples scored for FID / IS (2-D models: 2500 by protocol); pix2pix: test images translated")
       .add("iw-samples", &iw_samples, "vae: k of the importance-weighted bound (0: the model's --iw-samples)");
   common.bind(set);
   if (!set.parse(args)) return 0;
@@ -115,6 +118,28 @@ int eval_model(const Args& args) {
     j["test_kl"] = l.elbo.kl;
     j["test_iw_nll"] = l.iw_nll;
     j["iw_samples"] = static_cast<long long>(l.iw_samples);
+  }
+  if (r.translation) {
+    const auto& t = *r.translation;
+    std::printf("task %s, %lld test images: L1 %.4f, PSNR %.2f dB, SSIM %.4f\n", t.task.c_str(),
+                static_cast<long long>(t.images), t.l1, t.psnr, t.ssim);
+    j["task"] = t.task;
+    j["images"] = static_cast<long long>(t.images);
+    j["l1"] = t.l1;
+    j["psnr"] = t.psnr;
+    j["ssim"] = t.ssim;
+    if (t.scored) {
+      std::printf("classifier FID: %.3f (floor, train vs test: %.3f)\n", t.fid, t.fid_floor);
+      std::printf("original class recognised: %.1f%% of outputs (of the originals themselves: %.1f%%)\n",
+                  100.0 * t.class_accuracy, 100.0 * t.class_accuracy_truth);
+      std::printf("  classifier %s\n", classifier.path.c_str());
+      j["fid"] = t.fid;
+      j["fid_floor"] = t.fid_floor;
+      j["class_accuracy"] = t.class_accuracy;
+      j["class_accuracy_truth"] = t.class_accuracy_truth;
+    } else {
+      std::printf("classifier FID and class accuracy: not computed (no --classifier CHECKPOINT given)\n");
+    }
   }
   for (const auto& [name, value] : r.metrics) {
     std::printf("%s: %.6g\n", name.c_str(), value);

@@ -9,7 +9,8 @@
 namespace tp::app {
 
 namespace {
-const char* const kGenerative[] = {"gan", "dcgan", "cgan", "wgan-gp", "vae", "ae", "dae", "sae", "classifier"};
+const char* const kGenerative[] = {"gan", "dcgan", "cgan", "wgan-gp",    "vae",
+                                   "ae",  "dae",   "sae",  "classifier", "pix2pix"};
 
 void print_train_usage(std::ostream& os) {
   os << "Usage: torchplay train <algo> [options]\n\nAlgorithms:\n"
@@ -21,6 +22,7 @@ void print_train_usage(std::ostream& os) {
      << "  alphazero   AlphaGo Zero self-play with MCTS, on a board game\n"
      << "  gan dcgan cgan wgan-gp vae ae dae sae   generative models on image or 2-D data\n"
      << "  classifier  the CNN whose features score image models (eval --model ... --classifier)\n"
+     << "  pix2pix     image-to-image translation (Isola et al. 2017): edge map or masked image -> image\n"
      << "\n`torchplay train <algo> --help` lists the algorithm's options and defaults.\n";
 }
 }  // namespace

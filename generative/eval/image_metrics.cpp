@@ -58,4 +58,35 @@ ScoreWithStd inception_score(const torch::Tensor& probs, int64_t splits) {
   return {mean, std::sqrt(var / scores.size())};
 }
 
+torch::Tensor psnr(const torch::Tensor& a, const torch::Tensor& b) {
+  TP_CHECK(a.dim() == 4 && a.sizes() == b.sizes(), "PSNR needs two (N, C, H, W) image sets of one shape");
+  torch::NoGradGuard no_grad;
+  const auto mse = (a.to(torch::kFloat64) - b.to(torch::kFloat64)).pow(2).flatten(1).mean(1).clamp_min(1e-10);
+  return -10.0 * torch::log10(mse);
+}
+
+torch::Tensor ssim(const torch::Tensor& a_in, const torch::Tensor& b_in) {
+  TP_CHECK(a_in.dim() == 4 && a_in.sizes() == b_in.sizes(), "SSIM needs two (N, C, H, W) image sets of one shape");
+  constexpr int64_t kWindow = 11;
+  constexpr double kSigma = 1.5, kC1 = 0.01 * 0.01, kC2 = 0.03 * 0.03;
+  TP_CHECK(a_in.size(2) >= kWindow && a_in.size(3) >= kWindow, "SSIM needs images of at least 11x11");
+  torch::NoGradGuard no_grad;
+  namespace F = torch::nn::functional;
+  const int64_t n = a_in.size(0), c = a_in.size(1);
+  // Channels as images of one channel, filtered by the separable Gaussian window.
+  const auto a = a_in.to(torch::kFloat64).reshape({n * c, 1, a_in.size(2), a_in.size(3)});
+  const auto b = b_in.to(torch::kFloat64).reshape({n * c, 1, a_in.size(2), a_in.size(3)});
+  auto g = torch::arange(kWindow, torch::kFloat64) - (kWindow - 1) / 2.0;
+  g = torch::exp(-g * g / (2 * kSigma * kSigma));
+  g = g / g.sum();
+  const auto window = g.view({kWindow, 1}).matmul(g.view({1, kWindow})).view({1, 1, kWindow, kWindow});
+  auto filter = [&](const torch::Tensor& x) { return F::conv2d(x, window); };
+  const auto mu_a = filter(a), mu_b = filter(b);
+  const auto var_a = filter(a * a) - mu_a * mu_a, var_b = filter(b * b) - mu_b * mu_b;
+  const auto cov = filter(a * b) - mu_a * mu_b;
+  const auto map =
+      ((2 * mu_a * mu_b + kC1) * (2 * cov + kC2)) / ((mu_a * mu_a + mu_b * mu_b + kC1) * (var_a + var_b + kC2));
+  return map.reshape({n, -1}).mean(1);
+}
+
 }  // namespace tp::gen

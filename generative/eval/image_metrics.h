@@ -6,6 +6,7 @@
 //     classifier's penultimate features of the samples and of the test set;
 //   classifier Inception Score (Salimans et al. 2016): exp(E_x KL(p(y|x) || p(y))), mean and
 //     std over `splits` equal parts (1 .. number of classes).
+// And the pixel fidelity of image-to-image models against their truth: PSNR and SSIM.
 #include <torch/types.h>
 
 #include <cstdint>
@@ -20,5 +21,13 @@ struct ScoreWithStd {
 };
 // probs: (N, classes) rows summing to 1.
 ScoreWithStd inception_score(const torch::Tensor& probs, int64_t splits = 10);
+
+// Per-image peak signal-to-noise ratio of a against b, (N, C, H, W) in [0, 1]:
+// 10 log10(1 / MSE) dB, the MSE floored at 1e-10 (identical images: 100 dB). Returns (N).
+torch::Tensor psnr(const torch::Tensor& a, const torch::Tensor& b);
+// Per-image structural similarity (Wang et al. 2004) of a against b, (N, C, H, W) in [0, 1]:
+// Gaussian window 11x11 of sigma 1.5, K1 0.01, K2 0.03, data range 1, averaged over the
+// window positions inside the image and the channels. Returns (N).
+torch::Tensor ssim(const torch::Tensor& a, const torch::Tensor& b);
 
 }  // namespace tp::gen

@@ -34,22 +34,53 @@ ModeStats mode_report(GenerativeModel& model, uint64_t seed) {
   return mode_coverage(model.generate(z, {}), model.shape().synthetic);
 }
 
-ClassifierReport classifier_report(GenerativeModel& model, const Dataset& test, const ModelReportOptions& o) {
-  TP_CHECK_AS(UsageError, o.classifier, "FID and Inception Score of a '", model.algorithm(),
-              "' model need a classifier");
+// o.classifier's scorer, checked to be a classifier of the model's images, with the training
+// images of the FID floor.
+SampleScorer& checked_scorer(GenerativeModel& model, const ModelReportOptions& o) {
   SampleScorer* scorer = o.classifier->sample_scorer();
   TP_CHECK_AS(UsageError, scorer, "a '", o.classifier->algorithm(), "' model is not a classifier");
   const auto& cs = o.classifier->shape();
   const auto& ms = model.shape();
   TP_CHECK_AS(UsageError, cs.channels == ms.channels && cs.height == ms.height && cs.width == ms.width,
               "the classifier was trained on images of another shape");
-  TP_CHECK_AS(UsageError, o.train && o.train->size() > 0, "the FID floor needs training images");
+  TP_CHECK_AS(UsageError, o.train && o.train->size() > 1, "the FID floor needs training images");
+  return *scorer;
+}
+
+ClassifierReport classifier_report(GenerativeModel& model, const Dataset& test, const ModelReportOptions& o) {
+  TP_CHECK_AS(UsageError, o.classifier, "FID and Inception Score of a '", model.algorithm(),
+              "' model need a classifier");
+  SampleScorer* scorer = &checked_scorer(model, o);
   ClassifierReport r;
   r.samples = o.samples;
   const auto test_features = scorer->features(test.x);
   r.generated = score_samples(*scorer, generate_samples(model, o.samples, o.seed), test_features);
   r.train = score_samples(*scorer, o.train->x.narrow(0, 0, std::min(o.samples, o.train->size())), test_features);
   r.test_inception_score = inception_score(scorer->probabilities(test.x)).mean;
+  return r;
+}
+
+TranslationReport translation_report(GenerativeModel& model, ImageTranslator& t, const Dataset& test,
+                                     const ModelReportOptions& o) {
+  TranslationReport r;
+  r.task = t.task();
+  r.images = std::min(o.samples, test.size());
+  const auto truth = test.x.narrow(0, 0, r.images);
+  const auto out = t.translate(t.source(truth));
+  r.l1 = (out - truth).abs().mean().item<double>();
+  r.psnr = psnr(out, truth).mean().item<double>();
+  r.ssim = ssim(out, truth).mean().item<double>();
+  if (!o.classifier) return r;
+  SampleScorer* scorer = &checked_scorer(model, o);
+  TP_CHECK_AS(UsageError, test.y.defined(), "class accuracy needs a labelled test set");
+  const auto test_features = scorer->features(test.x);
+  r.scored = true;
+  r.fid = frechet_distance(scorer->features(out), test_features);
+  r.fid_floor =
+      frechet_distance(scorer->features(o.train->x.narrow(0, 0, std::min(r.images, o.train->size()))), test_features);
+  const auto labels = test.y.narrow(0, 0, r.images);
+  r.class_accuracy = scorer->probabilities(out).argmax(1).eq(labels).to(torch::kFloat64).mean().item<double>();
+  r.class_accuracy_truth = scorer->probabilities(truth).argmax(1).eq(labels).to(torch::kFloat64).mean().item<double>();
   return r;
 }
 
@@ -69,6 +100,7 @@ SampleScores score_samples(SampleScorer& scorer, const torch::Tensor& images, co
 }
 
 ClassifierUse classifier_use(GenerativeModel& model) {
+  if (model.translator()) return ClassifierUse::Optional;
   if (model.latent_dim() == 0 || !model.shape().is_image()) return ClassifierUse::None;
   return model.likelihood_bound() ? ClassifierUse::Optional : ClassifierUse::Required;
 }
@@ -76,6 +108,10 @@ ClassifierUse classifier_use(GenerativeModel& model) {
 ModelReport evaluate_model(GenerativeModel& model, const Dataset& test, const ModelReportOptions& o) {
   ModelReport r;
   if (model.latent_dim() > 0 && !model.shape().is_image()) r.modes = mode_report(model, o.seed);
+  if (ImageTranslator* t = model.translator()) {
+    r.translation = translation_report(model, *t, test, o);
+    return r;
+  }
   const ClassifierUse use = classifier_use(model);
   if (use == ClassifierUse::Optional && !o.classifier)
     r.classifier_skipped = true;

@@ -4,6 +4,8 @@
 //   image generators: classifier FID and Inception Score of generated samples against the
 //     test set, beside the floor (as many training images scored the same way);
 //   models with a likelihood bound (vae): the test ELBO and the importance-weighted bound;
+//   image-to-image models (pix2pix): L1, PSNR, SSIM of their test outputs, and with a
+//     classifier the outputs' FID and how often their class is the original's;
 //   models without a prior (ae, dae, sae, classifier): their own test evaluation.
 #include <cstdint>
 #include <optional>
@@ -38,12 +40,26 @@ struct LikelihoodReport {
   int64_t iw_samples = 0;  // its k
 };
 
+// An image-to-image model (ImageTranslator) on test images: its outputs for the inputs the
+// task makes from them, against the images themselves. With a classifier: the outputs' FID
+// against the test set beside the floor, and the share of outputs the classifier puts in
+// the original image's class, beside its accuracy on the originals.
+struct TranslationReport {
+  std::string task;
+  int64_t images = 0;
+  double l1 = 0, psnr = 0, ssim = 0;  // means per image, pixels in [0, 1]
+  bool scored = false;                // the rest needs a classifier
+  double fid = 0, fid_floor = 0;
+  double class_accuracy = 0, class_accuracy_truth = 0;
+};
+
 struct ModelReport {
   std::optional<ModeStats> modes;
   std::optional<ClassifierReport> classifier;
   // An image generator scored without a classifier (allowed when it has a likelihood bound).
   bool classifier_skipped = false;
   std::optional<LikelihoodReport> likelihood;
+  std::optional<TranslationReport> translation;
   std::vector<std::pair<std::string, double>> metrics;  // eval_names() -> evaluate(), models without a prior
 };
 
@@ -53,7 +69,7 @@ enum class ClassifierUse { None, Optional, Required };
 ClassifierUse classifier_use(GenerativeModel& model);
 
 struct ModelReportOptions {
-  int64_t samples = 10000;  // generated samples scored for FID / IS
+  int64_t samples = 10000;  // generated samples scored for FID / IS; test images a translator translates
   int64_t iw_samples = 0;   // k of the importance-weighted bound (0: the model's own)
   uint64_t seed = 1;        // latents and posterior samples
   // The evaluation classifier (sample_scorer()) and the training images of the FID floor;

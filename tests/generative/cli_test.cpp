@@ -297,5 +297,58 @@ TEST(GenerativeCli, DataParallelRunsAreReproducibleAndResumeExactly) {
   EXPECT_NE(read_file(dir.file("clf/config.ini")).find("# thread layout: 2 intra-op"), std::string::npos);
 }
 
+// pix2pix through the CLI: train (L1 + GAN), rows of input | output | truth from test images,
+// the user's own PNG as the input, and eval's pixel metrics; bad input is refused in one line.
+TEST(GenerativeCli, Pix2PixTrainsTranslatesTestImagesAndAUsersPng) {
+  test::TempDir dir;
+  test::write_tiny_mnist(dir.file(""));
+  const std::string run = dir.file("p2p");
+  auto r = test::run_torchplay("train pix2pix --ngf 8 --ndf 8 --data " + dir.path() +
+                               " --threads 1 --quiet --epochs 1 --batch-size 16 --run-dir " + run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // 16 test images: two groups of three rows (inputs, outputs, truths) of 8.
+  r = test::run_torchplay("generate --model " + run + " --from-test 16 --out " + dir.file("rows.png") + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Image rows = read_png(dir.file("rows.png"));
+  EXPECT_EQ(rows.width, 8 * 28 + 9 * 2);
+  EXPECT_EQ(rows.height, 6 * 28 + 7 * 2);
+  // Row 1 holds the edge maps: only black and white pixels.
+  for (int x = 2; x < 2 + 28; ++x) EXPECT_TRUE(*rows.at(x, 10) == 0 || *rows.at(x, 10) == 255) << x;
+
+  // A user's edge map: one input, its output, no truth row.
+  Image sketch(28, 28, 1, 0);
+  for (int i = 6; i < 22; ++i) *sketch.at(i, 6) = *sketch.at(i, 21) = *sketch.at(6, i) = *sketch.at(21, i) = 255;
+  write_png(dir.file("sketch.png"), sketch);
+  r = test::run_torchplay("generate --model " + run + " --input " + dir.file("sketch.png") + " --out " +
+                          dir.file("mine.png") + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Image mine = read_png(dir.file("mine.png"));
+  EXPECT_EQ(mine.width, 28 + 2 * 2);
+  EXPECT_EQ(mine.height, 2 * 28 + 3 * 2);
+  EXPECT_EQ(*mine.at(2 + 6, 2 + 10), 255);  // the sketch itself, unchanged, in the first row
+
+  write_png(dir.file("big.png"), Image(32, 32, 1, 0));
+  r = test::run_torchplay("generate --model " + run + " --input " + dir.file("big.png") + " --out " +
+                          dir.file("x.png"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("28x28"), std::string::npos) << r.output;
+  r = test::run_torchplay("generate --model " + run + " --n 4 --interpolate 0,1 --out " + dir.file("x.png"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = test::run_torchplay("train pix2pix --task sketch --data " + dir.path() + " --run-dir " + dir.file("bad"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("unknown translation task 'sketch'"), std::string::npos) << r.output;
+
+  // Without a classifier eval reports the pixel metrics and says what it left out.
+  r = test::run_torchplay("eval --model " + run + " --json --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json j = last_json(r.output);
+  EXPECT_EQ(j.at("task").get<std::string>(), "edges");
+  EXPECT_EQ(j.at("images").get<int64_t>(), 32);
+  EXPECT_GT(j.at("psnr").get<double>(), 0.0);
+  EXPECT_GT(j.at("ssim").get<double>(), -1.0);
+  EXPECT_LT(j.at("ssim").get<double>(), 1.0);
+  EXPECT_NE(r.output.find("not computed"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace tp::gen

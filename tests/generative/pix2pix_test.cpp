@@ -1,0 +1,179 @@
+// pix2pix and what it is measured with: the tasks' input rules against hand-made images and a
+// slow reference, PSNR and SSIM against closed forms, a seeded learning test (the outputs beat
+// the best constant image by a wide margin), exact --resume, and the L1-only ablation.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/run_dir.h"
+#include "generative/capabilities.h"
+#include "generative/eval/image_metrics.h"
+#include "generative/image_tasks.h"
+#include "generative/model_factory.h"
+#include "generative/model_io.h"
+#include "generative/models/pix2pix.h"
+#include "generative/train_loop.h"
+#include "tests/test_util.h"
+
+namespace tp::gen {
+namespace {
+
+TEST(ImageTasks, EdgeRuleOnAHandMadeSquare) {
+  // A white 8x8 square (rows and columns 4..11) on black, 16x16.
+  auto img = torch::zeros({1, 1, 16, 16});
+  img.narrow(2, 4, 8).narrow(3, 4, 8).fill_(1.0);
+  const auto e = edge_map(img)[0][0];
+  auto at = [&](int r, int c) { return e[r][c].item<float>(); };
+  // Along a side the Sobel step is 4 on both pixels next to it (normalized: 1).
+  EXPECT_EQ(at(8, 3), 1.0f);
+  EXPECT_EQ(at(8, 4), 1.0f);
+  EXPECT_EQ(at(8, 11), 1.0f);
+  EXPECT_EQ(at(8, 12), 1.0f);
+  EXPECT_EQ(at(3, 8), 1.0f);
+  EXPECT_EQ(at(12, 8), 1.0f);
+  // Flat regions inside and outside, and the image border, have none.
+  EXPECT_EQ(at(8, 8), 0.0f);
+  EXPECT_EQ(at(8, 2), 0.0f);
+  EXPECT_EQ(at(0, 0), 0.0f);
+  EXPECT_EQ(at(15, 8), 0.0f);
+  // The outer corner (3, 3) sees the square in one of its 8 neighbours: |(1, 1)| / 4 = 0.35.
+  EXPECT_EQ(at(3, 3), 1.0f);
+  EXPECT_EQ(edge_map(torch::full({1, 1, 16, 16}, 0.7)).sum().item<float>(), 0.0f);
+}
+
+// The edge rule written out pixel by pixel: Sobel with replicated borders.
+float slow_edge(const torch::Tensor& img, int r, int c) {
+  const int h = static_cast<int>(img.size(0)), w = static_cast<int>(img.size(1));
+  auto px = [&](int y, int x) {
+    y = std::clamp(y, 0, h - 1);
+    x = std::clamp(x, 0, w - 1);
+    return img[y][x].item<double>();
+  };
+  const double gx =
+      px(r - 1, c + 1) + 2 * px(r, c + 1) + px(r + 1, c + 1) - px(r - 1, c - 1) - 2 * px(r, c - 1) - px(r + 1, c - 1);
+  const double gy =
+      px(r + 1, c - 1) + 2 * px(r + 1, c) + px(r + 1, c + 1) - px(r - 1, c - 1) - 2 * px(r - 1, c) - px(r - 1, c + 1);
+  return std::sqrt(gx * gx + gy * gy) / 4.0 >= kEdgeThreshold ? 1.0f : 0.0f;
+}
+
+TEST(ImageTasks, EdgeRuleMatchesAPixelByPixelReference) {
+  torch::manual_seed(5);
+  const auto images = (torch::rand({2, 3, 12, 10}) > 0.6).to(torch::kFloat32) * torch::rand({2, 3, 12, 10});
+  const auto e = edge_map(images);
+  ASSERT_EQ(e.sizes(), images.sizes());
+  for (int n = 0; n < 2; ++n)
+    for (int ch = 0; ch < 3; ++ch)
+      for (int r = 0; r < 12; ++r)
+        for (int c = 0; c < 10; ++c) ASSERT_EQ(e[n][ch][r][c].item<float>(), slow_edge(images[n][ch], r, c));
+}
+
+TEST(ImageTasks, InpaintingGreysTheCentreSquareOnly) {
+  const auto img = torch::rand({2, 1, 28, 28});
+  const auto m = mask_centre(img);
+  EXPECT_TRUE(torch::equal(m.narrow(2, 7, 14).narrow(3, 7, 14), torch::full({2, 1, 14, 14}, 0.5)));
+  auto outside = torch::ones({28, 28}, torch::kBool);
+  outside.narrow(0, 7, 14).narrow(1, 7, 14).fill_(false);
+  EXPECT_TRUE(torch::equal(m.masked_select(outside), img.masked_select(outside)));
+  EXPECT_THROW(translation_source("sketch", img), UsageError);
+}
+
+TEST(ImageMetrics, PsnrAndSsimAgainstClosedForms) {
+  const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
+  const auto a = torch::full({1, 1, 16, 16}, 0.5, f64), b = torch::full({1, 1, 16, 16}, 0.6, f64);
+  EXPECT_NEAR(psnr(a, b).item<double>(), 20.0, 1e-9);   // MSE 0.01
+  EXPECT_NEAR(psnr(a, a).item<double>(), 100.0, 1e-9);  // the floored MSE
+  // Constant images: no variance, so only the luminance term (2 mu_a mu_b + C1) / (mu_a^2 + mu_b^2 + C1).
+  const double c1 = 1e-4;
+  EXPECT_NEAR(ssim(a, b).item<double>(), (2 * 0.5 * 0.6 + c1) / (0.25 + 0.36 + c1), 1e-12);
+  const auto x = torch::rand({3, 2, 16, 16}, f64);
+  EXPECT_NEAR(ssim(x, x).mean().item<double>(), 1.0, 1e-12);
+  // A constant image against one with the same local means but structure: the structure term
+  // C2 / (var + C2) < 1; and SSIM is symmetric.
+  EXPECT_NEAR(ssim(x, 1 - x)[0].item<double>(), ssim(1 - x, x)[0].item<double>(), 1e-12);
+  EXPECT_LT(ssim(x, 1 - x)[0].item<double>(), 0.0);  // anticorrelated
+  EXPECT_EQ(psnr(x, b.expand({3, 2, 16, 16})).size(0), 3);
+}
+
+// White filled rectangles of random size and place: the edge map shows the outline and the
+// model must fill it in.
+Dataset rectangles(int64_t n, uint64_t seed) {
+  auto gen = at::detail::createCPUGenerator(seed);
+  Dataset d;
+  d.name = "rectangles";
+  d.x = torch::zeros({n, 1, 28, 28});
+  d.y = torch::zeros({n}, torch::kInt64);
+  d.num_classes = 1;
+  for (int64_t i = 0; i < n; ++i) {
+    auto r = torch::randint(0, 1000, {4}, gen, torch::kInt64);
+    const int64_t h = 6 + r[0].item<int64_t>() % 14, w = 6 + r[1].item<int64_t>() % 14;
+    const int64_t top = 2 + r[2].item<int64_t>() % (24 - h), left = 2 + r[3].item<int64_t>() % (24 - w);
+    d.x[i][0].narrow(0, top, h).narrow(1, left, w).fill_(1.0);
+  }
+  return d;
+}
+
+TrainConfig small_pix2pix(int64_t epochs, double gan_weight = 1) {
+  auto cfg = TrainConfig::preset("pix2pix");
+  cfg.loop.epochs = epochs;
+  cfg.loop.batch_size = 16;
+  cfg.loop.grid_samples = 24;
+  cfg.model.pix2pix.ngf = 8;
+  cfg.model.pix2pix.ndf = 8;
+  cfg.model.pix2pix.lr = 2e-3;
+  cfg.model.pix2pix.gan_weight = gan_weight;
+  return cfg;
+}
+
+std::unique_ptr<GenerativeModel> train_in(const TrainConfig& cfg, const Dataset& train, const Dataset& test,
+                                          const std::string& run_dir, bool resume) {
+  torch::manual_seed(cfg.common.seed);
+  auto model = make_model(cfg.model, DataShape::of(train));
+  RunSettings s;
+  (resume ? s.resume : s.run_dir) = run_dir;
+  s.quiet = true;
+  train_model(*model, cfg.loop, train, test, s, cfg.common.seed);
+  return model;
+}
+
+TEST(Pix2Pix, LearnsToFillOutlinesFarBetterThanTheBestConstantImage) {
+  torch::set_num_threads(1);
+  const auto train = rectangles(192, 1), test = rectangles(48, 2);
+  test::TempDir dir;
+  auto model = train_in(small_pix2pix(14), train, test, dir.file("run"), false);
+  ImageTranslator* t = model->translator();
+  ASSERT_NE(t, nullptr);
+  const auto out = t->translate(t->source(test.x));
+  ASSERT_EQ(out.sizes(), test.x.sizes());
+  const double l1 = (out - test.x).abs().mean().item<double>();
+  // The best constant guess under L1: the per-pixel median of the training images.
+  const double constant = (std::get<0>(train.x.median(0)) - test.x).abs().mean().item<double>();
+  EXPECT_LT(l1, 0.4 * constant) << "L1 " << l1 << " against the per-pixel median's " << constant;
+  EXPECT_GT(psnr(out, test.x).mean().item<double>(), 18.0);
+  // The per-epoch grid: rows of inputs, outputs, truths (24 images: 3 groups of 8).
+  EXPECT_TRUE(file_exists(dir.file("run/samples/epoch_014.png")));
+}
+
+TEST(Pix2Pix, ResumeContinuesExactlyAndL1OnlyTrainsNoDiscriminator) {
+  torch::set_num_threads(1);
+  const auto train = rectangles(64, 3), test = rectangles(16, 4);
+  test::TempDir dir;
+  auto straight = train_in(small_pix2pix(2), train, test, dir.file("a"), false);
+  train_in(small_pix2pix(1), train, test, dir.file("b"), false);
+  auto resumed = train_in(small_pix2pix(2), train, test, dir.file("b"), true);
+  const auto in = straight->translator()->source(test.x);
+  EXPECT_TRUE(torch::equal(straight->translator()->translate(in), resumed->translator()->translate(in)));
+  // One input, one output: the test-time dropout draws from a fixed stream.
+  EXPECT_TRUE(torch::equal(straight->translator()->translate(in), straight->translator()->translate(in)));
+
+  auto l1_only = train_in(small_pix2pix(1, 0.0), train, test, dir.file("c"), false);
+  EXPECT_EQ(l1_only->architecture().find("patchgan"), std::string::npos) << l1_only->architecture();
+  EXPECT_NE(straight->architecture().find("patchgan"), std::string::npos) << straight->architecture();
+  const auto metrics = read_file(dir.file("c/metrics.csv"));
+  EXPECT_NE(metrics.find("l1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tp::gen
