@@ -35,6 +35,11 @@ class SampleScorer {
   virtual ~SampleScorer() = default;
   virtual torch::Tensor features(const torch::Tensor& images) = 0;
   virtual torch::Tensor probabilities(const torch::Tensor& images) = 0;
+  // Feature maps for a perceptual (content) loss, differentiable with respect to `images`
+  // (in [0, 1], on the scorer's device). Call freeze() first: eval mode for good, and
+  // parameters without gradients, so the maps can be computed from several threads at once.
+  virtual torch::Tensor content_features(const torch::Tensor& images) = 0;
+  virtual void freeze() = 0;
 };
 
 // A model that translates images (pix2pix): it learns to map the input a task's fixed rule

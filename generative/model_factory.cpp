@@ -5,14 +5,15 @@
 #include "generative/models/classifier.h"
 #include "generative/models/gan.h"
 #include "generative/models/pix2pix.h"
+#include "generative/models/srgan.h"
 #include "generative/models/stacked_autoencoder.h"
 #include "generative/models/vae.h"
 
 namespace tp::gen {
 
 const std::vector<std::string>& model_algorithms() {
-  static const std::vector<std::string> names = {"gan", "dcgan", "cgan", "wgan-gp",    "vae",
-                                                 "ae",  "dae",   "sae",  "classifier", "pix2pix"};
+  static const std::vector<std::string> names = {"gan", "dcgan", "cgan",       "wgan-gp", "vae",  "ae",
+                                                 "dae", "sae",   "classifier", "pix2pix", "srgan"};
   return names;
 }
 
@@ -25,6 +26,7 @@ std::unique_ptr<GenerativeModel> make_on_cpu(const ModelConfig& c, const DataSha
   if (a == "sae") return std::make_unique<StackedAutoencoderModel>(c.ae, shape);
   if (a == "classifier") return std::make_unique<ClassifierModel>(c.classifier, shape);
   if (a == "pix2pix") return std::make_unique<Pix2PixModel>(c.pix2pix, shape);
+  if (a == "srgan") return std::make_unique<SrganModel>(c.srgan, shape);
   TP_THROW(UsageError, "unknown generative algorithm '", a, "'");
 }
 }  // namespace

@@ -89,6 +89,21 @@ void Pix2PixOptions::bind(OptionSet& s) {
       .add("beta2", &beta2, "Adam beta2");
 }
 
+void SrganOptions::bind(OptionSet& s) {
+  s.add("content-net", &content_net,
+        "classifier checkpoint (or shipped model) whose feature maps give the content loss")
+      .add("width", &width, "SRResNet feature maps")
+      .add("blocks", &blocks, "SRResNet residual blocks")
+      .add("ndf", &ndf, "discriminator width")
+      .add("pixel-weight", &pixel_weight, "weight of the pixel MSE")
+      .add("content-weight", &content_weight, "weight of the content loss (MSE of the content network's feature maps)")
+      .add("gan-weight", &gan_weight, "weight of the adversarial loss (0: no discriminator)")
+      .add("warmup-epochs", &warmup_epochs, "first epochs training G on the pixel MSE alone")
+      .add("lr", &lr, "Adam learning rate (G and D)")
+      .add("beta1", &beta1, "Adam beta1")
+      .add("beta2", &beta2, "Adam beta2");
+}
+
 ModelConfig ModelConfig::preset(const std::string& a) {
   ModelConfig c;
   c.algorithm = a;
@@ -132,9 +147,9 @@ ModelConfig ModelConfig::preset(const std::string& a) {
     c.ae.corruption = "mask";
   } else if (a == "sae") {
     c.ae.corruption = "mask";
-  } else if (a != "vae" && a != "ae" && a != "classifier" && a != "pix2pix") {
+  } else if (a != "vae" && a != "ae" && a != "classifier" && a != "pix2pix" && a != "srgan") {
     TP_THROW(UsageError, "unknown generative algorithm '", a,
-             "' (gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae, classifier, pix2pix)");
+             "' (gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae, classifier, pix2pix, srgan)");
   }
   return c;
 }
@@ -148,6 +163,8 @@ void ModelConfig::bind(OptionSet& s) {
     classifier.bind(s);
   else if (algorithm == "pix2pix")
     pix2pix.bind(s);
+  else if (algorithm == "srgan")
+    srgan.bind(s);
   else
     gan.bind(s);
 }
@@ -170,7 +187,7 @@ TrainLoopOptions TrainLoopOptions::preset(const std::string& a) {
     o.epochs = 30;  // fine-tuning epochs on the labelled subset
   } else if (a == "classifier") {
     o.epochs = 5;
-  } else if (a == "pix2pix") {
+  } else if (a == "pix2pix" || a == "srgan") {
     o.epochs = 5;
     o.batch_size = 64;
   }

@@ -87,6 +87,22 @@ struct Pix2PixOptions {
   void bind(OptionSet& set);
 };
 
+// srgan (Ledig et al. 2017): 4x super-resolution (task sr4) with an SRResNet G and the paper's D.
+// G minimizes pixel_weight MSE + content_weight MSE of the content network's feature maps
+// + gan_weight BCE(D(G(x)), 1); the first warmup_epochs train G on the pixel MSE alone (the
+// paper starts SRGAN from the MSE-trained SRResNet). SRResNet-MSE, the baseline:
+// --pixel-weight 1 --content-weight 0 --gan-weight 0.
+struct SrganOptions {
+  std::string content_net = "fashion-classifier";  // classifier checkpoint whose feature maps stand in for VGG's
+  int64_t width = 32, blocks = 8;                  // Ledig et al.: 64 maps, 16 residual blocks; halved for the CPU
+  int64_t ndf = 32;                                // Ledig et al.: 64
+  double pixel_weight = 0, content_weight = 1, gan_weight = 1e-3;  // Ledig et al.'s SRGAN-VGG54: 0, 1, 1e-3
+  int64_t warmup_epochs = 1;
+  double lr = 1e-4, beta1 = 0.9, beta2 = 0.999;  // Ledig et al.: Adam 1e-4, beta1 0.9
+
+  void bind(OptionSet& set);
+};
+
 struct ModelConfig {
   std::string algorithm;
   GanOptions gan;
@@ -94,6 +110,7 @@ struct ModelConfig {
   AeOptions ae;
   ClassifierOptions classifier;
   Pix2PixOptions pix2pix;
+  SrganOptions srgan;
 
   // The defaults of `algorithm` (UsageError for an unknown one).
   static ModelConfig preset(const std::string& algorithm);

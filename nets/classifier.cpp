@@ -22,6 +22,14 @@ SmallCNNImpl::SmallCNNImpl(SmallCNNOptions o) : options_(std::move(o)) {
 }
 
 torch::Tensor SmallCNNImpl::features(const torch::Tensor& x) { return body_->forward(x); }
+torch::Tensor SmallCNNImpl::feature_maps(const torch::Tensor& x) {
+  constexpr size_t kLayers = 7;  // conv-BN-ReLU-pool-conv-BN-ReLU
+  auto h = x;
+  size_t i = 0;
+  for (auto it = body_->begin(); it != body_->end() && i < kLayers; ++it, ++i) h = it->forward(h);
+  return h;
+}
+
 torch::Tensor SmallCNNImpl::forward(const torch::Tensor& x) { return head_->forward(body_->forward(x)); }
 
 std::string SmallCNNImpl::signature() const {

@@ -25,6 +25,9 @@ class SmallCNNImpl : public torch::nn::Module {
   // x in [0, 1], (N, C, H, W). The penultimate features, (N, features).
   torch::Tensor features(const torch::Tensor& x);
   torch::Tensor forward(const torch::Tensor& x);  // logits (N, classes)
+  // The second convolution block's activations before its pooling, (N, 64, H/2, W/2): the
+  // maps of a perceptual loss (as VGG's phi_5,4 in SRGAN).
+  torch::Tensor feature_maps(const torch::Tensor& x);
   const SmallCNNOptions& options() const { return options_; }
   std::string signature() const;
 

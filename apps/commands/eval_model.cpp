@@ -121,21 +121,30 @@ int eval_model(const Args& args) {
   }
   if (r.translation) {
     const auto& t = *r.translation;
-    std::printf("task %s, %lld test images: L1 %.4f, PSNR %.2f dB, SSIM %.4f\n", t.task.c_str(),
-                static_cast<long long>(t.images), t.l1, t.psnr, t.ssim);
+    std::printf("task %s, %lld test images\n", t.task.c_str(), static_cast<long long>(t.images));
+    auto report = [&](const char* who, const gen::TranslationScores& s, const std::string& key) {
+      std::printf("  %-18s L1 %.4f  PSNR %.2f dB  SSIM %.4f", who, s.l1, s.psnr, s.ssim);
+      if (t.scored) std::printf("  classifier FID %.3f  original class %.1f%%", s.fid, 100.0 * s.class_accuracy);
+      std::printf("\n");
+      j[key + "l1"] = s.l1;
+      j[key + "psnr"] = s.psnr;
+      j[key + "ssim"] = s.ssim;
+      if (t.scored) {
+        j[key + "fid"] = s.fid;
+        j[key + "class_accuracy"] = s.class_accuracy;
+      }
+    };
     j["task"] = t.task;
     j["images"] = static_cast<long long>(t.images);
-    j["l1"] = t.l1;
-    j["psnr"] = t.psnr;
-    j["ssim"] = t.ssim;
+    report("outputs:", t.outputs, "");
+    if (!t.baseline_name.empty()) {
+      report((t.baseline_name + ":").c_str(), t.baseline, "baseline_");
+      j["baseline"] = t.baseline_name;
+    }
     if (t.scored) {
-      std::printf("classifier FID: %.3f (floor, train vs test: %.3f)\n", t.fid, t.fid_floor);
-      std::printf("original class recognised: %.1f%% of outputs (of the originals themselves: %.1f%%)\n",
-                  100.0 * t.class_accuracy, 100.0 * t.class_accuracy_truth);
-      std::printf("  classifier %s\n", classifier.path.c_str());
-      j["fid"] = t.fid;
+      std::printf("  floor: training images' FID %.3f; the originals' class recognised %.1f%%; classifier %s\n",
+                  t.fid_floor, 100.0 * t.class_accuracy_truth, classifier.path.c_str());
       j["fid_floor"] = t.fid_floor;
-      j["class_accuracy"] = t.class_accuracy;
       j["class_accuracy_truth"] = t.class_accuracy_truth;
     } else {
       std::printf("classifier FID and class accuracy: not computed (no --classifier CHECKPOINT given)\n");

@@ -15,7 +15,7 @@
 #include "core/runtime.h"
 #include "generative/capabilities.h"
 #include "generative/data/dataset.h"
-#include "generative/models/pix2pix.h"
+#include "generative/models/translation.h"
 #include "generative/sample_grid.h"
 #include "generative/sampler.h"
 

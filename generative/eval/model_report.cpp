@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "generative/eval/image_metrics.h"
+#include "generative/image_tasks.h"
 
 namespace tp::gen {
 
@@ -66,20 +67,32 @@ TranslationReport translation_report(GenerativeModel& model, ImageTranslator& t,
   r.task = t.task();
   r.images = std::min(o.samples, test.size());
   const auto truth = test.x.narrow(0, 0, r.images);
-  const auto out = t.translate(t.source(truth));
-  r.l1 = (out - truth).abs().mean().item<double>();
-  r.psnr = psnr(out, truth).mean().item<double>();
-  r.ssim = ssim(out, truth).mean().item<double>();
-  if (!o.classifier) return r;
-  SampleScorer* scorer = &checked_scorer(model, o);
-  TP_CHECK_AS(UsageError, test.y.defined(), "class accuracy needs a labelled test set");
-  const auto test_features = scorer->features(test.x);
+  const auto inputs = t.source(truth);
+  const auto out = t.translate(inputs);
+  r.baseline_name = naive_translation_name(r.task);
+  const auto naive =
+      r.baseline_name.empty() ? torch::Tensor() : naive_translation(r.task, inputs, truth.size(2), truth.size(3));
+  SampleScorer* scorer = o.classifier ? &checked_scorer(model, o) : nullptr;
+  TP_CHECK_AS(UsageError, !scorer || test.y.defined(), "class accuracy needs a labelled test set");
+  const auto test_features = scorer ? scorer->features(test.x) : torch::Tensor();
+  const auto labels = test.y.defined() ? test.y.narrow(0, 0, r.images) : torch::Tensor();
+  auto scores = [&](const torch::Tensor& images) {
+    TranslationScores s;
+    s.l1 = (images - truth).abs().mean().item<double>();
+    s.psnr = psnr(images, truth).mean().item<double>();
+    s.ssim = ssim(images, truth).mean().item<double>();
+    if (scorer) {
+      s.fid = frechet_distance(scorer->features(images), test_features);
+      s.class_accuracy = scorer->probabilities(images).argmax(1).eq(labels).to(torch::kFloat64).mean().item<double>();
+    }
+    return s;
+  };
+  r.outputs = scores(out);
+  if (naive.defined()) r.baseline = scores(naive);
+  if (!scorer) return r;
   r.scored = true;
-  r.fid = frechet_distance(scorer->features(out), test_features);
   r.fid_floor =
       frechet_distance(scorer->features(o.train->x.narrow(0, 0, std::min(r.images, o.train->size()))), test_features);
-  const auto labels = test.y.narrow(0, 0, r.images);
-  r.class_accuracy = scorer->probabilities(out).argmax(1).eq(labels).to(torch::kFloat64).mean().item<double>();
   r.class_accuracy_truth = scorer->probabilities(truth).argmax(1).eq(labels).to(torch::kFloat64).mean().item<double>();
   return r;
 }

@@ -41,16 +41,23 @@ struct LikelihoodReport {
 };
 
 // An image-to-image model (ImageTranslator) on test images: its outputs for the inputs the
-// task makes from them, against the images themselves. With a classifier: the outputs' FID
-// against the test set beside the floor, and the share of outputs the classifier puts in
-// the original image's class, beside its accuracy on the originals.
+// task makes from them, against the images themselves, and the same for the task's naive
+// answer (bicubic upsampling for sr4), when it has one. With a classifier: the FID against
+// the test set beside the floor, and the share of images the classifier puts in the
+// original image's class, beside its accuracy on the originals.
+struct TranslationScores {
+  double l1 = 0, psnr = 0, ssim = 0;   // means per image, pixels in [0, 1]
+  double fid = 0, class_accuracy = 0;  // with a classifier
+};
+
 struct TranslationReport {
   std::string task;
   int64_t images = 0;
-  double l1 = 0, psnr = 0, ssim = 0;  // means per image, pixels in [0, 1]
-  bool scored = false;                // the rest needs a classifier
-  double fid = 0, fid_floor = 0;
-  double class_accuracy = 0, class_accuracy_truth = 0;
+  TranslationScores outputs;
+  std::string baseline_name;  // empty: the task has no naive answer
+  TranslationScores baseline;
+  bool scored = false;  // a classifier gave the FIDs and class accuracies
+  double fid_floor = 0, class_accuracy_truth = 0;
 };
 
 struct ModelReport {

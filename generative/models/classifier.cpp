@@ -87,7 +87,7 @@ torch::Tensor ClassifierModel::features(const torch::Tensor& images) {
   nets_->cnn->eval();
   auto out =
       batched(images, [&](const torch::Tensor& x) { return nets_->cnn->features(on_device(x)).to(torch::kCPU); });
-  nets_->cnn->train();
+  if (!frozen_) nets_->cnn->train();
   return out;
 }
 
@@ -100,8 +100,19 @@ torch::Tensor ClassifierModel::probabilities(const torch::Tensor& images) {
   auto out = batched(images, [&](const torch::Tensor& x) {
     return torch::softmax(nets_->cnn->forward(on_device(x)), 1).to(torch::kCPU);
   });
-  nets_->cnn->train();
+  if (!frozen_) nets_->cnn->train();
   return out;
+}
+
+torch::Tensor ClassifierModel::content_features(const torch::Tensor& images) {
+  TP_CHECK(frozen_, "freeze() the classifier before computing content features");
+  return nets_->cnn->feature_maps(images);
+}
+
+void ClassifierModel::freeze() {
+  nets_->cnn->eval();
+  for (auto& p : nets_->cnn->parameters()) p.requires_grad_(false);
+  frozen_ = true;
 }
 
 void ClassifierModel::save(CheckpointWriter& w) const {

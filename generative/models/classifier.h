@@ -32,6 +32,8 @@ class ClassifierModel : public GenerativeModel, public SampleScorer {
   // SampleScorer: eval-mode outputs for images in [0, 1], computed in batches without gradients.
   torch::Tensor features(const torch::Tensor& images) override;
   torch::Tensor probabilities(const torch::Tensor& images) override;
+  torch::Tensor content_features(const torch::Tensor& images) override;
+  void freeze() override;
   double test_accuracy(const Dataset& test);
 
  private:
@@ -39,6 +41,7 @@ class ClassifierModel : public GenerativeModel, public SampleScorer {
   struct Nets;
   ClassifierOptions options_;
   std::unique_ptr<Nets> nets_;
+  bool frozen_ = false;
 };
 
 }  // namespace tp::gen

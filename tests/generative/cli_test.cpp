@@ -199,6 +199,28 @@ TEST(GenerativeCli, ClassifierTrainsAndScoresAGeneratorsFidAndInceptionScore) {
   // by its split size (32 images in 10 splits), hence the lower bar.
   EXPECT_GT(j.at("inception_score_train").get<double>(), 2 * is) << r.output;
   EXPECT_GT(j.at("inception_score_test").get<double>(), 1.5 * is) << r.output;
+
+  // SRGAN's content loss runs through this classifier's feature maps (epoch 2, after the MSE
+  // warm-up); eval scores its outputs and bicubic upsampling with it.
+  const std::string sr_net = " --width 8 --blocks 1 --ndf 4 --epochs 2 --batch-size 16";
+  r = test::run_torchplay("train srgan --content-net " + dir.file("cls") + sr_net + data + " --run-dir " +
+                          dir.file("sr"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_GT(last_json(r.output).at("content").get<double>(), 0.0) << r.output;
+  r = test::run_torchplay("eval --model " + dir.file("sr") + " --classifier " + dir.file("cls") + common);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json sr = last_json(r.output);
+  EXPECT_EQ(sr.at("task").get<std::string>(), "sr4");
+  EXPECT_EQ(sr.at("baseline").get<std::string>(), "bicubic");
+  EXPECT_GT(sr.at("baseline_psnr").get<double>(), 10.0);
+  EXPECT_GT(sr.at("fid").get<double>(), 0.0);
+  EXPECT_GT(sr.at("baseline_fid").get<double>(), 0.0);
+  EXPECT_GE(sr.at("class_accuracy_truth").get<double>(), 0.8);
+  // A content network that is no classifier is refused in one line.
+  r = test::run_torchplay("train srgan --content-net " + dir.file("gan") + sr_net + data + " --run-dir " +
+                          dir.file("sr2"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("not a classifier"), std::string::npos) << r.output;
 }
 
 TEST(GenerativeCli, SaeResumeAndBadInput) {

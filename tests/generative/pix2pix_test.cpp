@@ -1,6 +1,7 @@
-// pix2pix and what it is measured with: the tasks' input rules against hand-made images and a
-// slow reference, PSNR and SSIM against closed forms, a seeded learning test (the outputs beat
-// the best constant image by a wide margin), exact --resume, and the L1-only ablation.
+// The image-to-image models (pix2pix, SRGAN) and what they are measured with: the tasks'
+// input rules against hand-made images and a slow reference, PSNR and SSIM against closed
+// forms, seeded learning tests (pix2pix's outputs beat the best constant image by a wide
+// margin; SRResNet beats bicubic upsampling), exact --resume, and the ablations.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -78,6 +79,19 @@ TEST(ImageTasks, InpaintingGreysTheCentreSquareOnly) {
   outside.narrow(0, 7, 14).narrow(1, 7, 14).fill_(false);
   EXPECT_TRUE(torch::equal(m.masked_select(outside), img.masked_select(outside)));
   EXPECT_THROW(translation_source("sketch", img), UsageError);
+}
+
+TEST(ImageTasks, SuperResolutionAveragesBlocksAndBicubicKeepsConstants) {
+  const auto img = torch::arange(64, torch::kFloat32).view({1, 1, 8, 8}) / 64.0;
+  const auto small = downsample_4x(img);
+  ASSERT_EQ(small.sizes(), torch::IntArrayRef({1, 1, 2, 2}));
+  // Top-left 4x4 block: rows 0..3, columns 0..3 -> mean of 8r + c = 8 * 1.5 + 1.5 = 13.5.
+  EXPECT_NEAR(small[0][0][0][0].item<double>(), 13.5 / 64.0, 1e-6);
+  EXPECT_NEAR(small[0][0][1][1].item<double>(), (8 * 5.5 + 5.5) / 64.0, 1e-6);
+  EXPECT_TRUE(
+      torch::allclose(bicubic_upsample(torch::full({2, 1, 7, 7}, 0.3), 28, 28), torch::full({2, 1, 28, 28}, 0.3)));
+  EXPECT_EQ(naive_translation_name("sr4"), "bicubic");
+  EXPECT_EQ(naive_translation_name("edges"), "");
 }
 
 TEST(ImageMetrics, PsnrAndSsimAgainstClosedForms) {
@@ -173,6 +187,59 @@ TEST(Pix2Pix, ResumeContinuesExactlyAndL1OnlyTrainsNoDiscriminator) {
   EXPECT_NE(straight->architecture().find("patchgan"), std::string::npos) << straight->architecture();
   const auto metrics = read_file(dir.file("c/metrics.csv"));
   EXPECT_NE(metrics.find("l1"), std::string::npos);
+}
+
+TrainConfig small_srgan(int64_t epochs, double gan_weight) {
+  auto cfg = TrainConfig::preset("srgan");
+  cfg.loop.epochs = epochs;
+  cfg.loop.batch_size = 16;
+  cfg.loop.grid_samples = 24;
+  cfg.model.srgan.width = 8;
+  cfg.model.srgan.blocks = 2;
+  cfg.model.srgan.ndf = 4;
+  cfg.model.srgan.lr = 2e-3;
+  cfg.model.srgan.pixel_weight = 1;  // no content network in these tests (the CLI test has one)
+  cfg.model.srgan.content_weight = 0;
+  cfg.model.srgan.gan_weight = gan_weight;
+  return cfg;
+}
+
+TEST(Srgan, SRResNetOnMseBeatsBicubicUpsampling) {
+  torch::set_num_threads(1);
+  const auto train = rectangles(192, 5), test = rectangles(48, 6);
+  test::TempDir dir;
+  auto model = train_in(small_srgan(6, 0.0), train, test, dir.file("run"), false);
+  ImageTranslator* t = model->translator();
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->task(), "sr4");
+  const auto in = t->source(test.x);
+  ASSERT_EQ(in.sizes(), torch::IntArrayRef({48, 1, 7, 7}));
+  const double learned = psnr(t->translate(in), test.x).mean().item<double>();
+  const double bicubic = psnr(bicubic_upsample(in, 28, 28), test.x).mean().item<double>();
+  EXPECT_GT(learned, bicubic + 1.0) << "SRResNet " << learned << " dB, bicubic " << bicubic << " dB";
+  EXPECT_EQ(model->architecture().find("srgan-d"), std::string::npos);  // no D without the GAN loss
+}
+
+TEST(Srgan, ResumeContinuesExactlyThroughTheWarmupIntoTheGanPhase) {
+  torch::set_num_threads(1);
+  const auto train = rectangles(48, 7), test = rectangles(16, 8);
+  test::TempDir dir;
+  auto straight = train_in(small_srgan(2, 1e-3), train, test, dir.file("a"), false);
+  train_in(small_srgan(1, 1e-3), train, test, dir.file("b"), false);
+  auto resumed = train_in(small_srgan(2, 1e-3), train, test, dir.file("b"), true);
+  const auto in = straight->translator()->source(test.x);
+  EXPECT_TRUE(torch::equal(straight->translator()->translate(in), resumed->translator()->translate(in)));
+  // Epoch 1 is the MSE warm-up (no D step), epoch 2 trains D.
+  const auto csv = read_file(dir.file("a/metrics.csv"));
+  EXPECT_EQ(csv.rfind("epoch,step,train_seconds,images_per_s,loss_d,loss_g_gan,content,mse,d_real,d_fake", 0), 0u)
+      << csv;
+  auto loss_d_cell = [&](const std::string& epoch) {  // the fifth cell of the epoch's row
+    std::string line = csv.substr(csv.find("\n" + epoch + ",") + 1);
+    for (int cell = 0; cell < 4; ++cell) line = line.substr(line.find(',') + 1);
+    return line.substr(0, line.find(','));
+  };
+  EXPECT_EQ(loss_d_cell("1"), "") << csv;  // NaN: no D step in the warm-up
+  EXPECT_NE(loss_d_cell("2"), "") << csv;
 }
 
 }  // namespace
