@@ -62,8 +62,10 @@ int watch_model_command(const Args& args) {
   CommonOptions common;
   view::ModelWatchOptions o;
   OptionSet set("torchplay watch --model CHECKPOINT|RUN_DIR [options]");
-  set.add("model", &o.model, "generator checkpoint (gan, dcgan, cgan, wgan-gp, vae) or its run directory")
-      .add("n", &o.n, "samples in the grid")
+  set.add("model", &o.model,
+          "generator checkpoint (gan, dcgan, cgan, wgan-gp, vae; pix2pix, srgan: pages of test images) or its run "
+          "directory")
+      .add("n", &o.n, "samples in the grid (0: 64); image-to-image models: test images per page (0: 8)")
       .add("class", &o.class_label, "conditional models: the class shown first (-1: all classes in turn)")
       .add("steps", &o.steps, "samples along a latent walk, endpoints included")
       .add("fps", &o.fps, "window refresh rate (0: as fast as possible)")

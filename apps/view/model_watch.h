@@ -1,5 +1,6 @@
 #pragma once
-// `torchplay watch --model CHECKPOINT`: the sample viewer in a window. No SFML or LibTorch
+// `torchplay watch --model CHECKPOINT`: the sample viewer in a window (the translation viewer
+// for image-to-image models). No SFML or LibTorch
 // types here, so the command compiles in headless builds.
 #include <cstdint>
 #include <string>
@@ -8,7 +9,7 @@ namespace tp::view {
 
 struct ModelWatchOptions {
   std::string model;         // checkpoint file or run directory
-  int n = 64;                // samples in the grid
+  int n = 0;                 // samples in the grid (0: 64), test images per page for image-to-image models (0: 8)
   int64_t class_label = -1;  // conditional models: start class (-1: classes in turn)
   int steps = 10;            // latent-walk samples, endpoints included
   double fps = 30;

@@ -72,8 +72,7 @@ std::optional<int> SampleViewer::tile_at(sf::Vector2f p) const {
   return std::nullopt;
 }
 
-void SampleViewer::upload(const torch::Tensor& images, std::vector<sf::Texture>& textures) const {
-  // (N, C, H, W) in [0, 1] -> one RGBA texture per sample.
+void upload_images(const torch::Tensor& images, std::vector<sf::Texture>& textures) {
   const auto bytes = (images.detach().to(torch::kCPU) * 255).round().clamp(0, 255).to(torch::kUInt8).contiguous();
   const int64_t n = bytes.size(0), ch = bytes.size(1), h = bytes.size(2), w = bytes.size(3);
   const uint8_t* data = bytes.data_ptr<uint8_t>();
@@ -96,7 +95,7 @@ void SampleViewer::regenerate() {
   z_ = sampler_.random_latents(count_, seed_);
   grid_ = sampler_.sample(z_, class_label_);
   if (sampler_.is_image()) {
-    upload(grid_, grid_textures_);
+    upload_images(grid_, grid_textures_);
   } else {
     TP_CHECK(plot_.loadFromImage(to_sf_image(sampler_.render(grid_, 1))), "cannot upload the sample plot");
   }
@@ -135,7 +134,7 @@ bool SampleViewer::walk() {
   int64_t label = class_label_;
   if (sampler_.num_classes() > 0 && label < 0) label = selected_[0] % sampler_.num_classes();
   walk_ = sampler_.sample(path, label);
-  upload(walk_, walk_textures_);
+  upload_images(walk_, walk_textures_);
   message_ = "latent walk from sample " + std::to_string(selected_[0]) + " to " + std::to_string(selected_[1]);
   return true;
 }

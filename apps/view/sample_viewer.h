@@ -15,6 +15,9 @@
 
 namespace tp::view {
 
+// (N, C, H, W) images in [0, 1] (C = 1 or 3) -> one RGBA texture each, replacing `textures`.
+void upload_images(const torch::Tensor& images, std::vector<sf::Texture>& textures);
+
 class SampleViewer {
  public:
   // `count` samples in the grid, latents drawn from `seed` (then seed + 1, ... on resample).
@@ -49,7 +52,6 @@ class SampleViewer {
  private:
   void regenerate();
   void draw_plot_axes(sf::RenderTarget& target) const;
-  void upload(const torch::Tensor& images, std::vector<sf::Texture>& textures) const;
 
   gen::Sampler& sampler_;
   int count_, columns_, rows_, walk_steps_;

@@ -131,7 +131,7 @@ TEST_F(SampleViewerTest, CliErrorsAreOneLine) {
   auto r = tp::test::run_torchplay("watch --model " + dir_->file("missing.tpck"));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
-  r = tp::test::run_torchplay("watch --model " + dir_->file("cgan") + " --n 0");
+  r = tp::test::run_torchplay("watch --model " + dir_->file("cgan") + " --n -1");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
 }
