@@ -11,6 +11,9 @@
 
 namespace tp::gen {
 
+class GenerativeModel;  // generative/model.h
+struct DataShape;
+
 struct ElboReport {
   double negative_elbo = 0, reconstruction = 0, kl = 0;  // nats per image
 };
@@ -41,6 +44,10 @@ class SampleScorer {
   virtual torch::Tensor content_features(const torch::Tensor& images) = 0;
   virtual void freeze() = 0;
 };
+
+// `classifier`'s scorer, checked to score images of `images`' shape: a UsageError naming
+// `what` (e.g. "--content-net FILE") when it is no classifier or was trained on other images.
+SampleScorer& require_scorer(GenerativeModel& classifier, const DataShape& images, const std::string& what);
 
 // A model that translates images (pix2pix): it learns to map the input a task's fixed rule
 // makes from an image (generative/image_tasks.h) back to the image. Evaluation compares its

@@ -35,6 +35,18 @@ Image image_grid(const torch::Tensor& images, int columns, int padding) {
   return tile_grid(tiles, columns, padding, 64);
 }
 
+torch::Tensor interleave_rows(const std::vector<torch::Tensor>& sets, int64_t columns) {
+  TP_CHECK(!sets.empty() && columns > 0, "interleave_rows needs image sets and columns > 0");
+  const int64_t n = sets[0].size(0);
+  for (const auto& set : sets) TP_CHECK(set.size(0) == n, "interleaved image sets must be of one size");
+  std::vector<torch::Tensor> rows;
+  for (int64_t s = 0; s < n; s += columns) {
+    const int64_t m = std::min(columns, n - s);
+    for (const auto& set : sets) rows.push_back(set.narrow(0, s, m));
+  }
+  return torch::cat(rows, 0);
+}
+
 torch::Tensor image_tensor(const Image& image, int64_t channels) {
   TP_CHECK(channels == 1 || channels == 3, "image_tensor makes 1 or 3 channels, not ", channels);
   TP_CHECK(image.width > 0 && image.height > 0 && (image.channels == 1 || image.channels == 3) &&

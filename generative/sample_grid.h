@@ -5,6 +5,7 @@
 #include <torch/types.h>
 
 #include <string>
+#include <vector>
 
 #include "core/png_image.h"
 
@@ -22,6 +23,10 @@ PlotExtent scatter_extent(const std::string& synthetic);
 // whole numbers (the axes x = 0, y = 0 darker), the modes of `synthetic` (ring8, grid25,
 // moons; empty: none) in grey, and the points as black 3 x 3 dots.
 Image scatter_plot(const torch::Tensor& points, const std::string& synthetic, int size = 400);
+// Image sets of equal size (N, C, H, W) as alternating rows of `columns`: the first
+// `columns` of each set in turn, then the next `columns` of each, ... (originals above their
+// reconstructions, or inputs above outputs above truths).
+torch::Tensor interleave_rows(const std::vector<torch::Tensor>& sets, int64_t columns);
 // A picture as a (1, channels, H, W) tensor in [0, 1] (the inverse of image_grid for one
 // tile): RGB is averaged to grey for channels 1, grey repeated for channels 3.
 torch::Tensor image_tensor(const Image& image, int64_t channels);

@@ -14,6 +14,7 @@
 #include "core/options.h"
 #include "core/runtime.h"
 #include "core/timer.h"
+#include "generative/capabilities.h"
 #include "generative/data/dataset.h"
 #include "generative/eval/model_report.h"
 #include "generative/model_io.h"
@@ -59,8 +60,7 @@ int eval_model(const Args& args) {
   gen::Dataset train;
   if (use != gen::ClassifierUse::None && !classifier_path.empty()) {
     classifier = gen::load_model_checkpoint(classifier_path, device);
-    TP_CHECK_AS(UsageError, classifier.model->sample_scorer(), "--classifier ", classifier.path, " is a '",
-                classifier.header.algorithm, "' checkpoint, not a classifier");
+    gen::require_scorer(*classifier.model, model.shape(), "--classifier " + classifier.path);
     train = gen::load_dataset(data, gen::Split::Train, loaded.config.common.seed, 10000);
     opt.classifier = classifier.model.get();
     opt.train = &train;

@@ -38,14 +38,9 @@ ModeStats mode_report(GenerativeModel& model, uint64_t seed) {
 // o.classifier's scorer, checked to be a classifier of the model's images, with the training
 // images of the FID floor.
 SampleScorer& checked_scorer(GenerativeModel& model, const ModelReportOptions& o) {
-  SampleScorer* scorer = o.classifier->sample_scorer();
-  TP_CHECK_AS(UsageError, scorer, "a '", o.classifier->algorithm(), "' model is not a classifier");
-  const auto& cs = o.classifier->shape();
-  const auto& ms = model.shape();
-  TP_CHECK_AS(UsageError, cs.channels == ms.channels && cs.height == ms.height && cs.width == ms.width,
-              "the classifier was trained on images of another shape");
+  SampleScorer& scorer = require_scorer(*o.classifier, model.shape(), "the classifier");
   TP_CHECK_AS(UsageError, o.train && o.train->size() > 1, "the FID floor needs training images");
-  return *scorer;
+  return scorer;
 }
 
 ClassifierReport classifier_report(GenerativeModel& model, const Dataset& test, const ModelReportOptions& o) {
@@ -76,6 +71,10 @@ TranslationReport translation_report(GenerativeModel& model, ImageTranslator& t,
   TP_CHECK_AS(UsageError, !scorer || test.y.defined(), "class accuracy needs a labelled test set");
   const auto test_features = scorer ? scorer->features(test.x) : torch::Tensor();
   const auto labels = test.y.defined() ? test.y.narrow(0, 0, r.images) : torch::Tensor();
+  // The share of `images` the classifier puts in their original's class.
+  auto class_accuracy = [&](const torch::Tensor& images) {
+    return scorer->probabilities(images).argmax(1).eq(labels).to(torch::kFloat64).mean().item<double>();
+  };
   auto scores = [&](const torch::Tensor& images) {
     TranslationScores s;
     s.l1 = (images - truth).abs().mean().item<double>();
@@ -83,7 +82,7 @@ TranslationReport translation_report(GenerativeModel& model, ImageTranslator& t,
     s.ssim = ssim(images, truth).mean().item<double>();
     if (scorer) {
       s.fid = frechet_distance(scorer->features(images), test_features);
-      s.class_accuracy = scorer->probabilities(images).argmax(1).eq(labels).to(torch::kFloat64).mean().item<double>();
+      s.class_accuracy = class_accuracy(images);
     }
     return s;
   };
@@ -93,7 +92,7 @@ TranslationReport translation_report(GenerativeModel& model, ImageTranslator& t,
   r.scored = true;
   r.fid_floor =
       frechet_distance(scorer->features(o.train->x.narrow(0, 0, std::min(r.images, o.train->size()))), test_features);
-  r.class_accuracy_truth = scorer->probabilities(truth).argmax(1).eq(labels).to(torch::kFloat64).mean().item<double>();
+  r.class_accuracy_truth = class_accuracy(truth);
   return r;
 }
 

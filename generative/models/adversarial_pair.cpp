@@ -6,8 +6,12 @@
 
 namespace tp::gen {
 
-AdversarialPair::AdversarialPair(std::string prefix, Make make_g, Make make_d, nets::OptimizerOptions adam)
-    : prefix_(std::move(prefix)), make_g_(std::move(make_g)), make_d_(std::move(make_d)), adam_(std::move(adam)) {
+AdversarialPair::AdversarialPair(std::string prefix, Make make_g, Make make_d, double lr, double beta1, double beta2)
+    : prefix_(std::move(prefix)), make_g_(std::move(make_g)), make_d_(std::move(make_d)) {
+  adam_.name = "adam";
+  adam_.lr = lr;
+  adam_.beta1 = beta1;
+  adam_.beta2 = beta2;
   g_ = make_g_();
   opt_g_ = nets::make_optimizer(g_->parameters(), adam_);
   if (make_d_) {

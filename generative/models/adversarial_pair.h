@@ -25,8 +25,9 @@ namespace tp::gen {
 class AdversarialPair {
  public:
   using Make = std::function<std::shared_ptr<torch::nn::Module>()>;
-  // The networks from make_g and make_d (empty: no discriminator); one part until split().
-  AdversarialPair(std::string prefix, Make make_g, Make make_d, nets::OptimizerOptions adam);
+  // The networks from make_g and make_d (empty: no discriminator), each with Adam of `lr` and
+  // `beta1`, `beta2`; one part until split().
+  AdversarialPair(std::string prefix, Make make_g, Make make_d, double lr, double beta1, double beta2);
   bool has_d() const { return static_cast<bool>(d_); }
   // Part `part`'s copy (0: the network itself), as the module type `Impl` it was made as.
   template <class Impl>

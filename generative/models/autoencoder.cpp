@@ -4,6 +4,7 @@
 
 #include "core/checkpoint.h"
 #include "core/error.h"
+#include "generative/sample_grid.h"
 #include "nets/autoencoder.h"
 #include "nets/data_parallel.h"
 #include "nets/optimizer.h"
@@ -24,16 +25,6 @@ torch::Tensor corrupt(const torch::Tensor& x, const std::string& c, double noise
   if (c == "mask") return x * (torch::rand(x.sizes(), generator, x.options()) >= noise).to(x.dtype());
   if (c == "gaussian") return x + noise * torch::randn(x.sizes(), generator, x.options());
   TP_THROW(UsageError, "unknown corruption '", c, "' (none, mask, gaussian)");
-}
-
-torch::Tensor interleave_rows(const torch::Tensor& originals, const torch::Tensor& recon, int64_t columns) {
-  std::vector<torch::Tensor> rows;
-  for (int64_t s = 0; s < originals.size(0); s += columns) {
-    const int64_t m = std::min(columns, originals.size(0) - s);
-    rows.push_back(originals.narrow(0, s, m));
-    rows.push_back(recon.narrow(0, s, m));
-  }
-  return torch::cat(rows, 0);
 }
 
 FixedInputs reconstruction_inputs(int64_t n, const Dataset& test) {
@@ -124,7 +115,7 @@ torch::Tensor AutoencoderModel::reconstruct(const torch::Tensor& x) {
 
 torch::Tensor AutoencoderModel::visualize(const FixedInputs& fixed) {
   if (!fixed.x.defined()) return {};
-  return interleave_rows(fixed.x, reconstruct(fixed.x), 8);
+  return interleave_rows({fixed.x, reconstruct(fixed.x)}, 8);
 }
 
 void AutoencoderModel::save(CheckpointWriter& w) const {

@@ -47,8 +47,6 @@ class AutoencoderModel : public GenerativeModel {
   std::unique_ptr<Nets> nets_;
 };
 
-// Originals and reconstructions interleaved by rows of `columns` images.
-torch::Tensor interleave_rows(const torch::Tensor& originals, const torch::Tensor& recon, int64_t columns);
 // Shared by ae/dae/sae: the first n/2 test images (reconstructions fill the other half).
 FixedInputs reconstruction_inputs(int64_t n, const Dataset& test);
 

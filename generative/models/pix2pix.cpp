@@ -11,15 +11,6 @@
 namespace tp::gen {
 
 namespace {
-nets::OptimizerOptions adam_of(const Pix2PixOptions& o) {
-  nets::OptimizerOptions adam;
-  adam.name = "adam";
-  adam.lr = o.lr;
-  adam.beta1 = o.beta1;
-  adam.beta2 = o.beta2;
-  return adam;
-}
-
 AdversarialPair make_networks(const Pix2PixOptions& o, const DataShape& s) {
   const auto g = nets::UNetOptions()
                      .in_channels(s.channels)
@@ -32,7 +23,7 @@ AdversarialPair make_networks(const Pix2PixOptions& o, const DataShape& s) {
   AdversarialPair::Make make_d;
   if (o.gan_weight > 0) make_d = [d] { return nets::PatchDiscriminator(d).ptr(); };
   return AdversarialPair(
-      "pix2pix", [g] { return nets::UNet(g).ptr(); }, make_d, adam_of(o));
+      "pix2pix", [g] { return nets::UNet(g).ptr(); }, make_d, o.lr, o.beta1, o.beta2);
 }
 
 Pix2PixOptions checked(Pix2PixOptions o) {

@@ -17,13 +17,8 @@ AdversarialPair make_networks(const SrganOptions& o, const DataShape& s) {
   const auto d = nets::SRGANDiscriminatorOptions().channels(s.channels).image_size(s.height).ndf(o.ndf);
   AdversarialPair::Make make_d;
   if (o.gan_weight > 0) make_d = [d] { return nets::SRGANDiscriminator(d).ptr(); };
-  nets::OptimizerOptions adam;
-  adam.name = "adam";
-  adam.lr = o.lr;
-  adam.beta1 = o.beta1;
-  adam.beta2 = o.beta2;
   return AdversarialPair(
-      "srgan", [g] { return nets::SRResNet(g).ptr(); }, make_d, adam);
+      "srgan", [g] { return nets::SRResNet(g).ptr(); }, make_d, o.lr, o.beta1, o.beta2);
 }
 
 SrganOptions checked(SrganOptions o) {
@@ -63,13 +58,7 @@ torch::Tensor SrganModel::generator_forward(const torch::Tensor& inputs, const c
 SampleScorer& SrganModel::content_net() {
   if (!content_.model) {
     auto loaded = load_model_checkpoint(options_.content_net, device_);
-    SampleScorer* scorer = loaded.model->sample_scorer();
-    TP_CHECK_AS(UsageError, scorer, "--content-net ", loaded.path, " is a '", loaded.header.algorithm,
-                "' checkpoint, not a classifier");
-    const auto& cs = loaded.model->shape();
-    TP_CHECK_AS(UsageError, cs.channels == shape_.channels && cs.height == shape_.height && cs.width == shape_.width,
-                "--content-net ", loaded.path, " was trained on images of another shape");
-    scorer->freeze();
+    require_scorer(*loaded.model, shape_, "--content-net " + loaded.path).freeze();
     content_ = std::move(loaded);
   }
   return *content_.model->sample_scorer();

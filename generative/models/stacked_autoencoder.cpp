@@ -6,6 +6,7 @@
 
 #include "core/checkpoint.h"
 #include "core/error.h"
+#include "generative/sample_grid.h"
 #include "generative/models/autoencoder.h"
 #include "generative/models/classifier.h"
 #include "nets/autoencoder.h"
@@ -149,7 +150,7 @@ torch::Tensor StackedAutoencoderModel::visualize(const FixedInputs& fixed) {
   if (!fixed.x.defined()) return {};
   torch::NoGradGuard no_grad;
   auto recon = torch::sigmoid(nets_->ae->reconstruct_logits(on_device(fixed.x))).to(torch::kCPU).view(fixed.x.sizes());
-  return interleave_rows(fixed.x, recon, 8);
+  return interleave_rows({fixed.x, recon}, 8);
 }
 
 void StackedAutoencoderModel::save(CheckpointWriter& w) const {

@@ -8,6 +8,7 @@
 #include "generative/eval/image_metrics.h"
 #include "generative/image_tasks.h"
 #include "generative/models/adversarial_pair.h"
+#include "generative/sample_grid.h"
 
 namespace tp::gen {
 
@@ -78,21 +79,14 @@ torch::Tensor TranslationModel::visualize(const FixedInputs& fixed) {
 
 torch::Tensor translation_rows(const torch::Tensor& inputs, const torch::Tensor& outputs, const torch::Tensor& truths,
                                int64_t columns) {
-  TP_CHECK(inputs.size(0) == outputs.size(0) && (!truths.defined() || truths.size(0) == outputs.size(0)),
-           "translation rows need as many inputs, outputs and truths");
   auto shown = inputs;
   if (inputs.size(2) != outputs.size(2) || inputs.size(3) != outputs.size(3))
     shown = F::interpolate(
         inputs,
         F::InterpolateFuncOptions().size(std::vector<int64_t>{outputs.size(2), outputs.size(3)}).mode(torch::kNearest));
-  std::vector<torch::Tensor> rows;
-  for (int64_t s = 0; s < outputs.size(0); s += columns) {
-    const int64_t m = std::min(columns, outputs.size(0) - s);
-    rows.push_back(shown.narrow(0, s, m));
-    rows.push_back(outputs.narrow(0, s, m));
-    if (truths.defined()) rows.push_back(truths.narrow(0, s, m));
-  }
-  return torch::cat(rows, 0);
+  std::vector<torch::Tensor> sets = {shown, outputs};
+  if (truths.defined()) sets.push_back(truths);
+  return interleave_rows(sets, columns);
 }
 
 }  // namespace tp::gen
