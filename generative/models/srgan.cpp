@@ -71,7 +71,10 @@ std::vector<double> SrganModel::train_step(int64_t epoch, const torch::Tensor& x
   auto& pair = this->pair();
   const bool warmup = epoch < options_.warmup_epochs;
   const bool adversarial_step = pair.has_d() && !warmup;
-  SampleScorer* content = options_.content_weight > 0 && !warmup ? &content_net() : nullptr;
+  // Loaded (and checked) on the first step, even in the warm-up, so a bad --content-net stops
+  // the run at once rather than after the warm-up epochs.
+  SampleScorer* content_scorer = options_.content_weight > 0 ? &content_net() : nullptr;
+  SampleScorer* content = warmup ? nullptr : content_scorer;
   pair.g_module().train();
   const double nan = std::numeric_limits<double>::quiet_NaN();
 
