@@ -37,7 +37,8 @@ void TranslationModel::load(CheckpointReader& r) { pair_->load(r); }
 torch::Tensor TranslationModel::source(const torch::Tensor& images) const { return translation_source(task_, images); }
 
 torch::Tensor TranslationModel::translate(const torch::Tensor& inputs) {
-  const auto expected = source(torch::zeros({1, shape_.channels, shape_.height, shape_.width})).sizes();
+  // A vector, not sizes(): an IntArrayRef would point into the temporary tensor.
+  const auto expected = source(torch::zeros({1, shape_.channels, shape_.height, shape_.width})).sizes().vec();
   TP_CHECK_AS(UsageError,
               inputs.dim() == 4 && inputs.size(1) == expected[1] && inputs.size(2) == expected[2] &&
                   inputs.size(3) == expected[3],
