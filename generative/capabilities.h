@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "generative/data/dataset.h"
 
@@ -49,9 +50,26 @@ class SampleScorer {
 // `what` (e.g. "--content-net FILE") when it is no classifier or was trained on other images.
 SampleScorer& require_scorer(GenerativeModel& classifier, const DataShape& images, const std::string& what);
 
-// A model that translates images (pix2pix): it learns to map the input a task's fixed rule
-// makes from an image (generative/image_tasks.h) back to the image. Evaluation compares its
-// outputs on test inputs with the test images themselves.
+// A model that translates between two groups of classes without paired examples (cyclegan).
+class UnpairedDomains {
+ public:
+  virtual ~UnpairedDomains() = default;
+  // The classes of domain A (side 0) or B (side 1).
+  virtual const std::vector<int64_t>& classes(int side) const = 0;
+  // Images (N, C, H, W) in [0, 1] of domain `side` translated to the other domain, in [0, 1].
+  // Eval mode, no gradients.
+  virtual torch::Tensor translate_from(const torch::Tensor& images, int side) = 0;
+};
+
+// Whether each label (N) is one of `classes` (bool, N), and the images of a labelled set whose
+// labels are: a domain's images (UsageError for a set without labels).
+torch::Tensor in_classes(const torch::Tensor& labels, const std::vector<int64_t>& classes);
+Dataset images_of_classes(const Dataset& data, const std::vector<int64_t>& classes);
+
+// A model that translates images (pix2pix, srgan): it learns to map the input a task's fixed
+// rule makes from an image (generative/image_tasks.h) back to the image. Evaluation compares
+// its outputs on test inputs with the test images themselves. cyclegan is one too: its input
+// is the image itself, translate() maps domain A to B, and unpaired() says more.
 class ImageTranslator {
  public:
   virtual ~ImageTranslator() = default;
@@ -61,6 +79,16 @@ class ImageTranslator {
   // Outputs (N, C, H, W) in [0, 1] for inputs as source() makes them. Eval mode, no gradients;
   // a model with noise draws it from a fixed stream, so one input always gives one output.
   virtual torch::Tensor translate(const torch::Tensor& inputs) = 0;
+  // The test images the pictures (generate --from-test, watch) start from: all of them, or
+  // cyclegan's two domains' images in turn.
+  virtual Dataset picture_images(const Dataset& test) const { return test; }
+  // A picture's three rows for `images` (and their labels), each (N, C, H', W') in [0, 1]: the
+  // inputs, the outputs and the originals (cyclegan: the images, their translations, and
+  // these translated back).
+  virtual std::vector<torch::Tensor> picture_rows(const Dataset& images);
+  virtual std::vector<std::string> picture_row_names() const { return {"input", "output", "original"}; }
+  // The two domains of an unpaired translator; nullptr for a task's rule.
+  virtual UnpairedDomains* unpaired() { return nullptr; }
 };
 
 }  // namespace tp::gen

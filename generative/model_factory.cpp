@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "generative/models/autoencoder.h"
 #include "generative/models/classifier.h"
+#include "generative/models/cyclegan.h"
 #include "generative/models/gan.h"
 #include "generative/models/pix2pix.h"
 #include "generative/models/srgan.h"
@@ -12,8 +13,8 @@
 namespace tp::gen {
 
 const std::vector<std::string>& model_algorithms() {
-  static const std::vector<std::string> names = {"gan", "dcgan", "cgan",       "wgan-gp", "vae",  "ae",
-                                                 "dae", "sae",   "classifier", "pix2pix", "srgan"};
+  static const std::vector<std::string> names = {"gan", "dcgan", "cgan",       "wgan-gp", "vae",   "ae",
+                                                 "dae", "sae",   "classifier", "pix2pix", "srgan", "cyclegan"};
   return names;
 }
 
@@ -27,6 +28,7 @@ std::unique_ptr<GenerativeModel> make_on_cpu(const ModelConfig& c, const DataSha
   if (a == "classifier") return std::make_unique<ClassifierModel>(c.classifier, shape);
   if (a == "pix2pix") return std::make_unique<Pix2PixModel>(c.pix2pix, shape);
   if (a == "srgan") return std::make_unique<SrganModel>(c.srgan, shape);
+  if (a == "cyclegan") return std::make_unique<CycleGanModel>(c.cyclegan, shape);
   TP_THROW(UsageError, "unknown generative algorithm '", a, "'");
 }
 }  // namespace

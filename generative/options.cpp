@@ -104,6 +104,21 @@ void SrganOptions::bind(OptionSet& s) {
       .add("beta2", &beta2, "Adam beta2");
 }
 
+void CycleGanOptions::bind(OptionSet& s) {
+  s.add("domain-a", &domain_a, "classes of domain A, comma-separated (drawn from the first half of the training set)")
+      .add("domain-b", &domain_b, "classes of domain B, comma-separated (drawn from the second half)")
+      .add("ngf", &ngf, "generator width")
+      .add("blocks", &blocks, "generator residual blocks")
+      .add("ndf", &ndf, "discriminator width")
+      .add("d-layers", &d_layers, "PatchGAN stride-2 layers (1: 16x16 patches, 2: 34x34, 3: 70x70)")
+      .add("cycle-weight", &cycle_weight, "weight of the cycle-consistency L1 losses (lambda)")
+      .add("identity-weight", &identity_weight, "weight of the identity L1 losses, times --cycle-weight (0: none)")
+      .add("history", &history, "generated images kept per domain for the discriminators (0: the latest only)")
+      .add("lr", &lr, "Adam learning rate (G and D)")
+      .add("beta1", &beta1, "Adam beta1")
+      .add("beta2", &beta2, "Adam beta2");
+}
+
 ModelConfig ModelConfig::preset(const std::string& a) {
   ModelConfig c;
   c.algorithm = a;
@@ -147,9 +162,9 @@ ModelConfig ModelConfig::preset(const std::string& a) {
     c.ae.corruption = "mask";
   } else if (a == "sae") {
     c.ae.corruption = "mask";
-  } else if (a != "vae" && a != "ae" && a != "classifier" && a != "pix2pix" && a != "srgan") {
+  } else if (a != "vae" && a != "ae" && a != "classifier" && a != "pix2pix" && a != "srgan" && a != "cyclegan") {
     TP_THROW(UsageError, "unknown generative algorithm '", a,
-             "' (gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae, classifier, pix2pix, srgan)");
+             "' (gan, dcgan, cgan, wgan-gp, vae, ae, dae, sae, classifier, pix2pix, srgan, cyclegan)");
   }
   return c;
 }
@@ -165,6 +180,8 @@ void ModelConfig::bind(OptionSet& s) {
     pix2pix.bind(s);
   else if (algorithm == "srgan")
     srgan.bind(s);
+  else if (algorithm == "cyclegan")
+    cyclegan.bind(s);
   else
     gan.bind(s);
 }
@@ -190,6 +207,9 @@ TrainLoopOptions TrainLoopOptions::preset(const std::string& a) {
   } else if (a == "pix2pix" || a == "srgan") {
     o.epochs = 5;
     o.batch_size = 64;
+  } else if (a == "cyclegan") {
+    o.epochs = 10;      // of about 3,000 pairs each (sneakers and ankle boots in their halves)
+    o.batch_size = 16;  // Zhu et al.: 1; more images per step for the CPU
   }
   return o;
 }

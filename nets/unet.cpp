@@ -111,7 +111,10 @@ PatchDiscriminatorImpl::PatchDiscriminatorImpl(PatchDiscriminatorOptions o) : op
     // The last of these is the stride-1 layer before the logits (Isola et al.'s C512 of 70x70).
     const int64_t out = ndf * std::min<int64_t>(int64_t{1} << n, 8);
     net_->push_back(nn::Conv2d(conv4(width, out, n < options_.layers() ? 2 : 1, false)));
-    net_->push_back(nn::BatchNorm2d(out));
+    if (options_.instance_norm())
+      net_->push_back(nn::InstanceNorm2d(nn::InstanceNorm2dOptions(out)));
+    else
+      net_->push_back(nn::BatchNorm2d(out));
     net_->push_back(lrelu());
     width = out;
   }
@@ -131,7 +134,7 @@ int64_t PatchDiscriminatorImpl::receptive_field() const {
 
 std::string PatchDiscriminatorImpl::signature() const {
   return "patchgan:c" + std::to_string(options_.in_channels()) + ":ndf" + std::to_string(options_.ndf()) + ":l" +
-         std::to_string(options_.layers());
+         std::to_string(options_.layers()) + (options_.instance_norm() ? ":in" : "");
 }
 
 }  // namespace tp::nets

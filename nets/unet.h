@@ -55,6 +55,8 @@ struct PatchDiscriminatorOptions {
   TORCH_ARG(int64_t, in_channels) = 2;  // input + output channels
   TORCH_ARG(int64_t, ndf) = 64;
   TORCH_ARG(int64_t, layers) = 3;  // stride-2 convolutions (3: the 70x70 PatchGAN)
+  // Instance instead of batch normalization (CycleGAN's discriminator).
+  TORCH_ARG(bool, instance_norm) = false;
 };
 
 class PatchDiscriminatorImpl : public torch::nn::Module {

@@ -5,6 +5,8 @@
 //   vae: also the test ELBO and the importance-weighted log-likelihood bound (k samples);
 //   pix2pix: L1, PSNR, SSIM of the outputs for --samples test images, and with --classifier
 //     their FID and the share the classifier puts in the original image's class;
+//   cyclegan: each direction's cycle L1, and with --classifier the share of translations in
+//     the target domain's classes and their FID against its test images;
 //   ae / dae: test reconstruction; sae / classifier: test accuracy.
 #include <cstdio>
 
@@ -149,6 +151,34 @@ int eval_model(const Args& args) {
     } else {
       std::printf("classifier FID and class accuracy: not computed (no --classifier CHECKPOINT given)\n");
     }
+  }
+  if (r.unpaired) {
+    const auto& u = *r.unpaired;
+    Json directions = Json::array();
+    for (const auto& d : u.directions) {
+      std::printf("classes %s -> %s: %lld test images, cycle L1 %.4f", d.from.c_str(), d.to.c_str(),
+                  static_cast<long long>(d.images), d.cycle_l1);
+      Json dj = Json::object();
+      dj["from"] = d.from;
+      dj["to"] = d.to;
+      dj["images"] = static_cast<long long>(d.images);
+      dj["cycle_l1"] = d.cycle_l1;
+      if (u.scored) {
+        std::printf("  in the target classes %.1f%% (its own test images: %.1f%%)  classifier FID %.3f (floor %.3f)",
+                    100.0 * d.target_share, 100.0 * d.target_share_real, d.fid, d.fid_floor);
+        dj["target_share"] = d.target_share;
+        dj["target_share_real"] = d.target_share_real;
+        dj["fid"] = d.fid;
+        dj["fid_floor"] = d.fid_floor;
+      }
+      std::printf("\n");
+      directions.push_back(dj);
+    }
+    j["directions"] = directions;
+    if (u.scored)
+      std::printf("  classifier %s\n", classifier.path.c_str());
+    else
+      std::printf("target-class shares and FID: not computed (no --classifier CHECKPOINT given)\n");
   }
   for (const auto& [name, value] : r.metrics) {
     std::printf("%s: %.6g\n", name.c_str(), value);

@@ -1,7 +1,9 @@
 // `torchplay generate --model CHECKPOINT --n 64 --out grid.png [--class K]
 //  [--interpolate A,B --steps 10] [--scale 3] [--seed S]`: PNG grids of samples from a generator.
-// Image-to-image models (pix2pix): `--from-test N` draws rows of input | output | truth for
-// the first N test images, `--input PNG` translates a picture of the user's.
+// Image-to-image models (pix2pix, srgan, cyclegan): `--from-test N` draws rows of input |
+// output | truth for the first N test images (cyclegan: image | translation | round trip, its
+// two domains' test images in turn), `--input PNG` translates a picture of the user's
+// (cyclegan: from domain A).
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -22,24 +24,29 @@
 namespace tp::app {
 
 namespace {
-// An image-to-image model's picture: rows of inputs, outputs and (for test images) truths.
+// An image-to-image model's picture: for test images, the rows picture_rows() gives (inputs,
+// outputs, truths); for a user's PNG, its row and the output's.
 Image translation_picture(gen::LoadedModel& loaded, gen::ImageTranslator& t, int64_t from_test,
                           const std::string& input, int columns) {
-  const auto& shape = loaded.model->shape();
-  torch::Tensor inputs, truths;
-  if (!input.empty()) {
-    inputs = gen::image_tensor(read_png(input), shape.channels);
+  std::vector<torch::Tensor> rows;
+  if (input.empty()) {
+    auto images = t.picture_images(
+        gen::load_dataset(loaded.config.loop.data, gen::Split::Test, loaded.config.common.seed, 10000));
+    const int64_t n = std::min(from_test, images.size());
+    images.x = images.x.narrow(0, 0, n);
+    if (images.y.defined()) images.y = images.y.narrow(0, 0, n);
+    rows = t.picture_rows(images);
+  } else {
+    const auto& shape = loaded.model->shape();
+    const auto inputs = gen::image_tensor(read_png(input), shape.channels);
     TP_CHECK_AS(UsageError, inputs.size(2) == shape.height && inputs.size(3) == shape.width, "--input ", input, " is ",
                 inputs.size(3), "x", inputs.size(2), "; the model takes ", shape.width, "x", shape.height,
                 " images (the task's input: ", t.task(), ")");
-  } else {
-    const auto test = gen::load_dataset(loaded.config.loop.data, gen::Split::Test, loaded.config.common.seed, 10000);
-    truths = test.x.narrow(0, 0, std::min(from_test, test.size()));
-    inputs = t.source(truths);
+    rows = {inputs, t.translate(inputs), torch::Tensor()};
   }
   // Fewer images than columns: rows as long as the images.
-  const auto cols = static_cast<int>(std::min<int64_t>(columns, inputs.size(0)));
-  return gen::image_grid(gen::translation_rows(inputs, t.translate(inputs), truths, cols), cols);
+  const auto cols = static_cast<int>(std::min<int64_t>(columns, rows[0].size(0)));
+  return gen::image_grid(gen::translation_rows(rows[0], rows[1], rows[2], cols), cols);
 }
 }  // namespace
 
@@ -51,7 +58,8 @@ int cmd_generate(const Args& args) {
       "torchplay generate --model CHECKPOINT|RUN_DIR [--n 64] [--out grid.png] [--class K]\n"
       "       [--interpolate A,B --steps 10] [--scale 3] [--seed S]\n"
       "       image-to-image models: [--from-test N | --input PNG]");
-  set.add("model", &model, "generator checkpoint (gan, dcgan, cgan, wgan-gp, vae, pix2pix), or its run directory")
+  set.add("model", &model,
+          "generator checkpoint (gan, dcgan, cgan, wgan-gp, vae; pix2pix, srgan, cyclegan), or its run directory")
       .add("out", &out, "output PNG file")
       .add("n", &n, "samples (latents drawn from --seed); with --interpolate: rows of --steps")
       .add("class", &class_label, "conditional models: the class of every sample (-1: all classes in turn)")

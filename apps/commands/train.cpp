@@ -9,8 +9,8 @@
 namespace tp::app {
 
 namespace {
-const char* const kGenerative[] = {"gan", "dcgan", "cgan",       "wgan-gp", "vae",  "ae",
-                                   "dae", "sae",   "classifier", "pix2pix", "srgan"};
+const char* const kGenerative[] = {"gan", "dcgan", "cgan",       "wgan-gp", "vae",   "ae",
+                                   "dae", "sae",   "classifier", "pix2pix", "srgan", "cyclegan"};
 
 void print_train_usage(std::ostream& os) {
   os << "Usage: torchplay train <algo> [options]\n\nAlgorithms:\n"
@@ -24,6 +24,7 @@ void print_train_usage(std::ostream& os) {
      << "  classifier  the CNN whose features score image models (eval --model ... --classifier)\n"
      << "  pix2pix     image-to-image translation (Isola et al. 2017): edge map or masked image -> image\n"
      << "  srgan       4x super-resolution (Ledig et al. 2017): 7x7 -> 28x28\n"
+     << "  cyclegan    unpaired translation between two groups of classes (Zhu et al. 2017)\n"
      << "\n`torchplay train <algo> --help` lists the algorithm's options and defaults.\n";
 }
 }  // namespace

@@ -63,7 +63,8 @@ int watch_model_command(const Args& args) {
   view::ModelWatchOptions o;
   OptionSet set("torchplay watch --model CHECKPOINT|RUN_DIR [options]");
   set.add("model", &o.model,
-          "generator checkpoint (gan, dcgan, cgan, wgan-gp, vae; pix2pix, srgan: pages of test images) or its run "
+          "generator checkpoint (gan, dcgan, cgan, wgan-gp, vae; pix2pix, srgan, cyclegan: pages of test images) or "
+          "its run "
           "directory")
       .add("n", &o.n, "samples in the grid (0: 64); image-to-image models: test images per page (0: 8)")
       .add("class", &o.class_label, "conditional models: the class shown first (-1: all classes in turn)")

@@ -16,12 +16,16 @@ namespace tp::view {
 namespace {
 constexpr float kPad = 4, kLabel = 90;  // the row names sit left of the tiles
 const sf::Color kBackground(30, 30, 36), kInk(190, 200, 210);
-const char* const kRowNames[] = {"input", "output", "original"};
 }  // namespace
 
 TranslationViewer::TranslationViewer(gen::ImageTranslator& translator, gen::Dataset test, std::string title,
                                      int columns, const sf::Font* font)
-    : translator_(translator), test_(std::move(test)), title_(std::move(title)), columns_(columns), font_(font) {
+    : translator_(translator),
+      test_(translator.picture_images(test)),
+      row_names_(translator.picture_row_names()),
+      title_(std::move(title)),
+      columns_(columns),
+      font_(font) {
   TP_CHECK_AS(UsageError, columns_ >= 1 && columns_ <= 16, "--n must be in 1..16 for an image-to-image model");
   TP_CHECK_AS(UsageError, test_.is_image() && test_.size() > 0, "the model's test set has no images");
   columns_ = static_cast<int>(std::min<int64_t>(columns_, test_.size()));
@@ -35,9 +39,11 @@ TranslationViewer::TranslationViewer(gen::ImageTranslator& translator, gen::Data
 void TranslationViewer::show(int64_t first) {
   first_ = first;
   const int64_t n = std::min<int64_t>(columns_, test_.size() - first_);
-  const auto truth = test_.x.narrow(0, first_, n);
-  const auto inputs = translator_.source(truth);
-  const auto picture = gen::translation_rows(inputs, translator_.translate(inputs), truth, n);
+  gen::Dataset page = test_;
+  page.x = test_.x.narrow(0, first_, n);
+  if (test_.y.defined()) page.y = test_.y.narrow(0, first_, n);
+  const auto r = translator_.picture_rows(page);
+  const auto picture = gen::translation_rows(r[0], r[1], r[2], n);
   rows_ = {picture.narrow(0, 0, n), picture.narrow(0, n, n), picture.narrow(0, 2 * n, n)};
   textures_.assign(3, {});
   for (int r = 0; r < 3; ++r) upload_images(rows_[static_cast<size_t>(r)], textures_[static_cast<size_t>(r)]);
@@ -79,7 +85,9 @@ void TranslationViewer::draw(sf::RenderTarget& target) const {
       sprite.setScale(scale_, scale_);
       target.draw(sprite, states);
     }
-    if (font_) draw_text(target, states, *font_, kRowNames[r], {kPad, tile_rect(r, 0).top + tile_ / 2 - 9}, 15, kInk);
+    if (font_)
+      draw_text(target, states, *font_, row_names_[static_cast<size_t>(r)], {kPad, tile_rect(r, 0).top + tile_ / 2 - 9},
+                15, kInk);
   }
   if (!font_) return;
   const int64_t last = first_ + static_cast<int64_t>(textures_[0].size());

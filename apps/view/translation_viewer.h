@@ -1,8 +1,8 @@
 #pragma once
 // The viewer of an image-to-image model (pix2pix, srgan) in `torchplay watch --model`: pages
 // of test images, each column one image, in three rows: the task's input, the model's output,
-// the original. Right / Space / N: next page; Left / P: previous page. Window-independent,
-// like SampleViewer, so tests drive it.
+// the original (cyclegan: the image, its translation, and that translated back). Right / Space / N: next page; Left /
+// P: previous page. Window-independent, like SampleViewer, so tests drive it.
 #include <SFML/Graphics.hpp>
 #include <torch/types.h>
 
@@ -37,6 +37,7 @@ class TranslationViewer {
   void show(int64_t first);
   gen::ImageTranslator& translator_;
   gen::Dataset test_;
+  std::vector<std::string> row_names_;
   std::string title_;
   int columns_;
   const sf::Font* font_;

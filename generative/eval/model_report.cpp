@@ -96,6 +96,48 @@ TranslationReport translation_report(GenerativeModel& model, ImageTranslator& t,
   return r;
 }
 
+std::string class_list(const std::vector<int64_t>& classes) {
+  std::string s;
+  for (int64_t c : classes) s += (s.empty() ? "" : ",") + std::to_string(c);
+  return s;
+}
+
+UnpairedReport unpaired_report(GenerativeModel& model, UnpairedDomains& u, const Dataset& test,
+                               const ModelReportOptions& o) {
+  TP_CHECK_AS(UsageError, test.y.defined(), "an unpaired translator is evaluated on a labelled test set");
+  SampleScorer* scorer = o.classifier ? &checked_scorer(model, o) : nullptr;
+  UnpairedReport r;
+  r.scored = scorer != nullptr;
+  for (int side : {0, 1}) {
+    const auto& from = u.classes(side);
+    const auto& to = u.classes(1 - side);
+    DirectionReport d;
+    d.from = class_list(from);
+    d.to = class_list(to);
+    const auto source = images_of_classes(test, from), target = images_of_classes(test, to);
+    d.images = std::min(o.samples, source.size());
+    TP_CHECK_AS(UsageError, d.images > 0 && target.size() > 0, "the test set has no images of classes ",
+                d.images > 0 ? d.to : d.from);
+    const auto images = source.x.narrow(0, 0, d.images);
+    const auto out = u.translate_from(images, side);
+    d.cycle_l1 = (u.translate_from(out, 1 - side) - images).abs().mean().item<double>();
+    if (scorer) {
+      auto in_target = [&](const torch::Tensor& x) {
+        return in_classes(scorer->probabilities(x).argmax(1), to).to(torch::kFloat64).mean().item<double>();
+      };
+      d.target_share = in_target(out);
+      d.target_share_real = in_target(target.x);
+      const auto target_features = scorer->features(target.x);
+      d.fid = frechet_distance(scorer->features(out), target_features);
+      const auto train_target = images_of_classes(*o.train, to);
+      d.fid_floor = frechet_distance(
+          scorer->features(train_target.x.narrow(0, 0, std::min(target.size(), train_target.size()))), target_features);
+    }
+    r.directions.push_back(d);
+  }
+  return r;
+}
+
 }  // namespace
 
 SampleScores score_samples(SampleScorer& scorer, const torch::Tensor& images, const torch::Tensor& test_features) {
@@ -121,7 +163,10 @@ ModelReport evaluate_model(GenerativeModel& model, const Dataset& test, const Mo
   ModelReport r;
   if (model.latent_dim() > 0 && !model.shape().is_image()) r.modes = mode_report(model, o.seed);
   if (ImageTranslator* t = model.translator()) {
-    r.translation = translation_report(model, *t, test, o);
+    if (UnpairedDomains* u = t->unpaired())
+      r.unpaired = unpaired_report(model, *u, test, o);
+    else
+      r.translation = translation_report(model, *t, test, o);
     return r;
   }
   const ClassifierUse use = classifier_use(model);

@@ -4,8 +4,10 @@
 //   image generators: classifier FID and Inception Score of generated samples against the
 //     test set, beside the floor (as many training images scored the same way);
 //   models with a likelihood bound (vae): the test ELBO and the importance-weighted bound;
-//   image-to-image models (pix2pix): L1, PSNR, SSIM of their test outputs, and with a
+//   image-to-image models (pix2pix, srgan): L1, PSNR, SSIM of their test outputs, and with a
 //     classifier the outputs' FID and how often their class is the original's;
+//   unpaired translators (cyclegan): each direction's cycle L1, and with a classifier the
+//     share of translations in the target domain and their FID against it;
 //   models without a prior (ae, dae, sae, classifier): their own test evaluation.
 #include <cstdint>
 #include <optional>
@@ -60,6 +62,22 @@ struct TranslationReport {
   double fid_floor = 0, class_accuracy_truth = 0;
 };
 
+// An unpaired translator (cyclegan), each direction on the test images of its source domain:
+// the cycle L1 of their round trips and, with a classifier, the share of translations it puts
+// in the target domain's classes (beside its share for the target domain's own test images)
+// and their FID against those images (floor: as many of the target domain's training images).
+struct DirectionReport {
+  std::string from, to;  // the domains' class lists, e.g. "7"
+  int64_t images = 0;
+  double cycle_l1 = 0;                                                     // per pixel, in [0, 1]
+  double target_share = 0, target_share_real = 0, fid = 0, fid_floor = 0;  // with a classifier
+};
+
+struct UnpairedReport {
+  std::vector<DirectionReport> directions;  // A -> B, B -> A
+  bool scored = false;
+};
+
 struct ModelReport {
   std::optional<ModeStats> modes;
   std::optional<ClassifierReport> classifier;
@@ -67,6 +85,7 @@ struct ModelReport {
   bool classifier_skipped = false;
   std::optional<LikelihoodReport> likelihood;
   std::optional<TranslationReport> translation;
+  std::optional<UnpairedReport> unpaired;
   std::vector<std::pair<std::string, double>> metrics;  // eval_names() -> evaluate(), models without a prior
 };
 

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "generative/image_tasks.h"
 #include "generative/models/adversarial_pair.h"
 #include "nets/unet.h"
 
@@ -27,6 +28,7 @@ AdversarialPair make_networks(const Pix2PixOptions& o, const DataShape& s) {
 }
 
 Pix2PixOptions checked(Pix2PixOptions o) {
+  check_translation_task(o.task);
   TP_CHECK_AS(UsageError, o.task != "sr4", "pix2pix maps images to images of the same size; sr4 is srgan's task");
   TP_CHECK_AS(UsageError, o.l1_weight >= 0 && o.gan_weight >= 0 && o.l1_weight + o.gan_weight > 0,
               "--l1-weight and --gan-weight must be >= 0, not both 0");

@@ -373,4 +373,51 @@ TEST(GenerativeCli, Pix2PixTrainsTranslatesTestImagesAndAUsersPng) {
 }
 
 }  // namespace
+// cyclegan through the CLI: train between classes 7 and 9 of the tiny set, rows of images |
+// translations | round trips (both domains in turn), eval's per-direction report with and
+// without a classifier; bad domains are refused in one line.
+TEST(GenerativeCli, CycleGanTranslatesBothDomainsAndReportsEachDirection) {
+  test::TempDir dir;
+  test::write_tiny_mnist(dir.file(""));
+  const std::string data = " --data " + dir.path() + " --threads 1 --quiet --epochs 1 --batch-size 4";
+  const std::string run = dir.file("cg");
+  auto r = test::run_torchplay("train cyclegan --ngf 4 --blocks 1 --ndf 4 --history 4" + data + " --run-dir " + run);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // The tiny test set has three images of each domain: six columns, three rows.
+  r = test::run_torchplay("generate --model " + run + " --from-test 10 --columns 6 --out " + dir.file("rows.png") +
+                          " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Image rows = read_png(dir.file("rows.png"));
+  EXPECT_EQ(rows.width, 6 * 28 + 7 * 2);
+  EXPECT_EQ(rows.height, 3 * 28 + 4 * 2);
+
+  r = test::run_torchplay("eval --model " + run + " --json --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  Json j = last_json(r.output);
+  ASSERT_EQ(j.at("directions").size(), 2u);
+  EXPECT_EQ(j.at("directions")[0].at("from").get<std::string>(), "7");
+  EXPECT_EQ(j.at("directions")[1].at("to").get<std::string>(), "7");
+  EXPECT_EQ(j.at("directions")[0].at("images").get<int64_t>(), 3);
+  EXPECT_GT(j.at("directions")[1].at("cycle_l1").get<double>(), 0.0);
+  EXPECT_NE(r.output.find("not computed"), std::string::npos) << r.output;
+
+  r = test::run_torchplay("train classifier" + data + " --run-dir " + dir.file("clf"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_torchplay("eval --model " + run + " --classifier " + dir.file("clf") + " --json --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  j = last_json(r.output);
+  for (const auto& d : j.at("directions")) {
+    EXPECT_GE(d.at("target_share").get<double>(), 0.0);
+    EXPECT_LE(d.at("target_share").get<double>(), 1.0);
+    EXPECT_GE(d.at("fid").get<double>(), 0.0);
+  }
+
+  r = test::run_torchplay("train cyclegan --domain-a 7 --domain-b 5,7" + data + " --run-dir " + dir.file("bad"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("class 7 is in both --domain-a and --domain-b"), std::string::npos) << r.output;
+  r = test::run_torchplay("train cyclegan --domain-b 12" + data + " --run-dir " + dir.file("bad"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--domain-b: class 12 is not in 0..9"), std::string::npos) << r.output;
+}
+
 }  // namespace tp::gen

@@ -17,6 +17,7 @@
 #include "generative/model_io.h"
 #include "generative/models/pix2pix.h"
 #include "generative/train_loop.h"
+#include "tests/generative/train_in.h"
 #include "tests/test_util.h"
 
 namespace tp::gen {
@@ -142,16 +143,7 @@ TrainConfig small_pix2pix(int64_t epochs, double gan_weight = 1, const std::stri
   return cfg;
 }
 
-std::unique_ptr<GenerativeModel> train_in(const TrainConfig& cfg, const Dataset& train, const Dataset& test,
-                                          const std::string& run_dir, bool resume) {
-  torch::manual_seed(cfg.common.seed);
-  auto model = make_model(cfg.model, DataShape::of(train));
-  RunSettings s;
-  (resume ? s.resume : s.run_dir) = run_dir;
-  s.quiet = true;
-  train_model(*model, cfg.loop, train, test, s, cfg.common.seed);
-  return model;
-}
+using test::train_in;
 
 TEST(Pix2Pix, LearnsToFillOutlinesFarBetterThanTheBestConstantImage) {
   torch::set_num_threads(1);
