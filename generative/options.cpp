@@ -114,7 +114,10 @@ void CycleGanOptions::bind(OptionSet& s) {
       .add("cycle-weight", &cycle_weight, "weight of the cycle-consistency L1 losses (lambda)")
       .add("identity-weight", &identity_weight, "weight of the identity L1 losses, times --cycle-weight (0: none)")
       .add("history", &history, "generated images kept per domain for the discriminators (0: the latest only)")
-      .add("lr", &lr, "Adam learning rate (G and D)")
+      .add("lr", &lr, "Adam learning rate (G and D) of the first --constant-epochs")
+      .add("constant-epochs", &constant_epochs, "epochs at --lr before the decay")
+      .add("decay-epochs", &decay_epochs,
+           "epochs over which the rate then falls linearly to zero (0: no decay); --epochs may not exceed the two")
       .add("beta1", &beta1, "Adam beta1")
       .add("beta2", &beta2, "Adam beta2");
 }

@@ -115,6 +115,9 @@ struct CycleGanOptions {
   double identity_weight = 0.5;                  // times cycle_weight (Zhu et al.: 0.5)
   int64_t history = 50;                          // generated images kept for D (0: none)
   double lr = 2e-4, beta1 = 0.5, beta2 = 0.999;  // Zhu et al.: Adam 2e-4, beta1 0.5
+  // The rate is lr for the first constant_epochs, then falls linearly to zero over
+  // decay_epochs (Zhu et al.: 100 and 100); decay_epochs 0: constant throughout.
+  int64_t constant_epochs = 5, decay_epochs = 5;
 
   void bind(OptionSet& set);
 };

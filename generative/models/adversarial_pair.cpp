@@ -47,6 +47,12 @@ std::vector<double> AdversarialPair::train_d(int64_t rows, const nets::DataParal
   return values;
 }
 
+void AdversarialPair::set_lr(double lr) {
+  for (auto* opt : {opt_g_.get(), opt_d_.get()})
+    if (opt)
+      for (auto& group : opt->param_groups()) group.options().set_lr(lr);
+}
+
 void AdversarialPair::to(torch::Device device) {
   g_->to(device);
   nets::optimizer_state_to(*opt_g_, device);

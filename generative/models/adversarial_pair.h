@@ -46,6 +46,8 @@ class AdversarialPair {
   std::vector<double> train_g(int64_t rows, const nets::DataParallel::ShardFn& shard);
   std::vector<double> train_d(int64_t rows, const nets::DataParallel::ShardFn& shard);
 
+  // Sets both optimizers' learning rate (a schedule; the sharded copies take it at their step).
+  void set_lr(double lr);
   int split(int parts);  // returns parts
   void join(ProcessGroup& group) { parallel_->join(group); }
   void to(torch::Device device);

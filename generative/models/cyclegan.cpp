@@ -42,6 +42,8 @@ CycleGanOptions checked(CycleGanOptions o) {
               "--cycle-weight and --identity-weight must be >= 0");
   TP_CHECK_AS(UsageError, o.lr > 0, "--lr must be > 0");
   TP_CHECK_AS(UsageError, o.history >= 0, "--history must be >= 0");
+  TP_CHECK_AS(UsageError, o.constant_epochs >= 0 && o.decay_epochs >= 0,
+              "--constant-epochs and --decay-epochs must be >= 0");
   return o;
 }
 
@@ -173,12 +175,29 @@ torch::Tensor CycleGanModel::translate_from(const torch::Tensor& images, int sid
   return out.empty() ? images.clone() : torch::cat(out, 0);
 }
 
-std::vector<double> CycleGanModel::train_step(int64_t, const torch::Tensor& x, const torch::Tensor&) {
+int64_t CycleGanModel::schedule_epochs(int64_t epochs) const {
+  const int64_t end = options_.constant_epochs + options_.decay_epochs;
+  TP_CHECK_AS(UsageError, options_.decay_epochs == 0 || epochs <= end, "--epochs ", epochs,
+              " runs past the learning rate's decay to zero after ", end, " (--constant-epochs ",
+              options_.constant_epochs, " + --decay-epochs ", options_.decay_epochs, ")");
+  return epochs;
+}
+
+double CycleGanModel::learning_rate(int64_t epoch) const {
+  if (options_.decay_epochs == 0 || epoch < options_.constant_epochs) return options_.lr;
+  // As the authors' code: epoch constant_epochs runs at lr (1 - 1/(decay + 1)), the last one
+  // at lr / (decay + 1).
+  const double done = static_cast<double>(epoch - options_.constant_epochs + 1);
+  return options_.lr * std::max(0.0, 1.0 - done / static_cast<double>(options_.decay_epochs + 1));
+}
+
+std::vector<double> CycleGanModel::train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor&) {
   const int64_t c = shape_.channels, n = x.size(0);
   TP_CHECK(x.dim() == 4 && x.size(1) == 2 * c, "cyclegan trains on pairs of images stacked as channels");
   const auto images = on_device(x) * 2.0 - 1.0;
   const auto real_a = images.narrow(1, 0, c), real_b = images.narrow(1, c, c);
   auto& pair = this->pair();
+  pair.set_lr(learning_rate(epoch));
   pair.g_module().train();
   pair.d_module().train();
   const bool identity = options_.identity_weight > 0;

@@ -50,6 +50,10 @@ class CycleGanModel : public TranslationModel, public UnpairedDomains {
   // images (the smaller one's images come round again). x is (N, 2C, H, W), A's channels first.
   Dataset epoch_data(int64_t epoch, const Dataset& train) const override;
   std::vector<double> train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor& y) override;
+  // `epochs`; a UsageError when they run past the rate's decay to zero.
+  int64_t schedule_epochs(int64_t epochs) const override;
+  // The Adam rate of epoch `epoch` (0-based): lr, then linearly down (Zhu et al.'s schedule).
+  double learning_rate(int64_t epoch) const;
   // Cycle L1 (pixels in [0, 1]) of up to 1,000 test images of each domain.
   std::vector<std::string> eval_names() const override { return {"test_cycle_l1_a", "test_cycle_l1_b"}; }
   std::vector<double> evaluate(const Dataset& test) override;

@@ -138,6 +138,8 @@ TrainConfig small_cyclegan(int64_t epochs) {
   cfg.model.cyclegan.d_layers = 1;
   cfg.model.cyclegan.history = 16;
   cfg.model.cyclegan.lr = 1e-3;
+  cfg.model.cyclegan.constant_epochs = epochs / 2;
+  cfg.model.cyclegan.decay_epochs = epochs - epochs / 2;
   cfg.loop.epochs = epochs;
   cfg.loop.batch_size = 8;
   cfg.loop.grid_samples = 24;
@@ -179,6 +181,23 @@ TEST(CycleGan, DomainsComeFromDisjointHalvesOfTheTrainingSet) {
   EXPECT_THROW(CycleGanModel(bad, DataShape::of(train)), UsageError);
 }
 
+TEST(CycleGan, LearningRateIsConstantThenFallsLinearly) {
+  auto o = small_cyclegan(1).model.cyclegan;
+  o.lr = 1;
+  o.constant_epochs = 2;
+  o.decay_epochs = 3;
+  const auto shape = DataShape::of(squares(4, 1));
+  const CycleGanModel model(o, shape);
+  for (auto [epoch, lr] : {std::pair{0, 1.0}, {1, 1.0}, {2, 0.75}, {3, 0.5}, {4, 0.25}})
+    EXPECT_DOUBLE_EQ(model.learning_rate(epoch), lr) << epoch;
+  EXPECT_EQ(model.schedule_epochs(5), 5);
+  EXPECT_THROW(model.schedule_epochs(6), UsageError);  // past the decay to zero
+  o.decay_epochs = 0;
+  const CycleGanModel constant(o, shape);
+  EXPECT_DOUBLE_EQ(constant.learning_rate(50), 1.0);
+  EXPECT_EQ(constant.schedule_epochs(100), 100);
+}
+
 TEST(CycleGan, TurnsSmallSquaresIntoLargeOnesAndBack) {
   torch::set_num_threads(1);
   const auto train = squares(1024, 1), test = squares(64, 2);
@@ -210,7 +229,9 @@ TEST(CycleGan, ResumesExactlyThroughTheHistoryAndThePairings) {
   const auto train = squares(48, 3), test = squares(16, 4);
   test::TempDir dir;
   auto straight = train_in(small_cyclegan(2), train, test, dir.file("a"), false);
-  train_in(small_cyclegan(1), train, test, dir.file("b"), false);
+  auto first_epoch = small_cyclegan(2);  // the same schedule, stopped after one epoch
+  first_epoch.loop.epochs = 1;
+  train_in(first_epoch, train, test, dir.file("b"), false);
   auto resumed = train_in(small_cyclegan(2), train, test, dir.file("b"), true);
   const auto x = test.x.narrow(0, 0, 8);
   EXPECT_TRUE(torch::equal(straight->translator()->translate(x), resumed->translator()->translate(x)));
