@@ -43,7 +43,7 @@ int GenerativeModel::remake_parts(int parts) {
 
 void GenerativeModel::check_distributable(int world_size) const {
   TP_CHECK_AS(UsageError, world_size == 1 || trains_distributed(), "train ", algorithm(),
-              " cannot run distributed (vae, ae, dae and the GANs can)");
+              " cannot run distributed (vae, ae, dae, the GANs, pix2pix and srgan can)");
 }
 
 void GenerativeModel::distribute(ProcessGroup& group) {
