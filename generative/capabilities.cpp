@@ -22,6 +22,12 @@ torch::Tensor in_classes(const torch::Tensor& labels, const std::vector<int64_t>
   return in;
 }
 
+std::string class_list(const std::vector<int64_t>& classes) {
+  std::string s;
+  for (int64_t c : classes) s += (s.empty() ? "" : ",") + std::to_string(c);
+  return s;
+}
+
 Dataset images_of_classes(const Dataset& data, const std::vector<int64_t>& classes) {
   TP_CHECK_AS(UsageError, data.y.defined(), data.name, " has no labels to choose classes by");
   const auto rows = in_classes(data.y, classes).nonzero().squeeze(1);

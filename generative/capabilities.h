@@ -64,6 +64,8 @@ class UnpairedDomains {
 // Whether each label (N) is one of `classes` (bool, N), and the images of a labelled set whose
 // labels are: a domain's images (UsageError for a set without labels).
 torch::Tensor in_classes(const torch::Tensor& labels, const std::vector<int64_t>& classes);
+// "5,7": a domain's classes as its options name them.
+std::string class_list(const std::vector<int64_t>& classes);
 Dataset images_of_classes(const Dataset& data, const std::vector<int64_t>& classes);
 
 // A model that translates images (pix2pix, srgan): it learns to map the input a task's fixed

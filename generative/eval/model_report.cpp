@@ -96,12 +96,6 @@ TranslationReport translation_report(GenerativeModel& model, ImageTranslator& t,
   return r;
 }
 
-std::string class_list(const std::vector<int64_t>& classes) {
-  std::string s;
-  for (int64_t c : classes) s += (s.empty() ? "" : ",") + std::to_string(c);
-  return s;
-}
-
 UnpairedReport unpaired_report(GenerativeModel& model, UnpairedDomains& u, const Dataset& test,
                                const ModelReportOptions& o) {
   TP_CHECK_AS(UsageError, test.y.defined(), "an unpaired translator is evaluated on a labelled test set");

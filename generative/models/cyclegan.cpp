@@ -64,21 +64,6 @@ double cycle_l1(const torch::Tensor& images, const torch::Tensor& round_trip) {
   return (round_trip - images).abs().mean().item<double>();
 }
 
-std::string domain_name(const std::vector<int64_t>& classes) {
-  std::string s;
-  for (int64_t c : classes) s += (s.empty() ? "" : ",") + std::to_string(c);
-  return s;
-}
-// "classes A <-> B", the domains checked against the data's classes and each other.
-std::string domains_task(const CycleGanOptions& o, const DataShape& shape) {
-  TP_CHECK_AS(UsageError, shape.num_classes > 0, "cyclegan draws its domains by class: it needs labelled images");
-  const auto a = parse_domain(o.domain_a, shape.num_classes, "--domain-a");
-  const auto b = parse_domain(o.domain_b, shape.num_classes, "--domain-b");
-  for (int64_t c : a)
-    TP_CHECK_AS(UsageError, std::find(b.begin(), b.end(), c) == b.end(), "class ", c,
-                " is in both --domain-a and --domain-b");
-  return "classes " + domain_name(a) + " <-> " + domain_name(b);
-}
 }  // namespace
 
 CycleTerms cycle_terms(const ImageMap& g_ab, const ImageMap& g_ba, const torch::Tensor& real_a,
@@ -115,22 +100,35 @@ std::vector<int64_t> parse_domain(const std::string& list, int64_t num_classes, 
   return classes;
 }
 
+CycleGanModel::Domains CycleGanModel::parse_domains(const CycleGanOptions& o, const DataShape& shape) {
+  TP_CHECK_AS(UsageError, shape.num_classes > 0, "cyclegan draws its domains by class: it needs labelled images");
+  Domains d{parse_domain(o.domain_a, shape.num_classes, "--domain-a"),
+            parse_domain(o.domain_b, shape.num_classes, "--domain-b")};
+  for (int64_t c : d.a)
+    TP_CHECK_AS(UsageError, std::find(d.b.begin(), d.b.end(), c) == d.b.end(), "class ", c,
+                " is in both --domain-a and --domain-b");
+  return d;
+}
+
 CycleGanModel::CycleGanModel(CycleGanOptions o, DataShape shape)
-    : TranslationModel(domains_task(o, shape), shape),
+    : CycleGanModel(o, parse_domains(o, shape), shape) {}  // o copied: it is read first
+
+CycleGanModel::CycleGanModel(CycleGanOptions o, Domains domains, DataShape shape)
+    : TranslationModel("classes " + class_list(domains.a) + " <-> " + class_list(domains.b), std::move(shape)),
       options_(checked(std::move(o))),
+      classes_a_(std::move(domains.a)),
+      classes_b_(std::move(domains.b)),
       history_a_(options_.history),
       history_b_(options_.history) {
   TP_CHECK_AS(UsageError, shape_.height % 4 == 0, "cyclegan's generator needs a side that is a multiple of 4, not ",
               shape_.height);
-  classes_a_ = parse_domain(options_.domain_a, shape_.num_classes, "--domain-a");
-  classes_b_ = parse_domain(options_.domain_b, shape_.num_classes, "--domain-b");
   pair_ = std::make_unique<AdversarialPair>(make_networks(options_, shape_));
 }
 
 std::string CycleGanModel::architecture() const {
   auto& n = pair().g<CycleGeneratorsImpl>();
   auto& d = pair().d<CycleDiscriminatorsImpl>();
-  return "cyclegan:" + domain_name(classes_a_) + ">" + domain_name(classes_b_) + ":" + n.ab->signature() + "|" +
+  return "cyclegan:" + class_list(classes_a_) + ">" + class_list(classes_b_) + ":" + n.ab->signature() + "|" +
          d.a->signature();
 }
 
@@ -164,15 +162,9 @@ torch::Tensor CycleGanModel::generator_forward(const torch::Tensor& inputs, cons
 torch::Tensor CycleGanModel::translate_from(const torch::Tensor& images, int side) {
   TP_CHECK(side == 0 || side == 1, "cyclegan: side ", side, " is no domain");
   if (side == 0) return translate(images);
-  // F (B -> A) in the batches translate() uses for G.
-  torch::NoGradGuard no_grad;
   auto& f = *pair().g<CycleGeneratorsImpl>().ba;
-  std::vector<torch::Tensor> out;
-  for (int64_t s = 0; s < images.size(0); s += kEvalImages) {
-    const auto in = on_device(images.narrow(0, s, std::min(kEvalImages, images.size(0) - s))) * 2.0 - 1.0;
-    out.push_back(((f.forward(in) + 1.0) * 0.5).to(torch::kCPU));
-  }
-  return out.empty() ? images.clone() : torch::cat(out, 0);
+  return run_in_batches(images,
+                        [&f](const torch::Tensor& in, const c10::optional<at::Generator>&) { return f.forward(in); });
 }
 
 int64_t CycleGanModel::schedule_epochs(int64_t epochs) const {
@@ -281,24 +273,6 @@ std::vector<torch::Tensor> CycleGanModel::picture_rows(const Dataset& images) {
   translated.index_copy_(0, rows, images.x.index_select(0, rows));
   cycled.index_copy_(0, rows, images.x.index_select(0, rows));
   return {images.x, translated, cycled};
-}
-
-FixedInputs CycleGanModel::make_fixed_inputs(int64_t n, uint64_t, const Dataset& test) const {
-  FixedInputs f;
-  const auto pictured = picture_images(test);
-  const int64_t m = std::min(std::max<int64_t>(8, n / 3 / 8 * 8), pictured.size());
-  f.x = pictured.x.narrow(0, 0, m).clone();
-  f.labels = pictured.y.narrow(0, 0, m).clone();
-  return f;
-}
-
-torch::Tensor CycleGanModel::visualize(const FixedInputs& fixed) {
-  if (!fixed.x.defined()) return {};
-  Dataset d;
-  d.x = fixed.x;
-  d.y = fixed.labels;
-  const auto rows = picture_rows(d);
-  return translation_rows(rows[0], rows[1], rows[2], 8);
 }
 
 void CycleGanModel::move_to(torch::Device device) {

@@ -57,8 +57,6 @@ class CycleGanModel : public TranslationModel, public UnpairedDomains {
   // Cycle L1 (pixels in [0, 1]) of up to 1,000 test images of each domain.
   std::vector<std::string> eval_names() const override { return {"test_cycle_l1_a", "test_cycle_l1_b"}; }
   std::vector<double> evaluate(const Dataset& test) override;
-  FixedInputs make_fixed_inputs(int64_t n, uint64_t gen_seed, const Dataset& test) const override;
-  torch::Tensor visualize(const FixedInputs& fixed) override;
 
   // ImageTranslator: the images themselves in, G's translations out.
   torch::Tensor source(const torch::Tensor& images) const override { return images; }
@@ -74,6 +72,12 @@ class CycleGanModel : public TranslationModel, public UnpairedDomains {
   void load(CheckpointReader& reader) override;
 
  private:
+  struct Domains {
+    std::vector<int64_t> a, b;
+  };
+  // The domains' classes, checked against the data's classes and each other.
+  static Domains parse_domains(const CycleGanOptions& o, const DataShape& shape);
+  CycleGanModel(CycleGanOptions options, Domains domains, DataShape shape);
   torch::Tensor generator_forward(const torch::Tensor& inputs, const c10::optional<at::Generator>& generator) override;
   void move_to(torch::Device device) override;
   // The history needs every row of a batch: one process (threads, not ranks).

@@ -42,6 +42,12 @@ torch::Tensor TranslationModel::translate(const torch::Tensor& inputs) {
               inputs.dim() == 4 && inputs.size(1) == expected[1] && inputs.size(2) == expected[2] &&
                   inputs.size(3) == expected[3],
               "'", task_, "' inputs must be ", expected[1], "x", expected[2], "x", expected[3], " images");
+  return run_in_batches(inputs, [this](const torch::Tensor& in, const c10::optional<at::Generator>& noise) {
+    return generator_forward(in, noise);
+  });
+}
+
+torch::Tensor TranslationModel::run_in_batches(const torch::Tensor& inputs, const GeneratorFn& forward) {
   torch::NoGradGuard no_grad;
   auto& g = pair_->g_module();
   g.eval();
@@ -51,10 +57,10 @@ torch::Tensor TranslationModel::translate(const torch::Tensor& inputs) {
     const auto in = on_device(inputs.narrow(0, s, std::min(kBatch, inputs.size(0) - s))) * 2.0 - 1.0;
     // Noise from the CPU stream, so an input gives one output on every device.
     const auto noise = device_.is_cpu() ? c10::optional<at::Generator>(stream) : c10::nullopt;
-    out.push_back(((generator_forward(in, noise) + 1.0) * 0.5).to(torch::kCPU));
+    out.push_back(((forward(in, noise) + 1.0) * 0.5).to(torch::kCPU));
   }
   g.train();
-  return torch::cat(out, 0);
+  return out.empty() ? inputs.clone() : torch::cat(out, 0);
 }
 
 std::vector<double> TranslationModel::evaluate(const Dataset& test) {
@@ -66,15 +72,20 @@ std::vector<double> TranslationModel::evaluate(const Dataset& test) {
 
 FixedInputs TranslationModel::make_fixed_inputs(int64_t n, uint64_t, const Dataset& test) const {
   FixedInputs f;
-  const int64_t m = std::min(std::max<int64_t>(8, n / 3 / 8 * 8), test.size());
-  f.x = test.x.narrow(0, 0, m).clone();
+  const auto pictured = picture_images(test);
+  const int64_t m = std::min(std::max<int64_t>(8, n / 3 / 8 * 8), pictured.size());
+  f.x = pictured.x.narrow(0, 0, m).clone();
+  if (pictured.y.defined()) f.labels = pictured.y.narrow(0, 0, m).clone();
   return f;
 }
 
 torch::Tensor TranslationModel::visualize(const FixedInputs& fixed) {
   if (!fixed.x.defined()) return {};
-  const auto in = source(fixed.x);
-  return translation_rows(in, translate(in), fixed.x, 8);
+  Dataset images;
+  images.x = fixed.x;
+  images.y = fixed.labels;
+  const auto rows = picture_rows(images);
+  return translation_rows(rows[0], rows[1], rows[2], 8);
 }
 
 torch::Tensor translation_rows(const torch::Tensor& inputs, const torch::Tensor& outputs, const torch::Tensor& truths,

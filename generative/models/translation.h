@@ -10,6 +10,7 @@
 #include "generative/capabilities.h"
 #include "generative/model.h"
 
+#include <functional>
 #include <memory>
 
 namespace tp::gen {
@@ -21,7 +22,8 @@ class TranslationModel : public GenerativeModel, public ImageTranslator {
   std::vector<std::string> eval_names() const override { return {"test_l1", "test_psnr", "test_ssim"}; }
   // On the first 1,000 test images.
   std::vector<double> evaluate(const Dataset& test) override;
-  // The first n/3 test images (a multiple of 8, at least 8), as rows of inputs, outputs and truths.
+  // The first n/3 of picture_images() (a multiple of 8, at least 8), with their labels; drawn
+  // as picture_rows() in groups of 8.
   FixedInputs make_fixed_inputs(int64_t n, uint64_t gen_seed, const Dataset& test) const override;
   torch::Tensor visualize(const FixedInputs& fixed) override;
   ImageTranslator* translator() override { return this; }
@@ -42,6 +44,10 @@ class TranslationModel : public GenerativeModel, public ImageTranslator {
   virtual torch::Tensor generator_forward(const torch::Tensor& inputs,
                                           const c10::optional<at::Generator>& generator) = 0;
   void move_to(torch::Device device) override;
+  // `forward` (a generator on device() inputs in [-1, 1]) on `inputs` in [0, 1], in batches, in
+  // eval mode without gradients, with translate()'s fixed noise stream; outputs in [0, 1] on the CPU.
+  using GeneratorFn = std::function<torch::Tensor(const torch::Tensor&, const c10::optional<at::Generator>&)>;
+  torch::Tensor run_in_batches(const torch::Tensor& inputs, const GeneratorFn& forward);
   AdversarialPair& pair() const { return *pair_; }
   std::unique_ptr<AdversarialPair> pair_;  // set by the model's constructor
 
