@@ -40,7 +40,7 @@ void GanOptions::bind(OptionSet& s) {
       .add("beta1", &beta1, "Adam beta1")
       .add("beta2", &beta2, "Adam beta2")
       .add("d-steps", &d_steps, "discriminator steps per generator step")
-      .add("pack", &pack, "PacGAN packing: samples the MLP discriminator judges jointly (1: off)")
+      .add("pack", &pack, "PacGAN packing: samples the discriminator judges jointly (1: off)")
       .add("label-smoothing", &label_smoothing, "one-sided label smoothing s (real target 1 - s)")
       .add("gp-weight", &gp_weight, "WGAN-GP gradient penalty weight")
       .add("g-ema", &g_ema,

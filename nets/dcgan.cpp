@@ -13,7 +13,8 @@ namespace {
 void check_options(const DCGANOptions& o) {
   TP_CHECK_AS(UsageError, o.image_size() >= 8 && o.image_size() % 4 == 0,
               "DCGAN image size must be a multiple of 4, not ", o.image_size());
-  TP_CHECK_AS(UsageError, o.z_dim() > 0 && o.ngf() > 0 && o.ndf() > 0 && o.channels() > 0 && o.num_classes() >= 0,
+  TP_CHECK_AS(UsageError,
+              o.z_dim() > 0 && o.ngf() > 0 && o.ndf() > 0 && o.channels() > 0 && o.num_classes() >= 0 && o.pack() > 0,
               "DCGAN sizes must be positive");
 }
 std::string common_signature(const DCGANOptions& o) {
@@ -66,13 +67,14 @@ DCGANDiscriminatorImpl::DCGANDiscriminatorImpl(DCGANOptions o) : options_(std::m
   check_options(options_);
   const int64_t base = options_.image_size() / 4, ndf = options_.ndf();
   net_ = register_module(
-      "net",
-      nn::Sequential(
-          nn::Conv2d(nn::Conv2dOptions(options_.channels() + options_.num_classes(), ndf, 4).stride(2).padding(1)),
-          nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
-          nn::Conv2d(nn::Conv2dOptions(ndf, 2 * ndf, 4).stride(2).padding(1).bias(options_.d_norm() == "none")),
-          make_norm2d(options_.d_norm(), 2 * ndf), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
-          nn::Conv2d(nn::Conv2dOptions(2 * ndf + (options_.minibatch_std() ? 1 : 0), 1, base))));
+      "net", nn::Sequential(
+                 nn::Conv2d(nn::Conv2dOptions((options_.channels() + options_.num_classes()) * options_.pack(), ndf, 4)
+                                .stride(2)
+                                .padding(1)),
+                 nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
+                 nn::Conv2d(nn::Conv2dOptions(ndf, 2 * ndf, 4).stride(2).padding(1).bias(options_.d_norm() == "none")),
+                 make_norm2d(options_.d_norm(), 2 * ndf), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
+                 nn::Conv2d(nn::Conv2dOptions(2 * ndf + (options_.minibatch_std() ? 1 : 0), 1, base))));
   init_weights(*net_, "normal0.02");  // the Sequential (held by a shared_ptr) holds every layer
 }
 
@@ -81,6 +83,11 @@ torch::Tensor DCGANDiscriminatorImpl::forward(const torch::Tensor& x, const torc
   if (options_.num_classes() > 0) {
     TP_CHECK(labels.defined(), "a conditional discriminator needs class labels");
     in = torch::cat({x, one_hot_planes(labels, options_.num_classes(), x.size(2), x.size(3))}, 1);
+  }
+  if (options_.pack() > 1) {
+    TP_CHECK(in.size(0) % options_.pack() == 0, "a batch of ", in.size(0), " does not split into packs of ",
+             options_.pack());
+    in = in.reshape({in.size(0) / options_.pack(), -1, in.size(2), in.size(3)});
   }
   // Every layer but the logit one, then (with minibatch_std) the spread plane, then the logit.
   auto layer = net_->begin();
@@ -96,7 +103,8 @@ torch::Tensor DCGANDiscriminatorImpl::forward(const torch::Tensor& x, const torc
 
 std::string DCGANDiscriminatorImpl::signature() const {
   return "dcgan-d:" + common_signature(options_) + ":ndf" + std::to_string(options_.ndf()) + ":" + options_.d_norm() +
-         (options_.minibatch_std() ? ":mbstd" : "");
+         (options_.minibatch_std() ? ":mbstd" : "") +
+         (options_.pack() > 1 ? ":pack" + std::to_string(options_.pack()) : "");
 }
 
 }  // namespace tp::nets

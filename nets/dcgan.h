@@ -27,6 +27,9 @@ struct DCGANOptions {
   // one plane holding the batch's mean per-feature standard deviation, so a generator whose
   // samples are too alike in a batch is told apart from the data.
   TORCH_ARG(bool, minibatch_std) = false;
+  // PacGAN packing (Lin et al. 2018): the discriminator judges `pack` consecutive images (all
+  // real or all fake) at once, stacked as channels, and gives one logit per pack.
+  TORCH_ARG(int64_t, pack) = 1;
 };
 
 class DCGANGeneratorImpl : public torch::nn::Module {
@@ -47,7 +50,8 @@ TORCH_MODULE(DCGANGenerator);
 class DCGANDiscriminatorImpl : public torch::nn::Module {
  public:
   explicit DCGANDiscriminatorImpl(DCGANOptions options);
-  // x in [-1, 1]; returns one logit (critic value for WGAN) per image, shape (N).
+  // x in [-1, 1]; returns one logit (critic value for WGAN) per image, shape (N), or per pack
+  // of `pack` consecutive images, shape (N / pack).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& labels = {});
   std::string signature() const;
 

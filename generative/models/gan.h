@@ -6,12 +6,13 @@
 //     G minimizes BCE(D(G(z)), 1) = softplus(-D(G(z))).
 //   wgan-gp (Gulrajani et al. 2017): the critic minimizes D(G(z)) - D(x) + lambda (|grad D(x^)| - 1)^2
 //     at random interpolates x^; G minimizes -D(G(z)).
-// PacGAN packing (Lin et al. 2018, pack = m > 1, MLP D with the ns loss): D sees m samples,
-// all real or all fake, concatenated into one input, which penalizes a G that drops modes;
+// PacGAN packing (Lin et al. 2018, pack = m > 1, the ns loss): D sees m samples, all real or
+// all fake, concatenated into one input (the DCGAN D: as channels), which penalizes a G that drops modes;
 // a batch is trimmed to a multiple of m.
 // D takes a step on every batch and G one every `d_steps` batches. With g_ema > 0 a copy of G
 // tracks the exponential moving average of its weights (Yazici et al. 2019, "The unusual
-// effectiveness of averaging in GAN training") and generate() samples from that copy. Images are mapped from
+// effectiveness of averaging in GAN training") and generate() samples from that copy, with
+// BatchNorm statistics of its own. Images are mapped from
 // [0, 1] to G's tanh range [-1, 1] on the way in and back on the way out.
 #include <ATen/core/Generator.h>
 #include <c10/util/Optional.h>
@@ -53,10 +54,15 @@ class GanModel : public GenerativeModel {
   // WGAN-GP's penalty on part `part`'s shard, its interpolation weights drawn from `generator`.
   torch::Tensor gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& labels,
                                  int part, const c10::optional<at::Generator>& generator);
+  // The averaged G's BatchNorm statistics, recomputed for its own weights when they moved
+  // since the last time (see gan.cpp). Const: sampling and export call it; the networks are
+  // behind nets_.
+  void refresh_average_statistics() const;
   std::string algorithm_;
   GanOptions options_;
   std::unique_ptr<Nets> nets_;
   int64_t d_updates_ = 0;
+  mutable bool average_statistics_stale_ = true;
 };
 
 }  // namespace tp::gen

@@ -10,21 +10,12 @@
 #include "generative/capabilities.h"
 #include "generative/data/synthetic.h"
 #include "generative/eval/model_report.h"
+#include "tests/generative/bar_images.h"
 
 namespace tp::gen {
 namespace {
 
-// `n` labelled 28x28 images of a class-dependent bright bar (10 classes) on a dark background.
-Dataset bar_images(int64_t n, uint64_t seed) {
-  torch::manual_seed(seed);
-  Dataset d;
-  d.name = "bars";
-  d.num_classes = 10;
-  d.y = torch::arange(n, torch::kInt64).remainder(10);
-  d.x = torch::rand({n, 1, 28, 28}) * 0.1;
-  for (int64_t i = 0; i < n; ++i) d.x[i].narrow(1, 2 + 2 * (i % 10), 4).fill_(0.9);
-  return d;
-}
+using test::bar_images;
 
 // A freshly initialized model of `algorithm`, small enough for a test.
 std::unique_ptr<GenerativeModel> small_model(const std::string& algorithm, const DataShape& shape,

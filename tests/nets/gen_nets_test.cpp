@@ -47,6 +47,25 @@ TEST(DCGAN, LayerNormCriticHasNoBatchNorm) {
   EXPECT_ANY_THROW(DCGANGenerator(DCGANOptions().image_size(30)));
 }
 
+TEST(DCGAN, PackedDiscriminatorJudgesConsecutiveImagesTogether) {
+  torch::manual_seed(0);
+  const auto o = DCGANOptions().ndf(8).d_norm("layer");  // no BatchNorm: packs otherwise independent
+  DCGANDiscriminator packed(DCGANOptions(o).pack(2));
+  packed->eval();
+  const auto a = torch::rand({1, 1, 28, 28}) * 2 - 1, b = torch::rand({1, 1, 28, 28}) * 2 - 1;
+  const auto c = torch::zeros({1, 1, 28, 28});
+  const auto out = packed->forward(torch::cat({a, b, a, c}));
+  ASSERT_EQ(out.sizes(), (std::vector<int64_t>{2}));
+  // A pack's logit is a function of its own two images, in order.
+  EXPECT_TRUE(torch::allclose(out[0], packed->forward(torch::cat({a, b}))[0]));
+  EXPECT_FALSE(torch::allclose(out[0], out[1]));
+  EXPECT_FALSE(torch::allclose(out[0], packed->forward(torch::cat({b, a}))[0]));
+  // The first layer reads both images' channels; an odd batch is refused.
+  EXPECT_EQ(packed->named_parameters()["net.0.weight"].size(1), 2);
+  EXPECT_ANY_THROW(packed->forward(torch::cat({a, b, c})));
+  EXPECT_NE(packed->signature(), DCGANDiscriminator(o)->signature());
+}
+
 TEST(DCGAN, MinibatchStdPlaneMakesTheLogitDependOnTheBatch) {
   torch::manual_seed(0);
   const auto o = DCGANOptions().ndf(8).d_norm("layer");  // no BatchNorm: samples otherwise independent
