@@ -26,7 +26,9 @@ double eval_against_batch_statistics(GenerativeModel& model, const GanOptions& o
   torch::NoGradGuard no_grad;
   g->eval();
   const auto on_saved = (g->forward(z, {}) + 1.0) * 0.5;  // the checkpoint's statistics
-  if (sample_first) EXPECT_TRUE(torch::allclose(sampled, on_saved, 1e-5, 1e-6));
+  if (sample_first) {
+    EXPECT_TRUE(torch::allclose(sampled, on_saved, 1e-5, 1e-6));
+  }
   g->train();  // (this forward updates the running statistics: after the one above)
   const auto on_batch = (g->forward(z, {}) + 1.0) * 0.5;
   return (on_batch - on_saved).abs().mean().item<double>();
