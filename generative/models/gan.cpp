@@ -260,32 +260,20 @@ void GanModel::refresh_average_statistics() const {
   // generator scored a classifier FID of 445.6 where G itself scored 311.0 (docs/generative.md).
   // So, as Brock et al. 2019's "standing statistics", the averaged G's statistics are the
   // plain mean over a fixed stream of latent batches run through it in training mode.
-  if (!nets_->has_ema() || !average_statistics_stale_) return;
-  auto& g = nets_->g_ema();
-  std::vector<torch::nn::BatchNorm2dImpl*> norms2;
-  std::vector<torch::nn::BatchNorm1dImpl*> norms1;
-  for (const auto& m : g.modules(/*include_self=*/false)) {
-    if (auto* bn = m->as<torch::nn::BatchNorm2d>()) norms2.push_back(bn);
-    if (auto* bn = m->as<torch::nn::BatchNorm1d>()) norms1.push_back(bn);
-  }
-  average_statistics_stale_ = false;
-  if (norms1.empty() && norms2.empty()) return;
-  constexpr int kBatches = 16;
-  constexpr int64_t kBatchSize = 128;
-  auto set_up = [](auto& norms) {
-    std::vector<c10::optional<double>> momenta;
-    for (auto* bn : norms) {
+  // Only the DCGAN generator has BatchNorm (the MLP has none).
+  if (!nets_->g_ema_dc || !average_statistics_stale_) return;
+  auto& g = *nets_->g_ema_dc;
+  std::vector<torch::nn::BatchNorm2dImpl*> norms;
+  std::vector<c10::optional<double>> momenta;
+  for (const auto& m : g.modules(/*include_self=*/false))
+    if (auto* bn = m->as<torch::nn::BatchNorm2d>()) {
+      norms.push_back(bn);
       momenta.push_back(bn->options.momentum());
       bn->reset_running_stats();
       bn->options.momentum(c10::nullopt);  // cumulative average over the batches below
     }
-    return momenta;
-  };
-  auto restore = [](auto& norms, const std::vector<c10::optional<double>>& momenta) {
-    for (size_t i = 0; i < norms.size(); ++i) norms[i]->options.momentum(momenta[i]);
-  };
-  const auto momenta2 = set_up(norms2);
-  const auto momenta1 = set_up(norms1);
+  constexpr int kBatches = 16;
+  constexpr int64_t kBatchSize = 128;
   {
     torch::NoGradGuard no_grad;
     g.train();
@@ -294,15 +282,12 @@ void GanModel::refresh_average_statistics() const {
     for (int b = 0; b < kBatches; ++b) {
       const auto z = torch::randn({kBatchSize, options_.z_dim}, gen, torch::kFloat32);
       const auto labels = k > 0 ? torch::arange(kBatchSize, torch::kInt64).remainder(k) : torch::Tensor();
-      if (nets_->g_ema_dc)
-        nets_->g_ema_dc->forward(on_device(z), on_device(labels));
-      else
-        nets_->g_ema_mlp->forward(with_labels(on_device(z), on_device(labels), k));
+      g.forward(on_device(z), on_device(labels));
     }
     g.eval();
   }
-  restore(norms2, momenta2);
-  restore(norms1, momenta1);
+  for (size_t i = 0; i < norms.size(); ++i) norms[i]->options.momentum(momenta[i]);
+  average_statistics_stale_ = false;
 }
 
 std::vector<std::string> GanModel::eval_names() const {
