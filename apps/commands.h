@@ -20,6 +20,8 @@ int cmd_watch(const Args& args);
 int cmd_play(const Args& args);
 int cmd_generate(const Args& args);
 int cmd_match(const Args& args);
+int cmd_engine_games(const Args& args);
+int cmd_sgf(const Args& args);
 int cmd_gtp(const Args& args);
 int cmd_export(const Args& args);
 int cmd_plot(const Args& args);

@@ -30,6 +30,8 @@ constexpr Command kCommands[] = {
     {"generate", "write a PNG grid of samples from a generative model", tp::app::cmd_generate},
     {"match", "play games between two GTP engines and score them", tp::app::cmd_match},
     {"gtp", "speak the Go Text Protocol on stdin/stdout", tp::app::cmd_gtp},
+    {"engine-games", "have GTP engines play each other and write the games as SGF", tp::app::cmd_engine_games},
+    {"sgf", "read a directory of SGF game records and summarise it", tp::app::cmd_sgf},
     {"plot", "draw learning curves from run directories as a PNG", tp::app::cmd_plot},
     {"export", "write a checkpoint's network as TorchScript, or a play-only checkpoint", tp::app::cmd_export},
     {"bench", "measure throughput (env steps/s, ...)", tp::app::cmd_bench},

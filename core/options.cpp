@@ -46,13 +46,6 @@ std::string format_value(uint64_t v) { return std::to_string(v); }
 std::string format_value(bool v) { return v ? "true" : "false"; }
 std::string format_value(const std::string& v) { return v; }
 
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
-
 // Boost builds an error message by replacing each placeholder ("%value%", "%option%", ...) with
 // its text until none is left, so a value or option name that holds its own placeholder loops
 // forever (found by fuzz_ini: `steps = %value%'`). The message is built from a copy whose

@@ -11,6 +11,8 @@ namespace tp {
 // characters ("..." marks a cut): a crafted file or a GTP peer must not put escape codes, NULs
 // or megabytes on the user's terminal.
 std::string printable(const std::string& text, size_t max = 80);
+// `text` without leading and trailing white space (isspace).
+std::string trim(const std::string& text);
 // ASCII lower case ("Black" -> "black"): names and words typed by users are matched this way.
 std::string to_lower(std::string text);
 // The candidate closest to `word` by edit distance (case-insensitive), when it is close enough

@@ -53,7 +53,8 @@ void MatchRunner::start(int engine) {
   names_[engine] = name.ok && !name.text.empty() ? name.text : cmd;
 }
 
-MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interrupted) {
+MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interrupted,
+                                 const std::vector<envs::Action>& opening) {
   MatchGame g;
   g.index = index;
   g.a_is_black = !options_.alternate || index % 2 == 0;
@@ -91,6 +92,16 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
       char komi[32];
       std::snprintf(komi, sizeof komi, "komi %g", options_.komi);
       engines_[e]->expect_ok(komi);
+    }
+    for (envs::Action a : opening) {
+      TP_CHECK(state.is_legal(a), "opening move ", a, " is illegal");
+      const std::string move = state.action_to_string(a);
+      const std::string command = std::string("play ") + colour_name[state.current_player()] + " " + move;
+      state.apply(a);
+      for (int e = 0; e < 2; ++e) {
+        failing = e;
+        engines_[e]->expect_ok(command);
+      }
     }
     bool resigned = false;
     // Phase 0: the game. Phase 1 (only when a second opinion disagrees with the Tromp-Taylor
@@ -203,15 +214,18 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
   if (g.end == "illegal move" || g.end == "resignation") g.moves = static_cast<int>(state.history().size());
 
   SgfInfo info;
-  info.black = names_[engine_of[0]];
-  info.white = names_[engine_of[1]];
+  const std::string label[2] = {options_.label_a.empty() ? names_[0] : options_.label_a,
+                                options_.label_b.empty() ? names_[1] : options_.label_b};
+  info.black = label[engine_of[0]];
+  info.white = label[engine_of[1]];
   info.result = g.result;
   info.date = today();
   std::string comment =
       "torchplay match game " + std::to_string(index + 1) + ", ended by " + g.end + ", Tromp-Taylor area scoring";
+  if (!opening.empty()) comment += "; the first " + std::to_string(opening.size()) + " moves were a random opening";
   if (!g.detail.empty()) comment += "; " + g.detail;
-  if (!g.opinion_a.empty()) comment += "; final_score of " + names_[0] + ": " + g.opinion_a;
-  if (!g.opinion_b.empty()) comment += "; final_score of " + names_[1] + ": " + g.opinion_b;
+  if (!g.opinion_a.empty()) comment += "; final_score of " + label[0] + ": " + g.opinion_a;
+  if (!g.opinion_b.empty()) comment += "; final_score of " + label[1] + ": " + g.opinion_b;
   info.comment = comment;
   g.sgf = to_sgf(state, info);
   return g;

@@ -29,6 +29,8 @@ struct MatchOptions {
   // for the engines that know it (KGS's cleanup phase), then count again.
   bool cleanup = true;
   std::string log_dir;  // engines' stderr goes to log_dir/engine-{a,b}.log ("" discards)
+  // Player names in the SGF records ("" : the engine's GTP name).
+  std::string label_a, label_b;
 };
 
 struct MatchGame {
@@ -52,8 +54,10 @@ class MatchRunner {
   explicit MatchRunner(MatchOptions options);
   ~MatchRunner();
   // Plays game `index` (colours from the index). Engine failures make a void game and the
-  // failed engine is restarted for the next one.
-  MatchGame play_game(int index, const std::function<bool()>& interrupted = {});
+  // failed engine is restarted for the next one. `opening`: moves played for both sides
+  // before the engines take over (each must be legal; both engines are told with `play`).
+  MatchGame play_game(int index, const std::function<bool()>& interrupted = {},
+                      const std::vector<envs::Action>& opening = {});
   const MatchOptions& options() const { return options_; }
   // Engine names from GTP `name` (or the command when it has none).
   const std::string& name_a() const { return names_[0]; }

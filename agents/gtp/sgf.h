@@ -1,6 +1,8 @@
 #pragma once
-// Smart Game Format (FF[4], GM[1]) records of Go games, as GNU Go, KGS and Sabaki read them.
+// Smart Game Format (FF[4], GM[1]) records of Go games, as GNU Go, KGS and Sabaki read and
+// write them: a writer for torchplay's games and a reader for any collection of records.
 #include <string>
+#include <vector>
 
 #include "envs/games/go/go_state.h"
 
@@ -14,9 +16,53 @@ struct SgfInfo {
   std::string rules = "Chinese";
 };
 
-// The game `state` as SGF: size, komi and every move of its history (passes as B[]/W[]).
+// The game `state` as SGF: size, komi, handicap and setup stones (HA, AB, AW, PL) and every
+// move of its history (passes as B[]/W[]).
 std::string to_sgf(const envs::go::GoState& state, const SgfInfo& info);
 // SGF text escaping: ']' and '\' get a backslash.
 std::string sgf_escape(const std::string& text);
+
+// One game record as read: the main line (the first variation at every branch).
+struct SgfGame {
+  int size = 19;                                       // SZ (19 when absent, as FF[4] says)
+  double komi = 0.0;                                   // KM (0 when absent)
+  int handicap = 0;                                    // HA (0 when absent)
+  std::vector<envs::Action> setup_black, setup_white;  // AB, AW on the root (row * size + col)
+  int first_player = 0;                                // PL, else the colour of the first move
+  std::vector<envs::Action> moves;                     // alternating from first_player; size^2 = pass
+  std::string result;                                  // RE as written ("B+R", "W+3.5", "0", "Void", "")
+  std::string black, white, rules, date;               // PB, PW, RU, DT
+  std::string source;                                  // "file.sgf" or "file.sgf#2" for a collection's 2nd game
+
+  // Winner from RE: 0 Black, 1 White, -1 draw, -2 unknown (no result, void, unreadable).
+  int winner() const;
+  // RE says a player resigned ("B+R", "W+Resign").
+  bool resigned() const;
+  // Passes among the moves.
+  int passes() const;
+};
+
+// Every game tree of an SGF text (a collection may hold several). tp::Error with a one-line
+// reason naming `origin` for malformed text: unbalanced brackets or parentheses, a game other
+// than Go (GM), a board that is not square or not 5..19, an unreadable point or number, setup
+// stones after the first move, two moves in one node, moves out of turn.
+std::vector<SgfGame> parse_sgf(const std::string& text, const std::string& origin = "SGF");
+
+// The game's final position, replayed under torchplay's rules (komi, setup stones, every move
+// checked); tp::Error naming the move that torchplay calls illegal. The state is not over
+// unless the record ends with two passes. `history` sets the input-plane history.
+envs::go::GoState replay_sgf(const SgfGame& game, int history = 8);
+
+struct SgfCollection {
+  std::vector<SgfGame> games;       // in path order, every one replayable
+  int files = 0;                    // .sgf files read
+  int skipped = 0;                  // games (or whole files) left out
+  std::vector<std::string> errors;  // "path: why" for the first 20 left out
+};
+
+// Every *.sgf file under `path` (a directory, searched recursively, or one file), parsed and
+// replayed; malformed files and games torchplay's rules refuse are skipped and counted, never
+// fatal. Only a missing or unreadable `path` itself is a tp::Error.
+SgfCollection read_sgf_collection(const std::string& path);
 
 }  // namespace tp::agents

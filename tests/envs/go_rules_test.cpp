@@ -270,5 +270,47 @@ TEST(GoRules, PlayoutsEndWithTwoPassesAndAllDeadStonesCaptured) {
   }
 }
 
+TEST(GoSetup, HandicapStonesThenWhiteMoves) {
+  GoState s = make(9);
+  const Action c3 = s.string_to_action("C3"), g7 = s.string_to_action("G7");
+  s.set_up({c3, g7}, {}, 1);
+  EXPECT_EQ(s.current_player(), 1);
+  EXPECT_EQ(s.first_player(), 1);
+  EXPECT_EQ(s.cell_owner(6, 2), 0);  // C3: row 6 from the top
+  EXPECT_EQ(s.cell_owner(2, 6), 0);
+  EXPECT_TRUE(s.history().empty());
+  EXPECT_FALSE(s.is_legal(c3));
+  // The setup position is the game's first: planes show the stones as the opponent's
+  // (White to move), and the colour plane is zero.
+  std::vector<float> planes(static_cast<size_t>(s.info().num_planes) * 81);
+  s.encode(planes.data());
+  EXPECT_EQ(planes[81 + 6 * 9 + 2], 1.0f);
+  EXPECT_EQ(planes[6 * 9 + 2], 0.0f);
+  EXPECT_EQ(planes[16 * 81], 0.0f);
+  play(s, {"E5"});
+  EXPECT_EQ(s.cell_owner(4, 4), 1);
+  EXPECT_EQ(s.current_player(), 0);
+  // Area counts the handicap stones.
+  EXPECT_EQ(s.setup_stones(0).size(), 2u);
+  EXPECT_TRUE(s.setup_stones(1).empty());
+}
+
+TEST(GoSetup, RefusesBadSetupsAndKeepsTheState) {
+  GoState s = make(5);
+  const Action a1 = s.string_to_action("A1"), a2 = s.string_to_action("A2"), b1 = s.string_to_action("B1");
+  EXPECT_THROW(s.set_up({a1, a1}, {}, 1), UsageError);    // twice
+  EXPECT_THROW(s.set_up({a1}, {a2, b1}, 0), UsageError);  // black A1 without liberties
+  EXPECT_THROW(s.set_up({25}, {}, 0), UsageError);        // off the board
+  EXPECT_THROW(s.set_up({}, {}, 2), UsageError);
+  EXPECT_EQ(s.cell_owner(4, 0), -1);  // nothing was placed by the refused set-ups
+  EXPECT_EQ(s.cell_owner(3, 0), -1);
+  s.set_up({a2}, {b1}, 0);
+  EXPECT_THROW(s.set_up({a1}, {}, 0), UsageError);  // only once
+  play(s, {"C3"});
+  GoState t = make(5);
+  play(t, {"C3"});
+  EXPECT_THROW(t.set_up({a1}, {}, 0), UsageError);  // not after a move
+}
+
 }  // namespace
 }  // namespace tp::envs::go

@@ -171,11 +171,44 @@ void GoState::apply(Action a) {
 }
 
 void GoState::push_snapshot() {
-  const int n = params_.size, area = n * n;
   head_ = (head_ + 1) % params_.history;
-  uint8_t* snap = snapshots_.data() + static_cast<size_t>(head_) * area;
+  write_snapshot(head_);
+}
+
+void GoState::write_snapshot(int slot) {
+  const int n = params_.size, area = n * n;
+  uint8_t* snap = snapshots_.data() + static_cast<size_t>(slot) * area;
   for (int r = 0; r < n; ++r)
     for (int c = 0; c < n; ++c) snap[r * n + c] = board_.at(r, c);
+}
+
+void GoState::set_up(const std::vector<Action>& black, const std::vector<Action>& white, int to_play) {
+  TP_CHECK_AS(UsageError, history_.empty() && setup_[0].empty() && setup_[1].empty(),
+              "setup stones can only be placed before the first move");
+  TP_CHECK_AS(UsageError, to_play == 0 || to_play == 1, "the player to move after setup must be 0 or 1, got ", to_play);
+  const int area = params_.size * params_.size;
+  GoBoard board = board_;  // the state stays as it was when a stone is refused
+  for (int colour = 0; colour < 2; ++colour)
+    for (Action a : colour == 0 ? black : white) {
+      TP_CHECK_AS(UsageError, a >= 0 && a < area, "setup stone ", a, " is not a point of the ", params_.size, "x",
+                  params_.size, " board");
+      const int p = board_point(a);
+      TP_CHECK_AS(UsageError, board.at(p) == kEmpty, "setup stone at ", action_to_string(a), " is given twice");
+      // A stone without liberties, or one that takes the last liberty of a chain, makes no
+      // position a game can start from (play() would capture).
+      const Color c = static_cast<Color>(colour);
+      const bool keeps_liberties = !board.is_suicide(p, c) && board.play(p, c) == 0;
+      TP_CHECK_AS(UsageError, keeps_liberties, "setup stone at ", action_to_string(a),
+                  " leaves a chain without liberties");
+    }
+  board_ = board;
+  setup_[0] = black;
+  setup_[1] = white;
+  player_ = first_player_ = to_play;
+  seen_.clear();
+  seen_filter_.fill(0);
+  remember_position(board_.hash());
+  write_snapshot(head_);
 }
 
 double GoState::score() const {

@@ -58,6 +58,17 @@ class GoState final : public CopyableGameState<GoState> {
   std::vector<std::string> status_lines() const override;  // captures and komi
   std::vector<int> territory() const override;             // Tromp-Taylor area owners
 
+  // Handicap and setup stones (SGF HA/AB/AW) placed before the first move, after which
+  // `to_play` (0 Black, 1 White) moves: White after a handicap. The position becomes the
+  // game's start (superko and the history planes begin there). UsageError when a move was
+  // already played, a point is off the board or given twice, or a chain is left without
+  // liberties.
+  void set_up(const std::vector<Action>& black, const std::vector<Action>& white, int to_play);
+  // The setup stones of player (0 black, 1 white), as given to set_up.
+  const std::vector<Action>& setup_stones(int player) const { return setup_[player]; }
+  // Who made the first move of history() (Black unless set_up said otherwise).
+  int first_player() const { return first_player_; }
+
   // Why a move is (il)legal; is_legal() is check_move() == kLegal.
   MoveStatus check_move(Action a) const;
   const GoParams& params() const { return params_; }
@@ -80,11 +91,14 @@ class GoState final : public CopyableGameState<GoState> {
   bool seen_position(uint64_t hash) const;
   void remember_position(uint64_t hash);
   void push_snapshot();
+  void write_snapshot(int slot);
 
   std::shared_ptr<const GameInfo> info_;
   GoParams params_;
   GoBoard board_;
   int player_ = 0;
+  int first_player_ = 0;
+  std::vector<Action> setup_[2];
   int passes_ = 0;
   bool terminal_ = false;
   int captures_[2] = {0, 0};
