@@ -1,8 +1,12 @@
 // Go rules speed: random playouts (eye-preserving random moves to two passes) from the
 // empty board, reported as playouts/s (items_per_second) and moves/s; plus legal-move
-// generation on a mid-game position.
+// generation on a mid-game position; AlphaGo's 48 input planes (agents/alphago/features.h)
+// on mid-game positions, as positions/s.
 #include <benchmark/benchmark.h>
 
+#include <vector>
+
+#include "agents/alphago/features.h"
 #include "core/rng.h"
 #include "envs/games/go/go_playout.h"
 #include "envs/games/go/go_state.h"
@@ -45,5 +49,29 @@ void BM_GoLegalActions(benchmark::State& bs) {
 BENCHMARK(BM_GoLegalActions);
 
 }  // namespace
+
+// Positions 10, 30 and 50 moves into random 9x9 games: the planes' cost grows with stones
+// next to empty points (liberties after the move, ladders).
+void BM_AlphaGoFeatures(benchmark::State& bs) {
+  tp::Rng rng(3);
+  RandomMovePicker picker;
+  std::vector<GoState> positions;
+  for (int game = 0; game < 8; ++game)
+    for (int moves : {10, 30, 50}) {
+      GoState s;
+      for (int i = 0; i < moves && !s.is_terminal(); ++i) s.apply(picker.pick(s, rng));
+      positions.push_back(s);
+    }
+  using tp::agents::alphago::FeatureSet;
+  const int planes = tp::agents::alphago::num_feature_planes(FeatureSet::kFull, false);
+  std::vector<float> out(static_cast<size_t>(planes) * 81);
+  size_t k = 0;
+  for (auto _ : bs) {
+    tp::agents::alphago::encode_features(positions[k++ % positions.size()], FeatureSet::kFull, false, out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  bs.SetItemsProcessed(bs.iterations());
+}
+BENCHMARK(BM_AlphaGoFeatures)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();

@@ -16,7 +16,7 @@
 namespace tp::agents {
 
 std::string gnugo_command(int level, const std::string& extra_flags) {
-  std::string cmd = "/usr/games/gnugo --mode gtp --chinese-rules --level " + std::to_string(level);
+  std::string cmd = "/usr/games/gnugo --mode gtp --chinese-rules --level " + std::to_string(level) + " --seed {seed}";
   if (!extra_flags.empty()) cmd += " " + extra_flags;
   return cmd;
 }
@@ -52,6 +52,7 @@ EngineGamePlan plan_engine_game(const EngineGamesOptions& options, int index) {
   plan.black = static_cast<int>(rng() % engines);
   plan.white = static_cast<int>(rng() % engines);
   const int moves = static_cast<int>(rng() % static_cast<uint64_t>(options.random_moves + 1));
+  plan.engine_seed = static_cast<uint32_t>(rng() % 2000000000 + 1);
   envs::go::GoParams params;
   params.size = options.size;
   params.komi = options.komi;
@@ -64,6 +65,14 @@ EngineGamePlan plan_engine_game(const EngineGamesOptions& options, int index) {
     state.apply(a);
   }
   return plan;
+}
+
+std::string with_engine_seed(const std::string& command, uint32_t seed) {
+  std::string out = command;
+  const std::string key = "{seed}", value = std::to_string(seed);
+  for (size_t at = out.find(key); at != std::string::npos; at = out.find(key, at + value.size()))
+    out.replace(at, key.size(), value);
+  return out;
 }
 
 std::string engine_game_path(const EngineGamesOptions& options, int index) {
@@ -97,8 +106,8 @@ void play_engine_games(const EngineGamesOptions& options, const std::function<vo
         } else {
           record.plan = plan_engine_game(options, index);
           MatchOptions mo;
-          mo.engine_a = options.engines[record.plan.black];
-          mo.engine_b = options.engines[record.plan.white];
+          mo.engine_a = with_engine_seed(options.engines[record.plan.black], record.plan.engine_seed);
+          mo.engine_b = with_engine_seed(options.engines[record.plan.white], record.plan.engine_seed);
           mo.label_a = mo.engine_a;
           mo.label_b = mo.engine_b;
           mo.games = 1;

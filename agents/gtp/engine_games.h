@@ -3,8 +3,10 @@
 // user names) play each other or themselves, each game from a short random opening so that
 // deterministic engines do not replay one game, on several worker threads (each game runs
 // its own engine processes, so the games spread over the cores). Every game is drawn from
-// (seed, game index) alone: which engines play Black and White and the opening, so a run
-// continued later, with any number of workers, plays the games a single run would have.
+// (seed, game index) alone: which engines play Black and White, the opening, and the seed
+// that replaces "{seed}" in the engines' commands (GNU Go seeds itself from the clock
+// otherwise), so a run continued later, with any number of workers, plays the games a
+// single run would have.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -15,7 +17,8 @@
 namespace tp::agents {
 
 struct EngineGamesOptions {
-  std::vector<std::string> engines;  // shell commands; Black and White are drawn independently
+  // Shell commands; Black and White are drawn independently. "{seed}" becomes the game's seed.
+  std::vector<std::string> engines;
   int games = 1000;
   int size = 9;
   double komi = 7.0;
@@ -27,7 +30,7 @@ struct EngineGamesOptions {
   std::string sgf_dir;     // records go to sgf_dir/game-NNNNNN.sgf (an existing one is kept)
 };
 
-// GNU Go at `level` with the rules torchplay scores by (area scoring).
+// GNU Go at `level` with the rules torchplay scores by (area scoring), seeded per game.
 std::string gnugo_command(int level, const std::string& extra_flags = "");
 // "1-10", "1,5,10" or "3" as levels 0..10 (GNU Go's range); UsageError otherwise.
 std::vector<int> parse_gnugo_levels(const std::string& text);
@@ -36,7 +39,10 @@ std::vector<int> parse_gnugo_levels(const std::string& text);
 struct EngineGamePlan {
   int black = 0, white = 0;           // indices into options.engines
   std::vector<envs::Action> opening;  // legal random moves, Black first
+  uint32_t engine_seed = 0;           // replaces "{seed}" in the engine commands
 };
+// `command` with every "{seed}" replaced by `seed`.
+std::string with_engine_seed(const std::string& command, uint32_t seed);
 EngineGamePlan plan_engine_game(const EngineGamesOptions& options, int index);
 
 struct EngineGameRecord {

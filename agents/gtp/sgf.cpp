@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -422,6 +423,31 @@ SgfCollection read_sgf_collection(const std::string& path) {
     }
   }
   return out;
+}
+
+GameSplit split_by_game(const std::vector<SgfGame>& games, double test_fraction) {
+  TP_CHECK_AS(UsageError, test_fraction >= 0 && test_fraction < 1, "the held-out fraction must be in [0, 1), got ",
+              test_fraction);
+  GameSplit split;
+  for (const SgfGame& g : games) {
+    // FNV-1a over the content, then a final mix so the low bits are usable.
+    uint64_t h = 1469598103934665603ULL;
+    auto mix = [&h](int64_t v) {
+      for (int byte = 0; byte < 8; ++byte, v >>= 8) h = (h ^ static_cast<uint64_t>(v & 0xff)) * 1099511628211ULL;
+    };
+    mix(g.size);
+    for (Action a : g.setup_black) mix(a);
+    mix(-1);
+    for (Action a : g.setup_white) mix(a);
+    mix(-2);
+    for (Action a : g.moves) mix(a);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    const double u = static_cast<double>(h >> 11) * 0x1.0p-53;
+    (u < test_fraction ? split.test : split.train).push_back(&g);
+  }
+  return split;
 }
 
 }  // namespace tp::agents

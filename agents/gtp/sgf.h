@@ -65,4 +65,13 @@ struct SgfCollection {
 // fatal. Only a missing or unreadable `path` itself is a tp::Error.
 SgfCollection read_sgf_collection(const std::string& path);
 
+// Training and held-out games, split by game, never by position: a game's side is a hash of
+// its content (size, setup stones, moves), so it does not depend on the other files, on
+// paths or on order, and copies of one game (the same record in two collections) land on
+// the same side. About `test_fraction` (0..1) of the games are held out.
+struct GameSplit {
+  std::vector<const SgfGame*> train, test;
+};
+GameSplit split_by_game(const std::vector<SgfGame>& games, double test_fraction);
+
 }  // namespace tp::agents

@@ -32,7 +32,8 @@ int cmd_engine_games(const Args& args) {
       "independently from the engines for each game. --resume RUN plays the games still missing.");
   set.add("gnugo-levels", &levels, "GNU Go levels among the engines: \"1-10\", \"1,5,10\" (\"\" for none)")
       .add("gnugo-flags", &gnugo_flags, "extra GNU Go flags, e.g. \"--monte-carlo\" (GNU Go's 9x9 Monte Carlo mode)")
-      .add("engines", &engines, "further GTP engines: shell commands separated by ';'")
+      .add("engines", &engines,
+           "further GTP engines: shell commands separated by ';' (\"{seed}\" in one becomes the game's seed)")
       .add("games", &eo.games, "games to play (game-000001.sgf ..)")
       .add("size", &eo.size, "board size (5..19)")
       .add("komi", &eo.komi, "komi")

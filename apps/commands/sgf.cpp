@@ -31,16 +31,22 @@ std::string number(double v) {
 int cmd_sgf(const Args& args) {
   bool json = false;
   std::string path;
+  double test_fraction = 0.1;
   OptionSet set(
-      "torchplay sgf --dir PATH [--json]\n"
+      "torchplay sgf --dir PATH [--test-fraction 0.1] [--json]\n"
       "Reads every .sgf file under PATH (recursively; or one file) as the AlphaGo-Lee pipeline\n"
       "does and summarises the games: board sizes, komi, handicaps, results, resignations,\n"
       "passes, game lengths, and the files or games left out with the reason.");
   set.add("dir", &path, "a directory of SGF files, or one SGF file")
+      .add("test-fraction", &test_fraction, "the share of games held out by the split by game")
       .add_transient("json", &json, "print a one-line JSON summary");
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !path.empty(), "--dir is required");
+  TP_CHECK_AS(UsageError, test_fraction >= 0 && test_fraction < 1, "--test-fraction must be in [0, 1)");
   const agents::SgfCollection c = agents::read_sgf_collection(path);
+  const agents::GameSplit split = agents::split_by_game(c.games, test_fraction);
+  size_t test_positions = 0;
+  for (const agents::SgfGame* g : split.test) test_positions += g->moves.size();
 
   std::map<std::string, int> sizes, komis, handicaps;
   int black = 0, white = 0, draws = 0, unknown = 0, resigned = 0, two_passes = 0;
@@ -68,6 +74,8 @@ int cmd_sgf(const Args& args) {
                 white, draws, unknown, resigned, two_passes);
     std::printf("  moves per game: %.1f on average (%zu..%zu), %zu in all\n", static_cast<double>(moves) / games,
                 shortest, longest, moves);
+    std::printf("  split by game (--test-fraction %g): %zu training games, %zu held out (%zu positions)\n",
+                test_fraction, split.train.size(), split.test.size(), test_positions);
   }
   for (const std::string& e : c.errors) std::printf("  left out: %s\n", e.c_str());
   if (c.skipped > static_cast<int>(c.errors.size()))
@@ -84,6 +92,8 @@ int cmd_sgf(const Args& args) {
     j["resignations"] = resigned;
     j["two_passes"] = two_passes;
     j["moves"] = static_cast<double>(moves);
+    j["train_games"] = static_cast<int>(split.train.size());
+    j["test_games"] = static_cast<int>(split.test.size());
     Json s = Json::object();
     for (const auto& [key, n] : sizes) s[key] = n;
     j["sizes"] = s;

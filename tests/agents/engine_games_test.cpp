@@ -32,6 +32,7 @@ TEST(EngineGames, EachGameIsDrawnFromTheSeedAndItsIndexAlone) {
     EXPECT_EQ(p.black, again.black);
     EXPECT_EQ(p.white, again.white);
     EXPECT_EQ(p.opening, again.opening);
+    EXPECT_EQ(p.engine_seed, again.engine_seed);
     blacks.insert(p.black);
     whites.insert(p.white);
     lengths.insert(static_cast<int>(p.opening.size()));
@@ -58,7 +59,9 @@ TEST(EngineGames, GnuGoLevelLists) {
   EXPECT_THROW(parse_gnugo_levels("11"), UsageError);
   EXPECT_THROW(parse_gnugo_levels("3-1"), UsageError);
   EXPECT_THROW(parse_gnugo_levels("x"), UsageError);
-  EXPECT_NE(gnugo_command(5, "--monte-carlo").find("--level 5 --monte-carlo"), std::string::npos);
+  EXPECT_NE(gnugo_command(5, "--monte-carlo").find("--level 5 --seed {seed} --monte-carlo"), std::string::npos);
+  EXPECT_EQ(with_engine_seed("e --seed {seed} -x {seed}", 42), "e --seed 42 -x 42");
+  EXPECT_EQ(with_engine_seed("plain", 42), "plain");
 }
 
 TEST(EngineGamesCli, GnuGoGamesAreWrittenReadBackAndResumed) {
@@ -83,6 +86,16 @@ TEST(EngineGamesCli, GnuGoGamesAreWrittenReadBackAndResumed) {
     EXPECT_NE(g.black.find("gnugo"), std::string::npos);
   }
   const std::string first = read_file(run + "/sgf/game-000001.sgf");
+  // The same seed plays the same games on one worker: engines, opening and GNU Go's own seed
+  // come from the game's index.
+  const std::string solo = dir.file("solo");
+  ASSERT_EQ(test::run_torchplay("engine-games --games 2 --size 7 --gnugo-levels 0,1 --workers 1 --random-moves 3 "
+                                "--quiet --run-dir " +
+                                solo)
+                .exit_code,
+            0);
+  for (const char* name : {"/sgf/game-000001.sgf", "/sgf/game-000002.sgf"})
+    EXPECT_EQ(parse_sgf(read_file(solo + name))[0].moves, parse_sgf(read_file(run + name))[0].moves) << name;
   // --resume with more games plays only the missing one and keeps the records on disk.
   const test::CommandResult more = test::run_torchplay("engine-games --resume " + run + " --games 5 --quiet --json");
   ASSERT_EQ(more.exit_code, 0) << more.output;
@@ -98,6 +111,7 @@ TEST(EngineGamesCli, GnuGoGamesAreWrittenReadBackAndResumed) {
   EXPECT_EQ(s.at("games").get<int64_t>(), 5);
   EXPECT_EQ(s.at("skipped").get<int64_t>(), 0);
   EXPECT_EQ(s.at("sizes").at("7x7").get<int64_t>(), 5);
+  EXPECT_EQ(s.at("train_games").get<int64_t>() + s.at("test_games").get<int64_t>(), 5);
 }
 
 TEST(EngineGamesCli, UsageErrors) {
@@ -112,6 +126,7 @@ TEST(EngineGamesCli, UsageErrors) {
        "/nonexistent/engine"},
       {"sgf", "--dir is required"},
       {"sgf --dir " + dir.file("missing"), "does not exist"},
+      {"sgf --dir " + dir.path() + " --test-fraction 1", "--test-fraction must be in [0, 1)"},
   };
   for (const auto& [args, want] : cases) {
     const test::CommandResult r = test::run_torchplay(args);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "agents/gtp/gtp_client.h"
 #include "agents/gtp/sgf.h"
@@ -165,6 +166,36 @@ TEST(SgfReader, DirectoriesSkipAndCountBadFiles) {
   EXPECT_NE(all.find("e.sgf"), std::string::npos) << all;
   EXPECT_EQ(read_sgf_collection(dir.file("a.sgf")).games.size(), 1u);
   EXPECT_THROW(read_sgf_collection(dir.file("missing")), Error);
+}
+
+TEST(SgfReader, SplitsByGameContent) {
+  Rng rng(5);
+  envs::go::RandomMovePicker picker;
+  std::string text;
+  for (int g = 0; g < 400; ++g) {
+    GoParams p;
+    p.size = 5;
+    GoState s(p);
+    for (int m = 0; m < 12 && !s.is_terminal(); ++m) s.apply(picker.pick(s, rng));
+    text += to_sgf(s, SgfInfo{});
+  }
+  std::vector<SgfGame> games = parse_sgf(text, "many.sgf");
+  const GameSplit split = split_by_game(games, 0.1);
+  EXPECT_EQ(split.train.size() + split.test.size(), 400u);
+  EXPECT_GT(split.test.size(), 20u);  // binomial(400, 0.1): 40 +- 6
+  EXPECT_LT(split.test.size(), 60u);
+  // The side is the content's: another file name, another order, a copy of every game.
+  std::vector<SgfGame> shuffled(games.rbegin(), games.rend());
+  for (SgfGame& g : shuffled) g.source = "elsewhere/" + g.source;
+  std::vector<SgfGame> doubled = shuffled;
+  doubled.insert(doubled.end(), games.begin(), games.end());
+  const GameSplit again = split_by_game(doubled, 0.1);
+  EXPECT_EQ(again.test.size(), 2 * split.test.size());
+  std::set<std::vector<Action>> held_out;
+  for (const SgfGame* g : split.test) held_out.insert(g->moves);
+  for (const SgfGame* g : again.train) EXPECT_EQ(held_out.count(g->moves), 0u);
+  EXPECT_TRUE(split_by_game(games, 0.0).test.empty());
+  EXPECT_THROW(split_by_game(games, 1.0), UsageError);
 }
 
 TEST(SgfReader, ReadsGnuGosOwnRecords) {
