@@ -34,6 +34,7 @@ int train_dqn(const Args& args);
 int train_pqn(const Args& args);
 int train_r2d2(const Args& args);
 int train_alphazero(const Args& args);
+int train_alphago_sl(const Args& args);
 // ppo | a2c | a3c
 int train_policy_gradient(const std::string& algorithm, const Args& args);
 // gan | dcgan | cgan | wgan-gp | vae | ae | dae | sae

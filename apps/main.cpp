@@ -1,6 +1,7 @@
 // torchplay: one executable, subcommands dispatched from one table.
 #include <c10/util/Exception.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <new>
@@ -43,8 +44,10 @@ constexpr Command kCommands[] = {
 void print_usage(std::ostream& os) {
   os << "Usage: torchplay <command> [options]\n\n"
      << "Deep RL agents and generative models on LibTorch.\n\nCommands:\n";
+  size_t width = 0;
+  for (const auto& c : kCommands) width = std::max(width, std::strlen(c.name) + 2);
   for (const auto& c : kCommands)
-    os << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
+    os << "  " << c.name << std::string(width - std::strlen(c.name), ' ') << c.summary << "\n";
   os << "\n`torchplay <command> --help` lists a command's options; `torchplay --version` the build.\n";
 }
 

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tp::test {
 
@@ -56,6 +58,19 @@ inline std::string torchplay_bin() {
 
 // The torchplay binary under test, with arguments appended.
 inline CommandResult run_torchplay(const std::string& args) { return run_command(torchplay_bin() + " " + args); }
+
+// Each case is `torchplay ARGS` and a text its error must hold: the cases that do not exit
+// non-zero with that text, each with what they printed ("" when every case does).
+inline std::string unmet_cli_errors(const std::vector<std::pair<std::string, std::string>>& cases) {
+  std::string unmet;
+  for (const auto& [args, want] : cases) {
+    const CommandResult r = run_torchplay(args);
+    if (r.exit_code == 0 || r.output.find(want) == std::string::npos)
+      unmet += "torchplay " + args + " (exit " + std::to_string(r.exit_code) + ", wanted '" + want + "'):\n" +
+               r.output + "\n";
+  }
+  return unmet;
+}
 
 // The last line of a command's output (e.g. its `--json` line).
 inline std::string last_line(const std::string& s) {

@@ -227,6 +227,7 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
   if (!g.opinion_a.empty()) comment += "; final_score of " + label[0] + ": " + g.opinion_a;
   if (!g.opinion_b.empty()) comment += "; final_score of " + label[1] + ": " + g.opinion_b;
   info.comment = comment;
+  info.random_opening = static_cast<int>(opening.size());
   g.sgf = to_sgf(state, info);
   return g;
 }

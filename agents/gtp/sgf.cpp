@@ -49,6 +49,7 @@ std::string to_sgf(const GoState& state, const SgfInfo& info) {
   if (!info.date.empty()) s += "DT[" + sgf_escape(info.date) + "]";
   if (!info.result.empty()) s += "RE[" + sgf_escape(info.result) + "]";
   if (!info.comment.empty()) s += "C[" + sgf_escape(info.comment) + "]";
+  if (info.random_opening > 0) s += "TPRO[" + std::to_string(info.random_opening) + "]";
   const auto& black = state.setup_stones(0);
   const auto& white = state.setup_stones(1);
   if (black.size() >= 2 && white.empty() && state.first_player() == 1) s += "HA[" + std::to_string(black.size()) + "]";
@@ -142,7 +143,7 @@ class SgfScanner {
         --depth;
         in_main = false;
       } else {
-        fail("unexpected '" + std::string(1, c) + "' between nodes");
+        fail("unexpected '" + printable(std::string(1, c)) + "' between nodes");
       }
     }
     fail_if(nodes.empty(), "a game tree without nodes");
@@ -183,7 +184,7 @@ class SgfScanner {
         ++pos_;
       }
       skip_space();
-      fail_if(pos_ >= text_.size() || text_[pos_] != '[', "property " + p.id + " without a value");
+      fail_if(pos_ >= text_.size() || text_[pos_] != '[', "property " + printable(p.id, 20) + " without a value");
       while (pos_ < text_.size() && text_[pos_] == '[') {
         p.values.push_back(value());
         skip_space();
@@ -232,8 +233,8 @@ int parse_int(const std::string& text, const std::string& what, const std::strin
   const std::string t = trim(text);
   char* end = nullptr;
   const long v = std::strtol(t.c_str(), &end, 10);
-  TP_CHECK(!t.empty() && end && *end == '\0' && v >= -1000000 && v <= 1000000, origin, ": ", what, "[", text,
-           "] is not a number");
+  TP_CHECK(!t.empty() && end && *end == '\0' && v >= -1000000 && v <= 1000000, origin, ": ", what, "[",
+           printable(text, 40), "] is not a number");
   return static_cast<int>(v);
 }
 
@@ -242,14 +243,14 @@ void decode_points(const std::string& value, int n, bool allow_pass, std::vector
                    const std::string& where) {
   auto one = [&](const std::string& s) -> Action {
     if (s.empty() || (s == "tt" && n <= 19)) {
-      TP_CHECK(allow_pass, where, ": empty point [", s, "] where a stone belongs");
+      TP_CHECK(allow_pass, where, ": empty point [", printable(s, 40), "] where a stone belongs");
       return -1;
     }
     TP_CHECK(s.size() == 2 && std::islower(static_cast<unsigned char>(s[0])) &&
                  std::islower(static_cast<unsigned char>(s[1])),
-             where, ": [", s, "] is not an SGF point");
+             where, ": [", printable(s, 40), "] is not an SGF point");
     const int col = s[0] - 'a', row = s[1] - 'a';
-    TP_CHECK(col < n && row < n, where, ": [", s, "] is off the ", n, "x", n, " board");
+    TP_CHECK(col < n && row < n, where, ": [", printable(s, 40), "] is off the ", n, "x", n, " board");
     return row * n + col;
   };
   const size_t colon = value.find(':');
@@ -258,7 +259,7 @@ void decode_points(const std::string& value, int n, bool allow_pass, std::vector
     return;
   }
   const Action a = one(value.substr(0, colon)), b = one(value.substr(colon + 1));
-  TP_CHECK(a >= 0 && b >= 0, where, ": [", value, "] is not a rectangle of points");
+  TP_CHECK(a >= 0 && b >= 0, where, ": [", printable(value, 40), "] is not a rectangle of points");
   for (int r = std::min(a / n, b / n); r <= std::max(a / n, b / n); ++r)
     for (int c = std::min(a % n, b % n); c <= std::max(a % n, b % n); ++c) out.push_back(r * n + c);
 }
@@ -285,7 +286,7 @@ SgfGame game_from_nodes(const std::vector<std::vector<Property>>& nodes, const s
   for (size_t k = 0; k < nodes.size(); ++k) {
     int moves_here = 0;
     for (const auto& p : nodes[k]) {
-      const std::string where = origin + " node " + std::to_string(k + 1) + " " + p.id;
+      const std::string where = origin + " node " + std::to_string(k + 1) + " " + printable(p.id, 20);
       const std::string& v = p.values.front();
       if (p.id == "GM") {
         TP_CHECK(trim(v) == "1", origin, ": GM[", v, "] is not a game of Go (GM[1])");
@@ -299,7 +300,7 @@ SgfGame game_from_nodes(const std::vector<std::vector<Property>>& nodes, const s
                  "] is not a number");
       } else if (p.id == "HA") {
         g.handicap = parse_int(v, "HA", origin);
-        TP_CHECK(g.handicap >= 0 && g.handicap < n * n, where, "[", v, "] is not a handicap");
+        TP_CHECK(g.handicap >= 0 && g.handicap < n * n, where, "[", printable(v, 40), "] is not a handicap");
       } else if (p.id == "AB" || p.id == "AW") {
         TP_CHECK(g.moves.empty(), where, ": setup stones after the first move are not supported");
         for (const std::string& point : p.values)
@@ -308,7 +309,8 @@ SgfGame game_from_nodes(const std::vector<std::vector<Property>>& nodes, const s
         TP_CHECK(false, where, ": removing stones (AE) is not supported");
       } else if (p.id == "PL") {
         const std::string c = to_lower(trim(v));
-        TP_CHECK(c == "b" || c == "w" || c == "black" || c == "white", where, "[", v, "] names no colour");
+        TP_CHECK(c == "b" || c == "w" || c == "black" || c == "white", where, "[", printable(v, 40),
+                 "] names no colour");
         TP_CHECK(g.moves.empty(), where, ": PL after the first move is not supported");
         next_colour = c[0] == 'b' ? 0 : 1;
         pl_given = true;
@@ -322,9 +324,12 @@ SgfGame game_from_nodes(const std::vector<std::vector<Property>>& nodes, const s
                  g.moves.size() + 1, ")");
         std::vector<Action> point;
         decode_points(v, n, true, point, where);
-        TP_CHECK(point.size() == 1, where, "[", v, "] is not one point");
+        TP_CHECK(point.size() == 1, where, "[", printable(v, 40), "] is not one point");
         g.moves.push_back(point.front() < 0 ? n * n : point.front());
         next_colour = 1 - colour;
+      } else if (p.id == "TPRO") {
+        g.random_opening = parse_int(v, "TPRO", origin);
+        TP_CHECK(g.random_opening >= 0, where, "[", printable(v, 40), "] is not a number of moves");
       } else if (p.id == "RE") {
         g.result = trim(v);
       } else if (p.id == "PB") {
@@ -360,7 +365,7 @@ std::vector<SgfGame> parse_sgf(const std::string& text, const std::string& origi
   return games;
 }
 
-GoState replay_sgf(const SgfGame& game, int history) {
+GoState replay_sgf(const SgfGame& game, int history, int moves) {
   GoParams params;
   params.size = game.size;
   params.komi = game.komi;
@@ -373,7 +378,8 @@ GoState replay_sgf(const SgfGame& game, int history) {
   } catch (const Error& e) {
     throw Error(game.source + ": " + e.what());
   }
-  for (size_t i = 0; i < game.moves.size(); ++i) {
+  const size_t last = moves < 0 ? game.moves.size() : std::min(game.moves.size(), static_cast<size_t>(moves));
+  for (size_t i = 0; i < last; ++i) {
     const envs::go::MoveStatus s = state.check_move(game.moves[i]);
     TP_CHECK(s == envs::go::MoveStatus::kLegal, game.source, ": move ", i + 1, " (",
              state.current_player() == 0 ? "B " : "W ", state.action_to_string(game.moves[i]), ") is illegal: ",

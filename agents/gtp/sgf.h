@@ -13,6 +13,9 @@ struct SgfInfo {
   std::string result;        // RE: "B+3.5", "W+R", "0" (draw), "" unknown
   std::string date;          // DT, YYYY-MM-DD ("" omits it)
   std::string comment;       // C on the root node
+  // Moves at the start that were random, not the players' choice (torchplay's own property
+  // TPRO, which other readers ignore): learning from the record skips them.
+  int random_opening = 0;
   std::string rules = "Chinese";
 };
 
@@ -33,6 +36,7 @@ struct SgfGame {
   std::string result;                                  // RE as written ("B+R", "W+3.5", "0", "Void", "")
   std::string black, white, rules, date;               // PB, PW, RU, DT
   std::string source;                                  // "file.sgf" or "file.sgf#2" for a collection's 2nd game
+  int random_opening = 0;                              // TPRO: the first moves were random (engine-games)
 
   // Winner from RE: 0 Black, 1 White, -1 draw, -2 unknown (no result, void, unreadable).
   int winner() const;
@@ -50,8 +54,9 @@ std::vector<SgfGame> parse_sgf(const std::string& text, const std::string& origi
 
 // The game's final position, replayed under torchplay's rules (komi, setup stones, every move
 // checked); tp::Error naming the move that torchplay calls illegal. The state is not over
-// unless the record ends with two passes. `history` sets the input-plane history.
-envs::go::GoState replay_sgf(const SgfGame& game, int history = 8);
+// unless the record ends with two passes. `history` sets the input-plane history; `moves`
+// >= 0 stops after that many moves (the position before moves[moves]).
+envs::go::GoState replay_sgf(const SgfGame& game, int history = 8, int moves = -1);
 
 struct SgfCollection {
   std::vector<SgfGame> games;       // in path order, every one replayable

@@ -53,6 +53,7 @@ TEST(SgfReader, RoundTripsRandomGamesWithHandicapAndPasses) {
     info.black = "B";
     info.white = "W";
     info.result = s.score_string();
+    info.random_opening = g;
     const std::vector<SgfGame> games = parse_sgf(to_sgf(s, info), "g.sgf");
     ASSERT_EQ(games.size(), 1u);
     const SgfGame& r = games[0];
@@ -64,6 +65,7 @@ TEST(SgfReader, RoundTripsRandomGamesWithHandicapAndPasses) {
     EXPECT_EQ(r.first_player, s.first_player());
     EXPECT_EQ(r.handicap, g % 3 == 1 ? 2 : 0);
     EXPECT_EQ(r.result, s.score_string());
+    EXPECT_EQ(r.random_opening, g);
     EXPECT_EQ(r.winner(), s.score() > 0 ? 0 : s.score() < 0 ? 1 : -1);
     EXPECT_GE(r.passes(), 2);
     const GoState back = replay_sgf(r);
