@@ -47,11 +47,16 @@ void chain_liberties(const GoBoard& b, int p, std::vector<int>& libs, std::vecto
   }
 }
 
-bool attacker_catches(const GoBoard& b, int point, int depth);
+// Positions a ladder reading may visit: a true ladder is a narrow line (one attacker move of
+// the two keeps the chase going), but loose shapes where both keep it going branch
+// exponentially; past the budget the chain counts as not caught.
+constexpr int kLadderBudget = 400;
+
+bool attacker_catches(const GoBoard& b, int point, int depth, int& budget);
 
 // The defender (owner of the chain through `point`, in atari) is to move.
-bool defender_caught(const GoBoard& b, int point, int depth) {
-  if (depth <= 0) return false;  // too long to read: assume it escapes
+bool defender_caught(const GoBoard& b, int point, int depth, int& budget) {
+  if (depth <= 0 || --budget < 0) return false;  // too long to read: assume it escapes
   const Color defender = b.at(point);
   std::vector<int> libs, opponents, their_libs;
   chain_liberties(b, point, libs, &opponents);
@@ -68,14 +73,14 @@ bool defender_caught(const GoBoard& b, int point, int depth) {
     next.play(move, defender);
     chain_liberties(next, point, their_libs);
     if (their_libs.size() >= 3) return false;
-    if (their_libs.size() == 2 && !attacker_catches(next, point, depth - 1)) return false;
+    if (their_libs.size() == 2 && !attacker_catches(next, point, depth - 1, budget)) return false;
   }
   return true;
 }
 
 // The attacker is to move against the chain through `point`, which has two liberties.
-bool attacker_catches(const GoBoard& b, int point, int depth) {
-  if (depth <= 0) return false;
+bool attacker_catches(const GoBoard& b, int point, int depth, int& budget) {
+  if (depth <= 0 || --budget < 0) return false;
   const Color attacker = envs::go::opponent(b.at(point));
   std::vector<int> libs;
   chain_liberties(b, point, libs);
@@ -84,7 +89,7 @@ bool attacker_catches(const GoBoard& b, int point, int depth) {
     if (b.is_suicide(move, attacker)) continue;
     GoBoard next = b;
     next.play(move, attacker);
-    if (defender_caught(next, point, depth - 1)) return true;
+    if (defender_caught(next, point, depth - 1, budget)) return true;
   }
   return false;
 }
@@ -93,7 +98,8 @@ bool attacker_catches(const GoBoard& b, int point, int depth) {
 
 bool ladder_captures(const GoBoard& board, int point, int max_depth) {
   TP_CHECK(board.at(point) == envs::go::kBlack || board.at(point) == envs::go::kWhite, "ladder_captures needs a stone");
-  return defender_caught(board, point, max_depth);
+  int budget = kLadderBudget;
+  return defender_caught(board, point, max_depth, budget);
 }
 
 int num_feature_planes(FeatureSet set, bool with_colour) {
@@ -155,7 +161,8 @@ void encode_features(const GoState& state, FeatureSet set, bool with_colour, flo
       const int q = b.neighbour(p, k);
       rescues = rescues || (b.at(q) == own && b.in_atari(q));
     }
-    if (rescues && libs_after >= 2 && (libs_after >= 3 || !attacker_catches(next, p, 60)))
+    int budget = kLadderBudget;
+    if (rescues && libs_after >= 2 && (libs_after >= 3 || !attacker_catches(next, p, 60, budget)))
       plane(kLadderEscape)[i] = 1.0f;
   }
 }

@@ -51,7 +51,8 @@ void encode_features(const envs::go::GoState& state, FeatureSet set, bool with_c
 // The ladder reader behind planes 44 and 45: the chain through `point` (the defender's, in
 // atari, the defender to move) is caught by a ladder: every way out (extending at the
 // liberty or capturing an attacker chain in atari) leaves it in atari again or lets the
-// attacker bring it back to one liberty, within `max_depth` plies (beyond: not caught).
+// attacker bring it back to one liberty, within `max_depth` plies and 400 positions read
+// (beyond either: not caught; loose shapes would otherwise branch exponentially).
 bool ladder_captures(const envs::go::GoBoard& board, int point, int max_depth = 60);
 
 }  // namespace tp::agents::alphago

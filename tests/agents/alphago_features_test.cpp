@@ -7,7 +7,10 @@
 #include <vector>
 
 #include "agents/alphago/features.h"
+#include "agents/gtp/sgf.h"
+#include "core/run_dir.h"
 #include "envs/games/board_util.h"
+#include "tests/test_util.h"
 
 namespace tp::agents::alphago {
 namespace {
@@ -193,6 +196,36 @@ TEST(AlphaGoFeatures, PlanesFollowTheBoardSymmetries) {
     std::vector<float> mapped(f.data.size());
     envs::transform_board_planes(k, planes, 9, 9, f.data.data(), mapped.data());
     EXPECT_EQ(mapped, g.data) << "symmetry " << k;
+  }
+}
+
+TEST(AlphaGoFeatures, RealGamesKeepTheOneHotGroupsAndTheLadderBudget) {
+  // A GNU Go game whose position before move 50 made the exhaustive ladder reading branch for
+  // minutes (loose shapes where both attacker moves keep the chase going): with the reading
+  // budget every position of it encodes at once. On every position, each legal move has
+  // exactly one capture-size and one liberties-after plane, each stone one liberties and one
+  // turns-since plane, and sensible moves are legal ones.
+  const std::string path = test::test_data("go/ladder-blowup.sgf");
+  const agents::SgfGame game = agents::parse_sgf(read_file(path), path).at(0);
+  ASSERT_GE(game.moves.size(), 50u);
+  for (size_t m = 0; m <= game.moves.size(); ++m) {
+    const GoState s = agents::replay_sgf(game, 1, static_cast<int>(m));
+    const Planes f(s);
+    for (int r = 0; r < 9; ++r)
+      for (int c = 0; c < 9; ++c) {
+        const bool legal = s.board().at(r, c) == envs::go::kEmpty && s.is_legal(s.action_at(r, c));
+        const bool stone = s.board().at(r, c) != envs::go::kEmpty;
+        ASSERT_EQ(f.which(kCaptureSize, r, c) >= 0, legal) << "move " << m << " at " << r << "," << c;
+        ASSERT_EQ(f.which(kLibertiesAfter, r, c) >= 0, legal);
+        ASSERT_EQ(f.which(kLiberties, r, c) >= 0, stone);
+        ASSERT_EQ(f.which(kTurnsSince, r, c) >= 0, stone);
+        if (f.at(kSensible, r, c) == 1.0f) {
+          ASSERT_TRUE(legal);
+        }
+        if (f.at(kLadderCapture, r, c) == 1.0f || f.at(kLadderEscape, r, c) == 1.0f) {
+          ASSERT_TRUE(legal);
+        }
+      }
   }
 }
 
