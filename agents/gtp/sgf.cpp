@@ -289,15 +289,15 @@ SgfGame game_from_nodes(const std::vector<std::vector<Property>>& nodes, const s
       const std::string where = origin + " node " + std::to_string(k + 1) + " " + printable(p.id, 20);
       const std::string& v = p.values.front();
       if (p.id == "GM") {
-        TP_CHECK(trim(v) == "1", origin, ": GM[", v, "] is not a game of Go (GM[1])");
+        TP_CHECK(trim(v) == "1", origin, ": GM[", printable(v, 40), "] is not a game of Go (GM[1])");
       } else if (p.id == "SZ") {
         TP_CHECK(k == 0, where, ": the board size may only be set on the root node");
       } else if (p.id == "KM") {
         char* end = nullptr;
         const std::string t = trim(v);
         g.komi = std::strtod(t.c_str(), &end);
-        TP_CHECK(!t.empty() && end && *end == '\0' && std::isfinite(g.komi) && std::abs(g.komi) <= 1000, where, "[", v,
-                 "] is not a number");
+        TP_CHECK(!t.empty() && end && *end == '\0' && std::isfinite(g.komi) && std::abs(g.komi) <= 1000, where, "[",
+                 printable(v, 40), "] is not a number");
       } else if (p.id == "HA") {
         g.handicap = parse_int(v, "HA", origin);
         TP_CHECK(g.handicap >= 0 && g.handicap < n * n, where, "[", printable(v, 40), "] is not a handicap");
