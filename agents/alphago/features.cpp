@@ -1,7 +1,6 @@
 #include "agents/alphago/features.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "core/error.h"
@@ -15,7 +14,7 @@ using envs::go::kEmpty;
 
 namespace {
 
-// The liberties of the chain through p (distinct, at most `limit` collected) and, when asked,
+// The distinct liberties of the chain through p and, when asked,
 // the points of the adjacent chains of the other colour. A flood: boards here are small and
 // the features need the liberty points themselves, which GoBoard does not keep.
 void chain_liberties(const GoBoard& b, int p, std::vector<int>& libs, std::vector<int>* adjacent_opponents = nullptr) {
@@ -128,7 +127,6 @@ void encode_features(const GoState& state, FeatureSet set, bool with_colour, flo
     const envs::Action a = history[history.size() - back];
     if (a != state.pass_action() && age[a] == 0) age[a] = back;
   }
-  std::vector<int> libs;
   for (int i = 0; i < area; ++i) {
     const int p = b.point(i / n, i % n);
     if (b.at(p) == kEmpty) continue;

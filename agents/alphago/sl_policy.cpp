@@ -118,7 +118,7 @@ class SlPolicyRun final : public TrainingAlgorithm {
 
   StepStatus step(RunContext& /*run*/) override {
     const int64_t in_epoch = steps_ - epoch_ * steps_per_epoch_;
-    if (in_epoch == 0 || order_epoch_ != epoch_) shuffle_epoch();
+    if (order_epoch_ != epoch_) shuffle_epoch();
     const int64_t begin = in_epoch * o_.batch_size;
     const int64_t end = std::min<int64_t>(begin + o_.batch_size, static_cast<int64_t>(train_.size()));
     // Symmetries from (seed, step): a resumed run draws the same ones.

@@ -21,6 +21,18 @@ std::string gnugo_command(int level, const std::string& extra_flags) {
   return cmd;
 }
 
+void EngineGamesOptions::validate() const {
+  TP_CHECK_AS(UsageError, !engines.empty(), "no engines: give --gnugo-levels or --engines");
+  TP_CHECK_AS(UsageError, games > 0, "--games must be > 0");
+  TP_CHECK_AS(UsageError, size >= envs::go::kMinSize && size <= envs::go::kMaxSize, "--size must be in ",
+              envs::go::kMinSize, "..", envs::go::kMaxSize);
+  TP_CHECK_AS(UsageError, random_moves >= 0 && random_moves < size * size / 2, "--random-moves must be in 0..",
+              size * size / 2 - 1);
+  TP_CHECK_AS(UsageError, workers >= 1, "--workers must be >= 1 (0 on the command line: one per core)");
+  TP_CHECK_AS(UsageError, max_moves >= 0, "--max-moves must be >= 0");
+  TP_CHECK_AS(UsageError, timeout_s > 0, "--timeout must be > 0");
+}
+
 std::vector<int> parse_gnugo_levels(const std::string& text) {
   std::vector<int> levels;
   auto level = [&](const std::string& s) {
@@ -83,10 +95,7 @@ std::string engine_game_path(const EngineGamesOptions& options, int index) {
 
 void play_engine_games(const EngineGamesOptions& options, const std::function<void(const EngineGameRecord&)>& on_game,
                        const std::function<bool()>& interrupted) {
-  TP_CHECK_AS(UsageError, !options.engines.empty(), "no engines to play the games");
-  TP_CHECK_AS(UsageError, options.games > 0, "--games must be > 0");
-  TP_CHECK_AS(UsageError, options.workers > 0, "--workers must be > 0");
-  TP_CHECK_AS(UsageError, options.random_moves >= 0, "--random-moves must be >= 0");
+  options.validate();
   TP_CHECK_AS(UsageError, !options.sgf_dir.empty(), "no directory for the game records");
   make_dirs(options.sgf_dir);
   std::atomic<int> next{0};

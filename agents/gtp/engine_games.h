@@ -28,6 +28,9 @@ struct EngineGamesOptions {
   double timeout_s = 120;  // per GTP command
   int max_moves = 0;       // 0: 3 * size^2
   std::string sgf_dir;     // records go to sgf_dir/game-NNNNNN.sgf (an existing one is kept)
+
+  // UsageError naming the first option out of range (workers must be resolved to >= 1).
+  void validate() const;
 };
 
 // GNU Go at `level` with the rules torchplay scores by (area scoring), seeded per game.

@@ -49,16 +49,8 @@ int cmd_engine_games(const Args& args) {
       eo.engines.push_back(agents::gnugo_command(level, gnugo_flags));
   if (!engines.empty())
     for (const std::string& cmd : split_list(engines, "--engines")) eo.engines.push_back(cmd);
-  TP_CHECK_AS(UsageError, !eo.engines.empty(), "no engines: give --gnugo-levels or --engines");
-  TP_CHECK_AS(UsageError, eo.games > 0, "--games must be > 0");
-  TP_CHECK_AS(UsageError, eo.size >= envs::go::kMinSize && eo.size <= envs::go::kMaxSize, "--size must be in ",
-              envs::go::kMinSize, "..", envs::go::kMaxSize);
-  TP_CHECK_AS(UsageError, eo.random_moves >= 0 && eo.random_moves < eo.size * eo.size / 2,
-              "--random-moves must be in 0..", eo.size * eo.size / 2 - 1);
-  TP_CHECK_AS(UsageError, eo.workers >= 0, "--workers must be >= 0");
-  TP_CHECK_AS(UsageError, eo.max_moves >= 0, "--max-moves must be >= 0");
-  TP_CHECK_AS(UsageError, eo.timeout_s > 0, "--timeout must be > 0");
   if (eo.workers == 0) eo.workers = std::max(1u, std::thread::hardware_concurrency());
+  eo.validate();
   eo.seed = common.seed;
   init_runtime(common);
 

@@ -45,8 +45,8 @@ int cmd_sgf(const Args& args) {
   TP_CHECK_AS(UsageError, test_fraction >= 0 && test_fraction < 1, "--test-fraction must be in [0, 1)");
   const agents::SgfCollection c = agents::read_sgf_collection(path);
   const agents::GameSplit split = agents::split_by_game(c.games, test_fraction);
-  size_t test_positions = 0;
-  for (const agents::SgfGame* g : split.test) test_positions += g->moves.size();
+  size_t test_moves = 0;
+  for (const agents::SgfGame* g : split.test) test_moves += g->moves.size();
 
   std::map<std::string, int> sizes, komis, handicaps;
   int black = 0, white = 0, draws = 0, unknown = 0, resigned = 0, two_passes = 0;
@@ -74,8 +74,8 @@ int cmd_sgf(const Args& args) {
                 white, draws, unknown, resigned, two_passes);
     std::printf("  moves per game: %.1f on average (%zu..%zu), %zu in all\n", static_cast<double>(moves) / games,
                 shortest, longest, moves);
-    std::printf("  split by game (--test-fraction %g): %zu training games, %zu held out (%zu positions)\n",
-                test_fraction, split.train.size(), split.test.size(), test_positions);
+    std::printf("  split by game (--test-fraction %g): %zu training games, %zu held out (%zu moves)\n", test_fraction,
+                split.train.size(), split.test.size(), test_moves);
   }
   for (const std::string& e : c.errors) std::printf("  left out: %s\n", e.c_str());
   if (c.skipped > static_cast<int>(c.errors.size()))
