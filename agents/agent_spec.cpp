@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "agents/alphago/sl_policy.h"
 #include "agents/alphazero/model.h"
 #include "agents/dqn/dqn_policy.h"
 #include "agents/policy_gradient/pg_options.h"
@@ -54,12 +55,24 @@ bool plays_an_env(const CheckpointHeader& header) {
          header.algorithm == r2d2::kR2d2Algorithm || pg::is_policy_gradient_algorithm(header.algorithm);
 }
 
+// An AlphaGo SL policy plays Go of the size in its env ("go9").
+std::optional<AgentTarget> sl_policy_target(const CheckpointHeader& header) {
+  if (header.algorithm != alphago::kSlPolicyAlgorithm || header.env.rfind("go", 0) != 0) return std::nullopt;
+  return AgentTarget{AgentTarget::Kind::kGame, "go", "size=" + header.env.substr(2)};
+}
+
 AgentTarget env_target(const CheckpointHeader& header, const std::string& path) {
   return {AgentTarget::Kind::kEnv, header.env, config_value(header, "env-options", path)};
 }
 }  // namespace
 
 std::optional<AgentTarget> agent_target(const std::string& spec) {
+  // The AlphaGo-Lee agent plays what its policy network plays.
+  if (spec.rfind("lee:", 0) == 0) {
+    const size_t at = spec.find("policy=");
+    if (at == std::string::npos) return std::nullopt;
+    return agent_target(spec.substr(at + 7, spec.find(',', at) - at - 7));
+  }
   std::string path;
   try {
     path = agent_checkpoint(spec, {});
@@ -69,6 +82,7 @@ std::optional<AgentTarget> agent_target(const std::string& spec) {
   // The header alone answers for env agents: the whole file is read only for a game agent.
   const CheckpointHeader header = CheckpointReader::read_header(path);
   if (plays_an_env(header)) return env_target(header, path);
+  if (const auto policy = sl_policy_target(header)) return policy;
   if (header.algorithm != kAlphaZeroAlgorithm) return std::nullopt;
   CheckpointReader reader(path);
   return agent_target(reader);
@@ -77,6 +91,7 @@ std::optional<AgentTarget> agent_target(const std::string& spec) {
 std::optional<AgentTarget> agent_target(CheckpointReader& reader) {
   const CheckpointHeader& header = reader.header();
   if (plays_an_env(header)) return env_target(header, reader.path());
+  if (const auto policy = sl_policy_target(header)) return policy;
   if (header.algorithm != kAlphaZeroAlgorithm) return std::nullopt;
   const AlphaZeroModelInfo info = AlphaZeroModelInfo::from_json(reader.bytes(kAlphaZeroPlayerEntry), reader.path());
   return AgentTarget{AgentTarget::Kind::kGame, info.game, info.game_options};

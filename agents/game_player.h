@@ -33,6 +33,9 @@ class GamePlayer {
   virtual envs::Action select_action(const envs::GameState& state) = 0;
   // Called when a new game starts (players with per-game state reset it).
   virtual void new_game() {}
+  // The time the next moves may take (a clock's share, GTP time_settings or match --move-time):
+  // searching players stop searching after `seconds` (0: no limit; others ignore it).
+  virtual void set_move_time(double seconds) { (void)seconds; }
   // Details of the last select_action (nullptr when the player has none).
   virtual const SearchInfo* last_search() const { return nullptr; }
   // Non-null for MCTS players: their evaluator and search options.

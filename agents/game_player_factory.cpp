@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "agents/agent_spec.h"
+#include "agents/alphago/lee_agent.h"
 #include "agents/alphazero/mcts_player.h"
 #include "agents/alphazero/model.h"
 #include "agents/alphazero/network_evaluator.h"
@@ -51,6 +52,9 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
                 game.info().name);
     return std::make_unique<SolverPlayer>(ctx.seed);
   }
+  if (spec.rfind("lee:", 0) == 0)
+    return alphago::make_lee_player(alphago::parse_lee_spec(spec.substr(4)), game, ctx.seed, ctx.device,
+                                    ctx.simulations);
   if (is_torchscript_spec(spec)) {
     // A network made elsewhere with the tower's contract, searched with AlphaZero's defaults.
     MctsOptions o;
@@ -59,8 +63,9 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
     return std::make_unique<MctsPlayer>(spec, make_torchscript_evaluator(spec, game.info(), ctx.device, 256), o,
                                         ctx.seed);
   }
-  const std::string path =
-      agent_checkpoint(spec, {"random", "minimax", "minimax:DEPTH", "mcts:N", "solver", "torchscript:FILE.pt"});
+  const std::string path = agent_checkpoint(spec, {"random", "minimax", "minimax:DEPTH", "mcts:N", "solver",
+                                                   "torchscript:FILE.pt", "lee:policy=SL,rollout=ROLLOUT"});
+  if (alphago::is_sl_policy_checkpoint(path)) return alphago::make_sl_policy_player(path, game, ctx.device);
   const torch::Device device(ctx.device);
   LoadedAlphaZeroModel model = load_alphazero_model(path, game, device);
   const MctsOptions o = model.info.play_options(ctx.simulations);

@@ -1,7 +1,8 @@
 #pragma once
 // Builds a board-game player from a spec, the one place that knows every player kind:
 // "random", "minimax[:DEPTH]", "mcts:N" (UCT with random rollouts), "solver" (Connect Four),
-// or an AlphaZero checkpoint path. Include it only where players are made.
+// an AlphaZero or AlphaGo SL-policy checkpoint, or the AlphaGo-Lee agent
+// "lee:policy=SL,rollout=ROLLOUT[,...]" (agents/alphago/lee_agent.h). Include it only where players are made.
 #include <cstdint>
 #include <memory>
 #include <string>

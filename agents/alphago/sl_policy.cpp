@@ -8,7 +8,7 @@
 #include <numeric>
 #include <vector>
 
-#include "agents/gtp/sgf.h"
+#include "agents/alphago/expert_games.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/rng.h"
@@ -20,63 +20,34 @@
 namespace tp::agents::alphago {
 
 void SlPolicyOptions::bind(OptionSet& set) {
-  set.add("data", &data, "a directory of SGF game records (torchplay engine-games writes RUN/sgf)")
-      .add("size", &size, "board size: games of other sizes are left out")
-      .add("features", &features, "input planes: full (AlphaGo's 48) | stones (stones and ones, 4)")
+  ExpertDataOptions::bind(set);
+  set.add("features", &features, "input planes: full (AlphaGo's 48) | stones (stones and ones, 4)")
       .add("filters", &filters, "convolution filters (k)")
       .add("layers", &layers, "convolutions before the 1x1 output layer")
       .add("epochs", &epochs, "passes over the training positions")
       .add("batch-size", &batch_size, "positions per minibatch")
-      .add("lr", &lr, "Adam learning rate")
-      .add("test-fraction", &test_fraction, "share of the games held out (split by game)")
-      .add("skip-moves", &skip_moves, "positions left out at the start of every game, after its random opening");
+      .add("lr", &lr, "Adam learning rate");
 }
 
 void SlPolicyOptions::validate() const {
-  TP_CHECK_AS(UsageError, !data.empty(), "--data is required (a directory of SGF files)");
-  TP_CHECK_AS(UsageError, size >= envs::go::kMinSize && size <= envs::go::kMaxSize, "--size must be in ",
-              envs::go::kMinSize, "..", envs::go::kMaxSize);
+  ExpertDataOptions::validate();
   TP_CHECK_AS(UsageError, features == "full" || features == "stones", "--features must be full or stones, not '",
               features, "'");
   TP_CHECK_AS(UsageError, filters >= 1 && layers >= 1, "--filters and --layers must be >= 1");
   TP_CHECK_AS(UsageError, epochs >= 1 && batch_size >= 1, "--epochs and --batch-size must be >= 1");
   TP_CHECK_AS(UsageError, lr > 0 && std::isfinite(lr), "--lr must be > 0");
-  TP_CHECK_AS(UsageError, test_fraction > 0 && test_fraction < 1, "--test-fraction must be in (0, 1)");
-  TP_CHECK_AS(UsageError, skip_moves >= 0, "--skip-moves must be >= 0");
 }
 
 namespace {
 
-// The position before game->moves[move].
-struct Position {
-  const SgfGame* game;
-  int move;
-};
-
-std::vector<Position> positions_of(const std::vector<const SgfGame*>& games, int skip) {
-  std::vector<Position> out;
-  for (const SgfGame* g : games)
-    for (int m = g->random_opening + skip; m < static_cast<int>(g->moves.size()); ++m) out.push_back({g, m});
-  return out;
-}
+using Position = ExpertPosition;
 
 class SlPolicyRun final : public TrainingAlgorithm {
  public:
   SlPolicyRun(const SlPolicyOptions& o, uint64_t seed) : o_(o), seed_(seed) {
-    collection_ = read_sgf_collection(o_.data);
-    std::vector<SgfGame> games;
-    for (SgfGame& g : collection_.games)
-      if (g.size == o_.size) games.push_back(std::move(g));
-    other_sizes_ = static_cast<int>(collection_.games.size() - games.size());
-    collection_.games = std::move(games);
-    const GameSplit split = split_by_game(collection_.games, o_.test_fraction);
-    train_games_ = static_cast<int>(split.train.size());
-    test_games_ = static_cast<int>(split.test.size());
-    train_ = positions_of(split.train, o_.skip_moves);
-    test_ = positions_of(split.test, o_.skip_moves);
-    TP_CHECK_AS(UsageError, !train_.empty() && !test_.empty(), "--data ", o_.data, ": ", collection_.games.size(),
-                " games of size ", o_.size, " give ", train_.size(), " training and ", test_.size(),
-                " held-out positions; both are needed (more games, or another --test-fraction)");
+    games_ = load_expert_games(o_.data, o_.size, o_.test_fraction, o_.skip_moves);
+    train_ = games_.train;
+    test_ = games_.test;
     planes_ = num_feature_planes(o_.feature_set(), false);
     net_ = nets::GoPolicyNet(
         nets::GoPolicyNetOptions().planes(planes_).size(o_.size).filters(o_.filters).layers(o_.layers));
@@ -88,13 +59,7 @@ class SlPolicyRun final : public TrainingAlgorithm {
   }
 
   std::string setup_line() const {
-    char buf[512];
-    std::snprintf(buf, sizeof buf,
-                  "alphago-sl on %s: %zu games of %dx%d (%d of other sizes, %d files left out), split by game: %d "
-                  "training games (%zu positions), %d held out (%zu); network %s",
-                  o_.data.c_str(), collection_.games.size(), o_.size, o_.size, other_sizes_, collection_.skipped,
-                  train_games_, train_.size(), test_games_, test_.size(), net_->signature().c_str());
-    return buf;
+    return "alphago-sl on " + o_.data + ": " + games_.describe(o_.size) + "; network " + net_->signature();
   }
 
   ProgressPlan progress_plan() const override { return {"alphago-sl", "batches", steps_per_epoch_ * o_.epochs, 5.0}; }
@@ -216,7 +181,7 @@ class SlPolicyRun final : public TrainingAlgorithm {
                   "on %zu positions of %d games",
                   static_cast<long long>(epoch_), static_cast<long long>(positions_),
                   train_seconds_ > 0 ? (positions_ - start_positions_) / train_seconds_ : 0.0, test_accuracy_,
-                  test_loss_, test_.size(), test_games_);
+                  test_loss_, test_.size(), static_cast<int>(games_.split.test.size()));
     return buf;
   }
   void describe(Json& j) const override {
@@ -226,8 +191,8 @@ class SlPolicyRun final : public TrainingAlgorithm {
     j["network"] = net_->signature();
     j["epochs"] = static_cast<long long>(epoch_);
     j["positions"] = static_cast<long long>(positions_);
-    j["train_games"] = train_games_;
-    j["test_games"] = test_games_;
+    j["train_games"] = static_cast<long long>(games_.split.train.size());
+    j["test_games"] = static_cast<long long>(games_.split.test.size());
     j["train_positions"] = static_cast<long long>(train_.size());
     j["test_positions"] = static_cast<long long>(test_.size());
     j["test_accuracy"] = test_accuracy_;
@@ -292,8 +257,7 @@ class SlPolicyRun final : public TrainingAlgorithm {
 
   SlPolicyOptions o_;
   uint64_t seed_;
-  SgfCollection collection_;
-  int other_sizes_ = 0, train_games_ = 0, test_games_ = 0;
+  ExpertGames games_;
   std::vector<Position> train_, test_;
   int64_t planes_ = 0;
   nets::GoPolicyNet net_{nullptr};

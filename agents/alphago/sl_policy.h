@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "agents/alphago/expert_games.h"
 #include "agents/alphago/features.h"
 #include "core/options.h"
 #include "core/training_run.h"
@@ -18,17 +19,13 @@ namespace tp::agents::alphago {
 
 constexpr const char* kSlPolicyAlgorithm = "alphago-sl";
 
-struct SlPolicyOptions {
-  std::string data;               // a directory of SGF files (or one file)
-  int size = 9;                   // games of other sizes are left out
+struct SlPolicyOptions : ExpertDataOptions {
   std::string features = "full";  // full (48 planes) | stones (4)
   int filters = 64;
   int layers = 6;
   int epochs = 10;
   int batch_size = 64;
   double lr = 1e-3;  // Adam
-  double test_fraction = 0.1;
-  int skip_moves = 0;  // positions left out at the start of every game (beyond its random opening)
 
   void bind(OptionSet& set);
   void validate() const;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/timer.h"
 
 namespace tp::agents {
 
@@ -273,10 +274,11 @@ void Mcts::add_root_noise() {
   }
 }
 
-void Mcts::search(Evaluator& evaluator) {
+void Mcts::search(Evaluator& evaluator, double max_seconds) {
   std::vector<float> priors(root_state_->info().num_actions);
   float value = 0.f;
-  while (!done()) {
+  const Timer clock;
+  for (bool first = true; !done() && (first || max_seconds <= 0 || clock.seconds() < max_seconds); first = false) {
     const envs::GameState* leaf = begin_simulation();
     if (!leaf) continue;
     evaluator.evaluate(&leaf, 1, priors.data(), &value);

@@ -68,8 +68,9 @@ class Mcts {
 
   const envs::GameState* begin_simulation();
   void finish_simulation(const float* priors, float value);
-  // Runs simulations until done(), one evaluator call per leaf.
-  void search(Evaluator& evaluator);
+  // Runs simulations until done(), one evaluator call per leaf; with `max_seconds` > 0 it also
+  // stops once that much time has passed (after at least one simulation).
+  void search(Evaluator& evaluator, double max_seconds = 0);
 
   const envs::GameState& root_state() const { return *root_state_; }
   int root_visits() const;

@@ -31,7 +31,7 @@ envs::Action MctsPlayer::select_action(const envs::GameState& state) {
     return *pass;
   }
   mcts_.sync(state);
-  mcts_.search(*evaluator_);
+  mcts_.search(*evaluator_, move_time_);
   info_.value = mcts_.root_value();
   mcts_.visit_counts(info_.visits);
   return mcts_.select_move(0.0);

@@ -23,6 +23,7 @@ class MctsPlayer final : public GamePlayer {
   std::string name() const override { return name_; }
   envs::Action select_action(const envs::GameState& state) override;
   void new_game() override;
+  void set_move_time(double seconds) override { move_time_ = seconds; }
   const SearchInfo* last_search() const override { return &info_; }
   const BatchedSearch* batched_search() const override { return &batched_; }
 
@@ -32,6 +33,7 @@ class MctsPlayer final : public GamePlayer {
   BatchedSearch batched_;
   Mcts mcts_;
   SearchInfo info_;
+  double move_time_ = 0;
 };
 
 }  // namespace tp::agents

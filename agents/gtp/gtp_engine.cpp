@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/text.h"
+#include "core/timer.h"
 
 namespace tp::agents {
 
@@ -83,10 +84,23 @@ void expect_args(const std::vector<std::string>& args, size_t n) {
 }  // namespace
 
 const std::vector<std::string>& GtpEngine::commands() {
-  static const std::vector<std::string> list = {
-      "protocol_version", "name",        "version",       "known_command", "list_commands", "quit",
-      "boardsize",        "clear_board", "komi",          "play",          "genmove",       "undo",
-      "showboard",        "final_score", "time_settings", "time_left"};
+  static const std::vector<std::string> list = {"protocol_version",
+                                                "name",
+                                                "version",
+                                                "known_command",
+                                                "list_commands",
+                                                "quit",
+                                                "boardsize",
+                                                "clear_board",
+                                                "komi",
+                                                "play",
+                                                "genmove",
+                                                "undo",
+                                                "showboard",
+                                                "final_score",
+                                                "time_settings",
+                                                "kgs-time_settings",
+                                                "time_left"};
   return list;
 }
 
@@ -99,6 +113,7 @@ GtpEngine::GtpEngine(MoveGenerator& generator, GtpEngineOptions options)
 
 void GtpEngine::reset(const GoParams& params) {
   state_ = GoState(params);
+  for (GtpClock& clock : clocks_) clock.new_game();
   command_plies_.clear();
   generator_.new_game();
 }
@@ -189,8 +204,13 @@ std::string GtpEngine::execute(const std::string& command, const std::vector<std
     const GoState before = state_;
     const int implicit = bring_to_move(colour);
     envs::Action a = envs::kInvalidAction;
+    const int empty = state_.size() * state_.size() - state_.board().stones(envs::go::kBlack) -
+                      state_.board().stones(envs::go::kWhite);
+    generator_.set_move_time(clocks_[colour].move_budget(empty));
+    const Timer clock;
     try {
       a = generator_.generate(state_);
+      clocks_[colour].used(clock.seconds());
     } catch (...) {
       state_ = before;
       throw;
@@ -230,16 +250,25 @@ std::string GtpEngine::execute(const std::string& command, const std::vector<std
     for (int i = 0; i < 3; ++i)
       if (!parse_int(args[i], v[i]) || v[i] < 0)
         fail("syntax error (time_settings main_time byo_yomi_time byo_yomi_stones)");
-    for (int i = 0; i < 3; ++i) time_settings_[i] = static_cast<int>(v[i]);
+    for (GtpClock& clock : clocks_)
+      clock.set(static_cast<double>(v[0]), static_cast<double>(v[1]), static_cast<int>(v[2]));
+    return "";
+  }
+  if (command == "kgs-time_settings") {
+    GtpClock clock;
+    const std::string problem = clock.set_kgs(args);
+    if (!problem.empty()) fail(problem);
+    clocks_[0] = clocks_[1] = clock;
     return "";
   }
   if (command == "time_left") {
     expect_args(args, 3);
-    parse_colour(args[0]);
+    const Color colour = parse_colour(args[0]);
     long t, stones;
     if (!parse_int(args[1], t) || !parse_int(args[2], stones) || t < 0 || stones < 0)
       fail("syntax error (time_left colour time stones)");
-    return "";  // moves take what the player's search takes; the clock is not used
+    clocks_[colour].time_left(static_cast<double>(t), static_cast<int>(stones));
+    return "";
   }
   fail("unknown command");
 }

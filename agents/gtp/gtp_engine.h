@@ -1,7 +1,8 @@
 #pragma once
 // A Go Text Protocol (version 2) engine over a MoveGenerator. Commands: protocol_version,
 // name, version, known_command, list_commands, quit, boardsize, clear_board, komi, play,
-// genmove, undo, showboard, final_score, time_settings, time_left. Every line yields a
+// genmove, undo, showboard, final_score, time_settings, kgs-time_settings, time_left. The
+// clock each colour has (time_control.h) sets the player's time for each genmove. Every line yields a
 // protocol reply ("=id result" or "?id message", then a blank line); malformed lines,
 // unknown commands and illegal moves get "?" and leave the engine as it was.
 // Rules are torchplay's (go_state.h): positional superko, no suicide, area scoring.
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "agents/gtp/move_generator.h"
+#include "agents/gtp/time_control.h"
 #include "envs/games/go/go_state.h"
 
 namespace tp::agents {
@@ -49,7 +51,7 @@ class GtpEngine {
   // Plies each play/genmove added (an out-of-turn move adds an implicit pass first), so undo
   // removes exactly what one command did.
   std::vector<int> command_plies_;
-  int time_settings_[3] = {0, 0, 0};
+  GtpClock clocks_[2];  // per colour
   bool quit_ = false;
 };
 

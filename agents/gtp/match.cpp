@@ -10,6 +10,7 @@
 #include "agents/gtp/sgf.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "core/timer.h"
 
 namespace tp::agents {
 
@@ -53,6 +54,11 @@ void MatchRunner::start(int engine) {
   names_[engine] = name.ok && !name.text.empty() ? name.text : cmd;
 }
 
+int MatchRunner::move_clock_seconds() const {
+  // GTP clocks count whole seconds: the limit, rounded down, and at least one.
+  return std::max(1, static_cast<int>(options_.move_time));
+}
+
 MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interrupted,
                                  const std::vector<envs::Action>& opening) {
   MatchGame g;
@@ -92,6 +98,8 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
       char komi[32];
       std::snprintf(komi, sizeof komi, "komi %g", options_.komi);
       engines_[e]->expect_ok(komi);
+      if (options_.move_time > 0 && engines_[e]->knows("time_settings"))
+        engines_[e]->expect_ok("time_settings 0 " + std::to_string(move_clock_seconds()) + " 1");
     }
     for (envs::Action a : opening) {
       TP_CHECK(state.is_legal(a), "opening move ", a, " is illegal");
@@ -121,7 +129,14 @@ MatchGame MatchRunner::play_game(int index, const std::function<bool()>& interru
         const int colour = state.current_player();
         const int mover = engine_of[colour];
         failing = mover;
+        if (options_.move_time > 0 && engines_[mover]->knows("time_left"))
+          engines_[mover]->expect_ok(std::string("time_left ") + colour_name[colour] + " " +
+                                     std::to_string(move_clock_seconds()) + " 1");
+        const Timer move_clock;
         const GtpReply reply = engines_[mover]->send(genmove_for[mover] + colour_name[colour]);
+        const double took = move_clock.seconds();
+        g.longest_move[mover] = std::max(g.longest_move[mover], took);
+        if (options_.move_time > 0 && took > options_.move_time) ++g.late_moves[mover];
         if (!reply.ok) {
           finish_void(mover, "genmove failed: " + reply.text);
           break;
@@ -236,6 +251,10 @@ MatchSummary summarize(const std::vector<MatchGame>& games) {
   MatchSummary s;
   for (const auto& g : games) {
     ++s.games;
+    for (int e = 0; e < 2; ++e) {
+      s.longest_move[e] = std::max(s.longest_move[e], g.longest_move[e]);
+      s.late_moves[e] += g.late_moves[e];
+    }
     if (g.void_game) {
       ++s.voids;
       continue;

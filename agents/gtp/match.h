@@ -31,6 +31,9 @@ struct MatchOptions {
   std::string log_dir;  // engines' stderr goes to log_dir/engine-{a,b}.log ("" discards)
   // Player names in the SGF records ("" : the engine's GTP name).
   std::string label_a, label_b;
+  // Seconds per move (0: none): engines that know time_settings get Canadian byo-yomi of this
+  // many seconds per stone and a time_left before each genmove; moves over it are counted.
+  double move_time = 0;
 };
 
 struct MatchGame {
@@ -47,6 +50,9 @@ struct MatchGame {
   std::string detail;                // what went wrong, for illegal moves and void games
   std::string opinion_a, opinion_b;  // final_score of each engine ("" when not available)
   std::string sgf;                   // the game record
+  // Per engine (0 A, 1 B): the longest genmove in seconds, and genmoves over move_time.
+  double longest_move[2] = {0, 0};
+  int late_moves[2] = {0, 0};
 };
 
 class MatchRunner {
@@ -65,6 +71,7 @@ class MatchRunner {
 
  private:
   void start(int engine);
+  int move_clock_seconds() const;
   MatchOptions options_;
   std::unique_ptr<GtpClient> engines_[2];
   std::string names_[2];
@@ -76,6 +83,8 @@ struct MatchSummary {
   int opinions = 0, opinions_agree = 0;  // engines' final_score with the same winner as ours
   double a_score_rate = 0.0;             // (wins + draws / 2) / decided games
   double ci_low = 0.0, ci_high = 0.0;    // 95% Wilson interval of a_score_rate
+  double longest_move[2] = {0, 0};       // per engine, over all games
+  int late_moves[2] = {0, 0};            // genmoves over MatchOptions::move_time
 };
 MatchSummary summarize(const std::vector<MatchGame>& games);
 

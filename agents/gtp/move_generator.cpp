@@ -23,4 +23,6 @@ envs::Action GamePlayerMoveGenerator::generate(const envs::go::GoState& state) {
 
 void GamePlayerMoveGenerator::new_game() { player_->new_game(); }
 
+void GamePlayerMoveGenerator::set_move_time(double seconds) { player_->set_move_time(seconds); }
+
 }  // namespace tp::agents

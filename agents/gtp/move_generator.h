@@ -21,6 +21,8 @@ class MoveGenerator {
   virtual envs::Action generate(const envs::go::GoState& state) = 0;
   // A new game starts (clear_board, boardsize).
   virtual void new_game() {}
+  // Seconds the next generate() may take (0: no limit).
+  virtual void set_move_time(double seconds) { (void)seconds; }
   // Whether the generator plays on boards of this size (a network is tied to its own).
   virtual bool supports_size(int size) const {
     (void)size;
@@ -38,6 +40,7 @@ class GamePlayerMoveGenerator final : public MoveGenerator {
   std::string name() const override;
   envs::Action generate(const envs::go::GoState& state) override;
   void new_game() override;
+  void set_move_time(double seconds) override;
   bool supports_size(int size) const override { return only_size_ == 0 || size == only_size_; }
 
  private:

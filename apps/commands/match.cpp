@@ -32,6 +32,9 @@ int cmd_match(const Args& args) {
       .add("alternate", &mo.alternate, "swap colours every game (--alternate=false keeps them)")
       .add("max-moves", &mo.max_moves, "plies before a game is cut off and scored (0: 3 * size^2)")
       .add("timeout", &mo.timeout_s, "seconds an engine may take for one GTP command")
+      .add("move-time", &mo.move_time,
+           "seconds per move (0: none): engines get time_settings 0 T 1 and time_left before each genmove; moves "
+           "over it are counted")
       .add("cleanup", &mo.cleanup,
            "when an engine's final_score disagrees with the Tromp-Taylor count after two passes, undo them"
            " and play on with kgs-genmove_cleanup (capturing dead stones), then count again");
@@ -43,14 +46,15 @@ int cmd_match(const Args& args) {
               envs::go::kMinSize, "..", envs::go::kMaxSize);
   TP_CHECK_AS(UsageError, mo.max_moves >= 0, "--max-moves must be >= 0");
   TP_CHECK_AS(UsageError, mo.timeout_s > 0, "--timeout must be > 0");
+  TP_CHECK_AS(UsageError, mo.move_time >= 0 && mo.move_time < mo.timeout_s, "--move-time must be in [0, --timeout)");
   init_runtime(common);
 
   const RunDir run = RunDir::create("match", "go" + std::to_string(mo.size), common.run_dir);
   run.write_config(set.to_ini());
   make_dirs(run.file("sgf"));
   mo.log_dir = run.path();
-  CsvMetrics metrics(run.metrics_path(),
-                     {"game", "a_is_black", "winner", "void", "illegal", "resigned", "score", "moves", "seconds"});
+  CsvMetrics metrics(run.metrics_path(), {"game", "a_is_black", "winner", "void", "illegal", "resigned", "score",
+                                          "moves", "seconds", "longest_move_a", "longest_move_b"});
   InterruptGuard guard;
   agents::MatchRunner runner(mo);
   std::printf("match: A = %s (%s)\n       B = %s (%s)\n       %d games on %dx%d, komi %g, run %s\n",
@@ -75,7 +79,9 @@ int cmd_match(const Args& args) {
                    {"resigned", g.end == "resignation" ? 1 : 0},
                    {"score", g.scored ? g.score : std::nan("")},
                    {"moves", g.moves},
-                   {"seconds", timer.seconds()}});
+                   {"seconds", timer.seconds()},
+                   {"longest_move_a", g.longest_move[0]},
+                   {"longest_move_b", g.longest_move[1]}});
     if (!common.quiet) {
       std::string line = "game " + std::to_string(i + 1) + ": A " + (g.a_is_black ? "black" : "white") + ", " +
                          g.result + " (" + g.end + ", " + std::to_string(g.moves) + " moves)";
@@ -98,6 +104,9 @@ int cmd_match(const Args& args) {
       "A score rate %.3f (95%% CI %.3f..%.3f); forfeits by illegal moves %d; engines' final_score agrees"
       " on the winner in %d of %d opinions; SGF files in %s/sgf\n",
       s.a_score_rate, s.ci_low, s.ci_high, s.illegal_moves, s.opinions_agree, s.opinions, run.path().c_str());
+  std::printf("longest move: A %.2f s, B %.2f s", s.longest_move[0], s.longest_move[1]);
+  if (mo.move_time > 0) std::printf("; moves over %g s: A %d, B %d", mo.move_time, s.late_moves[0], s.late_moves[1]);
+  std::printf("\n");
   if (common.json) {
     Json j = Json::object();
     j["engine_a"] = mo.engine_a;
@@ -117,6 +126,11 @@ int cmd_match(const Args& args) {
     j["ci_high"] = s.ci_high;
     j["opinions"] = s.opinions;
     j["opinions_agree"] = s.opinions_agree;
+    j["move_time"] = mo.move_time;
+    j["longest_move_a"] = s.longest_move[0];
+    j["longest_move_b"] = s.longest_move[1];
+    j["late_moves_a"] = s.late_moves[0];
+    j["late_moves_b"] = s.late_moves[1];
     j["run_dir"] = run.path();
     Json results = Json::array();
     for (const auto& g : games) results.push_back(g.result);

@@ -21,6 +21,7 @@ void print_train_usage(std::ostream& os) {
      << "  a2c a3c     advantage actor-critic, synchronous and asynchronous (Mnih et al. 2016)\n"
      << "  alphazero   AlphaGo Zero self-play with MCTS, on a board game\n"
      << "  alphago-sl  AlphaGo's SL policy network on SGF game records (Silver et al. 2016, stage 1)\n"
+     << "  alphago-rollout  AlphaGo's linear rollout policy on SGF game records (stage 2)\n"
      << "  gan dcgan cgan wgan-gp vae ae dae sae   generative models on image or 2-D data\n"
      << "  classifier  the CNN whose features score image models (eval --model ... --classifier)\n"
      << "  pix2pix     image-to-image translation (Isola et al. 2017): edge map or masked image -> image\n"
@@ -41,7 +42,8 @@ int cmd_train(const Args& args) {
   // once per rank, each writing its own run: refused instead (docs/distributed.md).
   const char* world = std::getenv("WORLD_SIZE");
   const bool ranked = world && std::strcmp(world, "1") != 0 && std::strcmp(world, "") != 0;
-  if (ranked && (algo == "dqn" || algo == "pqn" || algo == "r2d2" || algo == "alphazero" || algo == "alphago-sl"))
+  if (ranked &&
+      (algo == "dqn" || algo == "pqn" || algo == "r2d2" || algo == "alphazero" || algo.rfind("alphago-", 0) == 0))
     TP_THROW(UsageError, "train ", algo, " does not run distributed yet (WORLD_SIZE=", printable(world),
              " is set); docs/distributed.md lists the trainers that do");
   if (algo == "dqn") return train_dqn(rest);
@@ -49,12 +51,14 @@ int cmd_train(const Args& args) {
   if (algo == "r2d2") return train_r2d2(rest);
   if (algo == "alphazero") return train_alphazero(rest);
   if (algo == "alphago-sl") return train_alphago_sl(rest);
+  if (algo == "alphago-rollout") return train_alphago_rollout(rest);
   if (algo == "ppo" || algo == "a2c" || algo == "a3c") return train_policy_gradient(algo, rest);
   for (const char* g : kGenerative)
     if (algo == g) return train_generative(algo, rest);
   if (!algo.empty() && algo[0] == '-')
     TP_THROW(UsageError, "train needs an algorithm before options, e.g. 'torchplay train dqn ", algo, "'");
-  std::vector<std::string> algorithms = {"dqn", "pqn", "r2d2", "ppo", "a2c", "a3c", "alphazero", "alphago-sl"};
+  std::vector<std::string> algorithms = {"dqn",       "pqn",        "r2d2",           "ppo", "a2c", "a3c",
+                                         "alphazero", "alphago-sl", "alphago-rollout"};
   algorithms.insert(algorithms.end(), std::begin(kGenerative), std::end(kGenerative));
   std::string known;
   for (const std::string& a : algorithms) known += (known.empty() ? "" : ", ") + a;
