@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "agents/alphago/sl_policy.h"
+#include "agents/alphago/policy_network.h"
 #include "agents/alphazero/model.h"
 #include "agents/dqn/dqn_policy.h"
 #include "agents/policy_gradient/pg_options.h"
@@ -55,9 +55,9 @@ bool plays_an_env(const CheckpointHeader& header) {
          header.algorithm == r2d2::kR2d2Algorithm || pg::is_policy_gradient_algorithm(header.algorithm);
 }
 
-// An AlphaGo SL policy plays Go of the size in its env ("go9").
-std::optional<AgentTarget> sl_policy_target(const CheckpointHeader& header) {
-  if (header.algorithm != alphago::kSlPolicyAlgorithm || header.env.rfind("go", 0) != 0) return std::nullopt;
+// An AlphaGo policy network plays Go of the size in its env ("go9").
+std::optional<AgentTarget> policy_target(const CheckpointHeader& header) {
+  if (!alphago::is_policy_algorithm(header.algorithm) || header.env.rfind("go", 0) != 0) return std::nullopt;
   return AgentTarget{AgentTarget::Kind::kGame, "go", "size=" + header.env.substr(2)};
 }
 
@@ -82,7 +82,7 @@ std::optional<AgentTarget> agent_target(const std::string& spec) {
   // The header alone answers for env agents: the whole file is read only for a game agent.
   const CheckpointHeader header = CheckpointReader::read_header(path);
   if (plays_an_env(header)) return env_target(header, path);
-  if (const auto policy = sl_policy_target(header)) return policy;
+  if (const auto policy = policy_target(header)) return policy;
   if (header.algorithm != kAlphaZeroAlgorithm) return std::nullopt;
   CheckpointReader reader(path);
   return agent_target(reader);
@@ -91,7 +91,7 @@ std::optional<AgentTarget> agent_target(const std::string& spec) {
 std::optional<AgentTarget> agent_target(CheckpointReader& reader) {
   const CheckpointHeader& header = reader.header();
   if (plays_an_env(header)) return env_target(header, reader.path());
-  if (const auto policy = sl_policy_target(header)) return policy;
+  if (const auto policy = policy_target(header)) return policy;
   if (header.algorithm != kAlphaZeroAlgorithm) return std::nullopt;
   const AlphaZeroModelInfo info = AlphaZeroModelInfo::from_json(reader.bytes(kAlphaZeroPlayerEntry), reader.path());
   return AgentTarget{AgentTarget::Kind::kGame, info.game, info.game_options};

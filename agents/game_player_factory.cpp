@@ -65,7 +65,7 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
   }
   const std::string path = agent_checkpoint(spec, {"random", "minimax", "minimax:DEPTH", "mcts:N", "solver",
                                                    "torchscript:FILE.pt", "lee:policy=SL,rollout=ROLLOUT"});
-  if (alphago::is_sl_policy_checkpoint(path)) return alphago::make_sl_policy_player(path, game, ctx.device);
+  if (alphago::is_policy_checkpoint(path)) return alphago::make_policy_player(path, game, ctx.device);
   const torch::Device device(ctx.device);
   LoadedAlphaZeroModel model = load_alphazero_model(path, game, device);
   const MctsOptions o = model.info.play_options(ctx.simulations);

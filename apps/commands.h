@@ -36,6 +36,8 @@ int train_r2d2(const Args& args);
 int train_alphazero(const Args& args);
 int train_alphago_sl(const Args& args);
 int train_alphago_rollout(const Args& args);
+int train_alphago_rl(const Args& args);
+int train_alphago_value(const Args& args);
 // ppo | a2c | a3c
 int train_policy_gradient(const std::string& algorithm, const Args& args);
 // gan | dcgan | cgan | wgan-gp | vae | ae | dae | sae

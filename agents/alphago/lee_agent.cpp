@@ -7,13 +7,13 @@
 
 #include "agents/agent_spec.h"
 #include "agents/alphago/features.h"
+#include "agents/alphago/policy_network.h"
 #include "agents/alphago/rollout_training.h"
-#include "agents/alphago/sl_policy.h"
+#include "agents/alphago/value_network.h"
 #include "agents/alphazero/mcts_player.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "nets/go_policy.h"
 
 namespace tp::agents::alphago {
 
@@ -21,6 +21,7 @@ using envs::go::GoState;
 
 LeeAgentSpec parse_lee_spec(const std::string& text) {
   LeeAgentSpec spec;
+  bool lambda_given = false;
   size_t start = 0;
   while (start <= text.size()) {
     const size_t comma = std::min(text.find(',', start), text.size());
@@ -28,12 +29,20 @@ LeeAgentSpec parse_lee_spec(const std::string& text) {
     start = comma + 1;
     const size_t eq = item.find('=');
     TP_CHECK_AS(UsageError, eq != std::string::npos && eq > 0, "agent 'lee:", printable(text), "': '", printable(item),
-                "' is not KEY=VALUE (keys: policy, rollout, simulations, c_puct)");
+                "' is not KEY=VALUE (keys: policy, rollout, value, lambda, simulations, c_puct)");
     const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
     if (key == "policy") {
       spec.policy = value;
     } else if (key == "rollout") {
       spec.rollout = value;
+    } else if (key == "value") {
+      spec.value = value;
+    } else if (key == "lambda") {
+      char* end = nullptr;
+      spec.lambda = std::strtod(value.c_str(), &end);
+      TP_CHECK_AS(UsageError, !value.empty() && end && *end == '\0' && spec.lambda >= 0 && spec.lambda <= 1,
+                  "agent 'lee:", printable(text), "': lambda must be in [0, 1], not '", printable(value), "'");
+      lambda_given = true;
     } else if (key == "simulations" || key == "c_puct") {
       char* end = nullptr;
       const double v = std::strtod(value.c_str(), &end);
@@ -46,11 +55,13 @@ LeeAgentSpec parse_lee_spec(const std::string& text) {
         spec.simulations = static_cast<int>(v);
     } else {
       TP_THROW(UsageError, "agent 'lee:", printable(text), "': unknown key '", printable(key),
-               "' (keys: policy, rollout, simulations, c_puct)");
+               "' (keys: policy, rollout, value, lambda, simulations, c_puct)");
     }
   }
   TP_CHECK_AS(UsageError, !spec.policy.empty() && !spec.rollout.empty(), "agent 'lee:", printable(text),
               "' needs policy=SL_CHECKPOINT and rollout=ROLLOUT_CHECKPOINT");
+  TP_CHECK_AS(UsageError, !lambda_given || !spec.value.empty(), "agent 'lee:", printable(text),
+              "': lambda mixes a value network with the rollouts; give value=VALUE_CHECKPOINT too");
   return spec;
 }
 
@@ -89,34 +100,6 @@ void LeeEvaluator::evaluate(const envs::GameState* const* states, int n, float* 
 
 namespace {
 
-struct SlNetwork {
-  nets::GoPolicyNet net{nullptr};
-  FeatureSet features = FeatureSet::kFull;
-  int size = 9;
-};
-
-SlNetwork load_sl_network(const std::string& path, const GoState& game, const torch::Device& device) {
-  CheckpointReader reader(path);
-  reader.expect(kSlPolicyAlgorithm);
-  const std::string& arch = reader.header().architecture;
-  int planes = 0, size = 0, filters = 0, layers = 0;
-  char tail = 0;
-  TP_CHECK_AS(CheckpointError,
-              std::sscanf(arch.c_str(), "gopolicy:p%d:s%d:k%d:l%d%c", &planes, &size, &filters, &layers, &tail) == 4 &&
-                  (planes == kFullPlanes || planes == kStonePlanes) && filters > 0 && layers > 0,
-              "checkpoint '", path, "': unknown policy network '", printable(arch), "'");
-  TP_CHECK_AS(CheckpointError, size == game.size(), "checkpoint '", path, "' plays ", size, "x", size, " Go, not ",
-              game.size(), "x", game.size());
-  SlNetwork out;
-  out.features = planes == kFullPlanes ? FeatureSet::kFull : FeatureSet::kStones;
-  out.size = size;
-  out.net = nets::GoPolicyNet(nets::GoPolicyNetOptions().planes(planes).size(size).filters(filters).layers(layers));
-  reader.load_module("policy", *out.net);
-  out.net->eval();
-  out.net->to(device);
-  return out;
-}
-
 const GoState& as_go(const envs::GameState& state) {
   const auto* go = dynamic_cast<const GoState*>(&state);
   TP_CHECK_AS(UsageError, go != nullptr, "AlphaGo agents play Go, not ", state.info().name);
@@ -124,10 +107,10 @@ const GoState& as_go(const envs::GameState& state) {
 }
 
 // The policy network as a batched function: planes of n positions in, softmax out.
-LeeEvaluator::PolicyFn policy_function(SlNetwork sl, torch::Device device) {
+LeeEvaluator::PolicyFn policy_function(PolicyNetwork sl, torch::Device device) {
   return [sl, device](const GoState* const* states, int n, float* priors) mutable {
     c10::InferenceMode guard;
-    const int planes = num_feature_planes(sl.features, false), area = sl.size * sl.size;
+    const int planes = sl.planes(), area = sl.size * sl.size;
     torch::Tensor x = torch::empty({n, planes, sl.size, sl.size});
     for (int i = 0; i < n; ++i)
       encode_features(*states[i], sl.features, false, x.data_ptr<float>() + i * planes * area);
@@ -228,15 +211,15 @@ class LeePlayer final : public GamePlayer {
 
 }  // namespace
 
-bool is_sl_policy_checkpoint(const std::string& path) {
-  return CheckpointReader::read_header(path).algorithm == kSlPolicyAlgorithm;
+bool is_policy_checkpoint(const std::string& path) {
+  return is_policy_algorithm(CheckpointReader::read_header(path).algorithm);
 }
 
-std::unique_ptr<GamePlayer> make_sl_policy_player(const std::string& path, const envs::GameState& game,
-                                                  const std::string& device) {
+std::unique_ptr<GamePlayer> make_policy_player(const std::string& path, const envs::GameState& game,
+                                               const std::string& device) {
   const torch::Device d(device);
-  return std::make_unique<SlPolicyPlayer>("alphago-sl(" + path + ")",
-                                          policy_function(load_sl_network(path, as_go(game), d), d));
+  return std::make_unique<SlPolicyPlayer>("alphago-policy(" + path + ")",
+                                          policy_function(load_policy_network(path, d, as_go(game).size()), d));
 }
 
 std::unique_ptr<GamePlayer> make_lee_player(const LeeAgentSpec& spec, const envs::GameState& game, uint64_t seed,
@@ -246,8 +229,10 @@ std::unique_ptr<GamePlayer> make_lee_player(const LeeAgentSpec& spec, const envs
   const std::string policy_path = agent_checkpoint(spec.policy, {});
   const std::string rollout_path = agent_checkpoint(spec.rollout, {});
   auto rollout = std::make_shared<const RolloutPolicy>(load_rollout_policy(rollout_path));
-  auto evaluator = std::make_shared<LeeEvaluator>(policy_function(load_sl_network(policy_path, go, d), d),
-                                                  LeeEvaluator::ValueFn{}, rollout, 1.0, seed ^ 0x1ee5eedULL);
+  LeeEvaluator::ValueFn value;
+  if (!spec.value.empty()) value = load_value_function(agent_checkpoint(spec.value, {}), go.size(), device);
+  auto evaluator = std::make_shared<LeeEvaluator>(policy_function(load_policy_network(policy_path, d, go.size()), d),
+                                                  value, rollout, value ? spec.lambda : 1.0, seed ^ 0x1ee5eedULL);
   MctsOptions o;
   o.simulations = simulations > 0 ? simulations : spec.simulations;
   o.c_puct = spec.c_puct;

@@ -1,16 +1,15 @@
 #pragma once
-// Stage 5 of AlphaGo (Lee): the players the pipeline's checkpoints make. The SL policy alone
-// plays its most probable legal move (no search). The full agent searches with PUCT
+// Stage 5 of AlphaGo (Lee): the players the pipeline's checkpoints make. A policy network
+// alone (SL or RL) plays its most probable legal move (no search). The full agent searches with PUCT
 // (agents/alphazero/mcts.h): the SL policy's softmax gives the priors, and each leaf is
 // valued by (1 - lambda) * value network + lambda * the outcome of one rollout-policy
-// playout (Silver et al. 2016, "Searching with policy and value networks"). The value
-// network stage is not built yet, so the agents made from specs use lambda = 1 (rollouts
-// alone); LeeEvaluator takes any value function and lambda.
+// playout (Silver et al. 2016, "Searching with policy and value networks"); without a value
+// network lambda is 1 (rollouts alone).
 //
-// Agent specs (agents/game_player_factory.h): an alphago-sl checkpoint or run directory (the
-// policy alone), or
-//   lee:policy=SL,rollout=ROLLOUT[,simulations=N][,c_puct=C]
-// where SL and ROLLOUT are checkpoint files or run directories.
+// Agent specs (agents/game_player_factory.h): an alphago-sl or alphago-rl checkpoint or run
+// directory (the policy alone), or
+//   lee:policy=SL,rollout=ROLLOUT[,value=VALUE][,lambda=0.5][,simulations=N][,c_puct=C]
+// where SL, ROLLOUT and VALUE are checkpoint files or run directories.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,6 +25,8 @@ namespace tp::agents::alphago {
 
 struct LeeAgentSpec {
   std::string policy, rollout;  // checkpoints
+  std::string value;            // a value-network checkpoint ("": none, lambda 1)
+  double lambda = 0.5;          // the paper's mixing constant, used with a value network
   int simulations = 800;        // per move (GTP/eval --simulations overrides; a time budget stops sooner)
   double c_puct = 5.0;          // the paper's exploration constant
 };
@@ -61,13 +62,13 @@ class LeeEvaluator final : public Evaluator {
   int64_t playouts_ = 0;
 };
 
-// True when the checkpoint `path` holds an SL policy network.
-bool is_sl_policy_checkpoint(const std::string& path);
+// True when the checkpoint `path` holds a policy network (SL or RL).
+bool is_policy_checkpoint(const std::string& path);
 
-// The SL policy alone, playing greedily; CheckpointError for a checkpoint of another kind or
-// board size than `game`.
-std::unique_ptr<GamePlayer> make_sl_policy_player(const std::string& path, const envs::GameState& game,
-                                                  const std::string& device);
+// A policy network alone (SL or RL), playing its most probable legal move; CheckpointError
+// for a checkpoint of another kind or board size than `game`.
+std::unique_ptr<GamePlayer> make_policy_player(const std::string& path, const envs::GameState& game,
+                                               const std::string& device);
 // The full agent. `simulations` > 0 overrides the spec's.
 std::unique_ptr<GamePlayer> make_lee_player(const LeeAgentSpec& spec, const envs::GameState& game, uint64_t seed,
                                             const std::string& device, int simulations);

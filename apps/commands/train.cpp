@@ -22,6 +22,8 @@ void print_train_usage(std::ostream& os) {
      << "  alphazero   AlphaGo Zero self-play with MCTS, on a board game\n"
      << "  alphago-sl  AlphaGo's SL policy network on SGF game records (Silver et al. 2016, stage 1)\n"
      << "  alphago-rollout  AlphaGo's linear rollout policy on SGF game records (stage 2)\n"
+     << "  alphago-rl  AlphaGo's RL policy network: REINFORCE self-play from the SL policy (stage 3)\n"
+     << "  alphago-value  AlphaGo's value network on one position of each RL self-play game (stage 4)\n"
      << "  gan dcgan cgan wgan-gp vae ae dae sae   generative models on image or 2-D data\n"
      << "  classifier  the CNN whose features score image models (eval --model ... --classifier)\n"
      << "  pix2pix     image-to-image translation (Isola et al. 2017): edge map or masked image -> image\n"
@@ -52,13 +54,16 @@ int cmd_train(const Args& args) {
   if (algo == "alphazero") return train_alphazero(rest);
   if (algo == "alphago-sl") return train_alphago_sl(rest);
   if (algo == "alphago-rollout") return train_alphago_rollout(rest);
+  if (algo == "alphago-rl") return train_alphago_rl(rest);
+  if (algo == "alphago-value") return train_alphago_value(rest);
   if (algo == "ppo" || algo == "a2c" || algo == "a3c") return train_policy_gradient(algo, rest);
   for (const char* g : kGenerative)
     if (algo == g) return train_generative(algo, rest);
   if (!algo.empty() && algo[0] == '-')
     TP_THROW(UsageError, "train needs an algorithm before options, e.g. 'torchplay train dqn ", algo, "'");
-  std::vector<std::string> algorithms = {"dqn",       "pqn",        "r2d2",           "ppo", "a2c", "a3c",
-                                         "alphazero", "alphago-sl", "alphago-rollout"};
+  std::vector<std::string> algorithms = {
+      "dqn",        "pqn",          "r2d2", "ppo", "a2c", "a3c", "alphazero", "alphago-sl", "alphago-rollout",
+      "alphago-rl", "alphago-value"};
   algorithms.insert(algorithms.end(), std::begin(kGenerative), std::end(kGenerative));
   std::string known;
   for (const std::string& a : algorithms) known += (known.empty() ? "" : ", ") + a;

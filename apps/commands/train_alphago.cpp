@@ -1,8 +1,12 @@
-// `torchplay train alphago-sl` and `alphago-rollout`: the AlphaGo-Lee pipeline's supervised
-// policy network (agents/alphago/sl_policy.h) and rollout policy (rollout_training.h).
+// `torchplay train alphago-sl`, `alphago-rollout`, `alphago-rl` and `alphago-value`: the
+// AlphaGo-Lee pipeline's supervised policy network (agents/alphago/sl_policy.h), rollout
+// policy (rollout_training.h), RL policy network (rl_policy.h) and value network
+// (value_network.h).
 // Parse, call, print.
+#include "agents/alphago/rl_policy.h"
 #include "agents/alphago/rollout_training.h"
 #include "agents/alphago/sl_policy.h"
+#include "agents/alphago/value_network.h"
 #include "apps/commands.h"
 #include "core/runtime.h"
 
@@ -44,6 +48,24 @@ int train_alphago_rollout(const Args& args) {
       "capture/atari features) to predict the expert's move in the SGF games under DIR, held-out\n"
       "games split off by game, and times its playouts (docs/go.md). --resume RUN_DIR continues.",
       agents::alphago::train_rollout_policy);
+}
+
+int train_alphago_rl(const Args& args) {
+  return train_stage<agents::alphago::RlPolicyOptions>(
+      args,
+      "torchplay train alphago-rl --sl SL_RUN [--iterations N] [options]\n"
+      "Improves an SL policy network by REINFORCE in games against earlier versions of itself\n"
+      "and reports its win rate against the SL policy (docs/go.md). --resume RUN_DIR continues.",
+      agents::alphago::train_rl_policy);
+}
+
+int train_alphago_value(const Args& args) {
+  return train_stage<agents::alphago::ValueNetworkOptions>(
+      args,
+      "torchplay train alphago-value --policy RL_RUN [--rollout ROLLOUT_RUN] [--games N] [options]\n"
+      "Plays self-play games with the policy, keeps one position of each, and trains AlphaGo's\n"
+      "value network on their outcomes; reports held-out MSE beside the rollouts' (docs/go.md).",
+      agents::alphago::train_value_network);
 }
 
 }  // namespace tp::app
