@@ -1,12 +1,14 @@
 // Go rules speed: random playouts (eye-preserving random moves to two passes) from the
 // empty board, reported as playouts/s (items_per_second) and moves/s; plus legal-move
 // generation on a mid-game position; AlphaGo's 48 input planes (agents/alphago/features.h)
-// on mid-game positions, as positions/s.
+// on mid-game positions, as positions/s; playouts of AlphaGo's rollout policy
+// (agents/alphago/rollout_policy.h) from the empty board, as playouts/s.
 #include <benchmark/benchmark.h>
 
 #include <vector>
 
 #include "agents/alphago/features.h"
+#include "agents/alphago/rollout_policy.h"
 #include "core/rng.h"
 #include "envs/games/go/go_playout.h"
 #include "envs/games/go/go_state.h"
@@ -75,3 +77,37 @@ void BM_AlphaGoFeatures(benchmark::State& bs) {
 BENCHMARK(BM_AlphaGoFeatures)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();
+
+// The rollout policy's playouts from the empty 9x9 board. Its weights: a random one for every
+// key that random games' candidates have (a trained policy has about 10,000 keys; every
+// lookup here finds a weight, as in play), so the cost is the features, the lookups and the
+// sampling, not the values.
+void BM_AlphaGoRolloutPlayout(benchmark::State& bs) {
+  using namespace tp::agents::alphago;
+  tp::Rng rng(5);
+  RolloutPolicy policy;
+  std::vector<tp::envs::Action> candidates;
+  RolloutPosition pos;
+  uint32_t keys[kMaxRolloutKeys];
+  for (int game = 0; game < 40; ++game) {
+    GoState s;
+    while (!s.is_terminal() && s.history().size() < 120) {
+      rollout_candidates(s, candidates);
+      if (candidates.empty()) break;
+      const int last =
+          s.history().empty() || s.history().back() == s.pass_action() ? -1 : s.board_point(s.history().back());
+      prepare_position(s.board(), s.to_play(), last, pos);
+      for (tp::envs::Action a : candidates) {
+        const int n = rollout_feature_keys(pos, s.board_point(a), keys);
+        for (int k = 0; k < n; ++k) policy.slot_for(keys[k]);
+      }
+      s.apply(candidates[rng() % candidates.size()]);
+    }
+  }
+  for (float& w : policy.weights()) w = static_cast<float>(rng.uniform(-1, 1));
+  const GoState empty;
+  for (auto _ : bs) benchmark::DoNotOptimize(policy.playout(empty, rng));
+  bs.SetItemsProcessed(bs.iterations());
+  bs.counters["keys"] = policy.num_slots();
+}
+BENCHMARK(BM_AlphaGoRolloutPlayout)->Unit(benchmark::kMillisecond);

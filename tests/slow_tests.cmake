@@ -12,6 +12,7 @@ set(TP_SLOW_TESTS
   GenerativeCli.ClassifierTrainsAndScoresAGeneratorsFidAndInceptionScore
   GenerativeCli.SaeResumeAndBadInput
   GnuGoDiff.RandomGamesAgreeOnLegalityAndScore
+  AlphaGoLeePipeline.LearnsFromGnuGoGamesAndBeatsPlainUctOn5x5
   PgTraining.PpoDefaultsSolveCartPoleAndEvalReproducesTheFigure
   PgTraining.A2cLearnsCartPole
   PqnTraining.CartPoleSolvedIn100kStepsAndEvalReproducesTheFigure

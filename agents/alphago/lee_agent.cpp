@@ -120,10 +120,10 @@ LeeEvaluator::PolicyFn policy_function(PolicyNetwork sl, torch::Device device) {
   };
 }
 
-// The SL policy's most probable legal move.
-class SlPolicyPlayer final : public GamePlayer {
+// A policy network's (SL or RL) most probable legal move.
+class PolicyNetworkPlayer final : public GamePlayer {
  public:
-  SlPolicyPlayer(std::string name, LeeEvaluator::PolicyFn policy)
+  PolicyNetworkPlayer(std::string name, LeeEvaluator::PolicyFn policy)
       : name_(std::move(name)), policy_(std::move(policy)) {}
   std::string name() const override { return name_; }
   envs::Action select_action(const envs::GameState& state) override {
@@ -218,8 +218,8 @@ bool is_policy_checkpoint(const std::string& path) {
 std::unique_ptr<GamePlayer> make_policy_player(const std::string& path, const envs::GameState& game,
                                                const std::string& device) {
   const torch::Device d(device);
-  return std::make_unique<SlPolicyPlayer>("alphago-policy(" + path + ")",
-                                          policy_function(load_policy_network(path, d, as_go(game).size()), d));
+  return std::make_unique<PolicyNetworkPlayer>("alphago-policy(" + path + ")",
+                                               policy_function(load_policy_network(path, d, as_go(game).size()), d));
 }
 
 std::unique_ptr<GamePlayer> make_lee_player(const LeeAgentSpec& spec, const envs::GameState& game, uint64_t seed,
