@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -46,7 +47,9 @@ LeeAgentSpec parse_lee_spec(const std::string& text) {
     } else if (key == "simulations" || key == "c_puct") {
       char* end = nullptr;
       const double v = std::strtod(value.c_str(), &end);
-      TP_CHECK_AS(UsageError, !value.empty() && end && *end == '\0' && v > 0 && (key == "c_puct" || v == int(v)),
+      // Bounded before any conversion to int (a larger double would not fit).
+      TP_CHECK_AS(UsageError,
+                  !value.empty() && end && *end == '\0' && v > 0 && v <= 1e9 && (key == "c_puct" || v == std::floor(v)),
                   "agent 'lee:", printable(text), "': ", key, " must be a positive ",
                   key == "c_puct" ? "number" : "integer", ", not '", printable(value), "'");
       if (key == "c_puct")

@@ -69,6 +69,7 @@ TEST(LeeAgentSpecTest, ParsesKeysAndRefusesMistakes) {
   EXPECT_EQ(s.c_puct, 2.5);
   EXPECT_THROW(parse_lee_spec("policy=a"), UsageError);
   EXPECT_THROW(parse_lee_spec("policy=a,rollout=b,simulations=1.5"), UsageError);
+  EXPECT_THROW(parse_lee_spec("policy=a,rollout=b,simulations=1e300"), UsageError);
   EXPECT_THROW(parse_lee_spec("policy=a,rollout=b,depth=3"), UsageError);
   EXPECT_THROW(parse_lee_spec("policy=a,rollout=b,"), UsageError);
   EXPECT_THROW(parse_lee_spec("policy=a,rollout=b,lambda=0.5"), UsageError);  // lambda needs a value network
