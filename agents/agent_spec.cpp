@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "agents/alphago/lee_agent.h"
 #include "agents/alphago/policy_network.h"
 #include "agents/alphazero/model.h"
 #include "agents/dqn/dqn_policy.h"
@@ -69,9 +70,11 @@ AgentTarget env_target(const CheckpointHeader& header, const std::string& path) 
 std::optional<AgentTarget> agent_target(const std::string& spec) {
   // The AlphaGo-Lee agent plays what its policy network plays.
   if (spec.rfind("lee:", 0) == 0) {
-    const size_t at = spec.find("policy=");
-    if (at == std::string::npos) return std::nullopt;
-    return agent_target(spec.substr(at + 7, spec.find(',', at) - at - 7));
+    try {
+      return agent_target(alphago::parse_lee_spec(spec.substr(4)).policy);
+    } catch (const UsageError&) {
+      return std::nullopt;  // the command that makes the player reports the mistake
+    }
   }
   std::string path;
   try {

@@ -94,9 +94,7 @@ void BM_AlphaGoRolloutPlayout(benchmark::State& bs) {
     while (!s.is_terminal() && s.history().size() < 120) {
       rollout_candidates(s, candidates);
       if (candidates.empty()) break;
-      const int last =
-          s.history().empty() || s.history().back() == s.pass_action() ? -1 : s.board_point(s.history().back());
-      prepare_position(s.board(), s.to_play(), last, pos);
+      prepare_position(s, pos);
       for (tp::envs::Action a : candidates) {
         const int n = rollout_feature_keys(pos, s.board_point(a), keys);
         for (int k = 0; k < n; ++k) policy.slot_for(keys[k]);

@@ -92,9 +92,7 @@ void LeeEvaluator::evaluate(const envs::GameState* const* states, int n, float* 
   for (int i = 0; i < n; ++i) {
     float z = 0;
     if (lambda_ > 0) {
-      const double black_score = rollout_->playout(*go_[i], rng_);
-      const double mine = go_[i]->current_player() == 0 ? black_score : -black_score;
-      z = mine > 0 ? 1.0f : mine < 0 ? -1.0f : 0.0f;
+      z = rollout_->playout_outcome(*go_[i], rng_);
       ++playouts_;
     }
     values[i] = mix_leaf_value(lambda_, network_values_[i], z);
@@ -197,10 +195,7 @@ class LeePlayer final : public GamePlayer {
   bool playouts_win(const GoState& go) {
     constexpr int kPlayouts = 64;
     int wins = 0;
-    for (int i = 0; i < kPlayouts; ++i) {
-      const double black = rollout_->playout(go, rng_);
-      wins += (go.current_player() == 0 ? black : -black) > 0;
-    }
+    for (int i = 0; i < kPlayouts; ++i) wins += rollout_->playout_outcome(go, rng_) > 0;
     return 2 * wins > kPlayouts;
   }
 

@@ -10,6 +10,7 @@
 #include "agents/agent_spec.h"
 #include "agents/alphago/policy_games.h"
 #include "agents/alphago/policy_network.h"
+#include "agents/alphago/sl_policy.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
 #include "core/rng.h"
@@ -54,8 +55,9 @@ class RlRun final : public TrainingAlgorithm {
  public:
   RlRun(const RlPolicyOptions& o, uint64_t seed) : o_(o), seed_(seed) {
     sl_path_ = agent_checkpoint(o_.sl, {});
-    sl_ = load_policy_network(sl_path_, torch::kCPU);
-    TP_CHECK_AS(UsageError, CheckpointReader::read_header(sl_path_).algorithm == "alphago-sl", "--sl ", o_.sl,
+    CheckpointReader reader(sl_path_);
+    sl_ = load_policy_network(reader, torch::kCPU);
+    TP_CHECK_AS(UsageError, reader.header().algorithm == kSlPolicyAlgorithm, "--sl ", o_.sl,
                 " is not an alphago-sl checkpoint");
     learner_ = same_shape(sl_);
     copy_weights(sl_, learner_);

@@ -45,11 +45,12 @@ int liberties_after_quiet_move(const RolloutPosition& pos, int p) {
   }
   if (empties >= 2) return 2;
   // A flood over the adjacent own chains, collecting liberties other than p.
-  const int points = b.stride() * b.stride();
-  std::vector<uint8_t> seen(static_cast<size_t>(points), 0);
-  std::vector<int> stack;
+  const uint16_t stamp = pos.next_stamp();
+  std::vector<uint16_t>& mark = pos.mark;
+  std::vector<int>& stack = pos.stack;
+  stack.clear();
   int found = -1, count = 0;
-  seen[p] = 1;
+  mark[p] = stamp;
   auto add_liberty = [&](int q) {
     if (q == found) return;
     if (found < 0) found = q;
@@ -59,8 +60,8 @@ int liberties_after_quiet_move(const RolloutPosition& pos, int p) {
     const int q = b.neighbour(p, k);
     if (b.at(q) == kEmpty)
       add_liberty(q);
-    else if (b.at(q) == pos.me && !seen[q]) {
-      seen[q] = 1;
+    else if (b.at(q) == pos.me && mark[q] != stamp) {
+      mark[q] = stamp;
       stack.push_back(q);
     }
   }
@@ -69,12 +70,12 @@ int liberties_after_quiet_move(const RolloutPosition& pos, int p) {
     stack.pop_back();
     for (int k = 0; k < 4; ++k) {
       const int q = b.neighbour(s, k);
-      if (seen[q]) continue;
+      if (mark[q] == stamp) continue;
       if (b.at(q) == kEmpty) {
-        seen[q] = 1;
+        mark[q] = stamp;
         add_liberty(q);
       } else if (b.at(q) == pos.me) {
-        seen[q] = 1;
+        mark[q] = stamp;
         stack.push_back(q);
       }
     }
@@ -90,13 +91,17 @@ void prepare_position(const GoBoard& board, Color me, int last, RolloutPosition&
   out.last = last;
   const int points = board.stride() * board.stride();
   out.liberty_class.assign(static_cast<size_t>(points), 0);
-  std::vector<uint16_t> mark(static_cast<size_t>(points), 0);
-  std::vector<int> stack, chain;
-  uint16_t stamp = 0;
+  if (out.mark.size() != static_cast<size_t>(points)) {
+    out.mark.assign(static_cast<size_t>(points), 0);
+    out.stamp = 0;
+  }
+  std::vector<uint16_t>& mark = out.mark;
+  std::vector<int>& stack = out.stack;
+  std::vector<int>& chain = out.chain;
   for (int p = 0; p < points; ++p) {
     const Color c = board.at(p);
     if ((c != envs::go::kBlack && c != envs::go::kWhite) || out.liberty_class[p] != 0) continue;
-    ++stamp;  // marks this chain's stones and counted liberties
+    const uint16_t stamp = out.next_stamp();  // marks this chain's stones and counted liberties
     chain.clear();
     stack.assign(1, p);
     mark[p] = stamp;
@@ -120,6 +125,26 @@ void prepare_position(const GoBoard& board, Color me, int last, RolloutPosition&
     const auto cls = static_cast<uint8_t>(std::min(libs, 3));
     for (int s : chain) out.liberty_class[s] = cls;
   }
+}
+
+namespace {
+// The padded point of the last move, -1 for none or a pass.
+int last_move_point(const envs::go::GoState& state) {
+  if (state.history().empty() || state.history().back() == state.pass_action()) return -1;
+  return state.board_point(state.history().back());
+}
+}  // namespace
+
+uint16_t RolloutPosition::next_stamp() const {
+  if (++stamp == 0) {  // wrapped: clear the old marks once
+    std::fill(mark.begin(), mark.end(), uint16_t{0});
+    stamp = 1;
+  }
+  return stamp;
+}
+
+void prepare_position(const envs::go::GoState& state, RolloutPosition& out) {
+  prepare_position(state.board(), state.to_play(), last_move_point(state), out);
 }
 
 uint32_t transform_pattern_key(uint32_t key, int s) {
@@ -253,9 +278,7 @@ double RolloutPolicy::playout(const envs::go::GoState& state, Rng& rng) const {
   GoBoard b = state.board();
   const int n = state.size();
   Color me = state.to_play();
-  int last = -1;
-  if (!state.history().empty() && state.history().back() != state.pass_action())
-    last = state.board_point(state.history().back());
+  int last = last_move_point(state);
   int passes = state.passes();
   int ko = -1;  // the point a simple ko forbids to `me`
   RolloutPosition pos;
@@ -297,6 +320,12 @@ double RolloutPolicy::playout(const envs::go::GoState& state, Rng& rng) const {
   int black = 0, white = 0;
   b.area(black, white);
   return black - white - state.params().komi;
+}
+
+float RolloutPolicy::playout_outcome(const envs::go::GoState& state, Rng& rng) const {
+  const double black = playout(state, rng);
+  const double mine = state.current_player() == 0 ? black : -black;
+  return mine > 0 ? 1.0f : mine < 0 ? -1.0f : 0.0f;
 }
 
 }  // namespace tp::agents::alphago

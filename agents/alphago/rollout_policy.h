@@ -45,8 +45,17 @@ struct RolloutPosition {
   envs::go::Color me = envs::go::kBlack;
   int last = -1;  // padded point of the opponent's last move, -1 (none, or a pass)
   std::vector<uint8_t> liberty_class;
+
+  // Flood-fill scratch, reused from position to position (a playout prepares one per move):
+  // a point is marked when mark[point] == stamp, and a new stamp clears every mark at once.
+  mutable std::vector<uint16_t> mark;
+  mutable uint16_t stamp = 0;
+  mutable std::vector<int> stack, chain;
+  uint16_t next_stamp() const;
 };
 void prepare_position(const envs::go::GoBoard& board, envs::go::Color me, int last, RolloutPosition& out);
+// The same for the side to move in `state`, its last move taken from the history.
+void prepare_position(const envs::go::GoState& state, RolloutPosition& out);
 
 // The feature keys of candidate `p` (a padded point where `me` may legally play), canonical
 // under the board symmetries; returns how many (at most kMaxRolloutKeys).
@@ -81,6 +90,8 @@ class RolloutPolicy {
   // candidates; two passes in a row end it, as does a cap of 3 * size^2 further plies) and
   // returns the Tromp-Taylor area score from Black's view, komi included.
   double playout(const envs::go::GoState& state, Rng& rng) const;
+  // One playout's result for the side to move in `state`: +1 win, -1 loss, 0 draw.
+  float playout_outcome(const envs::go::GoState& state, Rng& rng) const;
 
  private:
   std::unordered_map<uint32_t, int> slot_of_;  // every symmetric variant of a slot's key

@@ -260,11 +260,7 @@ class RolloutRun final : public TrainingAlgorithm {
         if (hit == candidates.end()) {
           ++left_out_;
         } else {
-          const envs::go::GoBoard& b = state.board();
-          int last = -1;
-          if (!state.history().empty() && state.history().back() != state.pass_action())
-            last = state.board_point(state.history().back());
-          prepare_position(b, state.to_play(), last, pos);
+          prepare_position(state, pos);
           for (envs::Action a : candidates) {
             const int n = rollout_feature_keys(pos, state.board_point(a), keys);
             for (int k = 0; k < n; ++k) {

@@ -214,9 +214,9 @@ class ValueRun final : public TrainingAlgorithm {
     std::vector<float> planes(static_cast<size_t>(kValuePlanes * area_));
     for (int g = 0; g < n; ++g) {
       const GoState& s = chosen[static_cast<size_t>(g)];
-      const int black_player_of_a = g % 2 == 0 ? 0 : 1;  // a is Black in even games
+      const int a_player = g % 2 == 0 ? 0 : 1;  // results are side a's, Black in even games
       const double z =
-          s.current_player() == black_player_of_a ? results[static_cast<size_t>(g)] : -results[static_cast<size_t>(g)];
+          s.current_player() == a_player ? results[static_cast<size_t>(g)] : -results[static_cast<size_t>(g)];
       encode_features(s, FeatureSet::kFull, true, planes.data());
       for (float p : planes) planes_.push_back(static_cast<uint8_t>(p > 0.5f));
       const size_t index = z_.size();
@@ -240,10 +240,7 @@ class ValueRun final : public TrainingAlgorithm {
     double sum = 0;
     for (size_t i = 0; i < test_states_.size(); ++i) {
       const GoState& s = test_states_[i];
-      const double black = rollout_->playout(s, rng);
-      const double mine = s.current_player() == 0 ? black : -black;
-      const double r = mine > 0 ? 1.0 : mine < 0 ? -1.0 : 0.0;
-      const double d = r - z_[test_[i]];
+      const double d = rollout_->playout_outcome(s, rng) - z_[test_[i]];
       sum += d * d;
     }
     rollout_mse_ = sum / static_cast<double>(test_states_.size());

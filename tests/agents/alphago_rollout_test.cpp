@@ -107,9 +107,7 @@ std::vector<uint32_t> reference_keys(const GoState& s, envs::Action a) {
 
 std::vector<uint32_t> fast_keys(const GoState& s, envs::Action a) {
   RolloutPosition pos;
-  int last = -1;
-  if (!s.history().empty() && s.history().back() != s.pass_action()) last = s.board_point(s.history().back());
-  prepare_position(s.board(), s.to_play(), last, pos);
+  prepare_position(s, pos);
   uint32_t keys[kMaxRolloutKeys];
   const int n = rollout_feature_keys(pos, s.board_point(a), keys);
   std::vector<uint32_t> out(keys, keys + n);
