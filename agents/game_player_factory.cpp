@@ -52,14 +52,17 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
                 game.info().name);
     return std::make_unique<SolverPlayer>(ctx.seed);
   }
-  if (spec.rfind("lee:", 0) == 0)
-    return alphago::make_lee_player(alphago::parse_lee_spec(spec.substr(4)), game, ctx.seed, ctx.device,
-                                    ctx.simulations);
+  if (spec.rfind("lee:", 0) == 0) {
+    alphago::LeeAgentSpec lee = alphago::parse_lee_spec(spec.substr(4));
+    if (ctx.leaf_batch > 0) lee.batch = ctx.leaf_batch;
+    return alphago::make_lee_player(lee, game, ctx.seed, ctx.device, ctx.simulations);
+  }
   if (is_torchscript_spec(spec)) {
     // A network made elsewhere with the tower's contract, searched with AlphaZero's defaults.
     MctsOptions o;
     o.simulations = ctx.simulations > 0 ? ctx.simulations : 800;
     o.c_puct = 1.25;
+    if (ctx.leaf_batch > 0) o.leaf_batch = ctx.leaf_batch;
     return std::make_unique<MctsPlayer>(spec, make_torchscript_evaluator(spec, game.info(), ctx.device, 256), o,
                                         ctx.seed);
   }
@@ -68,7 +71,8 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
   if (alphago::is_policy_checkpoint(path)) return alphago::make_policy_player(path, game, ctx.device);
   const torch::Device device(ctx.device);
   LoadedAlphaZeroModel model = load_alphazero_model(path, game, device);
-  const MctsOptions o = model.info.play_options(ctx.simulations);
+  MctsOptions o = model.info.play_options(ctx.simulations);
+  if (ctx.leaf_batch > 0) o.leaf_batch = ctx.leaf_batch;
   auto evaluator = std::make_shared<NetworkEvaluator>(model.net, game.info(), device, 256);
   return std::make_unique<MctsPlayer>("alphazero(" + spec + ")", std::move(evaluator), o, ctx.seed);
 }

@@ -16,6 +16,7 @@ struct GamePlayerContext {
   uint64_t seed = 1;
   std::string device = "cpu";
   int simulations = 0;  // checkpoint players: MCTS simulations per move (0: the run's setting)
+  int leaf_batch = 0;   // searching network players: leaves per network call (0: the player's own)
 };
 
 // Throws UsageError for an unknown spec and CheckpointError for a bad or mismatched

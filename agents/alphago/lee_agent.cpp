@@ -30,7 +30,7 @@ LeeAgentSpec parse_lee_spec(const std::string& text) {
     start = comma + 1;
     const size_t eq = item.find('=');
     TP_CHECK_AS(UsageError, eq != std::string::npos && eq > 0, "agent 'lee:", printable(text), "': '", printable(item),
-                "' is not KEY=VALUE (keys: policy, rollout, value, lambda, simulations, c_puct)");
+                "' is not KEY=VALUE (keys: policy, rollout, value, lambda, simulations, c_puct, batch)");
     const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
     if (key == "policy") {
       spec.policy = value;
@@ -44,7 +44,7 @@ LeeAgentSpec parse_lee_spec(const std::string& text) {
       TP_CHECK_AS(UsageError, !value.empty() && end && *end == '\0' && spec.lambda >= 0 && spec.lambda <= 1,
                   "agent 'lee:", printable(text), "': lambda must be in [0, 1], not '", printable(value), "'");
       lambda_given = true;
-    } else if (key == "simulations" || key == "c_puct") {
+    } else if (key == "simulations" || key == "c_puct" || key == "batch") {
       char* end = nullptr;
       const double v = std::strtod(value.c_str(), &end);
       // Bounded before any conversion to int (a larger double would not fit).
@@ -54,11 +54,15 @@ LeeAgentSpec parse_lee_spec(const std::string& text) {
                   key == "c_puct" ? "number" : "integer", ", not '", printable(value), "'");
       if (key == "c_puct")
         spec.c_puct = v;
-      else
+      else if (key == "batch") {
+        TP_CHECK_AS(UsageError, v <= 256, "agent 'lee:", printable(text), "': batch must be at most 256, not ",
+                    printable(value));
+        spec.batch = static_cast<int>(v);
+      } else
         spec.simulations = static_cast<int>(v);
     } else {
       TP_THROW(UsageError, "agent 'lee:", printable(text), "': unknown key '", printable(key),
-               "' (keys: policy, rollout, value, lambda, simulations, c_puct)");
+               "' (keys: policy, rollout, value, lambda, simulations, c_puct, batch)");
     }
   }
   TP_CHECK_AS(UsageError, !spec.policy.empty() && !spec.rollout.empty(), "agent 'lee:", printable(text),
@@ -234,6 +238,7 @@ std::unique_ptr<GamePlayer> make_lee_player(const LeeAgentSpec& spec, const envs
   MctsOptions o;
   o.simulations = simulations > 0 ? simulations : spec.simulations;
   o.c_puct = spec.c_puct;
+  o.leaf_batch = spec.batch;
   return std::make_unique<LeePlayer>(std::move(evaluator), std::move(rollout), o, seed);
 }
 

@@ -8,7 +8,7 @@
 //
 // Agent specs (agents/game_player_factory.h): an alphago-sl or alphago-rl checkpoint or run
 // directory (the policy alone), or
-//   lee:policy=SL,rollout=ROLLOUT[,value=VALUE][,lambda=0.5][,simulations=N][,c_puct=C]
+//   lee:policy=SL,rollout=ROLLOUT[,value=VALUE][,lambda=0.5][,simulations=N][,c_puct=C][,batch=B]
 // where SL, ROLLOUT and VALUE are checkpoint files or run directories.
 #include <cstdint>
 #include <functional>
@@ -29,6 +29,7 @@ struct LeeAgentSpec {
   double lambda = 0.5;          // the paper's mixing constant, used with a value network
   int simulations = 800;        // per move (GTP/eval --simulations overrides; a time budget stops sooner)
   double c_puct = 5.0;          // the paper's exploration constant
+  int batch = 8;                // leaves per network call (Mcts leaf_batch, virtual loss 3)
 };
 
 // Parses the text after "lee:"; UsageError naming the problem.

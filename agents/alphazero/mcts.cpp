@@ -51,6 +51,8 @@ Mcts::Mcts(MctsOptions options, uint64_t seed) : options_(options), rng_(seed) {
               "Gumbel search needs considered actions > 0 and c_visit, c_scale >= 0");
   TP_CHECK_AS(UsageError, options_.fpu_reduction >= 0 && options_.forced_playouts >= 0,
               "first-play-urgency reduction and forced playouts must be >= 0");
+  TP_CHECK_AS(UsageError, options_.leaf_batch > 0 && options_.virtual_loss >= 0,
+              "MCTS needs a leaf batch > 0 and a virtual loss >= 0");
   TP_CHECK_AS(UsageError, !(options_.gumbel && (options_.uct || options_.root_noise)),
               "Gumbel search replaces UCT and root noise");
 }
@@ -199,31 +201,33 @@ const envs::GameState* Mcts::begin_simulation() {
   TP_CHECK(leaf_ < 0, "MCTS: the previous simulation was not finished");
   if (!scratch_ || !scratch_->assign_from(*root_state_)) scratch_ = root_state_->clone();
   if (noise_pending_ && nodes_[root_].expanded) add_root_noise();
-  path_nodes_.clear();
-  path_edges_.clear();
+  leaf_ = descend(*scratch_, path_nodes_, path_edges_);
+  return leaf_ >= 0 ? scratch_.get() : nullptr;
+}
+
+int Mcts::descend(envs::GameState& state, std::vector<int>& path_nodes, std::vector<int>& path_edges) {
+  path_nodes.clear();
+  path_edges.clear();
   int node = root_;
   while (true) {
-    path_nodes_.push_back(node);
+    path_nodes.push_back(node);
     if (nodes_[node].terminal) {
-      backup(0, nodes_[node].terminal_value);
-      return nullptr;
+      backup(path_nodes, path_edges, 0, nodes_[node].terminal_value);
+      return -1;
     }
-    if (!nodes_[node].expanded) {
-      leaf_ = node;
-      return scratch_.get();
-    }
+    if (!nodes_[node].expanded) return node;
     const int e = select_edge(nodes_[node]);
-    path_edges_.push_back(e);
-    scratch_->apply(edges_[e].action);
+    path_edges.push_back(e);
+    state.apply(edges_[e].action);
     if (edges_[e].child < 0) {
       const int c = new_node();
       edges_[e].child = c;
       Node& child = nodes_[c];
-      if (scratch_->is_terminal()) {
+      if (state.is_terminal()) {
         child.terminal = true;
-        child.terminal_value = static_cast<float>(scratch_->returns()[0]);
+        child.terminal_value = static_cast<float>(state.returns()[0]);
       } else {
-        child.player = scratch_->current_player();
+        child.player = state.current_player();
       }
     }
     node = edges_[e].child;
@@ -232,11 +236,18 @@ const envs::GameState* Mcts::begin_simulation() {
 
 void Mcts::finish_simulation(const float* priors, float value) {
   TP_CHECK(leaf_ >= 0, "MCTS: finish_simulation without a pending leaf");
-  scratch_->legal_actions_into(legal_);
+  const int leaf = leaf_;
+  leaf_ = -1;
+  expand_and_backup(leaf, *scratch_, priors, value, path_nodes_, path_edges_);
+}
+
+void Mcts::expand_and_backup(int node, const envs::GameState& state, const float* priors, float value,
+                             const std::vector<int>& path_nodes, const std::vector<int>& path_edges) {
+  state.legal_actions_into(legal_);
   double sum = 0.0;
   for (envs::Action a : legal_) sum += std::max(0.f, priors[a]);
   const bool uniform = !(sum > 0.0) || !std::isfinite(sum);
-  Node& leaf = nodes_[leaf_];
+  Node& leaf = nodes_[node];
   leaf.first_edge = static_cast<int>(edges_.size());
   leaf.num_edges = static_cast<int>(legal_.size());
   leaf.expanded = true;
@@ -247,18 +258,29 @@ void Mcts::finish_simulation(const float* priors, float value) {
   const int leaf_player = leaf.player;
   value = std::max(-1.f, std::min(1.f, value));
   leaf.raw_value = value;
-  if (leaf_ == root_ && noise_pending_) add_root_noise();
-  if (leaf_ == root_ && options_.gumbel) begin_gumbel_root();
-  leaf_ = -1;
-  backup(leaf_player, value);
+  if (node == root_ && noise_pending_) add_root_noise();
+  if (node == root_ && options_.gumbel) begin_gumbel_root();
+  backup(path_nodes, path_edges, leaf_player, value);
 }
 
-void Mcts::backup(int leaf_player, float value) {
-  for (int n : path_nodes_) ++nodes_[n].visits;
-  for (size_t j = 0; j < path_edges_.size(); ++j) {
-    Edge& e = edges_[path_edges_[j]];
+void Mcts::backup(const std::vector<int>& path_nodes, const std::vector<int>& path_edges, int leaf_player,
+                  float value) {
+  for (int n : path_nodes) ++nodes_[n].visits;
+  for (size_t j = 0; j < path_edges.size(); ++j) {
+    Edge& e = edges_[path_edges[j]];
     ++e.visits;
-    e.value_sum += nodes_[path_nodes_[j]].player == leaf_player ? value : -value;
+    e.value_sum += nodes_[path_nodes[j]].player == leaf_player ? value : -value;
+  }
+}
+
+// A virtual loss is n_vl visits that each lost for the player choosing the edge: PUCT and UCT
+// see a worse, more visited move until the real evaluation replaces it.
+void Mcts::virtual_loss(const std::vector<int>& path_nodes, const std::vector<int>& path_edges, int sign) {
+  const int n = sign * options_.virtual_loss;
+  for (int node : path_nodes) nodes_[node].visits += n;
+  for (int e : path_edges) {
+    edges_[e].visits += n;
+    edges_[e].value_sum -= static_cast<float>(n);
   }
 }
 
@@ -275,6 +297,10 @@ void Mcts::add_root_noise() {
 }
 
 void Mcts::search(Evaluator& evaluator, double max_seconds) {
+  if (options_.leaf_batch > 1 && !options_.gumbel) {
+    search_batched(evaluator, max_seconds);
+    return;
+  }
   std::vector<float> priors(root_state_->info().num_actions);
   float value = 0.f;
   const Timer clock;
@@ -283,6 +309,41 @@ void Mcts::search(Evaluator& evaluator, double max_seconds) {
     if (!leaf) continue;
     evaluator.evaluate(&leaf, 1, priors.data(), &value);
     finish_simulation(priors.data(), value);
+  }
+}
+
+void Mcts::search_batched(Evaluator& evaluator, double max_seconds) {
+  TP_CHECK(root_ >= 0, "MCTS has no root position (call sync first)");
+  TP_CHECK(!nodes_[root_].terminal, "MCTS cannot search a finished game");
+  TP_CHECK(leaf_ < 0, "MCTS: the previous simulation was not finished");
+  const int num_actions = root_state_->info().num_actions;
+  const size_t batch = static_cast<size_t>(options_.leaf_batch);
+  if (pending_.size() < batch) pending_.resize(batch);
+  std::vector<const envs::GameState*> states(batch);
+  std::vector<float> priors(batch * static_cast<size_t>(num_actions)), values(batch);
+  const Timer clock;
+  for (bool first = true; !done() && (first || max_seconds <= 0 || clock.seconds() < max_seconds); first = false) {
+    if (noise_pending_ && nodes_[root_].expanded) add_root_noise();
+    // Real visits still wanted; the root's visit count carries the virtual losses meanwhile.
+    const int wanted = options_.simulations - nodes_[root_].visits;
+    size_t n = 0;
+    for (int tries = 0; n < batch && static_cast<int>(n) < wanted && tries < wanted; ++tries) {
+      PendingLeaf& p = pending_[n];
+      if (!p.state || !p.state->assign_from(*root_state_)) p.state = root_state_->clone();
+      p.node = descend(*p.state, p.path_nodes, p.path_edges);
+      if (p.node < 0) continue;  // a terminal position, backed up already
+      bool collision = false;
+      for (size_t j = 0; j < n && !collision; ++j) collision = pending_[j].node == p.node;
+      if (collision) break;
+      virtual_loss(p.path_nodes, p.path_edges, 1);
+      states[n++] = p.state.get();
+    }
+    if (n == 0) continue;
+    evaluator.evaluate(states.data(), static_cast<int>(n), priors.data(), values.data());
+    for (size_t j = 0; j < n; ++j) virtual_loss(pending_[j].path_nodes, pending_[j].path_edges, -1);
+    for (size_t j = 0; j < n; ++j)
+      expand_and_backup(pending_[j].node, *pending_[j].state, priors.data() + j * num_actions, values[j],
+                        pending_[j].path_nodes, pending_[j].path_edges);
   }
 }
 

@@ -54,6 +54,13 @@ struct MctsOptions {
   // visits is chosen while it has fewer than sqrt(k P N) visits, so noise-boosted moves get
   // looked at; policy_target() prunes those visits back out (KataGo: k = 2; 0: off).
   double forced_playouts = 0.0;
+  // search() evaluates up to leaf_batch leaves in one evaluator call (AlphaGo's asynchronous
+  // search, Silver et al. 2016): each descent adds virtual_loss lost visits to the edges on
+  // its path, so the next descent of the batch looks elsewhere, and takes them back at its
+  // backup. A batch also ends early at a leaf that is already waiting (a collision).
+  // 1: one leaf a call, the plain sequential search. PUCT and UCT only (Gumbel search: 1).
+  int leaf_batch = 1;
+  int virtual_loss = 3;  // n_vl (AlphaGo: 3)
 };
 
 class Mcts {
@@ -68,8 +75,8 @@ class Mcts {
 
   const envs::GameState* begin_simulation();
   void finish_simulation(const float* priors, float value);
-  // Runs simulations until done(), one evaluator call per leaf; with `max_seconds` > 0 it also
-  // stops once that much time has passed (after at least one simulation).
+  // Runs simulations until done(), one evaluator call per options().leaf_batch leaves; with
+  // `max_seconds` > 0 it also stops once that much time has passed (after at least one call).
   void search(Evaluator& evaluator, double max_seconds = 0);
 
   const envs::GameState& root_state() const { return *root_state_; }
@@ -108,7 +115,25 @@ class Mcts {
     float raw_value = 0;       // the evaluator's value, from `player`'s side (Gumbel)
   };
 
+  // A leaf of a batch waiting for its evaluation: its path and its position.
+  struct PendingLeaf {
+    int node = -1;
+    std::vector<int> path_nodes, path_edges;
+    std::unique_ptr<envs::GameState> state;
+  };
+
   void reset_tree(const envs::GameState& state);
+  // Walks from the root to an unexpanded node, applying the moves to `state` (a copy of the
+  // root position) and recording the path; returns that node, or -1 when the walk ended at a
+  // terminal position, which is then already backed up.
+  int descend(envs::GameState& state, std::vector<int>& path_nodes, std::vector<int>& path_edges);
+  // Gives `node` its edges (the legal moves of `state`, priors renormalised over them) and
+  // backs the value up the path; returns nothing, the tree holds it all.
+  void expand_and_backup(int node, const envs::GameState& state, const float* priors, float value,
+                         const std::vector<int>& path_nodes, const std::vector<int>& path_edges);
+  void search_batched(Evaluator& evaluator, double max_seconds);
+  // Adds (sign 1) or takes back (sign -1) the virtual loss on a path.
+  void virtual_loss(const std::vector<int>& path_nodes, const std::vector<int>& path_edges, int sign);
   bool advance(envs::Action a);
   int new_node();
   int select_edge(const Node& node);
@@ -117,7 +142,7 @@ class Mcts {
   bool forces_playouts() const { return options_.root_noise && options_.forced_playouts > 0; }
   double forced_visits(const Edge& edge, int child_visits) const;
   void pruned_visit_policy(std::vector<float>& out) const;
-  void backup(int leaf_player, float value);
+  void backup(const std::vector<int>& path_nodes, const std::vector<int>& path_edges, int leaf_player, float value);
   void add_root_noise();
   void compact(int new_root);
   // Gumbel search (mcts_gumbel.cpp).
@@ -137,9 +162,10 @@ class Mcts {
   std::vector<envs::Action> legal_;
   std::vector<double> noise_;
   std::vector<int> remap_;
-  std::vector<double> gumbel_;  // per root edge: g + log prior
-  std::vector<int> halving_;    // visits an action needs to be considered, per root simulation
-  std::vector<double> scores_;  // scratch
+  std::vector<double> gumbel_;        // per root edge: g + log prior
+  std::vector<int> halving_;          // visits an action needs to be considered, per root simulation
+  std::vector<double> scores_;        // scratch
+  std::vector<PendingLeaf> pending_;  // search_batched's leaves (their states reused)
   int root_ = -1;
   int leaf_ = -1;
   bool noise_pending_ = false;

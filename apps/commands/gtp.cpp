@@ -15,6 +15,7 @@ int cmd_gtp(const Args& args) {
   CommonOptions common;
   std::string agent = "mcts:400";
   int simulations = 0;
+  int leaf_batch = 0;
   int size = 9;
   double komi = 7.5;
   double resign_below = -1.0;
@@ -27,6 +28,9 @@ int cmd_gtp(const Args& args) {
           "the player: an AlphaZero Go checkpoint (file, run directory or shipped model), torchscript:FILE.pt, "
           "mcts:N (UCT, random rollouts) or random")
       .add("simulations", &simulations, "MCTS simulations per move for checkpoint agents (0: the run's setting)")
+      .add("leaf-batch", &leaf_batch,
+           "searching network agents: leaves per network call, spread by virtual loss (0: the agent's own, 1 for "
+           "AlphaZero checkpoints, the spec's batch for lee:)")
       .add("size", &size, "initial board size (GTP boardsize changes it)")
       .add("komi", &komi, "initial komi (GTP komi changes it)")
       .add("game-options", &game_options,
@@ -39,6 +43,7 @@ int cmd_gtp(const Args& args) {
   TP_CHECK_AS(UsageError, size >= envs::go::kMinSize && size <= envs::go::kMaxSize, "--size must be in ",
               envs::go::kMinSize, "..", envs::go::kMaxSize);
   TP_CHECK_AS(UsageError, simulations >= 0, "--simulations must be >= 0");
+  TP_CHECK_AS(UsageError, leaf_batch >= 0 && leaf_batch <= 256, "--leaf-batch must be in 0..256");
   TP_CHECK_AS(UsageError, resign_below >= -1.0 && resign_below <= 1.0, "--resign-below must be in [-1, 1]");
   init_runtime(common);
 
@@ -54,6 +59,7 @@ int cmd_gtp(const Args& args) {
   ctx.seed = common.seed;
   ctx.device = common.device;
   ctx.simulations = simulations;
+  ctx.leaf_batch = leaf_batch;
   agents::GamePlayerMoveGenerator generator(agents::make_game_player(agent, initial, ctx), resign_below,
                                             agents::is_checkpoint_spec(agent) ? options.params.size : 0);
   agents::GtpEngine engine(generator, options);

@@ -67,6 +67,10 @@ TEST(LeeAgentSpecTest, ParsesKeysAndRefusesMistakes) {
   EXPECT_EQ(s.rollout, "runs/ro");
   EXPECT_EQ(s.simulations, 200);
   EXPECT_EQ(s.c_puct, 2.5);
+  EXPECT_EQ(s.batch, 8);
+  EXPECT_EQ(parse_lee_spec("policy=a,rollout=b,batch=1").batch, 1);
+  EXPECT_THROW(parse_lee_spec("policy=a,rollout=b,batch=0"), UsageError);
+  EXPECT_THROW(parse_lee_spec("policy=a,rollout=b,batch=100000"), UsageError);
   EXPECT_THROW(parse_lee_spec("policy=a"), UsageError);
   EXPECT_THROW(parse_lee_spec("policy=a,rollout=b,simulations=1.5"), UsageError);
   EXPECT_THROW(parse_lee_spec("policy=a,rollout=b,simulations=1e300"), UsageError);
@@ -253,6 +257,9 @@ TEST(AlphaGoLeeAgent, BadSpecsAreOneLineErrors) {
                 {"eval --game go --agent lee:policy=x --opponent random", "needs policy=SL_CHECKPOINT"},
                 {"eval --game go --agent lee:policy=" + dir.file("none") + ",rollout=x --opponent random", "none"},
                 {"eval --game tictactoe --agent lee:policy=x,rollout=y,size=3 --opponent random", "unknown key"},
+                {"eval --game go --agent lee:policy=x,rollout=y,batch=0 --opponent random",
+                 "batch must be a positive integer"},
+                {"gtp --agent random --leaf-batch 300", "--leaf-batch must be in 0..256"},
                 {"train alphago-rl --iterations 3", "--sl is required"},
                 {"train alphago-rl --sl " + dir.file("none"), "none"},
                 {"train alphago-rl --sl x --games 1", "--games >= 2"},

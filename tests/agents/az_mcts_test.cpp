@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <set>
+#include <string>
 
 #include "agents/alphazero/batched_games.h"
 #include "agents/alphazero/mcts.h"
@@ -35,11 +37,9 @@ class SpyEvaluator final : public Evaluator {
   std::vector<int> batch_sizes;
 };
 
-TEST(Mcts, FindsTheWinAndTheBlockWithUniformPriors) {
+// With uniform priors the search alone finds x's win at c1, then o's block at a3.
+void expect_win_and_block(Mcts& mcts) {
   UniformEvaluator uniform;
-  MctsOptions o;
-  o.simulations = 400;
-  Mcts mcts(o, 1);
   auto s = ttt({"a1", "a2", "b1", "b2"});  // x wins at c1
   mcts.sync(*s);
   mcts.search(uniform);
@@ -51,24 +51,53 @@ TEST(Mcts, FindsTheWinAndTheBlockWithUniformPriors) {
   EXPECT_EQ(s->action_to_string(mcts.select_move(0)), "a3");
 }
 
-TEST(Mcts, VisitCountsAddUpAndIllegalMovesAreMasked) {
-  SpyEvaluator spy;
+TEST(Mcts, FindsTheWinAndTheBlockWithUniformPriors) {
   MctsOptions o;
-  o.simulations = 200;
-  Mcts mcts(o, 2);
-  auto s = ttt({"b2", "a1"});
-  mcts.sync(*s);
-  mcts.search(spy);
-  EXPECT_EQ(mcts.root_visits(), 200);
-  std::vector<int> visits;
-  mcts.visit_counts(visits);
-  EXPECT_EQ(std::accumulate(visits.begin(), visits.end(), 0), 199);  // the root's own expansion
-  EXPECT_EQ(visits[s->string_to_action("b2")], 0);
-  EXPECT_EQ(visits[s->string_to_action("a1")], 0);
-  std::vector<float> pi;
-  mcts.visit_policy(pi);
-  EXPECT_NEAR(std::accumulate(pi.begin(), pi.end(), 0.f), 1.f, 1e-5);
-  for (int v : spy.batch_sizes) EXPECT_EQ(v, 1);
+  o.simulations = 400;
+  Mcts mcts(o, 1);
+  expect_win_and_block(mcts);
+}
+
+// With leaf batches too: exact counts mean every virtual loss was taken back and no
+// simulation was counted twice or lost.
+TEST(Mcts, VisitCountsAddUpAndIllegalMovesAreMasked) {
+  for (int batch : {1, 8}) {
+    SCOPED_TRACE("leaf_batch " + std::to_string(batch));
+    SpyEvaluator spy;
+    MctsOptions o;
+    o.simulations = 200;
+    o.leaf_batch = batch;
+    Mcts mcts(o, 2);
+    auto s = ttt({"b2", "a1"});
+    mcts.sync(*s);
+    mcts.search(spy);
+    EXPECT_EQ(mcts.root_visits(), 200);
+    std::vector<int> visits;
+    mcts.visit_counts(visits);
+    EXPECT_EQ(std::accumulate(visits.begin(), visits.end(), 0), 199);  // the root's own expansion
+    EXPECT_EQ(visits[s->string_to_action("b2")], 0);
+    EXPECT_EQ(visits[s->string_to_action("a1")], 0);
+    EXPECT_LE(std::abs(mcts.root_value()), 1.0);
+    std::vector<float> pi;
+    mcts.visit_policy(pi);
+    EXPECT_NEAR(std::accumulate(pi.begin(), pi.end(), 0.f), 1.f, 1e-5);
+    // The first call is the root alone; with batches later calls carry up to `batch` leaves.
+    ASSERT_FALSE(spy.batch_sizes.empty());
+    EXPECT_EQ(spy.batch_sizes.front(), 1);
+    EXPECT_EQ(*std::max_element(spy.batch_sizes.begin(), spy.batch_sizes.end()), batch);
+    if (batch > 1) EXPECT_LT(spy.batch_sizes.size(), 200u / 4);
+  }
+}
+
+TEST(Mcts, LeafBatchesStillFindTheWinAndTheBlock) {
+  // The virtual loss spreads a batch over moves without hiding the best one.
+  MctsOptions o;
+  o.simulations = 400;
+  o.leaf_batch = 8;
+  Mcts batched(o, 1);
+  expect_win_and_block(batched);
+  o.leaf_batch = 0;
+  EXPECT_THROW(Mcts(o, 1), UsageError);
 }
 
 TEST(Mcts, TreeReuseKeepsTheSubtreeOfThePlayedMove) {
