@@ -4,6 +4,7 @@
 
 #include "agents/agent_spec.h"
 #include "agents/alphago/lee_agent.h"
+#include "agents/alphazero/mcts.h"
 #include "agents/alphazero/mcts_player.h"
 #include "agents/alphazero/model.h"
 #include "agents/alphazero/network_evaluator.h"
@@ -63,8 +64,8 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
     o.simulations = ctx.simulations > 0 ? ctx.simulations : 800;
     o.c_puct = 1.25;
     if (ctx.leaf_batch > 0) o.leaf_batch = ctx.leaf_batch;
-    return std::make_unique<MctsPlayer>(spec, make_torchscript_evaluator(spec, game.info(), ctx.device, 256), o,
-                                        ctx.seed);
+    return std::make_unique<MctsPlayer>(spec, make_torchscript_evaluator(spec, game.info(), ctx.device, kMaxLeafBatch),
+                                        o, ctx.seed);
   }
   const std::string path = agent_checkpoint(spec, {"random", "minimax", "minimax:DEPTH", "mcts:N", "solver",
                                                    "torchscript:FILE.pt", "lee:policy=SL,rollout=ROLLOUT"});
@@ -73,7 +74,7 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
   LoadedAlphaZeroModel model = load_alphazero_model(path, game, device);
   MctsOptions o = model.info.play_options(ctx.simulations);
   if (ctx.leaf_batch > 0) o.leaf_batch = ctx.leaf_batch;
-  auto evaluator = std::make_shared<NetworkEvaluator>(model.net, game.info(), device, 256);
+  auto evaluator = std::make_shared<NetworkEvaluator>(model.net, game.info(), device, kMaxLeafBatch);
   return std::make_unique<MctsPlayer>("alphazero(" + spec + ")", std::move(evaluator), o, ctx.seed);
 }
 

@@ -11,6 +11,7 @@
 #include "agents/alphago/policy_network.h"
 #include "agents/alphago/rollout_training.h"
 #include "agents/alphago/value_network.h"
+#include "agents/alphazero/mcts.h"
 #include "agents/alphazero/mcts_player.h"
 #include "core/checkpoint.h"
 #include "core/error.h"
@@ -55,8 +56,8 @@ LeeAgentSpec parse_lee_spec(const std::string& text) {
       if (key == "c_puct")
         spec.c_puct = v;
       else if (key == "batch") {
-        TP_CHECK_AS(UsageError, v <= 256, "agent 'lee:", printable(text), "': batch must be at most 256, not ",
-                    printable(value));
+        TP_CHECK_AS(UsageError, v <= kMaxLeafBatch, "agent 'lee:", printable(text), "': batch must be at most ",
+                    kMaxLeafBatch, ", not ", printable(value));
         spec.batch = static_cast<int>(v);
       } else
         spec.simulations = static_cast<int>(v);

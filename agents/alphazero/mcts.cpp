@@ -51,8 +51,8 @@ Mcts::Mcts(MctsOptions options, uint64_t seed) : options_(options), rng_(seed) {
               "Gumbel search needs considered actions > 0 and c_visit, c_scale >= 0");
   TP_CHECK_AS(UsageError, options_.fpu_reduction >= 0 && options_.forced_playouts >= 0,
               "first-play-urgency reduction and forced playouts must be >= 0");
-  TP_CHECK_AS(UsageError, options_.leaf_batch > 0 && options_.virtual_loss >= 0,
-              "MCTS needs a leaf batch > 0 and a virtual loss >= 0");
+  TP_CHECK_AS(UsageError, options_.leaf_batch > 0 && options_.leaf_batch <= kMaxLeafBatch && options_.virtual_loss >= 0,
+              "MCTS needs a leaf batch in 1..", kMaxLeafBatch, " and a virtual loss >= 0");
   TP_CHECK_AS(UsageError, !(options_.gumbel && (options_.uct || options_.root_noise)),
               "Gumbel search replaces UCT and root noise");
 }
@@ -327,7 +327,8 @@ void Mcts::search_batched(Evaluator& evaluator, double max_seconds) {
     // Real visits still wanted; the root's visit count carries the virtual losses meanwhile.
     const int wanted = options_.simulations - nodes_[root_].visits;
     size_t n = 0;
-    for (int tries = 0; n < batch && static_cast<int>(n) < wanted && tries < wanted; ++tries) {
+    // Every try is a real visit or a collision, so `wanted` tries never overshoot the budget.
+    for (int tries = 0; n < batch && tries < wanted; ++tries) {
       PendingLeaf& p = pending_[n];
       if (!p.state || !p.state->assign_from(*root_state_)) p.state = root_state_->clone();
       p.node = descend(*p.state, p.path_nodes, p.path_edges);

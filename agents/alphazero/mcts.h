@@ -24,6 +24,9 @@
 
 namespace tp::agents {
 
+// The most leaves one batched search evaluates per call (MctsOptions::leaf_batch).
+constexpr int kMaxLeafBatch = 256;
+
 struct MctsOptions {
   int simulations = 800;         // visits of the root before a move (AlphaZero: 800)
   double c_puct = 1.25;          // exploration constant (AlphaZero pseudocode c_init = 1.25)
@@ -58,7 +61,8 @@ struct MctsOptions {
   // search, Silver et al. 2016): each descent adds virtual_loss lost visits to the edges on
   // its path, so the next descent of the batch looks elsewhere, and takes them back at its
   // backup. A batch also ends early at a leaf that is already waiting (a collision).
-  // 1: one leaf a call, the plain sequential search. PUCT and UCT only (Gumbel search: 1).
+  // 1: one leaf a call, the plain sequential search; at most kMaxLeafBatch. PUCT and UCT only
+  // (Gumbel search: 1).
   int leaf_batch = 1;
   int virtual_loss = 3;  // n_vl (AlphaGo: 3)
 };

@@ -1,6 +1,7 @@
 // `torchplay gtp`: a Go Text Protocol engine on stdin/stdout over any board-game player.
 #include <iostream>
 
+#include "agents/alphazero/mcts.h"
 #include "agents/game_player_factory.h"
 #include "agents/gtp/gtp_engine.h"
 #include "apps/commands.h"
@@ -43,7 +44,8 @@ int cmd_gtp(const Args& args) {
   TP_CHECK_AS(UsageError, size >= envs::go::kMinSize && size <= envs::go::kMaxSize, "--size must be in ",
               envs::go::kMinSize, "..", envs::go::kMaxSize);
   TP_CHECK_AS(UsageError, simulations >= 0, "--simulations must be >= 0");
-  TP_CHECK_AS(UsageError, leaf_batch >= 0 && leaf_batch <= 256, "--leaf-batch must be in 0..256");
+  TP_CHECK_AS(UsageError, leaf_batch >= 0 && leaf_batch <= agents::kMaxLeafBatch, "--leaf-batch must be in 0..",
+              agents::kMaxLeafBatch);
   TP_CHECK_AS(UsageError, resign_below >= -1.0 && resign_below <= 1.0, "--resign-below must be in [-1, 1]");
   init_runtime(common);
 
