@@ -162,6 +162,11 @@ int Connect4Solver::solve(const Connect4Position& p, bool weak) {
   return min;
 }
 
+bool Connect4Solver::score_at_most(const Connect4Position& p, int bound) {
+  if (p.can_win_next()) return (W * H + 1 - p.moves()) / 2 <= bound;  // negamax assumes no win at once
+  return negamax(p, bound, bound + 1) <= bound;                       // fails low exactly when the score is <= bound
+}
+
 std::vector<int> Connect4Solver::analyze(const Connect4Position& p, bool weak) {
   std::vector<int> scores(W, kInvalidScore);
   for (int col = 0; col < W; ++col) {

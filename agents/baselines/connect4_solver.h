@@ -51,6 +51,9 @@ class Connect4Solver {
   explicit Connect4Solver(int log2_entries = 23);
   // The exact score of `p` for the side to move (weak: only its sign, -1/0/1).
   int solve(const Connect4Position& p, bool weak = false);
+  // Whether `p`'s exact score for the side to move is at most `bound`: one null-window search,
+  // cheaper than solve() (even weak) when only the comparison is wanted.
+  bool score_at_most(const Connect4Position& p, int bound);
   // The exact score of every column for the side to move (kInvalidScore where full).
   std::vector<int> analyze(const Connect4Position& p, bool weak = false);
   static constexpr int kInvalidScore = -1000;

@@ -1,7 +1,11 @@
 #include "agents/evaluation/position_test.h"
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "agents/alphazero/batched_games.h"
 #include "agents/baselines/connect4_solver.h"
@@ -14,13 +18,16 @@ namespace {
 
 int sign(int v) { return (v > 0) - (v < 0); }
 
-// The solved outcome (1 win, 0 draw, -1 loss) for the side that plays `col` in `pos`.
-int outcome_after(const Connect4Position& pos, int col, Connect4Solver& solver) {
-  if (pos.is_winning_move(col)) return 1;
-  if (pos.moves() + 1 == Connect4Position::kWidth * Connect4Position::kHeight) return 0;
+// Whether playing `col` in `pos` gives the mover a worse solved outcome than `best` (1 win,
+// 0 draw, -1 loss: the position's own). One null-window search of the child decides it: in a
+// won position the move must leave the opponent lost (score <= -1), in a drawn one not won
+// (<= 0); in a lost position no move is a mistake.
+bool is_mistake(const Connect4Position& pos, int col, int best, Connect4Solver& solver) {
+  if (best < 0 || pos.is_winning_move(col)) return false;
+  if (pos.moves() + 1 == Connect4Position::kWidth * Connect4Position::kHeight) return best > 0;  // a draw
   Connect4Position child(pos);
   child.play_column(col);
-  return -sign(solver.solve(child, true));  // weak: only the sign is exact
+  return !solver.score_at_most(child, -best);
 }
 
 }  // namespace
@@ -43,15 +50,39 @@ MistakeRateReport connect4_mistake_rate(const std::vector<PonsPosition>& items, 
     chosen = batched_select_moves(state_ptrs, *search, options.parallel, options.seed, [&](int done) {
       if (options.on_progress) options.on_progress(done);
     });
-  Connect4Solver solver;
+  if (chosen.empty()) {
+    for (size_t i = 0; i < items.size(); ++i) chosen.push_back(player.select_action(*states[i]));
+  }
+  // The checks, spread over solver_threads threads taking positions in turn, each with its own
+  // solver (a table shared across its positions: neighbouring positions share subtrees).
+  TP_CHECK_AS(UsageError, options.solver_threads >= 1, "solver threads must be >= 1");
+  std::vector<char> mistake(items.size(), 0), exact(items.size(), 0);
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> done{0};
+  std::mutex progress_mutex;
+  auto check = [&] {
+    Connect4Solver solver;
+    for (size_t i = next++; i < items.size(); i = next++) {
+      mistake[i] = is_mistake(positions[i], chosen[i], sign(items[i].score), solver);
+      if (options.check_exact_scores) exact[i] = solver.solve(positions[i]) == items[i].score;
+      const int64_t finished = ++done;
+      if (options.on_progress) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        options.on_progress(finished);
+      }
+    }
+  };
+  const int threads = std::min<int>(options.solver_threads, static_cast<int>(std::max<size_t>(items.size(), 1)));
+  std::vector<std::thread> workers;
+  for (int t = 1; t < threads; ++t) workers.emplace_back(check);
+  check();
+  for (auto& w : workers) w.join();
   MistakeRateReport r;
   r.positions = static_cast<int>(items.size());
-  if (options.check_exact_scores) r.exact_scores = 0;
-  for (size_t i = 0; i < items.size(); ++i) {
-    const envs::Action a = chosen.empty() ? player.select_action(*states[i]) : chosen[i];
-    r.mistakes += outcome_after(positions[i], a, solver) < sign(items[i].score);
-    if (options.check_exact_scores) *r.exact_scores += solver.solve(positions[i]) == items[i].score;
-    if (options.on_progress) options.on_progress(static_cast<int64_t>(i + 1));
+  for (size_t i = 0; i < items.size(); ++i) r.mistakes += mistake[i];
+  if (options.check_exact_scores) {
+    r.exact_scores = 0;
+    for (size_t i = 0; i < items.size(); ++i) *r.exact_scores += exact[i];
   }
   r.mistake_rate = r.positions ? static_cast<double>(r.mistakes) / r.positions : 0.0;
   return r;

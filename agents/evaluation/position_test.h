@@ -26,6 +26,9 @@ struct PositionTestOptions {
   // Also solve every position exactly and count the scores that match the file (checks the
   // solver itself, independently of the player's moves).
   bool check_exact_scores = false;
+  // Threads checking the moves with the solver, each with a table of its own (the beginning
+  // sets' checks take most of the time; the search above is not affected).
+  int solver_threads = 1;
   std::function<void(int64_t done)> on_progress;
 };
 

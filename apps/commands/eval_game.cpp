@@ -72,7 +72,8 @@ int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs:
 }
 
 // One line per Pons set (its own mistake rate), then the total when there are several.
-int run_positions(const EvalGameOptions& o, const CommonOptions& common, const envs::GameState& initial) {
+int run_positions(const EvalGameOptions& o, const CommonOptions& common, const ThreadLayout& layout,
+                  const envs::GameState& initial) {
   TP_CHECK_AS(UsageError, o.game == "connect4", "--positions needs --game connect4 (Pons-format files)");
   const std::vector<std::string> files = split_list(o.positions, "--positions");
   std::vector<std::vector<agents::PonsPosition>> sets;
@@ -91,6 +92,7 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const e
     opt.parallel = o.parallel_games;
     opt.seed = common.seed;
     opt.check_exact_scores = o.agent == "solver";
+    opt.solver_threads = common.threads > 0 ? common.threads : layout.cores;
     opt.on_progress = [&](int64_t done) { progress.update(done_before + done); };
     reports.push_back(agents::connect4_mistake_rate(set, initial, *player, opt));
     done_before += static_cast<int64_t>(set.size());
@@ -189,10 +191,10 @@ int eval_game(const Args& args) {
               "--agent-simulations and --opponent-simulations must be >= 0");
   TP_CHECK_AS(UsageError, o.temperature_moves >= 0, "--temperature-moves must be >= 0");
   TP_CHECK_AS(UsageError, !(o.exhaustive && !o.positions.empty()), "--exhaustive and --positions exclude each other");
-  init_runtime(common);
+  const ThreadLayout layout = init_runtime(common);
   const envs::GameRegistry registry = envs::make_game_registry();
   const auto initial = registry.make(o.game, o.game_options);
-  if (!o.positions.empty()) return run_positions(o, common, *initial);
+  if (!o.positions.empty()) return run_positions(o, common, layout, *initial);
   if (o.exhaustive) return run_exhaustive(o, common, *initial);
   return run_match(o, common, *initial);
 }

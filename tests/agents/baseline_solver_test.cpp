@@ -62,6 +62,17 @@ TEST(Connect4Solver, WeakSolveAndAnalyzeAgreeWithTheFirstL2Positions) {
   }
 }
 
+TEST(Connect4Solver, ScoreAtMostBracketsTheExactScoreOfTheFirstL2Positions) {
+  const auto items = read_items("Test_L2_R1");
+  Connect4Solver solver(20);
+  for (size_t i = 0; i < 100; ++i) {
+    Connect4Position p;
+    p.play_sequence(items[i].moves);
+    EXPECT_TRUE(solver.score_at_most(p, items[i].score)) << items[i].moves;
+    EXPECT_FALSE(solver.score_at_most(p, items[i].score - 1)) << items[i].moves;
+  }
+}
+
 TEST(Connect4Solver, RejectsMalformedMoveStrings) {
   Connect4Position p;
   EXPECT_THROW(p.play_sequence("48"), DataError);

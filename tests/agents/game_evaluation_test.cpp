@@ -2,6 +2,7 @@
 // directly: match statistics, the Connect Four mistake rate and the exhaustive minimax check.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -120,6 +121,27 @@ TEST(PositionTest, TheSolverMakesNoMistakesAndRandomMakesMany) {
   EXPECT_FALSE(r.exact_scores.has_value());
   EXPECT_GT(r.mistake_rate, 0.2);
   EXPECT_DOUBLE_EQ(r.mistake_rate, r.mistakes / 200.0);
+  // The same moves (the same seed) counted from the solver's score of every column, and by two
+  // checking threads.
+  RandomPlayer replay(3);
+  Connect4Solver oracle(20);
+  int expected = 0;
+  for (const auto& item : items) {
+    const auto state = envs::state_from_moves(*c4, envs::split_move_list(item.moves));
+    Connect4Position p;
+    p.play_sequence(item.moves);
+    const int after = oracle.analyze(p, true)[static_cast<size_t>(replay.select_action(*state))];
+    expected += ((after > 0) - (after < 0)) < ((item.score > 0) - (item.score < 0));
+  }
+  EXPECT_EQ(r.mistakes, expected);
+  RandomPlayer random2(3);
+  PositionTestOptions two;
+  two.solver_threads = 2;
+  int64_t progress_max = 0;
+  two.on_progress = [&](int64_t done) { progress_max = std::max(progress_max, done); };
+  const MistakeRateReport r2 = connect4_mistake_rate(items, *c4, random2, two);
+  EXPECT_EQ(r2.mistakes, r.mistakes);
+  EXPECT_EQ(progress_max, 200);
 
   // An MCTS player goes through the batched search; it errs less than random.
   GamePlayerContext ctx;
