@@ -64,6 +64,10 @@ void BM_ImageModel(benchmark::State& state, const char* algorithm, const char* v
   const int64_t batch = state.range(0);
   auto x = torch::rand({batch, 1, 28, 28});
   auto y = torch::randint(10, {batch}, torch::kInt64);
+  tp::gen::Dataset data;  // what the model derives from its data (the DCGAN's clusters)
+  data.x = x;
+  data.y = y;
+  model->prepare(data);
   run_steps(state, *model, x, y);
 }
 

@@ -33,6 +33,8 @@ struct GanOptions {
   double g_ema = 0.0;            // > 0: samples come from an exponential moving average of G's weights
                                  // with this decay per G step (Yazici et al. 2019); 0: from G itself
   bool conditional = false;      // cgan: class label into G and D (Mirza & Osindero 2014)
+  int64_t clusters = 0;          // > 0: self-conditioned (Liu et al. 2020): G and D conditioned on k-means
+                                 // clusters of the training images, G's cluster drawn from z; 0: off
 
   void bind(OptionSet& set);
 };

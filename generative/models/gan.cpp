@@ -8,6 +8,7 @@
 
 #include "core/checkpoint.h"
 #include "core/error.h"
+#include "generative/data/kmeans.h"
 #include "generative/eval/mode_coverage.h"
 #include "nets/data_parallel.h"
 #include "nets/dcgan.h"
@@ -51,9 +52,13 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
   TP_CHECK_AS(UsageError, options_.g_ema >= 0 && options_.g_ema < 1, "--g-ema must be in [0, 1)");
   TP_CHECK_AS(UsageError, options_.pack >= 1, "--pack must be >= 1");
   TP_CHECK_AS(UsageError, options_.pack == 1 || options_.loss == "ns", "--pack needs the ns loss");
+  TP_CHECK_AS(UsageError, options_.clusters >= 0, "--clusters must be >= 0");
+  TP_CHECK_AS(UsageError, options_.clusters == 0 || !options_.conditional,
+              "--clusters (self-conditioning) and --conditional exclude each other");
+  TP_CHECK_AS(UsageError, options_.clusters == 0 || options_.loss == "ns", "--clusters needs the ns loss");
   TP_CHECK_AS(UsageError, !options_.conditional || s.num_classes > 0, "a conditional GAN needs a labelled dataset (",
               s.synthetic.empty() ? "images" : s.synthetic, " has no labels)");
-  const int64_t k = num_classes();
+  const int64_t k = net_classes();
   if (options_.arch == "mlp") {
     const auto go = nets::MLPOptions(options_.z_dim + k, parse_sizes(options_.g_hidden, "--g-hidden"), s.flat_size())
                         .activation(options_.g_activation);
@@ -127,6 +132,29 @@ int GanModel::make_parts(int parts) {
 
 void GanModel::join_group(ProcessGroup& group) { nets_->parallel->join(group); }
 
+void GanModel::prepare(const Dataset& train) {
+  if (options_.clusters == 0) return;
+  // A fixed seed: every rank of a distributed run, and every run on the same data, finds the
+  // same clusters. The best of 4 k-means++ starts (one alone split a bar of the tests' bar
+  // images and merged two others).
+  const KMeansResult km = kmeans(train.x.flatten(1), options_.clusters, 0x6b6d65616e73, /*restarts=*/4);
+  centroids_ = on_device(km.centroids);
+  cluster_cdf_ =
+      on_device((km.sizes.to(torch::kFloat64) / static_cast<double>(train.size())).cumsum(0).to(torch::kFloat32));
+}
+
+torch::Tensor GanModel::cluster_of_data(const torch::Tensor& x) const {
+  TP_CHECK(centroids_.defined(), "the self-conditioned GAN has no clusters yet (prepare() was not called)");
+  return nearest_centroid(x.flatten(1), centroids_);
+}
+
+torch::Tensor GanModel::cluster_of_latent(const torch::Tensor& z) const {
+  TP_CHECK(cluster_cdf_.defined(), "the self-conditioned GAN has no clusters yet (prepare() was not called)");
+  const auto u = 0.5 * (1.0 + torch::erf(z.select(1, 0) * M_SQRT1_2));
+  return torch::searchsorted(cluster_cdf_, u.contiguous(), /*out_int32=*/false, /*right=*/true)
+      .clamp_max(options_.clusters - 1);
+}
+
 GanModel::~GanModel() = default;
 
 void GanModel::move_to(torch::Device device) {
@@ -135,12 +163,15 @@ void GanModel::move_to(torch::Device device) {
   if (nets_->has_ema()) nets_->g_ema().to(device);
   nets::optimizer_state_to(*nets_->opt_g, device);
   nets::optimizer_state_to(*nets_->opt_d, device);
+  if (centroids_.defined()) centroids_ = centroids_.to(device);
+  if (cluster_cdf_.defined()) cluster_cdf_ = cluster_cdf_.to(device);
 }
 
 std::string GanModel::architecture() const {
   const auto sig = nets_->g_mlp ? nets_->g_mlp->signature() + "|" + nets_->d_mlp->signature()
                                 : nets_->g_dc->signature() + "|" + nets_->d_dc->signature();
-  return algorithm_ + ":" + sig + ":k" + std::to_string(num_classes());
+  return algorithm_ + ":" + sig + ":k" + std::to_string(num_classes()) +
+         (options_.clusters > 0 ? ":s" + std::to_string(options_.clusters) : "");
 }
 
 namespace {
@@ -156,7 +187,7 @@ torch::Tensor GanModel::g_forward(const torch::Tensor& z, const torch::Tensor& l
     if (averaged) return nets_->g_ema_dc->forward(z, labels);
     return std::static_pointer_cast<nets::DCGANGeneratorImpl>(copy)->forward(z, labels);
   }
-  auto in = with_labels(z, labels, num_classes());
+  auto in = with_labels(z, labels, net_classes());
   auto out = averaged ? nets_->g_ema_mlp->forward(in) : std::static_pointer_cast<nets::MLPImpl>(copy)->forward(in);
   if (!shape_.is_image()) return out;
   return torch::tanh(out).view({z.size(0), shape_.channels, shape_.height, shape_.width});
@@ -165,7 +196,7 @@ torch::Tensor GanModel::g_forward(const torch::Tensor& z, const torch::Tensor& l
 torch::Tensor GanModel::d_forward(const torch::Tensor& x, const torch::Tensor& labels, int part) {
   const auto& copy = nets_->d_copies[static_cast<size_t>(part)];
   if (nets_->d_dc) return std::static_pointer_cast<nets::DCGANDiscriminatorImpl>(copy)->forward(x, labels);
-  const auto in = with_labels(x.flatten(1), labels, num_classes());
+  const auto in = with_labels(x.flatten(1), labels, net_classes());
   TP_CHECK(in.size(0) % options_.pack == 0, "a batch of ", in.size(0), " does not split into packs of ", options_.pack);
   return std::static_pointer_cast<nets::MLPImpl>(copy)->forward(in.view({in.size(0) / options_.pack, -1})).view({-1});
 }
@@ -189,10 +220,13 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x_i
   nets_->d().train();
   // Packing: whole packs only (the last batch of an epoch may be short).
   const int64_t n = batch_x.size(0) - batch_x.size(0) % options_.pack, k = num_classes();
+  const bool self_conditioned = options_.clusters > 0;
   TP_CHECK_AS(UsageError, n > 0, "a batch of ", batch_x.size(0), " is smaller than --pack ", options_.pack);
   const auto x = batch_x.narrow(0, 0, n);
   const auto real = shape_.is_image() ? x * 2.0 - 1.0 : x;
-  const auto labels = k > 0 && batch_y.defined() ? batch_y.narrow(0, 0, n) : torch::Tensor();
+  const auto labels = self_conditioned             ? cluster_of_data(x)
+                      : k > 0 && batch_y.defined() ? batch_y.narrow(0, 0, n)
+                                                   : torch::Tensor();
   TP_CHECK(k == 0 || labels.defined(), "a conditional GAN needs labelled batches");
 
   // Discriminator / critic step, then (every d_steps) the generator step: each a
@@ -206,13 +240,16 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x_i
       n,
       [&](int part, const nets::Shard& s) {
         const auto r = real.narrow(0, s.begin, s.size), lab = rows(labels, s);
+        // A cGAN's fakes take the real rows' classes; a self-conditioned G's, its latents' clusters.
+        const auto z = torch::randn({s.size, options_.z_dim}, s.generator, on_model);
+        const auto fake_lab = self_conditioned ? cluster_of_latent(z) : lab;
         torch::Tensor fake;
         {
           torch::NoGradGuard no_grad;
-          fake = g_forward(torch::randn({s.size, options_.z_dim}, s.generator, on_model), lab, false, part);
+          fake = g_forward(z, fake_lab, false, part);
         }
         auto d_real = d_forward(r, lab, part);
-        auto d_fake = d_forward(fake, lab, part);
+        auto d_fake = d_forward(fake, fake_lab, part);
         torch::Tensor loss_d;
         if (ns) {
           loss_d =
@@ -237,8 +274,9 @@ std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x_i
     loss_g_value = nets_->parallel->run(
         n,
         [&](int part, const nets::Shard& s) {
-          const auto lab = rows(labels, s);
-          auto gen = g_forward(torch::randn({s.size, options_.z_dim}, s.generator, on_model), lab, false, part);
+          const auto z = torch::randn({s.size, options_.z_dim}, s.generator, on_model);
+          const auto lab = self_conditioned ? cluster_of_latent(z) : rows(labels, s);
+          auto gen = g_forward(z, lab, false, part);
           auto out = d_forward(gen, lab, part);
           auto loss_g = ns ? F::softplus(-out).mean() : -out.mean();
           (loss_g * s.weight).backward();
@@ -281,8 +319,10 @@ void GanModel::refresh_average_statistics() const {
     const int64_t k = num_classes();
     for (int b = 0; b < kBatches; ++b) {
       const auto z = torch::randn({kBatchSize, options_.z_dim}, gen, torch::kFloat32);
-      const auto labels = k > 0 ? torch::arange(kBatchSize, torch::kInt64).remainder(k) : torch::Tensor();
-      g.forward(on_device(z), on_device(labels));
+      const auto labels = options_.clusters > 0 ? cluster_of_latent(on_device(z))
+                          : k > 0               ? on_device(torch::arange(kBatchSize, torch::kInt64).remainder(k))
+                                                : torch::Tensor();
+      g.forward(on_device(z), labels);
     }
     g.eval();
   }
@@ -315,6 +355,7 @@ torch::Tensor GanModel::generate(const torch::Tensor& z, const torch::Tensor& la
                 "class labels must be in 0..", num_classes() - 1);
   }
   refresh_average_statistics();
+  if (options_.clusters > 0) lab = cluster_of_latent(on_device(z));
   auto out = g_forward(on_device(z), on_device(lab), nets_->has_ema()).to(torch::kCPU);
   nets_->g().train();
   return shape_.is_image() ? (out + 1.0) * 0.5 : out;
@@ -326,14 +367,19 @@ torch::jit::Module GanModel::to_torchscript() const {
   const bool averaged = nets_->has_ema();
   refresh_average_statistics();
   const bool conditional = num_classes() > 0;
+  // Self-conditioned: the cluster from z_0 as cluster_of_latent draws it.
+  const std::string labels = options_.clusters > 0
+                                 ? w.let("torch.clamp(torch.searchsorted(" + w.attribute("cluster_cdf", cluster_cdf_) +
+                                         ", 0.5 * (1.0 + torch.erf(z[:, 0] * " + nets::script_float(M_SQRT1_2) +
+                                         ")), right=True), max=" + std::to_string(options_.clusters - 1) + ")")
+                                 : "labels";
   std::string out;
   if (nets_->g_dc) {
-    out = nets::script_dcgan_generator(w, *(averaged ? nets_->g_ema_dc : nets_->g_dc), "z", "labels");
+    out = nets::script_dcgan_generator(w, *(averaged ? nets_->g_ema_dc : nets_->g_dc), "z", labels);
   } else {
-    const std::string in =
-        conditional
-            ? w.let("torch.cat([z, torch.one_hot(labels, " + std::to_string(num_classes()) + ").to(z.dtype)], 1)")
-            : "z";
+    const std::string in = net_classes() > 0 ? w.let("torch.cat([z, torch.one_hot(" + labels + ", " +
+                                                     std::to_string(net_classes()) + ").to(z.dtype)], 1)")
+                                             : "z";
     out = w.apply(*(averaged ? nets_->g_ema_mlp : nets_->g_mlp), in);
     if (shape_.is_image())
       out = w.let("torch.tanh(" + out + ").reshape([z.size(0), " + std::to_string(shape_.channels) + ", " +
@@ -350,6 +396,11 @@ void GanModel::save(CheckpointWriter& w) const {
   w.add_optimizer("gan.opt_g", *nets_->opt_g);
   w.add_optimizer("gan.opt_d", *nets_->opt_d);
   w.add_tensor("gan.d_updates", torch::tensor(d_updates_, torch::kInt64));
+  if (options_.clusters > 0) {
+    TP_CHECK(centroids_.defined(), "the self-conditioned GAN has no clusters to save");
+    w.add_tensor("gan.centroids", centroids_.cpu());
+    w.add_tensor("gan.cluster_cdf", cluster_cdf_.cpu());
+  }
 }
 
 void GanModel::load(CheckpointReader& r) {
@@ -359,6 +410,15 @@ void GanModel::load(CheckpointReader& r) {
   r.load_optimizer("gan.opt_g", *nets_->opt_g);
   r.load_optimizer("gan.opt_d", *nets_->opt_d);
   d_updates_ = r.tensor("gan.d_updates").item<int64_t>();
+  if (options_.clusters > 0) {
+    const auto centroids = r.tensor("gan.centroids"), cdf = r.tensor("gan.cluster_cdf");
+    TP_CHECK_AS(CheckpointError,
+                centroids.dim() == 2 && centroids.size(0) == options_.clusters &&
+                    centroids.size(1) == shape_.flat_size() && cdf.dim() == 1 && cdf.size(0) == options_.clusters,
+                "checkpoint's clusters do not match --clusters ", options_.clusters, " and the data's shape");
+    centroids_ = on_device(centroids.to(torch::kFloat32));
+    cluster_cdf_ = on_device(cdf.to(torch::kFloat32));
+  }
   average_statistics_stale_ = true;
 }
 

@@ -12,7 +12,13 @@
 // D takes a step on every batch and G one every `d_steps` batches. With g_ema > 0 a copy of G
 // tracks the exponential moving average of its weights (Yazici et al. 2019, "The unusual
 // effectiveness of averaging in GAN training") and generate() samples from that copy, with
-// BatchNorm statistics of its own. Images are mapped from
+// BatchNorm statistics of its own. With clusters = K > 0 (self-conditioning, after Liu et al.
+// 2020, "Diverse Image Generation via Self-Conditioned GANs", with the clusters taken once
+// from k-means on the training images' pixels): G and D are conditioned like a cGAN's on a
+// real image's nearest cluster and on a fake's drawn cluster, which G takes from its latent:
+// the cluster whose share of the data holds Phi(z_0) (Phi: the normal CDF), so sampled clusters
+// keep the data's proportions and a sample is a function of z alone. No label is read.
+// Images are mapped from
 // [0, 1] to G's tanh range [-1, 1] on the way in and back on the way out.
 #include <ATen/core/Generator.h>
 #include <c10/util/Optional.h>
@@ -35,6 +41,12 @@ class GanModel : public GenerativeModel {
   std::vector<double> evaluate(const Dataset& test) override;
   int64_t latent_dim() const override { return options_.z_dim; }
   int64_t num_classes() const override { return options_.conditional ? shape_.num_classes : 0; }
+  void prepare(const Dataset& train) override;
+  // Self-conditioning (clusters > 0, after prepare() or load()): the nearest cluster of each
+  // data row (images in [0, 1]), and the cluster G draws for each latent (see above); both on
+  // the model's device.
+  torch::Tensor cluster_of_data(const torch::Tensor& x) const;
+  torch::Tensor cluster_of_latent(const torch::Tensor& z) const;
   torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) override;
   torch::jit::Module to_torchscript() const override;
   void save(CheckpointWriter& writer) const override;
@@ -58,10 +70,15 @@ class GanModel : public GenerativeModel {
   // since the last time (see gan.cpp). Const: sampling and export call it; the networks are
   // behind nets_.
   void refresh_average_statistics() const;
+  // The classes G and D are conditioned on: the dataset's (cGAN), the clusters, or none.
+  int64_t net_classes() const { return options_.conditional ? shape_.num_classes : options_.clusters; }
+
   std::string algorithm_;
   GanOptions options_;
   std::unique_ptr<Nets> nets_;
   int64_t d_updates_ = 0;
+  torch::Tensor centroids_;    // (clusters, flat data size), on device_
+  torch::Tensor cluster_cdf_;  // (clusters): cumulative shares of the training data, on device_
   mutable bool average_statistics_stale_ = true;
 };
 

@@ -229,6 +229,11 @@ TEST(ExportRoundTrip, EveryNetworkKindGivesTorchplaysOutputsInPython) {
     config.gan.g_ema = c.g_ema;
     if (!c.arch.empty()) (c.algorithm == "vae" ? config.vae.arch : config.gan.arch) = c.arch;
     auto model = gen::make_model(config, c.shape);
+    if (config.gan.clusters > 0 && c.algorithm == "dcgan") {  // the preset's self-conditioning: clusters first
+      gen::Dataset images;
+      images.x = torch::rand({64, 1, 28, 28});
+      model->prepare(images);
+    }
     const torch::Tensor z = torch::randn({kInputs, model->latent_dim()});
     std::vector<torch::Tensor> inputs = {z};
     torch::Tensor labels;

@@ -42,6 +42,7 @@ TEST(Dcgan, AveragedGeneratorSamplesWithItsOwnBatchNormStatistics) {
   c.gan.ngf = c.gan.ndf = 8;
   c.gan.lr_g = 1e-2;  // G moves far from its average within the few steps below
   c.gan.g_ema = 0.9;
+  c.gan.clusters = 0;  // the plain DCGAN's G (self-conditioning: self_conditioned_gan_test.cpp)
   torch::manual_seed(1);
   auto model = make_model(c, DataShape::of(images), torch::kCPU);
   for (int step = 0; step < 40; ++step) {
