@@ -38,11 +38,15 @@ ThreadLayout init_runtime(const CommonOptions& common, CoreUse use) {
   keep_freed_buffers();
   seed_torch(common.seed);
   ThreadLayout layout = current_thread_layout();
-  if (use == CoreUse::kWorkers) layout.workers = common.threads > 0 ? common.threads : layout.cores;
+  if (use == CoreUse::kWorkers) layout.workers = worker_threads(common, layout);
   if (use == CoreUse::kOneIntraOp && common.threads > 1)
     layout.note = "--threads " + std::to_string(common.threads) +
                   " kept one intra-op thread: this network's products are too small to split";
   return layout;
+}
+
+int worker_threads(const CommonOptions& common, const ThreadLayout& layout) {
+  return common.threads > 0 ? common.threads : layout.cores;
 }
 
 void set_compute_threads(int threads) {

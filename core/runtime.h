@@ -34,6 +34,8 @@ enum class CoreUse {
 // (UsageError for a malformed device or thread count, Error when CUDA is asked for but
 // unavailable). Returns the layout applied.
 ThreadLayout init_runtime(const CommonOptions& common, CoreUse use = CoreUse::kIntraOp);
+// The threads a command's own workers take: --threads N, or one per core of `layout` for 0.
+int worker_threads(const CommonOptions& common, const ThreadLayout& layout);
 // `threads` LibTorch intra-op threads (> 0) and one OpenBLAS thread: OpenBLAS splits each
 // product statically over its own spinning threads, which beside one busy process made DCGAN
 // 6-9x slower.

@@ -56,8 +56,8 @@ class GenerativeModel {
 
   // Epochs the run takes when --epochs is `epochs` (sae adds its layer-wise pre-training).
   virtual int64_t schedule_epochs(int64_t epochs) const { return epochs; }
-  // Called once before a run's first step with its training split (a resumed run's checkpoint
-  // then replaces what it computed): the self-conditioned GAN clusters the data here.
+  // Called once before a new run's first step with its training split (a resumed run's
+  // checkpoint holds what it computed): the self-conditioned GAN clusters the data here.
   virtual void prepare(const Dataset& /*train*/) {}
   // The training samples of an epoch (sae fine-tunes on its labelled subset).
   virtual Dataset epoch_data(int64_t /*epoch*/, const Dataset& train) const { return train; }

@@ -57,7 +57,7 @@ class GeneratorKept {
 class GenerativeTraining : public TrainingAlgorithm {
  public:
   GenerativeTraining(GenerativeModel& model, const TrainLoopOptions& loop, const Dataset& train, const Dataset& test,
-                     uint64_t seed)
+                     uint64_t seed, bool resuming)
       : model_(model), loop_(loop), train_(train), test_(test), losses_(model.loss_names()) {
     TP_CHECK_AS(UsageError, loop.epochs >= 0, "--epochs must be >= 0");
     TP_CHECK_AS(UsageError, loop.batch_size > 0, "--batch-size must be > 0");
@@ -65,7 +65,7 @@ class GenerativeTraining : public TrainingAlgorithm {
     TP_CHECK_AS(UsageError, loop.keep_checkpoints > 0, "--keep-checkpoints must be > 0");
     sums_ = torch::zeros({static_cast<int64_t>(losses_.size())}, torch::kFloat64);
     counts_ = torch::zeros({static_cast<int64_t>(losses_.size())}, torch::kFloat64);
-    model.prepare(train);
+    if (!resuming) model.prepare(train);  // a resumed run's checkpoint holds what it computes
     // 2-D sets: a scatter plot needs many points; images: one grid cell each.
     const int64_t n_fixed = model.shape().is_image() ? loop.grid_samples : loop.grid_samples * 32;
     fixed_ = model.make_fixed_inputs(n_fixed, seed * 7919 + 17, test);
@@ -288,7 +288,7 @@ class GenerativeTraining : public TrainingAlgorithm {
 
 RunOutcome train_model(GenerativeModel& model, const TrainLoopOptions& loop, const Dataset& train, const Dataset& test,
                        RunSettings settings, uint64_t seed) {
-  GenerativeTraining training(model, loop, train, test, seed);
+  GenerativeTraining training(model, loop, train, test, seed, !settings.resume.empty());
   settings.algorithm = model.algorithm();
   settings.env = loop.data;
   settings.keep_checkpoints = static_cast<int>(loop.keep_checkpoints);

@@ -92,7 +92,7 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const T
     opt.parallel = o.parallel_games;
     opt.seed = common.seed;
     opt.check_exact_scores = o.agent == "solver";
-    opt.solver_threads = common.threads > 0 ? common.threads : layout.cores;
+    opt.solver_threads = worker_threads(common, layout);
     opt.on_progress = [&](int64_t done) { progress.update(done_before + done); };
     reports.push_back(agents::connect4_mistake_rate(set, initial, *player, opt));
     done_before += static_cast<int64_t>(set.size());

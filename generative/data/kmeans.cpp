@@ -11,9 +11,9 @@ namespace tp::gen {
 namespace {
 
 // Squared distances (N, k) between the rows of x and of c, by ||x||^2 - 2 x.c + ||c||^2 (one
-// matrix product), clamped at 0 against rounding.
-torch::Tensor squared_distances(const torch::Tensor& x, const torch::Tensor& c) {
-  const auto xx = x.pow(2).sum(1, /*keepdim=*/true);
+// matrix product), clamped at 0 against rounding. `xx`: the rows' squared norms (N, 1),
+// computed once by the caller.
+torch::Tensor squared_distances(const torch::Tensor& x, const torch::Tensor& xx, const torch::Tensor& c) {
   const auto cc = c.pow(2).sum(1).unsqueeze(0);
   return (xx - 2 * torch::mm(x, c.t()) + cc).clamp_min(0);
 }
@@ -31,13 +31,14 @@ torch::Tensor nearest_centroid(const torch::Tensor& x, const torch::Tensor& cent
 namespace {
 
 // One run of Lloyd's algorithm from a k-means++ seeding drawn from `rng`.
-KMeansResult lloyd(const torch::Tensor& x, int64_t k, std::mt19937_64& rng, int max_iterations) {
+KMeansResult lloyd(const torch::Tensor& x, const torch::Tensor& xx, int64_t k, std::mt19937_64& rng,
+                   int max_iterations) {
   const int64_t n = x.size(0);
   // k-means++: each next centre drawn with probability proportional to the squared distance
   // to the nearest centre so far.
   auto centroids = torch::empty({k, x.size(1)}, torch::kFloat32);
   centroids[0] = x[static_cast<int64_t>(rng() % static_cast<uint64_t>(n))];
-  auto nearest = squared_distances(x, centroids.narrow(0, 0, 1)).squeeze(1).to(torch::kFloat64);
+  auto nearest = squared_distances(x, xx, centroids.narrow(0, 0, 1)).squeeze(1).to(torch::kFloat64);
   for (int64_t c = 1; c < k; ++c) {
     const double total = nearest.sum().item<double>();
     int64_t pick = static_cast<int64_t>(rng() % static_cast<uint64_t>(n));
@@ -48,7 +49,7 @@ KMeansResult lloyd(const torch::Tensor& x, int64_t k, std::mt19937_64& rng, int 
                                  .item<int64_t>());
     }
     centroids[c] = x[pick];
-    nearest = torch::minimum(nearest, squared_distances(x, centroids.narrow(0, c, 1)).squeeze(1).to(torch::kFloat64));
+    nearest = torch::minimum(nearest, squared_distances(x, xx, centroids.narrow(0, c, 1)).squeeze(1).to(torch::kFloat64));
   }
   KMeansResult r;
   torch::Tensor assignments;
@@ -65,7 +66,7 @@ KMeansResult lloyd(const torch::Tensor& x, int64_t k, std::mt19937_64& rng, int 
         centroids[c] = sums[c] / counts[c].item<double>();
       } else {
         // An empty cluster takes the row farthest from its own centroid.
-        const auto own = squared_distances(x, centroids).gather(1, assignments.unsqueeze(1)).squeeze(1);
+        const auto own = squared_distances(x, xx, centroids).gather(1, assignments.unsqueeze(1)).squeeze(1);
         centroids[c] = x[own.argmax().item<int64_t>()];
       }
     }
@@ -73,7 +74,7 @@ KMeansResult lloyd(const torch::Tensor& x, int64_t k, std::mt19937_64& rng, int 
   r.centroids = centroids;
   r.assignments = nearest_centroid(x, centroids);
   r.sizes = torch::bincount(r.assignments, {}, k);
-  r.inertia = squared_distances(x, centroids).gather(1, r.assignments.unsqueeze(1)).sum().item<double>();
+  r.inertia = squared_distances(x, xx, centroids).gather(1, r.assignments.unsqueeze(1)).sum().item<double>();
   return r;
 }
 
@@ -86,10 +87,11 @@ KMeansResult kmeans(const torch::Tensor& x_in, int64_t k, uint64_t seed, int res
   TP_CHECK_AS(UsageError, restarts >= 1 && max_iterations >= 1, "k-means needs restarts >= 1 and iterations >= 1");
   torch::NoGradGuard no_grad;
   const auto x = x_in.to(torch::kFloat32).contiguous();
+  const auto xx = x.pow(2).sum(1, /*keepdim=*/true);
   std::mt19937_64 rng(seed);
   KMeansResult best;
   for (int run = 0; run < restarts; ++run) {
-    KMeansResult r = lloyd(x, k, rng, max_iterations);
+    KMeansResult r = lloyd(x, xx, k, rng, max_iterations);
     if (run == 0 || r.inertia < best.inertia) best = std::move(r);
   }
   return best;
