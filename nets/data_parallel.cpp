@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/process_group.h"
+#include "nets/shard_sync.h"
 
 namespace tp::nets {
 
@@ -34,13 +35,25 @@ uint64_t draw_seed() {
   return generator.get<at::CPUGeneratorImpl>()->random64();
 }
 
+// Every module of `net` that takes batch statistics.
+std::vector<BatchStatistics*> batch_statistics(torch::nn::Module& net) {
+  std::vector<BatchStatistics*> found;
+  for (const auto& m : net.modules(/*include_self=*/true))
+    if (auto* s = dynamic_cast<BatchStatistics*>(m.get())) found.push_back(s);
+  return found;
+}
+
 }  // namespace
 
-DataParallel::DataParallel(int parts) : pool_(parts) {
+DataParallel::DataParallel(int parts) : pool_(parts), sync_(std::make_unique<ShardSync>(parts)) {
   for (int p = 0; p < parts; ++p) generators_.push_back(at::detail::createCPUGenerator(static_cast<uint64_t>(p)));
 }
 
-DataParallel::~DataParallel() = default;
+DataParallel::~DataParallel() {
+  for (auto& net : networks_)
+    for (auto& copy : net->copies)
+      for (auto* s : batch_statistics(*copy)) s->unbind_shards(sync_.get());
+}
 
 void DataParallel::add_network(std::vector<std::shared_ptr<torch::nn::Module>> copies) {
   TP_CHECK(static_cast<int>(copies.size()) == parts(), "DataParallel: ", copies.size(), " copies for ", parts(),
@@ -59,6 +72,10 @@ void DataParallel::add_network(std::vector<std::shared_ptr<torch::nn::Module>> c
       TP_CHECK(params[j].value().device().is_cpu(), "DataParallel: networks must be on the CPU");
     }
   }
+  // With one part a step's batch is whole: nothing to sum across.
+  if (parts() > 1)
+    for (size_t p = 0; p < copies.size(); ++p)
+      for (auto* s : batch_statistics(*copies[p])) s->bind_shards(sync_.get(), static_cast<int>(p));
   networks_.push_back(std::make_unique<Network>());
   networks_.back()->copies = std::move(copies);
 }
@@ -95,6 +112,14 @@ std::vector<double> DataParallel::run(int64_t rows, const ShardFn& shard, int64_
   const int64_t units = rows / unit;
   auto range = [&](int p) { return std::make_pair(units * p / k * unit, units * (p + 1) / k * unit); };
   std::vector<std::vector<double>> values(static_cast<size_t>(k));
+  std::vector<int> active;
+  for (int p = 0; p < k; ++p)
+    if (range(p).second > range(p).first) active.push_back(p);
+  sync_->begin(active);
+  struct EndSync {
+    ShardSync& sync;
+    ~EndSync() { sync.end(); }
+  } end_sync{*sync_};
   pool_.run([&](int p) {
     const auto [begin, end] = range(p);
     if (end == begin) return;
@@ -107,7 +132,12 @@ std::vector<double> DataParallel::run(int64_t rows, const ShardFn& shard, int64_
       g.set_current_seed(seed + static_cast<uint64_t>(p));
       s.generator = g;
     }
-    values[static_cast<size_t>(p)] = shard(p, s);
+    try {
+      values[static_cast<size_t>(p)] = shard(p, s);
+    } catch (...) {
+      sync_->abort();  // the other parts must not wait for this one's sums
+      throw;
+    }
   });
   std::vector<double> sums;
   for (const auto& v : values) {
@@ -132,9 +162,6 @@ std::vector<double> DataParallel::run(int64_t rows, const ShardFn& shard, int64_
   }
   // Buffers (BatchNorm's running statistics): the mean over the parts that ran; a running mean
   // averaged this way is the running mean of the whole batch.
-  std::vector<int> active;
-  for (int p = 0; p < k; ++p)
-    if (range(p).second > range(p).first) active.push_back(p);
   if (active.empty()) return sums;
   torch::NoGradGuard no_grad;
   for (auto& net : networks_) {

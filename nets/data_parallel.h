@@ -9,7 +9,9 @@
 //
 // Per-parameter optimizers (SGD, RMSprop, Adam, ...) give the same update whichever thread
 // computes it, so a run differs from the one-part run only by how the batch gradient is summed
-// and by BatchNorm's statistics being those of each shard, as in every data-parallel trainer.
+// and by BatchNorm's statistics being those of each shard, as in every data-parallel trainer,
+// except in layers that sum their statistics over the shards (nets/shard_sync.h: part p's
+// copy is bound to the run's ShardSync when the network is added).
 // Each part draws its noise from its own generator, seeded from LibTorch's default one, so a
 // run is reproducible for a given number of parts.
 #include <ATen/core/Generator.h>
@@ -40,6 +42,8 @@ struct Shard {
   // The part's random stream; nullopt (LibTorch's default generator) when there is one part.
   c10::optional<at::Generator> generator;
 };
+
+class ShardSync;
 
 class DataParallel {
  public:
@@ -86,6 +90,7 @@ class DataParallel {
   ShardedOptimizer& sharded(torch::optim::Optimizer& optimizer, const OptimizerOptions& options);
 
   PartPool pool_;
+  std::unique_ptr<ShardSync> sync_;        // the running step's cross-shard sums
   std::vector<at::Generator> generators_;  // one per part
   std::vector<std::unique_ptr<Network>> networks_;
   std::map<const torch::optim::Optimizer*, std::unique_ptr<ShardedOptimizer>> optimizers_;

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "nets/layers.h"
+#include "nets/shard_sync.h"
 
 namespace tp::nets {
 
@@ -56,7 +57,10 @@ torch::Tensor DCGANGeneratorImpl::forward(const torch::Tensor& z, const torch::T
     TP_CHECK(labels.defined(), "a conditional generator needs class labels");
     in = torch::cat({z, torch::one_hot(labels, options_.num_classes()).to(z.dtype())}, 1);
   }
-  return net_->forward(in.view({in.size(0), in.size(1), 1, 1}));
+  // Layer by layer: BatchNorm takes the whole batch's statistics in a sharded step.
+  auto h = in.view({in.size(0), in.size(1), 1, 1});
+  for (auto& layer : *net_) h = forward_layer(layer, h);
+  return h;
 }
 
 std::string DCGANGeneratorImpl::signature() const {
@@ -92,10 +96,20 @@ torch::Tensor DCGANDiscriminatorImpl::forward(const torch::Tensor& x, const torc
   // Every layer but the logit one, then (with minibatch_std) the spread plane, then the logit.
   auto layer = net_->begin();
   auto h = in;
-  for (size_t i = 0; i + 1 < net_->size(); ++i, ++layer) h = layer->forward(h);
+  for (size_t i = 0; i + 1 < net_->size(); ++i, ++layer) h = forward_layer(*layer, h);
   if (options_.minibatch_std()) {
-    // Biased std over the batch (0 for a batch of one), averaged over features and positions.
-    const auto spread = h.var(0, /*unbiased=*/false).add(1e-8).sqrt().mean();
+    // Biased std over the batch (0 for a batch of one), averaged over features and positions;
+    // the whole batch's in a data-parallel step (nets/shard_sync.h), from one sum over the
+    // shards: the count and each feature's sums of h and h^2, in double so that the one-pass
+    // variance keeps its digits (a batch of equal images has none).
+    const auto flat = h.flatten(1).to(torch::kFloat64);
+    const int64_t features = flat.size(1);
+    const auto sums = sum_over_shards(torch::cat(
+        {flat.sum(0), flat.square().sum(0), torch::full({1}, static_cast<double>(h.size(0)), flat.options())}));
+    const auto count = sums.narrow(0, 2 * features, 1);
+    const auto mean = sums.narrow(0, 0, features) / count;
+    const auto var = (sums.narrow(0, features, features) / count - mean.square()).clamp_min(0);
+    const auto spread = var.add(1e-8).sqrt().mean().to(h.scalar_type());
     h = torch::cat({h, spread.expand({h.size(0), 1, h.size(2), h.size(3)})}, 1);
   }
   return layer->forward(h).view({-1});

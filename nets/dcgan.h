@@ -12,6 +12,8 @@
 
 #include <string>
 
+#include "nets/shard_sync.h"
+
 namespace tp::nets {
 
 struct DCGANOptions {
@@ -32,7 +34,7 @@ struct DCGANOptions {
   TORCH_ARG(int64_t, pack) = 1;
 };
 
-class DCGANGeneratorImpl : public torch::nn::Module {
+class DCGANGeneratorImpl : public torch::nn::Module, public BatchStatistics {
  public:
   explicit DCGANGeneratorImpl(DCGANOptions options);
   // z: (N, z_dim); labels: (N) int64 for a conditional model, undefined otherwise.
@@ -47,7 +49,7 @@ class DCGANGeneratorImpl : public torch::nn::Module {
 };
 TORCH_MODULE(DCGANGenerator);
 
-class DCGANDiscriminatorImpl : public torch::nn::Module {
+class DCGANDiscriminatorImpl : public torch::nn::Module, public BatchStatistics {
  public:
   explicit DCGANDiscriminatorImpl(DCGANOptions options);
   // x in [-1, 1]; returns one logit (critic value for WGAN) per image, shape (N), or per pack
