@@ -48,27 +48,29 @@ MistakeRateReport connect4_mistake_rate(const std::vector<PonsPosition>& items, 
   std::vector<envs::Action> chosen;
   if (const BatchedSearch* search = player.batched_search())
     chosen = batched_select_moves(state_ptrs, *search, options.parallel, options.seed, [&](int done) {
-      if (options.on_progress) options.on_progress(done);
+      if (options.on_progress) options.on_progress(done, false);
     });
   if (chosen.empty()) {
-    for (size_t i = 0; i < items.size(); ++i) chosen.push_back(player.select_action(*states[i]));
+    for (size_t i = 0; i < items.size(); ++i) {
+      chosen.push_back(player.select_action(*states[i]));
+      if (options.on_progress) options.on_progress(static_cast<int64_t>(i + 1), false);
+    }
   }
   // The checks, spread over solver_threads threads taking positions in turn, each with its own
   // solver (a table shared across its positions: neighbouring positions share subtrees).
   TP_CHECK_AS(UsageError, options.solver_threads >= 1, "solver threads must be >= 1");
   std::vector<char> mistake(items.size(), 0), exact(items.size(), 0);
   std::atomic<size_t> next{0};
-  std::atomic<int64_t> done{0};
+  int64_t done = 0;  // under progress_mutex
   std::mutex progress_mutex;
   auto check = [&] {
     Connect4Solver solver;
     for (size_t i = next++; i < items.size(); i = next++) {
       mistake[i] = is_mistake(positions[i], chosen[i], sign(items[i].score), solver);
       if (options.check_exact_scores) exact[i] = solver.solve(positions[i]) == items[i].score;
-      const int64_t finished = ++done;
       if (options.on_progress) {
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        options.on_progress(finished);
+        std::lock_guard<std::mutex> lock(progress_mutex);  // counts reported in order
+        options.on_progress(static_cast<int64_t>(items.size()) + ++done, true);
       }
     }
   };

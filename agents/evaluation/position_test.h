@@ -29,7 +29,9 @@ struct PositionTestOptions {
   // Threads checking the moves with the solver, each with a table of its own (the beginning
   // sets' checks take most of the time; the search above is not affected).
   int solver_threads = 1;
-  std::function<void(int64_t done)> on_progress;
+  // Called as work finishes, with the units done out of 2 x positions: each position's move
+  // chosen (searched), then checked; `checking` tells the two phases apart.
+  std::function<void(int64_t done, bool checking)> on_progress;
 };
 
 // The player's mistake rate on `positions`. `connect4` is a Connect Four initial state

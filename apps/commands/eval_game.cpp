@@ -84,7 +84,8 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const T
   }
   agents::GamePlayerContext ctx{common.seed, common.device, o.agent_simulations};
   auto player = agents::make_game_player(o.agent, initial, ctx);
-  Progress progress("positions", total, "positions", common.quiet);
+  // Two steps per position: its move chosen, then checked by the solver.
+  Progress progress("positions (choose, then check)", 2 * total, "steps", common.quiet);
   int64_t done_before = 0;
   std::vector<agents::MistakeRateReport> reports;
   for (const auto& set : sets) {
@@ -93,9 +94,11 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const T
     opt.seed = common.seed;
     opt.check_exact_scores = o.agent == "solver";
     opt.solver_threads = worker_threads(common, layout);
-    opt.on_progress = [&](int64_t done) { progress.update(done_before + done); };
+    opt.on_progress = [&](int64_t done, bool checking) {
+      progress.update(done_before + done, checking ? "checking moves" : "choosing moves");
+    };
     reports.push_back(agents::connect4_mistake_rate(set, initial, *player, opt));
-    done_before += static_cast<int64_t>(set.size());
+    done_before += 2 * static_cast<int64_t>(set.size());
   }
   progress.finish();
   int positions = 0, mistakes = 0;

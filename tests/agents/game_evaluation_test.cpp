@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include "agents/baselines/connect4_solver.h"
 #include "agents/baselines/minimax.h"
@@ -107,14 +109,14 @@ TEST(PositionTest, TheSolverMakesNoMistakesAndRandomMakesMany) {
   PositionTestOptions opt;
   opt.check_exact_scores = true;
   int64_t last = 0;
-  opt.on_progress = [&](int64_t done) { last = done; };
+  opt.on_progress = [&](int64_t done, bool) { last = done; };
   const MistakeRateReport s = connect4_mistake_rate(items, *c4, solver, opt);
   EXPECT_EQ(s.positions, 200);
   EXPECT_EQ(s.mistakes, 0);
   EXPECT_EQ(s.mistake_rate, 0.0);
   ASSERT_TRUE(s.exact_scores.has_value());
   EXPECT_EQ(*s.exact_scores, 200);
-  EXPECT_EQ(last, 200);
+  EXPECT_EQ(last, 400);  // 200 moves chosen, then 200 checked
 
   RandomPlayer random(3);
   const MistakeRateReport r = connect4_mistake_rate(items, *c4, random, {});
@@ -137,17 +139,32 @@ TEST(PositionTest, TheSolverMakesNoMistakesAndRandomMakesMany) {
   RandomPlayer random2(3);
   PositionTestOptions two;
   two.solver_threads = 2;
-  int64_t progress_max = 0;
-  two.on_progress = [&](int64_t done) { progress_max = std::max(progress_max, done); };
+  int64_t progress_max = 0, checks = 0;
+  two.on_progress = [&](int64_t done, bool checking) {
+    progress_max = std::max(progress_max, done);
+    checks += checking;
+  };
   const MistakeRateReport r2 = connect4_mistake_rate(items, *c4, random2, two);
   EXPECT_EQ(r2.mistakes, r.mistakes);
-  EXPECT_EQ(progress_max, 200);
+  EXPECT_EQ(progress_max, 400);
+  EXPECT_EQ(checks, 200);
 
   // An MCTS player goes through the batched search; it errs less than random.
   GamePlayerContext ctx;
   auto mcts = make_game_player("mcts:300", *c4, ctx);
   items.resize(60);
-  const MistakeRateReport m = connect4_mistake_rate(items, *c4, *mcts, {});
+  // Its progress counts each position twice, the search (in batches) then the check.
+  std::vector<std::pair<int64_t, bool>> steps;
+  PositionTestOptions batched;
+  batched.on_progress = [&](int64_t done, bool checking) { steps.emplace_back(done, checking); };
+  const MistakeRateReport m = connect4_mistake_rate(items, *c4, *mcts, batched);
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(steps.back(), std::make_pair(int64_t{120}, true));
+  for (size_t i = 1; i < steps.size(); ++i) {
+    EXPECT_LE(steps[i - 1].first, steps[i].first);
+    EXPECT_LE(steps[i - 1].second, steps[i].second);  // every search step before every check
+  }
+  EXPECT_FALSE(steps.front().second);
   EXPECT_EQ(m.positions, 60);
   EXPECT_LT(m.mistake_rate, r.mistake_rate);
 
