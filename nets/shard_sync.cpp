@@ -46,8 +46,9 @@ void spin_briefly(const Done& done) {
 
 }  // namespace
 
-ShardSync::ShardSync(int parts) : slots_(static_cast<size_t>(parts)) {
+ShardSync::ShardSync(int parts) {
   TP_CHECK(parts >= 1, "a ShardSync needs at least one part, got ", parts);
+  slots_.resize(static_cast<size_t>(parts));
 }
 
 void ShardSync::begin(std::vector<int> active) {
