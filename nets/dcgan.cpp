@@ -99,16 +99,10 @@ torch::Tensor DCGANDiscriminatorImpl::forward(const torch::Tensor& x, const torc
   for (size_t i = 0; i + 1 < net_->size(); ++i, ++layer) h = forward_layer(*layer, h);
   if (options_.minibatch_std()) {
     // Biased std over the batch (0 for a batch of one), averaged over features and positions;
-    // the whole batch's in a data-parallel step (nets/shard_sync.h), from one sum over the
-    // shards: the count and each feature's sums of h and h^2, in double so that the one-pass
-    // variance keeps its digits (a batch of equal images has none).
+    // the whole batch's in a data-parallel step (nets/shard_sync.h). In double, so that the
+    // one-pass variance keeps its digits (a batch of equal images has none).
     const auto flat = h.flatten(1).to(torch::kFloat64);
-    const int64_t features = flat.size(1);
-    const auto sums = sum_over_shards(torch::cat(
-        {flat.sum(0), flat.square().sum(0), torch::full({1}, static_cast<double>(h.size(0)), flat.options())}));
-    const auto count = sums.narrow(0, 2 * features, 1);
-    const auto mean = sums.narrow(0, 0, features) / count;
-    const auto var = (sums.narrow(0, features, features) / count - mean.square()).clamp_min(0);
+    const auto var = moments_over_shards(flat, {0}, torch::zeros({}, flat.options())).var;
     const auto spread = var.add(1e-8).sqrt().mean().to(h.scalar_type());
     h = torch::cat({h, spread.expand({h.size(0), 1, h.size(2), h.size(3)})}, 1);
   }

@@ -143,6 +143,22 @@ torch::Tensor BatchStatistics::sum_over_shards(const torch::Tensor& local) const
   return shards_running() ? sync_->sum(part_, local) : local;
 }
 
+BatchStatistics::Moments BatchStatistics::moments_over_shards(const torch::Tensor& x, at::IntArrayRef dims,
+                                                              const torch::Tensor& shift) const {
+  const auto shifted = x - shift;
+  const auto sums = shifted.sum(dims), squares = shifted.square().sum(dims);
+  const int64_t size = sums.numel();
+  const auto total = sum_over_shards(torch::cat(
+      {sums.flatten(), squares.flatten(), torch::full({1}, static_cast<double>(x.numel() / size), x.options())}));
+  Moments m;
+  m.count = total[2 * size].item<double>();
+  const auto shifted_mean = total.narrow(0, 0, size).view(sums.sizes()) / m.count;
+  m.var = (total.narrow(0, size, size).view(sums.sizes()) / m.count - shifted_mean.square()).clamp_min(0);
+  // The shift back: summing its size-1 `dims` drops them exactly.
+  m.mean = shifted_mean + (shift.dim() == 0 ? shift : shift.sum(dims)).detach();
+  return m;
+}
+
 torch::Tensor BatchStatistics::forward_layer(torch::nn::AnyModule& layer, const torch::Tensor& input) const {
   auto* bn = layer.ptr()->as<torch::nn::BatchNorm2d>();
   if (bn == nullptr || !bn->is_training() || !shards_running()) return layer.forward(input);
@@ -150,26 +166,16 @@ torch::Tensor BatchStatistics::forward_layer(torch::nn::AnyModule& layer, const 
   TP_CHECK(input.dim() == 4, "BatchNorm2d expects (N, C, H, W) input, got ", input.sizes());
   const int64_t c = input.size(1);
   TP_CHECK(c == options.num_features(), "BatchNorm2d of ", options.num_features(), " features got ", c, " channels");
-  // One sum over the shards (each costs every part a wait): the count, and the channels'
-  // sums of x - K and (x - K)^2 with K the running mean, the same on every part, so the
-  // one-pass variance does not lose its digits to a large mean.
+  // One exchange over the shards (each costs every part a wait), about the running mean.
   const auto shift = options.track_running_stats() ? bn->running_mean.detach().view({1, c, 1, 1})
                                                    : torch::zeros({1, c, 1, 1}, input.options());
-  const auto shifted = input - shift;
-  const auto sums =
-      sum_over_shards(torch::cat({shifted.sum({0, 2, 3}), shifted.square().sum({0, 2, 3}),
-                                  torch::full({1}, static_cast<double>(input.numel() / c), input.options())}));
-  const auto count = sums.narrow(0, 2 * c, 1);
-  const auto shifted_mean = sums.narrow(0, 0, c) / count;
-  const auto var = (sums.narrow(0, c, c) / count - shifted_mean.square()).clamp_min(0);
-  const auto mean = shifted_mean + shift.view({c});
-  const auto centred = shifted - shifted_mean.view({1, c, 1, 1});
+  const auto [mean, var, n] = moments_over_shards(input, {0, 2, 3}, shift);
+  const auto centred = input - mean.view({1, c, 1, 1});
   auto out = centred * (var + options.eps()).rsqrt().view({1, c, 1, 1});
   if (options.affine()) out = out * bn->weight.view({1, c, 1, 1}) + bn->bias.view({1, c, 1, 1});
   if (options.track_running_stats()) {
     torch::NoGradGuard no_grad;
     bn->num_batches_tracked.add_(1);
-    const double n = count.item<double>();
     const double momentum =
         options.momentum() ? *options.momentum() : 1.0 / static_cast<double>(bn->num_batches_tracked.item<int64_t>());
     bn->running_mean.mul_(1 - momentum).add_(mean.detach(), momentum);

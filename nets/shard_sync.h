@@ -68,6 +68,16 @@ class BatchStatistics {
   bool shards_running() const { return sync_ != nullptr && sync_->running(); }
   // `local` summed over the shards of the running step; `local` itself otherwise.
   torch::Tensor sum_over_shards(const torch::Tensor& local) const;
+  // The mean and biased variance of `x` over `dims` (the batch, and every shard of the running
+  // step), from one sum over the shards: the count and the sums of x - shift and its square.
+  // `shift` (a scalar, or x's shape with size 1 at `dims`) is the same on every part; near the
+  // mean (a running mean) it keeps the one-pass variance's digits. Both results have x's shape
+  // with `dims` dropped.
+  struct Moments {
+    torch::Tensor mean, var;
+    double count = 0;  // elements per mean, over every shard
+  };
+  Moments moments_over_shards(const torch::Tensor& x, at::IntArrayRef dims, const torch::Tensor& shift) const;
   // layer(input), except that a BatchNorm2d in training takes the statistics of the whole
   // batch when shards run (as PyTorch's SyncBatchNorm). The layer stays a plain BatchNorm2d
   // (checkpoints, TorchScript export) because libtorch does not export what a class derived
