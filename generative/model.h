@@ -56,6 +56,9 @@ class GenerativeModel {
 
   // Epochs the run takes when --epochs is `epochs` (sae adds its layer-wise pre-training).
   virtual int64_t schedule_epochs(int64_t epochs) const { return epochs; }
+  // Called when a run, new or resumed, starts with its --epochs: schedules that count from
+  // the run's end (the GAN's --lr-decay-epochs) take it from here.
+  virtual void begin_run(int64_t /*epochs*/) {}
   // Called once before a new run's first step with its training split (a resumed run's
   // checkpoint holds what it computed): the self-conditioned GAN clusters the data here.
   virtual void prepare(const Dataset& /*train*/) {}

@@ -39,6 +39,8 @@ void GanOptions::bind(OptionSet& s) {
       .add("lr-d", &lr_d, "discriminator Adam learning rate")
       .add("beta1", &beta1, "Adam beta1")
       .add("beta2", &beta2, "Adam beta2")
+      .add("lr-decay-epochs", &lr_decay_epochs,
+           "both learning rates fall linearly toward zero over the run's last N epochs of --epochs (0: constant)")
       .add("d-steps", &d_steps, "discriminator steps per generator step")
       .add("pack", &pack, "PacGAN packing: samples the discriminator judges jointly (1: off)")
       .add("label-smoothing", &label_smoothing, "one-sided label smoothing s (real target 1 - s)")

@@ -25,7 +25,10 @@ struct GanOptions {
   int64_t ngf = 64, ndf = 64;                  // DCGAN widths (Radford et al.)
   double lr_g = 2e-4, lr_d = 2e-4;             // Radford et al.: Adam 2e-4
   double beta1 = 0.5, beta2 = 0.999;           // Radford et al.: beta1 0.5
-  int64_t d_steps = 1;                         // discriminator (critic) steps per generator step
+  // > 0: both rates fall linearly over the run's last lr_decay_epochs epochs (all of them when
+  // --epochs is fewer), as CycleGAN's schedule (nets::linear_decay_factor); 0: constant.
+  int64_t lr_decay_epochs = 0;
+  int64_t d_steps = 1;           // discriminator (critic) steps per generator step
   int64_t pack = 1;              // PacGAN (Lin et al. 2018): D judges `pack` samples jointly (1: plain GAN)
   double label_smoothing = 0.0;  // one-sided: real targets 1 - s (Salimans et al. 2016 use 0.1)
   double gp_weight = 10.0;       // WGAN-GP lambda (Gulrajani et al.)

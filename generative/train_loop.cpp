@@ -66,6 +66,7 @@ class GenerativeTraining : public TrainingAlgorithm {
     sums_ = torch::zeros({static_cast<int64_t>(losses_.size())}, torch::kFloat64);
     counts_ = torch::zeros({static_cast<int64_t>(losses_.size())}, torch::kFloat64);
     if (!resuming) model.prepare(train);  // a resumed run's checkpoint holds what it computes
+    model.begin_run(loop.epochs);
     // 2-D sets: a scatter plot needs many points; images: one grid cell each.
     const int64_t n_fixed = model.shape().is_image() ? loop.grid_samples : loop.grid_samples * 32;
     fixed_ = model.make_fixed_inputs(n_fixed, seed * 7919 + 17, test);

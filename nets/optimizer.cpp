@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "nets/rmsprop_kernel.h"
 
@@ -91,6 +93,12 @@ void optimizer_step(optim::Optimizer& optimizer) {
 
 void set_learning_rate(optim::Optimizer& optimizer, double lr) {
   for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+}
+
+double linear_decay_factor(int64_t epoch, int64_t constant_epochs, int64_t decay_epochs) {
+  if (decay_epochs <= 0 || epoch < constant_epochs) return 1.0;
+  const double done = static_cast<double>(epoch - constant_epochs + 1);
+  return std::max(0.0, 1.0 - done / static_cast<double>(decay_epochs + 1));
 }
 
 namespace {

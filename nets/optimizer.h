@@ -32,6 +32,11 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(std::vector<torch::Tenso
 void optimizer_step(torch::optim::Optimizer& optimizer);
 // Sets the learning rate of every parameter group (schedules).
 void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
+// The factor on a learning rate held for `constant_epochs`, then falling linearly over
+// `decay_epochs` (Zhu et al.'s CycleGAN schedule, as the authors' code): 1 before the decay,
+// 1 - k / (decay_epochs + 1) in its k-th epoch (k = 1..decay_epochs), 0 after it; 1 throughout
+// when decay_epochs is 0. `epoch` counts from 0.
+double linear_decay_factor(int64_t epoch, int64_t constant_epochs, int64_t decay_epochs);
 // Moves the optimizer's per-parameter state (moments, momentum buffers) to `device`: a loaded
 // checkpoint restores it on the CPU, while the parameters may live on another device.
 void optimizer_state_to(torch::optim::Optimizer& optimizer, torch::Device device);

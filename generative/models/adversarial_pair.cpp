@@ -49,8 +49,7 @@ std::vector<double> AdversarialPair::train_d(int64_t rows, const nets::DataParal
 
 void AdversarialPair::set_lr(double lr) {
   for (auto* opt : {opt_g_.get(), opt_d_.get()})
-    if (opt)
-      for (auto& group : opt->param_groups()) group.options().set_lr(lr);
+    if (opt) nets::set_learning_rate(*opt, lr);
 }
 
 void AdversarialPair::to(torch::Device device) {

@@ -176,11 +176,9 @@ int64_t CycleGanModel::schedule_epochs(int64_t epochs) const {
 }
 
 double CycleGanModel::learning_rate(int64_t epoch) const {
-  if (options_.decay_epochs == 0 || epoch < options_.constant_epochs) return options_.lr;
   // As the authors' code: epoch constant_epochs runs at lr (1 - 1/(decay + 1)), the last one
   // at lr / (decay + 1).
-  const double done = static_cast<double>(epoch - options_.constant_epochs + 1);
-  return options_.lr * std::max(0.0, 1.0 - done / static_cast<double>(options_.decay_epochs + 1));
+  return options_.lr * nets::linear_decay_factor(epoch, options_.constant_epochs, options_.decay_epochs);
 }
 
 std::vector<double> CycleGanModel::train_step(int64_t epoch, const torch::Tensor& x, const torch::Tensor&) {

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -53,6 +54,7 @@ GanModel::GanModel(std::string algorithm, GanOptions o, DataShape shape)
   TP_CHECK_AS(UsageError, options_.pack >= 1, "--pack must be >= 1");
   TP_CHECK_AS(UsageError, options_.pack == 1 || options_.loss == "ns", "--pack needs the ns loss");
   TP_CHECK_AS(UsageError, options_.clusters >= 0, "--clusters must be >= 0");
+  TP_CHECK_AS(UsageError, options_.lr_decay_epochs >= 0, "--lr-decay-epochs must be >= 0");
   TP_CHECK_AS(UsageError, options_.clusters == 0 || !options_.conditional,
               "--clusters (self-conditioning) and --conditional exclude each other");
   TP_CHECK_AS(UsageError, options_.clusters == 0 || options_.loss == "ns", "--clusters needs the ns loss");
@@ -213,8 +215,20 @@ torch::Tensor GanModel::gradient_penalty(const torch::Tensor& real, const torch:
   return (grad.flatten(1).norm(2, 1) - 1).pow(2).mean();
 }
 
-std::vector<double> GanModel::train_step(int64_t, const torch::Tensor& batch_x_in, const torch::Tensor& batch_y_in) {
+double GanModel::learning_rate_factor(int64_t epoch) const {
+  const int64_t decay = std::min(options_.lr_decay_epochs, run_epochs_);
+  return nets::linear_decay_factor(epoch, run_epochs_ - decay, decay);
+}
+
+std::vector<double> GanModel::train_step(int64_t epoch, const torch::Tensor& batch_x_in,
+                                         const torch::Tensor& batch_y_in) {
   const auto batch_x = on_device(batch_x_in), batch_y = on_device(batch_y_in);
+  if (options_.lr_decay_epochs > 0) {
+    // The parts' optimizers take the rate from these at their step (nets::DataParallel::step).
+    const double f = learning_rate_factor(epoch);
+    nets::set_learning_rate(*nets_->opt_g, options_.lr_g * f);
+    nets::set_learning_rate(*nets_->opt_d, options_.lr_d * f);
+  }
   const auto on_model = torch::TensorOptions().device(device_);
   nets_->g().train();
   nets_->d().train();

@@ -42,6 +42,10 @@ class GanModel : public GenerativeModel {
   int64_t latent_dim() const override { return options_.z_dim; }
   int64_t num_classes() const override { return options_.conditional ? shape_.num_classes : 0; }
   void prepare(const Dataset& train) override;
+  void begin_run(int64_t epochs) override { run_epochs_ = epochs; }
+  // The factor on --lr-g and --lr-d in epoch `epoch` (0-based) of the run begun last: 1, or
+  // with --lr-decay-epochs N falling linearly over the run's last N epochs.
+  double learning_rate_factor(int64_t epoch) const;
   // Self-conditioning (clusters > 0, after prepare() or load()): the nearest cluster of each
   // data row (images in [0, 1]), and the cluster G draws for each latent (see above); both on
   // the model's device.
@@ -77,6 +81,7 @@ class GanModel : public GenerativeModel {
   GanOptions options_;
   std::unique_ptr<Nets> nets_;
   int64_t d_updates_ = 0;
+  int64_t run_epochs_ = 0;
   torch::Tensor centroids_;    // (clusters, flat data size), on device_
   torch::Tensor cluster_cdf_;  // (clusters): cumulative shares of the training data, on device_
   mutable bool average_statistics_stale_ = true;

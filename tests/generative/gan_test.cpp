@@ -1,10 +1,13 @@
 // The DCGAN's averaged generator (--g-ema) samples with BatchNorm statistics of its own
-// weights, not the ones G's running averages describe.
+// weights, not the ones G's running averages describe; --lr-decay-epochs scales both rates
+// over the run's last epochs.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include "core/checkpoint.h"
+#include "core/error.h"
 #include "generative/model_factory.h"
+#include "generative/models/gan.h"
 #include "nets/dcgan.h"
 #include "tests/generative/bar_images.h"
 
@@ -56,6 +59,54 @@ TEST(Dcgan, AveragedGeneratorSamplesWithItsOwnBatchNormStatistics) {
   const double refreshed = eval_against_batch_statistics(*model, c.gan, /*sample_first=*/true);
   EXPECT_LT(refreshed, 0.005);  // measured 0.0016 (stale: 0.025)
   EXPECT_GT(stale, 5 * refreshed);
+}
+
+TEST(Gan, LearningRatesFallLinearlyOverTheRunsLastEpochs) {
+  const auto shape = DataShape::of(test::bar_images(8, 4));
+  auto o = ModelConfig::preset("dcgan").gan;
+  o.lr_decay_epochs = 3;
+  GanModel model("dcgan", o, shape);
+  model.begin_run(5);  // epochs 0, 1 at the full rate, then 3/4, 2/4, 1/4
+  for (auto [epoch, f] : {std::pair{0, 1.0}, {1, 1.0}, {2, 0.75}, {3, 0.5}, {4, 0.25}})
+    EXPECT_DOUBLE_EQ(model.learning_rate_factor(epoch), f) << epoch;
+  model.begin_run(2);  // fewer epochs than the decay: it spans the run
+  EXPECT_DOUBLE_EQ(model.learning_rate_factor(0), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(model.learning_rate_factor(1), 1.0 / 3.0);
+  o.lr_decay_epochs = 0;
+  GanModel constant("dcgan", o, shape);
+  constant.begin_run(5);
+  EXPECT_DOUBLE_EQ(constant.learning_rate_factor(4), 1.0);
+  o.lr_decay_epochs = -1;
+  EXPECT_THROW(GanModel("dcgan", o, shape), UsageError);
+}
+
+TEST(Gan, DecayedStepEqualsAStepAtTheScaledRate) {
+  // Adam's step is proportional to the rate: G and D at 2x the rate with the decay's factor
+  // 1/2 must end bit for bit where the undecayed model at 1x ends.
+  torch::set_num_threads(1);
+  const auto images = test::bar_images(32, 4);
+  auto o = ModelConfig::preset("dcgan").gan;
+  o.z_dim = 8;
+  o.ngf = o.ndf = 8;
+  o.clusters = 0;
+  auto train = [&](double scale, int64_t decay_epochs) {
+    auto c = o;
+    c.lr_g *= scale;
+    c.lr_d *= scale;
+    c.lr_decay_epochs = decay_epochs;
+    torch::manual_seed(3);
+    GanModel model("dcgan", c, DataShape::of(images));
+    model.begin_run(1);  // one epoch, decayed over it: factor 1/2
+    for (int step = 0; step < 3; ++step) {
+      torch::manual_seed(10 + step);
+      model.train_step(0, images.x.narrow(0, 8 * step, 8), images.y.narrow(0, 8 * step, 8));
+    }
+    torch::manual_seed(99);
+    return model.generate(torch::randn({4, c.z_dim}), {});
+  };
+  const auto plain = train(1.0, 0), decayed = train(2.0, 1), undecayed_double = train(2.0, 0);
+  EXPECT_TRUE(torch::equal(plain, decayed));
+  EXPECT_FALSE(torch::equal(plain, undecayed_double));  // the rate does move the samples
 }
 
 }  // namespace

@@ -157,6 +157,7 @@ class InterruptAfter : public GenerativeModel {
   std::string architecture() const override { return inner_.architecture(); }
   std::vector<std::string> loss_names() const override { return inner_.loss_names(); }
   void prepare(const Dataset& train) override { inner_.prepare(train); }
+  void begin_run(int64_t epochs) override { inner_.begin_run(epochs); }
   std::vector<double> train_step(int64_t e, const torch::Tensor& x, const torch::Tensor& y) override {
     if (--left_ == 0) std::raise(SIGINT);
     return inner_.train_step(e, x, y);
