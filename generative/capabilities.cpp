@@ -16,6 +16,13 @@ SampleScorer& require_scorer(GenerativeModel& classifier, const DataShape& image
   return *scorer;
 }
 
+void sample_trained_weights(GenerativeModel& model, const std::string& path) {
+  WeightAverage* average = model.weight_average();
+  TP_CHECK_AS(UsageError, average, "--raw-generator: ", path,
+              " keeps no weight average of its generator (train with --g-ema)");
+  average->sample_from_average(false);
+}
+
 torch::Tensor in_classes(const torch::Tensor& labels, const std::vector<int64_t>& classes) {
   auto in = torch::zeros_like(labels, torch::kBool);
   for (int64_t c : classes) in |= labels.eq(c);

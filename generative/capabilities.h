@@ -50,6 +50,20 @@ class SampleScorer {
 // `what` (e.g. "--content-net FILE") when it is no classifier or was trained on other images.
 SampleScorer& require_scorer(GenerativeModel& classifier, const DataShape& images, const std::string& what);
 
+// A generator that keeps a moving average of its weights (GANs with --g-ema) and samples
+// from the average. Evaluation can switch to the trained weights themselves, so the average
+// is measured against what it averages.
+class WeightAverage {
+ public:
+  virtual ~WeightAverage() = default;
+  // true (the default): generate() and the export use the average; false: the weights trained.
+  virtual void sample_from_average(bool average) = 0;
+};
+
+// Makes `model` (read from `path`) sample from its trained weights instead of their average
+// (the --raw-generator of eval and generate): a UsageError when it keeps no average.
+void sample_trained_weights(GenerativeModel& model, const std::string& path);
+
 // A model that translates between two groups of classes without paired examples (cyclegan).
 class UnpairedDomains {
  public:

@@ -29,6 +29,7 @@ namespace tp::gen {
 class LikelihoodBound;  // generative/capabilities.h
 class SampleScorer;
 class ImageTranslator;
+class WeightAverage;
 
 // What the networks are built for: images (C, H, W) or 2-D points, and the class count.
 struct DataShape {
@@ -104,6 +105,7 @@ class GenerativeModel {
   virtual LikelihoodBound* likelihood_bound() { return nullptr; }
   virtual SampleScorer* sample_scorer() { return nullptr; }
   virtual ImageTranslator* translator() { return nullptr; }
+  virtual WeightAverage* weight_average() { return nullptr; }
 
   // Checkpoints hold CPU tensors on load (core/checkpoint.h): load(), then to(device()).
   virtual void save(CheckpointWriter& writer) const = 0;

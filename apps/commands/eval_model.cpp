@@ -27,13 +27,15 @@ int eval_model(const Args& args) {
   CommonOptions common;
   std::string model_path, classifier_path;
   int64_t samples = 10000, iw_samples = 0;
+  bool raw_generator = false;
   OptionSet set("torchplay eval --model CHECKPOINT|RUN_DIR [--classifier CHECKPOINT] [options]");
   set.add("model", &model_path, "generative model checkpoint, or its run directory")
       .add("classifier", &classifier_path,
            "classifier checkpoint (torchplay train classifier) for FID / IS of image models")
       .add("samples", &samples,
            "generated samples scored for FID / IS (2-D models: 2500 by protocol); pix2pix: test images translated")
-      .add("iw-samples", &iw_samples, "vae: k of the importance-weighted bound (0: the model's --iw-samples)");
+      .add("iw-samples", &iw_samples, "vae: k of the importance-weighted bound (0: the model's --iw-samples)")
+      .add("raw-generator", &raw_generator, "GANs trained with --g-ema: score G's trained weights, not their average");
   common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !model_path.empty(), "--model is required");
@@ -44,10 +46,14 @@ int eval_model(const Args& args) {
   const torch::Device device(common.device);
   auto loaded = gen::load_model_checkpoint(model_path, device);
   auto& model = *loaded.model;
+  if (raw_generator) gen::sample_trained_weights(model, loaded.path);
   const auto& data = loaded.config.loop.data;
   const auto test = gen::load_dataset(data, gen::Split::Test, loaded.config.common.seed, 10000);
   const long long epoch = static_cast<long long>(loaded.header.counter("epoch"));
-  std::printf("%s (%s on %s, epoch %lld)\n", loaded.path.c_str(), model.algorithm().c_str(), data.c_str(), epoch);
+  std::printf("%s (%s on %s, epoch %lld%s)\n", loaded.path.c_str(), model.algorithm().c_str(), data.c_str(), epoch,
+              raw_generator            ? ", G's trained weights"
+              : model.weight_average() ? ", G's weight average"
+                                       : "");
 
   Timer timer;
   gen::ModelReportOptions opt;
@@ -75,6 +81,7 @@ int eval_model(const Args& args) {
   j["algorithm"] = model.algorithm();
   j["data"] = data;
   j["epoch"] = epoch;
+  if (model.weight_average()) j["generator"] = raw_generator ? "trained" : "average";
   if (r.modes) {
     const auto& m = *r.modes;
     std::printf("modes covered: %lld / %lld, high-quality samples: %.1f%% (of %lld)\n",

@@ -53,6 +53,7 @@ Image translation_picture(gen::LoadedModel& loaded, gen::ImageTranslator& t, int
 int cmd_generate(const Args& args) {
   CommonOptions common;
   std::string model, out = "samples.png", interpolate, input;
+  bool raw_generator = false;
   int64_t n = 64, class_label = -1, steps = 10, columns = 0, scale = 1, from_test = 0;
   OptionSet set(
       "torchplay generate --model CHECKPOINT|RUN_DIR [--n 64] [--out grid.png] [--class K]\n"
@@ -69,7 +70,8 @@ int cmd_generate(const Args& args) {
       .add("scale", &scale, "enlarge the grid this many times, pixels repeated (1..16)")
       .add("from-test", &from_test,
            "image-to-image models: rows of input | output | truth for the first N test images (0: 16)")
-      .add("input", &input, "image-to-image models: translate this PNG (the task's input, e.g. an edge map)");
+      .add("input", &input, "image-to-image models: translate this PNG (the task's input, e.g. an edge map)")
+      .add("raw-generator", &raw_generator, "GANs trained with --g-ema: sample G's trained weights, not their average");
   common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !model.empty(), "--model is required");
@@ -81,6 +83,7 @@ int cmd_generate(const Args& args) {
   init_runtime(common);
 
   auto loaded = gen::load_model_checkpoint(model, torch::Device(common.device));
+  if (raw_generator) gen::sample_trained_weights(*loaded.model, loaded.path);
   if (gen::ImageTranslator* t = loaded.model->translator()) {
     TP_CHECK_AS(UsageError, interpolate.empty() && class_label < 0, "'", loaded.header.algorithm,
                 "' translates images: use --from-test N or --input PNG, not --interpolate or --class");

@@ -25,11 +25,12 @@
 
 #include <memory>
 
+#include "generative/capabilities.h"
 #include "generative/model.h"
 
 namespace tp::gen {
 
-class GanModel : public GenerativeModel {
+class GanModel : public GenerativeModel, public WeightAverage {
  public:
   GanModel(std::string algorithm, GanOptions options, DataShape shape);
   ~GanModel() override;
@@ -53,6 +54,8 @@ class GanModel : public GenerativeModel {
   torch::Tensor cluster_of_latent(const torch::Tensor& z) const;
   torch::Tensor generate(const torch::Tensor& z, const torch::Tensor& labels) override;
   torch::jit::Module to_torchscript() const override;
+  WeightAverage* weight_average() override;  // this when trained with g_ema > 0, else nullptr
+  void sample_from_average(bool average) override { sample_from_average_ = average; }
   void save(CheckpointWriter& writer) const override;
   void load(CheckpointReader& reader) override;
 
@@ -85,6 +88,7 @@ class GanModel : public GenerativeModel {
   torch::Tensor centroids_;    // (clusters, flat data size), on device_
   torch::Tensor cluster_cdf_;  // (clusters): cumulative shares of the training data, on device_
   mutable bool average_statistics_stale_ = true;
+  bool sample_from_average_ = true;
 };
 
 }  // namespace tp::gen

@@ -127,6 +127,21 @@ TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   r = test::run_torchplay("generate --model " + dir.file("cgan") + " --class 10 --out " + dir.file("x.png"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
+  // --raw-generator samples G's trained weights instead of their average (--g-ema); a model
+  // that keeps no average refuses it.
+  for (const std::string cmd : {"generate --out " + dir.file("x.png"), std::string("eval")}) {
+    r = test::run_torchplay(cmd + " --model " + dir.file("cgan") + " --raw-generator");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("keeps no weight average"), std::string::npos) << r.output;
+  }
+  r = test::run_torchplay("train cgan --ngf 8 --ndf 8 --g-ema 0.5" + data + " --run-dir " + dir.file("ema"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const std::string name : {"average", "raw"}) {
+    r = test::run_torchplay("generate --model " + dir.file("ema") + " --class 3 --quiet --out " +
+                            dir.file(name + ".png") + (name == "raw" ? " --raw-generator" : ""));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  EXPECT_NE(read_png(dir.file("average.png")).pixels, read_png(dir.file("raw.png")).pixels);
 
   r = test::run_torchplay("train vae --hidden 32 --latent 4" + data + " --run-dir " + dir.file("vae"));
   ASSERT_EQ(r.exit_code, 0) << r.output;

@@ -1,11 +1,12 @@
 // The DCGAN's averaged generator (--g-ema) samples with BatchNorm statistics of its own
 // weights, not the ones G's running averages describe; --lr-decay-epochs scales both rates
-// over the run's last epochs.
+// over the run's last epochs; --raw-generator samples G's trained weights instead of the average.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include "core/checkpoint.h"
 #include "core/error.h"
+#include "generative/capabilities.h"
 #include "generative/model_factory.h"
 #include "generative/models/gan.h"
 #include "nets/dcgan.h"
@@ -13,6 +14,31 @@
 
 namespace tp::gen {
 namespace {
+
+// A DCGAN of width 8 on 28x28 images whose G keeps a weight average (decay 0.9), at a rate
+// that moves G far from its average within a few steps.
+ModelConfig small_averaged_dcgan() {
+  auto c = ModelConfig::preset("dcgan");
+  c.gan.z_dim = 8;
+  c.gan.ngf = c.gan.ndf = 8;
+  c.gan.lr_g = 1e-2;
+  c.gan.g_ema = 0.9;
+  c.gan.clusters = 0;  // the plain DCGAN's G (self-conditioning: self_conditioned_gan_test.cpp)
+  return c;
+}
+
+// That DCGAN after `steps` steps of 16 on 64 bar images, from `seed`, on one thread.
+std::unique_ptr<GenerativeModel> trained_small_averaged_dcgan(uint64_t seed, int steps) {
+  torch::set_num_threads(1);
+  const auto images = test::bar_images(64, 4);
+  torch::manual_seed(seed);
+  auto model = make_model(small_averaged_dcgan(), DataShape::of(images), torch::kCPU);
+  for (int step = 0; step < steps; ++step) {
+    const int64_t at = (step * 16) % 64;
+    model->train_step(0, images.x.narrow(0, at, 16), images.y.narrow(0, at, 16));
+  }
+  return model;
+}
 
 // Mean |difference| between generate() (the averaged G in eval mode) and the averaged G read
 // back from a checkpoint and run in training mode, i.e. on the batch's own statistics.
@@ -38,20 +64,8 @@ double eval_against_batch_statistics(GenerativeModel& model, const GanOptions& o
 }
 
 TEST(Dcgan, AveragedGeneratorSamplesWithItsOwnBatchNormStatistics) {
-  torch::set_num_threads(1);
-  const auto images = test::bar_images(64, 4);
-  auto c = ModelConfig::preset("dcgan");
-  c.gan.z_dim = 8;
-  c.gan.ngf = c.gan.ndf = 8;
-  c.gan.lr_g = 1e-2;  // G moves far from its average within the few steps below
-  c.gan.g_ema = 0.9;
-  c.gan.clusters = 0;  // the plain DCGAN's G (self-conditioning: self_conditioned_gan_test.cpp)
-  torch::manual_seed(1);
-  auto model = make_model(c, DataShape::of(images), torch::kCPU);
-  for (int step = 0; step < 40; ++step) {
-    const int64_t at = (step * 16) % 64;
-    model->train_step(0, images.x.narrow(0, at, 16), images.y.narrow(0, at, 16));
-  }
+  const auto c = small_averaged_dcgan();
+  auto model = trained_small_averaged_dcgan(/*seed=*/1, /*steps=*/40);
   // Before sampling, the average holds G's statistics (copied by the weight average): they do
   // not describe it. Sampling recomputes them over 2,048 latents; then eval mode agrees with
   // the 1,024 samples' own statistics up to sampling noise.
@@ -59,6 +73,35 @@ TEST(Dcgan, AveragedGeneratorSamplesWithItsOwnBatchNormStatistics) {
   const double refreshed = eval_against_batch_statistics(*model, c.gan, /*sample_first=*/true);
   EXPECT_LT(refreshed, 0.005);  // measured 0.0016 (stale: 0.025)
   EXPECT_GT(stale, 5 * refreshed);
+}
+
+TEST(Dcgan, RawGeneratorSamplesTheTrainedWeightsNotTheirAverage) {
+  // eval / generate --raw-generator: generate() must be G's trained weights (read back from the
+  // checkpoint's "gan.g" and run in eval mode), where by default it is the average.
+  auto model = trained_small_averaged_dcgan(/*seed=*/2, /*steps=*/10);
+  CheckpointWriter w{CheckpointHeader{}};
+  model->save(w);
+  auto r = CheckpointReader::from_image(w.encode(), "in memory");
+  nets::DCGANGenerator g(nets::DCGANOptions().z_dim(8).channels(1).image_size(28).ngf(8).ndf(8));
+  r.load_module("gan.g", *g);
+  g->eval();
+  torch::manual_seed(9);
+  const auto z = torch::randn({32, 8});
+  torch::NoGradGuard no_grad;
+  const auto trained = (g->forward(z, {}) + 1.0) * 0.5;
+  ASSERT_NE(model->weight_average(), nullptr);
+  const auto averaged = model->generate(z, {});
+  EXPECT_GT((averaged - trained).abs().mean().item<double>(), 1e-3);
+  model->weight_average()->sample_from_average(false);
+  EXPECT_TRUE(torch::allclose(model->generate(z, {}), trained, 1e-5, 1e-6));
+  model->weight_average()->sample_from_average(true);
+  EXPECT_TRUE(torch::equal(model->generate(z, {}), averaged));
+
+  auto c = small_averaged_dcgan();
+  c.gan.g_ema = 0;  // no average to switch away from: the option is refused
+  auto plain = make_model(c, model->shape(), torch::kCPU);
+  EXPECT_EQ(plain->weight_average(), nullptr);
+  EXPECT_THROW(sample_trained_weights(*plain, "plain.tpck"), UsageError);
 }
 
 TEST(Gan, LearningRatesFallLinearlyOverTheRunsLastEpochs) {
