@@ -409,6 +409,9 @@ torch::jit::Module GanModel::to_torchscript() const {
 void GanModel::save(CheckpointWriter& w) const {
   w.add_module("gan.g", nets_->g());
   w.add_module("gan.d", nets_->d());
+  // The average's own BatchNorm statistics, not the stale copy of G's: a checkpoint samples as
+  // the model does, and replicas that never sampled save (and digest) what rank 0 saves.
+  refresh_average_statistics();
   if (nets_->has_ema()) w.add_module("gan.g_ema", nets_->g_ema());
   w.add_optimizer("gan.opt_g", *nets_->opt_g);
   w.add_optimizer("gan.opt_d", *nets_->opt_d);
