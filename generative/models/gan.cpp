@@ -368,7 +368,7 @@ torch::Tensor GanModel::generate(const torch::Tensor& z, const torch::Tensor& la
     TP_CHECK_AS(UsageError, labels.min().item<int64_t>() >= 0 && labels.max().item<int64_t>() < num_classes(),
                 "class labels must be in 0..", num_classes() - 1);
   }
-  const bool averaged = nets_->has_ema() && sample_from_average_;
+  const bool averaged = samples_average();
   if (averaged) refresh_average_statistics();
   if (options_.clusters > 0) lab = cluster_of_latent(on_device(z));
   auto out = g_forward(on_device(z), on_device(lab), averaged).to(torch::kCPU);
@@ -378,10 +378,12 @@ torch::Tensor GanModel::generate(const torch::Tensor& z, const torch::Tensor& la
 
 WeightAverage* GanModel::weight_average() { return nets_->has_ema() ? this : nullptr; }
 
+bool GanModel::samples_average() const { return nets_->has_ema() && sample_from_average_; }
+
 torch::jit::Module GanModel::to_torchscript() const {
   // generate(): the averaged generator when there is one and it is chosen, images mapped to [0, 1].
   nets::ScriptWriter w("GanGenerator");
-  const bool averaged = nets_->has_ema() && sample_from_average_;
+  const bool averaged = samples_average();
   if (averaged) refresh_average_statistics();
   const bool conditional = num_classes() > 0;
   // Self-conditioned: the cluster from z_0 as cluster_of_latent draws it.

@@ -77,6 +77,9 @@ class GanModel : public GenerativeModel, public WeightAverage {
   // since the last time (see gan.cpp). Const: sampling and export call it; the networks are
   // behind nets_.
   void refresh_average_statistics() const;
+  // Whether generate() and the export run the averaged G: there is one, and it was not
+  // switched off (sample_from_average(false)).
+  bool samples_average() const;
   // The classes G and D are conditioned on: the dataset's (cGAN), the clusters, or none.
   int64_t net_classes() const { return options_.conditional ? shape_.num_classes : options_.clusters; }
 
