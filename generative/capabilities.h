@@ -50,7 +50,7 @@ class SampleScorer {
 // `what` (e.g. "--content-net FILE") when it is no classifier or was trained on other images.
 SampleScorer& require_scorer(GenerativeModel& classifier, const DataShape& images, const std::string& what);
 
-// A generator that keeps a moving average of its weights (GANs with --g-ema) and samples
+// A generator that keeps a moving average of its weights (GANs and cyclegan with --g-ema) and samples
 // from the average. Evaluation can switch to the trained weights themselves, so the average
 // is measured against what it averages.
 class WeightAverage {

@@ -124,7 +124,9 @@ void CycleGanOptions::bind(OptionSet& s) {
       .add("decay-epochs", &decay_epochs,
            "epochs over which the rate then falls linearly to zero (0: no decay); --epochs may not exceed the two")
       .add("beta1", &beta1, "Adam beta1")
-      .add("beta2", &beta2, "Adam beta2");
+      .add("beta2", &beta2, "Adam beta2")
+      .add("g-ema", &g_ema,
+           "decay of the moving average of G's and F's weights that translations come from (0: off; e.g. 0.995)");
 }
 
 ModelConfig ModelConfig::preset(const std::string& a) {

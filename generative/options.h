@@ -123,6 +123,9 @@ struct CycleGanOptions {
   // The rate is lr for the first constant_epochs, then falls linearly to zero over
   // decay_epochs (Zhu et al.: 100 and 100); decay_epochs 0: constant throughout.
   int64_t constant_epochs = 5, decay_epochs = 5;
+  // > 0: translations come from an exponential moving average of G's and F's weights with this
+  // decay per step; training is the same with or without it.
+  double g_ema = 0.0;
 
   void bind(OptionSet& set);
 };

@@ -35,7 +35,8 @@ int eval_model(const Args& args) {
       .add("samples", &samples,
            "generated samples scored for FID / IS (2-D models: 2500 by protocol); pix2pix: test images translated")
       .add("iw-samples", &iw_samples, "vae: k of the importance-weighted bound (0: the model's --iw-samples)")
-      .add("raw-generator", &raw_generator, "GANs trained with --g-ema: score G's trained weights, not their average");
+      .add("raw-generator", &raw_generator,
+           "models trained with --g-ema (GANs, cyclegan): score the generators' trained weights, not their average");
   common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !model_path.empty(), "--model is required");
@@ -51,8 +52,8 @@ int eval_model(const Args& args) {
   const auto test = gen::load_dataset(data, gen::Split::Test, loaded.config.common.seed, 10000);
   const long long epoch = static_cast<long long>(loaded.header.counter("epoch"));
   std::printf("%s (%s on %s, epoch %lld%s)\n", loaded.path.c_str(), model.algorithm().c_str(), data.c_str(), epoch,
-              raw_generator            ? ", G's trained weights"
-              : model.weight_average() ? ", G's weight average"
+              raw_generator            ? ", the generator's trained weights"
+              : model.weight_average() ? ", the generator's weight average"
                                        : "");
 
   Timer timer;

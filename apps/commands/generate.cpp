@@ -71,7 +71,8 @@ int cmd_generate(const Args& args) {
       .add("from-test", &from_test,
            "image-to-image models: rows of input | output | truth for the first N test images (0: 16)")
       .add("input", &input, "image-to-image models: translate this PNG (the task's input, e.g. an edge map)")
-      .add("raw-generator", &raw_generator, "GANs trained with --g-ema: sample G's trained weights, not their average");
+      .add("raw-generator", &raw_generator,
+           "models trained with --g-ema (GANs, cyclegan): sample the generators' trained weights, not their average");
   common.bind(set);
   if (!set.parse(args)) return 0;
   TP_CHECK_AS(UsageError, !model.empty(), "--model is required");

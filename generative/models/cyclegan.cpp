@@ -10,6 +10,7 @@
 #include "core/options.h"
 #include "generative/models/adversarial_pair.h"
 #include "nets/resnet_generator.h"
+#include "nets/target_update.h"
 #include "nets/unet.h"
 
 namespace tp::gen {
@@ -44,16 +45,40 @@ CycleGanOptions checked(CycleGanOptions o) {
   TP_CHECK_AS(UsageError, o.history >= 0, "--history must be >= 0");
   TP_CHECK_AS(UsageError, o.constant_epochs >= 0 && o.decay_epochs >= 0,
               "--constant-epochs and --decay-epochs must be >= 0");
+  TP_CHECK_AS(UsageError, o.g_ema >= 0 && o.g_ema < 1, "--g-ema must be in [0, 1)");
   return o;
 }
 
+nets::ResnetGeneratorOptions generator_options(const CycleGanOptions& o, const DataShape& s) {
+  return nets::ResnetGeneratorOptions().channels(s.channels).ngf(o.ngf).blocks(o.blocks);
+}
+
 AdversarialPair make_networks(const CycleGanOptions& o, const DataShape& s) {
-  const auto g = nets::ResnetGeneratorOptions().channels(s.channels).ngf(o.ngf).blocks(o.blocks);
+  const auto g = generator_options(o, s);
   const auto d =
       nets::PatchDiscriminatorOptions().in_channels(s.channels).ndf(o.ndf).layers(o.d_layers).instance_norm(true);
   return AdversarialPair(
       "cyclegan", [g] { return CycleGenerators(g).ptr(); }, [d] { return CycleDiscriminators(d).ptr(); }, o.lr, o.beta1,
       o.beta2);
+}
+
+// A copy of `generators` (the same architecture and weights) made without drawing from
+// LibTorch's default generator, so a run draws the same numbers with or without it.
+std::shared_ptr<torch::nn::Module> average_of(const nets::ResnetGeneratorOptions& o, torch::nn::Module& generators) {
+  auto rng = at::detail::getDefaultCPUGenerator();
+  torch::Tensor state;
+  {
+    std::lock_guard<std::mutex> lock(rng.mutex());
+    state = rng.get_state();
+  }
+  auto copy = CycleGenerators(o).ptr();
+  {
+    std::lock_guard<std::mutex> lock(rng.mutex());
+    rng.set_state(state);
+  }
+  nets::hard_update(*copy, generators);  // the average starts at the initial weights
+  copy->eval();
+  return copy;
 }
 
 // Least squares against one target for all (Mao et al. 2017).
@@ -123,6 +148,7 @@ CycleGanModel::CycleGanModel(CycleGanOptions o, Domains domains, DataShape shape
   TP_CHECK_AS(UsageError, shape_.height % 4 == 0, "cyclegan's generator needs a side that is a multiple of 4, not ",
               shape_.height);
   pair_ = std::make_unique<AdversarialPair>(make_networks(options_, shape_));
+  if (options_.g_ema > 0) average_ = average_of(generator_options(options_, shape_), pair_->g_module());
 }
 
 std::string CycleGanModel::architecture() const {
@@ -155,14 +181,18 @@ Dataset CycleGanModel::epoch_data(int64_t epoch, const Dataset& train) const {
   return pairs;
 }
 
+torch::nn::Module& CycleGanModel::translating_generators() {
+  return average_ && sample_from_average_ ? *average_ : pair().g_module();
+}
+
 torch::Tensor CycleGanModel::generator_forward(const torch::Tensor& inputs, const c10::optional<at::Generator>&) {
-  return pair().g<CycleGeneratorsImpl>().ab->forward(inputs);
+  return static_cast<CycleGeneratorsImpl&>(translating_generators()).ab->forward(inputs);
 }
 
 torch::Tensor CycleGanModel::translate_from(const torch::Tensor& images, int side) {
   TP_CHECK(side == 0 || side == 1, "cyclegan: side ", side, " is no domain");
   if (side == 0) return translate(images);
-  auto& f = *pair().g<CycleGeneratorsImpl>().ba;
+  auto& f = *static_cast<CycleGeneratorsImpl&>(translating_generators()).ba;
   return run_in_batches(images,
                         [&f](const torch::Tensor& in, const c10::optional<at::Generator>&) { return f.forward(in); });
 }
@@ -229,6 +259,7 @@ std::vector<double> CycleGanModel::train_step(int64_t epoch, const torch::Tensor
     ((loss_a + loss_b) * s.weight).backward();
     return std::vector<double>{loss_a.item<double>() * s.weight, loss_b.item<double>() * s.weight};
   });
+  if (average_) nets::soft_update(*average_, pair.g_module(), 1.0 - options_.g_ema);
   return {d_values[0], d_values[1], g_values[0], g_values[1], g_values[2], identity ? g_values[3] : nan};
 }
 
@@ -275,18 +306,21 @@ std::vector<torch::Tensor> CycleGanModel::picture_rows(const Dataset& images) {
 
 void CycleGanModel::move_to(torch::Device device) {
   TranslationModel::move_to(device);
+  if (average_) average_->to(device);
   history_a_.to(device);
   history_b_.to(device);
 }
 
 void CycleGanModel::save(CheckpointWriter& w) const {
   TranslationModel::save(w);
+  if (average_) w.add_module("cyclegan.g_ema", *average_);
   history_a_.save(w, "cyclegan.history_a");
   history_b_.save(w, "cyclegan.history_b");
 }
 
 void CycleGanModel::load(CheckpointReader& r) {
   TranslationModel::load(r);
+  if (average_) r.load_module("cyclegan.g_ema", *average_);
   // An inference copy keeps no history: the next training steps start one afresh.
   if (r.has("cyclegan.history_a")) history_a_.load(r, "cyclegan.history_a");
   if (r.has("cyclegan.history_b")) history_b_.load(r, "cyclegan.history_b");

@@ -13,6 +13,8 @@
 //     + identity_weight cycle_weight (|G(b) - b|_1 + |F(a) - a|_1).
 // Images are mapped from [0, 1] to [-1, 1]; the L1 terms are reported in [0, 1] pixel units.
 // As an ImageTranslator its input is the image itself and translate() is G (A -> B).
+// With g_ema > 0 a copy of G and F tracks the exponential moving average of their weights
+// (Yazici et al. 2019) and translates; training is the same with or without it.
 #include <functional>
 #include <memory>
 
@@ -37,7 +39,7 @@ CycleTerms cycle_terms(const ImageMap& g_ab, const ImageMap& g_ba, const torch::
 // class outside 0..num_classes-1, or a repeated one).
 std::vector<int64_t> parse_domain(const std::string& list, int64_t num_classes, const std::string& option);
 
-class CycleGanModel : public TranslationModel, public UnpairedDomains {
+class CycleGanModel : public TranslationModel, public UnpairedDomains, public WeightAverage {
  public:
   CycleGanModel(CycleGanOptions options, DataShape shape);
   std::string algorithm() const override { return "cyclegan"; }
@@ -67,6 +69,9 @@ class CycleGanModel : public TranslationModel, public UnpairedDomains {
   // UnpairedDomains
   const std::vector<int64_t>& classes(int side) const override { return side == 0 ? classes_a_ : classes_b_; }
   torch::Tensor translate_from(const torch::Tensor& images, int side) override;
+  // WeightAverage: this when trained with g_ema > 0, else nullptr.
+  WeightAverage* weight_average() override { return average_ ? this : nullptr; }
+  void sample_from_average(bool average) override { sample_from_average_ = average; }
 
   void save(CheckpointWriter& writer) const override;
   void load(CheckpointReader& reader) override;
@@ -82,9 +87,14 @@ class CycleGanModel : public TranslationModel, public UnpairedDomains {
   void move_to(torch::Device device) override;
   // The history needs every row of a batch: one process (threads, not ranks).
   bool trains_distributed() const override { return false; }
+  // The generators that translate: the average when there is one and it was not switched
+  // off, else the trained G and F.
+  torch::nn::Module& translating_generators();
   CycleGanOptions options_;
   std::vector<int64_t> classes_a_, classes_b_;
-  ImageHistory history_a_, history_b_;  // F's and G's outputs
+  ImageHistory history_a_, history_b_;          // F's and G's outputs
+  std::shared_ptr<torch::nn::Module> average_;  // G's and F's moving average (g_ema > 0)
+  bool sample_from_average_ = true;
 };
 
 }  // namespace tp::gen

@@ -433,6 +433,13 @@ TEST(GenerativeCli, CycleGanTranslatesBothDomainsAndReportsEachDirection) {
   r = test::run_torchplay("train cyclegan --domain-b 12" + data + " --run-dir " + dir.file("bad"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("--domain-b: class 12 is not in 0..9"), std::string::npos) << r.output;
+  r = test::run_torchplay("train cyclegan --g-ema 1" + data + " --run-dir " + dir.file("bad"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--g-ema must be in [0, 1)"), std::string::npos) << r.output;
+  // No weight average in this run: --raw-generator is refused.
+  r = test::run_torchplay("eval --model " + run + " --raw-generator --quiet");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("keeps no weight average"), std::string::npos) << r.output;
 }
 
 }  // namespace tp::gen
