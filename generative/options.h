@@ -111,13 +111,15 @@ struct SrganOptions {
 // cyclegan (Zhu et al. 2017): unpaired translation between two groups of classes, each drawn
 // from its own half of the training set. ResNet generators G: A -> B and F: B -> A, PatchGAN
 // discriminators with instance normalization, least-squares adversarial losses, cycle and
-// identity L1 losses, D trained on a history of generated images.
+// (optional) identity L1 losses, D trained on a history of generated images.
 struct CycleGanOptions {
-  std::string domain_a = "7", domain_b = "9";    // class lists (Fashion-MNIST: sneaker, ankle boot)
-  int64_t ngf = 32, blocks = 6;                  // Zhu et al.: 64 maps, 6 blocks at 128x128
-  int64_t ndf = 32, d_layers = 2;                // Zhu et al.: 64, the 70x70 PatchGAN (3 layers)
-  double cycle_weight = 10;                      // Zhu et al.: lambda 10
-  double identity_weight = 0.5;                  // times cycle_weight (Zhu et al.: 0.5)
+  std::string domain_a = "7", domain_b = "9";  // class lists (Fashion-MNIST: sneaker, ankle boot)
+  int64_t ngf = 32, blocks = 6;                // Zhu et al.: 64 maps, 6 blocks at 128x128
+  int64_t ndf = 32, d_layers = 2;              // Zhu et al.: 64, the 70x70 PatchGAN (3 layers)
+  double cycle_weight = 10;                    // Zhu et al.: lambda 10
+  // Times cycle_weight. Zhu et al. use 0.5 for painting -> photo only (to keep colours); a
+  // pull towards the identity holds back a change of shape (boot -> sneaker: docs/generative.md).
+  double identity_weight = 0;
   int64_t history = 50;                          // generated images kept for D (0: none)
   double lr = 2e-4, beta1 = 0.5, beta2 = 0.999;  // Zhu et al.: Adam 2e-4, beta1 0.5
   // The rate is lr for the first constant_epochs, then falls linearly to zero over
