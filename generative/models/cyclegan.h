@@ -10,7 +10,7 @@
 //     (generative/models/image_history.h), and D_A the same for F;
 //   G and F together minimize (D_B(G(a)) - 1)^2 + (D_A(F(b)) - 1)^2
 //     + cycle_weight (|F(G(a)) - a|_1 + |G(F(b)) - b|_1)
-//     + identity_weight cycle_weight (|G(b) - b|_1 + |F(a) - a|_1).
+//     + identity_weight cycle_weight (|G(b) - b|_1 + |F(a) - a|_1) (off by default: 0).
 // Images are mapped from [0, 1] to [-1, 1]; the L1 terms are reported in [0, 1] pixel units.
 // As an ImageTranslator its input is the image itself and translate() is G (A -> B).
 // With g_ema > 0 a copy of G and F tracks the exponential moving average of their weights
