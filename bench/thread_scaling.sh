@@ -8,6 +8,11 @@
 # PPO; train alphazero's --threads are self-play workers and the generative models' are
 # data-parallel batch shards, one per core by default (the t2 column). For AlphaZero the
 # self-play part of the iteration is printed as well.
+#
+# The last column, measured idle, is the machine's own ceiling for that work: two copies of
+# the 1-thread run side by side, 2 x t1 over their mean time. No 2-thread layout of the work
+# can beat it; it is 2 on two free cores and less where the cores share a host's time,
+# caches or memory bandwidth (docs/performance.md: a day when it was 1.4-1.6).
 #   bash bench/thread_scaling.sh [BUILD_DIR] [ROUNDS]
 set -euo pipefail
 build=${1:-build}
@@ -36,12 +41,12 @@ steps=(
   "dcgan step, ms (ngf 64, b. 128)|dcgan/128/64/"
 )
 
-seconds_cli() {  # args threads -> wall seconds of the whole run (its run directory stays for selfplay_seconds)
-  local start end
-  rm -rf "$work/run"
+seconds_cli() {  # args threads [name] -> wall seconds of the whole run (its run directory stays for selfplay_seconds)
+  local start end name=${3:-run}
+  rm -rf "${work:?}/$name"
   start=$(date +%s.%N)
   # shellcheck disable=SC2086
-  "$bin" $1 --threads "$2" --quiet --run-dir "$work/run" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
+  "$bin" $1 --threads "$2" --quiet --run-dir "$work/$name" >"$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; exit 1; }
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
@@ -55,11 +60,25 @@ ms_per_step() {  # filter threads -> wall milliseconds per training step (median
     awk -F, '/_median/ {printf "%.2f\n", $3}'
 }
 
-row() {  # load name t1 t2
-  printf "%-6s %-32s %9.3f %9.3f %7.2f\n" "$1" "$2" "$3" "$4" "$(echo "$3 / $4" | bc -l)"
+# Two 1-thread copies side by side: their mean time (a function's name and its arguments).
+pair_mean() {
+  "$@" a >"$work/pair_time_a" &
+  local first=$!
+  "$@" b >"$work/pair_time_b"
+  wait "$first"
+  echo "($(cat "$work/pair_time_a") + $(cat "$work/pair_time_b")) / 2" | bc -l
 }
+cli_pair() { seconds_cli "$1" 1 "pair_$2"; }  # args copy
+steps_pair() { ms_per_step "$1" 1; }         # filter copy
 
-printf "%-6s %-32s %9s %9s %7s\n" load workload t1 t2 "t1/t2"
+row() {  # load name t1 t2 [ceiling]
+  local ceiling=
+  if [[ -n ${5:-} ]]; then ceiling=$(printf "%8.2f" "$5"); fi
+  printf "%-6s %-32s %9.3f %9.3f %7.2f %s\n" "$1" "$2" "$3" "$4" "$(echo "$3 / $4" | bc -l)" "$ceiling"
+}
+ceiling() { echo "2 * $1 / $2" | bc -l; }  # t1 pair-mean
+
+printf "%-6s %-32s %9s %9s %7s %8s\n" load workload t1 t2 "t1/t2" ceiling
 for _ in $(seq "$rounds"); do
   for load in idle busy; do
     if [[ $load == busy ]]; then
@@ -71,13 +90,17 @@ for _ in $(seq "$rounds"); do
       s1=
       if [[ $w == alphazero* ]]; then s1=$(selfplay_seconds); fi
       t2=$(seconds_cli "${w#*|}" 2)
-      row "$load" "${w%%|*}" "$t1" "$t2"
+      c=
+      if [[ $load == idle ]]; then c=$(ceiling "$t1" "$(pair_mean cli_pair "${w#*|}")"); fi
+      row "$load" "${w%%|*}" "$t1" "$t2" "$c"
       if [[ -n $s1 ]]; then row "$load" "  of which self-play" "$s1" "$(selfplay_seconds)"; fi
     done
     for s in "${steps[@]}"; do
       t1=$(ms_per_step "${s#*|}" 1)
       t2=$(ms_per_step "${s#*|}" 2)
-      row "$load" "${s%%|*}" "$t1" "$t2"
+      c=
+      if [[ $load == idle ]]; then c=$(ceiling "$t1" "$(pair_mean steps_pair "${s#*|}")"); fi
+      row "$load" "${s%%|*}" "$t1" "$t2" "$c"
     done
     if [[ -n $busy_pid ]]; then
       kill "$busy_pid"
