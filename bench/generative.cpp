@@ -3,9 +3,11 @@
 // needs no dataset. Thread layout: one core, or TORCHPLAY_BENCH_THREADS cores used as `train`
 // uses them (data-parallel parts or intra-op threads), always one OpenBLAS thread; glibc keeps freed buffers as the CLI
 // does (tp::keep_freed_buffers: without it one-thread VAE steps varied 6-19 ms here). Rates
-// are per wall-clock second (UseRealTime), so a second thread's work counts.
+// are per wall-clock second (UseRealTime), so a second thread's work counts; page faults per
+// step count the process's threads together.
 //   build-*/bench_generative --benchmark_filter=Vae
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -44,12 +46,23 @@ DataShape fashion_shape() {
   return s;
 }
 
+long page_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt + usage.ru_majflt;
+}
+
 void run_steps(benchmark::State& state, tp::gen::GenerativeModel& model, const torch::Tensor& x,
                const torch::Tensor& y) {
   for (int i = 0; i < 2; ++i) model.train_step(0, x, y);  // warm-up (allocator, Adam state)
+  const long faults = page_faults();
   for (auto _ : state) benchmark::DoNotOptimize(model.train_step(0, x, y));
   state.counters["images_per_s"] =
       benchmark::Counter(static_cast<double>(x.size(0)), benchmark::Counter::kIsIterationInvariantRate);
+  // Every thread's, after the warm-up: a step that keeps faulting pages in is mapping its
+  // buffers afresh (docs/performance.md, "A measuring trap").
+  state.counters["page_faults_per_step"] =
+      benchmark::Counter(static_cast<double>(page_faults() - faults), benchmark::Counter::kAvgIterations);
 }
 
 // algorithm, batch, width (ngf = ndf for DCGAN; unused otherwise); `vae_arch`: the VAE's --arch.

@@ -48,7 +48,12 @@ std::string describe(const ThreadLayout& layout);
 // Makes glibc keep freed buffers of up to 32 MiB in the heap instead of returning each one
 // to the kernel (its default for blocks over 128 KiB): a forward pass over a batch allocates
 // and frees activation buffers of that size every call, and mapping them afresh cost ~17% of
-// batched AlphaZero self-play in page faults (perf). Called by init_runtime.
+// batched AlphaZero self-play in page faults (perf). The same for threads other than the
+// main one: glibc gives each its own arena of 64 MiB heaps and unmaps a heap once it is all
+// free, so a data-parallel part whose activations outgrow one heap mapped a new one, and
+// faulted its pages in, nearly every step (DCGAN ngf 64 on two parts: 69-151 thousand page
+// faults in a benchmark run, 62-65 thousand with heaps kept; docs/performance.md). Called by
+// init_runtime.
 void keep_freed_buffers();
 // Seeds LibTorch's default generator (C++ components own tp::Rng seeded from the same seed).
 void seed_torch(uint64_t seed);
