@@ -17,6 +17,7 @@ col() {  # CSV COLUMN: the column's values from row 3 on (iteration 2 onwards), 
                         NR > 2 { print $c }' "$1"
 }
 sum() { awk '{ s += $1 } END { printf "%.6g\n", s }'; }
+field() { sed -n "s/.*\"$2\":\([0-9.e+-]*\).*/\1/p" "$1"; }  # JSON FILE KEY: a number (any key order)
 for n in 1 2; do
   port=$((20000 + RANDOM % 20000))
   run=$out/actors$n
@@ -35,26 +36,25 @@ for n in 1 2; do
   # What the actors produced: their games over their wall time (--json summaries), and over
   # their playing time. Unlike the learner's rate these do not depend on where iteration
   # boundaries fall between batches (an iteration of one batch takes one actor's games).
-  produced=$(cat "$out"/actor$n-*.json | sed -n 's/.*"games":\([0-9]*\).*"wall_seconds":\([0-9.e+-]*\).*"games_per_s":\([0-9.e+-]*\).*/\1 \2 \3/p' |
+  produced=$(for f in "$out/actor$n"-*.json; do echo "$(field "$f" games) $(field "$f" wall_seconds) $(field "$f" games_per_s)"; done |
              awk '{ g += $1; p += $3; if ($2 > w) w = $2 } END { printf "%.3f %.3f", g / w, p }')
   echo "$n actor(s): produced ${produced% *} games/s (${produced#* } while playing); the learner took $(awk -v g="$games" -v s="$seconds" 'BEGIN { printf "%.3f", g / s }') games/s over iterations 2-$iterations"
 done
 m=$out/actors1/metrics.csv
-games=$(col $m selfplay_games | sum)
-seconds=$(col $m seconds | sum)
-busy=$(paste -d' ' <(col $m seconds) <(col $m wait_seconds) <(col $m ingest_seconds) | awk '{ s += $1 - $2 - $3 } END { print s }')
-ingest=$(col $m ingest_seconds | sum)
-actor_rate=$(sed -n 's/.*"games_per_s":\([0-9.e+-]*\).*/\1/p' "$out/actor1-1.json")
-iters=$(col $m seconds | wc -l)
-field() { sed -n "s/.*\"$2\":\([0-9.e+-]*\).*/\1/p" "$1"; }  # JSON FILE KEY: a number
+games=$(col "$m" selfplay_games | sum)
+seconds=$(col "$m" seconds | sum)
+busy=$(paste -d' ' <(col "$m" seconds) <(col "$m" wait_seconds) <(col "$m" ingest_seconds) | awk '{ s += $1 - $2 - $3 } END { print s }')
+ingest=$(col "$m" ingest_seconds | sum)
+actor_rate=$(field "$out/actor1-1.json" games_per_s)
+iters=$(col "$m" seconds | wc -l)
 fetch="$(field "$out/actor1-1.json" bytes_fetched) $(field "$out/actor1-1.json" networks) $(field "$out/actor1-1.json" fetch_seconds)"
-bytes_in=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "bytes_in") c = i; next } { v = $c } END { print v }' $m)
-measured2=$(cat "$out"/actor2-*.json | sed -n 's/.*"games":\([0-9]*\).*"wall_seconds":\([0-9.e+-]*\).*/\1 \2/p' |
+bytes_in=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "bytes_in") c = i; next } { v = $c } END { print v }' "$m")
+measured2=$(for f in "$out"/actor2-*.json; do echo "$(field "$f" games) $(field "$f" wall_seconds)"; done |
             awk '{ g += $1; if ($2 > w) w = $2 } END { print g / w }')
 cores=$(nproc)
 awk -v r="$actor_rate" -v G="$(awk -v g="$games" -v i="$iters" 'BEGIN { print g / i }')" \
     -v B="$(awk -v b="$busy" -v i="$iters" 'BEGIN { print b / i }')" -v ci="$(awk -v t="$ingest" -v g="$games" 'BEGIN { print t / g }')" \
-    -v C="$cores" -v m2="$measured2" -v fetch="$fetch" -v bytes_in="$bytes_in" -v total_games="$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "selfplay_games") c = i; next } { s += $c } END { print s }' $m)" '
+    -v C="$cores" -v m2="$measured2" -v fetch="$fetch" -v bytes_in="$bytes_in" -v total_games="$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "selfplay_games") c = i; next } { s += $c } END { print s }' "$m")" '
 function min(a, b) { return a < b ? a : b }
 BEGIN {
   split(fetch, f, " ");
