@@ -12,7 +12,7 @@
 # The last column, measured idle, is the machine's own ceiling for that work: two copies of
 # the 1-thread run side by side, 2 x t1 over their mean time. No 2-thread layout of the work
 # can beat it; it is 2 on two free cores and less where the cores share a host's time,
-# caches or memory bandwidth (docs/performance.md: a day when it was 1.4-1.6).
+# caches or memory bandwidth (docs/performance.md: a morning when it was 1.3-1.6).
 #   bash bench/thread_scaling.sh [BUILD_DIR] [ROUNDS]
 set -euo pipefail
 build=${1:-build}
