@@ -51,7 +51,7 @@ std::string describe(const ThreadLayout& layout);
 // batched AlphaZero self-play in page faults (perf). The same for threads other than the
 // main one: glibc gives each its own arena of 64 MiB heaps and unmaps a heap once it is all
 // free, so a data-parallel part whose activations outgrow one heap mapped a new one, and
-// faulted its pages in, nearly every step (DCGAN ngf 64 on two parts: 69-151 thousand page
+// faulted its pages in, nearly every step (DCGAN ngf 64 on two parts: up to 151 thousand page
 // faults in a benchmark run, 62-65 thousand with heaps kept; docs/performance.md). Called by
 // init_runtime.
 void keep_freed_buffers();

@@ -37,8 +37,9 @@ for n in 1 2; do
   # their playing time. Unlike the learner's rate these do not depend on where iteration
   # boundaries fall between batches (an iteration of one batch takes one actor's games).
   produced=$(for f in "$out/actor$n"-*.json; do echo "$(field "$f" games) $(field "$f" wall_seconds) $(field "$f" games_per_s)"; done |
-             awk '{ g += $1; p += $3; if ($2 > w) w = $2 } END { printf "%.3f %.3f", g / w, p }')
-  echo "$n actor(s): produced ${produced% *} games/s (${produced#* } while playing); the learner took $(awk -v g="$games" -v s="$seconds" 'BEGIN { printf "%.3f", g / s }') games/s over iterations 2-$iterations"
+             awk '{ g += $1; p += $3; if ($2 > w) w = $2 } END { printf "%.17g %.17g", g / w, p }')
+  measured[n]=${produced% *}  # the 2-actor rate is what the model below is checked against
+  echo "$n actor(s): produced $(printf "%.3f" "${produced% *}") games/s ($(printf "%.3f" "${produced#* }") while playing); the learner took $(awk -v g="$games" -v s="$seconds" 'BEGIN { printf "%.3f", g / s }') games/s over iterations 2-$iterations"
 done
 m=$out/actors1/metrics.csv
 games=$(col "$m" selfplay_games | sum)
@@ -49,12 +50,10 @@ actor_rate=$(field "$out/actor1-1.json" games_per_s)
 iters=$(col "$m" seconds | wc -l)
 fetch="$(field "$out/actor1-1.json" bytes_fetched) $(field "$out/actor1-1.json" networks) $(field "$out/actor1-1.json" fetch_seconds)"
 bytes_in=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "bytes_in") c = i; next } { v = $c } END { print v }' "$m")
-measured2=$(for f in "$out"/actor2-*.json; do echo "$(field "$f" games) $(field "$f" wall_seconds)"; done |
-            awk '{ g += $1; if ($2 > w) w = $2 } END { print g / w }')
 cores=$(nproc)
 awk -v r="$actor_rate" -v G="$(awk -v g="$games" -v i="$iters" 'BEGIN { print g / i }')" \
     -v B="$(awk -v b="$busy" -v i="$iters" 'BEGIN { print b / i }')" -v ci="$(awk -v t="$ingest" -v g="$games" 'BEGIN { print t / g }')" \
-    -v C="$cores" -v m2="$measured2" -v fetch="$fetch" -v bytes_in="$bytes_in" -v total_games="$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "selfplay_games") c = i; next } { s += $c } END { print s }' "$m")" '
+    -v C="$cores" -v m2="${measured[2]}" -v fetch="$fetch" -v bytes_in="$bytes_in" -v total_games="$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "selfplay_games") c = i; next } { s += $c } END { print s }' "$m")" '
 function min(a, b) { return a < b ? a : b }
 BEGIN {
   split(fetch, f, " ");
