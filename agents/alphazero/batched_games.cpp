@@ -24,6 +24,7 @@ struct Slot {
   int group = -1;
   std::vector<TrainingPosition> positions;
   std::vector<int> position_players;
+  std::vector<float> position_values;  // the root search's value when recorded
 };
 
 struct Group {
@@ -100,6 +101,7 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
         slot.synced = false;
         slot.positions.clear();
         slot.position_players.clear();
+        slot.position_values.clear();
         for (int s = 0; s < 2; ++s)
           if (searches[s] && (!shared_tree || s == 0) && !slot.trees[s])
             slot.trees[s] = std::make_unique<Mcts>(searches[s]->options, rng());
@@ -146,6 +148,7 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
             tree.policy_target(pos.policy);
             slot.positions.push_back(std::move(pos));
             slot.position_players.push_back(player);
+            slot.position_values.push_back(static_cast<float>(tree.root_value()));
           }
           move = tree.select_move(ply < opt.temperature_moves ? 1.0 : 0.0);
         }
@@ -161,7 +164,8 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
           for (size_t i = 0; i < slot.positions.size(); ++i) {
             TrainingPosition& pos = slot.positions[i];
             const int player = slot.position_players[i];
-            pos.z = static_cast<float>(rec.returns[player]);
+            const double w = opt.value_q_weight;
+            pos.z = static_cast<float>((1 - w) * rec.returns[player] + w * slot.position_values[i]);
             if (!owners.empty()) {
               pos.ownership.resize(owners.size());
               for (size_t c = 0; c < owners.size(); ++c)

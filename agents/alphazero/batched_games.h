@@ -41,6 +41,11 @@ struct BatchedPlayOptions {
   // moves buy longer, stronger games (better value targets) cheaply. 1: every move is full.
   double full_search_prob = 1.0;
   int fast_simulations = 0;
+  // Self-play: the value target is (1 - w) z + w q, q the root search's mean value for the
+  // side to move when the position was recorded (0: z alone, AlphaZero). The search value
+  // is less noisy than one game's result, and biased by the network; Prasad et al.'s
+  // Connect Four AlphaZero ("Lessons from AlphaZero", part 4) learnt faster with w = 0.5.
+  double value_q_weight = 0.0;
   // Polled once per round; true stops early (result.interrupted).
   std::function<bool()> should_stop;
   std::function<void(int finished)> on_game_done;

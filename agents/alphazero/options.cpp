@@ -113,6 +113,8 @@ void AlphaZeroOptions::bind(OptionSet& set) {
            "playout cap randomisation: share of moves searched fully and recorded (KataGo 0.25; 1: off)")
       .add("fast-simulations", &o.fast_simulations,
            "playout cap randomisation: the other moves' simulations (0: --simulations / 6, at least 2)")
+      .add("value-q-weight", &o.value_q_weight,
+           "self-play value target (1 - w) z + w q, q the root search's value (0: the game's result z alone)")
       .add("dirichlet-alpha", &o.dirichlet_alpha, "root noise alpha (0: the game's own value)")
       .add("noise-fraction", &o.noise_fraction, "root noise weight epsilon (AGZ: 0.25)")
       .add("temperature-moves", &o.temperature_moves, "plies played with temperature 1, then greedy (AGZ: 30)")
@@ -181,6 +183,7 @@ void AlphaZeroOptions::validate() {
               "--forced-playouts needs --search puct (Gumbel search has no root noise to force)");
   TP_CHECK_AS(UsageError, o.full_search_prob > 0 && o.full_search_prob <= 1, "--full-search-prob must be in (0, 1]");
   TP_CHECK_AS(UsageError, o.fast_simulations >= 0, "--fast-simulations must be >= 0");
+  TP_CHECK_AS(UsageError, o.value_q_weight >= 0 && o.value_q_weight <= 1, "--value-q-weight must be in [0, 1]");
   TP_CHECK_AS(UsageError, o.samples_per_position >= 0, "--samples-per-position must be >= 0");
   TP_CHECK_AS(UsageError, o.dirichlet_alpha >= 0, "--dirichlet-alpha must be >= 0");
   TP_CHECK_AS(UsageError, o.noise_fraction >= 0 && o.noise_fraction <= 1, "--noise-fraction must be in [0, 1]");

@@ -41,6 +41,7 @@ BatchedPlayOptions self_play_options(const AlphaZeroOptions& o, int games) {
   sp.temperature_moves = o.temperature_moves;
   sp.random_opening_plies = o.random_opening_plies;
   sp.full_search_prob = o.full_search_prob;
+  sp.value_q_weight = o.value_q_weight;
   sp.fast_simulations = o.fast_simulations > 0 ? o.fast_simulations : std::max(2, o.simulations / 6);
   return sp;
 }

@@ -1,9 +1,11 @@
 // KataGo's refinements of AlphaZero's search and self-play (Wu 2019, "Accelerating Self-Play
 // Learning in Go"), over hand-made evaluators whose search follows by hand from the rules:
-// first-play urgency, forced playouts with policy target pruning, playout cap randomisation.
+// first-play urgency, forced playouts with policy target pruning, playout cap randomisation;
+// and the value target mixed with the search's value (Prasad et al., "Lessons from AlphaZero").
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "agents/alphazero/batched_games.h"
@@ -173,6 +175,53 @@ TEST(KataGoSelfPlay, PlayoutCapRandomisationRecordsOnlyFullSearches) {
   opt.full_search_prob = 0;
   opt.fast_simulations = 2;
   EXPECT_THROW(self_play(*empty_board(), search, opt, 5), UsageError);
+}
+
+// The value target (1 - w) z + w q: with w = 1 it is the root search's value q, which in the
+// first two plies is the evaluator's (9 simulations reach at most 3 stones, no game ends
+// there): -0.6 for x on the empty board, +0.6 for o after one stone. The weight changes no
+// game, and the targets are linear in it.
+TEST(SearchValueTarget, MixesTheResultWithTheRootSearchValue) {
+  LosingForX behind;
+  BatchedSearch search{&behind, {}};
+  search.options.simulations = 9;
+  search.options.c_puct = 0.1;
+  BatchedPlayOptions opt;
+  opt.games = 6;
+  opt.parallel = 3;
+  opt.temperature_moves = 9;
+  const auto play = [&](double w) {
+    opt.value_q_weight = w;
+    return self_play(*empty_board(), search, opt, 3);
+  };
+  const auto z = play(0), q = play(1), half = play(0.5);
+  ASSERT_EQ(z.games.size(), 6u);
+  for (size_t g = 0; g < z.games.size(); ++g) {
+    EXPECT_EQ(q.games[g].moves, z.games[g].moves);
+    EXPECT_EQ(half.games[g].moves, z.games[g].moves);
+  }
+  ASSERT_EQ(q.positions.size(), z.positions.size());
+  ASSERT_EQ(half.positions.size(), z.positions.size());
+  int empty_boards = 0, one_stone = 0, differ = 0;
+  for (size_t i = 0; i < z.positions.size(); ++i) {
+    const float zi = z.positions[i].z, qi = q.positions[i].z;
+    EXPECT_TRUE(zi == 1.f || zi == 0.f || zi == -1.f);
+    EXPECT_LE(std::abs(qi), 1.f);
+    EXPECT_NEAR(half.positions[i].z, 0.5f * (zi + qi), 1e-6);
+    differ += qi != zi;
+    const auto& planes = z.positions[i].planes;
+    const float stones = std::accumulate(planes.begin(), planes.begin() + 18, 0.f);
+    if (stones == 0.f) {
+      EXPECT_NEAR(qi, -0.6f, 1e-5);
+      ++empty_boards;
+    } else if (stones == 1.f) {
+      EXPECT_NEAR(qi, 0.6f, 1e-5);
+      ++one_stone;
+    }
+  }
+  EXPECT_EQ(empty_boards, 6);
+  EXPECT_EQ(one_stone, 6);
+  EXPECT_GT(differ, 0);
 }
 
 }  // namespace
