@@ -320,10 +320,10 @@ std::vector<envs::Action> batched_select_moves(const std::vector<const envs::Gam
   return moves;
 }
 
-MatchScore score_for_a(const BatchedPlayResult& result) {
+MatchScore score_for_a(const BatchedPlayResult& result, int first_side) {
   MatchScore s;
   for (const auto& g : result.games) {
-    if (g.returns.empty()) continue;
+    if (g.returns.empty() || (first_side >= 0 && g.first_side != first_side)) continue;
     const int a_player = g.first_side == 0 ? 0 : 1;  // a moved first in even games
     const double r = g.returns[a_player];
     if (r > 0)

@@ -84,12 +84,13 @@ std::vector<envs::Action> batched_select_moves(const std::vector<const envs::Gam
                                                const BatchedSearch& search, int parallel, uint64_t seed,
                                                const std::function<void(int done)>& on_done = nullptr);
 
-// Wins, draws and losses of side `a` in a match result.
+// Wins, draws and losses of side `a` in a match result: over all games, or (first_side 0 or
+// 1) only those where side a (0) or side b (1) moved first.
 struct MatchScore {
   int wins = 0, draws = 0, losses = 0;
   int games() const { return wins + draws + losses; }
   double score() const { return games() ? (wins + 0.5 * draws) / games() : 0.0; }
 };
-MatchScore score_for_a(const BatchedPlayResult& result);
+MatchScore score_for_a(const BatchedPlayResult& result, int first_side = -1);
 
 }  // namespace tp::agents

@@ -20,6 +20,8 @@ MatchReport match_report(const BatchedPlayResult& result, const std::string& age
   r.wins = s.wins;
   r.draws = s.draws;
   r.losses = s.losses;
+  r.as_first = score_for_a(result, 0);
+  r.as_second = score_for_a(result, 1);
   if (r.games == 0) return r;
   const double n = r.games;
   r.win_rate = s.wins / n;

@@ -18,6 +18,9 @@ struct MatchReport {
   double score = 0;                        // win 1, draw 1/2, loss 0, averaged over games
   double score_half_width = 0;             // 95% normal-approximation interval: score +- this
   double mean_game_length = 0;             // plies
+  // The same results split by colour: the games where the agent moved first, and second (in
+  // Connect Four, say, the first player wins with perfect play).
+  MatchScore as_first, as_second;
 };
 
 struct MatchEvalOptions {

@@ -3,6 +3,7 @@
 // evaluations themselves live in agents/evaluation/.
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/evaluation/exhaustive_check.h"
@@ -51,6 +52,9 @@ int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs:
               r.opponent.c_str(), o.game.c_str(), r.games, r.wins, r.draws, r.losses);
   std::printf("win rate %.3f (95%% CI %.3f..%.3f, Wilson); score %.3f +- %.3f (95%% CI); mean game length %.1f\n",
               r.win_rate, r.wilson_low, r.wilson_high, r.score, r.score_half_width, r.mean_game_length);
+  std::printf("the agent moving first: %d wins, %d draws, %d losses; moving second: %d wins, %d draws, %d losses\n",
+              r.as_first.wins, r.as_first.draws, r.as_first.losses, r.as_second.wins, r.as_second.draws,
+              r.as_second.losses);
   if (common.json) {
     Json j = Json::object();
     j["game"] = o.game;
@@ -66,6 +70,11 @@ int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs:
     j["score"] = r.score;
     j["score_ci_half_width"] = r.score_half_width;
     j["mean_game_length"] = r.mean_game_length;
+    for (const auto& [key, colour] : {std::pair{"first", &r.as_first}, std::pair{"second", &r.as_second}}) {
+      j[std::string(key) + "_wins"] = colour->wins;
+      j[std::string(key) + "_draws"] = colour->draws;
+      j[std::string(key) + "_losses"] = colour->losses;
+    }
     print_json_line(j.dump());
   }
   return 0;

@@ -48,6 +48,13 @@ TEST(MatchReport, StatisticsOfAKnownResult) {
   EXPECT_DOUBLE_EQ(r.win_rate, 0.5);
   EXPECT_DOUBLE_EQ(r.score, 0.625);
   EXPECT_DOUBLE_EQ(r.mean_game_length, 7.0);
+  // a moved first in the games of first_side 0: a win and a draw; second: a win and a loss.
+  EXPECT_EQ(r.as_first.wins, 1);
+  EXPECT_EQ(r.as_first.draws, 1);
+  EXPECT_EQ(r.as_first.losses, 0);
+  EXPECT_EQ(r.as_second.wins, 1);
+  EXPECT_EQ(r.as_second.draws, 0);
+  EXPECT_EQ(r.as_second.losses, 1);
   // Wilson at p = 1/2, n = 4: 0.5 +- 0.350; the score's per-game variance is 0.171875.
   EXPECT_NEAR(r.wilson_low, 0.1500, 1e-3);
   EXPECT_NEAR(r.wilson_high, 0.8500, 1e-3);
