@@ -33,14 +33,11 @@ struct AlphaZeroOptions {
   double gumbel_c_scale = 0.1;
   double c_puct = 1.25;  // AlphaZero pseudocode c_init
   // KataGo's refinements (Wu 2019), off by default (AlphaZero's rules):
-  std::string fpu = "zero";     // unvisited child's Q: "zero" (AlphaZero) | "parent" (KataGo)
-  double fpu_reduction = 0.2;   // parent: Q = parent mean - r sqrt(visited prior mass)
-  double forced_playouts = 0;   // self-play root: sqrt(k P N) forced visits, pruned from targets (KataGo k = 2)
-  double full_search_prob = 1;  // playout cap randomisation: P(full search) per move (KataGo 0.25)
-  int fast_simulations = 0;     // the other moves' budget (0: --simulations / 6, at least 2)
-  // Value target (1 - w) z + w q, q the recorded root search's value (0: z, AlphaZero;
-  // Prasad et al.'s Connect Four AlphaZero: 0.5).
-  double value_q_weight = 0;
+  std::string fpu = "zero";      // unvisited child's Q: "zero" (AlphaZero) | "parent" (KataGo)
+  double fpu_reduction = 0.2;    // parent: Q = parent mean - r sqrt(visited prior mass)
+  double forced_playouts = 0;    // self-play root: sqrt(k P N) forced visits, pruned from targets (KataGo k = 2)
+  double full_search_prob = 1;   // playout cap randomisation: P(full search) per move (KataGo 0.25)
+  int fast_simulations = 0;      // the other moves' budget (0: --simulations / 6, at least 2)
   double dirichlet_alpha = 0;    // 0: the game's own (AGZ Go: 0.03)
   double noise_fraction = 0.25;  // AGZ epsilon
   int temperature_moves = 30;    // AGZ: tau = 1 for the first 30 moves, then ~0
@@ -48,6 +45,9 @@ struct AlphaZeroOptions {
   // the network also learns positions that self-play between good players never reaches
   // (KataGo's random openings, Wu 2019). AGZ: 0.
   int random_opening_plies = 0;
+  // Value target (1 - w) z + w q, q the recorded root search's value (0: z, AlphaZero;
+  // Prasad et al.'s Connect Four AlphaZero: 0.5).
+  double value_q_weight = 0;
   // Network
   int blocks = 19;         // AGZ: 19 residual blocks
   int filters = 256;       // AGZ: 256
