@@ -14,7 +14,7 @@ RUNS=runs/models
 # file) | export options (optional)
 MODELS=(
   "tictactoe|alphazero --game tictactoe|eval --game tictactoe --agent MODEL --exhaustive"
-  "connect4|alphazero --game connect4 --seed 13 --baseline-games 0|eval --agent MODEL --opponent mcts:1000 --games 100|--simulations 1600"
+  "connect4|alphazero --game connect4 --seed 22 --baseline-games 0|eval --agent MODEL --opponent mcts:1000 --games 100|--simulations 1600"
   "go5x5|alphazero --game go --game-options size=5,komi=0.5,history=2 --iterations 120 --games-per-iteration 48 --simulations 32 --blocks 2 --filters 32 --arena-games 10 --baseline-games 10 --baselines random,mcts:100|eval --agent MODEL --opponent mcts:1000 --games 50"
   "cartpole-dqn|dqn --env CartPole-v1 --seed 1|eval --agent MODEL --episodes 100"
   "cartpole-ppo|ppo --env CartPole-v1 --seed 1|eval --agent MODEL --episodes 100"
