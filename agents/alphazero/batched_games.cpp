@@ -59,6 +59,8 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
               "the full-search probability must be in (0, 1]");
   TP_CHECK_AS(UsageError, opt.full_search_prob == 1 || opt.fast_simulations > 0,
               "playout cap randomisation needs fast simulations > 0");
+  TP_CHECK_AS(UsageError, opt.value_q_weight >= 0 && opt.value_q_weight <= 1,
+              "the value target's search weight must be in [0, 1]");
   const envs::GameInfo& info = initial.info();
   const int num_actions = info.num_actions;
   const int plane_floats = info.num_planes * info.board_height * info.board_width;

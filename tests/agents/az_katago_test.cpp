@@ -222,6 +222,8 @@ TEST(SearchValueTarget, MixesTheResultWithTheRootSearchValue) {
   EXPECT_EQ(empty_boards, 6);
   EXPECT_EQ(one_stone, 6);
   EXPECT_GT(differ, 0);
+  EXPECT_THROW(play(1.5), UsageError);
+  EXPECT_THROW(play(-0.1), UsageError);
 }
 
 }  // namespace
