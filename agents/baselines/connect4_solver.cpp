@@ -7,6 +7,9 @@ namespace tp::agents {
 namespace {
 constexpr int W = Connect4Position::kWidth, H = Connect4Position::kHeight;
 constexpr int kMinScore = -(W * H) / 2 + 3;
+constexpr int kMaxScore = (W * H + 1) / 2 - 3;
+// Table values: 0 empty; 1..kMaxScore - kMinScore + 1 an upper bound, above that a lower bound.
+constexpr int kLowerBoundBase = kMaxScore - 2 * kMinScore + 2;  // stored = score + this
 
 constexpr uint64_t bottom_mask() {
   uint64_t m = 0;
@@ -97,8 +100,8 @@ uint64_t Connect4Position::compute_winning_position(uint64_t position, uint64_t 
 }
 
 Connect4Solver::Connect4Solver(int log2_entries) {
-  TP_CHECK_AS(UsageError, log2_entries >= 10 && log2_entries <= 28, "solver table size 2^", log2_entries,
-              " out of range 2^10..2^28");
+  TP_CHECK_AS(UsageError, log2_entries >= 17 && log2_entries <= 28, "solver table size 2^", log2_entries,
+              " out of range 2^17..2^28 (32-bit keys need more than 2^17 slots)");
   const size_t size = (size_t{1} << log2_entries) + 9;  // odd size spreads keys (Pons)
   keys_.assign(size, 0);
   values_.assign(size, 0);
@@ -120,12 +123,27 @@ int Connect4Solver::negamax(const Connect4Position& p, int alpha, int beta) {
     if (alpha >= beta) return alpha;
   }
   int max = (W * H - 1 - p.moves()) / 2;  // we cannot win at once
-  const uint64_t key = p.key();
-  const size_t slot = key % keys_.size();
-  if (keys_[slot] == key && values_[slot]) max = values_[slot] + kMinScore - 1;  // stored upper bound
   if (beta > max) {
     beta = max;
     if (alpha >= beta) return beta;
+  }
+  const uint64_t key = p.key();
+  const size_t slot = key % keys_.size();
+  if (keys_[slot] == static_cast<uint32_t>(key) && values_[slot]) {
+    const int stored = values_[slot];
+    if (stored > kMaxScore - kMinScore + 1) {  // a lower bound
+      const int lower = stored - kLowerBoundBase;
+      if (alpha < lower) {
+        alpha = lower;
+        if (alpha >= beta) return alpha;
+      }
+    } else {  // an upper bound
+      const int upper = stored + kMinScore - 1;
+      if (beta > upper) {
+        beta = upper;
+        if (alpha >= beta) return beta;
+      }
+    }
   }
   MoveSorter moves;
   for (int i = W; i--;)
@@ -135,11 +153,15 @@ int Connect4Solver::negamax(const Connect4Position& p, int alpha, int beta) {
     Connect4Position child(p);
     child.play(move);
     const int score = -negamax(child, -beta, -alpha);
-    if (score >= beta) return score;
+    if (score >= beta) {  // fails high: remember the lower bound (null-window checks fail high often)
+      keys_[slot] = static_cast<uint32_t>(key);
+      values_[slot] = static_cast<uint8_t>(score + kLowerBoundBase);
+      return score;
+    }
     if (score > alpha) alpha = score;
   }
-  keys_[slot] = key;
-  values_[slot] = static_cast<uint8_t>(alpha - kMinScore + 1);
+  keys_[slot] = static_cast<uint32_t>(key);
+  values_[slot] = static_cast<uint8_t>(alpha - kMinScore + 1);  // an upper bound
   return alpha;
 }
 

@@ -47,7 +47,7 @@ class Connect4Position {
 
 class Connect4Solver {
  public:
-  // Transposition table with 2^log2_entries (+ a few, prime-ish) entries of 9 bytes.
+  // Transposition table with 2^log2_entries (+ a few, prime-ish) entries of 5 bytes.
   explicit Connect4Solver(int log2_entries = 23);
   // The exact score of `p` for the side to move (weak: only its sign, -1/0/1).
   int solve(const Connect4Position& p, bool weak = false);
@@ -62,7 +62,9 @@ class Connect4Solver {
 
  private:
   int negamax(const Connect4Position& p, int alpha, int beta);
-  std::vector<uint64_t> keys_;
+  // Keys are stored in 32 bits: a position's key is below 2^49 and the table's size is odd and
+  // above 2^17, so (slot, low 32 bits) identify the key (Chinese remainder theorem, as in Pons).
+  std::vector<uint32_t> keys_;
   std::vector<uint8_t> values_;
   uint64_t nodes_ = 0;
 };
