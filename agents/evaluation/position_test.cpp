@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -30,6 +31,30 @@ bool is_mistake(const Connect4Position& pos, int col, int best, Connect4Solver& 
   return !solver.score_at_most(child, -best);
 }
 
+// Runs fn(i, solver) for every i < n on `threads` threads taking indices in turn, each with its
+// own solver (a table kept across its positions: neighbouring positions share subtrees).
+void for_each_with_solver(size_t n, int threads, const std::function<void(size_t, Connect4Solver&)>& fn) {
+  TP_CHECK_AS(UsageError, threads >= 1, "solver threads must be >= 1");
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;  // the first error, rethrown on the calling thread
+  std::mutex failure_mutex;
+  auto work = [&] {
+    try {
+      Connect4Solver solver;
+      for (size_t i = next++; i < n; i = next++) fn(i, solver);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next = n;  // the others stop after their current position
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int t = 1; t < std::min<int>(threads, static_cast<int>(std::max<size_t>(n, 1))); ++t) workers.emplace_back(work);
+  work();
+  for (auto& w : workers) w.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 }  // namespace
 
 MistakeRateReport connect4_mistake_rate(const std::vector<PonsPosition>& items, const envs::GameState& connect4,
@@ -56,29 +81,19 @@ MistakeRateReport connect4_mistake_rate(const std::vector<PonsPosition>& items, 
       if (options.on_progress) options.on_progress(static_cast<int64_t>(i + 1), false);
     }
   }
-  // The checks, spread over solver_threads threads taking positions in turn, each with its own
-  // solver (a table shared across its positions: neighbouring positions share subtrees).
-  TP_CHECK_AS(UsageError, options.solver_threads >= 1, "solver threads must be >= 1");
+  // The checks: a lookup where the answers are known, else a proof by the solver.
   std::vector<char> mistake(items.size(), 0), exact(items.size(), 0);
-  std::atomic<size_t> next{0};
   int64_t done = 0;  // under progress_mutex
   std::mutex progress_mutex;
-  auto check = [&] {
-    Connect4Solver solver;
-    for (size_t i = next++; i < items.size(); i = next++) {
-      mistake[i] = is_mistake(positions[i], chosen[i], sign(items[i].score), solver);
-      if (options.check_exact_scores) exact[i] = solver.solve(positions[i]) == items[i].score;
-      if (options.on_progress) {
-        std::lock_guard<std::mutex> lock(progress_mutex);  // counts reported in order
-        options.on_progress(static_cast<int64_t>(items.size()) + ++done, true);
-      }
+  for_each_with_solver(items.size(), options.solver_threads, [&](size_t i, Connect4Solver& solver) {
+    mistake[i] = items[i].good_columns ? !(items[i].good_columns >> chosen[i] & 1)
+                                       : is_mistake(positions[i], chosen[i], sign(items[i].score), solver);
+    if (options.check_exact_scores) exact[i] = solver.solve(positions[i]) == items[i].score;
+    if (options.on_progress) {
+      std::lock_guard<std::mutex> lock(progress_mutex);  // counts reported in order
+      options.on_progress(static_cast<int64_t>(items.size()) + ++done, true);
     }
-  };
-  const int threads = std::min<int>(options.solver_threads, static_cast<int>(std::max<size_t>(items.size(), 1)));
-  std::vector<std::thread> workers;
-  for (int t = 1; t < threads; ++t) workers.emplace_back(check);
-  check();
-  for (auto& w : workers) w.join();
+  });
   MistakeRateReport r;
   r.positions = static_cast<int>(items.size());
   for (size_t i = 0; i < items.size(); ++i) r.mistakes += mistake[i];
@@ -88,6 +103,27 @@ MistakeRateReport connect4_mistake_rate(const std::vector<PonsPosition>& items, 
   }
   r.mistake_rate = r.positions ? static_cast<double>(r.mistakes) / r.positions : 0.0;
   return r;
+}
+
+void solve_good_columns(std::vector<PonsPosition>& items, int threads,
+                        const std::function<void(int64_t done)>& on_progress) {
+  int64_t done = 0;  // under progress_mutex
+  std::mutex progress_mutex;
+  for_each_with_solver(items.size(), threads, [&](size_t i, Connect4Solver& solver) {
+    Connect4Position position;
+    position.play_sequence(items[i].moves);
+    uint8_t good = 0;
+    for (int col = 0; col < Connect4Position::kWidth; ++col)
+      if (position.can_play(col) && !is_mistake(position, col, sign(items[i].score), solver))
+        good |= static_cast<uint8_t>(1u << col);
+    TP_CHECK_AS(DataError, good != 0, "position '", items[i].moves, "' (score ", items[i].score,
+                "): the solver finds no move that keeps its outcome");
+    items[i].good_columns = good;
+    if (on_progress) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      on_progress(++done);
+    }
+  });
 }
 
 }  // namespace tp::agents

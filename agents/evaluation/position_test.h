@@ -35,8 +35,17 @@ struct PositionTestOptions {
 };
 
 // The player's mistake rate on `positions`. `connect4` is a Connect Four initial state
-// (envs' game registry); MCTS players search many positions at once.
+// (envs' game registry); MCTS players search many positions at once. A position's move is
+// looked up in its good_columns when they are known (an answers file), else proved by the solver.
 MistakeRateReport connect4_mistake_rate(const std::vector<PonsPosition>& positions, const envs::GameState& connect4,
                                         GamePlayer& player, const PositionTestOptions& options);
+
+// Sets every position's good_columns with the solver: one null-window search per open column
+// of a won or drawn position (in a lost one every column keeps the outcome). `threads`
+// threads, each with its own table; `on_progress` gets the positions done. Throws DataError
+// naming the position when no column keeps a won or drawn position's outcome (the file's
+// score and the solver disagree).
+void solve_good_columns(std::vector<PonsPosition>& positions, int threads,
+                        const std::function<void(int64_t done)>& on_progress = {});
 
 }  // namespace tp::agents

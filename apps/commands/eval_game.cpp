@@ -1,6 +1,7 @@
 // `torchplay eval --game`: a match between two players, the mistake rate on Connect Four test
 // positions (--positions) or the exhaustive check against minimax (--exhaustive); the
 // evaluations themselves live in agents/evaluation/.
+#include <filesystem>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -30,6 +31,7 @@ struct EvalGameOptions {
   int agent_simulations = 0, opponent_simulations = 0;
   int temperature_moves = 0;
   std::string positions;
+  bool write_answers = false, no_answers = false;
   bool exhaustive = false;
 };
 
@@ -87,9 +89,34 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const T
   const std::vector<std::string> files = split_list(o.positions, "--positions");
   std::vector<std::vector<agents::PonsPosition>> sets;
   int64_t total = 0;
-  for (const auto& file : files) {  // every file is read before any search starts
-    sets.push_back(agents::read_pons_positions(file));
+  std::vector<std::string> answers(files.size());  // the answers file used per set, if any
+  for (size_t i = 0; i < files.size(); ++i) {      // every file is read before any search starts
+    sets.push_back(agents::read_pons_positions(files[i]));
     total += static_cast<int64_t>(sets.back().size());
+    const std::string path = agents::pons_answers_path(files[i]);
+    if (!o.no_answers && !o.write_answers && std::filesystem::exists(path)) {
+      agents::read_pons_answers(path, sets.back());
+      answers[i] = path;
+    }
+  }
+  if (o.write_answers) {
+    Progress progress("solving every column", total, "positions", common.quiet);
+    int64_t done_before = 0;
+    for (size_t i = 0; i < files.size(); ++i) {
+      agents::solve_good_columns(sets[i], worker_threads(common, layout),
+                                 [&](int64_t done) { progress.update(done_before + done); });
+      done_before += static_cast<int64_t>(sets[i].size());
+      const std::string path = agents::pons_answers_path(files[i]);
+      agents::write_pons_answers(
+          path, sets[i],
+          "The answers to " + std::filesystem::path(files[i]).filename().string() +
+              ": each position's moves, then the columns (1..7) that keep its solved outcome\n"
+              "(win, draw or loss) for the side to move. Written by torchplay's solver (one\n"
+              "null-window search per column): torchplay eval --game connect4 --positions FILE --write-answers");
+      std::printf("wrote %s (%zu positions)\n", path.c_str(), sets[i].size());
+    }
+    progress.finish();
+    return 0;
   }
   agents::GamePlayerContext ctx{common.seed, common.device, o.agent_simulations};
   auto player = agents::make_game_player(o.agent, initial, ctx);
@@ -118,6 +145,7 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const T
     mistakes += r.mistakes;
     std::printf("%s on %s: %d positions, %d mistakes (mistake rate %.4f)\n", player->name().c_str(), files[i].c_str(),
                 r.positions, r.mistakes, r.mistake_rate);
+    if (!answers[i].empty()) std::printf("moves looked up in %s\n", answers[i].c_str());
     if (r.exact_scores) std::printf("exact scores reproduced: %d / %d\n", *r.exact_scores, r.positions);
     Json j = Json::object();
     j["positions_file"] = files[i];
@@ -125,6 +153,7 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const T
     j["mistakes"] = r.mistakes;
     j["mistake_rate"] = r.mistake_rate;
     if (r.exact_scores) j["exact_scores"] = *r.exact_scores;
+    j["answers_file"] = answers[i];
     per_set.push_back(j);
   }
   const double rate = positions > 0 ? static_cast<double>(mistakes) / positions : 0.0;
@@ -195,6 +224,10 @@ int eval_game(const Args& args) {
            "deterministic agents)")
       .add("positions", &o.positions,
            "connect4: Pons-format files, comma-separated; prints the agent's mistake rate on each and in total")
+      .add("write-answers", &o.write_answers,
+           "connect4: solve every open column of every --positions position and write FILE.answers beside each "
+           "file (no agent plays); later evaluations look their moves up there instead of proving them")
+      .add("no-answers", &o.no_answers, "connect4: ignore FILE.answers and prove every move with the solver")
       .add("exhaustive", &o.exhaustive, "check the agent's move in every reachable position against minimax");
   common.bind(set);
   if (!set.parse(args)) return 0;
@@ -203,6 +236,9 @@ int eval_game(const Args& args) {
               "--agent-simulations and --opponent-simulations must be >= 0");
   TP_CHECK_AS(UsageError, o.temperature_moves >= 0, "--temperature-moves must be >= 0");
   TP_CHECK_AS(UsageError, !(o.exhaustive && !o.positions.empty()), "--exhaustive and --positions exclude each other");
+  TP_CHECK_AS(UsageError, !((o.write_answers || o.no_answers) && o.positions.empty()),
+              "--write-answers and --no-answers need --positions");
+  TP_CHECK_AS(UsageError, !(o.write_answers && o.no_answers), "--write-answers and --no-answers exclude each other");
   const ThreadLayout layout = init_runtime(common);
   const envs::GameRegistry registry = envs::make_game_registry();
   const auto initial = registry.make(o.game, o.game_options);

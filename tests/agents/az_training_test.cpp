@@ -255,6 +255,42 @@ TEST(EvalGame, PositionsReportEachSetAndTheTotal) {
   EXPECT_EQ(r.output.find("mistake rate"), std::string::npos) << r.output;
 }
 
+// --write-answers solves every column once and writes FILE.answers; later evaluations look
+// their moves up there (the same mistakes as proving them, which --no-answers forces), and a
+// corrupt answers file is refused by name.
+TEST(EvalGame, WrittenAnswersGiveTheSameMistakesAsTheSolver) {
+  test::TempDir dir;
+  const std::string set = dir.file("set");
+  {
+    std::ifstream in(test::test_data("connect4/Test_L2_R1"));
+    std::ofstream out(set);
+    std::string line;
+    for (int i = 0; i < 30 && std::getline(in, line); ++i) out << line << "\n";
+  }
+  auto r = test::run_torchplay("eval --game connect4 --positions " + set + " --write-answers --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("wrote " + set + ".answers (30 positions)"), std::string::npos) << r.output;
+  r = test::run_torchplay("eval --game connect4 --agent random --positions " + set + " --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json looked_up = Json::parse(lines_of(r.output).back());
+  EXPECT_EQ(looked_up.at("answers_file").get<std::string>(), set + ".answers");
+  r = test::run_torchplay("eval --game connect4 --agent random --positions " + set + " --no-answers --quiet --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Json proved = Json::parse(lines_of(r.output).back());
+  EXPECT_EQ(proved.at("answers_file").get<std::string>(), "");
+  EXPECT_GT(proved.at("mistakes").get<int>(), 0);
+  EXPECT_EQ(looked_up.at("mistakes").get<int>(), proved.at("mistakes").get<int>());
+
+  std::ofstream(set + ".answers") << "44 4\n";  // not the set's first position
+  r = test::run_torchplay("eval --game connect4 --agent random --positions " + set + " --quiet");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find(set + ".answers:1"), std::string::npos) << r.output;
+  r = test::run_torchplay("eval --game connect4 --agent random --write-answers --quiet");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = test::run_torchplay("eval --game connect4 --positions " + set + " --write-answers --no-answers --quiet");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
 TEST(EvalGame, ExhaustiveCheckCountsEveryReachableTicTacToePosition) {
   // 5478 legal positions, 958 of them finished: 4520 to move in.
   auto r = test::run_torchplay("eval --game tictactoe --agent minimax --exhaustive --quiet --json");
