@@ -2,15 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
 #include <memory>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "agents/alphazero/batched_games.h"
 #include "agents/baselines/connect4_solver.h"
 #include "core/error.h"
+#include "core/part_pool.h"
 #include "envs/games/game_registry.h"
 
 namespace tp::agents {
@@ -31,28 +30,23 @@ bool is_mistake(const Connect4Position& pos, int col, int best, Connect4Solver& 
   return !solver.score_at_most(child, -best);
 }
 
-// Runs fn(i, solver) for every i < n on `threads` threads taking indices in turn, each with its
-// own solver (a table kept across its positions: neighbouring positions share subtrees).
+// Runs fn(i, solver) for every i < n on `threads` threads (the project's PartPool) taking
+// indices in turn, each with its own solver (a table kept across its positions: neighbouring
+// positions share subtrees). The first error stops the others after their current position and
+// is rethrown here.
 void for_each_with_solver(size_t n, int threads, const std::function<void(size_t, Connect4Solver&)>& fn) {
   TP_CHECK_AS(UsageError, threads >= 1, "solver threads must be >= 1");
   std::atomic<size_t> next{0};
-  std::exception_ptr failure;  // the first error, rethrown on the calling thread
-  std::mutex failure_mutex;
-  auto work = [&] {
+  PartPool pool(std::min<int>(threads, static_cast<int>(std::max<size_t>(n, 1))));
+  pool.run([&](int) {
     try {
       Connect4Solver solver;
       for (size_t i = next++; i < n; i = next++) fn(i, solver);
     } catch (...) {
-      std::lock_guard<std::mutex> lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-      next = n;  // the others stop after their current position
+      next = n;
+      throw;
     }
-  };
-  std::vector<std::thread> workers;
-  for (int t = 1; t < std::min<int>(threads, static_cast<int>(std::max<size_t>(n, 1))); ++t) workers.emplace_back(work);
-  work();
-  for (auto& w : workers) w.join();
-  if (failure) std::rethrow_exception(failure);
+  });
 }
 
 }  // namespace
