@@ -119,16 +119,19 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
           move = players[side]->select_action(st);
         } else {
           Mcts& tree = *slot.trees[side];
+          const int ply = static_cast<int>(st.history().size()) - static_cast<int>(initial.history().size());
           if (!slot.synced) {
+            // Set before sync, which arms the root noise for the new root.
+            const MctsOptions& full = searches[side]->options;
+            MctsOptions& now = tree.mutable_options();
             if (record && opt.full_search_prob < 1) {
-              // Set before sync, which arms the root noise for the new root.
               slot.full_search = rng.uniform() < opt.full_search_prob;
-              const MctsOptions& full = searches[side]->options;
-              MctsOptions& now = tree.mutable_options();
               now.simulations = slot.full_search ? full.simulations : opt.fast_simulations;
               now.root_noise = slot.full_search && full.root_noise;
               now.gumbel_noise = slot.full_search && full.gumbel_noise;
             }
+            if (full.gumbel_noise && opt.gumbel_noise_plies > 0)
+              now.gumbel_noise = slot.full_search && ply < opt.gumbel_noise_plies;
             tree.sync(st);
             slot.synced = true;
           }
@@ -142,7 +145,6 @@ BatchedPlayResult run(const envs::GameState& initial, GamePlayer* players[2], co
             slot.group = side;
             break;
           }
-          const int ply = static_cast<int>(st.history().size()) - static_cast<int>(initial.history().size());
           if (record && slot.full_search) {
             TrainingPosition pos;
             pos.planes.resize(plane_floats);

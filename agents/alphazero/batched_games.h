@@ -32,8 +32,11 @@ struct GameRecord {
 
 struct BatchedPlayOptions {
   int games = 1;
-  int parallel = 64;             // games in flight (the evaluation batch size)
-  int temperature_moves = 0;     // plies that sample moves in proportion to visits, then greedy
+  int parallel = 64;          // games in flight (the evaluation batch size)
+  int temperature_moves = 0;  // plies that sample moves in proportion to visits, then greedy
+  // Gumbel self-play: the root's Gumbel draw on the first N plies only, later moves the best
+  // survivor of sequential halving, as temperature_moves does for PUCT (0: every ply).
+  int gumbel_noise_plies = 0;
   int random_opening_plies = 0;  // self-play: games start with k ~ U{0..K} random plies (not recorded)
   // Self-play: playout cap randomisation (KataGo, Wu 2019). Each move is a full search (the
   // search's own budget and root noise) with this probability, else a fast one of

@@ -421,6 +421,7 @@ void Mcts::pruned_visit_policy(std::vector<float>& out) const {
 
 double Mcts::root_value() const {
   const Node& root = nodes_[root_];
+  if (options_.gumbel && root.expanded && root.num_edges > 0) return gumbel_root_value();
   double sum = 0.0;
   int visits = 0;
   for (int e = root.first_edge; e < root.first_edge + root.num_edges && root.expanded; ++e) {
@@ -436,6 +437,20 @@ envs::Action Mcts::select_move(double temperature) {
   if (options_.gumbel && (options_.gumbel_noise || temperature <= 0.0))
     return edges_[sequential_halving_winner(root)].action;
   const int first = root.first_edge, n = root.num_edges;
+  if (options_.gumbel) {
+    // Sequential halving hands out visits by its schedule (every considered move gets the
+    // first phase's share), so they say little about a move's worth: sample the improved
+    // policy pi' instead, sharpened by 1 / temperature.
+    improved_policy(root, scores_);
+    double total = 0.0;
+    for (double& p : scores_) total += p = std::pow(p, 1.0 / temperature);
+    double r = rng_.uniform() * total;
+    for (int i = 0; i < n; ++i) {
+      r -= scores_[i];
+      if (r < 0.0) return edges_[first + i].action;
+    }
+    return edges_[first + n - 1].action;
+  }
   if (temperature <= 0.0) {
     int best_visits = -1, ties = 0, best = first;
     for (int e = first; e < first + n; ++e) {

@@ -92,11 +92,13 @@ class Mcts {
   // softmax(logits + sigma(completed Q)) over the legal moves.
   void policy_target(std::vector<float>& out) const;
   void visit_counts(std::vector<int>& out) const;
-  // Mean value of the root from the side to move (0 before any visit).
+  // Value of the root from the side to move (0 before any visit): the mean over its visits,
+  // or with Gumbel search the improved policy's value, sum_a pi'(a) completed Q(a).
   double root_value() const;
   // Temperature 0: the most visited move (ties broken at random); else sampled in
   // proportion to visits^(1/temperature). Gumbel search: the move sequential halving kept
-  // (with gumbel_noise, whatever the temperature).
+  // (with gumbel_noise, whatever the temperature), or with a temperature and no noise a move
+  // sampled in proportion to pi'(a)^(1/temperature).
   envs::Action select_move(double temperature);
   const MctsOptions& options() const { return options_; }
   MctsOptions& mutable_options() { return options_; }
@@ -154,7 +156,9 @@ class Mcts {
   int select_gumbel_root(const Node& root);
   int select_gumbel_interior(const Node& node);
   int sequential_halving_winner(const Node& root);
+  int completed_q_values(const Node& node, std::vector<double>& out) const;
   void completed_q(const Node& node, std::vector<double>& out) const;
+  double gumbel_root_value() const;
   void improved_policy(const Node& node, std::vector<double>& out) const;
 
   MctsOptions options_;

@@ -64,11 +64,11 @@ void Mcts::begin_gumbel_root() {
   halving_ = sequential_halving_schedule(std::min(options_.considered_actions, root.num_edges), options_.simulations);
 }
 
-// sigma(completed Q) per edge of `node` (mctx's qtransform_completed_by_mix_value): a visited
-// edge keeps its mean value; an unvisited one gets the mixed value, the network's value of
-// `node` blended with the prior-weighted mean of the visited edges' values. All are rescaled
-// to [0, 1] over the node's edges, then scaled by (c_visit + max visits) * c_scale.
-void Mcts::completed_q(const Node& node, std::vector<double>& out) const {
+// Completed Q per edge of `node` (mctx's qtransform_completed_by_mix_value before its
+// rescaling): a visited edge keeps its mean value; an unvisited one gets the mixed value, the
+// network's value of `node` blended with the prior-weighted mean of the visited edges' values.
+// Returns the largest visit count among the edges.
+int Mcts::completed_q_values(const Node& node, std::vector<double>& out) const {
   const int n = node.num_edges;
   out.resize(n);
   int sum_visits = 0, max_visits = 0;
@@ -85,15 +85,34 @@ void Mcts::completed_q(const Node& node, std::vector<double>& out) const {
   const double mixed = visited_prior > 0.0
                            ? (node.raw_value + sum_visits * (weighted_q / visited_prior)) / (1.0 + sum_visits)
                            : node.raw_value;
-  double lo = 1e300, hi = -1e300;
   for (int i = 0; i < n; ++i) {
     const Edge& e = edges_[node.first_edge + i];
     out[i] = e.visits > 0 ? e.value_sum / e.visits : mixed;
-    lo = std::min(lo, out[i]);
-    hi = std::max(hi, out[i]);
   }
+  return max_visits;
+}
+
+// sigma(completed Q): the completed values rescaled to [0, 1] over the node's edges, then
+// scaled by (c_visit + max visits) * c_scale.
+void Mcts::completed_q(const Node& node, std::vector<double>& out) const {
+  const int max_visits = completed_q_values(node, out);
+  double lo = 1e300, hi = -1e300;
+  for (double q : out) lo = std::min(lo, q), hi = std::max(hi, q);
   const double scale = (options_.gumbel_c_visit + max_visits) * options_.gumbel_c_scale / std::max(hi - lo, 1e-8);
   for (double& q : out) q = (q - lo) * scale;
+}
+
+// The root's value under the improved policy, sum_a pi'(a) completed Q(a). The visits' mean
+// would not do here: sequential halving visits every considered move once, the bad ones
+// included, so with 16 simulations that mean sits far below the best move's value.
+double Mcts::gumbel_root_value() const {
+  const Node& root = nodes_[root_];
+  std::vector<double> policy, q;
+  improved_policy(root, policy);
+  completed_q_values(root, q);
+  double value = 0.0;
+  for (int i = 0; i < root.num_edges; ++i) value += policy[i] * q[i];
+  return value;
 }
 
 // pi' = softmax(logits + sigma(completed Q)) over the node's edges.

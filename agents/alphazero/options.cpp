@@ -108,6 +108,9 @@ void AlphaZeroOptions::bind(OptionSet& set) {
       .add("considered-actions", &o.considered_actions, "gumbel: root actions sampled by Gumbel-Top-k (paper: 16)")
       .add("gumbel-c-visit", &o.gumbel_c_visit, "gumbel: c_visit of sigma(q) = (c_visit + max N) * c_scale * q")
       .add("gumbel-c-scale", &o.gumbel_c_scale, "gumbel: c_scale of sigma(q)")
+      .add("gumbel-noise-plies", &o.gumbel_noise_plies,
+           "gumbel self-play: the Gumbel draw on the first N plies only, then the best survivor (0: every ply, the "
+           "paper)")
       .add("c-puct", &o.c_puct, "PUCT exploration constant (AlphaZero c_init 1.25)")
       .add("fpu", &o.fpu, "first-play urgency, an unvisited move's Q: zero (AlphaZero) | parent (KataGo)")
       .add("fpu-reduction", &o.fpu_reduction, "fpu parent: Q = parent mean - r sqrt(prior mass visited) (KataGo 0.2)")
@@ -180,6 +183,7 @@ void AlphaZeroOptions::validate() {
   TP_CHECK_AS(UsageError, o.considered_actions > 0, "--considered-actions must be > 0");
   TP_CHECK_AS(UsageError, o.gumbel_c_visit >= 0 && o.gumbel_c_scale >= 0,
               "--gumbel-c-visit and --gumbel-c-scale must be >= 0");
+  TP_CHECK_AS(UsageError, o.gumbel_noise_plies >= 0, "--gumbel-noise-plies must be >= 0");
   TP_CHECK_AS(UsageError, o.fpu == "zero" || o.fpu == "parent", "--fpu must be zero or parent, got '", o.fpu, "'");
   TP_CHECK_AS(UsageError, o.fpu_reduction >= 0, "--fpu-reduction must be >= 0");
   TP_CHECK_AS(UsageError, o.forced_playouts >= 0, "--forced-playouts must be >= 0");

@@ -31,7 +31,8 @@ struct AlphaZeroOptions {
   int considered_actions = 16;   // Gumbel: root actions sampled (paper: 16)
   double gumbel_c_visit = 50.0;  // Gumbel: sigma(q) = (c_visit + max N) * c_scale * q
   double gumbel_c_scale = 0.1;
-  double c_puct = 1.25;  // AlphaZero pseudocode c_init
+  int gumbel_noise_plies = 0;  // Gumbel self-play: the root draw on the first N plies only (0: all)
+  double c_puct = 1.25;        // AlphaZero pseudocode c_init
   // KataGo's refinements (Wu 2019), off by default (AlphaZero's rules):
   std::string fpu = "zero";      // unvisited child's Q: "zero" (AlphaZero) | "parent" (KataGo)
   double fpu_reduction = 0.2;    // parent: Q = parent mean - r sqrt(visited prior mass)

@@ -39,6 +39,7 @@ BatchedPlayOptions self_play_options(const AlphaZeroOptions& o, int games) {
   sp.games = games;
   sp.parallel = o.parallel_games;
   sp.temperature_moves = o.temperature_moves;
+  sp.gumbel_noise_plies = o.gumbel_noise_plies;
   sp.random_opening_plies = o.random_opening_plies;
   sp.full_search_prob = o.full_search_prob;
   sp.value_q_weight = o.value_q_weight;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <set>
 
@@ -129,6 +130,31 @@ TEST(GumbelSearch, PolicyTargetIsThePriorWhenNothingWasSearched) {
   for (int k = 0; k < 9; ++k) EXPECT_NEAR(pi[k], (k + 1) / 45.0, 1e-5) << k;
 }
 
+// The root value a Gumbel search reports (and self-play's value target mixes in) is the
+// improved policy's, not the visits' mean, and moves sampled with a temperature follow pi'.
+// Worked by hand: x wins at c1 among 5 legal moves; 5 simulations visit each once; c1 is a
+// won terminal (q 1), the others leaves worth 0, so sigma(q) = (50 + 1) * 0.1 for c1 only and
+// pi'(c1) = e^5.1 / (e^5.1 + 4). The visits' mean would be 1/5.
+TEST(GumbelSearch, RootValueIsTheImprovedPolicysValue) {
+  UniformEvaluator uniform;
+  Mcts mcts(gumbel(5, 16, false), 3);
+  auto s = ttt({"a1", "a2", "b1", "b2"});
+  mcts.sync(*s);
+  mcts.search(uniform);
+  std::vector<int> visits;
+  mcts.visit_counts(visits);
+  for (const char* move : {"c1", "c2", "a3", "b3", "c3"}) EXPECT_EQ(visits[s->string_to_action(move)], 1) << move;
+  const double win = std::exp(5.1) / (std::exp(5.1) + 4.0);
+  std::vector<float> pi;
+  mcts.policy_target(pi);
+  EXPECT_NEAR(pi[s->string_to_action("c1")], win, 1e-5);
+  EXPECT_NEAR(mcts.root_value(), win, 1e-6);
+  // A match's sampled opening plies draw from pi' too, not from the visits (1/5 each here).
+  int wins = 0;
+  for (int k = 0; k < 200; ++k) wins += s->action_to_string(mcts.select_move(1.0)) == "c1";
+  EXPECT_GE(wins, 180);  // expected 195
+}
+
 TEST(GumbelSearch, SelfPlayRecordsImprovedPolicies) {
   UniformEvaluator uniform;
   BatchedSearch search{&uniform, gumbel(8, 4)};
@@ -140,6 +166,26 @@ TEST(GumbelSearch, SelfPlayRecordsImprovedPolicies) {
   ASSERT_FALSE(r.positions.empty());
   for (const TrainingPosition& p : r.positions)
     EXPECT_NEAR(std::accumulate(p.policy.begin(), p.policy.end(), 0.f), 1.f, 1e-5);
+}
+
+// --gumbel-noise-plies: after the first N plies self-play plays the best survivor without
+// the draw, and the search is deterministic, so each game is fixed by its first ply: at most
+// 9 different tic-tac-toe games with N = 1, against many with the draw on every ply.
+TEST(GumbelSearch, NoisePliesMakeLaterMovesDeterministic) {
+  UniformEvaluator uniform;
+  auto distinct_games = [&](int noise_plies) {
+    BatchedSearch search{&uniform, gumbel(8, 4)};
+    BatchedPlayOptions opt;
+    opt.games = 48;
+    opt.parallel = 16;
+    opt.gumbel_noise_plies = noise_plies;
+    const BatchedPlayResult r = self_play(*ttt({}), search, opt, 5);
+    std::set<std::vector<envs::Action>> games;
+    for (const auto& g : r.games) games.insert(g.moves);
+    return games.size();
+  };
+  EXPECT_LE(distinct_games(1), 9u);
+  EXPECT_GT(distinct_games(0), 20u);
 }
 
 TEST(GumbelSearch, RefusesNoiseAndUct) {
