@@ -52,6 +52,20 @@ class Rng {
     const double u2 = uniform();
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }
+  // An index drawn with probability proportional to its weight (weights >= 0, some > 0; a
+  // zero weight is never drawn): one uniform draw walked down the running sum.
+  size_t weighted_index(const std::vector<double>& weights) {
+    double total = 0.0;
+    for (double w : weights) total += w;
+    double r = uniform() * total;
+    size_t last = 0;  // where rounding leaves r >= 0 after the walk: the last drawable index
+    for (size_t i = 0; i < weights.size(); ++i) {
+      if (weights[i] <= 0.0) continue;
+      last = i;
+      if ((r -= weights[i]) < 0.0) return i;
+    }
+    return last;
+  }
   // An independent generator for a child component (derived from this stream).
   Rng split() { return Rng((*this)()); }
 

@@ -17,6 +17,7 @@ std::vector<double> play_policy_games(PolicyNetwork& a, PolicyNetwork& b, int n,
   std::vector<GoState> games(static_cast<size_t>(n), GoState(params));
   std::vector<size_t> movers;
   std::vector<float> sensible(static_cast<size_t>(actions));
+  std::vector<double> weights(static_cast<size_t>(area));  // a move's sampling weight
   torch::Tensor x = torch::empty({n, planes, size, size});
   for (bool live = true; live;) {
     live = false;
@@ -46,15 +47,9 @@ std::vector<double> play_policy_games(PolicyNetwork& a, PolicyNetwork& b, int n,
         sensible[static_cast<size_t>(area)] = count == 0 ? 1.f : 0.f;
         envs::Action move = s.pass_action();
         if (count > 0) {
-          double total = 0;
           for (int m = 0; m < area; ++m)
-            if (sensible[static_cast<size_t>(m)] > 0) total += std::exp(row[m] - best);
-          double u = rng.uniform() * total;
-          for (int m = 0; m < area; ++m)
-            if (sensible[static_cast<size_t>(m)] > 0) {
-              move = m;
-              if ((u -= std::exp(row[m] - best)) <= 0) break;
-            }
+            weights[static_cast<size_t>(m)] = sensible[static_cast<size_t>(m)] > 0 ? std::exp(row[m] - best) : 0.0;
+          move = static_cast<envs::Action>(rng.weighted_index(weights));
         }
         if (on_move)
           on_move({static_cast<int>(movers[i]), &s, in + static_cast<int64_t>(i) * plane_floats, sensible.data(), move,

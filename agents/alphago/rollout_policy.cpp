@@ -305,12 +305,8 @@ double RolloutPolicy::playout(const envs::go::GoState& state, Rng& rng) const {
       me = envs::go::opponent(me);
       continue;
     }
-    double total = 0;
-    for (double& w : weights) total += (w = std::exp(w - best));
-    double u = rng.uniform() * total;
-    size_t pick = 0;
-    while (pick + 1 < weights.size() && (u -= weights[pick]) > 0) ++pick;
-    const int p = points[pick];
+    for (double& w : weights) w = std::exp(w - best);
+    const int p = points[rng.weighted_index(weights)];
     const int captured = b.play(p, me);
     ko = captured == 1 && b.chain_size(p) == 1 && b.in_atari(p) ? b.atari_liberty(p) : -1;
     passes = 0;

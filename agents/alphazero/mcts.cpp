@@ -442,14 +442,8 @@ envs::Action Mcts::select_move(double temperature) {
     // first phase's share), so they say little about a move's worth: sample the improved
     // policy pi' instead, sharpened by 1 / temperature.
     improved_policy(root, scores_);
-    double total = 0.0;
-    for (double& p : scores_) total += p = std::pow(p, 1.0 / temperature);
-    double r = rng_.uniform() * total;
-    for (int i = 0; i < n; ++i) {
-      r -= scores_[i];
-      if (r < 0.0) return edges_[first + i].action;
-    }
-    return edges_[first + n - 1].action;
+    for (double& p : scores_) p = std::pow(p, 1.0 / temperature);
+    return edges_[first + static_cast<int>(rng_.weighted_index(scores_))].action;
   }
   if (temperature <= 0.0) {
     int best_visits = -1, ties = 0, best = first;
@@ -462,15 +456,11 @@ envs::Action Mcts::select_move(double temperature) {
     }
     return edges_[best].action;
   }
+  scores_.resize(n);
   double total = 0.0;
-  for (int e = first; e < first + n; ++e) total += std::pow(edges_[e].visits, 1.0 / temperature);
+  for (int i = 0; i < n; ++i) total += scores_[i] = std::pow(edges_[first + i].visits, 1.0 / temperature);
   if (total <= 0.0) return edges_[first + rng_.below(n)].action;
-  double r = rng_.uniform() * total;
-  for (int e = first; e < first + n; ++e) {
-    r -= std::pow(edges_[e].visits, 1.0 / temperature);
-    if (r < 0.0) return edges_[e].action;
-  }
-  return edges_[first + n - 1].action;
+  return edges_[first + static_cast<int>(rng_.weighted_index(scores_))].action;
 }
 
 }  // namespace tp::agents

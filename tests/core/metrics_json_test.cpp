@@ -170,6 +170,18 @@ TEST(Rng, DeterministicAndSerializable) {
   EXPECT_NEAR(mean / 20000, 0.0, 0.05);
 }
 
+TEST(Rng, WeightedIndexFollowsTheWeights) {
+  Rng rng(11);
+  const std::vector<double> weights = {0, 1, 3, 1};
+  int seen[4] = {};
+  for (int i = 0; i < 10000; ++i) ++seen[rng.weighted_index(weights)];
+  EXPECT_EQ(seen[0], 0);  // a zero weight is never drawn
+  EXPECT_NEAR(seen[1], 2000, 200);
+  EXPECT_NEAR(seen[2], 6000, 250);
+  EXPECT_NEAR(seen[3], 2000, 200);
+  EXPECT_EQ(rng.weighted_index({0, 0, 5}), 2u);
+}
+
 TEST(RunDir, CreatesLayoutAndConfig) {
   test::TempDir dir;
   RunDir r = RunDir::create("dqn", "MinAtar/Breakout-v1", dir.file("run1"));
