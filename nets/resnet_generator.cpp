@@ -14,9 +14,9 @@ namespace {
 nn::InstanceNorm2d instance_norm(int64_t channels) { return nn::InstanceNorm2d(nn::InstanceNorm2dOptions(channels)); }
 
 // x + (pad, conv3, norm, relu, pad, conv3, norm)(x).
-class ResidualBlockImpl : public nn::Module {
+class ResnetBlockImpl : public nn::Module {
  public:
-  explicit ResidualBlockImpl(int64_t width) {
+  explicit ResnetBlockImpl(int64_t width) {
     body_ =
         register_module("body", nn::Sequential(nn::ReflectionPad2d(1), nn::Conv2d(nn::Conv2dOptions(width, width, 3)),
                                                instance_norm(width), nn::ReLU(), nn::ReflectionPad2d(1),
@@ -27,7 +27,7 @@ class ResidualBlockImpl : public nn::Module {
  private:
   nn::Sequential body_{nullptr};
 };
-TORCH_MODULE(ResidualBlock);
+TORCH_MODULE(ResnetBlock);
 }  // namespace
 
 ResnetGeneratorImpl::ResnetGeneratorImpl(ResnetGeneratorOptions o) : options_(std::move(o)) {
@@ -44,7 +44,7 @@ ResnetGeneratorImpl::ResnetGeneratorImpl(ResnetGeneratorOptions o) : options_(st
     net_->push_back(instance_norm(w * m * 2));
     net_->push_back(nn::ReLU());
   }
-  for (int64_t b = 0; b < options_.blocks(); ++b) net_->push_back(ResidualBlock(4 * w));
+  for (int64_t b = 0; b < options_.blocks(); ++b) net_->push_back(ResnetBlock(4 * w));
   for (int64_t m : {4, 2}) {  // u(2 ngf), u(ngf)
     net_->push_back(
         nn::ConvTranspose2d(nn::ConvTranspose2dOptions(w * m, w * m / 2, 3).stride(2).padding(1).output_padding(1)));

@@ -10,7 +10,7 @@ namespace tp::nets {
 namespace nn = torch::nn;
 
 namespace {
-nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, bool bias = true) {
+nn::Conv2d srgan_conv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, bool bias = true) {
   return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(bias));
 }
 nn::LeakyReLU lrelu() { return nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)); }
@@ -21,19 +21,19 @@ SRResNetImpl::SRResNetImpl(SRResNetOptions o) : options_(std::move(o)) {
   TP_CHECK_AS(UsageError, w > 0 && c > 0 && options_.blocks() >= 0, "SRResNet sizes must be positive");
   TP_CHECK_AS(UsageError, options_.scale() >= 2 && (options_.scale() & (options_.scale() - 1)) == 0,
               "the SRResNet scale must be a power of two >= 2, not ", options_.scale());
-  head_ = register_module("head", nn::Sequential(conv(c, w, 9), nn::PReLU()));
+  head_ = register_module("head", nn::Sequential(srgan_conv(c, w, 9), nn::PReLU()));
   blocks_ = register_module("blocks", nn::ModuleList());
   for (int64_t b = 0; b < options_.blocks(); ++b)
-    blocks_->push_back(nn::Sequential(conv(w, w, 3, 1, false), nn::BatchNorm2d(w), nn::PReLU(), conv(w, w, 3, 1, false),
-                                      nn::BatchNorm2d(w)));
-  trunk_end_ = register_module("trunk_end", nn::Sequential(conv(w, w, 3, 1, false), nn::BatchNorm2d(w)));
+    blocks_->push_back(nn::Sequential(srgan_conv(w, w, 3, 1, false), nn::BatchNorm2d(w), nn::PReLU(),
+                                      srgan_conv(w, w, 3, 1, false), nn::BatchNorm2d(w)));
+  trunk_end_ = register_module("trunk_end", nn::Sequential(srgan_conv(w, w, 3, 1, false), nn::BatchNorm2d(w)));
   tail_ = register_module("tail", nn::Sequential());
   for (int64_t s = options_.scale(); s > 1; s /= 2) {
-    tail_->push_back(conv(w, 4 * w, 3));
+    tail_->push_back(srgan_conv(w, 4 * w, 3));
     tail_->push_back(nn::PixelShuffle(nn::PixelShuffleOptions(2)));
     tail_->push_back(nn::PReLU());
   }
-  tail_->push_back(conv(w, c, 9));
+  tail_->push_back(srgan_conv(w, c, 9));
   tail_->push_back(nn::Tanh());
 }
 
@@ -55,12 +55,12 @@ SRGANDiscriminatorImpl::SRGANDiscriminatorImpl(SRGANDiscriminatorOptions o) : op
   const int64_t ndf = options_.ndf();
   TP_CHECK_AS(UsageError, ndf > 0 && options_.channels() > 0 && options_.image_size() >= 8,
               "SRGAN discriminator sizes must be positive (images >= 8x8)");
-  net_ = register_module("net", nn::Sequential(conv(options_.channels(), ndf, 3), lrelu()));
+  net_ = register_module("net", nn::Sequential(srgan_conv(options_.channels(), ndf, 3), lrelu()));
   const int64_t widths[] = {ndf, 2 * ndf, 2 * ndf, 4 * ndf, 4 * ndf, 8 * ndf, 8 * ndf};
   int64_t in = ndf, size = options_.image_size();
   for (int i = 0; i < 7; ++i) {
     const int64_t stride = i % 2 == 0 ? 2 : 1;
-    net_->push_back(conv(in, widths[i], 3, stride, false));
+    net_->push_back(srgan_conv(in, widths[i], 3, stride, false));
     net_->push_back(nn::BatchNorm2d(widths[i]));
     net_->push_back(lrelu());
     if (stride == 2) size = (size + 1) / 2;  // 3x3, padding 1

@@ -2,6 +2,7 @@
 // Helpers shared by the test executables: temp dirs, running the real CLI, test data.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -71,6 +72,9 @@ inline std::string unmet_cli_errors(const std::vector<std::pair<std::string, std
   }
   return unmet;
 }
+
+// How many lines a command's output has ('\n' count).
+inline int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
 // The last line of a command's output (e.g. its `--json` line).
 inline std::string last_line(const std::string& s) {

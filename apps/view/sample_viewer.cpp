@@ -13,9 +13,8 @@
 namespace tp::view {
 
 namespace {
-constexpr float kPad = 4;
 constexpr float kTop = 8;
-const sf::Color kBackground(30, 30, 36), kSelectA(60, 220, 90), kSelectB(255, 150, 40);
+const sf::Color kSelectA(60, 220, 90), kSelectB(255, 150, 40);
 // Where a scatter plot sits: room for the y numbers at the left and the x numbers below.
 constexpr float kPlotLeft = 32, kPlotTop = 10, kPlotBelow = 26;
 
@@ -46,19 +45,21 @@ sf::Vector2u SampleViewer::size() const {
   if (!sampler_.is_image())
     return {std::max(400u, plot_.getSize().x + static_cast<unsigned>(kPlotLeft)) + 10,
             plot_.getSize().y + static_cast<unsigned>(kPlotTop + kPlotBelow) + hud};
-  const float w = std::max(static_cast<float>(columns_), static_cast<float>(walk_steps_)) * (tile_ + kPad) + kPad;
-  const float h = kTop + static_cast<float>(rows_) * (tile_ + kPad) + 24 + tile_ + kPad;
+  const float w =
+      std::max(static_cast<float>(columns_), static_cast<float>(walk_steps_)) * (tile_ + kTilePad) + kTilePad;
+  const float h = kTop + static_cast<float>(rows_) * (tile_ + kTilePad) + 24 + tile_ + kTilePad;
   return {static_cast<unsigned>(std::max(w, 560.0f)), static_cast<unsigned>(h) + hud};
 }
 
 sf::FloatRect SampleViewer::tile_rect(int i) const {
   const int r = i / columns_, c = i % columns_;
-  return {kPad + static_cast<float>(c) * (tile_ + kPad), kTop + static_cast<float>(r) * (tile_ + kPad), tile_, tile_};
+  return {kTilePad + static_cast<float>(c) * (tile_ + kTilePad), kTop + static_cast<float>(r) * (tile_ + kTilePad),
+          tile_, tile_};
 }
 
 sf::FloatRect SampleViewer::walk_rect(int j) const {
-  const float y = kTop + static_cast<float>(rows_) * (tile_ + kPad) + 24;
-  return {kPad + static_cast<float>(j) * (tile_ + kPad), y, tile_, tile_};
+  const float y = kTop + static_cast<float>(rows_) * (tile_ + kTilePad) + 24;
+  return {kTilePad + static_cast<float>(j) * (tile_ + kTilePad), y, tile_, tile_};
 }
 
 sf::FloatRect SampleViewer::plot_rect() const {
@@ -195,7 +196,7 @@ void SampleViewer::draw_plot_axes(sf::RenderTarget& target) const {
 void SampleViewer::draw(sf::RenderTarget& target) const {
   const sf::RenderStates states;
   const sf::Vector2u sz = size();
-  draw_rect(target, states, {0, 0, static_cast<float>(sz.x), static_cast<float>(sz.y)}, kBackground);
+  draw_rect(target, states, {0, 0, static_cast<float>(sz.x), static_cast<float>(sz.y)}, kTileBackground);
   float content_bottom = 0;
   if (sampler_.is_image()) {
     for (int i = 0; i < count_; ++i) {
@@ -210,7 +211,7 @@ void SampleViewer::draw(sf::RenderTarget& target) const {
     const sf::FloatRect strip = walk_rect(0);
     if (font_)
       draw_text(target, states, *font_,
-                walk_textures_.empty() ? "latent walk: (none yet)" : "latent walk:", {kPad, strip.top - 21}, 14,
+                walk_textures_.empty() ? "latent walk: (none yet)" : "latent walk:", {kTilePad, strip.top - 21}, 14,
                 sf::Color(190, 200, 210));
     for (size_t j = 0; j < walk_textures_.size(); ++j) {
       sf::Sprite sprite(walk_textures_[j]);
@@ -219,7 +220,7 @@ void SampleViewer::draw(sf::RenderTarget& target) const {
       sprite.setScale(scale_, scale_);
       target.draw(sprite, states);
     }
-    content_bottom = strip.top + strip.height + kPad;
+    content_bottom = strip.top + strip.height + kTilePad;
   } else {
     sf::Sprite sprite(plot_);
     sprite.setPosition(kPlotLeft, kPlotTop);

@@ -15,6 +15,10 @@
 
 namespace tp::view {
 
+// The image viewers' shared look: the gap around tiles and the background behind them.
+constexpr float kTilePad = 4;
+inline const sf::Color kTileBackground(30, 30, 36);
+
 // (N, C, H, W) images in [0, 1] (C = 1 or 3) -> one RGBA texture each, replacing `textures`.
 void upload_images(const torch::Tensor& images, std::vector<sf::Texture>& textures);
 

@@ -14,8 +14,8 @@
 namespace tp::view {
 
 namespace {
-constexpr float kPad = 4, kLabel = 90;  // the row names sit left of the tiles
-const sf::Color kBackground(30, 30, 36), kInk(190, 200, 210);
+constexpr float kLabel = 90;  // the row names sit left of the tiles
+const sf::Color kInk(190, 200, 210);
 }  // namespace
 
 TranslationViewer::TranslationViewer(gen::ImageTranslator& translator, gen::Dataset test, std::string title,
@@ -58,8 +58,8 @@ void TranslationViewer::key(sf::Keyboard::Key key) {
 }
 
 sf::FloatRect TranslationViewer::tile_rect(int r, int c) const {
-  return {kLabel + kPad + static_cast<float>(c) * (tile_ + kPad), kPad + static_cast<float>(r) * (tile_ + kPad), tile_,
-          tile_};
+  return {kLabel + kTilePad + static_cast<float>(c) * (tile_ + kTilePad),
+          kTilePad + static_cast<float>(r) * (tile_ + kTilePad), tile_, tile_};
 }
 
 std::vector<std::string> TranslationViewer::help_lines() const {
@@ -67,15 +67,15 @@ std::vector<std::string> TranslationViewer::help_lines() const {
 }
 
 sf::Vector2u TranslationViewer::size() const {
-  const float w = kLabel + kPad + static_cast<float>(columns_) * (tile_ + kPad);
-  const float h = kPad + 3 * (tile_ + kPad);
+  const float w = kLabel + kTilePad + static_cast<float>(columns_) * (tile_ + kTilePad);
+  const float h = kTilePad + 3 * (tile_ + kTilePad);
   return {static_cast<unsigned>(std::max(w, 560.0f)), static_cast<unsigned>(h) + hud_height(help_lines().size() + 1)};
 }
 
 void TranslationViewer::draw(sf::RenderTarget& target) const {
   const sf::RenderStates states;
   const sf::Vector2u sz = size();
-  draw_rect(target, states, {0, 0, static_cast<float>(sz.x), static_cast<float>(sz.y)}, kBackground);
+  draw_rect(target, states, {0, 0, static_cast<float>(sz.x), static_cast<float>(sz.y)}, kTileBackground);
   for (int r = 0; r < 3; ++r) {
     const auto& row = textures_[static_cast<size_t>(r)];
     for (size_t c = 0; c < row.size(); ++c) {
@@ -86,8 +86,8 @@ void TranslationViewer::draw(sf::RenderTarget& target) const {
       target.draw(sprite, states);
     }
     if (font_)
-      draw_text(target, states, *font_, row_names_[static_cast<size_t>(r)], {kPad, tile_rect(r, 0).top + tile_ / 2 - 9},
-                15, kInk);
+      draw_text(target, states, *font_, row_names_[static_cast<size_t>(r)],
+                {kTilePad, tile_rect(r, 0).top + tile_ / 2 - 9}, 15, kInk);
   }
   if (!font_) return;
   const int64_t last = first_ + static_cast<int64_t>(textures_[0].size());
@@ -95,7 +95,7 @@ void TranslationViewer::draw(sf::RenderTarget& target) const {
                                     std::to_string(first_ + 1) + "-" + std::to_string(last) + " of " +
                                     std::to_string(test_.size())};
   for (const auto& l : help_lines()) lines.push_back(l);
-  draw_hud(target, *font_, {0, kPad + 3 * (tile_ + kPad)}, static_cast<float>(sz.x), lines);
+  draw_hud(target, *font_, {0, kTilePad + 3 * (tile_ + kTilePad)}, static_cast<float>(sz.x), lines);
 }
 
 }  // namespace tp::view

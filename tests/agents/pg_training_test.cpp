@@ -18,7 +18,7 @@ using tp::test::train_json;
 namespace {
 
 // The trained network's parameters, flattened, from a checkpoint.
-torch::Tensor online_parameters(const std::string& path) {
+torch::Tensor actor_critic_online_parameters(const std::string& path) {
   tp::CheckpointReader reader(path);
   tp::nets::ActorCritic net(tp::nets::actor_critic_options_from_spec(reader.bytes("net")));
   reader.load_module("online", *net);
@@ -49,7 +49,7 @@ TEST(PgTraining, PpoResumeEqualsAnUninterruptedRun) {
       "ppo",
       "--env CartPole-v1 --seed 3 --steps 2048 --num-envs 4 --num-steps 128 --update-epochs 2 --num-minibatches 4"
       " --norm-obs --norm-reward --eval-every 0 --final-eval-episodes 2 --checkpoint-every 1024",
-      "ckpt-000000002048.tpck", online_parameters);
+      "ckpt-000000002048.tpck", actor_critic_online_parameters);
 }
 
 // Issue 14's PPO target for one seed: the CartPole defaults (100k steps) reach a
@@ -103,7 +103,7 @@ TEST(PgTraining, A3cWithTwoWorkersLearnsCartPole) {
 TEST(PgTraining, PpoWithGsdeReachesTheMountainCarGoalAndResumesExactly) {
   const tp::Json straight = tp::test::expect_resume_equals_straight(
       "ppo", "--env MountainCarContinuous-v0 --seed 3 --steps 4000 --checkpoint-every 2000", "ckpt-000000004000.tpck",
-      online_parameters);
+      actor_critic_online_parameters);
   EXPECT_EQ(straight.at("final_policy").get<std::string>(), "best");
   EXPECT_GE(straight.at("final_eval_mean").get<double>(), 80.0);
 }

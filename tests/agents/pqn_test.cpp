@@ -38,7 +38,7 @@ void expect_near(const torch::Tensor& got, std::vector<float> want) {
   EXPECT_TRUE(torch::allclose(got, w, 1e-6, 1e-6)) << "got\n" << got << "\nwant\n" << w;
 }
 
-torch::Tensor online_parameters(const std::string& path) {
+torch::Tensor pqn_online_parameters(const std::string& path) {
   tp::CheckpointReader reader(path);
   tp::agents::pqn::PqnNetwork net(tp::agents::pqn::pqn_network_options_from_spec(reader.bytes("net")));
   reader.load_module("online", *net);
@@ -130,7 +130,7 @@ TEST(PqnTraining, ResumeEqualsAnUninterruptedRun) {
       "pqn",
       "--env CartPole-v1 --seed 3 --steps 4096 --num-envs 8 --num-steps 32 --update-epochs 2 --num-minibatches 4"
       " --hidden 32,32 --eval-every 0 --final-eval-episodes 2 --checkpoint-every 2048",
-      "ckpt-000000004096.tpck", online_parameters);
+      "ckpt-000000004096.tpck", pqn_online_parameters);
 }
 
 // Seeded learning: the CartPole preset cut to 100k steps (epsilon and lr schedules scale with

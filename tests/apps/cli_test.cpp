@@ -10,13 +10,8 @@
 namespace tp {
 namespace {
 
+using test::count_lines;
 using test::run_torchplay;
-
-int count_lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
 
 TEST(Cli, HelpListsCommands) {
   auto r = run_torchplay("--help");

@@ -13,9 +13,8 @@
 namespace tp {
 namespace {
 
+using test::count_lines;
 using test::run_torchplay;
-
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
 Json last_json(const std::string& output) {
   auto end = output.find_last_not_of('\n');

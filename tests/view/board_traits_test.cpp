@@ -63,9 +63,7 @@ bool same_pixels(const sf::Image& a, const sf::Image& b, sf::Vector2u size) {
   return true;
 }
 
-sf::Image render_session(const BoardSession& s) {
-  return test::render(s.size().x, s.size().y, [&](sf::RenderTarget& t) { s.draw(t); });
-}
+using test::render_session;
 
 TEST(BoardTraits, AGameUnderAnotherNameLooksAndPlaysTheSame) {
   sf::Font font;

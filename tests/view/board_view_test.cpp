@@ -15,9 +15,7 @@
 namespace tp::view {
 namespace {
 
-sf::Image render_session(const BoardSession& s) {
-  return test::render(s.size().x, s.size().y, [&](sf::RenderTarget& t) { s.draw(t); });
-}
+using test::render_session;
 
 // The pixel a piece of `player` is identified by in cell (row, col): the centre for discs
 // and stones, a point on the ring for O, on a bar for X.

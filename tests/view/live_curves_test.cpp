@@ -29,9 +29,10 @@ sf::Image last_recorded_frame(const std::string& dir) {
 }
 
 TEST(LiveCurves, TheWindowShowsWhatPlotDrawsAndWaitsForTheFirstRow) {
-  test::TempDir dir;
+  tp::test::TempDir dir;
   const std::string run = dir.file("run");
-  const auto r = test::run_torchplay("train ppo --env CartPole-v1 --steps 8000 --threads 1 --quiet --run-dir " + run);
+  const auto r =
+      tp::test::run_torchplay("train ppo --env CartPole-v1 --steps 8000 --threads 1 --quiet --run-dir " + run);
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
   LiveCurvesOptions o;
@@ -86,15 +87,15 @@ TEST(LiveCurves, TheWindowShowsWhatPlotDrawsAndWaitsForTheFirstRow) {
 }
 
 TEST(LiveCurves, ShowRunsWithTheTrainingAndIsNotSavedInTheConfig) {
-  test::TempDir dir;
-  auto r = test::run_torchplay("train ppo --env CartPole-v1 --steps 4000 --threads 1 --quiet --show --run-dir " +
-                               dir.file("run"));
+  tp::test::TempDir dir;
+  auto r = tp::test::run_torchplay("train ppo --env CartPole-v1 --steps 4000 --threads 1 --quiet --show --run-dir " +
+                                   dir.file("run"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string text = read_file(dir.file("run/config.ini"));
   EXPECT_EQ(text.find("show"), std::string::npos) << text;  // a resumed run does not reopen it
   // No display: a one-line error before any training (no run directory is made).
-  r = test::run_command("DISPLAY= " + test::torchplay_bin() +
-                        " train ppo --env CartPole-v1 --steps 4000 --show --run-dir " + dir.file("none"));
+  r = tp::test::run_command("DISPLAY= " + tp::test::torchplay_bin() +
+                            " train ppo --env CartPole-v1 --steps 4000 --show --run-dir " + dir.file("none"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("no display"), std::string::npos) << r.output;
   EXPECT_LE(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;

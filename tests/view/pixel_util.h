@@ -22,6 +22,13 @@ inline sf::Image render(unsigned w, unsigned h, const std::function<void(sf::Ren
   return texture.getTexture().copyToImage();
 }
 
+// A view's picture at its own size: anything with size() and draw(sf::RenderTarget&), a
+// BoardSession say.
+template <typename View>
+sf::Image render_session(const View& view) {
+  return render(view.size().x, view.size().y, [&](sf::RenderTarget& t) { view.draw(t); });
+}
+
 inline std::vector<sf::Vector2f> pixels_of(const sf::Image& image, sf::Color color) {
   std::vector<sf::Vector2f> out;
   const sf::Vector2u size = image.getSize();
