@@ -24,6 +24,9 @@ set(TP_SLOW_TESTS
   DistributedR2d2.MaskedCartPoleLearnerAndTwoActorsLearnIt
   R2d2Trainer.LearnsMaskedCartPole
   R2d2Cli.ShortRunCheckpointsAndResumeContinues
+  # 12-17 s here, but 88-135 s each under the sanitizers (the longest two of that stage).
+  AlphaGoSl.LearnsGnuGosMovesFarAboveChanceAndResumes
+  CycleGan.TurnsSmallSquaresIntoLargeOnesAndBack
 )
 if(TARGET tp_view)
   list(APPEND TP_SLOW_TESTS WatchCli.DqnCheckpointPlaysTheEpisodeEvalScores)
