@@ -38,6 +38,13 @@ bool is_checkpoint_spec(const std::string& spec) {
 
 std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs::GameState& game,
                                              const GamePlayerContext& ctx) {
+  TP_CHECK_AS(UsageError, ctx.search.empty() || ctx.search == "puct" || ctx.search == "gumbel", "search '", ctx.search,
+              "': expected puct or gumbel");
+  const auto no_search_choice = [&] {
+    TP_CHECK_AS(UsageError, ctx.search.empty(), "agent '", spec,
+                "': a search choice (puct or gumbel) applies to AlphaZero checkpoints only");
+  };
+  if (!is_checkpoint_spec(spec) || spec.rfind("lee:", 0) == 0 || is_torchscript_spec(spec)) no_search_choice();
   if (spec == "random") return std::make_unique<RandomPlayer>(ctx.seed);
   if (spec == "minimax") return std::make_unique<MinimaxPlayer>(0, ctx.seed);
   if (spec.rfind("minimax:", 0) == 0)
@@ -69,13 +76,21 @@ std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs
   }
   const std::string path = agent_checkpoint(spec, {"random", "minimax", "minimax:DEPTH", "mcts:N", "solver",
                                                    "torchscript:FILE.pt", "lee:policy=SL,rollout=ROLLOUT"});
-  if (alphago::is_policy_checkpoint(path)) return alphago::make_policy_player(path, game, ctx.device);
+  if (alphago::is_policy_checkpoint(path)) {
+    no_search_choice();
+    return alphago::make_policy_player(path, game, ctx.device);
+  }
   const torch::Device device(ctx.device);
   LoadedAlphaZeroModel model = load_alphazero_model(path, game, device);
   MctsOptions o = model.info.play_options(ctx.simulations);
   if (ctx.leaf_batch > 0) o.leaf_batch = ctx.leaf_batch;
+  std::string name = "alphazero(" + spec + ")";
+  if (!ctx.search.empty()) {
+    o.gumbel = ctx.search == "gumbel";
+    name = "alphazero(" + spec + ", " + ctx.search + " search)";
+  }
   auto evaluator = std::make_shared<NetworkEvaluator>(model.net, game.info(), device, kMaxLeafBatch);
-  return std::make_unique<MctsPlayer>("alphazero(" + spec + ")", std::move(evaluator), o, ctx.seed);
+  return std::make_unique<MctsPlayer>(name, std::move(evaluator), o, ctx.seed);
 }
 
 }  // namespace tp::agents

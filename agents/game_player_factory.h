@@ -17,6 +17,9 @@ struct GamePlayerContext {
   std::string device = "cpu";
   int simulations = 0;  // checkpoint players: MCTS simulations per move (0: the run's setting)
   int leaf_batch = 0;   // searching network players: leaves per network call (0: the player's own)
+  // AlphaZero checkpoints: "puct" or "gumbel" in place of the search the run trained with
+  // ("": the run's), to tell a network's strength from its search's.
+  std::string search{};
 };
 
 // Throws UsageError for an unknown spec and CheckpointError for a bad or mismatched

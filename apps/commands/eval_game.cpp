@@ -29,17 +29,26 @@ struct EvalGameOptions {
   int games = 100;
   int parallel_games = 64;
   int agent_simulations = 0, opponent_simulations = 0;
+  std::string agent_search, opponent_search;  // "": the checkpoint's own
   int temperature_moves = 0;
   std::string positions;
   bool write_answers = false, no_answers = false;
   bool exhaustive = false;
 };
 
-int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs::GameState& initial) {
+// The evaluated agent's settings (the opponent's differ in seed, simulations and search).
+agents::GamePlayerContext agent_context(const EvalGameOptions& o, const CommonOptions& common) {
   agents::GamePlayerContext ctx{common.seed, common.device, o.agent_simulations};
+  ctx.search = o.agent_search;
+  return ctx;
+}
+
+int run_match(const EvalGameOptions& o, const CommonOptions& common, const envs::GameState& initial) {
+  agents::GamePlayerContext ctx = agent_context(o, common);
   auto a = agents::make_game_player(o.agent, initial, ctx);
   ctx.seed = common.seed + 1;
   ctx.simulations = o.opponent_simulations;
+  ctx.search = o.opponent_search;
   auto b = agents::make_game_player(o.opponent, initial, ctx);
   Progress progress("eval " + o.game, o.games, "games", common.quiet);
   agents::MatchEvalOptions opt;
@@ -118,7 +127,7 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const T
     progress.finish();
     return 0;
   }
-  agents::GamePlayerContext ctx{common.seed, common.device, o.agent_simulations};
+  const agents::GamePlayerContext ctx = agent_context(o, common);
   auto player = agents::make_game_player(o.agent, initial, ctx);
   // Two steps per position: its move chosen, then checked by the solver.
   Progress progress("positions (choose, then check)", 2 * total, "steps", common.quiet);
@@ -178,7 +187,7 @@ int run_positions(const EvalGameOptions& o, const CommonOptions& common, const T
 
 int run_exhaustive(const EvalGameOptions& o, const CommonOptions& common, const envs::GameState& initial) {
   const auto positions = agents::reachable_positions(initial);
-  agents::GamePlayerContext ctx{common.seed, common.device, o.agent_simulations};
+  const agents::GamePlayerContext ctx = agent_context(o, common);
   auto player = agents::make_game_player(o.agent, initial, ctx);
   Progress progress("exhaustive", static_cast<int64_t>(positions.size()), "positions", common.quiet);
   const agents::ExhaustiveReport r =
@@ -219,6 +228,9 @@ int eval_game(const Args& args) {
       .add("agent-simulations", &o.agent_simulations, "MCTS simulations per move for a checkpoint agent (0: its run's)")
       .add("opponent-simulations", &o.opponent_simulations,
            "MCTS simulations per move for a checkpoint opponent (0: its run's)")
+      .add("agent-search", &o.agent_search,
+           "puct or gumbel: the search an AlphaZero checkpoint agent plays with in place of its run's")
+      .add("opponent-search", &o.opponent_search, "the same for a checkpoint opponent")
       .add("temperature-moves", &o.temperature_moves,
            "match: MCTS agents choose the first N plies in proportion to visits (varied games between "
            "deterministic agents)")
@@ -235,6 +247,10 @@ int eval_game(const Args& args) {
   TP_CHECK_AS(UsageError, o.agent_simulations >= 0 && o.opponent_simulations >= 0,
               "--agent-simulations and --opponent-simulations must be >= 0");
   TP_CHECK_AS(UsageError, o.temperature_moves >= 0, "--temperature-moves must be >= 0");
+  for (const auto& [name, search] : std::vector<std::pair<std::string, std::string>>{
+           {"--agent-search", o.agent_search}, {"--opponent-search", o.opponent_search}})
+    TP_CHECK_AS(UsageError, search.empty() || search == "puct" || search == "gumbel", name,
+                " must be puct or gumbel, not '", search, "'");
   TP_CHECK_AS(UsageError, !(o.exhaustive && !o.positions.empty()), "--exhaustive and --positions exclude each other");
   TP_CHECK_AS(UsageError, !((o.write_answers || o.no_answers) && o.positions.empty()),
               "--write-answers and --no-answers need --positions");

@@ -10,7 +10,9 @@
 #include "../test_util.h"
 #include "agents/alphazero/model.h"
 #include "agents/alphazero/replay_window.h"
+#include "agents/game_player_factory.h"
 #include "core/checkpoint.h"
+#include "core/error.h"
 #include "core/json.h"
 #include "envs/games/game_registry.h"
 
@@ -135,6 +137,27 @@ TEST(AlphaZeroTraining, GumbelSearchTrainsAndItsCheckpointKeepsIt) {
   r = test::run_torchplay("eval --game tictactoe --agent random --opponent " + ckpt +
                           " --opponent-simulations -1 --games 4 --quiet");
   EXPECT_EQ(r.exit_code, 2) << r.output;
+  // The same network played with PUCT search instead (and a PUCT network with Gumbel's): the
+  // match names the search it overrode; the choice is refused for players without a network.
+  r = test::run_torchplay("eval --game tictactoe --agent " + ckpt + " --agent-search puct --opponent " + ckpt +
+                          " --games 2 --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("alphazero(" + ckpt + ", puct search) vs alphazero(" + ckpt + ")"), std::string::npos)
+      << r.output;
+  GamePlayerContext puct{1, "cpu", 0};
+  puct.search = "puct";
+  EXPECT_EQ(make_game_player(ckpt, *game, puct)->name(), "alphazero(" + ckpt + ", puct search)");
+  EXPECT_THROW(make_game_player("mcts:8", *game, puct), UsageError);
+  puct.search = "ucb";
+  EXPECT_THROW(make_game_player(ckpt, *game, puct), UsageError);
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--agent " + ckpt + " --agent-search ucb", "--agent-search must be puct or gumbel, not 'ucb'"},
+           {"--agent " + ckpt + " --opponent-search PUCT", "--opponent-search must be puct or gumbel, not 'PUCT'"},
+           {"--agent mcts:8 --agent-search gumbel", "applies to AlphaZero checkpoints only"}}) {
+    r = test::run_torchplay("eval --game tictactoe --opponent random --games 2 --quiet " + args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
+  }
   r = test::run_torchplay(std::string(kTiny) + "--iterations 1 --search gumble --run-dir " + dir.file("typo"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("--search must be puct or gumbel"), std::string::npos) << r.output;
