@@ -8,6 +8,7 @@
 #include "agents/alphazero/mcts_player.h"
 #include "agents/alphazero/model.h"
 #include "agents/alphazero/network_evaluator.h"
+#include "agents/alphazero/options.h"
 #include "agents/baselines/connect4_solver.h"
 #include "agents/baselines/minimax.h"
 #include "agents/baselines/random_player.h"
@@ -38,7 +39,7 @@ bool is_checkpoint_spec(const std::string& spec) {
 
 std::unique_ptr<GamePlayer> make_game_player(const std::string& spec, const envs::GameState& game,
                                              const GamePlayerContext& ctx) {
-  TP_CHECK_AS(UsageError, ctx.search.empty() || ctx.search == "puct" || ctx.search == "gumbel", "search '", ctx.search,
+  TP_CHECK_AS(UsageError, ctx.search.empty() || is_search_name(ctx.search), "search '", ctx.search,
               "': expected puct or gumbel");
   const auto no_search_choice = [&] {
     TP_CHECK_AS(UsageError, ctx.search.empty(), "agent '", spec,

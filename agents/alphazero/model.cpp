@@ -57,7 +57,7 @@ AlphaZeroModelInfo AlphaZeroModelInfo::from_json(const std::string& text, const 
     m.c_puct = j.at("c_puct").get<double>();
     if (j.contains("search")) {
       const std::string search = j.at("search").get<std::string>();
-      TP_CHECK(search == "puct" || search == "gumbel", "unknown search '", printable(search, 40), "'");
+      TP_CHECK(is_search_name(search), "unknown search '", printable(search, 40), "'");
       m.gumbel = search == "gumbel";
       m.considered_actions = static_cast<int>(j.at("considered_actions").get<int64_t>());
       m.gumbel_c_visit = j.at("gumbel_c_visit").get<double>();

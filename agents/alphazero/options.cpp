@@ -178,8 +178,7 @@ void AlphaZeroOptions::validate() {
   TP_CHECK_AS(UsageError, o.arena_simulations >= 0, "--arena-simulations must be >= 0");
   TP_CHECK_AS(UsageError, o.play_simulations >= 0, "--play-simulations must be >= 0");
   TP_CHECK_AS(UsageError, o.c_puct > 0, "--c-puct must be > 0");
-  TP_CHECK_AS(UsageError, o.search == "puct" || o.search == "gumbel", "--search must be puct or gumbel, got '",
-              o.search, "'");
+  TP_CHECK_AS(UsageError, is_search_name(o.search), "--search must be puct or gumbel, got '", o.search, "'");
   TP_CHECK_AS(UsageError, o.considered_actions > 0, "--considered-actions must be > 0");
   TP_CHECK_AS(UsageError, o.gumbel_c_visit >= 0 && o.gumbel_c_scale >= 0,
               "--gumbel-c-visit and --gumbel-c-scale must be >= 0");

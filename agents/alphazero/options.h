@@ -11,6 +11,9 @@ class OptionSet;
 
 namespace tp::agents {
 
+// The searches an AlphaZero agent can run: "puct" or "gumbel".
+inline bool is_search_name(const std::string& name) { return name == "puct" || name == "gumbel"; }
+
 struct AlphaZeroOptions {
   std::string game = "tictactoe";
   std::string game_options;  // e.g. size=9 (gomoku)

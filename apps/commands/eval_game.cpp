@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "agents/alphazero/options.h"
 #include "agents/evaluation/exhaustive_check.h"
 #include "agents/evaluation/game_match_report.h"
 #include "agents/evaluation/position_test.h"
@@ -249,8 +250,8 @@ int eval_game(const Args& args) {
   TP_CHECK_AS(UsageError, o.temperature_moves >= 0, "--temperature-moves must be >= 0");
   for (const auto& [name, search] : std::vector<std::pair<std::string, std::string>>{
            {"--agent-search", o.agent_search}, {"--opponent-search", o.opponent_search}})
-    TP_CHECK_AS(UsageError, search.empty() || search == "puct" || search == "gumbel", name,
-                " must be puct or gumbel, not '", search, "'");
+    TP_CHECK_AS(UsageError, search.empty() || agents::is_search_name(search), name, " must be puct or gumbel, not '",
+                search, "'");
   TP_CHECK_AS(UsageError, !(o.exhaustive && !o.positions.empty()), "--exhaustive and --positions exclude each other");
   TP_CHECK_AS(UsageError, !((o.write_answers || o.no_answers) && o.positions.empty()),
               "--write-answers and --no-answers need --positions");
