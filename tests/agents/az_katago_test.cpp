@@ -107,8 +107,11 @@ TEST(KataGoSearch, ForcedPlayoutsVisitEveryRootMoveAndPruningRemovesThem) {
   mcts.search(centre_only);
   std::vector<int> visits;
   mcts.visit_counts(visits);
-  for (int a = 0; a < 9; ++a)
-    if (a != TwoGoodOpenings::kCentre) EXPECT_GE(visits[a], 3) << "move " << a;
+  for (int a = 0; a < 9; ++a) {
+    if (a != TwoGoodOpenings::kCentre) {
+      EXPECT_GE(visits[a], 3) << "move " << a;
+    }
+  }
   std::vector<float> visit_share, target;
   mcts.visit_policy(visit_share);
   mcts.policy_target(target);
@@ -131,8 +134,11 @@ TEST(KataGoSearch, PruningKeepsTheVisitsAMoveEarned) {
   mcts.policy_target(target);
   EXPECT_GT(visit_share[TwoGoodOpenings::kCorner], 0.2f);
   EXPECT_NEAR(target[TwoGoodOpenings::kCorner], visit_share[TwoGoodOpenings::kCorner], 0.05f);
-  for (int a = 1; a < 9; ++a)
-    if (a != TwoGoodOpenings::kCentre) EXPECT_EQ(target[a], 0.f) << "move " << a;
+  for (int a = 1; a < 9; ++a) {
+    if (a != TwoGoodOpenings::kCentre) {
+      EXPECT_EQ(target[a], 0.f) << "move " << a;
+    }
+  }
   // Without forced playouts the target is the visit distribution itself.
   Mcts plain(forced(0), 3);
   plain.sync(*empty_board());

@@ -85,7 +85,9 @@ TEST(Mcts, VisitCountsAddUpAndIllegalMovesAreMasked) {
     ASSERT_FALSE(spy.batch_sizes.empty());
     EXPECT_EQ(spy.batch_sizes.front(), 1);
     EXPECT_EQ(*std::max_element(spy.batch_sizes.begin(), spy.batch_sizes.end()), batch);
-    if (batch > 1) EXPECT_LT(spy.batch_sizes.size(), 200u / 4);
+    if (batch > 1) {
+      EXPECT_LT(spy.batch_sizes.size(), 200u / 4);
+    }
   }
 }
 

@@ -129,7 +129,7 @@ TEST(GenerativeCli, ImageModelsWriteRealPngGridsAndInterpolations) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   // --raw-generator samples G's trained weights instead of their average (--g-ema); a model
   // that keeps no average refuses it.
-  for (const std::string cmd : {"generate --out " + dir.file("x.png"), std::string("eval")}) {
+  for (const std::string& cmd : {"generate --out " + dir.file("x.png"), std::string("eval")}) {
     r = test::run_torchplay(cmd + " --model " + dir.file("cgan") + " --raw-generator");
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find("keeps no weight average"), std::string::npos) << r.output;
