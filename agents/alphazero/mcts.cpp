@@ -138,7 +138,8 @@ void Mcts::compact(int new_root) {
 
 bool Mcts::done() const {
   // Gumbel: `simulations` visits of the root's children, after the root's own evaluation.
-  return root_ >= 0 && nodes_[root_].visits >= options_.simulations + (options_.gumbel ? 1 : 0);
+  if (options_.gumbel) return root_ >= 0 && nodes_[root_].expanded && nodes_[root_].visits >= gumbel_simulations_ + 1;
+  return root_ >= 0 && nodes_[root_].visits >= options_.simulations;
 }
 
 int Mcts::root_visits() const { return root_ >= 0 ? nodes_[root_].visits : 0; }
@@ -304,11 +305,13 @@ void Mcts::search(Evaluator& evaluator, double max_seconds) {
   std::vector<float> priors(root_state_->info().num_actions);
   float value = 0.f;
   const Timer clock;
+  bool fitted = !(options_.gumbel && max_seconds > 0);
   for (bool first = true; !done() && (first || max_seconds <= 0 || clock.seconds() < max_seconds); first = false) {
-    const envs::GameState* leaf = begin_simulation();
-    if (!leaf) continue;
-    evaluator.evaluate(&leaf, 1, priors.data(), &value);
-    finish_simulation(priors.data(), value);
+    if (const envs::GameState* leaf = begin_simulation()) {  // null: a terminal leaf, backed up already
+      evaluator.evaluate(&leaf, 1, priors.data(), &value);
+      finish_simulation(priors.data(), value);
+    }
+    if (!fitted) fitted = fit_gumbel_schedule(clock.seconds(), max_seconds);
   }
 }
 

@@ -74,13 +74,17 @@ class Mcts {
   // Makes `state` the root: keeps the matching subtree when `state` extends the current
   // root by up to a few moves (tree reuse), else starts a fresh tree.
   void sync(const envs::GameState& state);
-  // True once the root has options.simulations visits.
+  // True once the root has options.simulations visits (Gumbel: its schedule's, which a time
+  // limit may shorten).
   bool done() const;
 
   const envs::GameState* begin_simulation();
   void finish_simulation(const float* priors, float value);
   // Runs simulations until done(), one evaluator call per options().leaf_batch leaves; with
   // `max_seconds` > 0 it also stops once that much time has passed (after at least one call).
+  // A Gumbel search under a time limit first visits each considered action once (the start of
+  // every halving schedule), then fits the schedule to the simulations the remaining time
+  // allows at the rate measured so far, so a move's time ends with the halving complete.
   void search(Evaluator& evaluator, double max_seconds = 0);
 
   const envs::GameState& root_state() const { return *root_state_; }
@@ -156,6 +160,9 @@ class Mcts {
   int select_gumbel_root(const Node& root);
   int select_gumbel_interior(const Node& node);
   int sequential_halving_winner(const Node& root);
+  // Under a time limit: once the considered actions have a visit each, shortens the schedule
+  // to what fits in `max_seconds` at the rate of the first `elapsed` seconds. True once fitted.
+  bool fit_gumbel_schedule(double elapsed, double max_seconds);
   int completed_q_values(const Node& node, std::vector<double>& out) const;
   void completed_q(const Node& node, std::vector<double>& out) const;
   double gumbel_root_value() const;
@@ -172,6 +179,7 @@ class Mcts {
   std::vector<int> remap_;
   std::vector<double> gumbel_;        // per root edge: g + log prior
   std::vector<int> halving_;          // visits an action needs to be considered, per root simulation
+  int gumbel_simulations_ = 0;        // the current root's schedule length (simulations or fewer)
   std::vector<double> scores_;        // scratch
   std::vector<PendingLeaf> pending_;  // search_batched's leaves (their states reused)
   int root_ = -1;

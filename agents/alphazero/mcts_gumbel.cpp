@@ -62,6 +62,28 @@ void Mcts::begin_gumbel_root() {
     gumbel_[i] = g + logit(edges_[root.first_edge + i].prior);
   }
   halving_ = sequential_halving_schedule(std::min(options_.considered_actions, root.num_edges), options_.simulations);
+  gumbel_simulations_ = options_.simulations;
+}
+
+// Every schedule starts by visiting each of the m considered actions once, whatever its length,
+// so the first m simulations are the same for any budget and time them. Aiming at 90% of the
+// time leaves room for the rate to drift; a cut schedule would end its last round with one
+// survivor a visit ahead, chosen by that visit rather than by its value.
+bool Mcts::fit_gumbel_schedule(double elapsed, double max_seconds) {
+  const Node& root = nodes_[root_];
+  if (!root.expanded || root.num_edges == 0) return false;
+  const int considered = std::min(options_.considered_actions, root.num_edges);
+  const int child_visits = root.visits - 1;
+  if (child_visits < std::min(considered, gumbel_simulations_)) return false;
+  if (elapsed <= 0.0) return false;
+  const double rate = root.visits / elapsed;
+  const int fits = static_cast<int>(rate * max_seconds * 0.9) - 1;
+  const int budget = std::max(child_visits, std::min(options_.simulations, fits));
+  if (budget < gumbel_simulations_) {
+    halving_ = sequential_halving_schedule(considered, budget);
+    gumbel_simulations_ = budget;
+  }
+  return true;
 }
 
 // Completed Q per edge of `node` (mctx's qtransform_completed_by_mix_value before its

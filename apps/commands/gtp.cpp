@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "agents/alphazero/mcts.h"
+#include "agents/alphazero/options.h"
 #include "agents/game_player_factory.h"
 #include "agents/gtp/gtp_engine.h"
 #include "apps/commands.h"
@@ -16,6 +17,7 @@ int cmd_gtp(const Args& args) {
   CommonOptions common;
   std::string agent = "mcts:400";
   int simulations = 0;
+  std::string search;  // "": the checkpoint's own
   int leaf_batch = 0;
   int size = 9;
   double komi = 7.5;
@@ -29,6 +31,9 @@ int cmd_gtp(const Args& args) {
           "the player: an AlphaZero Go checkpoint (file, run directory or shipped model), torchscript:FILE.pt, "
           "mcts:N (UCT, random rollouts) or random")
       .add("simulations", &simulations, "MCTS simulations per move for checkpoint agents (0: the run's setting)")
+      .add("search", &search,
+           "puct or gumbel: the search an AlphaZero checkpoint plays with in place of its run's (a Gumbel search "
+           "under GTP time controls fits its halving schedule to each move's time)")
       .add("leaf-batch", &leaf_batch,
            "searching network agents: leaves per network call, spread by virtual loss (0: the agent's own, 1 for "
            "AlphaZero checkpoints, the spec's batch for lee:)")
@@ -44,6 +49,8 @@ int cmd_gtp(const Args& args) {
   TP_CHECK_AS(UsageError, size >= envs::go::kMinSize && size <= envs::go::kMaxSize, "--size must be in ",
               envs::go::kMinSize, "..", envs::go::kMaxSize);
   TP_CHECK_AS(UsageError, simulations >= 0, "--simulations must be >= 0");
+  TP_CHECK_AS(UsageError, search.empty() || agents::is_search_name(search), "--search must be puct or gumbel, not '",
+              search, "'");
   TP_CHECK_AS(UsageError, leaf_batch >= 0 && leaf_batch <= agents::kMaxLeafBatch, "--leaf-batch must be in 0..",
               agents::kMaxLeafBatch);
   TP_CHECK_AS(UsageError, resign_below >= -1.0 && resign_below <= 1.0, "--resign-below must be in [-1, 1]");
@@ -61,6 +68,7 @@ int cmd_gtp(const Args& args) {
   ctx.seed = common.seed;
   ctx.device = common.device;
   ctx.simulations = simulations;
+  ctx.search = search;
   ctx.leaf_batch = leaf_batch;
   agents::GamePlayerMoveGenerator generator(agents::make_game_player(agent, initial, ctx), resign_below,
                                             agents::is_checkpoint_spec(agent) ? options.params.size : 0);

@@ -260,6 +260,8 @@ TEST(AlphaGoLeeAgent, BadSpecsAreOneLineErrors) {
                 {"eval --game go --agent lee:policy=x,rollout=y,batch=0 --opponent random",
                  "batch must be a positive integer"},
                 {"gtp --agent random --leaf-batch 300", "--leaf-batch must be in 0..256"},
+                {"gtp --agent random --search bfs", "--search must be puct or gumbel, not 'bfs'"},
+                {"gtp --agent random --search gumbel", "applies to AlphaZero checkpoints only"},
                 {"train alphago-rl --iterations 3", "--sl is required"},
                 {"train alphago-rl --sl " + dir.file("none"), "none"},
                 {"train alphago-rl --sl x --games 1", "--games >= 2"},

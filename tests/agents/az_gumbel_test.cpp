@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <set>
+#include <thread>
 
 #include "agents/alphazero/batched_games.h"
 #include "agents/alphazero/mcts.h"
@@ -186,6 +189,49 @@ TEST(GumbelSearch, NoisePliesMakeLaterMovesDeterministic) {
   };
   EXPECT_LE(distinct_games(1), 9u);
   EXPECT_GT(distinct_games(0), 20u);
+}
+
+// The visit counts a complete schedule leaves on its `considered` actions, largest first: each
+// entry visits the first action that has as many visits as the entry asks (within a round of
+// the schedule the remaining actions have equal counts, so this is the generator's order).
+std::vector<int> schedule_counts(int considered, int simulations) {
+  std::vector<int> counts(considered, 0);
+  for (int wanted : sequential_halving_schedule(considered, simulations))
+    ++*std::find(counts.begin(), counts.end(), wanted);
+  std::sort(counts.begin(), counts.end(), std::greater<>());
+  return counts;
+}
+
+// A search that a time limit cuts would leave the first phase's round robin (about equal
+// visits on every considered action, no halving done); fitted to the time, the visits are a
+// whole schedule's for the simulations that were run. The evaluator is slow for the root and
+// the 4 considered actions (the calls that time the rate) and instant afterwards, so the
+// fitted schedule ends well within the limit however loaded the machine.
+TEST(GumbelSearch, ATimeLimitFitsTheHalvingScheduleToTheTime) {
+  class SlowAtFirst final : public Evaluator {
+   public:
+    void evaluate(const envs::GameState* const* states, int n, float* priors, float* values) override {
+      if (calls++ < 5) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      uniform.evaluate(states, n, priors, values);
+    }
+    int calls = 0;
+    UniformEvaluator uniform;
+  } slow;
+  Mcts mcts(gumbel(100000, 4, false), 5);
+  mcts.sync(*ttt({}));
+  mcts.search(slow, 0.06);
+  std::vector<int> visits;
+  mcts.visit_counts(visits);
+  const int simulations = std::accumulate(visits.begin(), visits.end(), 0);
+  EXPECT_EQ(mcts.root_visits(), simulations + 1);
+  EXPECT_GE(simulations, 4);
+  EXPECT_LE(simulations, 27);  // 5 calls in >= 10 ms: at most 0.9 x 0.06 s x 500 /s - 1 = 26
+  visits.erase(std::remove(visits.begin(), visits.end(), 0), visits.end());
+  std::sort(visits.begin(), visits.end(), std::greater<>());
+  EXPECT_EQ(visits, schedule_counts(4, simulations)) << simulations << " simulations";
+  // The search is over: another call with time to spare adds nothing.
+  mcts.search(slow, 0.06);
+  EXPECT_EQ(mcts.root_visits(), simulations + 1);
 }
 
 TEST(GumbelSearch, RefusesNoiseAndUct) {
