@@ -7,10 +7,13 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdlib>
+#include <iomanip>
 #include <sstream>
 #include <thread>
 
+#include "core/cpu_load.h"
 #include "core/error.h"
 #include "core/thread_env.h"
 #include "core/version.h"
@@ -38,7 +41,18 @@ ThreadLayout init_runtime(const CommonOptions& common, CoreUse use) {
   keep_freed_buffers();
   seed_torch(common.seed);
   ThreadLayout layout = current_thread_layout();
-  if (use == CoreUse::kWorkers) layout.workers = worker_threads(common, layout);
+  if (use == CoreUse::kWorkers || use == CoreUse::kDataParallel) layout.workers = worker_threads(common, layout);
+  if (use == CoreUse::kDataParallel && common.threads == 0 && layout.workers > 1 && load_aware()) {
+    const double busy = busy_cores(affinity_cpus(), 0.2);
+    const int free_cores = std::max(1, layout.cores - static_cast<int>(std::lround(std::max(0.0, busy))));
+    if (free_cores < layout.workers) {
+      std::ostringstream note;
+      note << std::fixed << std::setprecision(1) << "other processes kept " << busy << " of " << layout.cores
+           << " cores busy at the start: " << free_cores << (free_cores == 1 ? " part" : " parts");
+      layout.note = note.str();
+      layout.workers = free_cores;
+    }
+  }
   if (use == CoreUse::kOneIntraOp && common.threads > 1)
     layout.note = "--threads " + std::to_string(common.threads) +
                   " kept one intra-op thread: this network's products are too small to split";

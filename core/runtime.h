@@ -22,6 +22,11 @@ struct ThreadLayout {
 enum class CoreUse {
   kIntraOp,  // --threads N: N LibTorch intra-op threads; 0: one
   kWorkers,  // --threads N: N workers with one intra-op thread each; 0: one per core
+  // --threads N: N data-parallel parts with one intra-op thread each; 0: one per core that
+  // other processes leave free at the start (sampled for 0.2 s; core/cpu_load.h). Parts meet
+  // at every step, so a part on a core shared with a busy process holds the others back:
+  // beside one, two parts ran 0.77-0.88x of one (the VAE; docs/performance.md).
+  kDataParallel,
   // --threads N: one intra-op thread whatever N. For commands whose products are too small to
   // split (DQN's MLP and MinAtar networks): a second intra-op thread only waits at each
   // operator's fork-join, 0.5-1.0x idle and 2-3.5x slower beside a busy process

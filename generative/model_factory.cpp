@@ -47,7 +47,9 @@ ThreadLayout give_cores(GenerativeModel& model, const ThreadLayout& layout, int 
     return in_effect;
   }
   set_compute_threads(threads > 0 ? threads : 1);
-  return current_thread_layout();
+  ThreadLayout in_effect = current_thread_layout();
+  in_effect.note = layout.note;  // why fewer parts than cores were asked for, if so
+  return in_effect;
 }
 
 }  // namespace tp::gen

@@ -19,7 +19,7 @@ const std::vector<std::string>& model_algorithms();
 std::unique_ptr<GenerativeModel> make_model(const ModelConfig& config, const DataShape& shape,
                                             torch::Device device = torch::kCPU);
 
-// Gives `model` the cores of `layout` (from init_runtime with CoreUse::kWorkers): as
+// Gives `model` the cores of `layout` (from init_runtime with CoreUse::kDataParallel): as
 // data-parallel parts when the model splits its batches (GenerativeModel::split_batches),
 // otherwise as intra-op threads, `threads` (--threads) of them or one when it is 0. Returns
 // the layout in effect.

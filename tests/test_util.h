@@ -51,8 +51,11 @@ inline CommandResult run_command(const std::string& cmd) {
   return r;
 }
 
-// The torchplay binary under test: $TORCHPLAY_BIN (set by ctest), else the one on PATH.
+// The torchplay binary under test: $TORCHPLAY_BIN (set by ctest), else the one on PATH. The
+// commands it starts choose their thread layout as on an idle machine (TORCHPLAY_LOAD_AWARE=0,
+// core/cpu_load.h), whatever else runs beside the tests, unless a test sets it.
 inline std::string torchplay_bin() {
+  setenv("TORCHPLAY_LOAD_AWARE", "0", 0);
   const char* bin = std::getenv("TORCHPLAY_BIN");
   return bin ? bin : "torchplay";
 }

@@ -23,7 +23,7 @@ int train_generative(const std::string& algorithm, const Args& args) {
   show.bind(set);
   dist.bind(set);
   if (!set.parse(args)) return 0;
-  const ThreadLayout cores = init_runtime(cfg.common, CoreUse::kWorkers);
+  const ThreadLayout cores = init_runtime(cfg.common, CoreUse::kDataParallel);
   const DistPlace place = resolve_dist_place(dist);
   const auto train = gen::load_dataset(cfg.loop.data, gen::Split::Train, cfg.common.seed, cfg.loop.synthetic_size);
   const auto test = gen::load_dataset(cfg.loop.data, gen::Split::Test, cfg.common.seed,

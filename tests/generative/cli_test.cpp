@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <atomic>
 #include <cmath>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -332,6 +334,38 @@ TEST(GenerativeCli, DataParallelRunsAreReproducibleAndResumeExactly) {
                           " --run-dir " + dir.file("clf"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(read_file(dir.file("clf/config.ini")).find("# thread layout: 2 intra-op"), std::string::npos);
+}
+
+// The default layout splits a batch into one part per core that other processes leave free at
+// the start (CoreUse::kDataParallel): with all cores but one kept busy by spinning threads of
+// this test process, the default VAE run trains in one part and says why in config.ini, while
+// an explicit --threads 2 still splits into two (it is how many cores the run may use, and a
+// part count is part of what makes a run reproducible).
+TEST(GenerativeCli, DefaultPartsAreTheCoresLeftFreeByOtherProcesses) {
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores < 2) GTEST_SKIP() << "one core: the default is one part anyway";
+  test::TempDir dir;
+  test::write_tiny_mnist(dir.file(""));
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> spinners;
+  for (unsigned i = 0; i + 1 < cores; ++i)
+    spinners.emplace_back([&] {
+      while (!stop.load(std::memory_order_relaxed)) {
+      }
+    });
+  const std::string vae = " train vae --hidden 16 --latent 4 --epochs 1 --batch-size 16 --quiet --data " + dir.path();
+  auto r =
+      test::run_command("TORCHPLAY_LOAD_AWARE=1 " + test::torchplay_bin() + vae + " --run-dir " + dir.file("default"));
+  auto r2 = test::run_command("TORCHPLAY_LOAD_AWARE=1 " + test::torchplay_bin() + vae + " --threads 2 --run-dir " +
+                              dir.file("two"));
+  stop = true;
+  for (auto& t : spinners) t.join();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(r2.exit_code, 0) << r2.output;
+  const std::string config = read_file(dir.file("default/config.ini"));
+  EXPECT_NE(config.find("# thread layout: 1 intra-op"), std::string::npos) << config;
+  EXPECT_NE(config.find("cores busy at the start: 1 part)"), std::string::npos) << config;
+  EXPECT_NE(read_file(dir.file("two/config.ini")).find("# thread layout: 2 workers"), std::string::npos);
 }
 
 // pix2pix through the CLI: train (L1 + GAN), rows of input | output | truth from test images,
