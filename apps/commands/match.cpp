@@ -33,7 +33,7 @@ int cmd_match(const Args& args) {
       .add("max-moves", &mo.max_moves, "plies before a game is cut off and scored (0: 3 * size^2)")
       .add("timeout", &mo.timeout_s, "seconds an engine may take for one GTP command")
       .add("move-time", &mo.move_time,
-           "seconds per move (0: none): engines get time_settings 0 T 1 and time_left before each genmove; moves "
+           "whole seconds per move (0: none): engines get time_settings 0 T 1 and time_left before each genmove; moves "
            "over it are counted")
       .add("cleanup", &mo.cleanup,
            "when an engine's final_score disagrees with the Tromp-Taylor count after two passes, undo them"
@@ -47,6 +47,10 @@ int cmd_match(const Args& args) {
   TP_CHECK_AS(UsageError, mo.max_moves >= 0, "--max-moves must be >= 0");
   TP_CHECK_AS(UsageError, mo.timeout_s > 0, "--timeout must be > 0");
   TP_CHECK_AS(UsageError, mo.move_time >= 0 && mo.move_time < mo.timeout_s, "--move-time must be in [0, --timeout)");
+  // GTP's time_settings and time_left take whole seconds: a fraction could not reach the engines.
+  TP_CHECK_AS(UsageError, mo.move_time == std::floor(mo.move_time),
+              "--move-time must be a whole number of seconds, not ", mo.move_time,
+              " (GTP's time commands take integers)");
   init_runtime(common);
 
   const RunDir run = RunDir::create("match", "go" + std::to_string(mo.size), common.run_dir);

@@ -246,6 +246,10 @@ TEST(MatchCli, UsageErrors) {
   EXPECT_EQ(test::run_torchplay("match --black a --white b --games 0").exit_code, 2);
   EXPECT_EQ(test::run_torchplay("match --black a --white b --size 3").exit_code, 2);
   EXPECT_EQ(test::run_torchplay("gtp --agent frobnicate").exit_code, 2);
+  const auto fraction = test::run_torchplay("match --black a --white b --move-time 0.5");
+  EXPECT_EQ(fraction.exit_code, 2);
+  EXPECT_NE(fraction.output.find("--move-time must be a whole number of seconds, not 0.5"), std::string::npos)
+      << fraction.output;
   EXPECT_EQ(test::run_torchplay("gtp --size 30").exit_code, 2);
   // An engine that is not GTP at all: a runtime failure with one line.
   const auto r = test::run_torchplay("match --black 'echo hi' --white 'echo ho' --games 1 --timeout 2 --run-dir " +
