@@ -77,8 +77,9 @@ bool Mcts::fit_gumbel_schedule(double elapsed, double max_seconds) {
   if (child_visits < std::min(considered, gumbel_simulations_)) return false;
   if (elapsed <= 0.0) return false;
   const double rate = root.visits / elapsed;
-  const int fits = static_cast<int>(rate * max_seconds * 0.9) - 1;
-  const int budget = std::max(child_visits, std::min(options_.simulations, fits));
+  const double fits = rate * max_seconds * 0.9 - 1.0;  // compared as a double: it may exceed INT_MAX
+  const int budget = fits >= options_.simulations ? options_.simulations
+                                                  : std::max(child_visits, static_cast<int>(std::max(0.0, fits)));
   if (budget < gumbel_simulations_) {
     halving_ = sequential_halving_schedule(considered, budget);
     gumbel_simulations_ = budget;
